@@ -1,0 +1,3 @@
+module chorus
+
+go 1.26

@@ -1,0 +1,114 @@
+// Package story holds the domain of Chorus: stories, consent, status,
+// screening signals and the error codes every layer speaks.
+package story
+
+import "time"
+
+// Status is where a story stands in its life.
+type Status string
+
+const (
+	StatusPending   Status = "pending"
+	StatusPublished Status = "published"
+	StatusRejected  Status = "rejected"
+	StatusWithdrawn Status = "withdrawn"
+)
+
+// Identity is how a storyteller describes themselves.
+type Identity string
+
+const (
+	IdentityMigrant   Identity = "migrant"
+	IdentityRefugee   Identity = "refugee"
+	IdentityCommunity Identity = "community"
+	IdentityOther     Identity = "other"
+)
+
+// Identities lists every accepted Identity in display order.
+var Identities = []Identity{IdentityMigrant, IdentityRefugee, IdentityCommunity, IdentityOther}
+
+// Consent records what the storyteller explicitly agreed to.
+type Consent struct {
+	Publish bool `json:"publish"`
+	Social  bool `json:"social"`
+	Toolkit bool `json:"toolkit"`
+}
+
+// Photo is a story's processed picture: only re-encoded sizes are kept.
+type Photo struct {
+	Alt   string
+	Sizes []PhotoSize
+}
+
+// PhotoSize is one rendition of a photo, stored under Key in the blob store.
+type PhotoSize struct {
+	Name   string // "list" or "page"
+	Key    string
+	Width  int
+	Height int
+}
+
+// Story is one storyteller's submission, from pending to published or withdrawn.
+type Story struct {
+	ID          string
+	Title       string
+	Body        string
+	Language    string
+	Country     string
+	City        string
+	Themes      []string
+	Identity    Identity
+	DisplayName string
+	Anonymous   bool
+	// ContactSealed is the contact e-mail encrypted at rest; nil when none was given.
+	ContactSealed []byte
+	Consent       Consent
+	Status        Status
+	Photo         *Photo
+	Demo          bool
+	Featured      bool
+	Signals       []Signal
+
+	// RejectReason is a code from RejectReasons; RejectNote is the moderator's free text.
+	RejectReason string
+	RejectNote   string
+	// WithdrawReason is kept on the tombstone.
+	WithdrawReason string
+
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	PublishedAt time.Time
+	WithdrawnAt time.Time
+}
+
+// Signal is one automatic screening result: a score and the spans that drove it.
+type Signal struct {
+	Kind         string  `json:"kind"` // see Signal* constants
+	Score        float64 `json:"score"`
+	Spans        []Span  `json:"spans,omitempty"`
+	Detail       string  `json:"detail,omitempty"`
+	ModelVersion string  `json:"model_version,omitempty"`
+}
+
+// Signal kinds.
+const (
+	SignalHate         = "hate"
+	SignalThreat       = "threat"
+	SignalPersonalData = "personal_data"
+	SignalSpam         = "spam"
+	SignalLanguage     = "language"
+)
+
+// Span marks a part of a field, in byte offsets of that field's text.
+type Span struct {
+	Field string `json:"field"` // "title" or "body"
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	Label string `json:"label"` // e.g. "phone", "email", "address", "id_number", "slur"
+}
+
+// RejectReasons are the translatable reasons a moderator picks from.
+var RejectReasons = []string{"personal_data", "hate", "off_topic", "spam", "not_authentic", "duplicate", "other"}
+
+// WithdrawReasons are the reason codes kept on a tombstone.
+var WithdrawReasons = []string{"author_request", "consent_withdrawn", "safety"}
