@@ -9,7 +9,8 @@ import (
 type Code string
 
 const (
-	CodeInvalid      Code = "invalid"      // bad input: 400/422
+	CodeBadRequest   Code = "bad_request"  // malformed request: 400
+	CodeInvalid      Code = "invalid"      // well-formed but invalid input: 422
 	CodeNotFound     Code = "not_found"    // 404
 	CodeGone         Code = "gone"         // withdrawn: 410
 	CodeUnauthorized Code = "unauthorized" // 401

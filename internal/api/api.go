@@ -1,0 +1,380 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"chorus/internal/app"
+	"chorus/internal/storage"
+	"chorus/internal/story"
+)
+
+// API is the JSON API v1.
+type API struct {
+	App     *app.App
+	BaseURL string
+	// PageLanguages are the interface languages; a story's page is linked in
+	// its own language when it is one of them, else in the first.
+	PageLanguages []string
+	Log           *slog.Logger
+	// Submitted counts accepted submissions for the metrics.
+	Submitted func()
+}
+
+// Story is the public JSON shape of a published story.
+type Story struct {
+	ID          string    `json:"id"`
+	Title       string    `json:"title"`
+	Body        string    `json:"body"`
+	Language    string    `json:"language"`
+	Country     string    `json:"country"`
+	City        string    `json:"city,omitempty"`
+	Themes      []string  `json:"themes"`
+	Identity    string    `json:"identity"`
+	DisplayName string    `json:"display_name,omitempty"`
+	Anonymous   bool      `json:"anonymous"`
+	PublishedAt time.Time `json:"published_at"`
+	URL         string    `json:"url"`
+	Photo       *Photo    `json:"photo,omitempty"`
+	Demo        bool      `json:"demo,omitempty"`
+}
+
+// Photo lists the URLs of a photo's sizes.
+type Photo struct {
+	Alt   string               `json:"alt"`
+	Sizes map[string]PhotoSize `json:"sizes"`
+}
+
+// PhotoSize is one rendition.
+type PhotoSize struct {
+	URL    string `json:"url"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+}
+
+// Submission is the storyteller's own view of their story.
+type Submission struct {
+	ID           string          `json:"id"`
+	Status       story.Status    `json:"status"`
+	Title        string          `json:"title"`
+	Body         string          `json:"body"`
+	Language     string          `json:"language"`
+	Country      string          `json:"country"`
+	City         string          `json:"city,omitempty"`
+	Themes       []string        `json:"themes"`
+	Identity     string          `json:"identity"`
+	DisplayName  string          `json:"display_name,omitempty"`
+	Anonymous    bool            `json:"anonymous"`
+	Consent      story.Consent   `json:"consent"`
+	HasContact   bool            `json:"has_contact_email"`
+	RejectReason string          `json:"reject_reason,omitempty"`
+	RejectNote   string          `json:"reject_note,omitempty"`
+	URL          string          `json:"url,omitempty"`
+	CreatedAt    time.Time       `json:"created_at"`
+	UpdatedAt    time.Time       `json:"updated_at"`
+	Photo        *Photo          `json:"photo,omitempty"`
+	Signals      []story.Signal  `json:"-"`
+	Withdrawn    *time.Time      `json:"withdrawn_at,omitempty"`
+}
+
+// QueueItem is a pending story as moderators see it.
+type QueueItem struct {
+	Submission
+	Signals []story.Signal `json:"signals"`
+}
+
+// StoryPath is the path of a story's page.
+func StoryPath(lang, id string) string { return "/" + lang + "/stories/" + id }
+
+func (a *API) pageLanguage(storyLang string) string {
+	for _, l := range a.PageLanguages {
+		if l == storyLang {
+			return l
+		}
+	}
+	if len(a.PageLanguages) > 0 {
+		return a.PageLanguages[0]
+	}
+	return "en"
+}
+
+func (a *API) photoJSON(s *story.Story, base string) *Photo {
+	if s.Photo == nil {
+		return nil
+	}
+	p := &Photo{Alt: s.Photo.Alt, Sizes: map[string]PhotoSize{}}
+	for _, size := range s.Photo.Sizes {
+		p.Sizes[size.Name] = PhotoSize{URL: base + PhotoFile(size.Key), Width: size.Width, Height: size.Height}
+	}
+	return p
+}
+
+// PhotoFile is the last element of a photo key, the file name served.
+func PhotoFile(key string) string { return key[strings.LastIndexByte(key, '/')+1:] }
+
+// PublicStory converts a published story to its JSON shape.
+func (a *API) PublicStory(s *story.Story) Story {
+	out := Story{ID: s.ID, Title: s.Title, Body: s.Body, Language: s.Language, Country: s.Country, City: s.City,
+		Themes: nonNil(s.Themes), Identity: string(s.Identity), Anonymous: s.Anonymous, PublishedAt: s.PublishedAt,
+		URL: a.BaseURL + StoryPath(a.pageLanguage(s.Language), s.ID), Demo: s.Demo}
+	if !s.Anonymous {
+		out.DisplayName = s.DisplayName
+	}
+	out.Photo = a.photoJSON(s, a.BaseURL+"/media/"+s.ID+"/")
+	return out
+}
+
+func nonNil(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
+}
+
+func (a *API) submissionJSON(s *story.Story) Submission {
+	out := Submission{ID: s.ID, Status: s.Status, Title: s.Title, Body: s.Body, Language: s.Language, Country: s.Country,
+		City: s.City, Themes: nonNil(s.Themes), Identity: string(s.Identity), DisplayName: s.DisplayName, Anonymous: s.Anonymous,
+		Consent: s.Consent, HasContact: len(s.ContactSealed) > 0, RejectReason: s.RejectReason, RejectNote: s.RejectNote,
+		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}
+	if s.Status == story.StatusPublished {
+		out.URL = a.BaseURL + StoryPath(a.pageLanguage(s.Language), s.ID)
+	}
+	if s.Status == story.StatusWithdrawn {
+		at := s.WithdrawnAt
+		out.Withdrawn = &at
+	}
+	out.Photo = a.photoJSON(s, a.BaseURL+"/staff/media/"+s.ID+"/")
+	return out
+}
+
+func bearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// SubmitStory handles POST /api/v1/stories.
+func (a *API) SubmitStory(w http.ResponseWriter, r *http.Request) {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		writeError(w, r, a.Log, story.Errorf(story.CodeUnsupported, "error.json_required", "Send the story as application/json."))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxSubmissionBytes)
+	sub, err := DecodeSubmission(r.Body)
+	if err != nil {
+		writeError(w, r, a.Log, err)
+		return
+	}
+	receipt, err := a.App.Submit(r.Context(), sub)
+	if err != nil {
+		writeError(w, r, a.Log, err)
+		return
+	}
+	if a.Submitted != nil {
+		a.Submitted()
+	}
+	w.Header().Set("Location", "/api/v1/submissions/"+receipt.ID)
+	writeJSON(w, http.StatusAccepted, map[string]string{"id": receipt.ID, "status": string(story.StatusPending), "token": receipt.Token})
+}
+
+// MaxPhotoRequestBytes bounds a photo upload request: the photo's own
+// limit plus room for the form.
+const MaxPhotoRequestBytes = 10<<20 + 64<<10
+
+// UploadPhoto handles POST /api/v1/submissions/{id}/photo.
+func (a *API) UploadPhoto(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxPhotoRequestBytes)
+	// In memory, so the original photo never lands in a temporary file.
+	if err := r.ParseMultipartForm(MaxPhotoRequestBytes); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeError(w, r, a.Log, story.Errorf(story.CodeTooLarge, "error.photo_too_large", "The photo is too large (10 MB at most)."))
+			return
+		}
+		writeError(w, r, a.Log, story.Errorf(story.CodeBadRequest, "error.multipart_required", "Send the photo as multipart/form-data with fields photo and alt."))
+		return
+	}
+	defer r.MultipartForm.RemoveAll()
+	file, _, err := r.FormFile("photo")
+	if err != nil {
+		writeError(w, r, a.Log, story.FieldError("photo", "error.photo_required", "Please choose a photo."))
+		return
+	}
+	defer file.Close()
+	if err := a.App.AttachPhoto(r.Context(), r.PathValue("id"), bearer(r), file, r.FormValue("alt")); err != nil {
+		writeError(w, r, a.Log, err)
+		return
+	}
+	a.ShowSubmission(w, r)
+}
+
+// ShowSubmission handles GET /api/v1/submissions/{id}.
+func (a *API) ShowSubmission(w http.ResponseWriter, r *http.Request) {
+	s, err := a.App.Submission(r.Context(), r.PathValue("id"), bearer(r))
+	if err != nil {
+		writeError(w, r, a.Log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, a.submissionJSON(s))
+}
+
+// EditSubmission handles PUT /api/v1/submissions/{id}: a whole new version while pending.
+func (a *API) EditSubmission(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxSubmissionBytes)
+	sub, err := DecodeSubmission(r.Body)
+	if err != nil {
+		writeError(w, r, a.Log, err)
+		return
+	}
+	if err := a.App.EditSubmission(r.Context(), r.PathValue("id"), bearer(r), sub); err != nil {
+		writeError(w, r, a.Log, err)
+		return
+	}
+	a.ShowSubmission(w, r)
+}
+
+// WithdrawStory handles DELETE /api/v1/stories/{id} with the private token.
+func (a *API) WithdrawStory(w http.ResponseWriter, r *http.Request) {
+	if err := a.App.Withdraw(r.Context(), r.PathValue("id"), bearer(r), r.URL.Query().Get("reason")); err != nil {
+		writeError(w, r, a.Log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"id": r.PathValue("id"), "status": string(story.StatusWithdrawn)})
+}
+
+// ListStories handles GET /api/v1/stories.
+func (a *API) ListStories(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	page, err := a.App.Stories(r.Context(), storage.StoryFilter{
+		Language: q.Get("language"), Country: strings.ToUpper(q.Get("country")), Theme: q.Get("theme"),
+		Query: q.Get("q"), Cursor: q.Get("cursor"), Limit: limit,
+	})
+	if err != nil {
+		writeError(w, r, a.Log, err)
+		return
+	}
+	out := struct {
+		Stories    []Story `json:"stories"`
+		NextCursor string  `json:"next_cursor,omitempty"`
+	}{Stories: []Story{}, NextCursor: page.NextCursor}
+	for _, s := range page.Stories {
+		out.Stories = append(out.Stories, a.PublicStory(s))
+	}
+	if page.NextCursor != "" {
+		next := *r.URL
+		nq := next.Query()
+		nq.Set("cursor", page.NextCursor)
+		next.RawQuery = nq.Encode()
+		w.Header().Set("Link", "<"+a.BaseURL+next.RequestURI()+`>; rel="next"`)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// ShowStory handles GET /api/v1/stories/{id}.
+func (a *API) ShowStory(w http.ResponseWriter, r *http.Request) {
+	s, err := a.App.PublicStory(r.Context(), r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, a.Log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, a.PublicStory(s))
+}
+
+func (a *API) staffUser(r *http.Request) (*storage.User, error) {
+	token := bearer(r)
+	if token == "" {
+		return nil, story.Errorf(story.CodeUnauthorized, "error.token_required", "An API token is required.")
+	}
+	u, err := a.App.APITokenUser(r.Context(), token)
+	if errors.Is(err, story.ErrNotFound) {
+		return nil, story.Errorf(story.CodeUnauthorized, "error.token_invalid", "This API token is not valid.")
+	}
+	return u, err
+}
+
+// ShowQueue handles GET /api/v1/moderation/queue.
+func (a *API) ShowQueue(w http.ResponseWriter, r *http.Request) {
+	u, err := a.staffUser(r)
+	if err != nil {
+		writeError(w, r, a.Log, err)
+		return
+	}
+	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	items, err := a.App.Queue(r.Context(), u, limit)
+	if err != nil {
+		writeError(w, r, a.Log, err)
+		return
+	}
+	out := struct {
+		Items []QueueItem `json:"items"`
+	}{Items: []QueueItem{}}
+	for _, s := range items {
+		item := QueueItem{Submission: a.submissionJSON(s), Signals: s.Signals}
+		if item.Signals == nil {
+			item.Signals = []story.Signal{}
+		}
+		out.Items = append(out.Items, item)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// DecideItem handles POST /api/v1/moderation/items/{id}/decision.
+func (a *API) DecideItem(w http.ResponseWriter, r *http.Request) {
+	u, err := a.staffUser(r)
+	if err != nil {
+		writeError(w, r, a.Log, err)
+		return
+	}
+	var body struct {
+		Decision string `json:"decision"`
+		Reason   string `json:"reason"`
+		Note     string `json:"note"`
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	dec := jsonDecoder(r)
+	if err := dec.Decode(&body); err != nil {
+		writeError(w, r, a.Log, badJSON(err))
+		return
+	}
+	d := app.Decision{Reason: body.Reason, Note: body.Note}
+	switch body.Decision {
+	case "approve":
+		d.Approve = true
+	case "reject":
+		if !isRejectReason(body.Reason) {
+			// Free text given as the reason is kept as the note.
+			d.Reason, d.Note = "other", strings.TrimSpace(body.Reason+"\n\n"+body.Note)
+		}
+	default:
+		writeError(w, r, a.Log, story.FieldError("decision", "error.decision_invalid", `The decision must be "approve" or "reject".`))
+		return
+	}
+	s, err := a.App.Decide(r.Context(), u, r.PathValue("id"), d)
+	if err != nil {
+		writeError(w, r, a.Log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, a.submissionJSON(s))
+}
+
+func isRejectReason(reason string) bool {
+	for _, r := range story.RejectReasons {
+		if r == reason {
+			return true
+		}
+	}
+	return false
+}
+
+// NotFound answers unknown API paths in JSON.
+func (a *API) NotFound(w http.ResponseWriter, r *http.Request) {
+	writeError(w, r, a.Log, story.Errorf(story.CodeNotFound, "error.no_route", "There is no such API endpoint."))
+}

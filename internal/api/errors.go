@@ -1,0 +1,94 @@
+// Package api serves the JSON API v1 and its OpenAPI document.
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"chorus/internal/story"
+)
+
+// StatusFor maps a domain error code to its HTTP status, for every surface.
+func StatusFor(code story.Code) int {
+	switch code {
+	case story.CodeBadRequest:
+		return http.StatusBadRequest
+	case story.CodeInvalid:
+		return http.StatusUnprocessableEntity
+	case story.CodeNotFound:
+		return http.StatusNotFound
+	case story.CodeGone:
+		return http.StatusGone
+	case story.CodeUnauthorized:
+		return http.StatusUnauthorized
+	case story.CodeForbidden:
+		return http.StatusForbidden
+	case story.CodeConflict:
+		return http.StatusConflict
+	case story.CodeTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case story.CodeUnsupported:
+		return http.StatusUnsupportedMediaType
+	case story.CodeRateLimited:
+		return http.StatusTooManyRequests
+	case story.CodeUnavailable:
+		return http.StatusServiceUnavailable
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string       `json:"code"`
+	Message string       `json:"message"`
+	Fields  []fieldError `json:"fields,omitempty"`
+}
+
+type fieldError struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// writeError answers err as JSON; internal details are logged, never sent.
+func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	var verrs story.ValidationErrors
+	if errors.As(err, &verrs) {
+		body := errorBody{Error: errorDetail{Code: string(story.CodeInvalid), Message: "The submission has problems; see fields."}}
+		for _, e := range verrs {
+			body.Error.Fields = append(body.Error.Fields, fieldError{Field: e.Field, Code: e.Key, Message: e.Message})
+		}
+		writeJSON(w, http.StatusUnprocessableEntity, body)
+		return
+	}
+	var de *story.Error
+	if errors.As(err, &de) {
+		status := StatusFor(de.Code)
+		if status >= 500 {
+			log.Error("request failed", "route", r.Pattern, "err", err)
+		}
+		body := errorBody{Error: errorDetail{Code: string(de.Code), Message: de.Message}}
+		if de.Field != "" {
+			body.Error.Fields = []fieldError{{Field: de.Field, Code: de.Key, Message: de.Message}}
+		}
+		writeJSON(w, status, body)
+		return
+	}
+	log.Error("request failed", "route", r.Pattern, "err", err)
+	writeJSON(w, http.StatusInternalServerError, errorBody{Error: errorDetail{Code: string(story.CodeInternal), Message: "Something went wrong on our side. Nothing you sent was lost."}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v)
+}

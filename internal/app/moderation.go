@@ -1,0 +1,191 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"time"
+
+	"chorus/internal/storage"
+	"chorus/internal/story"
+)
+
+// Decision is a moderator's verdict on a pending story.
+type Decision struct {
+	Approve bool
+	Reason  string // a code from story.RejectReasons, required to reject
+	Note    string // free text for the storyteller (rejection) or the log
+}
+
+var errCannotModerate = &story.Error{Code: story.CodeForbidden, Key: "error.forbidden", Message: "Your role does not allow this."}
+
+func actor(u *storage.User) string { return "user:" + strconv.FormatInt(u.ID, 10) }
+
+// Decide approves or rejects a pending story.
+func (a *App) Decide(ctx context.Context, by *storage.User, id string, d Decision) (*story.Story, error) {
+	if by == nil || !by.Role.CanModerate() {
+		return nil, errCannotModerate
+	}
+	d.Note = story.CleanText(d.Note)
+	if len([]rune(d.Note)) > 2000 {
+		return nil, story.FieldError("note", "error.note_too_long", "The note is too long (2,000 characters at most).")
+	}
+	if !d.Approve && !slices.Contains(story.RejectReasons, d.Reason) {
+		return nil, story.FieldError("reason", "error.reason_required", "Please choose a reason for the rejection.")
+	}
+	now := a.now()
+	var decided *story.Story
+	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+		s, err := tx.Story(ctx, id)
+		if err != nil {
+			return err
+		}
+		if s.Status != story.StatusPending {
+			return &story.Error{Code: story.CodeConflict, Key: "error.already_decided", Message: "This story has already been decided."}
+		}
+		entry := storage.AuditEntry{At: now, Actor: actor(by), SubjectID: id, Note: d.Note}
+		if d.Approve {
+			s.Status = story.StatusPublished
+			s.PublishedAt = now
+			entry.Action = "approve"
+		} else {
+			s.Status = story.StatusRejected
+			s.RejectReason, s.RejectNote = d.Reason, d.Note
+			entry.Action, entry.Reason = "reject", d.Reason
+		}
+		s.UpdatedAt = now
+		if err := tx.UpdateStory(ctx, s); err != nil {
+			return err
+		}
+		decided = s
+		return tx.AppendAudit(ctx, entry)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if d.Approve {
+		a.changed()
+	}
+	return decided, nil
+}
+
+// Redaction is a moderator's edit removing personal details, made with the
+// author's agreement; Note says what and why, and goes to the audit log.
+type Redaction struct {
+	Title string
+	Body  string
+	Note  string
+}
+
+// Redact edits a pending or published story's text to remove personal details.
+func (a *App) Redact(ctx context.Context, by *storage.User, id string, r Redaction) error {
+	if by == nil || !by.Role.CanModerate() {
+		return errCannotModerate
+	}
+	r.Title, r.Body, r.Note = story.CleanLine(r.Title), story.CleanText(r.Body), story.CleanText(r.Note)
+	if r.Note == "" {
+		return story.FieldError("note", "error.note_required", "Please say what was redacted and why.")
+	}
+	if r.Title == "" || len([]rune(r.Title)) > story.MaxTitle {
+		return story.FieldError("title", "error.title_required", "Please give your story a title.")
+	}
+	if n := len([]rune(r.Body)); n < story.MinBody || n > story.MaxBody {
+		return story.FieldError("body", "error.body_too_short", "Please write at least a few sentences (20 characters or more).")
+	}
+	now := a.now()
+	var public bool
+	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+		s, err := tx.Story(ctx, id)
+		if err != nil {
+			return err
+		}
+		if s.Status != story.StatusPending && s.Status != story.StatusPublished {
+			return errNotPending
+		}
+		s.Title, s.Body, s.UpdatedAt = r.Title, r.Body, now
+		s.Signals = a.screen(ctx, s)
+		public = s.Status == story.StatusPublished
+		if err := tx.UpdateStory(ctx, s); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: "redact", SubjectID: id, Note: r.Note})
+	})
+	if err != nil {
+		return err
+	}
+	if public {
+		a.changed()
+		if err := a.Store.PurgeErased(context.WithoutCancel(ctx)); err != nil {
+			a.Log.Warn("redacted text may linger in the database log until the next purge", "err", err)
+		}
+	}
+	return nil
+}
+
+// SetFeatured puts a published story on the home page or takes it off.
+func (a *App) SetFeatured(ctx context.Context, by *storage.User, id string, featured bool) error {
+	if by == nil || by.Role != storage.RoleAdmin {
+		return errCannotModerate
+	}
+	now := a.now()
+	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+		s, err := tx.Story(ctx, id)
+		if err != nil {
+			return err
+		}
+		if s.Status != story.StatusPublished {
+			return story.ErrNotFound
+		}
+		s.Featured = featured
+		if err := tx.UpdateStory(ctx, s); err != nil {
+			return err
+		}
+		action := "unfeature"
+		if featured {
+			action = "feature"
+		}
+		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: action, SubjectID: id})
+	})
+	if err == nil {
+		a.changed()
+	}
+	return err
+}
+
+// Queue lists pending stories oldest first.
+func (a *App) Queue(ctx context.Context, by *storage.User, limit int) ([]*story.Story, error) {
+	if by == nil || !by.Role.CanModerate() {
+		return nil, errCannotModerate
+	}
+	return a.Store.Queue(ctx, limit)
+}
+
+// orphanGrace is how long a freshly written file may stay unreferenced
+// before the sweeper treats it as left over from a failed upload.
+const orphanGrace = time.Hour
+
+// SweepBlobs deletes media files whose deletion is due. It is safe to run
+// at any time and from several processes.
+func (a *App) SweepBlobs(ctx context.Context) {
+	ctx = context.WithoutCancel(ctx)
+	for {
+		keys, err := a.Store.DueBlobDeletions(ctx, a.now(), 100)
+		if err != nil {
+			a.Log.Error("cannot list media to delete", "err", err)
+			return
+		}
+		if len(keys) == 0 {
+			return
+		}
+		for _, key := range keys {
+			if err := a.Blobs.Delete(ctx, key); err != nil {
+				a.Log.Error("cannot delete media; will retry", "key", key, "err", err)
+				return
+			}
+			if err := a.Store.WithTx(ctx, func(tx storage.Tx) error { return tx.DoneBlobDeletion(ctx, key) }); err != nil {
+				a.Log.Error("cannot record media deletion", "key", key, "err", err)
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,185 @@
+// Package i18n serves the interface text from embedded message catalogs,
+// with CLDR plural rules, text direction and language negotiation.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed locales/*.json
+var locales embed.FS
+
+// Source is the reference language: every key exists in it.
+const Source = "en"
+
+// Language describes one interface language.
+type Language struct {
+	Code       string // BCP 47, e.g. "fr", "fa-AF"
+	NativeName string
+	RTL        bool
+	// Complete languages must have every key; the others fall back to the
+	// source language, with a log line.
+	Complete bool
+}
+
+// Known lists the interface languages Chorus ships, in display order.
+var Known = []Language{
+	{Code: "en", NativeName: "English", Complete: true},
+	{Code: "fr", NativeName: "Français", Complete: true},
+	{Code: "ar", NativeName: "العربية", RTL: true, Complete: true},
+}
+
+// Catalog holds every language's messages.
+type Catalog struct {
+	bundle   *goi18n.Bundle
+	langs    map[string]*Lang
+	ordered  []*Lang
+	matcher  language.Matcher
+	log      *slog.Logger
+	reported sync.Map // "lang/key" already logged as missing
+}
+
+// Lang is one language's view of the catalog.
+type Lang struct {
+	Language
+	Tag       language.Tag
+	catalog   *Catalog
+	localizer *goi18n.Localizer
+	keys      map[string]bool
+}
+
+// Load reads the embedded catalogs of the given languages.
+func Load(langs []Language, log *slog.Logger) (*Catalog, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	c := &Catalog{bundle: goi18n.NewBundle(language.English), langs: map[string]*Lang{}, log: log}
+	c.bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	var tags []language.Tag
+	for _, l := range langs {
+		tag, err := language.Parse(l.Code)
+		if err != nil {
+			return nil, fmt.Errorf("i18n: language %q: %w", l.Code, err)
+		}
+		file := path.Join("locales", l.Code+".json")
+		data, err := fs.ReadFile(locales, file)
+		if err != nil {
+			return nil, fmt.Errorf("i18n: no catalog for %q: %w", l.Code, err)
+		}
+		mf, err := c.bundle.ParseMessageFileBytes(data, file)
+		if err != nil {
+			return nil, fmt.Errorf("i18n: catalog %s: %w", file, err)
+		}
+		keys := make(map[string]bool, len(mf.Messages))
+		for _, m := range mf.Messages {
+			keys[m.ID] = true
+		}
+		lang := &Lang{Language: l, Tag: tag, catalog: c, keys: keys,
+			localizer: goi18n.NewLocalizer(c.bundle, l.Code, Source)}
+		c.langs[l.Code] = lang
+		c.ordered = append(c.ordered, lang)
+		tags = append(tags, tag)
+	}
+	if c.langs[Source] == nil {
+		return nil, fmt.Errorf("i18n: the source language %q must be loaded", Source)
+	}
+	c.matcher = language.NewMatcher(tags)
+	return c, nil
+}
+
+// Lang returns the language with this code, or nil.
+func (c *Catalog) Lang(code string) *Lang { return c.langs[code] }
+
+// Languages lists the loaded languages in display order.
+func (c *Catalog) Languages() []*Lang { return c.ordered }
+
+// Negotiate picks the best language for an Accept-Language header,
+// the source language when nothing matches.
+func (c *Catalog) Negotiate(acceptLanguage string) *Lang {
+	if len(acceptLanguage) > 512 {
+		acceptLanguage = acceptLanguage[:512]
+	}
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return c.langs[Source]
+	}
+	_, index, confidence := c.matcher.Match(tags...)
+	if confidence == language.No {
+		return c.langs[Source]
+	}
+	return c.ordered[index]
+}
+
+// Keys lists a language's message keys, sorted.
+func (c *Catalog) Keys(code string) []string {
+	l := c.langs[code]
+	if l == nil {
+		return nil
+	}
+	out := make([]string, 0, len(l.keys))
+	for k := range l.keys {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Dir is the value of the HTML dir attribute.
+func (l *Lang) Dir() string {
+	if l.RTL {
+		return "rtl"
+	}
+	return "ltr"
+}
+
+// T translates key. Args are name/value pairs for the message's
+// {{.Name}} placeholders.
+func (l *Lang) T(key string, args ...any) string {
+	return l.translate(key, nil, args)
+}
+
+// N translates key with the plural form for count; {{.Count}} is set.
+func (l *Lang) N(key string, count int, args ...any) string {
+	return l.translate(key, count, append(args, "Count", count))
+}
+
+func (l *Lang) translate(key string, count any, args []any) string {
+	if !l.keys[key] {
+		l.catalog.reportMissing(l.Code, key)
+	}
+	data := make(map[string]any, len(args)/2)
+	for i := 0; i+1 < len(args); i += 2 {
+		if name, ok := args[i].(string); ok {
+			data[name] = args[i+1]
+		}
+	}
+	msg, err := l.localizer.Localize(&goi18n.LocalizeConfig{MessageID: key, TemplateData: data, PluralCount: count})
+	if err != nil {
+		if msg != "" {
+			return msg
+		}
+		l.catalog.reportMissing(Source, key)
+		return strings.ReplaceAll(key, ".", " ")
+	}
+	return msg
+}
+
+func (c *Catalog) reportMissing(code, key string) {
+	if _, seen := c.reported.LoadOrStore(code+"/"+key, true); !seen {
+		c.log.Warn("missing translation, falling back", "lang", code, "key", key, "fallback", Source)
+	}
+}
+
+// Has tells whether the language's own catalog holds key.
+func (l *Lang) Has(key string) bool { return l.keys[key] }

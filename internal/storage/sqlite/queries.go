@@ -1,0 +1,464 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"chorus/internal/storage"
+	"chorus/internal/story"
+)
+
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// queries implements storage.Reader over a pool or a transaction.
+type queries struct{ db querier }
+
+type txStore struct{ queries }
+
+var _ storage.Tx = (*txStore)(nil)
+
+const storyColumns = `id, status, title, body, language, country, city, themes, identity,
+	display_name, anonymous, contact_sealed, consent_publish, consent_social, consent_toolkit,
+	photo, demo, featured, signals, reject_reason, reject_note, withdraw_reason,
+	created_at, updated_at, published_at, withdrawn_at`
+
+func micros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+func fromMicros(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(v).UTC()
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanStory(row scanner) (*story.Story, error) {
+	var (
+		s                                  story.Story
+		themes, identity, status           string
+		photo, signals                     sql.NullString
+		created, updated, published, wdrwn int64
+	)
+	err := row.Scan(&s.ID, &status, &s.Title, &s.Body, &s.Language, &s.Country, &s.City, &themes, &identity,
+		&s.DisplayName, &s.Anonymous, &s.ContactSealed, &s.Consent.Publish, &s.Consent.Social, &s.Consent.Toolkit,
+		&photo, &s.Demo, &s.Featured, &signals, &s.RejectReason, &s.RejectNote, &s.WithdrawReason,
+		&created, &updated, &published, &wdrwn)
+	if err != nil {
+		return nil, err
+	}
+	s.Status = story.Status(status)
+	s.Identity = story.Identity(identity)
+	if themes != "" {
+		s.Themes = strings.Split(themes, ",")
+	}
+	if photo.Valid && photo.String != "" {
+		s.Photo = new(story.Photo)
+		if err := json.Unmarshal([]byte(photo.String), s.Photo); err != nil {
+			return nil, fmt.Errorf("decode photo of %s: %w", s.ID, err)
+		}
+	}
+	if signals.Valid && signals.String != "" {
+		if err := json.Unmarshal([]byte(signals.String), &s.Signals); err != nil {
+			return nil, fmt.Errorf("decode signals of %s: %w", s.ID, err)
+		}
+	}
+	s.CreatedAt, s.UpdatedAt = fromMicros(created), fromMicros(updated)
+	s.PublishedAt, s.WithdrawnAt = fromMicros(published), fromMicros(wdrwn)
+	return &s, nil
+}
+
+func (q queries) Story(ctx context.Context, id string) (*story.Story, error) {
+	s, err := scanStory(q.db.QueryRowContext(ctx, "SELECT "+storyColumns+" FROM stories WHERE id = ?", id))
+	if err != nil {
+		return nil, domainError("story", err)
+	}
+	return s, nil
+}
+
+// A cursor is the (published_at, id) of the last story of a page.
+func encodeCursor(s *story.Story) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(micros(s.PublishedAt), 10) + ":" + s.ID))
+}
+
+func decodeCursor(c string) (int64, string, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return 0, "", err
+	}
+	at, id, ok := strings.Cut(string(raw), ":")
+	if !ok {
+		return 0, "", fmt.Errorf("no separator")
+	}
+	v, err := strconv.ParseInt(at, 10, 64)
+	return v, id, err
+}
+
+// ftsQuery turns free text into an FTS5 query matching every word, the last
+// one as a prefix, with FTS syntax characters neutralised.
+func ftsQuery(text string) string {
+	words := strings.FieldsFunc(text, func(r rune) bool {
+		return r == '"' || r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '*' || r == '^' || r == ':' || r == '(' || r == ')' || r == '+' || r == '-'
+	})
+	if len(words) > 12 {
+		words = words[:12]
+	}
+	for i, w := range words {
+		words[i] = `"` + w + `"`
+	}
+	if len(words) > 0 {
+		words[len(words)-1] += "*"
+	}
+	return strings.Join(words, " ")
+}
+
+func (q queries) PublishedStories(ctx context.Context, f storage.StoryFilter) (storage.StoryPage, error) {
+	limit := f.Limit
+	if limit <= 0 || limit > 100 {
+		limit = 20
+	}
+	var (
+		where = []string{"s.status = 'published'"}
+		args  []any
+		from  = "stories s"
+	)
+	if f.Language != "" {
+		where = append(where, "s.language = ?")
+		args = append(args, f.Language)
+	}
+	if f.Country != "" {
+		where = append(where, "s.country = ?")
+		args = append(args, f.Country)
+	}
+	if f.Featured {
+		where = append(where, "s.featured = 1")
+	}
+	if f.Theme != "" {
+		from += " JOIN story_themes t ON t.story_id = s.id AND t.theme = ?"
+		args = append([]any{f.Theme}, args...)
+	}
+	if f.Query != "" {
+		match := ftsQuery(f.Query)
+		if match == "" {
+			return storage.StoryPage{}, nil
+		}
+		where = append(where, "s.rowid IN (SELECT rowid FROM story_search WHERE story_search MATCH ?)")
+		args = append(args, match)
+	}
+	if f.Cursor != "" {
+		at, id, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return storage.StoryPage{}, story.FieldError("cursor", "error.bad_cursor", "The page link is not valid.")
+		}
+		where = append(where, "(s.published_at < ? OR (s.published_at = ? AND s.id < ?))")
+		args = append(args, at, at, id)
+	}
+	query := "SELECT " + prefixed("s.", storyColumns) + " FROM " + from + " WHERE " + strings.Join(where, " AND ") +
+		" ORDER BY s.published_at DESC, s.id DESC LIMIT ?"
+	args = append(args, limit+1)
+	rows, err := q.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return storage.StoryPage{}, domainError("list stories", err)
+	}
+	defer rows.Close()
+	var page storage.StoryPage
+	for rows.Next() {
+		s, err := scanStory(rows)
+		if err != nil {
+			return storage.StoryPage{}, domainError("list stories", err)
+		}
+		page.Stories = append(page.Stories, s)
+	}
+	if err := rows.Err(); err != nil {
+		return storage.StoryPage{}, domainError("list stories", err)
+	}
+	if len(page.Stories) > limit {
+		page.Stories = page.Stories[:limit]
+		page.NextCursor = encodeCursor(page.Stories[limit-1])
+	}
+	return page, nil
+}
+
+func prefixed(prefix, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		parts[i] = prefix + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (q queries) Queue(ctx context.Context, limit int) ([]*story.Story, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	rows, err := q.db.QueryContext(ctx, "SELECT "+storyColumns+" FROM stories WHERE status = 'pending' ORDER BY created_at, id LIMIT ?", limit)
+	if err != nil {
+		return nil, domainError("queue", err)
+	}
+	defer rows.Close()
+	var out []*story.Story
+	for rows.Next() {
+		s, err := scanStory(rows)
+		if err != nil {
+			return nil, domainError("queue", err)
+		}
+		out = append(out, s)
+	}
+	return out, domainError("queue", rows.Err())
+}
+
+func (q queries) CountByStatus(ctx context.Context, status story.Status) (int, error) {
+	var n int
+	err := q.db.QueryRowContext(ctx, "SELECT count(*) FROM stories WHERE status = ?", string(status)).Scan(&n)
+	return n, domainError("count", err)
+}
+
+func (q queries) SubmissionTokenHash(ctx context.Context, id string) ([]byte, error) {
+	var h []byte
+	err := q.db.QueryRowContext(ctx, "SELECT token_hash FROM stories WHERE id = ?", id).Scan(&h)
+	return h, domainError("token", err)
+}
+
+func (q queries) Countries(ctx context.Context) ([]string, error) {
+	rows, err := q.db.QueryContext(ctx, "SELECT DISTINCT country FROM stories WHERE status = 'published' ORDER BY country")
+	if err != nil {
+		return nil, domainError("countries", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, domainError("countries", err)
+		}
+		out = append(out, c)
+	}
+	return out, domainError("countries", rows.Err())
+}
+
+const userColumns = "id, email, role, password_hash, totp_secret, created_at"
+
+func scanUser(row scanner) (*storage.User, error) {
+	var u storage.User
+	var role string
+	var created int64
+	if err := row.Scan(&u.ID, &u.Email, &role, &u.PasswordHash, &u.TOTPSecret, &created); err != nil {
+		return nil, domainError("user", err)
+	}
+	u.Role = storage.Role(role)
+	u.CreatedAt = fromMicros(created)
+	return &u, nil
+}
+
+func (q queries) UserByEmail(ctx context.Context, email string) (*storage.User, error) {
+	return scanUser(q.db.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE email = ?", email))
+}
+
+func (q queries) UserByID(ctx context.Context, id int64) (*storage.User, error) {
+	return scanUser(q.db.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
+}
+
+func (q queries) CredentialUser(ctx context.Context, kind storage.CredentialKind, tokenHash []byte, now time.Time) (*storage.User, error) {
+	return scanUser(q.db.QueryRowContext(ctx, "SELECT "+prefixed("u.", userColumns)+
+		" FROM credentials c JOIN users u ON u.id = c.user_id WHERE c.token_hash = ? AND c.kind = ? AND (c.expires_at = 0 OR c.expires_at > ?)",
+		tokenHash, string(kind), micros(now)))
+}
+
+func (q queries) Audit(ctx context.Context, subjectID string) ([]storage.AuditEntry, error) {
+	rows, err := q.db.QueryContext(ctx, "SELECT id, at, actor, action, subject_id, reason, note FROM audit_log WHERE subject_id = ? ORDER BY id", subjectID)
+	if err != nil {
+		return nil, domainError("audit", err)
+	}
+	defer rows.Close()
+	var out []storage.AuditEntry
+	for rows.Next() {
+		var e storage.AuditEntry
+		var at int64
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.SubjectID, &e.Reason, &e.Note); err != nil {
+			return nil, domainError("audit", err)
+		}
+		e.At = fromMicros(at)
+		out = append(out, e)
+	}
+	return out, domainError("audit", rows.Err())
+}
+
+func (q queries) DueBlobDeletions(ctx context.Context, now time.Time, limit int) ([]string, error) {
+	rows, err := q.db.QueryContext(ctx, "SELECT key FROM blob_deletions WHERE due_at <= ? ORDER BY due_at LIMIT ?", micros(now), limit)
+	if err != nil {
+		return nil, domainError("blob deletions", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, domainError("blob deletions", err)
+		}
+		out = append(out, k)
+	}
+	return out, domainError("blob deletions", rows.Err())
+}
+
+func storyArgs(s *story.Story) ([]any, error) {
+	var photo, signals any
+	if s.Photo != nil {
+		b, err := json.Marshal(s.Photo)
+		if err != nil {
+			return nil, err
+		}
+		photo = string(b)
+	}
+	if len(s.Signals) > 0 {
+		b, err := json.Marshal(s.Signals)
+		if err != nil {
+			return nil, err
+		}
+		signals = string(b)
+	}
+	return []any{s.ID, string(s.Status), s.Title, s.Body, s.Language, s.Country, s.City, strings.Join(s.Themes, ","), string(s.Identity),
+		s.DisplayName, s.Anonymous, s.ContactSealed, s.Consent.Publish, s.Consent.Social, s.Consent.Toolkit,
+		photo, s.Demo, s.Featured, signals, s.RejectReason, s.RejectNote, s.WithdrawReason,
+		micros(s.CreatedAt), micros(s.UpdatedAt), micros(s.PublishedAt), micros(s.WithdrawnAt)}, nil
+}
+
+func (t *txStore) InsertStory(ctx context.Context, s *story.Story, tokenHash []byte) error {
+	args, err := storyArgs(s)
+	if err != nil {
+		return err
+	}
+	_, err = t.db.ExecContext(ctx, "INSERT INTO stories ("+storyColumns+", token_hash) VALUES (?"+strings.Repeat(", ?", len(args))+")", append(args, tokenHash)...)
+	if err != nil {
+		return domainError("insert story", err)
+	}
+	return t.syncPublicIndexes(ctx, s)
+}
+
+func (t *txStore) UpdateStory(ctx context.Context, s *story.Story) error {
+	args, err := storyArgs(s)
+	if err != nil {
+		return err
+	}
+	cols := strings.Split(storyColumns, ",")
+	sets := make([]string, 0, len(cols)-1)
+	for _, c := range cols[1:] {
+		sets = append(sets, strings.TrimSpace(c)+" = ?")
+	}
+	res, err := t.db.ExecContext(ctx, "UPDATE stories SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args[1:], s.ID)...)
+	if err != nil {
+		return domainError("update story", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return story.ErrNotFound
+	}
+	return t.syncPublicIndexes(ctx, s)
+}
+
+// syncPublicIndexes keeps the theme and search indexes holding exactly the
+// published stories.
+func (t *txStore) syncPublicIndexes(ctx context.Context, s *story.Story) error {
+	if _, err := t.db.ExecContext(ctx, "DELETE FROM story_themes WHERE story_id = ?", s.ID); err != nil {
+		return domainError("themes", err)
+	}
+	if _, err := t.db.ExecContext(ctx, "DELETE FROM story_search WHERE rowid = (SELECT rowid FROM stories WHERE id = ?)", s.ID); err != nil {
+		return domainError("search index", err)
+	}
+	if s.Status != story.StatusPublished {
+		return nil
+	}
+	for _, theme := range s.Themes {
+		if _, err := t.db.ExecContext(ctx, "INSERT OR IGNORE INTO story_themes (theme, published_at, story_id) VALUES (?, ?, ?)", theme, micros(s.PublishedAt), s.ID); err != nil {
+			return domainError("themes", err)
+		}
+	}
+	_, err := t.db.ExecContext(ctx, "INSERT INTO story_search (rowid, title, body) SELECT rowid, ?, ? FROM stories WHERE id = ?", s.Title, s.Body, s.ID)
+	return domainError("search index", err)
+}
+
+func (t *txStore) EraseStory(ctx context.Context, id, reason string, at time.Time) error {
+	if _, err := t.db.ExecContext(ctx, "DELETE FROM story_search WHERE rowid = (SELECT rowid FROM stories WHERE id = ?)", id); err != nil {
+		return domainError("erase search", err)
+	}
+	if _, err := t.db.ExecContext(ctx, "DELETE FROM story_themes WHERE story_id = ?", id); err != nil {
+		return domainError("erase themes", err)
+	}
+	res, err := t.db.ExecContext(ctx, `UPDATE stories SET status = 'withdrawn', title = '', body = '', city = '', themes = '',
+		display_name = '', anonymous = 1, contact_sealed = NULL, photo = NULL, signals = NULL, reject_note = '',
+		featured = 0, withdraw_reason = ?, updated_at = ?, withdrawn_at = ? WHERE id = ?`, reason, micros(at), micros(at), id)
+	if err != nil {
+		return domainError("erase story", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return story.ErrNotFound
+	}
+	_, err = t.db.ExecContext(ctx, "UPDATE audit_log SET note = '' WHERE subject_id = ? AND note <> ''", id)
+	return domainError("erase audit notes", err)
+}
+
+func (t *txStore) AppendAudit(ctx context.Context, e storage.AuditEntry) error {
+	_, err := t.db.ExecContext(ctx, "INSERT INTO audit_log (at, actor, action, subject_id, reason, note) VALUES (?, ?, ?, ?, ?, ?)",
+		micros(e.At), e.Actor, e.Action, e.SubjectID, e.Reason, e.Note)
+	return domainError("audit", err)
+}
+
+func (t *txStore) InsertUser(ctx context.Context, u *storage.User) error {
+	res, err := t.db.ExecContext(ctx, "INSERT INTO users (email, role, password_hash, totp_secret, created_at) VALUES (?, ?, ?, ?, ?)",
+		u.Email, string(u.Role), u.PasswordHash, u.TOTPSecret, micros(u.CreatedAt))
+	if err != nil {
+		return domainError("insert user", err)
+	}
+	u.ID, err = res.LastInsertId()
+	return err
+}
+
+func (t *txStore) UpdateUser(ctx context.Context, u *storage.User) error {
+	_, err := t.db.ExecContext(ctx, "UPDATE users SET email = ?, role = ?, password_hash = ?, totp_secret = ? WHERE id = ?",
+		u.Email, string(u.Role), u.PasswordHash, u.TOTPSecret, u.ID)
+	return domainError("update user", err)
+}
+
+func (t *txStore) InsertCredential(ctx context.Context, c storage.Credential) error {
+	_, err := t.db.ExecContext(ctx, "INSERT INTO credentials (token_hash, kind, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+		c.TokenHash, string(c.Kind), c.UserID, micros(c.CreatedAt), micros(c.ExpiresAt))
+	return domainError("insert credential", err)
+}
+
+func (t *txStore) DeleteCredential(ctx context.Context, kind storage.CredentialKind, tokenHash []byte) error {
+	res, err := t.db.ExecContext(ctx, "DELETE FROM credentials WHERE token_hash = ? AND kind = ?", tokenHash, string(kind))
+	if err != nil {
+		return domainError("delete credential", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return story.ErrNotFound
+	}
+	return nil
+}
+
+func (t *txStore) ScheduleBlobDeletion(ctx context.Context, key string, due time.Time) error {
+	_, err := t.db.ExecContext(ctx, "INSERT INTO blob_deletions (key, due_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at", key, micros(due))
+	return domainError("schedule blob deletion", err)
+}
+
+func (t *txStore) CancelBlobDeletion(ctx context.Context, key string) error {
+	_, err := t.db.ExecContext(ctx, "DELETE FROM blob_deletions WHERE key = ?", key)
+	return domainError("cancel blob deletion", err)
+}
+
+func (t *txStore) DoneBlobDeletion(ctx context.Context, key string) error {
+	return t.CancelBlobDeletion(ctx, key)
+}

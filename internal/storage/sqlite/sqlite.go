@@ -1,0 +1,211 @@
+// Package sqlite is the embedded storage backend: one SQLite file in WAL
+// mode, one writer connection and a pool of readers.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"chorus/internal/storage"
+	"chorus/internal/story"
+
+	sqlite3 "modernc.org/sqlite"
+	sqlite3lib "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is a SQLite database file.
+type Store struct {
+	path   string
+	writer *sql.DB
+	reader *sql.DB
+	queries
+}
+
+var _ storage.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the database at path and applies migrations.
+func Open(ctx context.Context, path string) (*Store, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: resolve path: %w", err)
+	}
+	pragmas := []string{
+		"busy_timeout(10000)",
+		"foreign_keys(1)",
+		"secure_delete(1)",
+		"journal_mode(WAL)",
+		"synchronous(FULL)",
+	}
+	dsn := func(extra ...string) string {
+		q := url.Values{}
+		for _, p := range append(pragmas, extra...) {
+			q.Add("_pragma", p)
+		}
+		return "file:" + abs + "?" + q.Encode()
+	}
+	writer, err := sql.Open("sqlite", dsn()+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open writer: %w", err)
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetMaxIdleConns(1)
+	writer.SetConnMaxLifetime(0)
+	if err := writer.PingContext(ctx); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", filepath.Base(abs), err)
+	}
+	s := &Store{path: abs, writer: writer}
+	if err := s.migrate(ctx); err != nil {
+		writer.Close()
+		return nil, err
+	}
+	reader, err := sql.Open("sqlite", dsn("query_only(1)"))
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("sqlite: open readers: %w", err)
+	}
+	readers := max(4, runtime.NumCPU()*2)
+	reader.SetMaxOpenConns(readers)
+	reader.SetMaxIdleConns(readers)
+	s.reader = reader
+	s.queries = queries{db: reader}
+	return s, nil
+}
+
+// Path is the database file's absolute path.
+func (s *Store) Path() string { return s.path }
+
+// Close closes every connection.
+func (s *Store) Close() error {
+	return errors.Join(s.reader.Close(), s.writer.Close())
+}
+
+// WithTx runs fn in an immediate (write-locking) transaction.
+func (s *Store) WithTx(ctx context.Context, fn func(storage.Tx) error) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return domainError("begin", err)
+	}
+	if err := fn(&txStore{queries{db: tx}}); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return domainError("commit", err)
+	}
+	return nil
+}
+
+// PurgeErased moves the write-ahead log into the database file and truncates
+// the log, so no erased bytes linger in it. Readers holding old snapshots can
+// delay it, so it retries briefly.
+func (s *Store) PurgeErased(ctx context.Context) error {
+	var lastErr error
+	for attempt := 0; attempt < 50; attempt++ {
+		var busy, logFrames, checkpointed int
+		err := s.writer.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &checkpointed)
+		if err == nil && busy == 0 {
+			return nil
+		}
+		lastErr = err
+		if lastErr == nil {
+			lastErr = errors.New("readers kept the log busy")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("sqlite: checkpoint: %w", lastErr)
+}
+
+// Backup writes a consistent copy of the database to path while it serves.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	_, err := s.writer.ExecContext(ctx, "VACUUM INTO ?", path)
+	return domainError("backup", err)
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("sqlite: migrations table: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		var n int
+		if err := s.writer.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE name = ?", base).Scan(&n); err != nil {
+			return fmt.Errorf("sqlite: read migrations: %w", err)
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		tx, err := s.writer.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("sqlite: migration %s: %w", base, err)
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("sqlite: migration %s: %w", base, err)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", base, time.Now().Unix()); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("sqlite: record migration %s: %w", base, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("sqlite: migration %s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+// domainError turns driver errors into domain errors; nil stays nil.
+func domainError(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *story.Error
+	if errors.As(err, &se) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return story.ErrNotFound
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &story.Error{Code: story.CodeUnavailable, Key: "error.unavailable", Message: "The request was cancelled.", Err: err}
+	}
+	var le *sqlite3.Error
+	if errors.As(err, &le) {
+		switch le.Code() & 0xff {
+		case sqlite3lib.SQLITE_CONSTRAINT:
+			return &story.Error{Code: story.CodeConflict, Key: "error.conflict", Message: "This item conflicts with an existing one.", Err: fmt.Errorf("sqlite: %s: %w", op, err)}
+		case sqlite3lib.SQLITE_FULL, sqlite3lib.SQLITE_IOERR:
+			return &story.Error{Code: story.CodeUnavailable, Key: "error.storage_full", Message: "We cannot save right now. Nothing was lost; please try again later.", Err: fmt.Errorf("sqlite: %s: %w", op, err)}
+		case sqlite3lib.SQLITE_BUSY, sqlite3lib.SQLITE_LOCKED:
+			return &story.Error{Code: story.CodeUnavailable, Key: "error.busy", Message: "We are busy; please try again in a moment.", Err: fmt.Errorf("sqlite: %s: %w", op, err)}
+		}
+	}
+	return fmt.Errorf("sqlite: %s: %w", op, err)
+}

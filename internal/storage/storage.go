@@ -1,0 +1,140 @@
+// Package storage declares what the use-cases need from a database. Each
+// backend (sqlite, postgres) implements it and passes the conformance suite
+// in storagetest.
+package storage
+
+import (
+	"context"
+	"time"
+
+	"chorus/internal/story"
+)
+
+// Store is a database holding stories, staff, sessions and the audit log.
+type Store interface {
+	// WithTx runs fn in one transaction: committed when fn returns nil,
+	// rolled back otherwise.
+	WithTx(ctx context.Context, fn func(Tx) error) error
+	Reader
+	// PurgeErased makes data erased by committed transactions unrecoverable
+	// from the database's files (write-ahead log, free pages).
+	PurgeErased(ctx context.Context) error
+	Close() error
+}
+
+// Reader is what can be read outside a transaction.
+type Reader interface {
+	// Story returns any story by id, tombstones included.
+	Story(ctx context.Context, id string) (*story.Story, error)
+	// PublishedStories lists published stories, newest first, by filter.
+	PublishedStories(ctx context.Context, f StoryFilter) (StoryPage, error)
+	// Queue lists pending stories, oldest first.
+	Queue(ctx context.Context, limit int) ([]*story.Story, error)
+	CountByStatus(ctx context.Context, status story.Status) (int, error)
+	// SubmissionTokenHash returns the hash of a story's private token.
+	SubmissionTokenHash(ctx context.Context, id string) ([]byte, error)
+	Countries(ctx context.Context) ([]string, error)
+
+	UserByEmail(ctx context.Context, email string) (*User, error)
+	UserByID(ctx context.Context, id int64) (*User, error)
+	// CredentialUser returns the user owning a live credential of the kind.
+	CredentialUser(ctx context.Context, kind CredentialKind, tokenHash []byte, now time.Time) (*User, error)
+	Audit(ctx context.Context, subjectID string) ([]AuditEntry, error)
+	// DueBlobDeletions lists media keys whose deletion is due.
+	DueBlobDeletions(ctx context.Context, now time.Time, limit int) ([]string, error)
+}
+
+// Tx is one transaction's view of the store.
+type Tx interface {
+	Reader
+	InsertStory(ctx context.Context, s *story.Story, tokenHash []byte) error
+	// UpdateStory writes every mutable field of s.
+	UpdateStory(ctx context.Context, s *story.Story) error
+	// EraseStory removes the story's personal data and text, keeping a
+	// tombstone with id, dates and reason.
+	EraseStory(ctx context.Context, id, reason string, at time.Time) error
+	AppendAudit(ctx context.Context, e AuditEntry) error
+
+	InsertUser(ctx context.Context, u *User) error
+	UpdateUser(ctx context.Context, u *User) error
+	InsertCredential(ctx context.Context, c Credential) error
+	DeleteCredential(ctx context.Context, kind CredentialKind, tokenHash []byte) error
+
+	// ScheduleBlobDeletion records that a media key must be deleted at or
+	// after due; CancelBlobDeletion forgets it (the blob is now referenced).
+	ScheduleBlobDeletion(ctx context.Context, key string, due time.Time) error
+	CancelBlobDeletion(ctx context.Context, key string) error
+	DoneBlobDeletion(ctx context.Context, key string) error
+}
+
+// StoryFilter selects published stories. Zero values mean "any".
+type StoryFilter struct {
+	Language string
+	Country  string
+	Theme    string
+	Query    string // full-text search
+	Featured bool
+	Cursor   string // opaque, from a previous StoryPage
+	Limit    int
+}
+
+// StoryPage is one page of a listing.
+type StoryPage struct {
+	Stories    []*story.Story
+	NextCursor string // empty on the last page
+}
+
+// Role is a staff member's role.
+type Role string
+
+const (
+	RoleAdmin      Role = "admin"
+	RoleModerator  Role = "moderator"
+	RolePartner    Role = "partner"
+	RoleTranslator Role = "translator"
+)
+
+// Roles lists every role.
+var Roles = []Role{RoleAdmin, RoleModerator, RolePartner, RoleTranslator}
+
+// CanModerate tells whether the role may decide on submissions.
+func (r Role) CanModerate() bool { return r == RoleAdmin || r == RoleModerator }
+
+// User is a staff account.
+type User struct {
+	ID           int64
+	Email        string
+	Role         Role
+	PasswordHash string // argon2id PHC string; empty until set
+	TOTPSecret   string // base32; empty until enrolled
+	CreatedAt    time.Time
+}
+
+// CredentialKind says what a stored token grants.
+type CredentialKind string
+
+const (
+	CredentialSignInLink CredentialKind = "signin_link" // one-time
+	CredentialSession    CredentialKind = "session"
+	CredentialAPIToken   CredentialKind = "api_token"
+)
+
+// Credential is a hashed bearer secret belonging to a user.
+type Credential struct {
+	Kind      CredentialKind
+	TokenHash []byte
+	UserID    int64
+	CreatedAt time.Time
+	ExpiresAt time.Time // zero: never
+}
+
+// AuditEntry is one line of the append-only audit log.
+type AuditEntry struct {
+	ID        int64
+	At        time.Time
+	Actor     string // "user:12", "storyteller", "system"
+	Action    string // "submit", "approve", "reject", "redact", "edit", "withdraw", ...
+	SubjectID string // story id
+	Reason    string
+	Note      string
+}

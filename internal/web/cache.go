@@ -1,0 +1,64 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"sync"
+	"sync/atomic"
+)
+
+// pageCache keeps rendered public pages in memory until anything public
+// changes: every change bumps the generation, and entries of an older
+// generation are never served.
+type pageCache struct {
+	generation atomic.Uint64
+	mu         sync.RWMutex
+	entries    map[string]cachedPage
+	max        int
+}
+
+type cachedPage struct {
+	generation uint64
+	status     int
+	body       []byte
+	etag       string
+}
+
+func newPageCache(max int) *pageCache {
+	return &pageCache{entries: make(map[string]cachedPage), max: max}
+}
+
+func (c *pageCache) current() uint64 { return c.generation.Load() }
+
+func (c *pageCache) invalidate() {
+	c.generation.Add(1)
+	c.mu.Lock()
+	clear(c.entries)
+	c.mu.Unlock()
+}
+
+func (c *pageCache) get(key string) (cachedPage, bool) {
+	c.mu.RLock()
+	p, ok := c.entries[key]
+	c.mu.RUnlock()
+	if !ok || p.generation != c.generation.Load() {
+		return cachedPage{}, false
+	}
+	return p, true
+}
+
+// put stores a page rendered from data read at generation gen.
+func (c *pageCache) put(key string, gen uint64, status int, body []byte) cachedPage {
+	sum := sha256.Sum256(body)
+	p := cachedPage{generation: gen, status: status, body: body, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
+	if gen != c.generation.Load() {
+		return p
+	}
+	c.mu.Lock()
+	if len(c.entries) >= c.max {
+		clear(c.entries)
+	}
+	c.entries[key] = p
+	c.mu.Unlock()
+	return p
+}

@@ -1,0 +1,235 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"chorus/internal/api"
+	"chorus/internal/i18n"
+	"chorus/internal/storage"
+	"chorus/internal/story"
+)
+
+// pageHandler serves one page; an error it returns is rendered as an
+// error page in the visitor's language.
+type pageHandler func(w http.ResponseWriter, r *http.Request, p *Page) error
+
+// page resolves the language root, answers cached pages, and renders errors.
+func (s *Server) page(lang *i18n.Lang, h pageHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			if entry, ok := s.cache.get(cacheKey(r)); ok {
+				writeCached(w, r, entry)
+				return
+			}
+		}
+		p := &Page{
+			L: lang, Langs: s.catalog.Languages(), BaseURL: s.cfg.BaseURL, Campaign: s.app.Campaign,
+			Path: strings.TrimPrefix(r.URL.Path, "/"+lang.Code), Query: r.URL.RawQuery,
+			StyleURL: s.views.style, request: r, writer: w, server: s, generation: s.cache.current(),
+		}
+		p.OtherLang = s.catalog.Lang("fr")
+		if lang.Code == "fr" {
+			p.OtherLang = s.catalog.Lang("en")
+		}
+		if err := h(w, r, p); err != nil {
+			s.renderError(p, err)
+		}
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if _, err := s.app.Store.CountByStatus(ctx, story.StatusPending); err != nil {
+		s.log.Error("health check failed", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+func (s *Server) robots(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("User-agent: *\nDisallow: /*/my/\nDisallow: /*/staff/\nDisallow: /staff/\nDisallow: /api/\n"))
+}
+
+func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
+	if r.PathValue("file") != strings.TrimPrefix(s.views.style, "/static/") {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Write(s.views.css)
+}
+
+func (s *Server) redirectToLanguage(w http.ResponseWriter, r *http.Request) {
+	lang := s.catalog.Negotiate(r.Header.Get("Accept-Language"))
+	w.Header().Set("Vary", "Accept-Language")
+	http.Redirect(w, r, "/"+lang.Code+"/", http.StatusSeeOther)
+}
+
+type homeView struct {
+	*Page
+	Featured []*story.Story
+	Recent   []*story.Story
+	Count    int
+}
+
+func (s *Server) showHome(w http.ResponseWriter, r *http.Request, p *Page) error {
+	featured, err := s.app.Stories(r.Context(), storage.StoryFilter{Featured: true, Limit: 3})
+	if err != nil {
+		return err
+	}
+	recent, err := s.app.Stories(r.Context(), storage.StoryFilter{Language: p.L.Code, Limit: 6})
+	if err != nil {
+		return err
+	}
+	if len(recent.Stories) == 0 {
+		recent, err = s.app.Stories(r.Context(), storage.StoryFilter{Limit: 6})
+		if err != nil {
+			return err
+		}
+	}
+	p.Title = p.L.T("home.title")
+	p.cacheable = true
+	return s.render(p, "home", homeView{Page: p, Featured: featured.Stories, Recent: recent.Stories})
+}
+
+type listView struct {
+	*Page
+	Stories    []*story.Story
+	Filter     storage.StoryFilter
+	Countries  []string
+	Themes     []string
+	StoryLangs []*i18n.Lang
+	NextURL    string
+}
+
+func (s *Server) listStories(w http.ResponseWriter, r *http.Request, p *Page) error {
+	q := r.URL.Query()
+	f := storage.StoryFilter{
+		Language: q.Get("language"), Country: strings.ToUpper(q.Get("country")), Theme: q.Get("theme"),
+		Query: strings.TrimSpace(q.Get("q")), Cursor: q.Get("cursor"), Limit: 20,
+	}
+	if len(f.Query) > 200 {
+		f.Query = f.Query[:200]
+	}
+	page, err := s.app.Stories(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	countries, err := s.app.Store.Countries(r.Context())
+	if err != nil {
+		return err
+	}
+	v := listView{Page: p, Stories: page.Stories, Filter: f, Countries: countries, Themes: s.app.Campaign.Themes, StoryLangs: s.catalog.Languages()}
+	if page.NextCursor != "" {
+		next := r.URL.Query()
+		next.Set("cursor", page.NextCursor)
+		v.NextURL = p.Link("/stories?" + next.Encode())
+	}
+	p.Title = p.L.T("list.title")
+	p.cacheable = f.Query == ""
+	if f.Cursor != "" || f.Query != "" {
+		p.NoIndex = true
+	}
+	return s.render(p, "list", v)
+}
+
+type storyView struct {
+	*Page
+	Story    *story.Story
+	ShareURL string
+	Share    []shareLink
+}
+
+type shareLink struct{ Name, URL string }
+
+func (s *Server) showStory(w http.ResponseWriter, r *http.Request, p *Page) error {
+	st, err := s.app.PublicStory(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	p.Title = st.Title
+	p.cacheable = true
+	shareURL := s.cfg.BaseURL + api.StoryPath(p.L.Code, st.ID)
+	return s.render(p, "story", storyView{Page: p, Story: st, ShareURL: shareURL, Share: shareLinks(shareURL, st.Title, s.app.Campaign.Hashtag)})
+}
+
+// shareLinks are plain links to each network's own sharing page: nothing
+// of theirs loads on our pages.
+func shareLinks(pageURL, title, hashtag string) []shareLink {
+	text := title + " " + hashtag
+	esc := func(v string) string { return strings.ReplaceAll(queryEscape(v), "+", "%20") }
+	return []shareLink{
+		{"Bluesky", "https://bsky.app/intent/compose?text=" + esc(text+" "+pageURL)},
+		{"X", "https://x.com/intent/post?text=" + esc(text) + "&url=" + esc(pageURL)},
+		{"Facebook", "https://www.facebook.com/sharer/sharer.php?u=" + esc(pageURL)},
+		{"LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url=" + esc(pageURL)},
+		{"WhatsApp", "https://wa.me/?text=" + esc(text+" "+pageURL)},
+		{"E-mail", "mailto:?subject=" + esc(title) + "&body=" + esc(text+"\n"+pageURL)},
+	}
+}
+
+func (s *Server) showAbout(w http.ResponseWriter, r *http.Request, p *Page) error {
+	p.Title = p.L.T("about.title")
+	p.cacheable = true
+	return s.render(p, "about", struct{ *Page }{p})
+}
+
+func (s *Server) showPrivacy(w http.ResponseWriter, r *http.Request, p *Page) error {
+	p.Title = p.L.T("privacy.title")
+	p.cacheable = true
+	return s.render(p, "privacy", struct{ *Page }{p})
+}
+
+// servePublicPhoto serves a published story's photo.
+func (s *Server) servePublicPhoto(w http.ResponseWriter, r *http.Request) {
+	st, err := s.app.PublicStory(r.Context(), r.PathValue("id"))
+	if err != nil {
+		if errors.Is(err, story.ErrGone) {
+			http.Error(w, "Gone", http.StatusGone)
+			return
+		}
+		http.NotFound(w, r)
+		return
+	}
+	s.servePhoto(w, r, st, "public, max-age=300")
+}
+
+func (s *Server) servePhoto(w http.ResponseWriter, r *http.Request, st *story.Story, cacheControl string) {
+	if st.Photo == nil {
+		http.NotFound(w, r)
+		return
+	}
+	file := r.PathValue("file")
+	for _, size := range st.Photo.Sizes {
+		if api.PhotoFile(size.Key) != file {
+			continue
+		}
+		blob, err := s.app.Blobs.Open(r.Context(), size.Key)
+		if err != nil {
+			s.log.Error("photo missing", "story", st.ID, "err", err)
+			http.NotFound(w, r)
+			return
+		}
+		defer blob.Close()
+		w.Header().Set("Content-Type", "image/jpeg")
+		w.Header().Set("Cache-Control", cacheControl)
+		w.Header().Set("ETag", `"`+file+`"`)
+		if r.Header.Get("If-None-Match") == `"`+file+`"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		io.Copy(w, blob)
+		return
+	}
+	http.NotFound(w, r)
+}

@@ -1,0 +1,309 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"chorus/internal/api"
+	"chorus/internal/app"
+	"chorus/internal/i18n"
+	"chorus/internal/storage"
+	"chorus/internal/story"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Page is what every template receives, embedded in its own view.
+type Page struct {
+	L          *i18n.Lang
+	Langs      []*i18n.Lang
+	Path       string // the path after the language root, e.g. "/stories"
+	Query      string // the query string to keep when switching language
+	Title      string
+	BaseURL    string
+	Campaign   app.Campaign
+	CSRF       string
+	User       *storage.User
+	StyleURL   string
+	NoIndex    bool
+	OtherLang  *i18n.Lang // the other official language
+	cacheable  bool
+	status     int
+	request    *http.Request
+	writer     http.ResponseWriter
+	server     *Server
+	generation uint64
+}
+
+// URL is the same page in another language.
+func (p *Page) URL(lang string) string {
+	u := "/" + lang + p.Path
+	if p.Query != "" {
+		u += "?" + p.Query
+	}
+	return u
+}
+
+// Link is a path under the page's language root.
+func (p *Page) Link(rest string) string { return "/" + p.L.Code + rest }
+
+// Token returns the form's CSRF token, setting its cookie when needed.
+func (p *Page) Token() string {
+	if p.CSRF == "" {
+		p.CSRF = p.server.csrfToken(p.writer, p.request)
+	}
+	return p.CSRF
+}
+
+type views struct {
+	pages map[string]*template.Template
+	style string // fingerprinted URL of the style sheet
+	css   []byte
+}
+
+func parseViews(catalog *i18n.Catalog) (*views, error) {
+	css, err := staticFS.ReadFile("static/style.css")
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(css)
+	v := &views{pages: map[string]*template.Template{}, css: css, style: "/static/style." + hex.EncodeToString(sum[:6]) + ".css"}
+	funcs := template.FuncMap{
+		"text":        RenderText,
+		"isolate":     Isolate,
+		"highlight":   Highlight,
+		"country":     countryName,
+		"countries":   countryOptions,
+		"date":        func(t time.Time) string { return t.Format("2006-01-02") },
+		"photoSize":   photoSize,
+		"cardOf":      func(p *Page, s *story.Story) cardData { return cardData{Page: p, Story: s} },
+		"cardsOf":     func(p *Page, list []*story.Story) cardsData { return cardsData{Page: p, Stories: list} },
+		"excerpt":     excerpt,
+		"spans":       allSpans,
+		"has":         func(list []string, v string) bool { return containsString(list, v) },
+		"signalLabel": signalLabel,
+		"percent":     func(f float64) int { return int(f*100 + 0.5) },
+		"storyPath":   api.StoryPath,
+	}
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: parse layout: %w", err)
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		base := path.Base(name)
+		if base == "layout.html" || base == "partials.html" {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(templateFS, name)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", base, err)
+		}
+		v.pages[strings.TrimSuffix(base, ".html")] = t
+	}
+	return v, nil
+}
+
+func containsString(list []string, v string) bool {
+	for _, s := range list {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// render executes a page template and writes it; cacheable pages are kept
+// in memory and answered with an ETag.
+func (s *Server) render(p *Page, name string, view any) error {
+	t := s.views.pages[name]
+	if t == nil {
+		return fmt.Errorf("web: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", view); err != nil {
+		return fmt.Errorf("web: render %s: %w", name, err)
+	}
+	status := p.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	h := p.writer.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", p.L.Code)
+	if p.cacheable {
+		entry := s.cache.put(cacheKey(p.request), p.generation, status, buf.Bytes())
+		writeCached(p.writer, p.request, entry)
+		return nil
+	}
+	h.Set("Cache-Control", "no-store")
+	p.writer.WriteHeader(status)
+	_, err := p.writer.Write(buf.Bytes())
+	return err
+}
+
+func cacheKey(r *http.Request) string { return r.URL.RequestURI() }
+
+func writeCached(w http.ResponseWriter, r *http.Request, p cachedPage) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("ETag", p.etag)
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Vary", "Accept-Encoding")
+	if p.status == http.StatusOK && r.Header.Get("If-None-Match") == p.etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.WriteHeader(p.status)
+	w.Write(p.body)
+}
+
+type errorView struct {
+	*Page
+	Status  int
+	Message string
+}
+
+// renderError answers err as a page in the visitor's language.
+func (s *Server) renderError(p *Page, err error) {
+	status, key, msg := http.StatusInternalServerError, "error.internal", ""
+	var de *story.Error
+	var verrs story.ValidationErrors
+	switch {
+	case errors.As(err, &verrs):
+		status, key = http.StatusUnprocessableEntity, verrs[0].Key
+	case errors.As(err, &de):
+		status, key = api.StatusFor(de.Code), de.Key
+	}
+	if status >= 500 {
+		s.log.Error("page failed", "route", p.request.Pattern, "err", err)
+	}
+	msg = p.L.T(key)
+	if status == http.StatusGone {
+		p.cacheable = true
+	}
+	p.status = status
+	p.Title = p.L.T("error.title")
+	p.NoIndex = true
+	if rerr := s.render(p, "error", errorView{Page: p, Status: status, Message: msg}); rerr != nil {
+		s.log.Error("cannot render the error page", "err", rerr)
+		http.Error(p.writer, http.StatusText(status), status)
+	}
+}
+
+type cardData struct {
+	Page  *Page
+	Story *story.Story
+}
+
+type cardsData struct {
+	Page    *Page
+	Stories []*story.Story
+}
+
+type photoSizeView struct {
+	File          string
+	Width, Height int
+}
+
+// photoSize finds a story's photo rendition by name; nil when none.
+func photoSize(s *story.Story, name string) *photoSizeView {
+	if s == nil || s.Photo == nil {
+		return nil
+	}
+	for _, ps := range s.Photo.Sizes {
+		if ps.Name == name {
+			return &photoSizeView{File: api.PhotoFile(ps.Key), Width: ps.Width, Height: ps.Height}
+		}
+	}
+	return nil
+}
+
+// excerpt cuts text at a word boundary near n characters.
+func excerpt(text string, n int) string {
+	runes := []rune(strings.Join(strings.Fields(text), " "))
+	if len(runes) <= n {
+		return string(runes)
+	}
+	cut := n
+	for cut > n/2 && runes[cut] != ' ' {
+		cut--
+	}
+	return strings.TrimRight(string(runes[:cut]), " ,.;:") + "…"
+}
+
+func allSpans(signals []story.Signal) []story.Span {
+	var out []story.Span
+	for _, s := range signals {
+		out = append(out, s.Spans...)
+	}
+	return out
+}
+
+func countryName(lang *i18n.Lang, code string) string {
+	region, err := language.ParseRegion(code)
+	if err != nil {
+		return code
+	}
+	if name := display.Regions(lang.Tag).Name(region); name != "" {
+		return name
+	}
+	return code
+}
+
+// countryCodes are the ISO 3166-1 alpha-2 codes offered in the form.
+var countryCodes = strings.Fields(`AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ
+CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL
+GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR
+LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK
+PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR
+TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW`)
+
+type countryOption struct{ Code, Name string }
+
+var countryOptionsByLang sync.Map // language code → []countryOption
+
+// countryOptions lists every country, named and sorted for the language.
+func countryOptions(lang *i18n.Lang) []countryOption {
+	if cached, ok := countryOptionsByLang.Load(lang.Code); ok {
+		return cached.([]countryOption)
+	}
+	out := make([]countryOption, 0, len(countryCodes))
+	for _, c := range countryCodes {
+		out = append(out, countryOption{Code: c, Name: countryName(lang, c)})
+	}
+	collator := collate.New(lang.Tag)
+	sort.SliceStable(out, func(i, j int) bool { return collator.CompareString(out[i].Name, out[j].Name) < 0 })
+	countryOptionsByLang.Store(lang.Code, out)
+	return out
+}
+
+func signalLabel(lang *i18n.Lang, label string) string {
+	if lang.Has("signal." + label) {
+		return lang.T("signal." + label)
+	}
+	return strings.ReplaceAll(label, "_", " ")
+}

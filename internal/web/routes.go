@@ -1,0 +1,64 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+)
+
+// routes registers every route of Chorus. Pages live under a language root.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /metrics", s.metrics.handler())
+	mux.HandleFunc("GET /robots.txt", s.robots)
+	mux.HandleFunc("GET /static/{file}", s.serveStatic)
+	mux.HandleFunc("GET /media/{id}/{file}", s.servePublicPhoto)
+	mux.HandleFunc("GET /{$}", s.redirectToLanguage)
+
+	// Each language gets its own literal root, so /static/... and /media/...
+	// never collide with a page pattern.
+	page := func(pattern string, h pageHandler) {
+		method, rest, _ := strings.Cut(pattern, " /{lang}")
+		for _, lang := range s.catalog.Languages() {
+			mux.Handle(method+" /"+lang.Code+rest, s.page(lang, h))
+		}
+	}
+	page("GET /{lang}/{$}", s.showHome)
+	page("GET /{lang}/stories", s.listStories)
+	page("GET /{lang}/stories/{id}", s.showStory)
+	page("GET /{lang}/about", s.showAbout)
+	page("GET /{lang}/privacy", s.showPrivacy)
+	page("GET /{lang}/share", s.showShareForm)
+	page("POST /{lang}/share", s.submitStory)
+	page("GET /{lang}/my/{id}/{token}", s.showSubmission)
+	page("POST /{lang}/my/{id}/{token}/edit", s.editSubmission)
+	page("POST /{lang}/my/{id}/{token}/photo", s.uploadPhoto)
+	page("POST /{lang}/my/{id}/{token}/withdraw", s.withdrawSubmission)
+	page("GET /{lang}/my/{id}/{token}/photo/{file}", s.serveOwnPhoto)
+
+	page("GET /{lang}/staff/signin", s.showSignIn)
+	page("POST /{lang}/staff/signin", s.signIn)
+	page("GET /{lang}/staff/welcome/{token}", s.showEnrol)
+	page("POST /{lang}/staff/welcome/{token}", s.enrol)
+	page("POST /{lang}/staff/signout", s.signOut)
+	page("GET /{lang}/staff/queue", s.staff(s.showQueue))
+	page("POST /{lang}/staff/stories/{id}/decision", s.staff(s.decideStory))
+	page("POST /{lang}/staff/stories/{id}/redact", s.staff(s.redactStory))
+	page("POST /{lang}/staff/stories/{id}/feature", s.staff(s.featureStory))
+	mux.HandleFunc("GET /staff/media/{id}/{file}", s.serveStaffPhoto)
+
+	mux.HandleFunc("GET /api/v1/openapi.json", s.api.OpenAPI)
+	mux.HandleFunc("POST /api/v1/stories", s.limitSubmissions(s.api.SubmitStory))
+	mux.HandleFunc("GET /api/v1/stories", s.api.ListStories)
+	mux.HandleFunc("GET /api/v1/stories/{id}", s.api.ShowStory)
+	mux.HandleFunc("DELETE /api/v1/stories/{id}", s.api.WithdrawStory)
+	mux.HandleFunc("GET /api/v1/submissions/{id}", s.api.ShowSubmission)
+	mux.HandleFunc("PUT /api/v1/submissions/{id}", s.api.EditSubmission)
+	mux.HandleFunc("POST /api/v1/submissions/{id}/photo", s.limitSubmissions(s.api.UploadPhoto))
+	mux.HandleFunc("GET /api/v1/moderation/queue", s.api.ShowQueue)
+	mux.HandleFunc("POST /api/v1/moderation/items/{id}/decision", s.api.DecideItem)
+	mux.HandleFunc("/api/", s.api.NotFound)
+
+	return s.instrument(s.secureHeaders(mux))
+}

@@ -1,0 +1,97 @@
+// Package web serves the pages of Chorus and wires every route.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"chorus/internal/api"
+	"chorus/internal/app"
+	"chorus/internal/i18n"
+)
+
+// Config holds what the web layer needs to know about its deployment.
+type Config struct {
+	// BaseURL is the public URL, without a trailing slash.
+	BaseURL string
+	// SubmissionsPerHour and SignInsPerMinute limit each client; zero
+	// means the defaults.
+	SubmissionsPerHour int
+	SignInsPerMinute   int
+	// TrustForwardedFor takes the client address from X-Forwarded-For, for
+	// a server behind a reverse proxy.
+	TrustForwardedFor bool
+}
+
+// Server is the HTTP face of Chorus.
+type Server struct {
+	app      *app.App
+	api      *api.API
+	catalog  *i18n.Catalog
+	views    *views
+	cfg      Config
+	log      *slog.Logger
+	metrics  *metrics
+	cache    *pageCache
+	csrfKey  []byte
+	secure   bool
+	submits  *limiter
+	signins  *limiter
+	handler  http.Handler
+	started  time.Time
+	official []string // the official languages, linked from every page
+}
+
+// New builds the server and its routes; templates are parsed here so a
+// broken template stops the start, not a request.
+func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Server, error) {
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, &url.Error{Op: "parse base URL", URL: cfg.BaseURL, Err: err}
+	}
+	if cfg.SubmissionsPerHour <= 0 {
+		cfg.SubmissionsPerHour = 60
+	}
+	if cfg.SignInsPerMinute <= 0 {
+		cfg.SignInsPerMinute = 10
+	}
+	var langs []string
+	for _, l := range catalog.Languages() {
+		langs = append(langs, l.Code)
+	}
+	s := &Server{
+		app:      a,
+		catalog:  catalog,
+		cfg:      cfg,
+		log:      log,
+		cache:    newPageCache(2000),
+		csrfKey:  a.Keys.Derive("csrf"),
+		secure:   u.Scheme == "https",
+		submits:  newLimiter(float64(cfg.SubmissionsPerHour)/3600, cfg.SubmissionsPerHour/4+1),
+		signins:  newLimiter(float64(cfg.SignInsPerMinute)/60, cfg.SignInsPerMinute),
+		started:  time.Now(),
+		official: []string{"en", "fr"},
+	}
+	s.metrics = newMetrics(a)
+	s.api = &api.API{App: a, BaseURL: cfg.BaseURL, PageLanguages: langs, Log: log, Submitted: s.metrics.submissions.Inc}
+	s.views, err = parseViews(catalog)
+	if err != nil {
+		return nil, err
+	}
+	prev := a.Changed
+	a.Changed = func() {
+		s.cache.invalidate()
+		if prev != nil {
+			prev()
+		}
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

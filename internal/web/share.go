@@ -1,0 +1,252 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"chorus/internal/api"
+	"chorus/internal/app"
+	"chorus/internal/story"
+)
+
+// maxShareForm bounds a share form: the photo's limit plus the text fields.
+const maxShareForm = api.MaxPhotoRequestBytes + 256<<10
+
+type shareView struct {
+	*Page
+	Form       story.Submission
+	Alt        string
+	Errors     map[string]string // field → message
+	Themes     []string
+	Identities []story.Identity
+	StoryLangs []string
+	Action     string
+	Editing    bool
+}
+
+func (s *Server) shareView(p *Page, sub story.Submission) shareView {
+	return shareView{Page: p, Form: sub, Errors: map[string]string{}, Themes: s.app.Campaign.Themes,
+		Identities: story.Identities, StoryLangs: s.app.Campaign.Languages, Action: p.Link("/share")}
+}
+
+func (s *Server) showShareForm(w http.ResponseWriter, r *http.Request, p *Page) error {
+	p.Title = p.L.T("share.title")
+	return s.render(p, "share", s.shareView(p, story.Submission{Language: p.L.Code, Consent: story.Consent{Publish: false}}))
+}
+
+func submissionFromForm(r *http.Request) story.Submission {
+	return story.Submission{
+		Title:        r.PostFormValue("title"),
+		Body:         r.PostFormValue("body"),
+		Language:     r.PostFormValue("language"),
+		Country:      r.PostFormValue("country"),
+		City:         r.PostFormValue("city"),
+		Themes:       r.PostForm["themes"],
+		Identity:     story.Identity(r.PostFormValue("identity")),
+		DisplayName:  r.PostFormValue("display_name"),
+		Anonymous:    r.PostFormValue("anonymous") == "yes",
+		ContactEmail: r.PostFormValue("contact_email"),
+		Consent: story.Consent{
+			Publish: r.PostFormValue("consent_publish") == "yes",
+			Social:  r.PostFormValue("consent_social") == "yes",
+			Toolkit: r.PostFormValue("consent_toolkit") == "yes",
+		},
+	}
+}
+
+// fieldErrors turns validation errors into messages per field, in the
+// page's language; false when err is not about fields.
+func fieldErrors(p *Page, err error) (map[string]string, bool) {
+	out := map[string]string{}
+	var verrs story.ValidationErrors
+	var de *story.Error
+	switch {
+	case errors.As(err, &verrs):
+		for _, e := range verrs {
+			if _, seen := out[e.Field]; !seen {
+				out[e.Field] = p.L.T(e.Key)
+			}
+		}
+	case errors.As(err, &de) && de.Field != "":
+		out[de.Field] = p.L.T(de.Key)
+	default:
+		return nil, false
+	}
+	return out, true
+}
+
+func (s *Server) submitStory(w http.ResponseWriter, r *http.Request, p *Page) error {
+	if !s.submits.allow(s.clientAddress(r)) {
+		return errRateLimited
+	}
+	if err := s.checkForm(w, r, maxShareForm); err != nil {
+		return err
+	}
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	sub := submissionFromForm(r)
+	var receipt app.Receipt
+	var err error
+	file, _, ferr := r.FormFile("photo")
+	if ferr == nil {
+		defer file.Close()
+		receipt, err = s.app.SubmitWithPhoto(r.Context(), sub, app.PhotoUpload{File: file, Alt: r.PostFormValue("alt")})
+	} else {
+		receipt, err = s.app.Submit(r.Context(), sub)
+	}
+	if err != nil && receipt.ID == "" {
+		if fields, ok := fieldErrors(p, err); ok {
+			v := s.shareView(p, sub)
+			v.Alt, v.Errors = r.PostFormValue("alt"), fields
+			p.Title = p.L.T("share.title")
+			p.status = http.StatusUnprocessableEntity
+			return s.render(p, "share", v)
+		}
+		return err
+	}
+	s.metrics.submissions.Inc()
+	target := p.Link("/my/" + receipt.ID + "/" + receipt.Token + "?new=1")
+	if err != nil {
+		s.log.Warn("story saved without its photo", "story", receipt.ID, "err", err)
+		target += "&photo=failed"
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+	return nil
+}
+
+type submissionView struct {
+	*Page
+	Story      *story.Story
+	Link       string
+	New        bool
+	PhotoError string
+	Edit       shareView
+	Base       string // the private page's path
+	PhotoBase  string
+	Notice     string
+}
+
+func (s *Server) submissionPage(r *http.Request, p *Page, st *story.Story) submissionView {
+	id, token := r.PathValue("id"), r.PathValue("token")
+	base := p.Link("/my/" + id + "/" + token)
+	v := submissionView{Page: p, Story: st, Link: s.cfg.BaseURL + base, New: r.URL.Query().Get("new") == "1",
+		Base: base, PhotoBase: base + "/photo/"}
+	if r.URL.Query().Get("photo") == "failed" {
+		v.PhotoError = p.L.T("error.photo_not_saved")
+	}
+	switch r.URL.Query().Get("done") {
+	case "edited":
+		v.Notice = p.L.T("my.edited")
+	case "photo":
+		v.Notice = p.L.T("my.photo_added")
+	}
+	sub := story.Submission{Title: st.Title, Body: st.Body, Language: st.Language, Country: st.Country, City: st.City,
+		Themes: st.Themes, Identity: st.Identity, DisplayName: st.DisplayName, Anonymous: st.Anonymous, Consent: st.Consent}
+	v.Edit = s.shareView(p, sub)
+	v.Edit.Action, v.Edit.Editing = base+"/edit", true
+	p.Title = p.L.T("my.title")
+	p.NoIndex = true
+	return v
+}
+
+func (s *Server) showSubmission(w http.ResponseWriter, r *http.Request, p *Page) error {
+	st, err := s.app.Submission(r.Context(), r.PathValue("id"), r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	return s.render(p, "submission", s.submissionPage(r, p, st))
+}
+
+func (s *Server) editSubmission(w http.ResponseWriter, r *http.Request, p *Page) error {
+	if err := s.checkForm(w, r, api.MaxSubmissionBytes); err != nil {
+		return err
+	}
+	id, token := r.PathValue("id"), r.PathValue("token")
+	sub := submissionFromForm(r)
+	if err := s.app.EditSubmission(r.Context(), id, token, sub); err != nil {
+		fields, ok := fieldErrors(p, err)
+		if !ok {
+			return err
+		}
+		st, serr := s.app.Submission(r.Context(), id, token)
+		if serr != nil {
+			return serr
+		}
+		v := s.submissionPage(r, p, st)
+		v.Edit.Form, v.Edit.Errors = sub, fields
+		p.status = http.StatusUnprocessableEntity
+		return s.render(p, "submission", v)
+	}
+	http.Redirect(w, r, p.Link("/my/"+id+"/"+token+"?done=edited"), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) uploadPhoto(w http.ResponseWriter, r *http.Request, p *Page) error {
+	if !s.submits.allow(s.clientAddress(r)) {
+		return errRateLimited
+	}
+	if err := s.checkForm(w, r, maxShareForm); err != nil {
+		return err
+	}
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	id, token := r.PathValue("id"), r.PathValue("token")
+	file, _, ferr := r.FormFile("photo")
+	var err error
+	if ferr != nil {
+		err = story.FieldError("photo", "error.photo_required", "Please choose a photo.")
+	} else {
+		defer file.Close()
+		err = s.app.AttachPhoto(r.Context(), id, token, file, r.PostFormValue("alt"))
+	}
+	if err != nil {
+		fields, ok := fieldErrors(p, err)
+		if !ok {
+			return err
+		}
+		st, serr := s.app.Submission(r.Context(), id, token)
+		if serr != nil {
+			return serr
+		}
+		v := s.submissionPage(r, p, st)
+		v.PhotoError = fields["photo"] + fields["alt"]
+		p.status = http.StatusUnprocessableEntity
+		return s.render(p, "submission", v)
+	}
+	http.Redirect(w, r, p.Link("/my/"+id+"/"+token+"?done=photo"), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) withdrawSubmission(w http.ResponseWriter, r *http.Request, p *Page) error {
+	if err := s.checkForm(w, r, 64<<10); err != nil {
+		return err
+	}
+	id, token := r.PathValue("id"), r.PathValue("token")
+	if r.PostFormValue("confirm") != "yes" {
+		st, err := s.app.Submission(r.Context(), id, token)
+		if err != nil {
+			return err
+		}
+		v := s.submissionPage(r, p, st)
+		v.Notice = p.L.T("my.withdraw_confirm_needed")
+		p.status = http.StatusUnprocessableEntity
+		return s.render(p, "submission", v)
+	}
+	if err := s.app.Withdraw(r.Context(), id, token, "author_request"); err != nil {
+		return err
+	}
+	http.Redirect(w, r, p.Link("/my/"+id+"/"+token), http.StatusSeeOther)
+	return nil
+}
+
+// serveOwnPhoto shows a storyteller their photo before it is public.
+func (s *Server) serveOwnPhoto(w http.ResponseWriter, r *http.Request, p *Page) error {
+	st, err := s.app.Submission(r.Context(), r.PathValue("id"), r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	s.servePhoto(w, r, st, "private, no-store")
+	return nil
+}

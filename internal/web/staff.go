@@ -1,0 +1,263 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"chorus/internal/app"
+	"chorus/internal/auth"
+	"chorus/internal/storage"
+	"chorus/internal/story"
+)
+
+func (s *Server) sessionCookieName() string {
+	if s.secure {
+		return "__Host-chorus_session"
+	}
+	return "chorus_session"
+}
+
+func (s *Server) setSession(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{Name: s.sessionCookieName(), Value: token, Path: "/", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(app.SessionLifetime / time.Second)})
+}
+
+func (s *Server) sessionUser(r *http.Request) *storage.User {
+	c, err := r.Cookie(s.sessionCookieName())
+	if err != nil || len(c.Value) > 128 {
+		return nil
+	}
+	u, err := s.app.SessionUser(r.Context(), c.Value)
+	if err != nil {
+		return nil
+	}
+	return u
+}
+
+// staff lets only signed-in staff through; others go to the sign-in page.
+func (s *Server) staff(h pageHandler) pageHandler {
+	return func(w http.ResponseWriter, r *http.Request, p *Page) error {
+		u := s.sessionUser(r)
+		if u == nil {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, p.Link("/staff/signin"), http.StatusSeeOther)
+				return nil
+			}
+			return story.Errorf(story.CodeUnauthorized, "error.signin_required", "Please sign in.")
+		}
+		p.User = u
+		p.NoIndex = true
+		return h(w, r, p)
+	}
+}
+
+type signInView struct {
+	*Page
+	Email string
+	Error string
+}
+
+func (s *Server) showSignIn(w http.ResponseWriter, r *http.Request, p *Page) error {
+	p.Title, p.NoIndex = p.L.T("signin.title"), true
+	return s.render(p, "signin", signInView{Page: p})
+}
+
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request, p *Page) error {
+	if !s.signins.allow(s.clientAddress(r)) {
+		return errRateLimited
+	}
+	if err := s.checkForm(w, r, 16<<10); err != nil {
+		return err
+	}
+	session, err := s.app.SignIn(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), r.PostFormValue("code"))
+	if err != nil {
+		var de *story.Error
+		if errors.As(err, &de) && de.Code == story.CodeUnauthorized {
+			p.Title, p.NoIndex, p.status = p.L.T("signin.title"), true, http.StatusUnauthorized
+			return s.render(p, "signin", signInView{Page: p, Email: r.PostFormValue("email"), Error: p.L.T(de.Key)})
+		}
+		return err
+	}
+	s.setSession(w, session)
+	http.Redirect(w, r, p.Link("/staff/queue"), http.StatusSeeOther)
+	return nil
+}
+
+type enrolView struct {
+	*Page
+	Email      string
+	Role       storage.Role
+	NeedsTOTP  bool
+	TOTPSecret string
+	TOTPURI    string
+	Errors     map[string]string
+}
+
+func (s *Server) enrolView(p *Page, u *storage.User, secret string) enrolView {
+	if secret == "" {
+		secret = auth.NewTOTPSecret()
+	}
+	p.Title, p.NoIndex = p.L.T("enrol.title"), true
+	return enrolView{Page: p, Email: u.Email, Role: u.Role, NeedsTOTP: app.RequiresTOTP(u.Role), TOTPSecret: secret,
+		TOTPURI: auth.TOTPURI(s.app.Campaign.Name, u.Email, secret), Errors: map[string]string{}}
+}
+
+func (s *Server) showEnrol(w http.ResponseWriter, r *http.Request, p *Page) error {
+	u, err := s.app.SignInLinkUser(r.Context(), r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	return s.render(p, "enrol", s.enrolView(p, u, ""))
+}
+
+func (s *Server) enrol(w http.ResponseWriter, r *http.Request, p *Page) error {
+	if !s.signins.allow(s.clientAddress(r)) {
+		return errRateLimited
+	}
+	if err := s.checkForm(w, r, 16<<10); err != nil {
+		return err
+	}
+	token := r.PathValue("token")
+	u, err := s.app.SignInLinkUser(r.Context(), token)
+	if err != nil {
+		return err
+	}
+	secret := r.PostFormValue("totp_secret")
+	if len(secret) != 32 {
+		secret = ""
+	}
+	session, err := s.app.Enrol(r.Context(), token, app.Enrolment{Password: r.PostFormValue("password"), TOTPSecret: secret, TOTPCode: r.PostFormValue("code")})
+	if err != nil {
+		fields, ok := fieldErrors(p, err)
+		if !ok {
+			return err
+		}
+		v := s.enrolView(p, u, secret)
+		v.Errors = fields
+		p.status = http.StatusUnprocessableEntity
+		return s.render(p, "enrol", v)
+	}
+	s.setSession(w, session)
+	http.Redirect(w, r, p.Link("/staff/queue"), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request, p *Page) error {
+	if err := s.checkForm(w, r, 4<<10); err != nil {
+		return err
+	}
+	if c, err := r.Cookie(s.sessionCookieName()); err == nil {
+		if err := s.app.SignOut(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: s.sessionCookieName(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, p.Link("/"), http.StatusSeeOther)
+	return nil
+}
+
+type queueView struct {
+	*Page
+	Items      []*story.Story
+	Reasons    []string
+	Notice     string
+	Errors     map[string]string // story id → message
+	CanFeature bool
+}
+
+func (s *Server) showQueue(w http.ResponseWriter, r *http.Request, p *Page) error {
+	items, err := s.app.Queue(r.Context(), p.User, 100)
+	if err != nil {
+		return err
+	}
+	p.Title = p.L.T("queue.title")
+	v := queueView{Page: p, Items: items, Reasons: story.RejectReasons, Errors: map[string]string{}, CanFeature: p.User.Role == storage.RoleAdmin}
+	switch r.URL.Query().Get("done") {
+	case "approve":
+		v.Notice = p.L.T("queue.approved")
+	case "reject":
+		v.Notice = p.L.T("queue.rejected")
+	case "redact":
+		v.Notice = p.L.T("queue.redacted")
+	}
+	return s.render(p, "queue", v)
+}
+
+func (s *Server) queueWithError(w http.ResponseWriter, r *http.Request, p *Page, id string, err error) error {
+	fields, ok := fieldErrors(p, err)
+	if !ok {
+		return err
+	}
+	items, qerr := s.app.Queue(r.Context(), p.User, 100)
+	if qerr != nil {
+		return qerr
+	}
+	msg := ""
+	for _, m := range fields {
+		msg = m
+	}
+	p.Title = p.L.T("queue.title")
+	p.status = http.StatusUnprocessableEntity
+	return s.render(p, "queue", queueView{Page: p, Items: items, Reasons: story.RejectReasons, Errors: map[string]string{id: msg}, CanFeature: p.User.Role == storage.RoleAdmin})
+}
+
+func (s *Server) decideStory(w http.ResponseWriter, r *http.Request, p *Page) error {
+	if err := s.checkForm(w, r, 64<<10); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	d := app.Decision{Approve: r.PostFormValue("decision") == "approve", Reason: r.PostFormValue("reason"), Note: r.PostFormValue("note")}
+	if !d.Approve && r.PostFormValue("decision") != "reject" {
+		return story.Errorf(story.CodeBadRequest, "error.bad_form", "The form could not be read.")
+	}
+	if _, err := s.app.Decide(r.Context(), p.User, id, d); err != nil {
+		return s.queueWithError(w, r, p, id, err)
+	}
+	done := "reject"
+	if d.Approve {
+		done = "approve"
+	}
+	http.Redirect(w, r, p.Link("/staff/queue?done="+done), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) redactStory(w http.ResponseWriter, r *http.Request, p *Page) error {
+	if err := s.checkForm(w, r, 256<<10); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	err := s.app.Redact(r.Context(), p.User, id, app.Redaction{Title: r.PostFormValue("title"), Body: r.PostFormValue("body"), Note: r.PostFormValue("note")})
+	if err != nil {
+		return s.queueWithError(w, r, p, id, err)
+	}
+	http.Redirect(w, r, p.Link("/staff/queue?done=redact"), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) featureStory(w http.ResponseWriter, r *http.Request, p *Page) error {
+	if err := s.checkForm(w, r, 4<<10); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if err := s.app.SetFeatured(r.Context(), p.User, id, r.PostFormValue("featured") == "yes"); err != nil {
+		return err
+	}
+	http.Redirect(w, r, p.Link("/stories/"+id), http.StatusSeeOther)
+	return nil
+}
+
+// serveStaffPhoto shows moderators a pending story's photo.
+func (s *Server) serveStaffPhoto(w http.ResponseWriter, r *http.Request) {
+	u := s.sessionUser(r)
+	if u == nil || !u.Role.CanModerate() {
+		http.Error(w, "Forbidden", http.StatusForbidden)
+		return
+	}
+	st, err := s.app.Store.Story(r.Context(), r.PathValue("id"))
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	s.servePhoto(w, r, st, "private, no-store")
+}

@@ -1,0 +1,5 @@
+package web
+
+import "net/url"
+
+func queryEscape(s string) string { return url.QueryEscape(s) }
