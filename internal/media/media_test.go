@@ -461,3 +461,32 @@ func TestFit(t *testing.T) {
 		}
 	}
 }
+
+// photoLike is a w x h image with smooth gradients and fine texture, so that
+// decoding and encoding cost about what a camera photo costs.
+func photoLike(w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	rng := rand.New(rand.NewPCG(3, 4))
+	for y := range h {
+		row := img.Pix[y*img.Stride:]
+		for x := range w {
+			n := uint8(rng.Uint32() & 15)
+			row[4*x] = uint8(x*255/w) + n
+			row[4*x+1] = uint8(y*255/h) + n
+			row[4*x+2] = uint8((x+y)*127/(w+h)) + n
+			row[4*x+3] = 255
+		}
+	}
+	return img
+}
+
+func BenchmarkProcess(b *testing.B) {
+	data := insertSegments(encodeJPEG(b, photoLike(4000, 3000), 90), exifSegment(orientationTIFF(6)))
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Process(bytes.NewReader(data), DefaultLimits); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
