@@ -117,17 +117,18 @@ func (s *DiskStore) Put(ctx context.Context, key string, data []byte, contentTyp
 		tmp string
 		err error
 	)
-	// A concurrent Delete may remove the folder between mkdirs and create.
-	for attempt := 0; ; attempt++ {
-		if err = s.mkdirs(dir); err != nil {
-			return storeError("put", key, err)
+	// A concurrent Delete may prune a folder between its creation and the
+	// creation of the temporary file inside it; then start again.
+	for attempt := 1; ; attempt++ {
+		err = s.mkdirs(dir)
+		if err == nil {
+			tmp = path.Join(dir, tempPrefix+randomHex())
+			f, err = s.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
 		}
-		tmp = path.Join(dir, tempPrefix+randomHex())
-		f, err = s.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
 		if err == nil {
 			break
 		}
-		if !errors.Is(err, fs.ErrNotExist) || attempt == 2 {
+		if !errors.Is(err, fs.ErrNotExist) || attempt == 10 {
 			return storeError("put", key, err)
 		}
 	}
