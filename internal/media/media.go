@@ -1,0 +1,236 @@
+// Package media turns an uploaded photo into clean, re-encoded JPEG
+// renditions and keeps blobs on disk.
+//
+// Nothing of the uploaded file survives except its pixels: every rendition is
+// a fresh JPEG encoded from decoded pixels, so EXIF (GPS included), XMP, IPTC,
+// ICC profiles and comments are dropped by construction.
+package media
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"math"
+	"net/http"
+
+	"golang.org/x/image/webp"
+
+	"chorus/internal/story"
+)
+
+// Limits bound what an upload may cost. A zero or negative field means the
+// value from DefaultLimits.
+type Limits struct {
+	MaxBytes  int64 // default 10 MiB
+	MaxPixels int64 // default 40_000_000 (width*height)
+}
+
+// DefaultLimits are the limits for storyteller uploads.
+var DefaultLimits = Limits{MaxBytes: 10 << 20, MaxPixels: 40_000_000}
+
+// maxSide refuses absurd dimensions even when the pixel count is acceptable,
+// such as a 1 x 40,000,000 strip.
+const maxSide = 1 << 15
+
+// Rendition names and their bounding boxes (longest side, in pixels).
+const (
+	RenditionList = "list"
+	RenditionPage = "page"
+
+	listMaxSide = 640
+	pageMaxSide = 1600
+
+	jpegQuality = 82
+)
+
+// Rendition is one re-encoded size of a photo.
+type Rendition struct {
+	Name          string // RenditionList or RenditionPage
+	Width, Height int
+	ContentType   string // "image/jpeg"
+	Data          []byte
+}
+
+// Error keys Process returns.
+const (
+	KeyTooLarge      = "error.photo_too_large"
+	KeyFormat        = "error.photo_format"
+	KeyTooManyPixels = "error.photo_too_many_pixels"
+	KeyCorrupt       = "error.photo_corrupt"
+)
+
+func errTooLarge(limit int64) *story.Error {
+	return story.Errorf(story.CodeTooLarge, KeyTooLarge,
+		"This photo is too large. Please choose a photo smaller than %s.", formatBytes(limit))
+}
+
+func errFormat() *story.Error {
+	return story.Errorf(story.CodeUnsupported, KeyFormat,
+		"This file is not a photo we can use. Please choose a JPEG, PNG or WebP photo.")
+}
+
+func errTooManyPixels(limit int64) *story.Error {
+	return story.Errorf(story.CodeTooLarge, KeyTooManyPixels,
+		"This photo has too many pixels. Please choose a photo of at most %d megapixels.", limit/1_000_000)
+}
+
+func errCorrupt(cause error) *story.Error {
+	e := story.Errorf(story.CodeInvalid, KeyCorrupt,
+		"This photo could not be read. It may be damaged or incomplete; please try another one.")
+	e.Err = cause
+	return e
+}
+
+func formatBytes(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	if n >= 1<<20 {
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d KB", max(1, n>>10))
+}
+
+type format int
+
+const (
+	formatUnknown format = iota
+	formatJPEG
+	formatPNG
+	formatWebP
+)
+
+// sniff identifies the format from the leading bytes only.
+func sniff(b []byte) format {
+	switch {
+	case len(b) >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF:
+		return formatJPEG
+	case len(b) >= 8 && string(b[:8]) == "\x89PNG\r\n\x1a\n":
+		return formatPNG
+	case len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP":
+		return formatWebP
+	}
+	return formatUnknown
+}
+
+// Process reads at most limits.MaxBytes+1 bytes from r, checks the real
+// format and dimensions before decoding, and returns the "list" and "page"
+// renditions, in that order, re-encoded as JPEG from pixels only. It never
+// upscales. Every error is a *story.Error.
+func Process(r io.Reader, limits Limits) (renditions []Rendition, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			renditions, err = nil, errCorrupt(fmt.Errorf("panic: %v", p))
+		}
+	}()
+	if limits.MaxBytes <= 0 {
+		limits.MaxBytes = DefaultLimits.MaxBytes
+	}
+	if limits.MaxPixels <= 0 {
+		limits.MaxPixels = DefaultLimits.MaxPixels
+	}
+
+	data, err := readLimited(r, limits.MaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) == 0 {
+		return nil, errCorrupt(errors.New("empty upload"))
+	}
+	f := sniff(data)
+	if f == formatUnknown {
+		return nil, errFormat()
+	}
+
+	cfg, err := decodeConfig(f, data)
+	if err != nil {
+		return nil, errCorrupt(err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, errCorrupt(fmt.Errorf("dimensions %dx%d", cfg.Width, cfg.Height))
+	}
+	if cfg.Width > maxSide || cfg.Height > maxSide || int64(cfg.Width)*int64(cfg.Height) > limits.MaxPixels {
+		return nil, errTooManyPixels(limits.MaxPixels)
+	}
+
+	img, err := decode(f, data)
+	if err != nil {
+		return nil, errCorrupt(err)
+	}
+	if b := img.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
+		return nil, errCorrupt(fmt.Errorf("decoded %v, header said %dx%d", b, cfg.Width, cfg.Height))
+	}
+
+	return render(img, orientation(f, data))
+}
+
+func readLimited(r io.Reader, maxBytes int64) ([]byte, error) {
+	n := maxBytes
+	if n < math.MaxInt64 {
+		n++
+	}
+	data, err := io.ReadAll(io.LimitReader(r, n))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return nil, errTooLarge(maxBytes)
+		}
+		return nil, errCorrupt(err)
+	}
+	if int64(len(data)) > maxBytes {
+		return nil, errTooLarge(maxBytes)
+	}
+	return data, nil
+}
+
+// decodeConfig and decode call each format's decoder directly rather than
+// image.Decode, so that a format registered elsewhere in the program (GIF,
+// BMP, ...) can never be accepted here.
+func decodeConfig(f format, data []byte) (cfg image.Config, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("decoder panic: %v", p)
+		}
+	}()
+	r := bytes.NewReader(data)
+	switch f {
+	case formatJPEG:
+		return jpeg.DecodeConfig(r)
+	case formatPNG:
+		return png.DecodeConfig(r)
+	case formatWebP:
+		return webp.DecodeConfig(r)
+	}
+	return image.Config{}, errors.New("unknown format")
+}
+
+func decode(f format, data []byte) (img image.Image, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			img, err = nil, fmt.Errorf("decoder panic: %v", p)
+		}
+	}()
+	r := bytes.NewReader(data)
+	switch f {
+	case formatJPEG:
+		return jpeg.Decode(r)
+	case formatPNG:
+		return png.Decode(r)
+	case formatWebP:
+		return webp.Decode(r)
+	}
+	return nil, errors.New("unknown format")
+}
+
+func orientation(f format, data []byte) int {
+	switch f {
+	case formatJPEG:
+		return jpegOrientation(data)
+	case formatWebP:
+		return webpOrientation(data)
+	}
+	return 1
+}
