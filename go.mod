@@ -1,3 +1,10 @@
 module chorus
 
 go 1.26
+
+require (
+	github.com/nyaruka/phonenumbers v1.8.1
+	golang.org/x/text v0.23.0
+)
+
+require google.golang.org/protobuf v1.36.11 // indirect

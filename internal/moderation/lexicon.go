@@ -1,0 +1,170 @@
+package moderation
+
+import (
+	"bufio"
+	"embed"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+//go:embed lexicon/*.tsv
+var lexiconFS embed.FS
+
+// Kinds of lexicon entries.
+const (
+	kindGroup   uint8 = iota // names a group: migrants, refugees, ...
+	kindSlur                 // a slur against a group
+	kindReclaim              // a slur often reclaimed by the group itself
+	kindDehum                // a dehumanising word, hateful when applied to a group
+	kindHostile              // hostility: hate, go back, get rid of
+	kindNeg                  // negation
+	kindReport               // reporting or quoting someone: "called me", "m'a traité de"
+	kindCondemn              // condemnation: "racist", "inacceptable"
+	kindPositive             // positive statement: "welcome", "neighbours"
+	kindInGroup              // speaker identifies with the group: "we are", "je suis"
+	numKinds
+)
+
+var kindNames = [numKinds]string{"group", "slur", "reclaim", "dehum", "hostile", "neg", "report", "condemn", "positive", "ingroup"}
+
+type lexPattern struct {
+	text string // normalised
+	stem bool   // matches any ending
+}
+
+type lexEntry struct {
+	kind  uint8
+	group string
+	lang  string
+	term  string
+	words []lexPattern
+}
+
+// lexicon indexes the first word of every entry in a byte trie walked on the
+// squeezed form of tokens, so one pass over a token finds exact, inflected
+// and stem matches.
+type lexicon struct {
+	entries  []lexEntry
+	children map[uint32]int32 // node<<8|byte -> child node
+	terminal [][]int32        // node -> entries whose first word ends here
+	groups   []string         // distinct target groups, sorted
+}
+
+func (l *lexicon) child(node int32, c byte) int32 {
+	if n, ok := l.children[uint32(node)<<8|uint32(c)]; ok {
+		return n
+	}
+	return -1
+}
+
+var defaultLexicon = mustLoadLexicon()
+
+func mustLoadLexicon() *lexicon {
+	l, err := loadLexicon()
+	if err != nil {
+		panic(err)
+	}
+	return l
+}
+
+func loadLexicon() (*lexicon, error) {
+	files, err := lexiconFS.ReadDir("lexicon")
+	if err != nil {
+		return nil, err
+	}
+	l := &lexicon{children: map[uint32]int32{}, terminal: [][]int32{nil}}
+	groups := map[string]bool{}
+	for _, f := range files {
+		lang := strings.TrimSuffix(f.Name(), ".tsv")
+		data, err := lexiconFS.ReadFile("lexicon/" + f.Name())
+		if err != nil {
+			return nil, err
+		}
+		sc := bufio.NewScanner(strings.NewReader(string(data)))
+		line := 0
+		for sc.Scan() {
+			line++
+			text := strings.TrimSpace(sc.Text())
+			if text == "" || strings.HasPrefix(text, "#") {
+				continue
+			}
+			parts := strings.Split(text, "\t")
+			if len(parts) != 3 {
+				return nil, fmt.Errorf("lexicon %s:%d: want kind, group and term", f.Name(), line)
+			}
+			kind := -1
+			for k, name := range kindNames {
+				if name == parts[0] {
+					kind = k
+				}
+			}
+			if kind < 0 {
+				return nil, fmt.Errorf("lexicon %s:%d: unknown kind %q", f.Name(), line, parts[0])
+			}
+			e := lexEntry{kind: uint8(kind), group: parts[1], lang: lang, term: parts[2]}
+			if e.group == "-" {
+				e.group = ""
+			} else {
+				groups[e.group] = true
+			}
+			for _, w := range strings.Fields(Normalize(parts[2])) {
+				stem := strings.HasSuffix(w, "*")
+				w = strings.TrimRight(w, "*")
+				for _, piece := range splitTokens(w) {
+					e.words = append(e.words, lexPattern{text: piece})
+				}
+				if stem && len(e.words) > 0 {
+					e.words[len(e.words)-1].stem = true
+				}
+			}
+			if len(e.words) == 0 {
+				continue
+			}
+			l.add(e)
+		}
+	}
+	for g := range groups {
+		l.groups = append(l.groups, g)
+	}
+	sort.Strings(l.groups)
+	return l, nil
+}
+
+func (l *lexicon) add(e lexEntry) {
+	id := int32(len(l.entries))
+	l.entries = append(l.entries, e)
+	node := int32(0)
+	w := e.words[0].text
+	for i := 0; i < len(w); i++ {
+		key := uint32(node)<<8 | uint32(w[i])
+		next, ok := l.children[key]
+		if !ok {
+			next = int32(len(l.terminal))
+			l.terminal = append(l.terminal, nil)
+			l.children[key] = next
+		}
+		node = next
+	}
+	l.terminal[node] = append(l.terminal[node], id)
+}
+
+// splitTokens splits a normalised string into word tokens the way the
+// analyser does.
+func splitTokens(s string) []string {
+	var out []string
+	b := []byte(s)
+	for i := 0; i < len(b); {
+		if !tokenByteAt(b, i) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(b) && tokenByteAt(b, j) {
+			j += runeLen(b[j])
+		}
+		out = append(out, string(b[i:j]))
+		i = j
+	}
+	return out
+}
