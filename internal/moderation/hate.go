@@ -101,7 +101,38 @@ func (a *analysis) groupNear(lex *lexicon, h hit) string {
 	return best
 }
 
-// lexiconHate scores slurs and dehumanising words of one field.
+// DecisionThreshold is the hate score from which eval counts a text as hate.
+const DecisionThreshold = 0.5
+
+func lexiconHateScore(a *analysis, lex *lexicon) float64 {
+	return lexiconHate(a, lex, "", nil, nil)
+}
+
+// hateScore combines the classifier with the lexicon: the model decides,
+// and a lexicon hit the model under-rates pulls the score half-way up.
+func hateScore(a *analysis, lex *lexicon, m *Model, threat bool) (score, lexScore float64) {
+	lexScore = lexiconHateScore(a, lex)
+	if m == nil {
+		return lexScore, lexScore
+	}
+	fs := featurePool.Get().(*featureState)
+	p := m.score(fs.features(a, lex, lexScore, threat))
+	featurePool.Put(fs)
+	if lexScore > p {
+		p += 0.5 * (lexScore - p)
+	}
+	return p, lexScore
+}
+
+func classifyText(text string, lex *lexicon, m *Model) float64 {
+	a := getAnalysis(text, lex)
+	defer putAnalysis(a)
+	s, _ := hateScore(a, lex, m, hasThreat(a))
+	return s
+}
+
+// lexiconHate scores slurs and dehumanising words of one field; with a
+// signal it also records their spans.
 func lexiconHate(a *analysis, lex *lexicon, field string, sig *story.Signal, groups map[string]bool) float64 {
 	keep := 1.0
 	for _, h := range a.hits {
@@ -124,9 +155,13 @@ func lexiconHate(a *analysis, lex *lexicon, field string, sig *story.Signal, gro
 		}
 		s := base * a.contextOf(lex, h).damping(e.kind == kindReclaim)
 		keep *= 1 - s
-		start, end := a.tokenSpan(h.first, h.last)
-		sig.Spans = append(sig.Spans, story.Span{Field: field, Start: start, End: end, Label: label})
-		groups[group] = true
+		if sig != nil {
+			start, end := a.tokenSpan(h.first, h.last)
+			sig.Spans = append(sig.Spans, story.Span{Field: field, Start: start, End: end, Label: label})
+		}
+		if groups != nil {
+			groups[group] = true
+		}
 	}
 	return 1 - keep
 }

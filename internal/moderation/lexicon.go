@@ -13,16 +13,16 @@ var lexiconFS embed.FS
 
 // Kinds of lexicon entries.
 const (
-	kindGroup   uint8 = iota // names a group: migrants, refugees, ...
-	kindSlur                 // a slur against a group
-	kindReclaim              // a slur often reclaimed by the group itself
-	kindDehum                // a dehumanising word, hateful when applied to a group
-	kindHostile              // hostility: hate, go back, get rid of
-	kindNeg                  // negation
-	kindReport               // reporting or quoting someone: "called me", "m'a traité de"
-	kindCondemn              // condemnation: "racist", "inacceptable"
-	kindPositive             // positive statement: "welcome", "neighbours"
-	kindInGroup              // speaker identifies with the group: "we are", "je suis"
+	kindGroup    uint8 = iota // names a group: migrants, refugees, ...
+	kindSlur                  // a slur against a group
+	kindReclaim               // a slur often reclaimed by the group itself
+	kindDehum                 // a dehumanising word, hateful when applied to a group
+	kindHostile               // hostility: hate, go back, get rid of
+	kindNeg                   // negation
+	kindReport                // reporting or quoting someone: "called me", "m'a traité de"
+	kindCondemn               // condemnation: "racist", "inacceptable"
+	kindPositive              // positive statement: "welcome", "neighbours"
+	kindInGroup               // speaker identifies with the group: "we are", "je suis"
 	numKinds
 )
 

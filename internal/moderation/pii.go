@@ -40,8 +40,8 @@ var phoneRegions = map[string][]string{
 }
 
 var (
-	reIDNumber = regexp.MustCompile(`\b(?:[A-Z]{1,3}[0-9]{6,9}|[0-9]{3}-[0-9]{2}[A-Z][0-9]{5}|[A-Z]{3}-[0-9]{2}[A-Z]?[0-9]{5,8})\b`)
-	reIDContext = regexp.MustCompile(`(?i)\b(?:passport|passeport|pasaporte|case (?:number|no\.?|#)|file (?:number|no\.?)|n° de dossier|num[ée]ro de dossier|id (?:number|no\.?)|unhcr|hcr|acnur|dossier|expediente|dni|ssn|nir)\s*[:#n°º.]*\s*([A-Z0-9][A-Z0-9-]{4,18}[0-9])`)
+	reIDNumber       = regexp.MustCompile(`\b(?:[A-Z]{1,3}[0-9]{6,9}|[0-9]{3}-[0-9]{2}[A-Z][0-9]{5}|[A-Z]{3}-[0-9]{2}[A-Z]?[0-9]{5,8})\b`)
+	reIDContext      = regexp.MustCompile(`(?i)\b(?:passport|passeport|pasaporte|case (?:number|no\.?|#)|file (?:number|no\.?)|n° de dossier|num[ée]ro de dossier|id (?:number|no\.?)|unhcr|hcr|acnur|dossier|expediente|dni|ssn|nir)\s*[:#n°º.]*\s*([A-Z0-9][A-Z0-9-]{4,18}[0-9])`)
 	reIDContextOther = regexp.MustCompile(`(?:جواز(?: السفر)?|رقم (?:الملف|الهوية|القضية|التسجيل)|المفوضية|паспорт|справа №|номер справи|ІПН|РНОКПП)\s*[:#№]*\s*([A-Za-z0-9٠-٩][A-Za-z0-9٠-٩-]{4,18})`)
 	reAddressEN      = regexp.MustCompile(`\b[0-9]{1,5}[A-Za-z]?,?\s+(?:[A-Z][\p{L}'’-]+\.?\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Court|Ct|Place|Pl|Crescent|Cres|Terrace|Close|Square|Sq|Highway|Hwy|Parkway)\b\.?`)
 	reAddressFR      = regexp.MustCompile(`\b[0-9]{1,4}(?:\s?(?:bis|ter|b))?,?\s+(?i:rue|avenue|av\.|boulevard|bd|chemin|all[ée]e|place|impasse|quai|route|cours|square|passage|cité|rés\.|résidence)\s+(?:(?:de la|de l'|de l’|du|des|de|d'|d’|la|le|les)\s*)?[\p{L}'’-]+(?:\s+[\p{Lu}][\p{L}'’-]+){0,3}`)

@@ -23,7 +23,8 @@ type Options struct {
 // classifier. It is safe for concurrent use.
 type Screen struct {
 	opts Options
-	lex  *lexicon
+	lex   *lexicon
+	model *Model
 }
 
 var _ Screener = (*Screen)(nil)
@@ -36,7 +37,7 @@ func NewScreen(opts Options) *Screen {
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = &http.Client{}
 	}
-	return &Screen{opts: opts, lex: defaultLexicon}
+	return &Screen{opts: opts, lex: defaultLexicon, model: DefaultModel()}
 }
 
 // Screen returns one signal of each kind: hate, threat, personal_data, spam
@@ -63,8 +64,11 @@ func (s *Screen) Screen(ctx context.Context, in Input) (out []story.Signal) {
 			continue
 		}
 		a := getAnalysis(f.text, s.lex)
-		hateKeep *= 1 - lexiconHate(a, s.lex, f.name, &hate, groups)
+		lexiconHate(a, s.lex, f.name, &hate, groups)
+		before := threat.Score
 		threatSignal(a, f.name, &threat)
+		score, _ := hateScore(a, s.lex, s.model, threat.Score > before)
+		hateKeep *= 1 - score
 		spamSignal(f.name, f.text, a, &spam)
 		if f.name == "body" || langCode == "" {
 			langCode, langScore = detectLanguage(a, in.Language)
@@ -91,5 +95,10 @@ func (s *Screen) Screen(ctx context.Context, in Input) (out []story.Signal) {
 	return []story.Signal{hate, threat, pii, spam, lang}
 }
 
-// ModelVersion names the embedded classifier and lexicons.
-func ModelVersion() string { return "lexicon-1" }
+// HateScore is the hate score of one text, as the hate signal computes it.
+func (s *Screen) HateScore(text, language string) float64 {
+	a := getAnalysis(text, s.lex)
+	defer putAnalysis(a)
+	score, _ := hateScore(a, s.lex, s.model, hasThreat(a))
+	return score
+}

@@ -48,6 +48,12 @@ var threatDampers = []string{
 	"not going to", "won't", "n'allons pas", "no vamos a",
 }
 
+func hasThreat(a *analysis) bool {
+	var sig story.Signal
+	threatSignal(a, "", &sig)
+	return sig.Score > 0
+}
+
 func threatSignal(a *analysis, field string, sig *story.Signal) {
 	text := a.n.b
 	triggered := false
