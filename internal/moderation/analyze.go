@@ -1,6 +1,7 @@
 package moderation
 
 import (
+	"bytes"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -172,6 +173,9 @@ func (a *analysis) match(lex *lexicon) {
 				}
 			}
 		}
+		if len(a.cand) == 0 && len(w) >= 6 {
+			a.fuzzyCandidates(lex, w)
+		}
 		for _, id := range a.cand {
 			e := &lex.entries[id]
 			last := i + 1
@@ -188,6 +192,32 @@ func (a *analysis) match(lex *lexicon) {
 			}
 			a.hits = append(a.hits, hit{entry: id, first: int32(i), last: int32(last)})
 			a.kinds |= 1 << e.kind
+		}
+	}
+}
+
+// fuzzyCandidates adds group and slur entries one edit away from w, or
+// contained in a long token ("ihateimmigrants").
+func (a *analysis) fuzzyCandidates(lex *lexicon, w []byte) {
+	if utf8.RuneCount(w) < 6 {
+		return
+	}
+	for _, id := range lex.fuzzy[fuzzyHash(w, -1, 0)] {
+		a.addCand(id)
+	}
+	for i := 0; i < len(w); {
+		size := runeLen(w[i])
+		for _, id := range lex.fuzzy[fuzzyHash(w, i, size)] {
+			a.addCand(id)
+		}
+		i += size
+	}
+	if len(a.cand) > 0 || len(w) < 10 {
+		return
+	}
+	for _, id := range lex.long {
+		if bytes.Contains(w, []byte(lex.entries[id].words[0].text)) {
+			a.addCand(id)
 		}
 	}
 }

@@ -232,7 +232,12 @@ func (fs *featureState) features(a *analysis, lex *lexicon, lexScore float64, th
 		}
 		t := a.toks[i]
 		w := a.n.b[t.s:t.e]
-		fs.feats = append(fs.feats, slot(hashBytes(hashStart(nsWord), w)))
+		// Group names are masked to their kind so the model cannot learn
+		// that mentioning refugees is itself a sign of hate.
+		masked := fs.syms[i] == uint32(kindGroup)
+		if !masked {
+			fs.feats = append(fs.feats, slot(hashBytes(hashStart(nsWord), w)))
+		}
 		if fs.negSc[i] {
 			fs.feats = append(fs.feats, slot(hashU32(hashStart(nsNegWord), fs.syms[i])))
 		}
@@ -246,7 +251,9 @@ func (fs *featureState) features(a *analysis, lex *lexicon, lexScore float64, th
 		fs.feats = append(fs.feats, slot(hashU32(hashU32(hashStart(nsSym2), prev1), s)))
 		fs.feats = append(fs.feats, slot(hashU32(hashU32(hashU32(hashStart(nsSym3), prev2), prev1), s)))
 		prev2, prev1 = prev1, s
-		fs.charGrams(w)
+		if !masked {
+			fs.charGrams(w)
+		}
 	}
 	fs.flags(a, lex, lexScore, threat)
 	return fs.feats

@@ -67,6 +67,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	examples := fl.String("examples", "", "JSON Lines of moderators' decisions {text, language, label: hate|ok}")
 	dataDir := fl.String("data", "", "training data folder (default: the package's data folder)")
 	epochs := fl.Int("epochs", 6, "passes over the data")
+	showErrors := fl.Bool("show-errors", false, "list misclassified held-out examples of the project's own data")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -106,6 +107,11 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	for _, k := range sortedKeys(res.Metrics) {
 		c := res.Metrics[k]
 		fmt.Fprintf(stdout, "%-22s %6d %9.3f %9.3f\n", k, c.N(), c.Accuracy(), c.MacroF1())
+	}
+	if *showErrors {
+		for _, m := range res.Mistakes {
+			fmt.Fprintln(stdout, "  miss:", m)
+		}
 	}
 	if err := os.WriteFile(*out, res.Model, 0o644); err != nil {
 		return err

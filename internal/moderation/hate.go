@@ -112,6 +112,17 @@ func lexiconHateScore(a *analysis, lex *lexicon) float64 {
 // and a lexicon hit the model under-rates pulls the score half-way up.
 func hateScore(a *analysis, lex *lexicon, m *Model, threat bool) (score, lexScore float64) {
 	lexScore = lexiconHateScore(a, lex)
+	if threat && a.has(kindGroup) {
+		// A threat in a text about a group is hate unless it is reported
+		// or condemned.
+		c := hitContext{reported: a.has(kindReport), condemned: a.has(kindCondemn)}
+		for _, h := range a.hits {
+			if lex.entries[h.entry].kind == kindGroup {
+				c.quoted = c.quoted || a.toks[h.first].quoted
+			}
+		}
+		lexScore = 1 - (1-lexScore)*(1-0.8*c.damping(false))
+	}
 	if m == nil {
 		return lexScore, lexScore
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 //go:embed lexicon/*.tsv
@@ -49,6 +50,13 @@ type lexicon struct {
 	children map[uint32]int32 // node<<8|byte -> child node
 	terminal [][]int32        // node -> entries whose first word ends here
 	groups   []string         // distinct target groups, sorted
+	// fuzzy maps hashes of group and slur word forms, and of those forms
+	// with one letter deleted, to entries: it catches a dropped, added,
+	// swapped or wrong letter ("imigrants", "refugess", "immigrnats").
+	fuzzy map[uint64][]int32
+	// long lists group and slur words of six bytes or more, searched inside
+	// long unknown tokens where words were glued together.
+	long []int32
 }
 
 func (l *lexicon) child(node int32, c byte) int32 {
@@ -124,11 +132,77 @@ func loadLexicon() (*lexicon, error) {
 			l.add(e)
 		}
 	}
+	l.indexFuzzy()
 	for g := range groups {
 		l.groups = append(l.groups, g)
 	}
 	sort.Strings(l.groups)
 	return l, nil
+}
+
+var fuzzyEndings = map[string][]string{
+	"latin":    {"", "s", "es", "e"},
+	"cyrillic": {"", "и", "і", "ів", "ам", "ами"},
+	"arabic":   {"", "ين", "ون"},
+}
+
+func scriptOf(w string) string {
+	r, _ := utf8.DecodeRuneInString(w)
+	switch {
+	case r >= 0x0400 && r <= 0x04FF:
+		return "cyrillic"
+	case r >= 0x0600 && r <= 0x06FF:
+		return "arabic"
+	}
+	return "latin"
+}
+
+func (l *lexicon) indexFuzzy() {
+	l.fuzzy = map[uint64][]int32{}
+	add := func(h uint64, id int32) {
+		for _, x := range l.fuzzy[h] {
+			if x == id {
+				return
+			}
+		}
+		l.fuzzy[h] = append(l.fuzzy[h], id)
+	}
+	for id, e := range l.entries {
+		if len(e.words) != 1 || (e.kind != kindGroup && e.kind != kindSlur) {
+			continue
+		}
+		w := e.words[0]
+		if len(w.text) >= 6 {
+			l.long = append(l.long, int32(id))
+		}
+		endings := []string{"", "s"}
+		if w.stem {
+			endings = fuzzyEndings[scriptOf(w.text)]
+		}
+		for _, end := range endings {
+			form := w.text + end
+			if utf8.RuneCountInString(form) < 6 {
+				continue
+			}
+			add(fuzzyHash([]byte(form), -1, 0), int32(id))
+			for i, r := range form {
+				add(fuzzyHash([]byte(form), i, utf8.RuneLen(r)), int32(id))
+			}
+		}
+	}
+}
+
+// fuzzyHash hashes w without the skip bytes starting at del (none if del<0).
+func fuzzyHash(w []byte, del, skip int) uint64 {
+	h := uint64(14695981039346656037)
+	for i, c := range w {
+		if del >= 0 && i >= del && i < del+skip {
+			continue
+		}
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return h
 }
 
 func (l *lexicon) add(e lexEntry) {

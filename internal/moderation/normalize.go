@@ -233,45 +233,75 @@ func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' }
 func isSep(c byte) bool { return c == ' ' || c == '.' || c == '-' || c == '_' || c == '*' || c == '+' }
 
 // joinSpaced removes the separators of runs of three or more isolated
-// letters: "h a t e", "h.a.t.e", "r-e-f-u-g-e-e-s".
+// letters: "h a t e", "h.a.t.e", "r-e-f-u-g-e-e-s", "б і ж е н ц і".
 func (n *normText) joinSpaced() {
 	b := n.b
-	isolated := func(i int) bool {
-		if i >= len(b) || !isASCIILetter(b[i]) {
+	letterAt := func(i int) (int, bool) { // size of the letter at i, if any
+		if i < 0 || i >= len(b) {
+			return 0, false
+		}
+		if b[i] < utf8.RuneSelf {
+			return 1, isASCIILetter(b[i])
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		return size, unicode.IsLetter(r)
+	}
+	letterBefore := func(i int) bool {
+		if i <= 0 {
 			return false
 		}
-		if i > 0 && isASCIILetter(b[i-1]) {
-			return false
+		r, _ := utf8.DecodeLastRune(b[:i])
+		return unicode.IsLetter(r)
+	}
+	// isolated reports the size of a letter at i with no letter either side.
+	isolated := func(i int) int {
+		size, ok := letterAt(i)
+		if !ok || letterBefore(i) {
+			return 0
 		}
-		if i+1 < len(b) && isASCIILetter(b[i+1]) {
-			return false
+		if _, next := letterAt(i + size); next {
+			return 0
 		}
-		return true
+		return size
 	}
 	w := 0
+	copyByte := func(k int) {
+		b[w] = b[k]
+		n.start[w] = n.start[k]
+		n.end[w] = n.end[k]
+		w++
+	}
 	for i := 0; i < len(b); {
-		if isolated(i) {
-			// Count the run: letter (sep letter)*, single separator bytes only.
-			j, count := i, 1
-			for j+2 < len(b) && isSep(b[j+1]) && isolated(j+2) {
-				j += 2
+		if size := isolated(i); size > 0 {
+			// Collect letter (sep letter)* with single-byte separators.
+			var starts [64]int
+			var sizes [64]int
+			count := 0
+			j := i
+			for count < len(starts) {
+				starts[count], sizes[count] = j, size
 				count++
+				next := j + size
+				if next+1 >= len(b) || !isSep(b[next]) {
+					break
+				}
+				size = isolated(next + 1)
+				if size == 0 {
+					break
+				}
+				j = next + 1
 			}
 			if count >= 3 {
-				for k := i; k <= j; k += 2 {
-					b[w] = b[k]
-					n.start[w] = n.start[k]
-					n.end[w] = n.end[k]
-					w++
+				for k := 0; k < count; k++ {
+					for m := starts[k]; m < starts[k]+sizes[k]; m++ {
+						copyByte(m)
+					}
 				}
-				i = j + 1
+				i = starts[count-1] + sizes[count-1]
 				continue
 			}
 		}
-		b[w] = b[i]
-		n.start[w] = n.start[i]
-		n.end[w] = n.end[i]
-		w++
+		copyByte(i)
 		i++
 	}
 	n.b = b[:w]

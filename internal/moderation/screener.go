@@ -22,7 +22,7 @@ type Options struct {
 // Screen is the built-in screener: lexicons, patterns and the embedded
 // classifier. It is safe for concurrent use.
 type Screen struct {
-	opts Options
+	opts  Options
 	lex   *lexicon
 	model *Model
 }

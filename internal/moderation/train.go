@@ -43,6 +43,9 @@ type TrainResult struct {
 	Metrics map[string]*Confusion // by language and source
 	Train   int
 	Held    int
+	// Mistakes lists misclassified held-out examples of the project's own
+	// and moderators' data, for error analysis.
+	Mistakes []string
 }
 
 // LoadTrainingData reads every labelled source under dir.
@@ -236,7 +239,7 @@ func loadChorus(dir string, seed uint64) ([]Example, error) {
 				} else if slot == "G" {
 					text = strings.ReplaceAll(text, "{GA}", v)
 				}
-				ex := Example{Text: text, Language: lang, Label: label, Source: "chorus:" + phen, Weight: 2, group: fmt.Sprintf("%s:%d", lang, n)}
+				ex := Example{Text: text, Language: lang, Label: label, Source: "chorus:" + phen, Weight: 3, group: fmt.Sprintf("%s:%d", lang, n)}
 				out = append(out, ex)
 				if rng.IntN(4) == 0 {
 					pert := ex
@@ -257,7 +260,7 @@ func loadChorus(dir string, seed uint64) ([]Example, error) {
 		return nil, fmt.Errorf("examples.jsonl: %w", err)
 	}
 	for i := range ex {
-		ex[i].Weight = 3
+		ex[i].Weight = 4
 		ex[i].Source = "chorus:handwritten"
 	}
 	return append(out, ex...), nil
@@ -469,6 +472,9 @@ func Train(cfg TrainConfig) (*TrainResult, error) {
 			}
 			c.Add(ex.Label == "hate", score >= DecisionThreshold)
 		}
+		if sf := sourceFamily(ex.Source); (sf == "chorus" || sf == "moderators") && (ex.Label == "hate") != (score >= DecisionThreshold) {
+			res.Mistakes = append(res.Mistakes, fmt.Sprintf("%s %.2f %s [%s] %s", ex.Label, score, ex.Language, ex.Source, ex.Text))
+		}
 	}
 	if cfg.FinalAll {
 		w, b = fit(encodeExamples(all, lex), cfg.Epochs, cfg.Seed)
@@ -505,3 +511,4 @@ func sortedKeys(m map[string]*Confusion) []string {
 	sort.Strings(keys)
 	return keys
 }
+
