@@ -1,0 +1,333 @@
+package moderation
+
+import (
+	"bytes"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"math"
+	"sync"
+	"unicode/utf8"
+)
+
+// The classifier is a logistic regression over hashed features: character
+// n-grams of the normalised words, word uni- and bigrams, an abstracted word
+// sequence in which lexicon hits become their kind ("GROUP are DEHUM"), and
+// the counter-speech context of every lexicon hit.
+
+const (
+	featureBits = 18
+	featureDim  = 1 << featureBits
+	modelMagic  = "chorusm1"
+)
+
+//go:embed model/hate.bin
+var embeddedModel []byte
+
+// Model is a trained hate classifier.
+type Model struct {
+	w       []float32
+	bias    float32
+	version string
+}
+
+var (
+	defaultModelOnce sync.Once
+	defaultModel     *Model
+)
+
+// DefaultModel returns the embedded model, or nil when none was embedded.
+func DefaultModel() *Model {
+	defaultModelOnce.Do(func() {
+		m, err := LoadModel(embeddedModel)
+		if err == nil {
+			defaultModel = m
+		}
+	})
+	return defaultModel
+}
+
+// ModelVersion names the embedded classifier: a hash of its weights.
+func ModelVersion() string {
+	if m := DefaultModel(); m != nil {
+		return m.version
+	}
+	return "lexicon-only"
+}
+
+// Version names the model by a hash of its weights.
+func (m *Model) Version() string { return m.version }
+
+// LoadModel decodes a model file: magic, dimension, bias, scale and one
+// int8 weight per hashed feature.
+func LoadModel(data []byte) (*Model, error) {
+	if len(data) < len(modelMagic)+12 || string(data[:len(modelMagic)]) != modelMagic {
+		return nil, errors.New("moderation: not a model file")
+	}
+	p := data[len(modelMagic):]
+	dim := binary.LittleEndian.Uint32(p)
+	bias := math.Float32frombits(binary.LittleEndian.Uint32(p[4:]))
+	scale := math.Float32frombits(binary.LittleEndian.Uint32(p[8:]))
+	p = p[12:]
+	if dim != featureDim || len(p) != int(dim) {
+		return nil, errors.New("moderation: model has the wrong size")
+	}
+	m := &Model{w: make([]float32, dim), bias: bias}
+	for i, q := range p {
+		m.w[i] = float32(int8(q)) * scale
+	}
+	sum := sha256.Sum256(data)
+	m.version = "hate-" + hex.EncodeToString(sum[:6])
+	return m, nil
+}
+
+// encodeModel quantises weights to int8 with one scale.
+func encodeModel(w []float32, bias float32) []byte {
+	var maxAbs float32
+	for _, x := range w {
+		maxAbs = max(maxAbs, float32(math.Abs(float64(x))))
+	}
+	scale := maxAbs / 127
+	if scale == 0 {
+		scale = 1
+	}
+	var buf bytes.Buffer
+	buf.WriteString(modelMagic)
+	var hdr [12]byte
+	binary.LittleEndian.PutUint32(hdr[0:], uint32(len(w)))
+	binary.LittleEndian.PutUint32(hdr[4:], math.Float32bits(bias))
+	binary.LittleEndian.PutUint32(hdr[8:], math.Float32bits(scale))
+	buf.Write(hdr[:])
+	for _, x := range w {
+		q := math.Round(float64(x / scale))
+		q = max(-127, min(127, q))
+		buf.WriteByte(byte(int8(q)))
+	}
+	return buf.Bytes()
+}
+
+func (m *Model) score(feats []uint32) float64 {
+	z := float64(m.bias)
+	for _, f := range feats {
+		z += float64(m.w[f])
+	}
+	return sigmoid(z)
+}
+
+func sigmoid(z float64) float64 {
+	if z < -30 {
+		return 0
+	}
+	if z > 30 {
+		return 1
+	}
+	return 1 / (1 + math.Exp(-z))
+}
+
+// Feature namespaces keep hashes of different feature kinds apart.
+const (
+	nsWord uint32 = iota + 1
+	nsNegWord
+	nsSym2
+	nsSym3
+	nsChar
+	nsFlag
+	nsHitCtx
+	nsSym1
+)
+
+const fnvOffset = 2166136261
+const fnvPrime = 16777619
+
+func hashStart(ns uint32) uint32 { return (fnvOffset ^ ns) * fnvPrime }
+
+func hashBytes(h uint32, b []byte) uint32 {
+	for _, c := range b {
+		h ^= uint32(c)
+		h *= fnvPrime
+	}
+	return h
+}
+
+func hashU32(h, v uint32) uint32 {
+	for range 4 {
+		h ^= v & 0xff
+		h *= fnvPrime
+		v >>= 8
+	}
+	return h
+}
+
+func hashString(h uint32, s string) uint32 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+func slot(h uint32) uint32 {
+	h ^= h >> 15
+	h *= 0x2c1b3c6d
+	h ^= h >> 12
+	return h & (featureDim - 1)
+}
+
+// symbol kinds for the abstracted word sequence, by priority.
+var symPriority = []uint8{kindSlur, kindReclaim, kindGroup, kindDehum, kindHostile, kindNeg, kindReport, kindCondemn, kindPositive, kindInGroup}
+
+// featureState holds per-text scratch for feature extraction.
+type featureState struct {
+	syms  []uint32
+	skip  []bool
+	negSc []bool
+	runes []rune
+	feats []uint32
+}
+
+var featurePool = sync.Pool{New: func() any { return new(featureState) }}
+
+// features appends the hashed features of an analysed text to fs.feats.
+func (fs *featureState) features(a *analysis, lex *lexicon, lexScore float64, threat bool) []uint32 {
+	fs.feats = fs.feats[:0]
+	n := len(a.toks)
+	fs.syms = append(fs.syms[:0], make([]uint32, n)...)
+	fs.skip = append(fs.skip[:0], make([]bool, n)...)
+	fs.negSc = append(fs.negSc[:0], make([]bool, n)...)
+	for i := range n {
+		fs.syms[i] = hashBytes(hashStart(0), a.n.b[a.toks[i].s:a.toks[i].e])
+	}
+	// Lexicon hits replace their words by the kind in the abstract sequence.
+	for _, prio := range symPriority {
+		for _, h := range a.hits {
+			e := &lex.entries[h.entry]
+			if e.kind != prio {
+				continue
+			}
+			if fs.syms[h.first] < uint32(numKinds) {
+				continue
+			}
+			fs.syms[h.first] = uint32(e.kind)
+			for k := h.first + 1; k < h.last; k++ {
+				fs.skip[k] = true
+			}
+		}
+	}
+	// Negation scope: up to five words after a negation, within the sentence.
+	for _, h := range a.hits {
+		if lex.entries[h.entry].kind != kindNeg {
+			continue
+		}
+		sent := a.toks[h.first].sent
+		for k := int(h.last); k < n && k < int(h.last)+5 && a.toks[k].sent == sent; k++ {
+			fs.negSc[k] = true
+		}
+	}
+	prev2, prev1 := uint32(0xfffffff0), uint32(0xfffffff1) // sentence start
+	for i := range n {
+		if fs.skip[i] {
+			continue
+		}
+		t := a.toks[i]
+		w := a.n.b[t.s:t.e]
+		// Group names are masked to their kind so the model cannot learn
+		// that mentioning refugees is itself a sign of hate.
+		masked := fs.syms[i] == uint32(kindGroup)
+		if !masked {
+			fs.feats = append(fs.feats, slot(hashBytes(hashStart(nsWord), w)))
+		}
+		if fs.negSc[i] {
+			fs.feats = append(fs.feats, slot(hashU32(hashStart(nsNegWord), fs.syms[i])))
+		}
+		s := fs.syms[i]
+		if s < uint32(numKinds) {
+			fs.feats = append(fs.feats, slot(hashU32(hashStart(nsSym1), s)))
+		}
+		if i > 0 && a.toks[i-1].sent != t.sent {
+			prev2, prev1 = 0xfffffff0, 0xfffffff1
+		}
+		fs.feats = append(fs.feats, slot(hashU32(hashU32(hashStart(nsSym2), prev1), s)))
+		fs.feats = append(fs.feats, slot(hashU32(hashU32(hashU32(hashStart(nsSym3), prev2), prev1), s)))
+		prev2, prev1 = prev1, s
+		if !masked {
+			fs.charGrams(w)
+		}
+	}
+	fs.flags(a, lex, lexScore, threat)
+	return fs.feats
+}
+
+// charGrams adds character 3- to 5-grams of "<word>".
+func (fs *featureState) charGrams(w []byte) {
+	fs.runes = append(fs.runes[:0], '<')
+	for len(w) > 0 {
+		r, size := utf8.DecodeRune(w)
+		fs.runes = append(fs.runes, r)
+		w = w[size:]
+	}
+	fs.runes = append(fs.runes, '>')
+	rs := fs.runes
+	for size := 3; size <= 5; size++ {
+		for i := 0; i+size <= len(rs); i++ {
+			h := hashStart(nsChar)
+			for _, r := range rs[i : i+size] {
+				h = hashU32(h, uint32(r))
+			}
+			fs.feats = append(fs.feats, slot(h))
+		}
+	}
+}
+
+func (fs *featureState) flag(name string) {
+	fs.feats = append(fs.feats, slot(hashString(hashStart(nsFlag), name)))
+}
+
+var ctxNames = [...]string{"plain", "negated", "quoted", "reported", "condemned", "positive", "ingroup"}
+
+func (fs *featureState) flags(a *analysis, lex *lexicon, lexScore float64, threat bool) {
+	hasGroup := a.has(kindGroup)
+	for _, h := range a.hits {
+		e := &lex.entries[h.entry]
+		if e.kind != kindSlur && e.kind != kindReclaim && e.kind != kindDehum && e.kind != kindHostile {
+			continue
+		}
+		c := a.contextOf(lex, h)
+		kind := kindNames[e.kind]
+		if e.kind == kindDehum || e.kind == kindHostile {
+			if hasGroup {
+				kind += "+group"
+			} else {
+				kind += "-group"
+			}
+		}
+		base := hashString(hashStart(nsHitCtx), kind)
+		any := false
+		for k, on := range [...]bool{false, c.negated, c.quoted, c.reported, c.condemned, c.positive, c.inGroup} {
+			if on {
+				fs.feats = append(fs.feats, slot(hashString(base, ctxNames[k])))
+				any = true
+			}
+		}
+		if !any {
+			fs.feats = append(fs.feats, slot(hashString(base, ctxNames[0])))
+		}
+	}
+	if threat {
+		fs.flag("threat")
+	}
+	switch {
+	case lexScore >= 0.7:
+		fs.flag("lex-high")
+	case lexScore >= 0.4:
+		fs.flag("lex-mid")
+	case lexScore > 0.1:
+		fs.flag("lex-low")
+	}
+	for k := range numKinds {
+		if a.has(k) {
+			fs.flag("has-" + kindNames[k])
+		}
+	}
+}

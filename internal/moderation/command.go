@@ -1,0 +1,205 @@
+package moderation
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// RunCommand runs "chorus moderation <args>": train or eval.
+func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return errors.New("moderation: missing subcommand")
+	}
+	switch args[0] {
+	case "train":
+		return runTrain(ctx, args[1:], stdout, stderr)
+	case "eval":
+		return runEval(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	fmt.Fprintln(stderr, usage)
+	return fmt.Errorf("moderation: unknown subcommand %q", args[0])
+}
+
+const usage = `usage:
+  chorus moderation train [--seed N] [--out FILE] [--examples FILE] [--data DIR]
+  chorus moderation eval --csv FILE --text COLUMN --label COLUMN --positive VALUE [--lang CODE]`
+
+// packageDir finds internal/moderation from the working directory upwards,
+// so that train writes the model that gets embedded.
+func packageDir() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		cand := filepath.Join(dir, "internal", "moderation")
+		if _, err := os.Stat(filepath.Join(cand, "data", "chorus", "groups.tsv")); err == nil {
+			return cand, nil
+		}
+		if _, err := os.Stat(filepath.Join(dir, "data", "chorus", "groups.tsv")); err == nil && filepath.Base(dir) == "moderation" {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("moderation: cannot find internal/moderation above the working directory; pass --data and --out")
+		}
+		dir = parent
+	}
+}
+
+func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("train", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	seed := fl.Uint64("seed", 1, "random seed")
+	out := fl.String("out", "", "model file to write (default: the embedded model)")
+	examples := fl.String("examples", "", "JSON Lines of moderators' decisions {text, language, label: hate|ok}")
+	dataDir := fl.String("data", "", "training data folder (default: the package's data folder)")
+	epochs := fl.Int("epochs", 6, "passes over the data")
+	showErrors := fl.Bool("show-errors", false, "list misclassified held-out examples of the project's own data")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	if *dataDir == "" || *out == "" {
+		dir, err := packageDir()
+		if err != nil {
+			return err
+		}
+		if *dataDir == "" {
+			*dataDir = filepath.Join(dir, "data")
+		}
+		if *out == "" {
+			*out = filepath.Join(dir, "model", "hate.bin")
+		}
+	}
+	cfg := TrainConfig{Seed: *seed, DataDir: *dataDir, Epochs: *epochs, FinalAll: true}
+	if *examples != "" {
+		f, err := os.Open(*examples)
+		if err != nil {
+			return err
+		}
+		cfg.Extra, err = ReadExamples(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", *examples, err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	res, err := Train(cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "trained on %d examples, held out %d (seed %d)\n", res.Train, res.Held, *seed)
+	fmt.Fprintf(stdout, "%-22s %6s %9s %9s\n", "held-out", "n", "accuracy", "macro-F1")
+	for _, k := range sortedKeys(res.Metrics) {
+		c := res.Metrics[k]
+		fmt.Fprintf(stdout, "%-22s %6d %9.3f %9.3f\n", k, c.N(), c.Accuracy(), c.MacroF1())
+	}
+	if *showErrors {
+		for _, m := range res.Mistakes {
+			fmt.Fprintln(stdout, "  miss:", m)
+		}
+	}
+	if err := os.WriteFile(*out, res.Model, 0o644); err != nil {
+		return err
+	}
+	m, err := LoadModel(res.Model)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d bytes), version %s\n", *out, len(res.Model), m.Version())
+	return nil
+}
+
+func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	path := fl.String("csv", "", "CSV file with a header row")
+	textCol := fl.String("text", "", "column holding the text")
+	labelCol := fl.String("label", "", "column holding the label")
+	positive := fl.String("positive", "", "label value of the hate class")
+	lang := fl.String("lang", "", "language of every row (optional)")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	if *path == "" || *textCol == "" || *labelCol == "" || *positive == "" {
+		return errors.New("eval: --csv, --text, --label and --positive are required")
+	}
+	f, err := os.Open(*path)
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 1<<16)
+	if b, _ := br.Peek(3); string(b) == "\xef\xbb\xbf" {
+		br.Discard(3)
+	}
+	r := csv.NewReader(br)
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	r.ReuseRecord = true
+	head, err := r.Read()
+	if err != nil {
+		return fmt.Errorf("eval: %s: reading header: %w", *path, err)
+	}
+	ti, li := -1, -1
+	for i, h := range head {
+		h = strings.TrimSpace(h)
+		if h == *textCol {
+			ti = i
+		}
+		if h == *labelCol {
+			li = i
+		}
+	}
+	for _, c := range []struct {
+		name string
+		idx  int
+	}{{*textCol, ti}, {*labelCol, li}} {
+		if c.idx < 0 {
+			return fmt.Errorf("eval: %s: no column %q (columns: %s)", *path, c.name, strings.Join(head, ", "))
+		}
+	}
+	screen := NewScreen(Options{})
+	var conf Confusion
+	row := 1
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		row++
+		if err != nil {
+			return fmt.Errorf("eval: %s: row %d: %w", *path, row, err)
+		}
+		if row%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if ti >= len(rec) || li >= len(rec) {
+			fmt.Fprintf(stderr, "eval: row %d has too few fields, skipped\n", row)
+			continue
+		}
+		actual := strings.TrimSpace(rec[li]) == *positive
+		score := screen.HateScore(rec[ti], *lang)
+		conf.Add(actual, score >= DecisionThreshold)
+	}
+	fmt.Fprintf(stdout, "model %s, threshold %.2f, %d rows\n", ModelVersion(), DecisionThreshold, conf.N())
+	conf.Report(stdout, *positive, "not "+*positive)
+	fmt.Fprintf(stdout, "macro_f1=%.3f accuracy=%.3f\n", conf.MacroF1(), conf.Accuracy())
+	return nil
+}

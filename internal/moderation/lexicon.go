@@ -1,0 +1,244 @@
+package moderation
+
+import (
+	"bufio"
+	"embed"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+//go:embed lexicon/*.tsv
+var lexiconFS embed.FS
+
+// Kinds of lexicon entries.
+const (
+	kindGroup    uint8 = iota // names a group: migrants, refugees, ...
+	kindSlur                  // a slur against a group
+	kindReclaim               // a slur often reclaimed by the group itself
+	kindDehum                 // a dehumanising word, hateful when applied to a group
+	kindHostile               // hostility: hate, go back, get rid of
+	kindNeg                   // negation
+	kindReport                // reporting or quoting someone: "called me", "m'a traité de"
+	kindCondemn               // condemnation: "racist", "inacceptable"
+	kindPositive              // positive statement: "welcome", "neighbours"
+	kindInGroup               // speaker identifies with the group: "we are", "je suis"
+	numKinds
+)
+
+var kindNames = [numKinds]string{"group", "slur", "reclaim", "dehum", "hostile", "neg", "report", "condemn", "positive", "ingroup"}
+
+type lexPattern struct {
+	text string // normalised
+	stem bool   // matches any ending
+}
+
+type lexEntry struct {
+	kind  uint8
+	group string
+	lang  string
+	term  string
+	words []lexPattern
+}
+
+// lexicon indexes the first word of every entry in a byte trie walked on the
+// squeezed form of tokens, so one pass over a token finds exact, inflected
+// and stem matches.
+type lexicon struct {
+	entries  []lexEntry
+	children map[uint32]int32 // node<<8|byte -> child node
+	terminal [][]int32        // node -> entries whose first word ends here
+	groups   []string         // distinct target groups, sorted
+	// fuzzy maps hashes of group and slur word forms, and of those forms
+	// with one letter deleted, to entries: it catches a dropped, added,
+	// swapped or wrong letter ("imigrants", "refugess", "immigrnats").
+	fuzzy map[uint64][]int32
+	// long lists group and slur words of six bytes or more, searched inside
+	// long unknown tokens where words were glued together.
+	long []int32
+}
+
+func (l *lexicon) child(node int32, c byte) int32 {
+	if n, ok := l.children[uint32(node)<<8|uint32(c)]; ok {
+		return n
+	}
+	return -1
+}
+
+var defaultLexicon = mustLoadLexicon()
+
+func mustLoadLexicon() *lexicon {
+	l, err := loadLexicon()
+	if err != nil {
+		panic(err)
+	}
+	return l
+}
+
+func loadLexicon() (*lexicon, error) {
+	files, err := lexiconFS.ReadDir("lexicon")
+	if err != nil {
+		return nil, err
+	}
+	l := &lexicon{children: map[uint32]int32{}, terminal: [][]int32{nil}}
+	groups := map[string]bool{}
+	for _, f := range files {
+		lang := strings.TrimSuffix(f.Name(), ".tsv")
+		data, err := lexiconFS.ReadFile("lexicon/" + f.Name())
+		if err != nil {
+			return nil, err
+		}
+		sc := bufio.NewScanner(strings.NewReader(string(data)))
+		line := 0
+		for sc.Scan() {
+			line++
+			text := strings.TrimSpace(sc.Text())
+			if text == "" || strings.HasPrefix(text, "#") {
+				continue
+			}
+			parts := strings.Split(text, "\t")
+			if len(parts) != 3 {
+				return nil, fmt.Errorf("lexicon %s:%d: want kind, group and term", f.Name(), line)
+			}
+			kind := -1
+			for k, name := range kindNames {
+				if name == parts[0] {
+					kind = k
+				}
+			}
+			if kind < 0 {
+				return nil, fmt.Errorf("lexicon %s:%d: unknown kind %q", f.Name(), line, parts[0])
+			}
+			e := lexEntry{kind: uint8(kind), group: parts[1], lang: lang, term: parts[2]}
+			if e.group == "-" {
+				e.group = ""
+			} else {
+				groups[e.group] = true
+			}
+			for _, w := range strings.Fields(Normalize(parts[2])) {
+				stem := strings.HasSuffix(w, "*")
+				w = strings.TrimRight(w, "*")
+				for _, piece := range splitTokens(w) {
+					e.words = append(e.words, lexPattern{text: piece})
+				}
+				if stem && len(e.words) > 0 {
+					e.words[len(e.words)-1].stem = true
+				}
+			}
+			if len(e.words) == 0 {
+				continue
+			}
+			l.add(e)
+		}
+	}
+	l.indexFuzzy()
+	for g := range groups {
+		l.groups = append(l.groups, g)
+	}
+	sort.Strings(l.groups)
+	return l, nil
+}
+
+var fuzzyEndings = map[string][]string{
+	"latin":    {"", "s", "es", "e"},
+	"cyrillic": {"", "и", "і", "ів", "ам", "ами"},
+	"arabic":   {"", "ين", "ون"},
+}
+
+func scriptOf(w string) string {
+	r, _ := utf8.DecodeRuneInString(w)
+	switch {
+	case r >= 0x0400 && r <= 0x04FF:
+		return "cyrillic"
+	case r >= 0x0600 && r <= 0x06FF:
+		return "arabic"
+	}
+	return "latin"
+}
+
+func (l *lexicon) indexFuzzy() {
+	l.fuzzy = map[uint64][]int32{}
+	add := func(h uint64, id int32) {
+		for _, x := range l.fuzzy[h] {
+			if x == id {
+				return
+			}
+		}
+		l.fuzzy[h] = append(l.fuzzy[h], id)
+	}
+	for id, e := range l.entries {
+		if len(e.words) != 1 || (e.kind != kindGroup && e.kind != kindSlur) {
+			continue
+		}
+		w := e.words[0]
+		if len(w.text) >= 6 {
+			l.long = append(l.long, int32(id))
+		}
+		endings := []string{"", "s"}
+		if w.stem {
+			endings = fuzzyEndings[scriptOf(w.text)]
+		}
+		for _, end := range endings {
+			form := w.text + end
+			if utf8.RuneCountInString(form) < 6 {
+				continue
+			}
+			add(fuzzyHash([]byte(form), -1, 0), int32(id))
+			for i, r := range form {
+				add(fuzzyHash([]byte(form), i, utf8.RuneLen(r)), int32(id))
+			}
+		}
+	}
+}
+
+// fuzzyHash hashes w without the skip bytes starting at del (none if del<0).
+func fuzzyHash(w []byte, del, skip int) uint64 {
+	h := uint64(14695981039346656037)
+	for i, c := range w {
+		if del >= 0 && i >= del && i < del+skip {
+			continue
+		}
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return h
+}
+
+func (l *lexicon) add(e lexEntry) {
+	id := int32(len(l.entries))
+	l.entries = append(l.entries, e)
+	node := int32(0)
+	w := e.words[0].text
+	for i := 0; i < len(w); i++ {
+		key := uint32(node)<<8 | uint32(w[i])
+		next, ok := l.children[key]
+		if !ok {
+			next = int32(len(l.terminal))
+			l.terminal = append(l.terminal, nil)
+			l.children[key] = next
+		}
+		node = next
+	}
+	l.terminal[node] = append(l.terminal[node], id)
+}
+
+// splitTokens splits a normalised string into word tokens the way the
+// analyser does.
+func splitTokens(s string) []string {
+	var out []string
+	b := []byte(s)
+	for i := 0; i < len(b); {
+		if !tokenByteAt(b, i) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(b) && tokenByteAt(b, j) {
+			j += runeLen(b[j])
+		}
+		out = append(out, string(b[i:j]))
+		i = j
+	}
+	return out
+}

@@ -1,0 +1,322 @@
+package moderation
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// normText is a normalised view of a field: folded lower-case text in which
+// every byte remembers the byte range of the original rune it came from, so
+// that matches on the normalised text map back to spans of the original.
+type normText struct {
+	b     []byte
+	start []int32 // original start offset for each byte of b
+	end   []int32 // original end offset for each byte of b
+	tmp   []byte
+	word  []rune
+	wofs  []int32 // original start of each rune in word
+	wend  []int32
+}
+
+// Normalize folds s the way the screen and the classifier see it: NFKC,
+// lower case, diacritics and Arabic vowel marks removed, look-alike letters of
+// other scripts folded inside Latin words, leetspeak inside words, runs of
+// three or more identical letters squeezed and spaced-out letters joined.
+func Normalize(s string) string {
+	var n normText
+	n.reset(s)
+	return string(n.b)
+}
+
+func (n *normText) reset(s string) {
+	n.b = n.b[:0]
+	n.start = n.start[:0]
+	n.end = n.end[:0]
+	i := 0
+	for i < len(s) {
+		// Gather one whitespace-delimited word so that decisions about
+		// confusables and leetspeak can look at the whole word.
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) || r == utf8.RuneError && size <= 1 && isSpaceByte(s[i]) {
+			n.emitByte(' ', i, i+size)
+			i += size
+			continue
+		}
+		n.word = n.word[:0]
+		n.wofs = n.wofs[:0]
+		n.wend = n.wend[:0]
+		j := i
+		for j < len(s) {
+			r, size = utf8.DecodeRuneInString(s[j:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			n.word = append(n.word, r)
+			n.wofs = append(n.wofs, int32(j))
+			n.wend = append(n.wend, int32(j+size))
+			j += size
+		}
+		n.emitWord()
+		i = j
+	}
+	n.squeeze()
+	n.joinSpaced()
+}
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func (n *normText) emitByte(c byte, start, end int) {
+	n.b = append(n.b, c)
+	n.start = append(n.start, int32(start))
+	n.end = append(n.end, int32(end))
+}
+
+func (n *normText) emitRune(r rune, start, end int32) {
+	if r < utf8.RuneSelf {
+		n.b = append(n.b, byte(r))
+		n.start = append(n.start, start)
+		n.end = append(n.end, end)
+		return
+	}
+	k := len(n.b)
+	n.b = utf8.AppendRune(n.b, r)
+	for ; k < len(n.b); k++ {
+		n.start = append(n.start, start)
+		n.end = append(n.end, end)
+	}
+}
+
+func (n *normText) emitWord() {
+	hasLatin, hasLetter := false, false
+	for _, r := range n.word {
+		if isLatinLetter(r) {
+			hasLatin = true
+		}
+		if unicode.IsLetter(r) {
+			hasLetter = true
+		}
+	}
+	for k, r := range n.word {
+		st, en := n.wofs[k], n.wend[k]
+		if r < utf8.RuneSelf {
+			c := byte(r)
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			} else if hasLetter {
+				if l, ok := leetByte(c, n.word, k); ok {
+					c = l
+				}
+			}
+			if c == '`' {
+				c = '\''
+			}
+			n.b = append(n.b, c)
+			n.start = append(n.start, st)
+			n.end = append(n.end, en)
+			continue
+		}
+		if hasLatin {
+			if f, ok := confusable[r]; ok {
+				n.emitRune(f, st, en)
+				continue
+			}
+		}
+		switch r {
+		case '’', '‘', 'ʼ', '′':
+			n.emitRune('\'', st, en)
+			continue
+		case 'ـ': // Arabic tatweel
+			continue
+		case 'ة':
+			n.emitRune('ه', st, en)
+			continue
+		case 'ى':
+			n.emitRune('ي', st, en)
+			continue
+		case 'ß':
+			n.emitRune('s', st, en)
+			n.emitRune('s', st, en)
+			continue
+		}
+		if r >= 0x0660 && r <= 0x0669 {
+			n.emitRune('0'+(r-0x0660), st, en)
+			continue
+		}
+		if r >= 0x06F0 && r <= 0x06F9 {
+			n.emitRune('0'+(r-0x06F0), st, en)
+			continue
+		}
+		// Compatibility-decompose, drop combining marks, lower-case.
+		n.tmp = norm.NFKD.AppendString(n.tmp[:0], string(r))
+		for _, d := range string(n.tmp) {
+			if unicode.Is(unicode.Mn, d) || d == 0x200c || d == 0x200d || d == 0xfeff || d == 0x200b {
+				continue
+			}
+			if f, ok := confusable[d]; ok && hasLatin {
+				d = f
+			}
+			n.emitRune(unicode.ToLower(d), st, en)
+		}
+	}
+}
+
+func isLatinLetter(r rune) bool {
+	return r < 0x250 && unicode.IsLetter(r)
+}
+
+// leetByte folds digits and symbols commonly used in place of letters, but
+// only inside words that also contain letters ("r3fug33s", "$cum", "h@te").
+func leetByte(c byte, word []rune, k int) (byte, bool) {
+	prevLetter := k > 0 && isWordRune(word[k-1])
+	nextLetter := k+1 < len(word) && isWordRune(word[k+1])
+	switch c {
+	case '0':
+		return 'o', prevLetter || nextLetter
+	case '1':
+		return 'i', prevLetter || nextLetter
+	case '3':
+		return 'e', prevLetter || nextLetter
+	case '4':
+		return 'a', prevLetter || nextLetter
+	case '5':
+		return 's', prevLetter || nextLetter
+	case '7':
+		return 't', prevLetter || nextLetter
+	case '@':
+		return 'a', prevLetter && nextLetter
+	case '$':
+		return 's', nextLetter
+	case '!', '|':
+		return 'i', prevLetter && nextLetter
+	}
+	return 0, false
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || r >= '0' && r <= '9' || r == '@' || r == '$' || r == '*'
+}
+
+// squeeze collapses runs of three or more identical letters to one.
+func (n *normText) squeeze() {
+	b := n.b
+	w := 0
+	for i := 0; i < len(b); {
+		c := b[i]
+		j := i + 1
+		for j < len(b) && b[j] == c {
+			j++
+		}
+		if j-i >= 3 && c < utf8.RuneSelf && isASCIILetter(c) {
+			b[w] = c
+			n.start[w] = n.start[i]
+			n.end[w] = n.end[j-1]
+			w++
+			i = j
+			continue
+		}
+		for ; i < j; i++ {
+			b[w] = b[i]
+			n.start[w] = n.start[i]
+			n.end[w] = n.end[i]
+			w++
+		}
+	}
+	n.b = b[:w]
+	n.start = n.start[:w]
+	n.end = n.end[:w]
+}
+
+func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' }
+
+func isSep(c byte) bool { return c == ' ' || c == '.' || c == '-' || c == '_' || c == '*' || c == '+' }
+
+// joinSpaced removes the separators of runs of three or more isolated
+// letters: "h a t e", "h.a.t.e", "r-e-f-u-g-e-e-s", "б і ж е н ц і".
+func (n *normText) joinSpaced() {
+	b := n.b
+	letterAt := func(i int) (int, bool) { // size of the letter at i, if any
+		if i < 0 || i >= len(b) {
+			return 0, false
+		}
+		if b[i] < utf8.RuneSelf {
+			return 1, isASCIILetter(b[i])
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		return size, unicode.IsLetter(r)
+	}
+	letterBefore := func(i int) bool {
+		if i <= 0 {
+			return false
+		}
+		r, _ := utf8.DecodeLastRune(b[:i])
+		return unicode.IsLetter(r)
+	}
+	// isolated reports the size of a letter at i with no letter either side.
+	isolated := func(i int) int {
+		size, ok := letterAt(i)
+		if !ok || letterBefore(i) {
+			return 0
+		}
+		if _, next := letterAt(i + size); next {
+			return 0
+		}
+		return size
+	}
+	w := 0
+	copyByte := func(k int) {
+		b[w] = b[k]
+		n.start[w] = n.start[k]
+		n.end[w] = n.end[k]
+		w++
+	}
+	for i := 0; i < len(b); {
+		if size := isolated(i); size > 0 {
+			// Collect letter (sep letter)* with single-byte separators.
+			var starts [64]int
+			var sizes [64]int
+			count := 0
+			j := i
+			for count < len(starts) {
+				starts[count], sizes[count] = j, size
+				count++
+				next := j + size
+				if next+1 >= len(b) || !isSep(b[next]) {
+					break
+				}
+				size = isolated(next + 1)
+				if size == 0 {
+					break
+				}
+				j = next + 1
+			}
+			if count >= 3 {
+				for k := 0; k < count; k++ {
+					for m := starts[k]; m < starts[k]+sizes[k]; m++ {
+						copyByte(m)
+					}
+				}
+				i = starts[count-1] + sizes[count-1]
+				continue
+			}
+		}
+		copyByte(i)
+		i++
+	}
+	n.b = b[:w]
+	n.start = n.start[:w]
+	n.end = n.end[:w]
+}
+
+// confusable folds Cyrillic and Greek letters that look like Latin ones; it
+// is applied only inside words that also contain Latin letters.
+var confusable = map[rune]rune{
+	'а': 'a', 'в': 'b', 'е': 'e', 'ё': 'e', 'к': 'k', 'м': 'm', 'н': 'h', 'о': 'o', 'р': 'p',
+	'с': 'c', 'т': 't', 'у': 'y', 'х': 'x', 'і': 'i', 'ї': 'i', 'ј': 'j', 'ѕ': 's', 'ԁ': 'd',
+	'ɡ': 'g', 'ո': 'n', 'ս': 'u', 'А': 'a', 'В': 'b', 'Е': 'e', 'К': 'k', 'М': 'm', 'Н': 'h',
+	'О': 'o', 'Р': 'p', 'С': 'c', 'Т': 't', 'Х': 'x', 'І': 'i', 'Ј': 'j', 'Ѕ': 's',
+	'α': 'a', 'β': 'b', 'ε': 'e', 'ι': 'i', 'κ': 'k', 'ν': 'v', 'ο': 'o', 'ρ': 'p', 'τ': 't',
+	'υ': 'u', 'χ': 'x', 'Α': 'a', 'Β': 'b', 'Ε': 'e', 'Ι': 'i', 'Κ': 'k', 'Μ': 'm', 'Ν': 'n',
+	'Ο': 'o', 'Ρ': 'p', 'Τ': 't', 'Υ': 'y', 'Χ': 'x', 'Ζ': 'z',
+}

@@ -1,0 +1,86 @@
+package moderation
+
+import (
+	"strings"
+
+	"chorus/internal/story"
+)
+
+var spamPhrases = []string{
+	"click here", "buy now", "free money", "earn money", "make money", "work from home", "bitcoin", "crypto",
+	"investment opportunity", "guaranteed", "whatsapp me", "dm me", "follow me", "subscribe", "promo code",
+	"cliquez ici", "gagnez", "argent facile", "haz clic", "gana dinero", "اربح", "اضغط هنا", "заробіток",
+}
+
+func spamSignal(field, raw string, a *analysis, sig *story.Signal) {
+	links := 0
+	for off := 0; off < len(raw); {
+		i := indexLink(raw[off:])
+		if i < 0 {
+			break
+		}
+		start := off + i
+		end := start
+		for end < len(raw) && raw[end] > ' ' {
+			end++
+		}
+		links++
+		sig.Spans = append(sig.Spans, story.Span{Field: field, Start: start, End: end, Label: "link"})
+		off = end
+	}
+	score := 0.0
+	switch {
+	case links >= 3:
+		score = 0.6 + 0.1*float64(min(links-3, 3))
+	case links == 2:
+		score = 0.35
+	case links == 1:
+		score = 0.1
+	}
+	// Repeated text: few distinct tokens, or the same bigram over and over.
+	n := len(a.toks)
+	if n >= 8 {
+		distinct := 0
+		for i := range a.toks {
+			w := a.n.b[a.toks[i].s:a.toks[i].e]
+			seen := false
+			for j := 0; j < i; j++ {
+				if string(a.n.b[a.toks[j].s:a.toks[j].e]) == string(w) {
+					seen = true
+					break
+				}
+			}
+			if !seen {
+				distinct++
+			}
+			if i > 200 {
+				break
+			}
+		}
+		ratio := float64(distinct) / float64(min(n, 201))
+		if ratio < 0.35 {
+			score = max(score, 0.9-ratio)
+		} else if ratio < 0.5 {
+			score = max(score, 0.4)
+		}
+	}
+	text := string(a.n.b)
+	for _, p := range spamPhrases {
+		if strings.Contains(text, p) {
+			score = min(1, score+0.2)
+		}
+	}
+	if score > sig.Score {
+		sig.Score = score
+	}
+}
+
+func indexLink(s string) int {
+	best := -1
+	for _, p := range []string{"http://", "https://", "www."} {
+		if i := strings.Index(s, p); i >= 0 && (best < 0 || i < best) {
+			best = i
+		}
+	}
+	return best
+}

@@ -1,0 +1,88 @@
+package moderation
+
+import (
+	"regexp"
+	"strings"
+
+	"chorus/internal/story"
+)
+
+// Threat patterns run on the normalised text: lower case, no accents, Arabic
+// hamza forms folded to alef, taa marbuta to haa, Ukrainian й to и and ї to і.
+var threatPatterns = []*regexp.Regexp{
+	// English
+	regexp.MustCompile(`\b(?:i|we|i'll|we'll|ill|i'm|im|we're|gonna|imma|ima|will|shall|going to|gon)\s+(?:\w+\s+){0,3}?(?:kill|shoot|stab|burn|hang|murder|slaughter|behead|lynch|gas|bomb|beat|butcher|exterminate|execute|drown|strangle|torch|run over|wipe out|hunt down|rape)\w*\b`),
+	regexp.MustCompile(`\b(?:should|must|need to|deserve to|ought to|gotta|have to|has to|needs to)\s+(?:all\s+)?(?:be\s+)?(?:all\s+)?(?:killed|shot|hanged|hung|burned|burnt|gassed|exterminated|executed|lynched|drowned|slaughtered|wiped out|put down|die|be killed)\b`),
+	regexp.MustCompile(`\b(?:kill|shoot|hang|gas|burn|drown|exterminate|slaughter|lynch|execute|sink)\s+(?:all|every|them|those|these|the|each)\b`),
+	regexp.MustCompile(`\b(?:death to|you'?re dead|you are dead|watch your back|(?:we|i) know where you live|your days are numbered|let them drown|sink the boats|hope (?:you|they) (?:all )?(?:die|burn|drown|rot|get shot|get killed))`),
+	// French
+	regexp.MustCompile(`\b(?:je vais|j'vais|jvais|on va|nous allons|je veux|on doit|il faut|faut|faudrait|il faudrait|va falloir)\s+(?:(?:te|vous|les|leur|tous|toutes|tous les|toutes les)\s+){0,2}(?:\w+\s+)?(?:tuer|buter|butter|cramer|bruler|egorger|pendre|fusiller|massacrer|exterminer|noyer|gazer|abattre|crever|defoncer|eliminer|lyncher|bombarder|violer|saigner)\b`),
+	regexp.MustCompile(`\b(?:mort aux|a mort les|vous allez crever|tu vas crever|vous allez mourir|tu vas mourir|on sait ou tu habites|on sait ou vous habitez|qu'ils crevent|qu'ils meurent|doivent crever|doivent mourir|meritent de mourir|meritent la mort)\b`),
+	// Spanish
+	regexp.MustCompile(`\b(?:te voy a|os vamos a|les vamos a|los vamos a|vamos a|voy a|hay que|habria que|deberian|deberiamos)\s+(?:\w+\s+)?(?:matar|quemar|colgar|fusilar|ahorcar|exterminar|ahogar|disparar|hundir|apunalar|degollar|linchar|eliminar)\w*\b`),
+	regexp.MustCompile(`\b(?:muerte a los|muerte a las|te mato|os mato|los mato|que se mueran|ojala se ahoguen|ojala se mueran|merecen morir|deben morir)\b`),
+	// Arabic
+	regexp.MustCompile(`(?:سا|سوف ا|راح ا|رح ا|ح|ه|هن|سن|لازم ن|بدي ا|بدنا ن|رح ن|راح ن)(?:قتل|ذبح|دبح|حرق|صفي|سحل|اعدم|ابيد|بيد|ادبح|اذبح)(?:ك|كم|هم|كن|و)`),
+	regexp.MustCompile(`(?:اقتلوهم|اذبحوهم|احرقوهم|اقتلوا|اذبحوا|احرقوا|الموت لل|يجب قتل|يجب ذبح|يجب حرق|لازم نقتل|لازم يموتو|يستحقون الموت|يستاهلو الموت|يستاهلوا الموت|يجب ان يموتو|نعرف وين ساكن|نعرف اين تسكن|ابادتهم|يجب ابادت)`),
+	// Ukrainian
+	regexp.MustCompile(`(?:тебе|вас|іх|ix)\s+(?:\S+\s+)?(?:вб'ю|вбю|вб'ємо|уб'ю|заріжу|задушу|спалю|повішу|пристрелю|переб'ємо|знищимо|спалимо|повісимо|розстріляємо|вб'ють)`),
+	regexp.MustCompile(`(?:вбити|знищити|спалити|розстріляти|перестріляти|повісити|втопити)\s+(?:всіх|усіх|іх|цих)|смерть\s+(?:всім\s+)?\S+ам\b|треба\s+(?:іх\s+)?(?:вбити|знищити|розстріляти|спалити)|мають\s+(?:всі\s+)?здохнути`),
+}
+
+// threatTriggers gate the patterns: a text without any of them is skipped.
+var threatTriggers = []string{
+	"kill", "shoot", "stab", "burn", "hang", "hung", "murder", "slaughter", "behead", "lynch", "gas", "bomb",
+	"beat", "butcher", "exterminat", "execut", "drown", "strangl", "torch", "run over", "wipe", "hunt", "rape",
+	"death", "dead", "die", "watch your back", "where you live", "numbered", "sink",
+	"tuer", "buter", "butter", "cramer", "bruler", "egorger", "pendre", "fusill", "massacr", "extermin", "noyer",
+	"gazer", "abattre", "crever", "defoncer", "eliminer", "lyncher", "bombard", "violer", "saigner", "mort", "mourir", "habit",
+	"matar", "quemar", "colgar", "fusilar", "ahorcar", "ahogar", "dispar", "hundir", "apunal", "degoll", "linchar", "muerte", "mato", "muera", "morir",
+	"قتل", "ذبح", "دبح", "حرق", "صفي", "سحل", "اعدم", "بيد", "الموت", "يموت", "ساكن", "تسكن",
+	"вб", "уб'", "заріж", "задуш", "спал", "повіс", "пристрел", "переб", "знищ", "розстріл", "смерть", "здох", "втоп",
+}
+
+var threatDampers = []string{
+	"threatened", "threatening", "threat", "said he would", "said they would", "said they'd", "said he'd",
+	"told me he would", "told us they would", "wrote that", "menace", "m'a menace", "a dit qu'il allait", "amenaz",
+	"هددني", "هددنا", "تهديد", "погрожував", "погрози", "never", "jamais", "nunca", "ابدا", "ніколи", "would never",
+	"not going to", "won't", "n'allons pas", "no vamos a",
+}
+
+func hasThreat(a *analysis) bool {
+	var sig story.Signal
+	threatSignal(a, "", &sig)
+	return sig.Score > 0
+}
+
+func threatSignal(a *analysis, field string, sig *story.Signal) {
+	text := a.n.b
+	triggered := false
+	for _, t := range threatTriggers {
+		if strings.Contains(string(text), t) {
+			triggered = true
+			break
+		}
+	}
+	if !triggered {
+		return
+	}
+	for _, re := range threatPatterns {
+		for _, loc := range re.FindAllIndex(text, -1) {
+			start, end := int(a.n.start[loc[0]]), int(a.n.end[loc[1]-1])
+			sig.Spans = append(sig.Spans, story.Span{Field: field, Start: start, End: end, Label: "threat"})
+			score := 0.9
+			for _, d := range threatDampers {
+				if strings.Contains(string(text), d) {
+					score = 0.45
+					break
+				}
+			}
+			if a.has(kindCondemn) || a.has(kindReport) {
+				score *= 0.7
+			}
+			if score > sig.Score {
+				sig.Score = score
+			}
+		}
+	}
+}

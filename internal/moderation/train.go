@@ -1,0 +1,514 @@
+package moderation
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Example is one labelled text.
+type Example struct {
+	Text     string  `json:"text"`
+	Language string  `json:"language"`
+	Label    string  `json:"label"` // "hate" or "ok"
+	Source   string  `json:"source,omitempty"`
+	Weight   float64 `json:"-"`
+	group    string  // template id: the held-out split keeps templates apart
+}
+
+// TrainConfig controls a training run.
+type TrainConfig struct {
+	Seed      uint64
+	DataDir   string // holds davidson/, mlma/ and chorus/
+	Extra     []Example
+	Epochs    int
+	HoldOut   int  // one in HoldOut examples is held out for metrics; 0 = 5
+	MaxPerSrc int  // cap examples per source (0 = all), for fast tests
+	FinalAll  bool // refit on all data after measuring held-out figures
+}
+
+// TrainResult is a trained model and its held-out figures.
+type TrainResult struct {
+	Model   []byte
+	Metrics map[string]*Confusion // by language and source
+	Train   int
+	Held    int
+	// Mistakes lists misclassified held-out examples of the project's own
+	// and moderators' data, for error analysis.
+	Mistakes []string
+}
+
+// LoadTrainingData reads every labelled source under dir.
+func LoadTrainingData(dir string, seed uint64) ([]Example, error) {
+	var all []Example
+	dav, err := loadDavidson(filepath.Join(dir, "davidson", "labeled_data.csv"))
+	if err != nil {
+		return nil, err
+	}
+	all = append(all, dav...)
+	for _, lang := range []string{"en", "fr", "ar"} {
+		name := lang + "_dataset.csv"
+		if lang == "en" {
+			name = "en_dataset_with_stop_words.csv"
+		}
+		ex, err := loadMLMA(filepath.Join(dir, "mlma", name), lang)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, ex...)
+	}
+	own, err := loadChorus(filepath.Join(dir, "chorus"), seed)
+	if err != nil {
+		return nil, err
+	}
+	all = append(all, own...)
+	return all, nil
+}
+
+func openCSV(path string) (*csv.Reader, io.Closer, map[string]int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	br := bufio.NewReader(f)
+	if b, _ := br.Peek(3); string(b) == "\xef\xbb\xbf" {
+		br.Discard(3)
+	}
+	r := csv.NewReader(br)
+	r.LazyQuotes = true
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+	head, err := r.Read()
+	if err != nil {
+		f.Close()
+		return nil, nil, nil, fmt.Errorf("%s: reading header: %w", path, err)
+	}
+	cols := map[string]int{}
+	for i, h := range head {
+		cols[strings.TrimSpace(h)] = i
+	}
+	return r, f, cols, nil
+}
+
+// loadDavidson maps Davidson et al.'s classes to hate/ok. Class 0 (hate) is
+// weighted by annotator agreement; class 1 ("offensive") is mostly profanity
+// and misogyny rather than hate, so it counts as ok with a low weight because
+// some of it is mislabelled hate.
+func loadDavidson(path string) ([]Example, error) {
+	r, c, cols, err := openCSV(path)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	for _, k := range []string{"count", "hate_speech", "class", "tweet"} {
+		if _, ok := cols[k]; !ok {
+			return nil, fmt.Errorf("%s: no column %q", path, k)
+		}
+	}
+	var out []Example
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		count, _ := strconv.Atoi(rec[cols["count"]])
+		hateVotes, _ := strconv.Atoi(rec[cols["hate_speech"]])
+		ex := Example{Text: rec[cols["tweet"]], Language: "en", Source: "davidson"}
+		switch rec[cols["class"]] {
+		case "0":
+			ex.Label, ex.Weight = "hate", float64(hateVotes)/float64(max(count, 1))
+		case "1":
+			ex.Label, ex.Weight = "ok", 0.3
+			if hateVotes > 0 {
+				continue // disputed
+			}
+		default:
+			ex.Label, ex.Weight = "ok", 1
+		}
+		out = append(out, ex)
+	}
+	return out, nil
+}
+
+var mlmaOriginGroups = map[string]bool{
+	"immigrants": true, "refugees": true, "arabs": true, "african_descent": true, "hispanics": true,
+	"muslims": true, "asians": true, "indian/hindu": true, "jews": true,
+}
+
+// loadMLMA maps Ousidhoum et al.'s multi-label hostility to hate/ok:
+// "hateful" without "normal" is hate; "normal" alone is ok; abusive or
+// offensive tweets aimed at an origin or religion group count as hate with
+// half weight; other hostility (insults of individuals, politics) is ok with
+// a low weight; mixed normal/hostile labels are dropped.
+func loadMLMA(path, lang string) ([]Example, error) {
+	r, c, cols, err := openCSV(path)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	for _, k := range []string{"tweet", "sentiment", "group"} {
+		if _, ok := cols[k]; !ok {
+			return nil, fmt.Errorf("%s: no column %q", path, k)
+		}
+	}
+	var out []Example
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		sent := rec[cols["sentiment"]]
+		labels := strings.Split(sent, "_")
+		has := func(l string) bool {
+			for _, x := range labels {
+				if x == l {
+					return true
+				}
+			}
+			return false
+		}
+		ex := Example{Text: rec[cols["tweet"]], Language: lang, Source: "mlma"}
+		switch {
+		case sent == "normal":
+			ex.Label, ex.Weight = "ok", 1
+		case has("normal"):
+			continue
+		case has("hateful"):
+			ex.Label, ex.Weight = "hate", 1
+		case mlmaOriginGroups[rec[cols["group"]]]:
+			ex.Label, ex.Weight = "hate", 0.5
+		default:
+			ex.Label, ex.Weight = "ok", 0.3
+		}
+		out = append(out, ex)
+	}
+	return out, nil
+}
+
+// loadChorus expands the project's own templates over group words, adds
+// spelling variations of some of them and the hand-written examples.
+func loadChorus(dir string, seed uint64) ([]Example, error) {
+	slots, err := loadSlots(filepath.Join(dir, "groups.tsv"))
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x636f756e746572))
+	var out []Example
+	for _, lang := range []string{"en", "fr", "es", "ar", "uk"} {
+		f, err := os.ReadFile(filepath.Join(dir, "templates_"+lang+".tsv"))
+		if err != nil {
+			return nil, err
+		}
+		for n, line := range strings.Split(string(f), "\n") {
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			parts := strings.SplitN(line, "\t", 3)
+			if len(parts) != 3 {
+				return nil, fmt.Errorf("templates_%s.tsv:%d: want label, phenomenon, template", lang, n+1)
+			}
+			label, phen, tmpl := parts[0], parts[1], parts[2]
+			slot := "G"
+			switch {
+			case strings.Contains(tmpl, "{S}"):
+				slot = "S"
+			case strings.Contains(tmpl, "{P}"):
+				slot = "P"
+			}
+			values := slots[lang][slot]
+			for i, v := range values {
+				text := strings.ReplaceAll(tmpl, "{"+slot+"}", v)
+				if ga := slots[lang]["GA"]; slot == "G" && i < len(ga) {
+					text = strings.ReplaceAll(text, "{GA}", ga[i])
+				} else if slot == "G" {
+					text = strings.ReplaceAll(text, "{GA}", v)
+				}
+				ex := Example{Text: text, Language: lang, Label: label, Source: "chorus:" + phen, Weight: 3, group: fmt.Sprintf("%s:%d", lang, n)}
+				out = append(out, ex)
+				if rng.IntN(4) == 0 {
+					pert := ex
+					pert.Text = perturb(text, v, rng)
+					pert.Source = "chorus:spelling"
+					out = append(out, pert)
+				}
+			}
+		}
+	}
+	f, err := os.Open(filepath.Join(dir, "examples.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ex, err := ReadExamples(f)
+	if err != nil {
+		return nil, fmt.Errorf("examples.jsonl: %w", err)
+	}
+	for i := range ex {
+		ex[i].Weight = 4
+		ex[i].Source = "chorus:handwritten"
+	}
+	return append(out, ex...), nil
+}
+
+func loadSlots(path string) (map[string]map[string][]string, error) {
+	f, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string][]string{}
+	for _, line := range strings.Split(string(f), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		parts := strings.SplitN(line, "\t", 3)
+		if len(parts) != 3 {
+			return nil, fmt.Errorf("%s: bad line %q", path, line)
+		}
+		if out[parts[0]] == nil {
+			out[parts[0]] = map[string][]string{}
+		}
+		out[parts[0]][parts[1]] = strings.Split(parts[2], "|")
+	}
+	return out, nil
+}
+
+// perturb rewrites word inside text the way people dodge filters: leetspeak,
+// spaced letters, a dropped or swapped letter, or a glued word boundary.
+func perturb(text, word string, rng *rand.Rand) string {
+	i := strings.Index(text, word)
+	if i < 0 || len(word) < 4 {
+		return text
+	}
+	rs := []rune(word)
+	var w string
+	switch rng.IntN(5) {
+	case 0:
+		w = strings.NewReplacer("a", "4", "e", "3", "i", "1", "o", "0", "s", "5").Replace(word)
+	case 1:
+		w = strings.Join(strings.Split(word, ""), " ")
+	case 2:
+		k := 1 + rng.IntN(len(rs)-2)
+		w = string(append(append([]rune{}, rs[:k]...), rs[k+1:]...))
+	case 3:
+		k := 1 + rng.IntN(len(rs)-2)
+		rs[k], rs[k+1] = rs[k+1], rs[k]
+		w = string(rs)
+	default:
+		if i > 0 && text[i-1] == ' ' {
+			return text[:i-1] + text[i:]
+		}
+		w = word
+	}
+	return text[:i] + w + text[i+len(word):]
+}
+
+// ReadExamples reads JSON Lines of {"text","language","label"} where label is
+// "hate" or "ok", as exported from moderators' decisions.
+func ReadExamples(r io.Reader) ([]Example, error) {
+	var out []Example
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	line := 0
+	for sc.Scan() {
+		line++
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var ex Example
+		if err := json.Unmarshal(sc.Bytes(), &ex); err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		if ex.Label != "hate" && ex.Label != "ok" {
+			return nil, fmt.Errorf("line %d: label must be \"hate\" or \"ok\", got %q", line, ex.Label)
+		}
+		ex.Weight = 2
+		ex.Source = "moderators"
+		out = append(out, ex)
+	}
+	return out, sc.Err()
+}
+
+func heldOut(ex Example, every int) bool {
+	h := fnv.New32a()
+	key := ex.group
+	if key == "" {
+		key = ex.Text
+	}
+	h.Write([]byte(key))
+	return h.Sum32()%uint32(every) == 0
+}
+
+type encoded struct {
+	feats []uint32
+	y     float64
+	w     float64
+}
+
+func encodeExamples(exs []Example, lex *lexicon) []encoded {
+	out := make([]encoded, len(exs))
+	fs := new(featureState)
+	for i, ex := range exs {
+		a := getAnalysis(ex.Text, lex)
+		lexScore := lexiconHateScore(a, lex)
+		feats := fs.features(a, lex, lexScore, hasThreat(a))
+		out[i] = encoded{feats: append([]uint32(nil), feats...), w: ex.Weight}
+		if ex.Label == "hate" {
+			out[i].y = 1
+		}
+		putAnalysis(a)
+	}
+	return out
+}
+
+// fit trains logistic regression with AdaGrad and L2 on a deterministic
+// shuffle. Classes are balanced by weight.
+func fit(data []encoded, epochs int, seed uint64) ([]float32, float32) {
+	w := make([]float64, featureDim)
+	g2 := make([]float64, featureDim)
+	var bias, biasG2 float64
+	var pos, neg float64
+	for _, d := range data {
+		if d.y > 0 {
+			pos += d.w
+		} else {
+			neg += d.w
+		}
+	}
+	posW := 1.0
+	if pos > 0 {
+		posW = neg / pos
+	}
+	posW = min(max(posW, 1), 4)
+	order := make([]int, len(data))
+	for i := range order {
+		order[i] = i
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x7472616e))
+	const lr, l2 = 0.2, 1e-6
+	for range epochs {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, idx := range order {
+			d := data[idx]
+			z := bias
+			for _, f := range d.feats {
+				z += w[f]
+			}
+			p := sigmoid(z)
+			sw := d.w
+			if d.y > 0 {
+				sw *= posW
+			}
+			g := (p - d.y) * sw
+			for _, f := range d.feats {
+				gf := g + l2*w[f]
+				g2[f] += gf * gf
+				w[f] -= lr * gf / (math.Sqrt(g2[f]) + 1e-8)
+			}
+			biasG2 += g * g
+			bias -= lr * g / (math.Sqrt(biasG2) + 1e-8)
+		}
+	}
+	out := make([]float32, featureDim)
+	for i, x := range w {
+		out[i] = float32(x)
+	}
+	return out, float32(bias)
+}
+
+// Train fits the classifier and measures it on a held-out split.
+func Train(cfg TrainConfig) (*TrainResult, error) {
+	if cfg.Epochs <= 0 {
+		cfg.Epochs = 6
+	}
+	if cfg.HoldOut <= 0 {
+		cfg.HoldOut = 5
+	}
+	all, err := LoadTrainingData(cfg.DataDir, cfg.Seed)
+	if err != nil {
+		return nil, err
+	}
+	all = append(all, cfg.Extra...)
+	if cfg.MaxPerSrc > 0 {
+		all = capPerSource(all, cfg.MaxPerSrc)
+	}
+	var train, held []Example
+	for _, ex := range all {
+		if heldOut(ex, cfg.HoldOut) {
+			held = append(held, ex)
+		} else {
+			train = append(train, ex)
+		}
+	}
+	lex := defaultLexicon
+	w, b := fit(encodeExamples(train, lex), cfg.Epochs, cfg.Seed)
+	m, err := LoadModel(encodeModel(w, b))
+	if err != nil {
+		return nil, err
+	}
+	res := &TrainResult{Metrics: map[string]*Confusion{}, Train: len(train), Held: len(held)}
+	for _, ex := range held {
+		score := classifyText(ex.Text, lex, m)
+		for _, key := range []string{"all", "lang:" + ex.Language, "source:" + sourceFamily(ex.Source)} {
+			c := res.Metrics[key]
+			if c == nil {
+				c = &Confusion{}
+				res.Metrics[key] = c
+			}
+			c.Add(ex.Label == "hate", score >= DecisionThreshold)
+		}
+		if sf := sourceFamily(ex.Source); (sf == "chorus" || sf == "moderators") && (ex.Label == "hate") != (score >= DecisionThreshold) {
+			res.Mistakes = append(res.Mistakes, fmt.Sprintf("%s %.2f %s [%s] %s", ex.Label, score, ex.Language, ex.Source, ex.Text))
+		}
+	}
+	if cfg.FinalAll {
+		w, b = fit(encodeExamples(all, lex), cfg.Epochs, cfg.Seed)
+	}
+	res.Model = encodeModel(w, b)
+	return res, nil
+}
+
+func sourceFamily(s string) string {
+	if i := strings.IndexByte(s, ':'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func capPerSource(all []Example, n int) []Example {
+	count := map[string]int{}
+	var out []Example
+	for _, ex := range all {
+		k := sourceFamily(ex.Source) + ex.Language
+		if count[k] < n {
+			count[k]++
+			out = append(out, ex)
+		}
+	}
+	return out
+}
+
+func sortedKeys(m map[string]*Confusion) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
