@@ -28,9 +28,10 @@ var migrations embed.FS
 
 // Store is a SQLite database file.
 type Store struct {
-	path   string
-	writer *sql.DB
-	reader *sql.DB
+	path    string
+	created bool
+	writer  *sql.DB
+	reader  *sql.DB
 	queries
 }
 
@@ -177,9 +178,15 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("sqlite: migration %s: %w", base, err)
 		}
+		if base == names[0][len("migrations/"):] {
+			s.created = true
+		}
 	}
 	return nil
 }
+
+// Created tells whether this Open created the database.
+func (s *Store) Created() bool { return s.created }
 
 // domainError turns driver errors into domain errors; nil stays nil.
 func domainError(op string, err error) error {

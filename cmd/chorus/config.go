@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"chorus/internal/app"
+	"chorus/internal/auth"
+	"chorus/internal/i18n"
+	"chorus/internal/media"
+	"chorus/internal/moderation"
+	"chorus/internal/storage/sqlite"
+)
+
+// config is every setting, from the environment then the flags.
+type config struct {
+	Addr        string
+	Data        string
+	DatabaseURL string
+	BaseURL     string
+	LogLevel    string
+	SubmitRate  int
+	SignInRate  int
+	TrustProxy  bool
+}
+
+func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
+	env := func(name, fallback string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return fallback
+	}
+	fs.StringVar(&c.Addr, "addr", env("CHORUS_ADDR", "127.0.0.1:8080"), "listen address")
+	fs.StringVar(&c.Data, "data", env("CHORUS_DATA", "./data"), "data folder")
+	fs.StringVar(&c.DatabaseURL, "database", env("CHORUS_DATABASE_URL", ""), "database URL (empty: SQLite in the data folder)")
+	fs.StringVar(&c.BaseURL, "base-url", env("CHORUS_BASE_URL", ""), "public URL (default http://ADDR)")
+	fs.StringVar(&c.LogLevel, "log-level", env("CHORUS_LOG_LEVEL", "info"), "debug, info, warn or error")
+	fs.IntVar(&c.SubmitRate, "submissions-per-hour", 60, "submissions allowed per client address and hour")
+	fs.IntVar(&c.SignInRate, "signins-per-minute", 10, "sign-in attempts allowed per client address and minute")
+	fs.BoolVar(&c.TrustProxy, "trust-forwarded-for", false, "take the client address from X-Forwarded-For (behind a proxy)")
+}
+
+func (c *config) baseURL() string {
+	if c.BaseURL != "" {
+		return strings.TrimRight(c.BaseURL, "/")
+	}
+	return "http://" + c.Addr
+}
+
+func parseFlags(name string, args []string, getenv func(string) string, stderr io.Writer, extra func(*flag.FlagSet)) (*config, error) {
+	fs := flag.NewFlagSet("chorus "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := &config{}
+	cfg.register(fs, getenv)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	return cfg, nil
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// campaign is the campaign's settings; later issues make them editable.
+var campaign = app.Campaign{
+	Name:      "It Takes a Community",
+	Hashtag:   "#ItTakesaCommunity",
+	Languages: []string{"en", "fr", "ar", "es", "uk", "fa", "ps", "so", "ti", "zh"},
+	Themes:    []string{"arrival", "belonging", "work", "family", "education", "community", "culture", "resilience"},
+}
+
+// openApp opens the data folder: database, keys and media.
+func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, *sqlite.Store, error) {
+	if cfg.DatabaseURL != "" && !strings.HasPrefix(cfg.DatabaseURL, "sqlite:") {
+		return nil, nil, fmt.Errorf("database %q: only the embedded SQLite database is supported in this version", redactURL(cfg.DatabaseURL))
+	}
+	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
+		return nil, nil, fmt.Errorf("data folder: %w", err)
+	}
+	dbPath := filepath.Join(cfg.Data, "chorus.db")
+	if strings.HasPrefix(cfg.DatabaseURL, "sqlite:") {
+		dbPath = strings.TrimPrefix(strings.TrimPrefix(cfg.DatabaseURL, "sqlite:"), "//")
+	}
+	store, err := sqlite.Open(ctx, dbPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	keys, err := auth.LoadOrCreateKeys(filepath.Join(cfg.Data, "secret.key"))
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	blobs, err := media.NewDiskStore(filepath.Join(cfg.Data, "media"))
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	a := &app.App{
+		Store:    store,
+		Blobs:    blobs,
+		Photos:   processPhoto,
+		Screener: moderation.NewScreen(moderation.Options{}),
+		Keys:     keys,
+		Campaign: campaign,
+		Log:      log,
+	}
+	return a, store, nil
+}
+
+func processPhoto(r io.Reader) ([]app.Rendition, error) {
+	renditions, err := media.Process(r, media.DefaultLimits)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]app.Rendition, len(renditions))
+	for i, rd := range renditions {
+		out[i] = app.Rendition{Name: rd.Name, Width: rd.Width, Height: rd.Height, ContentType: rd.ContentType, Data: rd.Data}
+	}
+	return out, nil
+}
+
+func redactURL(u string) string {
+	if i := strings.Index(u, "@"); i > 0 {
+		if j := strings.Index(u, "://"); j > 0 && j < i {
+			return u[:j+3] + "…" + u[i:]
+		}
+	}
+	return u
+}
+
+func loadCatalog(log *slog.Logger) (*i18n.Catalog, error) {
+	return i18n.Load(i18n.Known, log)
+}

@@ -1,0 +1,65 @@
+// Command chorus runs the It Takes a Community platform: the web site, the
+// JSON API and the administration commands, on one SQLite file by default.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "chorus:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `Usage: chorus [command] [flags]
+
+Commands:
+  serve                         run the site (the default)
+  migrate                       create or upgrade the database, then exit
+  user add --email E --role R   add a staff account (admin, moderator, partner, translator); prints a one-time sign-in link
+  token add --email E           print a new API token for a staff account, alone on the last line
+  seed --stories N              add N synthetic published stories (for load tests)
+  moderation train|eval ...     train or evaluate the hate and abuse screen
+
+Settings (flags override the environment):
+  CHORUS_ADDR          --addr       listen address (default 127.0.0.1:8080)
+  CHORUS_DATA          --data       data folder: database, media, keys (default ./data)
+  CHORUS_DATABASE_URL  --database   empty = SQLite in the data folder
+  CHORUS_BASE_URL      --base-url   public URL (default http://ADDR)
+`
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	command := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		command, args = args[0], args[1:]
+	}
+	switch command {
+	case "serve":
+		return serve(ctx, args, getenv, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, args, getenv, stdout, stderr)
+	case "user":
+		return userCommand(ctx, args, getenv, stdout, stderr)
+	case "token":
+		return tokenCommand(ctx, args, getenv, stdout, stderr)
+	case "seed":
+		return seedCommand(ctx, args, getenv, stdout, stderr)
+	case "moderation":
+		return moderationCommand(ctx, args, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", command)
+	}
+}

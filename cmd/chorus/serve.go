@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"chorus/internal/app"
+	"chorus/internal/demo"
+	"chorus/internal/storage"
+	"chorus/internal/web"
+)
+
+// demoAdmin is the account the first start prints a sign-in link for.
+const demoAdmin = "admin@example.org"
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseFlags("serve", args, getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	a, store, err := openApp(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if store.Created() {
+		n, err := demo.Seed(ctx, a)
+		if err != nil {
+			return fmt.Errorf("seed demo content: %w", err)
+		}
+		log.Info("demo content added", "stories", n)
+	}
+	catalog, err := loadCatalog(log)
+	if err != nil {
+		return err
+	}
+	site, err := web.New(a, catalog, web.Config{BaseURL: cfg.baseURL(), SubmissionsPerHour: cfg.SubmitRate,
+		SignInsPerMinute: cfg.SignInRate, TrustForwardedFor: cfg.TrustProxy}, log)
+	if err != nil {
+		return err
+	}
+	listener, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           site,
+		ReadHeaderTimeout: 10 * time.Second,
+		// Slow phone links need time to upload a photo.
+		ReadTimeout:  5 * time.Minute,
+		WriteTimeout: 5 * time.Minute,
+		IdleTimeout:  2 * time.Minute,
+		ErrorLog:     nil,
+	}
+	fmt.Fprintf(stdout, "Chorus is serving %s\n", cfg.baseURL())
+	if link, err := adminLink(ctx, a, cfg); err != nil {
+		log.Warn("no admin sign-in link", "err", err)
+	} else if link != "" {
+		fmt.Fprintf(stdout, "Admin sign-in link (one use, 24 hours): %s\n", link)
+	}
+
+	background, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sweepPeriodically(background, a)
+	}()
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(listener) }()
+	select {
+	case err := <-serveErr:
+		stopBackground()
+		<-done
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shutdownCtx)
+	stopBackground()
+	<-done
+	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return err
+}
+
+// adminLink prints a sign-in link while no admin has set a password.
+func adminLink(ctx context.Context, a *app.App, cfg *config) (string, error) {
+	u, err := a.Store.UserByEmail(ctx, demoAdmin)
+	if err == nil && u.PasswordHash != "" {
+		return "", nil
+	}
+	token, err := a.AddUser(ctx, demoAdmin, storage.RoleAdmin)
+	if err != nil {
+		return "", err
+	}
+	return cfg.baseURL() + "/en/staff/welcome/" + token, nil
+}
+
+// sweepPeriodically deletes media whose deletion is due: photos of withdrawn
+// stories that a crash left behind, and leftovers of failed uploads.
+func sweepPeriodically(ctx context.Context, a *app.App) {
+	a.SweepBlobs(ctx)
+	ticker := time.NewTicker(time.Minute)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			a.SweepBlobs(ctx)
+		}
+	}
+}

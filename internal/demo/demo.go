@@ -1,0 +1,125 @@
+// Package demo adds the demonstration content a fresh site starts with,
+// and synthetic stories for load tests.
+package demo
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"chorus/internal/app"
+	"chorus/internal/auth"
+	"chorus/internal/moderation"
+	"chorus/internal/storage"
+	"chorus/internal/story"
+)
+
+//go:embed stories.json
+var storiesJSON []byte
+
+type demoStory struct {
+	story.Submission
+	Featured bool `json:"featured"`
+}
+
+// Seed publishes the demo stories, each marked as demo.
+func Seed(ctx context.Context, a *app.App) (int, error) {
+	var list []demoStory
+	if err := json.Unmarshal(storiesJSON, &list); err != nil {
+		return 0, fmt.Errorf("demo: %w", err)
+	}
+	now := time.Now().UTC()
+	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+		for i, d := range list {
+			sub := d.Submission
+			sub.Consent = story.Consent{Publish: true, Social: true, Toolkit: true}
+			sub.Normalize()
+			if err := sub.Validate(story.Rules{Languages: a.Campaign.Languages, Themes: a.Campaign.Themes}); err != nil {
+				return fmt.Errorf("demo story %d: %w", i, err)
+			}
+			at := now.Add(-time.Duration(len(list)-i) * 26 * time.Hour)
+			s := &story.Story{
+				ID: fmt.Sprintf("demo%02d", i+1), Status: story.StatusPublished, Demo: true, Featured: d.Featured,
+				Title: sub.Title, Body: sub.Body, Language: sub.Language, Country: sub.Country, City: sub.City,
+				Themes: sub.Themes, Identity: sub.Identity, DisplayName: sub.DisplayName, Anonymous: sub.Anonymous,
+				Consent: sub.Consent, CreatedAt: at, UpdatedAt: at, PublishedAt: at,
+			}
+			if a.Screener != nil {
+				s.Signals = a.Screener.Screen(ctx, moderation.Input{Title: s.Title, Body: s.Body, Language: s.Language})
+			}
+			if err := tx.InsertStory(ctx, s, auth.HashToken(auth.NewToken())); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return len(list), err
+}
+
+var (
+	words = map[string][]string{
+		"en": strings.Fields("neighbour school work family river winter market language friend welcome community garden bus library kitchen football music doctor teacher street festival harvest bread letter hope"),
+		"fr": strings.Fields("voisin école travail famille rivière hiver marché langue ami accueil communauté jardin autobus bibliothèque cuisine football musique médecin enseignante rue fête récolte pain lettre espoir"),
+		"ar": strings.Fields("جار مدرسة عمل عائلة نهر شتاء سوق لغة صديق ترحيب مجتمع حديقة حافلة مكتبة مطبخ كرة موسيقى طبيب معلمة شارع عيد حصاد خبز رسالة أمل"),
+	}
+	syntheticCountries = strings.Fields("CA FR US GB DE SE JO LB BE MA SN KE UA AF SY CO MX IT ES AU")
+)
+
+// Synthetic adds count published stories with random text, for load tests,
+// in batches of one transaction each.
+func Synthetic(ctx context.Context, a *app.App, count int, seed int64, progress io.Writer) error {
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x5eed))
+	langs := []string{"en", "fr", "ar"}
+	hash := auth.HashToken("synthetic")
+	start := time.Now().UTC().Add(-time.Duration(count) * time.Minute)
+	const batch = 2000
+	for done := 0; done < count; {
+		n := min(batch, count-done)
+		err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+			for i := 0; i < n; i++ {
+				lang := langs[rng.IntN(len(langs))]
+				vocab := words[lang]
+				sentence := func(k int) string {
+					parts := make([]string, k)
+					for j := range parts {
+						parts[j] = vocab[rng.IntN(len(vocab))]
+					}
+					return strings.Join(parts, " ")
+				}
+				var body strings.Builder
+				for p := 0; p < 3+rng.IntN(4); p++ {
+					body.WriteString(sentence(25 + rng.IntN(40)))
+					body.WriteString(".\n\n")
+				}
+				at := start.Add(time.Duration(done+i) * time.Minute)
+				themes := []string{a.Campaign.Themes[rng.IntN(len(a.Campaign.Themes))], a.Campaign.Themes[rng.IntN(len(a.Campaign.Themes))]}
+				if themes[0] == themes[1] {
+					themes = themes[:1]
+				}
+				s := &story.Story{
+					ID: fmt.Sprintf("syn%09d", done+i), Status: story.StatusPublished, Demo: true,
+					Title: sentence(4 + rng.IntN(5)), Body: strings.TrimSpace(body.String()), Language: lang,
+					Country: syntheticCountries[rng.IntN(len(syntheticCountries))], Themes: themes,
+					Identity: story.Identities[rng.IntN(len(story.Identities))], Anonymous: true,
+					Consent: story.Consent{Publish: true}, CreatedAt: at, UpdatedAt: at, PublishedAt: at,
+				}
+				if err := tx.InsertStory(ctx, s, hash); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		done += n
+		fmt.Fprintf(progress, "\rseeded %d/%d stories", done, count)
+	}
+	fmt.Fprintln(progress)
+	return nil
+}
