@@ -110,10 +110,16 @@ func (s *Store) WithTx(ctx context.Context, fn func(storage.Tx) error) error {
 	return nil
 }
 
-// PurgeErased moves the write-ahead log into the database file and truncates
-// the log, so no erased bytes linger in it. Readers holding old snapshots can
-// delay it, so it retries briefly.
+// PurgeErased makes erased text unrecoverable from the files. The search
+// index keeps a deleted word as a term key until its segments are merged,
+// even in secure-delete mode, so it is rewritten first; then the
+// write-ahead log is moved into the database file (whose freed pages
+// secure_delete has zeroed) and truncated. Readers holding old snapshots can
+// delay the checkpoint, so it retries briefly.
 func (s *Store) PurgeErased(ctx context.Context) error {
+	if _, err := s.writer.ExecContext(ctx, "INSERT INTO story_search (story_search) VALUES ('optimize')"); err != nil {
+		return domainError("optimize search index", err)
+	}
 	var lastErr error
 	for attempt := 0; attempt < 50; attempt++ {
 		var busy, logFrames, checkpointed int
