@@ -8,6 +8,7 @@ package media
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
@@ -35,6 +36,11 @@ var DefaultLimits = Limits{MaxBytes: 10 << 20, MaxPixels: 40_000_000}
 // maxSide refuses absurd dimensions even when the pixel count is acceptable,
 // such as a 1 x 40,000,000 strip.
 const maxSide = 1 << 15
+
+// maxJPEGScans caps progressive JPEG scans: each one walks every block of the
+// image, so thousands of tiny scans make a small file cost minutes of CPU.
+// Cameras and encoders write at most a dozen or so.
+const maxJPEGScans = 100
 
 // Rendition names and their bounding boxes (longest side, in pixels).
 const (
@@ -157,6 +163,10 @@ func Process(r io.Reader, limits Limits) (renditions []Rendition, err error) {
 		return nil, errTooManyPixels(limits.MaxPixels)
 	}
 
+	if f == formatJPEG && jpegScans(data) > maxJPEGScans {
+		return nil, errCorrupt(errors.New("too many JPEG scans"))
+	}
+
 	img, err := decode(f, data)
 	if err != nil {
 		return nil, errCorrupt(err)
@@ -223,6 +233,35 @@ func decode(f format, data []byte) (img image.Image, err error) {
 		return webp.Decode(r)
 	}
 	return nil, errors.New("unknown format")
+}
+
+// jpegScans counts the SOS markers of a JPEG, skipping segment payloads.
+// Entropy-coded data needs no parsing: it cannot contain a marker.
+func jpegScans(b []byte) int {
+	scans := 0
+	for i := 2; i+1 < len(b); {
+		if b[i] != 0xFF {
+			i++
+			continue
+		}
+		switch m := b[i+1]; {
+		case m == 0xFF:
+			i++
+			continue
+		case m == 0x00 || m == 0x01 || m == 0xD8 || m >= 0xD0 && m <= 0xD7:
+			i += 2 // stuffed byte or a marker without payload
+			continue
+		case m == 0xD9:
+			return scans
+		case m == 0xDA:
+			scans++
+		}
+		if i+4 > len(b) {
+			break
+		}
+		i += 2 + int(binary.BigEndian.Uint16(b[i+2:]))
+	}
+	return scans
 }
 
 func orientation(f format, data []byte) int {

@@ -274,6 +274,25 @@ func TestProcessSizes(t *testing.T) {
 	}
 }
 
+func TestProcessStripsWebPMetadata(t *testing.T) {
+	le := binary.LittleEndian
+	tiff := buildTIFF(le, []ifdEntry{asciiEntry(0x010F, "ChorusTestCamMaker")},
+		[]ifdEntry{asciiEntry(0x0001, "N"), {tag: 0x0002, typ: 5, count: 3, data: rationals(le, 52, 1, 31, 1, 1234, 100)}})
+	in := webpFile(
+		vp8xChunk(vp8xAlpha|vp8xEXIF|1<<2, 32, 16),
+		riffChunk("VP8L", redCornerVP8L()),
+		riffChunk("EXIF", tiff),
+		riffChunk("XMP ", []byte("<x:xmpmeta>"+xmpMarker+"</x:xmpmeta>")),
+	)
+	for _, r := range process(t, in) {
+		for _, s := range []string{"Exif", "EXIF", "GPS", "XMP", xmpMarker, "Chorus", "RIFF", "WEBP"} {
+			if bytes.Contains(r.Data, []byte(s)) {
+				t.Errorf("%s: output contains %q", r.Name, s)
+			}
+		}
+	}
+}
+
 func TestProcessWebP(t *testing.T) {
 	tests := []struct {
 		file       string
@@ -326,6 +345,15 @@ func hostileInputs(t testing.TB) []hostileCase {
 	binary.BigEndian.PutUint16(sofBomb[sof+5:], 30000) // height
 	binary.BigEndian.PutUint16(sofBomb[sof+7:], 30000) // width
 
+	// Repeat the scan of a baseline JPEG: a cheap stand-in for a progressive
+	// file with thousands of tiny scans.
+	sos := bytes.Index(valid, []byte{0xFF, 0xDA})
+	manyScans := bytes.Clone(valid[:sos])
+	for range 150 {
+		manyScans = append(manyScans, valid[sos:len(valid)-2]...)
+	}
+	manyScans = append(manyScans, 0xFF, 0xD9)
+
 	var gifBuf bytes.Buffer
 	pal := image.NewPaletted(image.Rect(0, 0, 10, 10), []color.Color{color.Black, color.White})
 	if err := gif.Encode(&gifBuf, pal, nil); err != nil {
@@ -363,6 +391,7 @@ func hostileInputs(t testing.TB) []hostileCase {
 		{"webp bomb 16000x16000", webpBomb, DefaultLimits, tooLarge, KeyTooManyPixels},
 		{"webp truncated", readTestdata(t, "video-001.lossy.webp")[:1000], DefaultLimits, invalid, KeyCorrupt},
 		{"riff but not webp", []byte("RIFF\x04\x00\x00\x00WAVE"), DefaultLimits, unsupported, KeyFormat},
+		{"jpeg with 150 scans", manyScans, DefaultLimits, invalid, KeyCorrupt},
 		{"gif", gifBuf.Bytes(), DefaultLimits, unsupported, KeyFormat},
 		{"svg", []byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>`), DefaultLimits, unsupported, KeyFormat},
 		{"heic", append([]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), make([]byte, 64)...), DefaultLimits, unsupported, KeyFormat},
@@ -488,5 +517,28 @@ func BenchmarkProcess(b *testing.B) {
 		if _, err := Process(bytes.NewReader(data), DefaultLimits); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestJPEGScans(t *testing.T) {
+	valid := encodeJPEG(t, quadrants(64, 48), 80)
+	if n := jpegScans(valid); n != 1 {
+		t.Errorf("baseline JPEG: %d scans, want 1", n)
+	}
+	// Marker bytes inside a segment payload are not scans.
+	withComment := insertSegments(valid, jpegSegment(0xFE, []byte("\xFF\xDA\xFF\xDA")))
+	if n := jpegScans(withComment); n != 1 {
+		t.Errorf("JPEG with FF DA in a comment: %d scans, want 1", n)
+	}
+	sos := bytes.Index(valid, []byte{0xFF, 0xDA})
+	manyScans := bytes.Clone(valid[:sos])
+	for range 150 {
+		manyScans = append(manyScans, valid[sos:len(valid)-2]...)
+	}
+	if n := jpegScans(append(manyScans, 0xFF, 0xD9)); n != 150 {
+		t.Errorf("repeated scans: %d, want 150", n)
+	}
+	for _, b := range [][]byte{nil, {0xFF}, {0xFF, 0xD8, 0xFF}, {0xFF, 0xD8, 0xFF, 0xDA}, {0xFF, 0xD8, 0xFF, 0xDA, 0, 0}} {
+		jpegScans(b) // must not panic
 	}
 }

@@ -39,6 +39,13 @@ func render(src image.Image, orientation int) ([]Rendition, error) {
 		name string
 		img  *image.RGBA
 	}{{RenditionList, list}, {RenditionPage, page}} {
+		if len(renditions) > 0 && r.img == list {
+			// A small photo: both renditions are the same image.
+			same := renditions[0]
+			same.Name, same.Data = r.name, bytes.Clone(same.Data)
+			renditions = append(renditions, same)
+			continue
+		}
 		var buf bytes.Buffer
 		buf.Grow(r.img.Rect.Dx() * r.img.Rect.Dy() / 4)
 		if err := jpeg.Encode(&buf, r.img, &jpeg.Options{Quality: jpegQuality}); err != nil {
