@@ -118,7 +118,7 @@ func (s *Server) submitStory(w http.ResponseWriter, r *http.Request, p *Page) er
 type submissionView struct {
 	*Page
 	Story      *story.Story
-	Link       string
+	PrivateURL string
 	New        bool
 	PhotoError string
 	Edit       shareView
@@ -130,7 +130,7 @@ type submissionView struct {
 func (s *Server) submissionPage(r *http.Request, p *Page, st *story.Story) submissionView {
 	id, token := r.PathValue("id"), r.PathValue("token")
 	base := p.Link("/my/" + id + "/" + token)
-	v := submissionView{Page: p, Story: st, Link: s.cfg.BaseURL + base, New: r.URL.Query().Get("new") == "1",
+	v := submissionView{Page: p, Story: st, PrivateURL: s.cfg.BaseURL + base, New: r.URL.Query().Get("new") == "1",
 		Base: base, PhotoBase: base + "/photo/"}
 	if r.URL.Query().Get("photo") == "failed" {
 		v.PhotoError = p.L.T("error.photo_not_saved")
