@@ -243,7 +243,9 @@ func TestHostileUploadsThroughTheAPI(t *testing.T) {
 		if res.Status != c.want {
 			t.Errorf("%s: %d %s, want %d", c.name, res.Status, res.Body, c.want)
 		}
-		var body struct{ Error struct{ Code, Message string } }
+		var body struct {
+			Error struct{ Code, Message string }
+		}
 		if json.Unmarshal(res.Body, &body) != nil || body.Error.Message == "" {
 			t.Errorf("%s: error is not JSON: %s", c.name, res.Body)
 		}

@@ -1,0 +1,154 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"chorus/internal/demo"
+	"chorus/internal/testrig"
+)
+
+func seeded(t *testing.T) *testrig.Rig {
+	rig := testrig.New(t)
+	if _, err := demo.Seed(context.Background(), rig.App); err != nil {
+		t.Fatal(err)
+	}
+	rig.App.Changed()
+	return rig
+}
+
+var (
+	htmlTag      = regexp.MustCompile(`<html lang="([a-z]+)" dir="(ltr|rtl)">`)
+	resourceURL  = regexp.MustCompile(`(?:src|href|action|content)="(https?:)?//([^/"]+)`)
+	linkResource = regexp.MustCompile(`<(?:link|img|script|iframe|source|video|audio)\b[^>]*>`)
+)
+
+// TestEveryPublicPage checks what every page promises: its language and
+// direction, the other official language, hreflang alternates, nothing
+// loaded from elsewhere, a small size and strict security headers.
+func TestEveryPublicPage(t *testing.T) {
+	rig := seeded(t)
+	paths := []string{"/", "/stories", "/stories?theme=work&language=fr", "/stories?q=neighbour", "/stories/demo01", "/stories/demo10", "/share", "/about", "/privacy", "/staff/signin"}
+	for _, lang := range []string{"en", "fr", "ar"} {
+		for _, p := range paths {
+			res := rig.Do("GET", "/"+lang+p, nil, nil)
+			name := "/" + lang + p
+			if res.Status != http.StatusOK {
+				t.Errorf("%s: %d", name, res.Status)
+				continue
+			}
+			m := htmlTag.FindSubmatch(res.Body)
+			wantDir := "ltr"
+			if lang == "ar" {
+				wantDir = "rtl"
+			}
+			if m == nil || string(m[1]) != lang || string(m[2]) != wantDir {
+				t.Errorf("%s: html tag %q, want lang=%s dir=%s", name, m, lang, wantDir)
+			}
+			other := map[string]string{"en": "fr", "fr": "en", "ar": "fr"}[lang]
+			if !bytes.Contains(res.Body, []byte(`href="/`+other+strings.SplitN(p, "?", 2)[0])) {
+				t.Errorf("%s: no link to the same page in %s", name, other)
+			}
+			for _, alt := range []string{"en", "fr", "ar", "x-default"} {
+				if !bytes.Contains(res.Body, []byte(`hreflang="`+alt+`"`)) {
+					t.Errorf("%s: no hreflang %s alternate", name, alt)
+				}
+			}
+			for _, tag := range linkResource.FindAll(res.Body, -1) {
+				if bytes.HasPrefix(tag, []byte("<link rel=\"alternate\"")) || bytes.HasPrefix(tag, []byte("<link rel=\"canonical\"")) {
+					continue
+				}
+				if u := resourceURL.FindSubmatch(tag); u != nil && !strings.HasPrefix(rig.URL, "http://"+string(u[2])) {
+					t.Errorf("%s loads from another host: %s", name, tag)
+				}
+			}
+			if bytes.Contains(res.Body, []byte("<script")) || bytes.Contains(res.Body, []byte(" style=")) {
+				t.Errorf("%s has inline script or style", name)
+			}
+			if len(res.Body) > 100<<10 {
+				t.Errorf("%s is %d bytes, over 100 KB", name, len(res.Body))
+			}
+			csp := res.Header.Get("Content-Security-Policy")
+			if !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "script-src") {
+				t.Errorf("%s: weak CSP %q", name, csp)
+			}
+			if res.Header.Get("Referrer-Policy") != "no-referrer" || res.Header.Get("X-Content-Type-Options") != "nosniff" {
+				t.Errorf("%s: missing security headers", name)
+			}
+		}
+	}
+}
+
+func TestArabicPageIsRightToLeftWithIsolatedHashtag(t *testing.T) {
+	rig := seeded(t)
+	res := rig.Do("GET", "/ar/stories/demo10", nil, nil)
+	if !bytes.Contains(res.Body, []byte(`<html lang="ar" dir="rtl">`)) {
+		t.Fatal("Arabic page is not right-to-left")
+	}
+	if !bytes.Contains(res.Body, []byte(`<bdi>#ItTakesaCommunity</bdi>`)) {
+		t.Error("the Latin hashtag inside Arabic text is not isolated")
+	}
+	if !bytes.Contains(res.Body, []byte(`<bdi dir="ltr">#ItTakesaCommunity</bdi>`)) {
+		t.Error("the footer hashtag is not isolated")
+	}
+}
+
+func TestRootRedirectsByAcceptLanguage(t *testing.T) {
+	rig := testrig.New(t)
+	for header, want := range map[string]string{"fr-CA,fr;q=0.9": "/fr/", "ar": "/ar/", "": "/en/", "de": "/en/"} {
+		res := rig.Do("GET", "/", nil, map[string]string{"Accept-Language": header})
+		if res.Status != http.StatusSeeOther || res.Header.Get("Location") != want {
+			t.Errorf("Accept-Language %q: %d %s, want %s", header, res.Status, res.Header.Get("Location"), want)
+		}
+	}
+	if res := rig.Do("GET", "/de/", nil, nil); res.Status != http.StatusNotFound {
+		t.Errorf("unknown language root: %d", res.Status)
+	}
+}
+
+func TestCachedPagesAnswerETagsAndRefreshOnChange(t *testing.T) {
+	rig := seeded(t)
+	first := rig.Do("GET", "/en/stories/demo01", nil, nil)
+	etag := first.Header.Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag on a story page")
+	}
+	if res := rig.Do("GET", "/en/stories/demo01", nil, map[string]string{"If-None-Match": etag}); res.Status != http.StatusNotModified {
+		t.Errorf("conditional request: %d", res.Status)
+	}
+	id, _ := rig.Submit(testrig.Submission("Fresh"))
+	moderator, _ := rig.Staff("m@example.org", "moderator")
+	if _, err := rig.App.Decide(context.Background(), moderator, id, appDecision(true, "", "")); err != nil {
+		t.Fatal(err)
+	}
+	if list := rig.Do("GET", "/en/stories", nil, nil); !bytes.Contains(list.Body, []byte("Our first winter Fresh")) {
+		t.Error("list served from a stale cache after an approval")
+	}
+}
+
+func TestHealthAndMetrics(t *testing.T) {
+	rig := testrig.New(t)
+	if res := rig.Do("GET", "/healthz", nil, nil); res.Status != http.StatusOK {
+		t.Fatalf("healthz: %d", res.Status)
+	}
+	rig.Submit(testrig.Submission("Metrics"))
+	rig.Do("GET", "/en/", nil, nil)
+	res := rig.Do("GET", "/metrics", nil, nil)
+	for _, want := range []string{
+		`chorus_http_requests_total{route="GET /en/{$}",status="200"}`,
+		"chorus_http_request_duration_seconds_bucket",
+		"chorus_moderation_queue_size 1",
+		"chorus_submissions_total 1",
+	} {
+		if !bytes.Contains(res.Body, []byte(want)) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if bytes.Contains(res.Body, []byte("/my/")) {
+		t.Error("metrics expose private paths")
+	}
+}
