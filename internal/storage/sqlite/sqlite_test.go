@@ -1,0 +1,102 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"chorus/internal/storage"
+	"chorus/internal/storage/storagetest"
+	"chorus/internal/story"
+)
+
+func openTemp(t *testing.T) *Store {
+	t.Helper()
+	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "chorus.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func TestConformance(t *testing.T) {
+	storagetest.Run(t, func(t *testing.T) storage.Store { return openTemp(t) })
+}
+
+func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "chorus.db")
+	ctx := context.Background()
+	st, err := Open(ctx, path)
+	if err != nil || !st.Created() {
+		t.Fatalf("first open: %v created=%v", err, st.Created())
+	}
+	err = st.WithTx(ctx, func(tx storage.Tx) error {
+		return tx.AppendAudit(ctx, storage.AuditEntry{At: time.Now(), Actor: "system", Action: "test", SubjectID: "x"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	st, err = Open(ctx, path)
+	if err != nil || st.Created() {
+		t.Fatalf("second open: %v created=%v", err, st.Created())
+	}
+	defer st.Close()
+	if entries, _ := st.Audit(ctx, "x"); len(entries) != 1 {
+		t.Fatalf("data lost on reopen: %v", entries)
+	}
+}
+
+func TestAuditLogIsAppendOnly(t *testing.T) {
+	st := openTemp(t)
+	ctx := context.Background()
+	st.WithTx(ctx, func(tx storage.Tx) error {
+		return tx.AppendAudit(ctx, storage.AuditEntry{At: time.Now(), Actor: "user:1", Action: "approve", SubjectID: "s", Note: "fine"})
+	})
+	for _, q := range []string{"DELETE FROM audit_log", "UPDATE audit_log SET action = 'reject'", "UPDATE audit_log SET note = 'other'"} {
+		if _, err := st.writer.ExecContext(ctx, q); err == nil {
+			t.Errorf("%q was allowed", q)
+		}
+	}
+	if _, err := st.writer.ExecContext(ctx, "UPDATE audit_log SET note = ''"); err != nil {
+		t.Errorf("blanking a note on erasure refused: %v", err)
+	}
+}
+
+// TestErasedWordsLeaveTheFiles checks the raw bytes of the database and its
+// write-ahead log after an erasure, with readers open.
+func TestErasedWordsLeaveTheFiles(t *testing.T) {
+	st := openTemp(t)
+	ctx := context.Background()
+	s := &story.Story{ID: "secret", Status: story.StatusPublished, Title: "Quillfeatherson story", Body: "My name is Quillfeatherson and I live at 12 Example Road.",
+		Language: "en", Country: "CA", Identity: story.IdentityOther, DisplayName: "Quillfeatherson", Themes: []string{"work"},
+		CreatedAt: time.Now(), UpdatedAt: time.Now(), PublishedAt: time.Now()}
+	err := st.WithTx(ctx, func(tx storage.Tx) error { return tx.InsertStory(ctx, s, []byte("h")) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page, _ := st.PublishedStories(ctx, storage.StoryFilter{Query: "quillfeatherson"}); len(page.Stories) != 1 {
+		t.Fatal("story not searchable before erasure")
+	}
+	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.EraseStory(ctx, "secret", "author_request", time.Now()) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PurgeErased(ctx); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(st.Path())
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		for _, needle := range []string{"Quillfeatherson", "quillfeatherson", "Example Road"} {
+			if bytes.Contains(data, []byte(needle)) {
+				t.Errorf("%s still holds %q", e.Name(), needle)
+			}
+		}
+	}
+}

@@ -1,0 +1,396 @@
+// Package storagetest is the conformance suite every storage backend runs.
+package storagetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"chorus/internal/storage"
+	"chorus/internal/story"
+)
+
+// Run checks a backend; open returns a fresh, empty store for each test.
+func Run(t *testing.T, open func(t *testing.T) storage.Store) {
+	tests := map[string]func(*testing.T, storage.Store){
+		"StoryRoundTrip":       testStoryRoundTrip,
+		"NotFoundAndConflict":  testNotFoundAndConflict,
+		"PublishedFilters":     testPublishedFilters,
+		"CursorPagination":     testCursorPagination,
+		"Search":               testSearch,
+		"QueueOldestFirst":     testQueue,
+		"EraseKeepsTombstone":  testErase,
+		"RollbackOnError":      testRollback,
+		"AuditLog":             testAudit,
+		"UsersAndCredentials":  testUsers,
+		"BlobDeletionSchedule": testBlobDeletions,
+	}
+	for name, fn := range tests {
+		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
+	}
+}
+
+var epoch = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+
+func sample(id string, status story.Status, at time.Time) *story.Story {
+	s := &story.Story{
+		ID: id, Status: status, Title: "Title " + id, Body: "Body of " + id + " about neighbours and winter.",
+		Language: "en", Country: "CA", City: "Halifax", Themes: []string{"work", "family"}, Identity: story.IdentityMigrant,
+		DisplayName: "Name " + id, ContactSealed: []byte{1, 2, 3}, Consent: story.Consent{Publish: true, Social: true},
+		Signals:   []story.Signal{{Kind: story.SignalPersonalData, Score: 0.8, Spans: []story.Span{{Field: "body", Start: 0, End: 4, Label: "phone"}}}},
+		CreatedAt: at, UpdatedAt: at,
+	}
+	if status == story.StatusPublished {
+		s.PublishedAt = at
+	}
+	return s
+}
+
+func insert(t *testing.T, st storage.Store, stories ...*story.Story) {
+	t.Helper()
+	ctx := context.Background()
+	err := st.WithTx(ctx, func(tx storage.Tx) error {
+		for _, s := range stories {
+			if err := tx.InsertStory(ctx, s, []byte("hash-of-"+s.ID)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testStoryRoundTrip(t *testing.T, st storage.Store) {
+	ctx := context.Background()
+	want := sample("round", story.StatusPending, epoch)
+	want.Photo = &story.Photo{Alt: "a street", Sizes: []story.PhotoSize{{Name: "list", Key: "photos/round/x-list.jpg", Width: 640, Height: 480}}}
+	insert(t, st, want)
+	got, err := st.Story(ctx, "round")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("round trip:\n got %+v\nwant %+v", got, want)
+	}
+	hash, err := st.SubmissionTokenHash(ctx, "round")
+	if err != nil || string(hash) != "hash-of-round" {
+		t.Fatalf("token hash %q %v", hash, err)
+	}
+	got.Title, got.Status, got.PublishedAt = "Changed", story.StatusPublished, epoch.Add(time.Hour)
+	if err := st.WithTx(ctx, func(tx storage.Tx) error { return tx.UpdateStory(ctx, got) }); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := st.Story(ctx, "round")
+	if again.Title != "Changed" || again.Status != story.StatusPublished || !again.PublishedAt.Equal(epoch.Add(time.Hour)) {
+		t.Fatalf("update lost: %+v", again)
+	}
+}
+
+func testNotFoundAndConflict(t *testing.T, st storage.Store) {
+	ctx := context.Background()
+	if _, err := st.Story(ctx, "missing"); !errors.Is(err, story.ErrNotFound) {
+		t.Errorf("missing story: %v", err)
+	}
+	if _, err := st.UserByEmail(ctx, "nobody@example.org"); !errors.Is(err, story.ErrNotFound) {
+		t.Errorf("missing user: %v", err)
+	}
+	insert(t, st, sample("dup", story.StatusPending, epoch))
+	err := st.WithTx(ctx, func(tx storage.Tx) error {
+		return tx.InsertStory(ctx, sample("dup", story.StatusPending, epoch), []byte("h"))
+	})
+	if story.ErrorCode(err) != story.CodeConflict {
+		t.Errorf("duplicate id: %v", err)
+	}
+	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.UpdateStory(ctx, sample("ghost", story.StatusPending, epoch)) })
+	if !errors.Is(err, story.ErrNotFound) {
+		t.Errorf("updating a missing story: %v", err)
+	}
+}
+
+func testPublishedFilters(t *testing.T, st storage.Store) {
+	ctx := context.Background()
+	a := sample("a", story.StatusPublished, epoch)
+	b := sample("b", story.StatusPublished, epoch.Add(time.Minute))
+	b.Language, b.Country, b.Themes, b.Featured = "fr", "FR", []string{"education"}, true
+	c := sample("c", story.StatusPending, epoch.Add(2*time.Minute))
+	d := sample("d", story.StatusRejected, epoch.Add(3*time.Minute))
+	insert(t, st, a, b, c, d)
+	cases := []struct {
+		filter storage.StoryFilter
+		want   []string
+	}{
+		{storage.StoryFilter{}, []string{"b", "a"}},
+		{storage.StoryFilter{Language: "fr"}, []string{"b"}},
+		{storage.StoryFilter{Country: "CA"}, []string{"a"}},
+		{storage.StoryFilter{Theme: "work"}, []string{"a"}},
+		{storage.StoryFilter{Theme: "education", Language: "fr"}, []string{"b"}},
+		{storage.StoryFilter{Theme: "education", Language: "en"}, nil},
+		{storage.StoryFilter{Featured: true}, []string{"b"}},
+	}
+	for _, tc := range cases {
+		page, err := st.PublishedStories(ctx, tc.filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(page.Stories); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%+v: got %v, want %v", tc.filter, got, tc.want)
+		}
+	}
+	if n, _ := st.CountByStatus(ctx, story.StatusPublished); n != 2 {
+		t.Errorf("published count %d", n)
+	}
+	countries, _ := st.Countries(ctx)
+	if !reflect.DeepEqual(countries, []string{"CA", "FR"}) {
+		t.Errorf("countries %v", countries)
+	}
+}
+
+func ids(list []*story.Story) []string {
+	var out []string
+	for _, s := range list {
+		out = append(out, s.ID)
+	}
+	return out
+}
+
+func testCursorPagination(t *testing.T, st storage.Store) {
+	ctx := context.Background()
+	var all []*story.Story
+	for i := 0; i < 25; i++ {
+		// Pairs share a timestamp, so the id must break ties.
+		all = append(all, sample(fmt.Sprintf("s%02d", i), story.StatusPublished, epoch.Add(time.Duration(i/2)*time.Minute)))
+	}
+	insert(t, st, all...)
+	seen := map[string]bool{}
+	var order []string
+	cursor := ""
+	for pages := 0; ; pages++ {
+		if pages > 10 {
+			t.Fatal("pagination does not end")
+		}
+		page, err := st.PublishedStories(ctx, storage.StoryFilter{Limit: 7, Cursor: cursor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range page.Stories {
+			if seen[s.ID] {
+				t.Fatalf("%s twice", s.ID)
+			}
+			seen[s.ID] = true
+			order = append(order, s.ID)
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		cursor = page.NextCursor
+	}
+	if len(order) != 25 || order[0] != "s24" || order[24] != "s00" {
+		t.Fatalf("order %v", order)
+	}
+	if _, err := st.PublishedStories(ctx, storage.StoryFilter{Cursor: "not a cursor!"}); story.ErrorCode(err) != story.CodeInvalid {
+		t.Errorf("bad cursor: %v", err)
+	}
+}
+
+func testSearch(t *testing.T, st storage.Store) {
+	ctx := context.Background()
+	en := sample("en1", story.StatusPublished, epoch)
+	en.Title, en.Body = "The library card", "Before I had a bank account, I had a library card and a skating lesson."
+	fr := sample("fr1", story.StatusPublished, epoch.Add(time.Minute))
+	fr.Language, fr.Title, fr.Body = "fr", "Ma première rentrée", "Les élèves de l'école m'ont accueillie à la bibliothèque."
+	ar := sample("ar1", story.StatusPublished, epoch.Add(2*time.Minute))
+	ar.Language, ar.Title, ar.Body = "ar", "جارتي التي علمتني اللغة", "كانت جارتي تطرق بابي كل يوم أربعاء ومعها كتاب صغير"
+	hidden := sample("p1", story.StatusPending, epoch)
+	hidden.Body = "A pending story about the library must not be found."
+	insert(t, st, en, fr, ar, hidden)
+	cases := map[string][]string{
+		"library":              {"en1"},
+		"LIBRARY card":         {"en1"},
+		"skat":                 {"en1"},
+		"ecole":                {"fr1"},
+		"bibliothèque":         {"fr1"},
+		"première":             {"fr1"},
+		"جارتي":                {"ar1"},
+		"كتاب":                 {"ar1"},
+		`"quoted" OR ( NEAR *`: nil,
+		"nothingmatchesthis":   nil,
+	}
+	for q, want := range cases {
+		page, err := st.PublishedStories(ctx, storage.StoryFilter{Query: q})
+		if err != nil {
+			t.Errorf("%q: %v", q, err)
+			continue
+		}
+		if got := ids(page.Stories); !reflect.DeepEqual(got, want) {
+			t.Errorf("search %q: got %v, want %v", q, got, want)
+		}
+	}
+}
+
+func testQueue(t *testing.T, st storage.Store) {
+	ctx := context.Background()
+	insert(t, st, sample("late", story.StatusPending, epoch.Add(time.Hour)), sample("early", story.StatusPending, epoch),
+		sample("done", story.StatusPublished, epoch.Add(-time.Hour)))
+	q, err := st.Queue(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(q); !reflect.DeepEqual(got, []string{"early", "late"}) {
+		t.Errorf("queue %v", got)
+	}
+	if q[0].Signals[0].Spans[0].Label != "phone" {
+		t.Errorf("signals lost: %+v", q[0].Signals)
+	}
+}
+
+func testErase(t *testing.T, st storage.Store) {
+	ctx := context.Background()
+	s := sample("gone", story.StatusPublished, epoch)
+	insert(t, st, s)
+	err := st.WithTx(ctx, func(tx storage.Tx) error {
+		if err := tx.AppendAudit(ctx, storage.AuditEntry{At: epoch, Actor: "user:1", Action: "approve", SubjectID: "gone", Note: "called Name gone"}); err != nil {
+			return err
+		}
+		return tx.EraseStory(ctx, "gone", "author_request", epoch.Add(time.Hour))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PurgeErased(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Story(ctx, "gone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != story.StatusWithdrawn || got.Title != "" || got.Body != "" || got.DisplayName != "" || got.City != "" ||
+		got.ContactSealed != nil || got.Photo != nil || got.Signals != nil || len(got.Themes) != 0 {
+		t.Errorf("tombstone keeps personal data: %+v", got)
+	}
+	if got.WithdrawReason != "author_request" || !got.WithdrawnAt.Equal(epoch.Add(time.Hour)) || !got.CreatedAt.Equal(epoch) {
+		t.Errorf("tombstone lost its dates or reason: %+v", got)
+	}
+	page, _ := st.PublishedStories(ctx, storage.StoryFilter{Query: "neighbours"})
+	if len(page.Stories) != 0 {
+		t.Error("erased story still found by search")
+	}
+	page, _ = st.PublishedStories(ctx, storage.StoryFilter{Theme: "work"})
+	if len(page.Stories) != 0 {
+		t.Error("erased story still listed by theme")
+	}
+	entries, _ := st.Audit(ctx, "gone")
+	if len(entries) != 1 || entries[0].Note != "" || entries[0].Action != "approve" {
+		t.Errorf("audit after erasure: %+v", entries)
+	}
+}
+
+func testRollback(t *testing.T, st storage.Store) {
+	ctx := context.Background()
+	boom := errors.New("boom")
+	err := st.WithTx(ctx, func(tx storage.Tx) error {
+		if err := tx.InsertStory(ctx, sample("half", story.StatusPending, epoch), []byte("h")); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("error not passed through: %v", err)
+	}
+	if _, err := st.Story(ctx, "half"); !errors.Is(err, story.ErrNotFound) {
+		t.Errorf("half-written story survived a rollback: %v", err)
+	}
+}
+
+func testAudit(t *testing.T, st storage.Store) {
+	ctx := context.Background()
+	for i, action := range []string{"submit", "edit", "approve"} {
+		err := st.WithTx(ctx, func(tx storage.Tx) error {
+			return tx.AppendAudit(ctx, storage.AuditEntry{At: epoch.Add(time.Duration(i) * time.Second), Actor: "storyteller", Action: action, SubjectID: "x", Reason: "r", Note: "n"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := st.Audit(ctx, "x")
+	if err != nil || len(entries) != 3 || entries[0].Action != "submit" || entries[2].Action != "approve" || !entries[1].At.Equal(epoch.Add(time.Second)) {
+		t.Fatalf("audit %+v %v", entries, err)
+	}
+}
+
+func testUsers(t *testing.T, st storage.Store) {
+	ctx := context.Background()
+	u := &storage.User{Email: "Mod@Example.org", Role: storage.RoleModerator, CreatedAt: epoch}
+	err := st.WithTx(ctx, func(tx storage.Tx) error {
+		if err := tx.InsertUser(ctx, u); err != nil {
+			return err
+		}
+		if err := tx.InsertCredential(ctx, storage.Credential{Kind: storage.CredentialSession, TokenHash: []byte("live"), UserID: u.ID, CreatedAt: epoch, ExpiresAt: epoch.Add(time.Hour)}); err != nil {
+			return err
+		}
+		return tx.InsertCredential(ctx, storage.Credential{Kind: storage.CredentialAPIToken, TokenHash: []byte("api"), UserID: u.ID, CreatedAt: epoch})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.UserByEmail(ctx, "mod@example.org"); err != nil || got.ID != u.ID {
+		t.Errorf("e-mail lookup ignores case? %v %v", got, err)
+	}
+	if got, err := st.CredentialUser(ctx, storage.CredentialSession, []byte("live"), epoch.Add(time.Minute)); err != nil || got.ID != u.ID {
+		t.Errorf("live session: %v", err)
+	}
+	if _, err := st.CredentialUser(ctx, storage.CredentialSession, []byte("live"), epoch.Add(2*time.Hour)); !errors.Is(err, story.ErrNotFound) {
+		t.Errorf("expired session accepted: %v", err)
+	}
+	if _, err := st.CredentialUser(ctx, storage.CredentialSession, []byte("api"), epoch); !errors.Is(err, story.ErrNotFound) {
+		t.Errorf("API token accepted as a session: %v", err)
+	}
+	if got, err := st.CredentialUser(ctx, storage.CredentialAPIToken, []byte("api"), epoch.AddDate(5, 0, 0)); err != nil || got.Role != storage.RoleModerator {
+		t.Errorf("API token: %v", err)
+	}
+	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.DeleteCredential(ctx, storage.CredentialSession, []byte("live")) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.DeleteCredential(ctx, storage.CredentialSession, []byte("live")) })
+	if !errors.Is(err, story.ErrNotFound) {
+		t.Errorf("deleting twice: %v", err)
+	}
+	err = st.WithTx(ctx, func(tx storage.Tx) error {
+		return tx.InsertUser(ctx, &storage.User{Email: "mod@example.org", Role: storage.RoleAdmin, CreatedAt: epoch})
+	})
+	if story.ErrorCode(err) != story.CodeConflict {
+		t.Errorf("duplicate e-mail: %v", err)
+	}
+}
+
+func testBlobDeletions(t *testing.T, st storage.Store) {
+	ctx := context.Background()
+	err := st.WithTx(ctx, func(tx storage.Tx) error {
+		for _, k := range []string{"a", "b", "c"} {
+			if err := tx.ScheduleBlobDeletion(ctx, k, epoch); err != nil {
+				return err
+			}
+		}
+		if err := tx.ScheduleBlobDeletion(ctx, "later", epoch.Add(time.Hour)); err != nil {
+			return err
+		}
+		return tx.CancelBlobDeletion(ctx, "b")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	due, err := st.DueBlobDeletions(ctx, epoch.Add(time.Minute), 10)
+	if err != nil || !reflect.DeepEqual(due, []string{"a", "c"}) && !reflect.DeepEqual(due, []string{"c", "a"}) {
+		t.Errorf("due %v %v", due, err)
+	}
+	st.WithTx(ctx, func(tx storage.Tx) error { return tx.DoneBlobDeletion(ctx, "a") })
+	due, _ = st.DueBlobDeletions(ctx, epoch.Add(2*time.Hour), 10)
+	if len(due) != 2 {
+		t.Errorf("after done: %v", due)
+	}
+}
