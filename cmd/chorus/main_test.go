@@ -1,0 +1,225 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestBinary builds chorus and uses it as an operator would: serve on a
+// fresh data folder, add staff while it runs, submit and decide through the
+// API, stop it with SIGTERM, and start it again with everything kept.
+func TestBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "chorus")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	data := t.TempDir()
+	addr := freeAddr(t)
+	env := append(os.Environ(), "CHORUS_DATA="+data, "CHORUS_ADDR="+addr)
+	base := "http://" + addr
+
+	stdout := startServer(t, bin, env)
+	link := waitForLine(t, stdout, "Admin sign-in link")
+	if !strings.Contains(link, base+"/en/staff/welcome/") {
+		t.Errorf("start-up did not print the admin link: %q", link)
+	}
+	waitHealthy(t, base)
+	if res := get(t, base+"/en/stories/demo01"); res.StatusCode != http.StatusOK {
+		t.Errorf("demo story: %d", res.StatusCode)
+	}
+
+	out := runCommand(t, bin, env, "user", "add", "--email", "mod@example.org", "--role", "moderator")
+	if !strings.Contains(out, base+"/en/staff/welcome/") {
+		t.Errorf("user add: %q", out)
+	}
+	out = runCommand(t, bin, env, "token", "add", "--email", "mod@example.org")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	token := lines[len(lines)-1]
+	if len(token) < 40 || strings.Contains(token, " ") {
+		t.Fatalf("token add's last line is not a token: %q", out)
+	}
+
+	body := `{"title":"Binary test","body":"We arrived and the neighbours helped us settle.","language":"en","country":"CA","identity":"migrant","anonymous":true,"consent":{"publish":true}}`
+	res, err := http.Post(base+"/api/v1/stories", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var receipt struct{ ID, Token string }
+	json.NewDecoder(res.Body).Decode(&receipt)
+	res.Body.Close()
+	if res.StatusCode != http.StatusAccepted || receipt.ID == "" {
+		t.Fatalf("submit: %d", res.StatusCode)
+	}
+	req, _ := http.NewRequest("POST", base+"/api/v1/moderation/items/"+receipt.ID+"/decision", strings.NewReader(`{"decision":"approve"}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("approve with the printed token: %d", res.StatusCode)
+	}
+
+	stopServer(t)
+	startServer(t, bin, env)
+	waitHealthy(t, base)
+	if res := get(t, base+"/api/v1/stories/"+receipt.ID); res.StatusCode != http.StatusOK {
+		t.Errorf("story lost across a restart: %d", res.StatusCode)
+	}
+	if res := get(t, base+"/api/v1/stories?limit=100"); res.StatusCode != http.StatusOK {
+		t.Errorf("list: %d", res.StatusCode)
+	}
+	stopServer(t)
+}
+
+var server *exec.Cmd
+
+func startServer(t *testing.T, bin string, env []string) *bufio.Scanner {
+	t.Helper()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = env
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	server = cmd
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+		if t.Failed() {
+			t.Logf("server log:\n%s", stderr.String())
+		}
+	})
+	return bufio.NewScanner(pipe)
+}
+
+func stopServer(t *testing.T) {
+	t.Helper()
+	if err := server.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- server.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("server did not exit cleanly on SIGTERM: %v", err)
+		}
+	case <-time.After(40 * time.Second):
+		t.Fatal("server did not stop within 40 s of SIGTERM")
+	}
+}
+
+func waitForLine(t *testing.T, sc *bufio.Scanner, prefix string) string {
+	t.Helper()
+	lines := make(chan string)
+	go func() {
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), prefix) {
+				lines <- sc.Text()
+			}
+		}
+		close(lines)
+	}()
+	select {
+	case l, ok := <-lines:
+		if !ok {
+			t.Fatalf("server ended before printing %q", prefix)
+		}
+		go func() {
+			for range lines {
+			}
+		}()
+		return l
+	case <-time.After(60 * time.Second):
+		t.Fatalf("no %q line within 60 s", prefix)
+	}
+	return ""
+}
+
+func waitHealthy(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		res, err := http.Get(base + "/healthz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("server not healthy within 30 s")
+}
+
+func get(t *testing.T, url string) *http.Response {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res
+}
+
+func runCommand(t *testing.T, bin string, env []string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("chorus %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return fmt.Sprintf("127.0.0.1:%d", l.Addr().(*net.TCPAddr).Port)
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"frobnicate"}, func(string) string { return "" }, nil, &out, &errOut)
+	if err == nil || !strings.Contains(errOut.String(), "Usage") {
+		t.Errorf("unknown command: %v %q", err, errOut.String())
+	}
+	err = run(context.Background(), []string{"serve", "--database", "postgres://u:secret@db/x"}, func(string) string { return "" }, nil, &out, &errOut)
+	if err == nil || strings.Contains(err.Error(), "secret") {
+		t.Errorf("unsupported database: %v", err)
+	}
+}
