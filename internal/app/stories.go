@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"unicode/utf8"
 
 	"chorus/internal/auth"
@@ -161,11 +162,21 @@ func checkAlt(alt string) (string, error) {
 	return alt, nil
 }
 
+// photoSlots bounds how many photos are decoded at once: a 40-megapixel
+// photo takes a few hundred megabytes while it is being processed.
+var photoSlots = make(chan struct{}, max(1, runtime.NumCPU()))
+
 // processPhoto checks and re-encodes an upload; errors name the photo field.
-func (a *App) processPhoto(upload PhotoUpload) ([]Rendition, string, error) {
+func (a *App) processPhoto(ctx context.Context, upload PhotoUpload) ([]Rendition, string, error) {
 	alt, err := checkAlt(upload.Alt)
 	if err != nil {
 		return nil, "", err
+	}
+	select {
+	case photoSlots <- struct{}{}:
+		defer func() { <-photoSlots }()
+	case <-ctx.Done():
+		return nil, "", &story.Error{Code: story.CodeUnavailable, Key: "error.busy", Message: "We are busy; please try again in a moment.", Err: ctx.Err()}
 	}
 	renditions, err := a.Photos(upload.File)
 	if err != nil {
@@ -188,7 +199,7 @@ func (a *App) SubmitWithPhoto(ctx context.Context, sub story.Submission, upload 
 	if err := check.Validate(a.rules()); err != nil {
 		return Receipt{}, err
 	}
-	renditions, alt, err := a.processPhoto(upload)
+	renditions, alt, err := a.processPhoto(ctx, upload)
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -217,7 +228,7 @@ func (a *App) AttachPhoto(ctx context.Context, id, token string, upload io.Reade
 	if s.Status != story.StatusPending {
 		return errNotPending
 	}
-	renditions, alt, err := a.processPhoto(PhotoUpload{File: upload, Alt: alt})
+	renditions, alt, err := a.processPhoto(ctx, PhotoUpload{File: upload, Alt: alt})
 	if err != nil {
 		return err
 	}

@@ -353,3 +353,27 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		t.Errorf("only %d documented operations", operations)
 	}
 }
+
+func TestAdminFeaturesAStory(t *testing.T) {
+	rig := testrig.New(t)
+	id, _ := rig.Submit(testrig.Submission("Featured"))
+	admin, _ := rig.Staff("admin@example.org", storage.RoleAdmin)
+	moderator, _ := rig.Staff("mod@example.org", storage.RoleModerator)
+	ctx := context.Background()
+	if _, err := rig.App.Decide(ctx, moderator, id, appDecision(true, "", "")); err != nil {
+		t.Fatal(err)
+	}
+	if home := rig.Do("GET", "/en/", nil, nil); bytes.Contains(home.Body, []byte(`id="featured"`)) {
+		t.Fatal("home shows a featured section with nothing featured")
+	}
+	if err := rig.App.SetFeatured(ctx, moderator, id, true); err == nil {
+		t.Error("a moderator featured a story")
+	}
+	if err := rig.App.SetFeatured(ctx, admin, id, true); err != nil {
+		t.Fatal(err)
+	}
+	home := rig.Do("GET", "/en/", nil, nil)
+	if !bytes.Contains(home.Body, []byte(`id="featured"`)) || !bytes.Contains(home.Body, []byte("Our first winter Featured")) {
+		t.Error("featured story not on the home page")
+	}
+}

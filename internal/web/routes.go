@@ -45,6 +45,7 @@ func (s *Server) routes() http.Handler {
 	page("GET /{lang}/staff/queue", s.staff(s.showQueue))
 	page("POST /{lang}/staff/stories/{id}/decision", s.staff(s.decideStory))
 	page("POST /{lang}/staff/stories/{id}/redact", s.staff(s.redactStory))
+	page("GET /{lang}/staff/published", s.staff(s.showPublished))
 	page("POST /{lang}/staff/stories/{id}/feature", s.staff(s.featureStory))
 	mux.HandleFunc("GET /staff/media/{id}/{file}", s.serveStaffPhoto)
 

@@ -243,8 +243,30 @@ func (s *Server) featureStory(w http.ResponseWriter, r *http.Request, p *Page) e
 	if err := s.app.SetFeatured(r.Context(), p.User, id, r.PostFormValue("featured") == "yes"); err != nil {
 		return err
 	}
-	http.Redirect(w, r, p.Link("/stories/"+id), http.StatusSeeOther)
+	http.Redirect(w, r, p.Link("/staff/published"), http.StatusSeeOther)
 	return nil
+}
+
+type publishedView struct {
+	*Page
+	Stories    []*story.Story
+	CanFeature bool
+	NextURL    string
+}
+
+// showPublished lists published stories for staff, with the featuring
+// switch for admins.
+func (s *Server) showPublished(w http.ResponseWriter, r *http.Request, p *Page) error {
+	page, err := s.app.Stories(r.Context(), storage.StoryFilter{Cursor: r.URL.Query().Get("cursor"), Limit: 50})
+	if err != nil {
+		return err
+	}
+	p.Title = p.L.T("published.title")
+	v := publishedView{Page: p, Stories: page.Stories, CanFeature: p.User.Role == storage.RoleAdmin}
+	if page.NextCursor != "" {
+		v.NextURL = p.Link("/staff/published?cursor=" + page.NextCursor)
+	}
+	return s.render(p, "published", v)
 }
 
 // serveStaffPhoto shows moderators a pending story's photo.
