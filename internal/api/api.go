@@ -190,6 +190,10 @@ const MaxPhotoRequestBytes = 10<<20 + 64<<10
 
 // UploadPhoto handles POST /api/v1/submissions/{id}/photo.
 func (a *API) UploadPhoto(w http.ResponseWriter, r *http.Request) {
+	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), bearer(r)); err != nil {
+		writeError(w, r, a.Log, err)
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxPhotoRequestBytes)
 	// In memory, so the original photo never lands in a temporary file.
 	if err := r.ParseMultipartForm(MaxPhotoRequestBytes); err != nil {
@@ -227,6 +231,10 @@ func (a *API) ShowSubmission(w http.ResponseWriter, r *http.Request) {
 
 // EditSubmission handles PUT /api/v1/submissions/{id}: a whole new version while pending.
 func (a *API) EditSubmission(w http.ResponseWriter, r *http.Request) {
+	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), bearer(r)); err != nil {
+		writeError(w, r, a.Log, err)
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxSubmissionBytes)
 	sub, err := DecodeSubmission(r.Body)
 	if err != nil {
@@ -349,7 +357,7 @@ func (a *API) DecideItem(w http.ResponseWriter, r *http.Request) {
 	case "approve":
 		d.Approve = true
 	case "reject":
-		if !isRejectReason(body.Reason) {
+		if body.Reason != "" && !isRejectReason(body.Reason) {
 			// Free text given as the reason is kept as the note.
 			d.Reason, d.Note = "other", strings.TrimSpace(body.Reason+"\n\n"+body.Note)
 		}

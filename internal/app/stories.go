@@ -91,6 +91,12 @@ func (a *App) ContactEmail(s *story.Story) string {
 	return string(plain)
 }
 
+// CheckToken verifies a story's private token, so a request can be refused
+// before its body is read.
+func (a *App) CheckToken(ctx context.Context, id, token string) error {
+	return a.checkToken(ctx, id, token)
+}
+
 var errBadToken = &story.Error{Code: story.CodeUnauthorized, Key: "error.bad_token", Message: "This private link is not valid."}
 
 func (a *App) checkToken(ctx context.Context, id, token string) error {

@@ -327,3 +327,24 @@ func FilesContaining(t testing.TB, dir string, needle []byte) []string {
 	})
 	return found
 }
+
+// SignedIn returns a browser signed in as a new staff member of the role,
+// enrolled with a password and, where the role needs it, a second factor.
+func (r *Rig) SignedIn(email string, role storage.Role) *Browser {
+	r.T.Helper()
+	ctx := context.Background()
+	link, err := r.App.AddUser(ctx, email, role)
+	if err != nil {
+		r.T.Fatal(err)
+	}
+	secret := auth.NewTOTPSecret()
+	code, _ := auth.TOTPCode(secret, r.Clock.Now())
+	session, err := r.App.Enrol(ctx, link, app.Enrolment{Password: "a long enough passphrase", TOTPSecret: secret, TOTPCode: code})
+	if err != nil {
+		r.T.Fatal(err)
+	}
+	b := r.Browser()
+	u, _ := url.Parse(r.URL)
+	b.client.Jar.SetCookies(u, []*http.Cookie{{Name: "chorus_session", Value: session, Path: "/"}})
+	return b
+}

@@ -1,0 +1,120 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"chorus/internal/storage"
+	"chorus/internal/testrig"
+)
+
+// TestAuthorizationMatrix tries every staff and private endpoint as every
+// role and as nobody.
+func TestAuthorizationMatrix(t *testing.T) {
+	rig := testrig.New(t)
+	ctx := context.Background()
+	ownID, ownToken := rig.Submit(testrig.Submission("Own"))
+	otherID, otherToken := rig.Submit(testrig.Submission("Other"))
+	if res := rig.UploadPhoto(ownID, ownToken, "p.jpg", testrig.PhotoWithGPS(120, 90), "alt"); res.Status != http.StatusOK {
+		t.Fatalf("photo: %d", res.Status)
+	}
+	own, _ := rig.App.Submission(ctx, ownID, ownToken)
+	photoFile := own.Photo.Sizes[0].Key[strings.LastIndexByte(own.Photo.Sizes[0].Key, '/')+1:]
+	_ = otherToken
+
+	roles := []storage.Role{storage.RolePartner, storage.RoleTranslator, storage.RoleModerator, storage.RoleAdmin}
+	browsers := map[string]*testrig.Browser{"nobody": rig.Browser()}
+	apiTokens := map[string]string{"nobody": ""}
+	for _, role := range roles {
+		email := string(role) + "@example.org"
+		browsers[string(role)] = rig.SignedIn(email, role)
+		token, err := rig.App.AddAPIToken(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		apiTokens[string(role)] = token
+	}
+
+	type expect map[string]int // who → status
+	staffOnly := func(ok int) expect {
+		return expect{"nobody": http.StatusSeeOther, "partner": http.StatusForbidden, "translator": http.StatusForbidden, "moderator": ok, "admin": ok}
+	}
+	pages := []struct {
+		method, path string
+		want         expect
+	}{
+		{"GET", "/en/staff/queue", staffOnly(http.StatusOK)},
+		{"GET", "/en/staff/published", expect{"nobody": http.StatusSeeOther, "partner": 200, "translator": 200, "moderator": 200, "admin": 200}},
+		{"POST", "/en/staff/stories/" + otherID + "/redact", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 422, "admin": 422}},
+		{"POST", "/en/staff/stories/" + otherID + "/feature", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 403, "admin": 404}},
+		{"POST", "/en/staff/stories/" + otherID + "/decision", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 422, "admin": 422}},
+		{"GET", "/staff/media/" + ownID + "/" + photoFile, expect{"nobody": 403, "partner": 403, "translator": 403, "moderator": 200, "admin": 200}},
+	}
+	for _, p := range pages {
+		for who, want := range p.want {
+			b := browsers[who]
+			var res testrig.Response
+			if p.method == "GET" {
+				res = b.Get(p.path)
+			} else {
+				csrf := testrig.CSRF(t, b.Get("/en/share"))
+				res = b.PostForm(p.path, url.Values{"csrf": {csrf}, "decision": {"reject"}})
+			}
+			if res.Status != want {
+				t.Errorf("%s %s as %s: %d, want %d", p.method, p.path, who, res.Status, want)
+			}
+		}
+	}
+
+	apis := []struct {
+		method, path string
+		body         any
+		want         expect
+	}{
+		{"GET", "/api/v1/moderation/queue", nil, expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 200, "admin": 200}},
+		{"POST", "/api/v1/moderation/items/" + otherID + "/decision", map[string]string{"decision": "reject"}, expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 422, "admin": 422}},
+	}
+	for _, a := range apis {
+		for who, want := range a.want {
+			header := map[string]string{}
+			if tok := apiTokens[who]; tok != "" {
+				header["Authorization"] = "Bearer " + tok
+			}
+			if got := rig.Do(a.method, a.path, a.body, header).Status; got != want {
+				t.Errorf("%s %s as %s: %d, want %d", a.method, a.path, who, got, want)
+			}
+		}
+	}
+
+	// Private endpoints answer only to the story's own token; staff tokens
+	// and other storytellers' tokens are refused alike.
+	private := []struct{ method, path string }{
+		{"GET", "/api/v1/submissions/" + ownID},
+		{"PUT", "/api/v1/submissions/" + ownID},
+		{"POST", "/api/v1/submissions/" + ownID + "/photo"},
+		{"DELETE", "/api/v1/stories/" + ownID},
+	}
+	for _, p := range private {
+		for who, token := range map[string]string{"nobody": "", "another storyteller": otherToken, "admin": apiTokens["admin"], "garbage": strings.Repeat("x", 5000)} {
+			header := map[string]string{}
+			if token != "" {
+				header["Authorization"] = "Bearer " + token
+			}
+			if got := rig.Do(p.method, p.path, nil, header).Status; got != http.StatusUnauthorized {
+				t.Errorf("%s %s as %s: %d, want 401", p.method, p.path, who, got)
+			}
+		}
+	}
+	for _, path := range []string{"/en/my/" + ownID + "/" + otherToken, "/en/my/" + ownID + "/" + otherToken + "/photo/" + photoFile, fmt.Sprintf("/en/my/%s/x", ownID)} {
+		if got := rig.Do("GET", path, nil, nil).Status; got != http.StatusUnauthorized {
+			t.Errorf("GET %s: %d, want 401", path, got)
+		}
+	}
+	if got, _ := rig.App.Submission(ctx, ownID, ownToken); got.Status != "pending" {
+		t.Errorf("the story changed under refused requests: %s", got.Status)
+	}
+}
