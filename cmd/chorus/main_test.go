@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -25,10 +26,7 @@ func TestBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "chorus")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	data := t.TempDir()
 	addr := freeAddr(t)
 	env := append(os.Environ(), "CHORUS_DATA="+data, "CHORUS_ADDR="+addr)
@@ -92,9 +90,40 @@ func TestBinary(t *testing.T) {
 
 var server *exec.Cmd
 
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// buildBinary builds chorus once for all the tests of this package.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "chorus-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "chorus")
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
 func startServer(t *testing.T, bin string, env []string) *bufio.Scanner {
 	t.Helper()
-	cmd := exec.Command(bin, "serve")
+	return startServerWithArgs(t, bin, env, "serve")
+}
+
+func startServerWithArgs(t *testing.T, bin string, env []string, args ...string) *bufio.Scanner {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	cmd.Env = env
 	pipe, err := cmd.StdoutPipe()
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/demo"
+	"chorus/internal/media"
 	"chorus/internal/storage"
 	"chorus/internal/web"
 )
@@ -35,6 +36,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return fmt.Errorf("seed demo content: %w", err)
 		}
 		log.Info("demo content added", "stories", n)
+	}
+	if disk, ok := a.Blobs.(*media.DiskStore); ok {
+		if n, err := disk.RemoveStaleTemporaries(time.Minute); err != nil {
+			log.Warn("cannot clear interrupted photo writes", "err", err)
+		} else if n > 0 {
+			log.Info("cleared interrupted photo writes", "files", n)
+		}
 	}
 	catalog, err := loadCatalog(log)
 	if err != nil {

@@ -10,7 +10,9 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"strings"
 	"syscall"
+	"time"
 
 	"chorus/internal/story"
 )
@@ -277,4 +279,32 @@ func randomHex() string {
 	var b [12]byte
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// RemoveStaleTemporaries deletes temporary files older than age, left by a
+// write that a crash interrupted, and returns how many it removed.
+func (s *DiskStore) RemoveStaleTemporaries(age time.Duration) (int, error) {
+	removed := 0
+	cutoff := time.Now().Add(-age)
+	err := fs.WalkDir(s.root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() || !strings.HasPrefix(d.Name(), tempPrefix) {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil || info.ModTime().After(cutoff) {
+			return nil
+		}
+		if err := s.root.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		removed++
+		return nil
+	})
+	return removed, err
 }

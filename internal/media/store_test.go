@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"chorus/internal/story"
 )
@@ -262,5 +263,35 @@ func TestDiskStoreConcurrentPutAndDelete(t *testing.T) {
 	}
 	if left := tempFiles(t, dir); len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+func TestRemoveStaleTemporaries(t *testing.T) {
+	dir := t.TempDir()
+	s, err := NewDiskStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Put(context.Background(), "photos/ab/keep.jpg", []byte("kept"), "image/jpeg"); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(dir, "photos", "ab", tempPrefix+"deadbeef")
+	fresh := filepath.Join(dir, "photos", "ab", tempPrefix+"cafe")
+	os.WriteFile(stale, []byte("half a photo"), 0o640)
+	os.WriteFile(fresh, []byte("being written"), 0o640)
+	old := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(stale, old, old)
+	n, err := s.RemoveStaleTemporaries(time.Hour)
+	if err != nil || n != 1 {
+		t.Fatalf("removed %d, %v", n, err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Error("stale temporary file kept")
+	}
+	for _, p := range []string{fresh, filepath.Join(dir, "photos", "ab", "keep.jpg")} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s removed: %v", p, err)
+		}
 	}
 }
