@@ -238,3 +238,67 @@ func BenchmarkStory(b *testing.B) {
 		return err
 	})
 }
+
+// The benchmarks below measure proposed rewrites of the queries above, on
+// a plain connection, so a change can be judged before it is made.
+
+// countriesSkipScan answers Countries with about one index seek per
+// country instead of reading every published story's index entry.
+const countriesSkipScan = `WITH RECURSIVE c(country) AS (
+	SELECT (SELECT min(country) FROM stories WHERE status = 'published')
+	UNION ALL
+	SELECT (SELECT min(country) FROM stories WHERE status = 'published' AND country > c.country) FROM c WHERE c.country IS NOT NULL)
+SELECT country FROM c WHERE country IS NOT NULL`
+
+func BenchmarkProposed_CountriesSkipScan(b *testing.B) {
+	bigStore(b)
+	want, err := big.store.Countries(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	logPlan(b, "countries skip-scan", countriesSkipScan)
+	timed(b, func() error {
+		rows, err := big.raw.Query(countriesSkipScan)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var got []string
+		for rows.Next() {
+			var c string
+			if err := rows.Scan(&c); err != nil {
+				return err
+			}
+			got = append(got, c)
+		}
+		if !slices.Equal(got, want) {
+			return fmt.Errorf("skip-scan gave %v, want %v", got, want)
+		}
+		return rows.Err()
+	})
+}
+
+// searchByMatches drives the search from the full-text index: the matching
+// rows are fetched by rowid and sorted, instead of walking every published
+// story in date order and testing it against the match list.
+const searchByMatches = `SELECT s.id FROM story_search f CROSS JOIN stories s ON s.rowid = f.rowid
+	WHERE story_search MATCH ? AND s.status = 'published' ORDER BY s.published_at DESC, s.id DESC LIMIT 21`
+
+func BenchmarkProposed_SearchByMatches(b *testing.B) {
+	bigStore(b)
+	logPlan(b, "search by matches", searchByMatches, `"x"*`)
+	for _, q := range []string{`"community"*`, `"zanzibarqx"*`, `"comm"*`} {
+		b.Run(q, func(b *testing.B) {
+			timed(b, func() error {
+				rows, err := big.raw.Query(searchByMatches, q)
+				if err != nil {
+					return err
+				}
+				defer rows.Close()
+				for rows.Next() {
+				}
+				return rows.Err()
+			})
+		})
+	}
+}
