@@ -165,7 +165,9 @@ func run(ctx context.Context, client *http.Client, t Target, conns int, d time.D
 					firstErr.Do(func() { errText = rerr.Error() })
 				case resp.StatusCode != want:
 					errs.Add(1)
-					firstErr.Do(func() { errText = fmt.Sprintf("%s %s: status %d, want %d", method, req.URL.Path, resp.StatusCode, want) })
+					firstErr.Do(func() {
+						errText = fmt.Sprintf("%s %s: status %d, want %d", method, req.URL.Path, resp.StatusCode, want)
+					})
 				default:
 					nbytes.Add(n)
 					local = append(local, el)
