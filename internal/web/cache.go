@@ -56,7 +56,12 @@ func (c *pageCache) put(key string, gen uint64, status int, body []byte) cachedP
 	}
 	c.mu.Lock()
 	if len(c.entries) >= c.max {
-		clear(c.entries)
+		// Evict one arbitrary entry: a crawler walking every story must not
+		// empty the cache of the pages everyone reads.
+		for k := range c.entries {
+			delete(c.entries, k)
+			break
+		}
 	}
 	c.entries[key] = p
 	c.mu.Unlock()

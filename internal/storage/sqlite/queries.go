@@ -157,8 +157,23 @@ func (q queries) PublishedStories(ctx context.Context, f storage.StoryFilter) (s
 		if match == "" {
 			return storage.StoryPage{}, nil
 		}
-		where = append(where, "s.rowid IN (SELECT rowid FROM story_search WHERE story_search MATCH ?)")
-		args = append(args, match)
+		// A rare word is answered from its few matches; a common one by
+		// walking the stories in date order and testing each against the
+		// index, which stops as soon as a page is full.
+		rowids, err := q.matchingRowids(ctx, match, searchFetchLimit+1)
+		if err != nil {
+			return storage.StoryPage{}, err
+		}
+		switch {
+		case len(rowids) == 0:
+			return storage.StoryPage{}, nil
+		case len(rowids) <= searchFetchLimit:
+			where = append(where, "s.rowid IN (?"+strings.Repeat(", ?", len(rowids)-1)+")")
+			args = append(args, rowids...)
+		default:
+			where = append(where, "s.rowid IN (SELECT rowid FROM story_search WHERE story_search MATCH ?)")
+			args = append(args, match)
+		}
 	}
 	if f.Cursor != "" {
 		at, id, err := decodeCursor(f.Cursor)
@@ -192,6 +207,27 @@ func (q queries) PublishedStories(ctx context.Context, f storage.StoryFilter) (s
 		page.NextCursor = encodeCursor(page.Stories[limit-1])
 	}
 	return page, nil
+}
+
+// searchFetchLimit is the most matches fetched by rowid and sorted; above
+// it, walking the date index is cheaper.
+const searchFetchLimit = 500
+
+func (q queries) matchingRowids(ctx context.Context, match string, limit int) ([]any, error) {
+	rows, err := q.db.QueryContext(ctx, "SELECT rowid FROM story_search WHERE story_search MATCH ? LIMIT ?", match, limit)
+	if err != nil {
+		return nil, domainError("search", err)
+	}
+	defer rows.Close()
+	var out []any
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, domainError("search", err)
+		}
+		out = append(out, id)
+	}
+	return out, domainError("search", rows.Err())
 }
 
 func prefixed(prefix, columns string) string {
@@ -235,7 +271,13 @@ func (q queries) SubmissionTokenHash(ctx context.Context, id string) ([]byte, er
 }
 
 func (q queries) Countries(ctx context.Context) ([]string, error) {
-	rows, err := q.db.QueryContext(ctx, "SELECT DISTINCT country FROM stories WHERE status = 'published' ORDER BY country")
+	// One index seek per country, rather than reading every published
+	// story's index entry.
+	rows, err := q.db.QueryContext(ctx, `WITH RECURSIVE c(country) AS (
+		SELECT (SELECT min(country) FROM stories WHERE status = 'published')
+		UNION ALL
+		SELECT (SELECT min(country) FROM stories WHERE status = 'published' AND country > c.country) FROM c WHERE c.country IS NOT NULL)
+		SELECT country FROM c WHERE country IS NOT NULL`)
 	if err != nil {
 		return nil, domainError("countries", err)
 	}

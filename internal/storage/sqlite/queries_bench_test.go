@@ -302,3 +302,25 @@ func BenchmarkProposed_SearchByMatches(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWithdrawAndPurge measures what a withdrawal costs at scale:
+// erasing one published story, then rewriting the search index and
+// truncating the log so its words leave the files.
+func BenchmarkWithdrawAndPurge(b *testing.B) {
+	st := bigStore(b)
+	ctx := context.Background()
+	page, err := st.PublishedStories(ctx, storage.StoryFilter{Limit: 100})
+	if err != nil || len(page.Stories) < b.N {
+		b.Skipf("need %d published stories, have %d (%v)", b.N, len(page.Stories), err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		id := page.Stories[i].ID
+		if err := st.WithTx(ctx, func(tx storage.Tx) error { return tx.EraseStory(ctx, id, "author_request", time.Now()) }); err != nil {
+			b.Fatal(err)
+		}
+		if err := st.PurgeErased(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
