@@ -211,7 +211,7 @@ func findNumbers(field, s, lang string, spans []story.Span) []story.Span {
 			prev, _ := utf8.DecodeLastRuneInString(s[:i])
 			if unicode.IsLetter(prev) || prev == '-' || prev == '_' {
 				// Part of a word or a longer code; skip the whole run.
-				j := i
+				j := i + size
 				for j < len(s) {
 					r2, sz := utf8.DecodeRuneInString(s[j:])
 					if _, d := digitValue(r2); !d && !unicode.IsLetter(r2) && r2 != '-' {
