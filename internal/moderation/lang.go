@@ -5,14 +5,19 @@ import "unicode/utf8"
 var stopwords = map[string]string{}
 
 func init() {
-	for lang, words := range map[string][]string{
-		"en": {"the", "and", "is", "are", "to", "of", "in", "that", "it", "we", "you", "they", "with", "for", "this", "was", "my", "our", "not", "have", "be", "i", "a", "on", "from", "he", "she", "their", "who", "what", "so", "but", "at", "me"},
-		"fr": {"le", "la", "les", "et", "est", "sont", "des", "du", "un", "une", "nous", "vous", "ils", "elles", "pour", "dans", "que", "qui", "pas", "ne", "avec", "ce", "cette", "je", "mon", "ma", "mes", "sur", "au", "aux", "leur", "mais", "tout", "c", "j", "d", "l", "qu", "m"},
-		"es": {"el", "los", "las", "y", "es", "son", "del", "una", "unos", "nosotros", "ellos", "para", "en", "que", "por", "con", "pero", "mi", "mis", "su", "sus", "muy", "al", "lo", "como", "yo", "se", "este", "esta", "tambien", "no"},
+	for _, l := range []struct {
+		lang  string
+		words []string
+	}{
+		{"en", []string{"the", "and", "is", "are", "to", "of", "in", "that", "it", "we", "you", "they", "with", "for", "this", "was", "my", "our", "not", "have", "be", "i", "a", "on", "from", "he", "she", "their", "who", "what", "so", "but", "at", "me"}},
+		{"fr", []string{"le", "la", "les", "et", "est", "sont", "des", "du", "un", "une", "nous", "vous", "ils", "elles", "pour", "dans", "que", "qui", "pas", "ne", "avec", "ce", "cette", "je", "mon", "ma", "mes", "sur", "au", "aux", "leur", "mais", "tout", "c", "j", "d", "l", "qu", "m", "va", "sont", "suis", "es", "ont", "sommes", "vais", "nos", "votre", "ces", "sales", "chez", "tous", "rien", "ici", "alors", "tu", "toi", "moi", "comme", "plus"}},
+		{"es", []string{"el", "los", "las", "y", "es", "son", "del", "una", "unos", "nosotros", "ellos", "para", "en", "que", "por", "con", "pero", "mi", "mis", "su", "sus", "muy", "al", "lo", "como", "yo", "se", "este", "esta", "tambien", "no", "te", "voy", "me", "nos", "les", "hay", "porque", "pero", "somos", "soy", "eres", "aqui", "todos", "todas", "tu", "ya", "fuera", "vamos", "esos", "esas", "ser"}},
 	} {
-		for _, w := range words {
-			if _, dup := stopwords[w]; !dup {
-				stopwords[w] = lang
+		for _, w := range l.words {
+			if other, dup := stopwords[w]; dup && other != l.lang {
+				stopwords[w] = "" // shared by two languages: no evidence
+			} else {
+				stopwords[w] = l.lang
 			}
 		}
 	}

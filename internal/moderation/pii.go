@@ -43,7 +43,7 @@ var (
 	reIDNumber       = regexp.MustCompile(`\b(?:[A-Z]{1,3}[0-9]{6,9}|[0-9]{3}-[0-9]{2}[A-Z][0-9]{5}|[A-Z]{3}-[0-9]{2}[A-Z]?[0-9]{5,8})\b`)
 	reIDContext      = regexp.MustCompile(`(?i)\b(?:passport|passeport|pasaporte|case (?:number|no\.?|#)|file (?:number|no\.?)|n° de dossier|num[ée]ro de dossier|id (?:number|no\.?)|unhcr|hcr|acnur|dossier|expediente|dni|ssn|nir)\s*[:#n°º.]*\s*([A-Z0-9][A-Z0-9-]{4,18}[0-9])`)
 	reIDContextOther = regexp.MustCompile(`(?:جواز(?: السفر)?|رقم (?:الملف|الهوية|القضية|التسجيل)|المفوضية|паспорт|справа №|номер справи|ІПН|РНОКПП)\s*[:#№]*\s*([A-Za-z0-9٠-٩][A-Za-z0-9٠-٩-]{4,18})`)
-	reAddressEN      = regexp.MustCompile(`\b[0-9]{1,5}[A-Za-z]?,?\s+(?:[A-Z][\p{L}'’-]+\.?\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Court|Ct|Place|Pl|Crescent|Cres|Terrace|Close|Square|Sq|Highway|Hwy|Parkway)\b\.?`)
+	reAddressEN      = regexp.MustCompile(`\b[0-9]{1,5}[A-Za-z]?,?\s+(?:[A-Z][\p{L}'’-]+\.?\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Court|Ct|Place|Pl|Crescent|Cres|Terrace|Close|Square|Sq|Highway|Hwy|Parkway)\b`)
 	reAddressFR      = regexp.MustCompile(`\b[0-9]{1,4}(?:\s?(?:bis|ter|b))?,?\s+(?i:rue|avenue|av\.|boulevard|bd|chemin|all[ée]e|place|impasse|quai|route|cours|square|passage|cité|rés\.|résidence)\s+(?:(?:de la|de l'|de l’|du|des|de|d'|d’|la|le|les)\s*)?[\p{L}'’-]+(?:\s+[\p{Lu}][\p{L}'’-]+){0,3}`)
 	reAddressES      = regexp.MustCompile(`(?i:\bcalle|\bc/|\bavenida|\bavda\.|\bplaza|\bpaseo|\bcarrer)\s+(?:(?:de la|de los|de las|del|de)\s+)?[\p{L}]+(?:\s+[\p{Lu}][\p{L}]+){0,3},?\s*(?:(?:n[º°o]\.?|número)\s*)?[0-9]{1,4}\b`)
 	reAddressUK      = regexp.MustCompile(`(?:вул\.|вулиця|вулиці|просп\.|проспект|пров\.|провулок|бульвар|бульв\.)\s*[\p{L}'’ʼ.-]+(?:\s+[\p{L}'’ʼ-]+)?,?\s*(?:буд\.\s*|будинок\s*)?[0-9]{1,4}`)
@@ -211,7 +211,7 @@ func findNumbers(field, s, lang string, spans []story.Span) []story.Span {
 			prev, _ := utf8.DecodeLastRuneInString(s[:i])
 			if unicode.IsLetter(prev) || prev == '-' || prev == '_' {
 				// Part of a word or a longer code; skip the whole run.
-				j := i
+				j := i + size
 				for j < len(s) {
 					r2, sz := utf8.DecodeRuneInString(s[j:])
 					if _, d := digitValue(r2); !d && !unicode.IsLetter(r2) && r2 != '-' {

@@ -77,6 +77,9 @@ func (s *Screen) Screen(ctx context.Context, in Input) (out []story.Signal) {
 	}
 	hate.Score = 1 - hateKeep
 	hate.Detail = groupDetail(groups)
+	if s.opts.ExternalURL != "" {
+		s.applyExternal(ctx, in, &hate)
+	}
 
 	hint := in.Language
 	if hint == "" {

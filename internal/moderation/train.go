@@ -511,4 +511,3 @@ func sortedKeys(m map[string]*Confusion) []string {
 	sort.Strings(keys)
 	return keys
 }
-

@@ -1,0 +1,91 @@
+package moderation
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"chorus/internal/story"
+)
+
+// perspectiveRequest is the body of a Perspective-compatible analyze call.
+type perspectiveRequest struct {
+	Comment struct {
+		Text string `json:"text"`
+	} `json:"comment"`
+	Languages           []string            `json:"languages,omitempty"`
+	RequestedAttributes map[string]struct{} `json:"requestedAttributes"`
+}
+
+type perspectiveResponse struct {
+	AttributeScores map[string]struct {
+		SummaryScore struct {
+			Value float64 `json:"value"`
+		} `json:"summaryScore"`
+	} `json:"attributeScores"`
+}
+
+// externalToxicity asks the configured Perspective-compatible endpoint for a
+// TOXICITY score of text.
+func (s *Screen) externalToxicity(ctx context.Context, text, lang string) (float64, error) {
+	var req perspectiveRequest
+	req.Comment.Text = text
+	if l := baseLang(lang); l != "" {
+		req.Languages = []string{l}
+	}
+	req.RequestedAttributes = map[string]struct{}{"TOXICITY": {}}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return 0, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.opts.ExternalTimeout)
+	defer cancel()
+	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, s.opts.ExternalURL, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	hr.Header.Set("Content-Type", "application/json")
+	resp, err := s.opts.HTTPClient.Do(hr)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("external classifier: %s", resp.Status)
+	}
+	var pr perspectiveResponse
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&pr); err != nil {
+		return 0, fmt.Errorf("external classifier: %w", err)
+	}
+	tox, ok := pr.AttributeScores["TOXICITY"]
+	if !ok {
+		return 0, errors.New("external classifier: no TOXICITY score")
+	}
+	v := tox.SummaryScore.Value
+	if v < 0 || v > 1 || v != v {
+		return 0, errors.New("external classifier: score out of range")
+	}
+	return v, nil
+}
+
+// applyExternal replaces the built-in hate score by the external one when
+// the call succeeds; the built-in spans stay as the explanation.
+func (s *Screen) applyExternal(ctx context.Context, in Input, hate *story.Signal) {
+	text := in.Title
+	if in.Body != "" {
+		if text != "" {
+			text += "\n\n"
+		}
+		text += in.Body
+	}
+	v, err := s.externalToxicity(ctx, text, in.Language)
+	if err != nil {
+		return
+	}
+	hate.Score = v
+	hate.ModelVersion = "external:perspective"
+}
