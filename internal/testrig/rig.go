@@ -63,7 +63,12 @@ func (c *Clock) Advance(d time.Duration) { c.now = c.now.Add(d) }
 // New starts a site in a fresh temporary folder.
 func New(t testing.TB) *Rig {
 	t.Helper()
-	dir := t.TempDir()
+	return NewIn(t, t.TempDir())
+}
+
+// NewIn starts a site whose data lives in dir.
+func NewIn(t testing.TB, dir string) *Rig {
+	t.Helper()
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, filepath.Join(dir, "chorus.db"))
 	if err != nil {

@@ -222,3 +222,6 @@ func domainError(op string, err error) error {
 	}
 	return fmt.Errorf("sqlite: %s: %w", op, err)
 }
+
+// DB is the read-only pool, for checks and tools.
+func (s *Store) DB() *sql.DB { return s.reader }
