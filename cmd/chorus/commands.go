@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"chorus/internal/demo"
 	"chorus/internal/moderation"
 	"chorus/internal/storage"
+	"chorus/internal/story"
 )
 
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -95,6 +98,68 @@ func seedCommand(ctx context.Context, args []string, getenv func(string) string,
 	return demo.Synthetic(ctx, a, count, seed, stdout)
 }
 
-func moderationCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func moderationCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "examples" {
+		return moderationExamples(ctx, args[1:], getenv, stdout, stderr)
+	}
 	return moderation.RunCommand(ctx, args, stdout, stderr)
+}
+
+// moderationExamples writes moderators' decisions as training examples:
+// a story rejected for hate is labelled "hate", a published one "ok".
+// Withdrawn stories are erased and never exported. The file holds people's
+// words: it is created readable by its owner only.
+func moderationExamples(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var out string
+	cfg, err := parseFlags("moderation examples", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&out, "out", "decisions.jsonl", "JSON Lines file to write")
+	})
+	if err != nil {
+		return err
+	}
+	a, store, err := openApp(ctx, cfg, newLogger(stderr, cfg.LogLevel))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(f)
+	counts := map[string]int{}
+	after := ""
+	for {
+		batch, err := a.Store.DecidedStories(ctx, after, 500)
+		if err != nil {
+			f.Close()
+			return err
+		}
+		if len(batch) == 0 {
+			break
+		}
+		for _, s := range batch {
+			after = s.ID
+			label := ""
+			switch {
+			case s.Status == story.StatusPublished && !s.Demo:
+				label = "ok"
+			case s.Status == story.StatusRejected && s.RejectReason == "hate":
+				label = "hate"
+			default:
+				continue
+			}
+			counts[label]++
+			if err := enc.Encode(map[string]string{"text": s.Title + "\n\n" + s.Body, "language": s.Language, "label": label}); err != nil {
+				f.Close()
+				return err
+			}
+		}
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %d examples (%d hate, %d ok) to %s; train with: chorus moderation train --examples %s\n",
+		counts["hate"]+counts["ok"], counts["hate"], counts["ok"], out, out)
+	return nil
 }

@@ -29,6 +29,7 @@ Commands:
   token add --email E           print a new API token for a staff account, alone on the last line
   seed --stories N              add N synthetic published stories (for load tests)
   moderation train|eval ...     train or evaluate the hate and abuse screen
+  moderation examples --out F   write moderators' decisions as training examples (JSON Lines)
 
 Settings (flags override the environment):
   CHORUS_ADDR          --addr       listen address (default 127.0.0.1:8080)
@@ -54,7 +55,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "seed":
 		return seedCommand(ctx, args, getenv, stdout, stderr)
 	case "moderation":
-		return moderationCommand(ctx, args, stdout, stderr)
+		return moderationCommand(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

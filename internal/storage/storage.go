@@ -40,6 +40,9 @@ type Reader interface {
 	// CredentialUser returns the user owning a live credential of the kind.
 	CredentialUser(ctx context.Context, kind CredentialKind, tokenHash []byte, now time.Time) (*User, error)
 	Audit(ctx context.Context, subjectID string) ([]AuditEntry, error)
+	// DecidedStories lists published and rejected stories by id after
+	// afterID, for moderators' decisions to become training examples.
+	DecidedStories(ctx context.Context, afterID string, limit int) ([]*story.Story, error)
 	// DueBlobDeletions lists media keys whose deletion is due.
 	DueBlobDeletions(ctx context.Context, now time.Time, limit int) ([]string, error)
 }

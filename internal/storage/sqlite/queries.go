@@ -258,6 +258,23 @@ func (q queries) Queue(ctx context.Context, limit int) ([]*story.Story, error) {
 	return out, domainError("queue", rows.Err())
 }
 
+func (q queries) DecidedStories(ctx context.Context, afterID string, limit int) ([]*story.Story, error) {
+	rows, err := q.db.QueryContext(ctx, "SELECT "+storyColumns+" FROM stories WHERE status IN ('published', 'rejected') AND id > ? ORDER BY id LIMIT ?", afterID, limit)
+	if err != nil {
+		return nil, domainError("decided stories", err)
+	}
+	defer rows.Close()
+	var out []*story.Story
+	for rows.Next() {
+		s, err := scanStory(rows)
+		if err != nil {
+			return nil, domainError("decided stories", err)
+		}
+		out = append(out, s)
+	}
+	return out, domainError("decided stories", rows.Err())
+}
+
 func (q queries) CountByStatus(ctx context.Context, status story.Status) (int, error) {
 	var n int
 	err := q.db.QueryRowContext(ctx, "SELECT count(*) FROM stories WHERE status = ?", string(status)).Scan(&n)

@@ -246,6 +246,15 @@ func testQueue(t *testing.T, st storage.Store) {
 	if q[0].Signals[0].Spans[0].Label != "phone" {
 		t.Errorf("signals lost: %+v", q[0].Signals)
 	}
+	rejected := sample("no", story.StatusRejected, epoch)
+	insert(t, st, rejected)
+	decided, err := st.DecidedStories(ctx, "", 10)
+	if err != nil || !reflect.DeepEqual(ids(decided), []string{"done", "no"}) {
+		t.Errorf("decided stories %v %v", ids(decided), err)
+	}
+	if rest, _ := st.DecidedStories(ctx, "done", 10); !reflect.DeepEqual(ids(rest), []string{"no"}) {
+		t.Errorf("decided stories after done: %v", ids(rest))
+	}
 }
 
 func testErase(t *testing.T, st storage.Store) {
