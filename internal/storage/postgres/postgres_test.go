@@ -378,3 +378,53 @@ func TestErasedWordsLeaveTheTables(t *testing.T) {
 		t.Skipf("the data directory %s is not readable here", dir)
 	}
 }
+
+// TestReadInTxLocksTheRow checks that two transactions reading then
+// changing one story run one after the other, as behind SQLite's single
+// writer: the second sees what the first wrote.
+func TestReadInTxLocksTheRow(t *testing.T) {
+	st := open(t, testURL(t))
+	ctx := context.Background()
+	s := sample("p", "t", "b", "en")
+	s.Status, s.PublishedAt = story.StatusPending, time.Time{}
+	if err := st.WithTx(ctx, func(tx storage.Tx) error { return tx.InsertStory(ctx, s, []byte("h")) }); err != nil {
+		t.Fatal(err)
+	}
+	decide := func(read chan<- struct{}, wait <-chan struct{}) error {
+		return st.WithTx(ctx, func(tx storage.Tx) error {
+			got, err := tx.Story(ctx, "p")
+			if err != nil {
+				return err
+			}
+			if read != nil {
+				close(read)
+			}
+			if wait != nil {
+				<-wait
+			}
+			if got.Status != story.StatusPending {
+				return story.ErrConflict
+			}
+			got.Status, got.PublishedAt = story.StatusPublished, time.Now()
+			return tx.UpdateStory(ctx, got)
+		})
+	}
+	read, release := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() { first <- decide(read, release) }()
+	<-read
+	second := make(chan error, 1)
+	go func() { second <- decide(nil, nil) }()
+	select {
+	case err := <-second:
+		t.Fatalf("second decision did not wait for the first: %v", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; !errors.Is(err, story.ErrConflict) {
+		t.Errorf("second decision: %v", err)
+	}
+}
