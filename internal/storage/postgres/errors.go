@@ -1,0 +1,73 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"chorus/internal/story"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// domainError turns driver errors into domain errors; nil stays nil and
+// domain errors pass through. Codes are PostgreSQL's SQLSTATEs.
+func domainError(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *story.Error
+	if errors.As(err, &se) {
+		return err
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return story.ErrNotFound
+	}
+	wrapped := fmt.Errorf("postgres: %s: %w", op, err)
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &story.Error{Code: story.CodeUnavailable, Key: "error.unavailable", Message: "The request was cancelled.", Err: wrapped}
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case pe.Code[:2] == "23":
+			// Class 23, integrity constraint violation: unique_violation
+			// (23505) above all, and the audit log's append-only trigger
+			// (restrict_violation). SQLite maps every constraint error alike.
+			return &story.Error{Code: story.CodeConflict, Key: "error.conflict", Message: "This item conflicts with an existing one.", Err: wrapped}
+		case pe.Code == "53100" || pe.Code == "53200" || pe.Code == "53000":
+			// disk_full, out_of_memory, insufficient_resources.
+			return &story.Error{Code: story.CodeUnavailable, Key: "error.storage_full", Message: "We cannot save right now. Nothing was lost; please try again later.", Err: wrapped}
+		case pe.Code == "40001" || pe.Code == "40P01" || pe.Code == "55P03":
+			// serialization_failure, deadlock_detected, lock_not_available:
+			// nothing was written, the same request can simply be retried.
+			return &story.Error{Code: story.CodeUnavailable, Key: "error.busy", Message: "We are busy; please try again in a moment.", Err: &retryable{wrapped}}
+		case pe.Code == "53300" || pe.Code[:2] == "57" || pe.Code[:2] == "08":
+			// too_many_connections, operator intervention (admin_shutdown
+			// 57P01, crash_shutdown, cannot_connect_now, query_canceled),
+			// connection exceptions.
+			return &story.Error{Code: story.CodeUnavailable, Key: "error.unavailable", Message: "The service is unavailable for a moment. Please try again.", Err: wrapped}
+		}
+		return wrapped
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) || pgconn.Timeout(err) || pgconn.SafeToRetry(err) {
+		return &story.Error{Code: story.CodeUnavailable, Key: "error.unavailable", Message: "The service is unavailable for a moment. Please try again.", Err: wrapped}
+	}
+	return wrapped
+}
+
+// retryable marks a cause after which the whole transaction may be run again.
+type retryable struct{ err error }
+
+func (r *retryable) Error() string { return r.err.Error() + " (retry the transaction)" }
+func (r *retryable) Unwrap() error { return r.err }
+
+// Retryable tells whether err came from a transaction that PostgreSQL
+// aborted to resolve a conflict with another (serialization failure,
+// deadlock, lock timeout), so that running it again may succeed.
+func Retryable(err error) bool {
+	var r *retryable
+	return errors.As(err, &r)
+}

@@ -1,0 +1,165 @@
+-- The PostgreSQL schema mirrors the SQLite one (0001_core.sql there); read
+-- that file's comments first. Differences: real types (timestamptz, jsonb,
+-- bytea, boolean, text[]), a tsvector column instead of FTS5, and triggers
+-- in PL/pgSQL.
+
+-- chorus_fold(text) folds text for the search index and for queries: the
+-- unaccent extension when it can be had, lower() alone otherwise (the Go
+-- side then removes the accents itself, see search.go). Setting
+-- chorus.no_unaccent=on on the connection forces the second way (tests).
+DO $migration$
+DECLARE
+	ext_schema text;
+BEGIN
+	IF coalesce(current_setting('chorus.no_unaccent', true), '') <> 'on' THEN
+		SELECT n.nspname INTO ext_schema
+			FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+			WHERE e.extname = 'unaccent';
+		IF ext_schema IS NULL AND EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'unaccent') THEN
+			BEGIN
+				CREATE EXTENSION IF NOT EXISTS unaccent;
+				SELECT n.nspname INTO ext_schema
+					FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+					WHERE e.extname = 'unaccent';
+			EXCEPTION WHEN insufficient_privilege OR undefined_file OR feature_not_supported THEN
+				ext_schema := NULL;
+			END;
+		END IF;
+	END IF;
+	IF ext_schema IS NOT NULL THEN
+		EXECUTE format(
+			'CREATE FUNCTION chorus_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS %L',
+			format('SELECT lower(%I.unaccent(%L::regdictionary, t))', ext_schema, quote_ident(ext_schema) || '.unaccent'));
+	ELSE
+		CREATE FUNCTION chorus_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+			AS 'SELECT lower(t)';
+	END IF;
+END
+$migration$;
+
+-- chorus_tsquery(words) matches every word, the last one as a prefix. Each
+-- word is folded, then quoted as a lexeme with its quotes and backslashes
+-- escaped, so nothing a reader types is read as tsquery syntax.
+CREATE FUNCTION chorus_tsquery(words text[]) RETURNS tsquery LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+	SELECT to_tsquery('simple', coalesce(string_agg(
+		'''' || replace(replace(f, '\', '\\'), '''', '''''') || ''''
+			|| CASE WHEN o = last THEN ':*' ELSE '' END,
+		' & ' ORDER BY o), ''))
+	FROM (
+		SELECT f, o, max(o) OVER () AS last
+		FROM unnest(words) WITH ORDINALITY AS u (w, o), chorus_fold(w) AS f
+		WHERE f <> ''
+	) AS folded
+$$;
+
+CREATE TABLE stories (
+	id              text COLLATE "C" PRIMARY KEY,
+	status          text NOT NULL,
+	title           text NOT NULL DEFAULT '',
+	body            text NOT NULL DEFAULT '',
+	language        text COLLATE "C" NOT NULL,
+	country         text COLLATE "C" NOT NULL,
+	city            text NOT NULL DEFAULT '',
+	themes          text[] NOT NULL DEFAULT '{}',
+	identity        text NOT NULL,
+	display_name    text NOT NULL DEFAULT '',
+	anonymous       boolean NOT NULL DEFAULT false,
+	contact_sealed  bytea,
+	consent_publish boolean NOT NULL DEFAULT false,
+	consent_social  boolean NOT NULL DEFAULT false,
+	consent_toolkit boolean NOT NULL DEFAULT false,
+	photo           jsonb,
+	demo            boolean NOT NULL DEFAULT false,
+	featured        boolean NOT NULL DEFAULT false,
+	signals         jsonb,
+	reject_reason   text NOT NULL DEFAULT '',
+	reject_note     text NOT NULL DEFAULT '',
+	withdraw_reason text NOT NULL DEFAULT '',
+	token_hash      bytea NOT NULL,
+	created_at      timestamptz,
+	updated_at      timestamptz,
+	-- Never NULL so that it sorts and compares in cursors: "none" is -infinity.
+	published_at    timestamptz NOT NULL DEFAULT '-infinity',
+	withdrawn_at    timestamptz,
+	-- The words of published stories only (NULL otherwise), kept by the
+	-- adapter: chorus_fold over the text the adapter lowercased (and folded
+	-- when unaccent is missing).
+	search          tsvector
+);
+-- Listings read published stories newest first; each filter has its index.
+CREATE INDEX stories_published ON stories (published_at DESC, id DESC) WHERE status = 'published';
+CREATE INDEX stories_published_by_language ON stories (language, published_at DESC, id DESC) WHERE status = 'published';
+CREATE INDEX stories_published_by_country ON stories (country, published_at DESC, id DESC) WHERE status = 'published';
+CREATE INDEX stories_featured ON stories (published_at DESC, id DESC) WHERE status = 'published' AND featured;
+CREATE INDEX stories_queue ON stories (created_at, id) WHERE status = 'pending';
+CREATE INDEX stories_by_status ON stories (status);
+-- No pending list: words go straight into the index entries, which
+-- PurgeErased rebuilds.
+CREATE INDEX stories_search ON stories USING gin (search) WITH (fastupdate = off);
+
+CREATE TABLE story_themes (
+	theme        text COLLATE "C" NOT NULL,
+	published_at timestamptz NOT NULL,
+	story_id     text COLLATE "C" NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+	PRIMARY KEY (theme, published_at, story_id)
+);
+CREATE INDEX story_themes_by_story ON story_themes (story_id);
+
+CREATE TABLE users (
+	id            bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+	email         text NOT NULL,
+	role          text NOT NULL,
+	password_hash text NOT NULL DEFAULT '',
+	totp_secret   text NOT NULL DEFAULT '',
+	created_at    timestamptz
+);
+-- E-mail addresses are unique whatever their case.
+CREATE UNIQUE INDEX users_email ON users (lower(email));
+
+CREATE TABLE credentials (
+	token_hash bytea PRIMARY KEY,
+	kind       text NOT NULL,
+	user_id    bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	created_at timestamptz,
+	expires_at timestamptz -- NULL: never
+);
+CREATE INDEX credentials_by_user ON credentials (user_id);
+
+CREATE TABLE audit_log (
+	id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	at         timestamptz,
+	actor      text NOT NULL,
+	action     text NOT NULL,
+	subject_id text NOT NULL,
+	reason     text NOT NULL DEFAULT '',
+	note       text NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_log_by_subject ON audit_log (subject_id, id);
+
+-- Append-only: the only change allowed is blanking a note when its story's
+-- personal data is erased. The error is a constraint violation, as SQLite's
+-- RAISE (ABORT) is.
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'UPDATE' THEN
+		IF NEW.note = '' AND NEW.id = OLD.id
+			AND NEW.at IS NOT DISTINCT FROM OLD.at AND NEW.actor = OLD.actor AND NEW.action = OLD.action
+			AND NEW.subject_id = OLD.subject_id AND NEW.reason = OLD.reason THEN
+			RETURN NEW;
+		END IF;
+	END IF;
+	RAISE EXCEPTION 'audit log is append-only' USING ERRCODE = 'restrict_violation';
+END
+$$;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+	FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+	FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+	FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+
+CREATE TABLE blob_deletions (
+	key    text COLLATE "C" PRIMARY KEY,
+	due_at timestamptz NOT NULL
+);
+CREATE INDEX blob_deletions_due ON blob_deletions (due_at);

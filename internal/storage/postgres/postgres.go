@@ -1,0 +1,216 @@
+// Package postgres is the PostgreSQL storage backend, for when one machine
+// is outgrown: several chorus processes share one database through pgx
+// connection pools. It passes the same conformance suite as the embedded
+// SQLite backend and mirrors its behaviour.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+
+	"chorus/internal/storage"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Advisory lock keys, database-wide: one for migrations, one for purges.
+const (
+	migrationLock int64 = 0x63686f7275730001 // "chorus" 1
+	purgeLock     int64 = 0x63686f7275730002
+)
+
+// Store is a PostgreSQL database reached through a connection pool.
+type Store struct {
+	pool    *pgxpool.Pool
+	created bool
+	queries
+}
+
+var _ storage.Store = (*Store)(nil)
+
+// Open connects to the database at url (a postgres:// URL or a key=value
+// connection string; unknown parameters such as search_path are sent as
+// run-time settings), applies the migrations not yet applied and returns the
+// store. Several processes may Open the same database at once: migrations
+// run under an advisory lock, so each is applied once.
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		// The error may quote the URL, password included.
+		return nil, errors.New("postgres: the database URL cannot be parsed")
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, domainError("connect", err)
+	}
+	s := &Store{pool: pool, queries: queries{db: pool}}
+	if err := s.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	var folded string
+	if err := pool.QueryRow(ctx, "SELECT chorus_fold('É')").Scan(&folded); err != nil {
+		pool.Close()
+		return nil, domainError("check search folding", err)
+	}
+	s.goFold = folded != "e"
+	return s, nil
+}
+
+// Close closes every connection.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// Created tells whether this Open applied the first migration, that is,
+// created the schema.
+func (s *Store) Created() bool { return s.created }
+
+// UnaccentInDatabase tells whether search folding is done by the unaccent
+// extension (true) or in Go (false).
+func (s *Store) UnaccentInDatabase() bool { return !s.goFold }
+
+// WithTx runs fn in one read-committed transaction, committed when fn
+// returns nil. Within it, reading a story or a user locks its row (SELECT
+// ... FOR UPDATE) until the end of the transaction, so read-check-write
+// use-cases (deciding on a pending story, editing it) serialise on that row
+// as they do behind SQLite's single writer.
+func (s *Store) WithTx(ctx context.Context, fn func(storage.Tx) error) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return domainError("begin", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) // no-op once committed
+	if err := fn(&txStore{queries{db: tx, lock: true, goFold: s.goFold}}); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return domainError("commit", err)
+	}
+	return nil
+}
+
+// PurgeErased makes erased text leave the database's table and index files.
+//
+// PostgreSQL never overwrites a row in place: an erasure (or a redaction)
+// writes a new row version and leaves the old one, text included, as a dead
+// tuple. Plain VACUUM is not enough: it frees the dead tuple's line pointer
+// and compacts the page, but the freed bytes are not zeroed, so the old
+// text stays readable in the page's free space until a later row happens to
+// overwrite it (the package tests read the files and find it). GIN indexes
+// likewise keep a word as an entry key after its last posting is gone. So
+// stories (with its TOAST table, where long bodies live, and every index,
+// the search index included) and audit_log (whose erased notes linger the
+// same way) are rewritten by VACUUM FULL into new files, and the old files
+// are deleted; story_themes, which holds no personal text, gets a plain
+// VACUUM. VACUUM FULL holds an exclusive lock on each table while it copies
+// it: at the campaign's scale (thousands of stories) that is milliseconds,
+// and lock_timeout bounds the wait behind a long reader, after which the
+// purge fails with a busy error and the next purge catches up. These run
+// outside a transaction, one purge at a time across processes.
+//
+// What this cannot reach, and operators must cover by policy:
+//   - a snapshot still open in another session keeps the dead tuple alive
+//     (VACUUM FULL then copies it) until the next purge after it ends;
+//   - the deleted files' blocks stay on the disk until the file system
+//     reuses them (as with SQLite's freed pages on the host);
+//   - the write-ahead log holds the old text until its segments are
+//     recycled (after checkpoints, within max_wal_size/wal_keep_size); WAL
+//     archives, replication slots and replicas' logs hold it as long as they
+//     are kept;
+//   - base backups and dumps taken before the erasure hold it until they
+//     expire: their retention must be short enough to honour withdrawals.
+func (s *Store) PurgeErased(ctx context.Context) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return domainError("purge", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", purgeLock); err != nil {
+		return domainError("purge lock", err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", purgeLock)
+	if _, err := conn.Exec(ctx, "SET lock_timeout = '10s'"); err != nil {
+		return domainError("purge", err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), "RESET lock_timeout")
+	if _, err := conn.Exec(ctx, "VACUUM (FULL) stories, audit_log"); err != nil {
+		return domainError("vacuum full", err)
+	}
+	if _, err := conn.Exec(ctx, "VACUUM story_themes"); err != nil {
+		return domainError("vacuum", err)
+	}
+	return nil
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for i, name := range names {
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		base := strings.TrimPrefix(name, "migrations/")
+		applied, err := s.applyMigration(ctx, base, string(body))
+		if err != nil {
+			return err
+		}
+		if applied && i == 0 {
+			s.created = true
+		}
+	}
+	return nil
+}
+
+// applyMigration applies one migration in its own transaction unless it was
+// already recorded. The advisory lock is taken first, so a process starting
+// beside another waits for it and then finds the migration done.
+func (s *Store) applyMigration(ctx context.Context, name, body string) (applied bool, err error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return false, fmt.Errorf("postgres: migration %s: %w", name, domainError("begin", err))
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLock); err != nil {
+		return false, fmt.Errorf("postgres: migration lock: %w", domainError("lock", err))
+	}
+	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		name text PRIMARY KEY, applied_at timestamptz NOT NULL)`); err != nil {
+		return false, fmt.Errorf("postgres: migrations table: %w", err)
+	}
+	var done bool
+	if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE name = $1)", name).Scan(&done); err != nil {
+		return false, fmt.Errorf("postgres: read migrations: %w", err)
+	}
+	if done {
+		return false, tx.Commit(ctx)
+	}
+	if _, err := tx.Exec(ctx, body); err != nil {
+		return false, fmt.Errorf("postgres: migration %s: %w", name, err)
+	}
+	if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)", name, time.Now().UTC()); err != nil {
+		return false, fmt.Errorf("postgres: record migration %s: %w", name, err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return false, fmt.Errorf("postgres: migration %s: %w", name, err)
+	}
+	return true, nil
+}
