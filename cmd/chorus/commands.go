@@ -24,7 +24,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer store.Close()
-	fmt.Fprintln(stdout, "database is up to date:", store.Path())
+	fmt.Fprintln(stdout, "database is up to date")
 	return nil
 }
 

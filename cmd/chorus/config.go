@@ -15,6 +15,8 @@ import (
 	"chorus/internal/i18n"
 	"chorus/internal/media"
 	"chorus/internal/moderation"
+	"chorus/internal/storage"
+	"chorus/internal/storage/postgres"
 	"chorus/internal/storage/sqlite"
 )
 
@@ -87,19 +89,38 @@ var campaign = app.Campaign{
 	Themes:    []string{"arrival", "belonging", "work", "family", "education", "community", "culture", "resilience"},
 }
 
-// openApp opens the data folder: database, keys and media.
-func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, *sqlite.Store, error) {
-	if cfg.DatabaseURL != "" && !strings.HasPrefix(cfg.DatabaseURL, "sqlite:") {
-		return nil, nil, fmt.Errorf("database %q: only the embedded SQLite database is supported in this version", redactURL(cfg.DatabaseURL))
+// database is a store that knows whether this start created it.
+type database interface {
+	storage.Store
+	Created() bool
+}
+
+// openDatabase opens SQLite in the data folder (the default), another
+// SQLite file (sqlite:PATH) or PostgreSQL (postgres://...).
+func openDatabase(ctx context.Context, cfg *config) (database, string, error) {
+	switch u := cfg.DatabaseURL; {
+	case u == "":
+		path := filepath.Join(cfg.Data, "chorus.db")
+		st, err := sqlite.Open(ctx, path)
+		return st, path, err
+	case strings.HasPrefix(u, "sqlite:"):
+		path := strings.TrimPrefix(strings.TrimPrefix(u, "sqlite:"), "//")
+		st, err := sqlite.Open(ctx, path)
+		return st, path, err
+	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
+		st, err := postgres.Open(ctx, u)
+		return st, redactURL(u), err
+	default:
+		return nil, "", fmt.Errorf("database %q: use postgres://..., sqlite:PATH, or nothing for SQLite in the data folder", redactURL(u))
 	}
+}
+
+// openApp opens the data folder: database, keys and media.
+func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, database, error) {
 	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
 		return nil, nil, fmt.Errorf("data folder: %w", err)
 	}
-	dbPath := filepath.Join(cfg.Data, "chorus.db")
-	if strings.HasPrefix(cfg.DatabaseURL, "sqlite:") {
-		dbPath = strings.TrimPrefix(strings.TrimPrefix(cfg.DatabaseURL, "sqlite:"), "//")
-	}
-	store, err := sqlite.Open(ctx, dbPath)
+	store, _, err := openDatabase(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -247,7 +247,7 @@ func TestUnknownCommand(t *testing.T) {
 	if err == nil || !strings.Contains(errOut.String(), "Usage") {
 		t.Errorf("unknown command: %v %q", err, errOut.String())
 	}
-	err = run(context.Background(), []string{"serve", "--database", "postgres://u:secret@db/x"}, func(string) string { return "" }, nil, &out, &errOut)
+	err = run(context.Background(), []string{"serve", "--data", t.TempDir(), "--database", "mysql://u:secret@db/x"}, func(string) string { return "" }, nil, &out, &errOut)
 	if err == nil || strings.Contains(err.Error(), "secret") {
 		t.Errorf("unsupported database: %v", err)
 	}

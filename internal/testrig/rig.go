@@ -26,6 +26,8 @@ import (
 	"chorus/internal/media"
 	"chorus/internal/moderation"
 	"chorus/internal/storage"
+	"chorus/internal/storage/postgres"
+	"chorus/internal/storage/postgres/pgtest"
 	"chorus/internal/storage/sqlite"
 	"chorus/internal/story"
 	"chorus/internal/web"
@@ -44,7 +46,7 @@ type Rig struct {
 	T        testing.TB
 	DataDir  string
 	MediaDir string
-	Store    *sqlite.Store
+	Store    storage.Store
 	App      *app.App
 	Server   *httptest.Server
 	URL      string
@@ -69,8 +71,7 @@ func New(t testing.TB) *Rig {
 // NewIn starts a site whose data lives in dir.
 func NewIn(t testing.TB, dir string) *Rig {
 	t.Helper()
-	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(dir, "chorus.db"))
+	store, err := openStore(t, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,6 +123,21 @@ func NewIn(t testing.TB, dir string) *Rig {
 		store.Close()
 	})
 	return r
+}
+
+// DatabaseEnv chooses the backend of every rig: unset or "sqlite" for a
+// SQLite file in the rig's folder, "postgres" for a fresh schema on the
+// server named by CHORUS_TEST_POSTGRES_URL.
+const DatabaseEnv = "CHORUS_TEST_DATABASE"
+
+// Postgres tells whether rigs run on PostgreSQL.
+func Postgres() bool { return os.Getenv(DatabaseEnv) == "postgres" }
+
+func openStore(t testing.TB, dir string) (storage.Store, error) {
+	if Postgres() {
+		return postgres.Open(context.Background(), pgtest.URL(t))
+	}
+	return sqlite.Open(context.Background(), filepath.Join(dir, "chorus.db"))
 }
 
 // Submission returns a valid submission, marked with a unique word.

@@ -175,8 +175,9 @@ func TestStoryLifecycle(t *testing.T) {
 		if files := testrig.FilesContaining(t, rig.MediaDir, []byte{0xFF, 0xD8}); len(files) > 0 {
 			t.Errorf("photo files remain: %v", files)
 		}
-		for _, name := range []string{"chorus.db", "chorus.db-wal"} {
-			if _, err := os.Stat(filepath.Join(rig.DataDir, name)); err != nil && name == "chorus.db" {
+		if !testrig.Postgres() {
+			// The byte scan above is only meaningful if the database is there.
+			if _, err := os.Stat(filepath.Join(rig.DataDir, "chorus.db")); err != nil {
 				t.Fatalf("database file missing: %v", err)
 			}
 		}

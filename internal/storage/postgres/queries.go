@@ -249,6 +249,14 @@ func (q queries) Queue(ctx context.Context, limit int) ([]*story.Story, error) {
 	return collect(rows, "queue", scanStory)
 }
 
+func (q queries) DecidedStories(ctx context.Context, afterID string, limit int) ([]*story.Story, error) {
+	rows, err := q.db.Query(ctx, "SELECT "+storyColumns+` FROM stories WHERE status IN ('published', 'rejected') AND id COLLATE "C" > $1 ORDER BY id COLLATE "C" LIMIT $2`, afterID, limit)
+	if err != nil {
+		return nil, domainError("decided stories", err)
+	}
+	return collect(rows, "decided stories", scanStory)
+}
+
 func (q queries) CountByStatus(ctx context.Context, status story.Status) (int, error) {
 	var n int
 	err := q.db.QueryRow(ctx, "SELECT count(*) FROM stories WHERE status = $1", string(status)).Scan(&n)
