@@ -355,15 +355,30 @@ func baseLang(lang string) string {
 
 // Cheap gates keep the regular expressions off texts that cannot match.
 var (
-	idKeywords    = []string{"passport", "passeport", "pasaporte", "case", "file", "dossier", "id ", "id:", "unhcr", "hcr", "acnur", "expediente", "dni", "ssn", "nir"}
-	frStreetWords = []string{"rue ", "avenue", "av.", "boulevard", "bd ", "chemin", "allée", "allee", "place ", "impasse", "quai ", "route ", "cours ", "square", "passage", "cité", "rés"}
-	esStreetWords = []string{"calle", "c/", "avenida", "avda", "plaza", "paseo", "carrer"}
+	idKeywords    = newFoldIndex([]string{"passport", "passeport", "pasaporte", "case", "file", "dossier", "id ", "id:", "unhcr", "hcr", "acnur", "expediente", "dni", "ssn", "nir"})
+	frStreetWords = newFoldIndex([]string{"rue ", "avenue", "av.", "boulevard", "bd ", "chemin", "allée", "allee", "place ", "impasse", "quai ", "route ", "cours ", "square", "passage", "cité", "rés"})
+	esStreetWords = newFoldIndex([]string{"calle", "c/", "avenida", "avda", "plaza", "paseo", "carrer"})
 )
 
-func hasAnyFold(s string, words []string) bool {
+// foldIndex buckets ASCII-initial keywords by their lower-case first byte.
+type foldIndex [256][]string
+
+func newFoldIndex(words []string) *foldIndex {
+	var idx foldIndex
 	for _, w := range words {
-		for i := 0; i+len(w) <= len(s); i++ {
-			if (s[i]|0x20) == w[0] && strings.EqualFold(s[i:i+len(w)], w) {
+		idx[w[0]] = append(idx[w[0]], w)
+	}
+	return &idx
+}
+
+func hasAnyFold(s string, idx *foldIndex) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		for _, w := range idx[c] {
+			if i+len(w) <= len(s) && strings.EqualFold(s[i:i+len(w)], w) {
 				return true
 			}
 		}

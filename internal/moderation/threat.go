@@ -19,7 +19,7 @@ var threatRules = []threatRule{
 	{regexp.MustCompile(`\b(?:i|we|i'll|we'll|ill|i'm|im|we're|gonna|imma|ima|will|shall|going to|gon)\s+(?:\w+\s+){0,3}?(?:kill|shoot|stab|burn|hang|murder|slaughter|behead|lynch|gas|bomb|beat|butcher|exterminate|execute|drown|strangle|torch|run over|wipe out|hunt down|rape)\w*\b`),
 		[]string{"kill", "shoot", "stab", "burn", "hang", "murder", "slaughter", "behead", "lynch", "gas", "bomb", "beat", "butcher", "exterminat", "execut", "drown", "strangl", "torch", "run over", "wipe out", "hunt down", "rape"}},
 	{regexp.MustCompile(`\b(?:should|must|need to|deserve to|ought to|gotta|have to|has to|needs to)\s+(?:all\s+)?(?:be\s+)?(?:all\s+)?(?:killed|shot|hanged|hung|burned|burnt|gassed|exterminated|executed|lynched|drowned|slaughtered|wiped out|put down|die|be killed)\b`),
-		[]string{"killed", "shot", "hanged", "hung", "burn", "gassed", "exterminated", "executed", "lynched", "drowned", "slaughtered", "wiped out", "put down", " die"}},
+		[]string{"killed", "shot", "hanged", "hung", "burn", "gassed", "exterminated", "executed", "lynched", "drowned", "slaughtered", "wiped out", "put down", "die"}},
 	{regexp.MustCompile(`\b(?:kill|shoot|hang|gas|burn|drown|exterminate|slaughter|lynch|execute|sink)\s+(?:all|every|them|those|these|the|each)\b`),
 		[]string{"kill ", "shoot ", "hang ", "gas ", "burn ", "drown ", "exterminate ", "slaughter ", "lynch ", "execute ", "sink "}},
 	{regexp.MustCompile(`\b(?:death to|you'?re dead|you are dead|watch your back|(?:we|i) know where you live|your days are numbered|let them drown|sink the boats|hope (?:you|they) (?:all )?(?:die|burn|drown|rot|get shot|get killed))`),
@@ -55,35 +55,74 @@ func hasThreat(a *analysis) bool {
 	return sig.Score > 0
 }
 
-func threatSignal(a *analysis, field string, sig *story.Signal) {
+// triggeredRules marks the rules whose trigger words start within the first
+// three letters of a token (Arabic verbs carry their prefixes).
+func triggeredRules(a *analysis) uint32 {
+	var mask uint32
 	text := a.n.b
-	for _, rule := range threatRules {
-		triggered := false
-		for _, t := range rule.triggers {
-			if bytes.Contains(text, []byte(t)) {
-				triggered = true
-				break
+	for _, t := range a.toks {
+		p := int(t.s)
+		for k := 0; k < 3 && p < int(t.e); k++ {
+			for _, tr := range threatTriggerIndex[text[p]] {
+				if mask&(1<<tr.rule) == 0 && bytes.HasPrefix(text[p:], tr.word) {
+					mask |= 1 << tr.rule
+				}
 			}
+			p += runeLen(text[p])
 		}
-		if !triggered {
+	}
+	return mask
+}
+
+type threatTrigger struct {
+	word []byte
+	rule int
+}
+
+var threatTriggerIndex = func() (idx [256][]threatTrigger) {
+	for r, rule := range threatRules {
+		for _, w := range rule.triggers {
+			idx[w[0]] = append(idx[w[0]], threatTrigger{[]byte(w), r})
+		}
+	}
+	return idx
+}()
+
+func threatSignal(a *analysis, field string, sig *story.Signal) {
+	mask := triggeredRules(a)
+	if mask == 0 {
+		return
+	}
+	text := a.n.b
+	score := -1.0
+	for r, rule := range threatRules {
+		if mask&(1<<r) == 0 {
 			continue
 		}
 		for _, loc := range rule.re.FindAllIndex(text, -1) {
 			start, end := int(a.n.start[loc[0]]), int(a.n.end[loc[1]-1])
 			sig.Spans = append(sig.Spans, story.Span{Field: field, Start: start, End: end, Label: "threat"})
-			score := 0.9
-			for _, d := range threatDampers {
-				if bytes.Contains(text, []byte(d)) {
-					score = 0.45
-					break
-				}
-			}
-			if a.has(kindCondemn) || a.has(kindReport) {
-				score *= 0.7
+			if score < 0 {
+				score = threatScore(a)
 			}
 			if score > sig.Score {
 				sig.Score = score
 			}
 		}
 	}
+}
+
+// threatScore lowers threats that are reported, negated or condemned.
+func threatScore(a *analysis) float64 {
+	score := 0.9
+	for _, d := range threatDampers {
+		if bytes.Contains(a.n.b, []byte(d)) {
+			score = 0.45
+			break
+		}
+	}
+	if a.has(kindCondemn) || a.has(kindReport) {
+		score *= 0.7
+	}
+	return score
 }
