@@ -16,6 +16,8 @@ type threatRule struct {
 }
 
 var threatRules = []threatRule{
+	{regexp.MustCompile(`\b(?:love|like|want|wanna|hope|glad|happy) to see (?:\w+\s+){0,3}?(?:hanged|hung|shot|killed|burned|burnt|dead|drowned|gassed|executed|lynched|slaughtered|die)\b`),
+		[]string{"love to see", "like to see", "want to see", "wanna see", "hope to see", "glad to see", "happy to see"}},
 	{regexp.MustCompile(`\b(?:i|we|i'll|we'll|ill|i'm|im|we're|gonna|imma|ima|will|shall|going to|gon)\s+(?:\w+\s+){0,3}?(?:kill|shoot|stab|burn|hang|murder|slaughter|behead|lynch|gas|bomb|beat|butcher|exterminate|execute|drown|strangle|torch|run over|wipe out|hunt down|rape)\w*\b`),
 		[]string{"kill", "shoot", "stab", "burn", "hang", "murder", "slaughter", "behead", "lynch", "gas", "bomb", "beat", "butcher", "exterminat", "execut", "drown", "strangl", "torch", "run over", "wipe out", "hunt down", "rape"}},
 	{regexp.MustCompile(`\b(?:should|must|need to|deserve to|ought to|gotta|have to|has to|needs to)\s+(?:all\s+)?(?:be\s+)?(?:all\s+)?(?:killed|shot|hanged|hung|burned|burnt|gassed|exterminated|executed|lynched|drowned|slaughtered|wiped out|put down|die|be killed)\b`),
