@@ -9,7 +9,6 @@ import (
 	"errors"
 	"math"
 	"sync"
-	"unicode/utf8"
 )
 
 // The classifier is a logistic regression over hashed features: character
@@ -183,7 +182,8 @@ type featureState struct {
 	syms  []uint32
 	skip  []bool
 	negSc []bool
-	runes []rune
+	buf   []byte
+	offs  []int32
 	feats []uint32
 }
 
@@ -259,23 +259,20 @@ func (fs *featureState) features(a *analysis, lex *lexicon, lexScore float64, th
 	return fs.feats
 }
 
-// charGrams adds character 3- to 5-grams of "<word>".
+// charGrams adds character 3- to 5-grams of "<word>", hashing the UTF-8
+// bytes of each window of runes.
 func (fs *featureState) charGrams(w []byte) {
-	fs.runes = append(fs.runes[:0], '<')
-	for len(w) > 0 {
-		r, size := utf8.DecodeRune(w)
-		fs.runes = append(fs.runes, r)
-		w = w[size:]
+	fs.buf = append(append(append(fs.buf[:0], '<'), w...), '>')
+	fs.offs = fs.offs[:0]
+	for i := 0; i < len(fs.buf); i += runeLen(fs.buf[i]) {
+		fs.offs = append(fs.offs, int32(i))
 	}
-	fs.runes = append(fs.runes, '>')
-	rs := fs.runes
+	fs.offs = append(fs.offs, int32(len(fs.buf)))
+	nr := len(fs.offs) - 1
+	start := hashStart(nsChar)
 	for size := 3; size <= 5; size++ {
-		for i := 0; i+size <= len(rs); i++ {
-			h := hashStart(nsChar)
-			for _, r := range rs[i : i+size] {
-				h = hashU32(h, uint32(r))
-			}
-			fs.feats = append(fs.feats, slot(h))
+		for i := 0; i+size <= nr; i++ {
+			fs.feats = append(fs.feats, slot(hashBytes(start^uint32(size), fs.buf[fs.offs[i]:fs.offs[i+size]])))
 		}
 	}
 }

@@ -16,6 +16,7 @@ type normText struct {
 	end   []int32 // original end offset for each byte of b
 	tmp   []byte
 	word  []rune
+	word2 []rune
 	wofs  []int32 // original start of each rune in word
 	wend  []int32
 }
@@ -148,19 +149,53 @@ func (n *normText) emitWord() {
 			n.emitRune('0'+(r-0x06F0), st, en)
 			continue
 		}
-		// Compatibility-decompose, drop combining marks, lower-case.
-		n.tmp = norm.NFKD.AppendString(n.tmp[:0], string(r))
-		for _, d := range string(n.tmp) {
-			if unicode.Is(unicode.Mn, d) || d == 0x200c || d == 0x200d || d == 0xfeff || d == 0x200b {
-				continue
-			}
+		var folded []rune
+		if r < rune(len(foldTable)) {
+			folded = foldTable[r]
+		} else {
+			n.tmp = foldRune(n.tmp[:0], r)
+			folded = n.tmpRunes(n.tmp)
+		}
+		for _, d := range folded {
 			if f, ok := confusable[d]; ok && hasLatin {
 				d = f
 			}
-			n.emitRune(unicode.ToLower(d), st, en)
+			n.emitRune(d, st, en)
 		}
 	}
 }
+
+// foldRune compatibility-decomposes r, drops combining marks and
+// invisible joiners and lower-cases what is left, appending UTF-8 to dst.
+func foldRune(dst []byte, r rune) []byte {
+	var buf [utf8.UTFMax]byte
+	dec := norm.NFKD.Append(nil, buf[:utf8.EncodeRune(buf[:], r)]...)
+	for _, d := range string(dec) {
+		if unicode.Is(unicode.Mn, d) || d == 0x200c || d == 0x200d || d == 0xfeff || d == 0x200b {
+			continue
+		}
+		dst = utf8.AppendRune(dst, unicode.ToLower(d))
+	}
+	return dst
+}
+
+func (n *normText) tmpRunes(b []byte) []rune {
+	n.word2 = n.word2[:0]
+	for _, r := range string(b) {
+		n.word2 = append(n.word2, r)
+	}
+	return n.word2
+}
+
+// foldTable holds foldRune for the runes below U+0800: Latin, Greek,
+// Cyrillic and Arabic, the scripts the screen serves.
+var foldTable = func() [][]rune {
+	t := make([][]rune, 0x800)
+	for r := rune(0x80); r < 0x800; r++ {
+		t[r] = []rune(string(foldRune(nil, r)))
+	}
+	return t
+}()
 
 func isLatinLetter(r rune) bool {
 	return r < 0x250 && unicode.IsLetter(r)

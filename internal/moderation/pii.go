@@ -78,19 +78,33 @@ func findPII(field, s, lang string, spans []story.Span) []story.Span {
 	add := func(label string, loc []int) {
 		spans = addSpan(spans, story.Span{Field: field, Start: loc[0], End: loc[1], Label: label})
 	}
-	for _, loc := range reIDNumber.FindAllStringIndex(s, -1) {
-		add(LabelIDNumber, loc)
+	if upperNextTo(s) {
+		for _, loc := range reIDNumber.FindAllStringIndex(s, -1) {
+			add(LabelIDNumber, loc)
+		}
 	}
-	for _, loc := range reIDContext.FindAllStringSubmatchIndex(s, -1) {
-		add(LabelIDNumber, loc[2:4])
+	if hasAnyFold(s, idKeywords) {
+		for _, loc := range reIDContext.FindAllStringSubmatchIndex(s, -1) {
+			add(LabelIDNumber, loc[2:4])
+		}
 	}
 	if hasArabic || strings.ContainsAny(s, "жпсвЖПСВ") {
 		for _, loc := range reIDContextOther.FindAllStringSubmatchIndex(s, -1) {
 			add(LabelIDNumber, loc[2:4])
 		}
 	}
-	for _, re := range []*regexp.Regexp{reAddressEN, reAddressFR, reAddressES} {
-		for _, loc := range re.FindAllStringIndex(s, -1) {
+	if digitSpaceUpper(s) {
+		for _, loc := range reAddressEN.FindAllStringIndex(s, -1) {
+			add(LabelAddress, loc)
+		}
+	}
+	if hasAnyFold(s, frStreetWords) {
+		for _, loc := range reAddressFR.FindAllStringIndex(s, -1) {
+			add(LabelAddress, loc)
+		}
+	}
+	if hasAnyFold(s, esStreetWords) {
+		for _, loc := range reAddressES.FindAllStringIndex(s, -1) {
 			add(LabelAddress, loc)
 		}
 	}
@@ -104,8 +118,10 @@ func findPII(field, s, lang string, spans []story.Span) []story.Span {
 			add(LabelAddress, loc)
 		}
 	}
-	for _, loc := range reCoordinates.FindAllStringIndex(s, -1) {
-		add(LabelLocation, loc)
+	if strings.Contains(s, "///") || decimalDegrees(s) {
+		for _, loc := range reCoordinates.FindAllStringIndex(s, -1) {
+			add(LabelLocation, loc)
+		}
 	}
 	return spans
 }
@@ -335,4 +351,83 @@ func baseLang(lang string) string {
 		lang = lang[:i]
 	}
 	return lang
+}
+
+// Cheap gates keep the regular expressions off texts that cannot match.
+var (
+	idKeywords    = newFoldIndex([]string{"passport", "passeport", "pasaporte", "case", "file", "dossier", "id ", "id:", "unhcr", "hcr", "acnur", "expediente", "dni", "ssn", "nir"})
+	frStreetWords = newFoldIndex([]string{"rue ", "avenue", "av.", "boulevard", "bd ", "chemin", "allée", "allee", "place ", "impasse", "quai ", "route ", "cours ", "square", "passage", "cité", "rés"})
+	esStreetWords = newFoldIndex([]string{"calle", "c/", "avenida", "avda", "plaza", "paseo", "carrer"})
+)
+
+// foldIndex buckets ASCII-initial keywords by their lower-case first byte.
+type foldIndex [256][]string
+
+func newFoldIndex(words []string) *foldIndex {
+	var idx foldIndex
+	for _, w := range words {
+		idx[w[0]] = append(idx[w[0]], w)
+	}
+	return &idx
+}
+
+func hasAnyFold(s string, idx *foldIndex) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		for _, w := range idx[c] {
+			if i+len(w) <= len(s) && strings.EqualFold(s[i:i+len(w)], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
+
+func upperNextTo(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' && (isDigitByte(s[i+1]) || s[i+1] == '-') {
+			return true
+		}
+		if isDigitByte(s[i]) && s[i+1] >= 'A' && s[i+1] <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+func digitSpaceUpper(s string) bool {
+	for i := 0; i+2 < len(s); i++ {
+		if isDigitByte(s[i]) {
+			j := i + 1
+			if j < len(s) && (s[j] >= 'A' && s[j] <= 'Z' || s[j] >= 'a' && s[j] <= 'z') {
+				j++
+			}
+			if j < len(s) && s[j] == ',' {
+				j++
+			}
+			if j < len(s) && s[j] == ' ' {
+				for j < len(s) && s[j] == ' ' {
+					j++
+				}
+				if j < len(s) && s[j] >= 'A' && s[j] <= 'Z' {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func decimalDegrees(s string) bool {
+	for i := 1; i+3 < len(s); i++ {
+		if s[i] == '.' && isDigitByte(s[i-1]) && isDigitByte(s[i+1]) && isDigitByte(s[i+2]) && isDigitByte(s[i+3]) {
+			return true
+		}
+	}
+	return false
 }

@@ -259,3 +259,27 @@ func TestSuggestReply(t *testing.T) {
 		}
 	}
 }
+
+func TestConcurrentScreens(t *testing.T) {
+	s := NewScreen(Options{})
+	want := signal(s.Screen(context.Background(), Input{Body: benchTexts[1], Language: "en"}), story.SignalHate).Score
+	done := make(chan float64)
+	for i := range 8 {
+		go func() {
+			var got float64
+			for j := range 50 {
+				in := Input{Body: benchTexts[(i+j)%len(benchTexts)], Language: "en"}
+				sigs := s.Screen(context.Background(), in)
+				if in.Body == benchTexts[1] {
+					got = signal(sigs, story.SignalHate).Score
+				}
+			}
+			done <- got
+		}()
+	}
+	for range 8 {
+		if got := <-done; got != want {
+			t.Errorf("concurrent score %v, want %v", got, want)
+		}
+	}
+}

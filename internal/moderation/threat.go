@@ -1,44 +1,47 @@
 package moderation
 
 import (
+	"bytes"
 	"regexp"
-	"strings"
 
 	"chorus/internal/story"
 )
 
-// Threat patterns run on the normalised text: lower case, no accents, Arabic
+// Threat rules run on the normalised text: lower case, no accents, Arabic
 // hamza forms folded to alef, taa marbuta to haa, Ukrainian й to и and ї to і.
-var threatPatterns = []*regexp.Regexp{
-	// English
-	regexp.MustCompile(`\b(?:i|we|i'll|we'll|ill|i'm|im|we're|gonna|imma|ima|will|shall|going to|gon)\s+(?:\w+\s+){0,3}?(?:kill|shoot|stab|burn|hang|murder|slaughter|behead|lynch|gas|bomb|beat|butcher|exterminate|execute|drown|strangle|torch|run over|wipe out|hunt down|rape)\w*\b`),
-	regexp.MustCompile(`\b(?:should|must|need to|deserve to|ought to|gotta|have to|has to|needs to)\s+(?:all\s+)?(?:be\s+)?(?:all\s+)?(?:killed|shot|hanged|hung|burned|burnt|gassed|exterminated|executed|lynched|drowned|slaughtered|wiped out|put down|die|be killed)\b`),
-	regexp.MustCompile(`\b(?:kill|shoot|hang|gas|burn|drown|exterminate|slaughter|lynch|execute|sink)\s+(?:all|every|them|those|these|the|each)\b`),
-	regexp.MustCompile(`\b(?:death to|you'?re dead|you are dead|watch your back|(?:we|i) know where you live|your days are numbered|let them drown|sink the boats|hope (?:you|they) (?:all )?(?:die|burn|drown|rot|get shot|get killed))`),
-	// French
-	regexp.MustCompile(`\b(?:je vais|j'vais|jvais|on va|nous allons|je veux|on doit|il faut|faut|faudrait|il faudrait|va falloir)\s+(?:(?:te|vous|les|leur|tous|toutes|tous les|toutes les)\s+){0,2}(?:\w+\s+)?(?:tuer|buter|butter|cramer|bruler|egorger|pendre|fusiller|massacrer|exterminer|noyer|gazer|abattre|crever|defoncer|eliminer|lyncher|bombarder|violer|saigner)\b`),
-	regexp.MustCompile(`\b(?:mort aux|a mort les|vous allez crever|tu vas crever|vous allez mourir|tu vas mourir|on sait ou tu habites|on sait ou vous habitez|qu'ils crevent|qu'ils meurent|doivent crever|doivent mourir|meritent de mourir|meritent la mort)\b`),
-	// Spanish
-	regexp.MustCompile(`\b(?:te voy a|os vamos a|les vamos a|los vamos a|vamos a|voy a|hay que|habria que|deberian|deberiamos)\s+(?:\w+\s+)?(?:matar|quemar|colgar|fusilar|ahorcar|exterminar|ahogar|disparar|hundir|apunalar|degollar|linchar|eliminar)\w*\b`),
-	regexp.MustCompile(`\b(?:muerte a los|muerte a las|te mato|os mato|los mato|que se mueran|ojala se ahoguen|ojala se mueran|merecen morir|deben morir)\b`),
-	// Arabic
-	regexp.MustCompile(`(?:سا|سوف ا|راح ا|رح ا|ح|ه|هن|سن|لازم ن|بدي ا|بدنا ن|رح ن|راح ن)(?:قتل|ذبح|دبح|حرق|صفي|سحل|اعدم|ابيد|بيد|ادبح|اذبح)(?:ك|كم|هم|كن|و)`),
-	regexp.MustCompile(`(?:اقتلوهم|اذبحوهم|احرقوهم|اقتلوا|اذبحوا|احرقوا|الموت لل|يجب قتل|يجب ذبح|يجب حرق|لازم نقتل|لازم يموتو|يستحقون الموت|يستاهلو الموت|يستاهلوا الموت|يجب ان يموتو|نعرف وين ساكن|نعرف اين تسكن|ابادتهم|يجب ابادت)`),
-	// Ukrainian
-	regexp.MustCompile(`(?:тебе|вас|іх|ix)\s+(?:\S+\s+)?(?:вб'ю|вбю|вб'ємо|уб'ю|заріжу|задушу|спалю|повішу|пристрелю|переб'ємо|знищимо|спалимо|повісимо|розстріляємо|вб'ють)`),
-	regexp.MustCompile(`(?:вбити|знищити|спалити|розстріляти|перестріляти|повісити|втопити)\s+(?:всіх|усіх|іх|цих)|смерть\s+(?:всім\s+)?\S+ам\b|треба\s+(?:іх\s+)?(?:вбити|знищити|розстріляти|спалити)|мають\s+(?:всі\s+)?здохнути`),
+// A rule's regexp runs only when one of its trigger words occurs.
+type threatRule struct {
+	re       *regexp.Regexp
+	triggers []string
 }
 
-// threatTriggers gate the patterns: a text without any of them is skipped.
-var threatTriggers = []string{
-	"kill", "shoot", "stab", "burn", "hang", "hung", "murder", "slaughter", "behead", "lynch", "gas", "bomb",
-	"beat", "butcher", "exterminat", "execut", "drown", "strangl", "torch", "run over", "wipe", "hunt", "rape",
-	"death", "dead", "die", "watch your back", "where you live", "numbered", "sink",
-	"tuer", "buter", "butter", "cramer", "bruler", "egorger", "pendre", "fusill", "massacr", "extermin", "noyer",
-	"gazer", "abattre", "crever", "defoncer", "eliminer", "lyncher", "bombard", "violer", "saigner", "mort", "mourir", "habit",
-	"matar", "quemar", "colgar", "fusilar", "ahorcar", "ahogar", "dispar", "hundir", "apunal", "degoll", "linchar", "muerte", "mato", "muera", "morir",
-	"قتل", "ذبح", "دبح", "حرق", "صفي", "سحل", "اعدم", "بيد", "الموت", "يموت", "ساكن", "تسكن",
-	"вб", "уб'", "заріж", "задуш", "спал", "повіс", "пристрел", "переб", "знищ", "розстріл", "смерть", "здох", "втоп",
+var threatRules = []threatRule{
+	{regexp.MustCompile(`\b(?:love|like|want|wanna|hope|glad|happy) to see (?:\w+\s+){0,3}?(?:hanged|hung|shot|killed|burned|burnt|dead|drowned|gassed|executed|lynched|slaughtered|die)\b`),
+		[]string{"love to see", "like to see", "want to see", "wanna see", "hope to see", "glad to see", "happy to see"}},
+	{regexp.MustCompile(`\b(?:i|we|i'll|we'll|ill|i'm|im|we're|gonna|imma|ima|will|shall|going to|gon)\s+(?:\w+\s+){0,3}?(?:kill|shoot|stab|burn|hang|murder|slaughter|behead|lynch|gas|bomb|beat|butcher|exterminate|execute|drown|strangle|torch|run over|wipe out|hunt down|rape)\w*\b`),
+		[]string{"kill", "shoot", "stab", "burn", "hang", "murder", "slaughter", "behead", "lynch", "gas", "bomb", "beat", "butcher", "exterminat", "execut", "drown", "strangl", "torch", "run over", "wipe out", "hunt down", "rape"}},
+	{regexp.MustCompile(`\b(?:should|must|need to|deserve to|ought to|gotta|have to|has to|needs to)\s+(?:all\s+)?(?:be\s+)?(?:all\s+)?(?:killed|shot|hanged|hung|burned|burnt|gassed|exterminated|executed|lynched|drowned|slaughtered|wiped out|put down|die|be killed)\b`),
+		[]string{"killed", "shot", "hanged", "hung", "burn", "gassed", "exterminated", "executed", "lynched", "drowned", "slaughtered", "wiped out", "put down", "die"}},
+	{regexp.MustCompile(`\b(?:kill|shoot|hang|gas|burn|drown|exterminate|slaughter|lynch|execute|sink)\s+(?:all|every|them|those|these|the|each)\b`),
+		[]string{"kill ", "shoot ", "hang ", "gas ", "burn ", "drown ", "exterminate ", "slaughter ", "lynch ", "execute ", "sink "}},
+	{regexp.MustCompile(`\b(?:death to|you'?re dead|you are dead|watch your back|(?:we|i) know where you live|your days are numbered|let them drown|sink the boats|hope (?:you|they) (?:all )?(?:die|burn|drown|rot|get shot|get killed))`),
+		[]string{"death to", "dead", "watch your back", "where you live", "numbered", "drown", "sink the", "hope "}},
+	{regexp.MustCompile(`\b(?:je vais|j'vais|jvais|on va|nous allons|je veux|on doit|il faut|faut|faudrait|il faudrait|va falloir)\s+(?:(?:te|vous|les|leur|tous|toutes|tous les|toutes les)\s+){0,2}(?:\w+\s+)?(?:tuer|buter|butter|cramer|bruler|egorger|pendre|fusiller|massacrer|exterminer|noyer|gazer|abattre|crever|defoncer|eliminer|lyncher|bombarder|violer|saigner)\b`),
+		[]string{"tuer", "buter", "butter", "cramer", "bruler", "egorger", "pendre", "fusiller", "massacrer", "exterminer", "noyer", "gazer", "abattre", "crever", "defoncer", "eliminer", "lyncher", "bombarder", "violer", "saigner"}},
+	{regexp.MustCompile(`\b(?:mort aux|a mort les|vous allez crever|tu vas crever|vous allez mourir|tu vas mourir|on sait ou tu habites|on sait ou vous habitez|qu'ils crevent|qu'ils meurent|doivent crever|doivent mourir|meritent de mourir|meritent la mort)\b`),
+		[]string{"mort aux", "a mort", "crever", "mourir", "habit", "crevent", "meurent", "la mort"}},
+	{regexp.MustCompile(`\b(?:te voy a|os vamos a|les vamos a|los vamos a|vamos a|voy a|hay que|habria que|deberian|deberiamos)\s+(?:\w+\s+)?(?:matar|quemar|colgar|fusilar|ahorcar|exterminar|ahogar|disparar|hundir|apunalar|degollar|linchar|eliminar)\w*\b`),
+		[]string{"matar", "quemar", "colgar", "fusilar", "ahorcar", "exterminar", "ahogar", "disparar", "hundir", "apunalar", "degollar", "linchar", "eliminar"}},
+	{regexp.MustCompile(`\b(?:muerte a los|muerte a las|te mato|os mato|los mato|que se mueran|ojala se ahoguen|ojala se mueran|merecen morir|deben morir)\b`),
+		[]string{"muerte a", "mato", "mueran", "ahoguen", "morir"}},
+	{regexp.MustCompile(`(?:سا|سوف ا|راح ا|رح ا|ح|ه|هن|سن|لازم ن|بدي ا|بدنا ن|رح ن|راح ن)(?:قتل|ذبح|دبح|حرق|صفي|سحل|اعدم|ابيد|بيد|ادبح|اذبح)(?:ك|كم|هم|كن|و)`),
+		[]string{"قتل", "ذبح", "دبح", "حرق", "صفي", "سحل", "اعدم", "بيد"}},
+	{regexp.MustCompile(`(?:اقتلوهم|اذبحوهم|احرقوهم|اقتلوا|اذبحوا|احرقوا|الموت لل|يجب قتل|يجب ذبح|يجب حرق|لازم نقتل|لازم يموتو|يستحقون الموت|يستاهلو الموت|يستاهلوا الموت|يجب ان يموتو|نعرف وين ساكن|نعرف اين تسكن|ابادتهم|يجب ابادت)`),
+		[]string{"قتلو", "ذبحو", "حرقو", "الموت", "قتل", "ذبح", "حرق", "يموتو", "ساكن", "تسكن", "ابادت"}},
+	{regexp.MustCompile(`(?:тебе|вас|іх|ix)\s+(?:\S+\s+)?(?:вб'ю|вбю|вб'ємо|уб'ю|заріжу|задушу|спалю|повішу|пристрелю|переб'ємо|знищимо|спалимо|повісимо|розстріляємо|вб'ють)`),
+		[]string{"вб", "уб'", "заріж", "задуш", "спал", "повіш", "пристрел", "переб", "знищ", "розстріл"}},
+	{regexp.MustCompile(`(?:вбити|знищити|спалити|розстріляти|перестріляти|повісити|втопити)\s+(?:всіх|усіх|іх|цих)|смерть\s+(?:всім\s+)?\S+ам\b|треба\s+(?:іх\s+)?(?:вбити|знищити|розстріляти|спалити)|мають\s+(?:всі\s+)?здохнути`),
+		[]string{"вбити", "знищити", "спалити", "розстріляти", "перестріляти", "повісити", "втопити", "смерть", "треба", "здохнути"}},
 }
 
 var threatDampers = []string{
@@ -54,35 +57,74 @@ func hasThreat(a *analysis) bool {
 	return sig.Score > 0
 }
 
-func threatSignal(a *analysis, field string, sig *story.Signal) {
+// triggeredRules marks the rules whose trigger words start within the first
+// three letters of a token (Arabic verbs carry their prefixes).
+func triggeredRules(a *analysis) uint32 {
+	var mask uint32
 	text := a.n.b
-	triggered := false
-	for _, t := range threatTriggers {
-		if strings.Contains(string(text), t) {
-			triggered = true
-			break
-		}
-	}
-	if !triggered {
-		return
-	}
-	for _, re := range threatPatterns {
-		for _, loc := range re.FindAllIndex(text, -1) {
-			start, end := int(a.n.start[loc[0]]), int(a.n.end[loc[1]-1])
-			sig.Spans = append(sig.Spans, story.Span{Field: field, Start: start, End: end, Label: "threat"})
-			score := 0.9
-			for _, d := range threatDampers {
-				if strings.Contains(string(text), d) {
-					score = 0.45
-					break
+	for _, t := range a.toks {
+		p := int(t.s)
+		for k := 0; k < 3 && p < int(t.e); k++ {
+			for _, tr := range threatTriggerIndex[text[p]] {
+				if mask&(1<<tr.rule) == 0 && bytes.HasPrefix(text[p:], tr.word) {
+					mask |= 1 << tr.rule
 				}
 			}
-			if a.has(kindCondemn) || a.has(kindReport) {
-				score *= 0.7
+			p += runeLen(text[p])
+		}
+	}
+	return mask
+}
+
+type threatTrigger struct {
+	word []byte
+	rule int
+}
+
+var threatTriggerIndex = func() (idx [256][]threatTrigger) {
+	for r, rule := range threatRules {
+		for _, w := range rule.triggers {
+			idx[w[0]] = append(idx[w[0]], threatTrigger{[]byte(w), r})
+		}
+	}
+	return idx
+}()
+
+func threatSignal(a *analysis, field string, sig *story.Signal) {
+	mask := triggeredRules(a)
+	if mask == 0 {
+		return
+	}
+	text := a.n.b
+	score := -1.0
+	for r, rule := range threatRules {
+		if mask&(1<<r) == 0 {
+			continue
+		}
+		for _, loc := range rule.re.FindAllIndex(text, -1) {
+			start, end := int(a.n.start[loc[0]]), int(a.n.end[loc[1]-1])
+			sig.Spans = append(sig.Spans, story.Span{Field: field, Start: start, End: end, Label: "threat"})
+			if score < 0 {
+				score = threatScore(a)
 			}
 			if score > sig.Score {
 				sig.Score = score
 			}
 		}
 	}
+}
+
+// threatScore lowers threats that are reported, negated or condemned.
+func threatScore(a *analysis) float64 {
+	score := 0.9
+	for _, d := range threatDampers {
+		if bytes.Contains(a.n.b, []byte(d)) {
+			score = 0.45
+			break
+		}
+	}
+	if a.has(kindCondemn) || a.has(kindReport) {
+		score *= 0.7
+	}
+	return score
 }
