@@ -377,3 +377,31 @@ func TestAdminFeaturesAStory(t *testing.T) {
 		t.Error("featured story not on the home page")
 	}
 }
+
+func TestQueueExplainsHateAndOffersAReply(t *testing.T) {
+	rig := testrig.New(t)
+	hateful := testrig.Submission("Hate")
+	hateful.Title = "They should all go back"
+	hateful.Body = "Refugees are vermin and parasites. Send them all back where they came from, they are not human."
+	hateID, _ := rig.Submit(hateful)
+	ally := testrig.Submission("Ally")
+	ally.Title = "What I heard on the bus"
+	ally.Body = "A man called my neighbour \"vermin\" on the bus. Calling refugees vermin is disgusting and wrong: she is a nurse who saved lives."
+	allyID, _ := rig.Submit(ally)
+
+	b := rig.SignedIn("mod@example.org", storage.RoleModerator)
+	queue := string(b.Get("/en/staff/queue").Body)
+	hateItem := queue[strings.Index(queue, `id="q-`+hateID+`"`):]
+	if end := strings.Index(hateItem[10:], `<article`); end > 0 {
+		hateItem = hateItem[:end+10]
+	}
+	if !strings.Contains(hateItem, "signal-hate") || !strings.Contains(hateItem, "Suggested counter-speech reply") || !strings.Contains(hateItem, "<mark") {
+		t.Errorf("hateful story not explained in the queue:\n%s", hateItem)
+	}
+	st, _ := rig.Store.Story(context.Background(), allyID)
+	for _, s := range st.Signals {
+		if s.Kind == "hate" && s.Score >= 0.9 {
+			t.Errorf("counter-speech scored %.2f: it would be hidden if it were a post", s.Score)
+		}
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"chorus/internal/api"
 	"chorus/internal/app"
 	"chorus/internal/i18n"
+	"chorus/internal/moderation"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )
@@ -100,6 +101,8 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"cardsOf":     func(p *Page, list []*story.Story) cardsData { return cardsData{Page: p, Stories: list} },
 		"excerpt":     excerpt,
 		"spans":       allSpans,
+		"notable":     notableSignals,
+		"reply":       suggestedReply,
 		"has":         func(list []string, v string) bool { return containsString(list, v) },
 		"signalLabel": signalLabel,
 		"percent":     func(f float64) int { return int(f*100 + 0.5) },
@@ -253,6 +256,27 @@ func excerpt(text string, n int) string {
 		cut--
 	}
 	return strings.TrimRight(string(runes[:cut]), " ,.;:") + "…"
+}
+
+// notableSignals are the signals worth a moderator's eye: a score of at
+// least 0.2 or spans to show; the language guess is shown elsewhere.
+func notableSignals(signals []story.Signal) []story.Signal {
+	var out []story.Signal
+	for _, s := range signals {
+		if s.Kind != story.SignalLanguage && (s.Score >= 0.2 || len(s.Spans) > 0) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// suggestedReply is a sourced counter-speech reply for hateful text, nil
+// when none fits.
+func suggestedReply(s *story.Story) *moderation.Reply {
+	if r, ok := moderation.SuggestReply(s.Language, s.Signals); ok {
+		return &r
+	}
+	return nil
 }
 
 func allSpans(signals []story.Signal) []story.Span {
