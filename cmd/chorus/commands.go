@@ -8,24 +8,34 @@ import (
 	"io"
 	"os"
 
+	"chorus/internal/app"
 	"chorus/internal/demo"
 	"chorus/internal/moderation"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
-func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := parseFlags("migrate", args, getenv, stderr, nil)
+// withApp parses a command's flags, opens the data folder for fn and closes
+// it afterwards.
+func withApp(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer,
+	flags func(*flag.FlagSet), fn func(*app.App, *config) error) error {
+	cfg, err := parseFlags(name, args, getenv, stderr, flags)
 	if err != nil {
 		return err
 	}
-	_, store, err := openApp(ctx, cfg, newLogger(stderr, cfg.LogLevel))
+	a, store, err := openApp(ctx, cfg, newLogger(stderr, cfg.LogLevel))
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	fmt.Fprintln(stdout, "database is up to date")
-	return nil
+	return fn(a, cfg)
+}
+
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return withApp(ctx, "migrate", args, getenv, stderr, nil, func(*app.App, *config) error {
+		fmt.Fprintln(stdout, "database is up to date")
+		return nil
+	})
 }
 
 func userCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -33,26 +43,19 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 		return fmt.Errorf("usage: chorus user add --email E --role admin|moderator|partner|translator")
 	}
 	var email, role, lang string
-	cfg, err := parseFlags("user add", args[1:], getenv, stderr, func(fs *flag.FlagSet) {
+	return withApp(ctx, "user add", args[1:], getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", "the person's e-mail address")
 		fs.StringVar(&role, "role", "moderator", "admin, moderator, partner or translator")
 		fs.StringVar(&lang, "lang", "en", "language of the sign-in page")
+	}, func(a *app.App, cfg *config) error {
+		token, err := a.AddUser(ctx, email, storage.Role(role))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Staff account %s (%s) is ready. One-time sign-in link, valid 24 hours:\n", email, role)
+		fmt.Fprintln(stdout, cfg.baseURL()+"/"+lang+"/staff/welcome/"+token)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	a, store, err := openApp(ctx, cfg, newLogger(stderr, cfg.LogLevel))
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	token, err := a.AddUser(ctx, email, storage.Role(role))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "Staff account %s (%s) is ready. One-time sign-in link, valid 24 hours:\n", email, role)
-	fmt.Fprintln(stdout, cfg.baseURL()+"/"+lang+"/staff/welcome/"+token)
-	return nil
 }
 
 func tokenCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -60,42 +63,28 @@ func tokenCommand(ctx context.Context, args []string, getenv func(string) string
 		return fmt.Errorf("usage: chorus token add --email E")
 	}
 	var email string
-	cfg, err := parseFlags("token add", args[1:], getenv, stderr, func(fs *flag.FlagSet) {
+	return withApp(ctx, "token add", args[1:], getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", "the staff account's e-mail address")
+	}, func(a *app.App, cfg *config) error {
+		token, err := a.AddAPIToken(ctx, email)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "API token for %s (shown once; send it as \"Authorization: Bearer TOKEN\"):\n", email)
+		fmt.Fprintln(stdout, token)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	a, store, err := openApp(ctx, cfg, newLogger(stderr, cfg.LogLevel))
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	token, err := a.AddAPIToken(ctx, email)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "API token for %s (shown once; send it as \"Authorization: Bearer TOKEN\"):\n", email)
-	fmt.Fprintln(stdout, token)
-	return nil
 }
 
 func seedCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var count int
 	var seed int64
-	cfg, err := parseFlags("seed", args, getenv, stderr, func(fs *flag.FlagSet) {
+	return withApp(ctx, "seed", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.IntVar(&count, "stories", 1000, "how many synthetic published stories to add")
 		fs.Int64Var(&seed, "seed", 1, "random seed, for repeatable data")
+	}, func(a *app.App, cfg *config) error {
+		return demo.Synthetic(ctx, a, count, seed, stdout)
 	})
-	if err != nil {
-		return err
-	}
-	a, store, err := openApp(ctx, cfg, newLogger(stderr, cfg.LogLevel))
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	return demo.Synthetic(ctx, a, count, seed, stdout)
 }
 
 func moderationCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -111,55 +100,48 @@ func moderationCommand(ctx context.Context, args []string, getenv func(string) s
 // words: it is created readable by its owner only.
 func moderationExamples(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var out string
-	cfg, err := parseFlags("moderation examples", args, getenv, stderr, func(fs *flag.FlagSet) {
+	return withApp(ctx, "moderation examples", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "out", "decisions.jsonl", "JSON Lines file to write")
-	})
-	if err != nil {
-		return err
-	}
-	a, store, err := openApp(ctx, cfg, newLogger(stderr, cfg.LogLevel))
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	enc := json.NewEncoder(f)
-	counts := map[string]int{}
-	after := ""
-	for {
-		batch, err := a.Store.DecidedStories(ctx, after, 500)
+	}, func(a *app.App, cfg *config) error {
+		f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 		if err != nil {
-			f.Close()
 			return err
 		}
-		if len(batch) == 0 {
-			break
-		}
-		for _, s := range batch {
-			after = s.ID
-			label := ""
-			switch {
-			case s.Status == story.StatusPublished && !s.Demo:
-				label = "ok"
-			case s.Status == story.StatusRejected && s.RejectReason == "hate":
-				label = "hate"
-			default:
-				continue
-			}
-			counts[label]++
-			if err := enc.Encode(map[string]string{"text": s.Title + "\n\n" + s.Body, "language": s.Language, "label": label}); err != nil {
+		enc := json.NewEncoder(f)
+		counts := map[string]int{}
+		after := ""
+		for {
+			batch, err := a.Store.DecidedStories(ctx, after, 500)
+			if err != nil {
 				f.Close()
 				return err
 			}
+			if len(batch) == 0 {
+				break
+			}
+			for _, s := range batch {
+				after = s.ID
+				label := ""
+				switch {
+				case s.Status == story.StatusPublished && !s.Demo:
+					label = "ok"
+				case s.Status == story.StatusRejected && s.RejectReason == "hate":
+					label = "hate"
+				default:
+					continue
+				}
+				counts[label]++
+				if err := enc.Encode(map[string]string{"text": s.Title + "\n\n" + s.Body, "language": s.Language, "label": label}); err != nil {
+					f.Close()
+					return err
+				}
+			}
 		}
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "wrote %d examples (%d hate, %d ok) to %s; train with: chorus moderation train --examples %s\n",
-		counts["hate"]+counts["ok"], counts["hate"], counts["ok"], out, out)
-	return nil
+		if err := f.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %d examples (%d hate, %d ok) to %s; train with: chorus moderation train --examples %s\n",
+			counts["hate"]+counts["ok"], counts["hate"], counts["ok"], out, out)
+		return nil
+	})
 }

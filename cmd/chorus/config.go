@@ -137,25 +137,13 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 	a := &app.App{
 		Store:    store,
 		Blobs:    blobs,
-		Photos:   processPhoto,
+		Photos:   app.ProcessPhotos,
 		Screener: moderation.NewScreen(moderation.Options{}),
 		Keys:     keys,
 		Campaign: campaign,
 		Log:      log,
 	}
 	return a, store, nil
-}
-
-func processPhoto(r io.Reader) ([]app.Rendition, error) {
-	renditions, err := media.Process(r, media.DefaultLimits)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]app.Rendition, len(renditions))
-	for i, rd := range renditions {
-		out[i] = app.Rendition{Name: rd.Name, Width: rd.Width, Height: rd.Height, ContentType: rd.ContentType, Data: rd.Data}
-	}
-	return out, nil
 }
 
 func redactURL(u string) string {

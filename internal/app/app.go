@@ -10,21 +10,19 @@ import (
 	"time"
 
 	"chorus/internal/auth"
+	"chorus/internal/media"
 	"chorus/internal/moderation"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
-// Rendition is one re-encoded size of a photo.
-type Rendition struct {
-	Name          string
-	Width, Height int
-	ContentType   string
-	Data          []byte
-}
-
 // PhotoProcessor decodes an upload and re-encodes it without metadata.
-type PhotoProcessor func(r io.Reader) ([]Rendition, error)
+type PhotoProcessor func(r io.Reader) ([]media.Rendition, error)
+
+// ProcessPhotos is the PhotoProcessor of media with its default limits.
+func ProcessPhotos(r io.Reader) ([]media.Rendition, error) {
+	return media.Process(r, media.DefaultLimits)
+}
 
 // BlobStore keeps media files by key.
 type BlobStore interface {

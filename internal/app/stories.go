@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"chorus/internal/auth"
+	"chorus/internal/media"
 	"chorus/internal/moderation"
 	"chorus/internal/storage"
 	"chorus/internal/story"
@@ -173,7 +174,7 @@ func checkAlt(alt string) (string, error) {
 var photoSlots = make(chan struct{}, max(1, runtime.NumCPU()))
 
 // processPhoto checks and re-encodes an upload; errors name the photo field.
-func (a *App) processPhoto(ctx context.Context, upload PhotoUpload) ([]Rendition, string, error) {
+func (a *App) processPhoto(ctx context.Context, upload PhotoUpload) ([]media.Rendition, string, error) {
 	alt, err := checkAlt(upload.Alt)
 	if err != nil {
 		return nil, "", err
@@ -241,7 +242,7 @@ func (a *App) AttachPhoto(ctx context.Context, id, token string, upload io.Reade
 	return a.attachRenditions(ctx, id, renditions, alt)
 }
 
-func (a *App) attachRenditions(ctx context.Context, id string, renditions []Rendition, alt string) error {
+func (a *App) attachRenditions(ctx context.Context, id string, renditions []media.Rendition, alt string) error {
 	prefix := fmt.Sprintf("photos/%s/%s", id, newID())
 	photo := &story.Photo{Alt: alt}
 	for _, r := range renditions {

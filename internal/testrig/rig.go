@@ -92,18 +92,8 @@ func NewIn(t testing.TB, dir string) *Rig {
 	a := &app.App{
 		Store: store, Blobs: blobs, Keys: keys, Campaign: Campaign, Log: log,
 		Screener: moderation.NewScreen(moderation.Options{}),
-		Photos: func(r io.Reader) ([]app.Rendition, error) {
-			rs, err := media.Process(r, media.DefaultLimits)
-			if err != nil {
-				return nil, err
-			}
-			out := make([]app.Rendition, len(rs))
-			for i, rd := range rs {
-				out[i] = app.Rendition{Name: rd.Name, Width: rd.Width, Height: rd.Height, ContentType: rd.ContentType, Data: rd.Data}
-			}
-			return out, nil
-		},
-		Now: clock.Now,
+		Photos:   app.ProcessPhotos,
+		Now:      clock.Now,
 	}
 	catalog, err := i18n.Load(i18n.Known, log)
 	if err != nil {
