@@ -59,27 +59,26 @@ type PhotoSize struct {
 
 // Submission is the storyteller's own view of their story.
 type Submission struct {
-	ID           string         `json:"id"`
-	Status       story.Status   `json:"status"`
-	Title        string         `json:"title"`
-	Body         string         `json:"body"`
-	Language     string         `json:"language"`
-	Country      string         `json:"country"`
-	City         string         `json:"city,omitempty"`
-	Themes       []string       `json:"themes"`
-	Identity     string         `json:"identity"`
-	DisplayName  string         `json:"display_name,omitempty"`
-	Anonymous    bool           `json:"anonymous"`
-	Consent      story.Consent  `json:"consent"`
-	HasContact   bool           `json:"has_contact_email"`
-	RejectReason string         `json:"reject_reason,omitempty"`
-	RejectNote   string         `json:"reject_note,omitempty"`
-	URL          string         `json:"url,omitempty"`
-	CreatedAt    time.Time      `json:"created_at"`
-	UpdatedAt    time.Time      `json:"updated_at"`
-	Photo        *Photo         `json:"photo,omitempty"`
-	Signals      []story.Signal `json:"-"`
-	Withdrawn    *time.Time     `json:"withdrawn_at,omitempty"`
+	ID           string        `json:"id"`
+	Status       story.Status  `json:"status"`
+	Title        string        `json:"title"`
+	Body         string        `json:"body"`
+	Language     string        `json:"language"`
+	Country      string        `json:"country"`
+	City         string        `json:"city,omitempty"`
+	Themes       []string      `json:"themes"`
+	Identity     string        `json:"identity"`
+	DisplayName  string        `json:"display_name,omitempty"`
+	Anonymous    bool          `json:"anonymous"`
+	Consent      story.Consent `json:"consent"`
+	HasContact   bool          `json:"has_contact_email"`
+	RejectReason string        `json:"reject_reason,omitempty"`
+	RejectNote   string        `json:"reject_note,omitempty"`
+	URL          string        `json:"url,omitempty"`
+	CreatedAt    time.Time     `json:"created_at"`
+	UpdatedAt    time.Time     `json:"updated_at"`
+	Photo        *Photo        `json:"photo,omitempty"`
+	Withdrawn    *time.Time    `json:"withdrawn_at,omitempty"`
 }
 
 // QueueItem is a pending story as moderators see it.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -31,10 +32,6 @@ func (s *Server) page(lang *i18n.Lang, h pageHandler) http.Handler {
 			L: lang, Langs: s.catalog.Languages(), BaseURL: s.cfg.BaseURL, Campaign: s.app.Campaign,
 			Path: strings.TrimPrefix(r.URL.Path, "/"+lang.Code), Query: r.URL.RawQuery,
 			StyleURL: s.views.style, request: r, writer: w, server: s, generation: s.cache.current(),
-		}
-		p.OtherLang = s.catalog.Lang("fr")
-		if lang.Code == "fr" {
-			p.OtherLang = s.catalog.Lang("en")
 		}
 		if err := h(w, r, p); err != nil {
 			s.renderError(p, err)
@@ -167,7 +164,7 @@ func (s *Server) showStory(w http.ResponseWriter, r *http.Request, p *Page) erro
 // of theirs loads on our pages.
 func shareLinks(pageURL, title, hashtag string) []shareLink {
 	text := title + " " + hashtag
-	esc := func(v string) string { return strings.ReplaceAll(queryEscape(v), "+", "%20") }
+	esc := func(v string) string { return strings.ReplaceAll(url.QueryEscape(v), "+", "%20") }
 	return []shareLink{
 		{"Bluesky", "https://bsky.app/intent/compose?text=" + esc(text+" "+pageURL)},
 		{"X", "https://x.com/intent/post?text=" + esc(text) + "&url=" + esc(pageURL)},

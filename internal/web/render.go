@@ -47,7 +47,6 @@ type Page struct {
 	User       *storage.User
 	StyleURL   string
 	NoIndex    bool
-	OtherLang  *i18n.Lang // the other official language
 	cacheable  bool
 	status     int
 	request    *http.Request

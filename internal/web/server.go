@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"chorus/internal/api"
 	"chorus/internal/app"
@@ -28,21 +27,19 @@ type Config struct {
 
 // Server is the HTTP face of Chorus.
 type Server struct {
-	app      *app.App
-	api      *api.API
-	catalog  *i18n.Catalog
-	views    *views
-	cfg      Config
-	log      *slog.Logger
-	metrics  *metrics
-	cache    *pageCache
-	csrfKey  []byte
-	secure   bool
-	submits  *limiter
-	signins  *limiter
-	handler  http.Handler
-	started  time.Time
-	official []string // the official languages, linked from every page
+	app     *app.App
+	api     *api.API
+	catalog *i18n.Catalog
+	views   *views
+	cfg     Config
+	log     *slog.Logger
+	metrics *metrics
+	cache   *pageCache
+	csrfKey []byte
+	secure  bool
+	submits *limiter
+	signins *limiter
+	handler http.Handler
 }
 
 // New builds the server and its routes; templates are parsed here so a
@@ -64,17 +61,15 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 		langs = append(langs, l.Code)
 	}
 	s := &Server{
-		app:      a,
-		catalog:  catalog,
-		cfg:      cfg,
-		log:      log,
-		cache:    newPageCache(2000),
-		csrfKey:  a.Keys.Derive("csrf"),
-		secure:   u.Scheme == "https",
-		submits:  newLimiter(float64(cfg.SubmissionsPerHour)/3600, cfg.SubmissionsPerHour/4+1),
-		signins:  newLimiter(float64(cfg.SignInsPerMinute)/60, cfg.SignInsPerMinute),
-		started:  time.Now(),
-		official: []string{"en", "fr"},
+		app:     a,
+		catalog: catalog,
+		cfg:     cfg,
+		log:     log,
+		cache:   newPageCache(2000),
+		csrfKey: a.Keys.Derive("csrf"),
+		secure:  u.Scheme == "https",
+		submits: newLimiter(float64(cfg.SubmissionsPerHour)/3600, cfg.SubmissionsPerHour/4+1),
+		signins: newLimiter(float64(cfg.SignInsPerMinute)/60, cfg.SignInsPerMinute),
 	}
 	s.metrics = newMetrics(a)
 	s.api = &api.API{App: a, BaseURL: cfg.BaseURL, PageLanguages: langs, Log: log, Submitted: s.metrics.submissions.Inc}

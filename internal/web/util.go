@@ -1,5 +1,0 @@
-package web
-
-import "net/url"
-
-func queryEscape(s string) string { return url.QueryEscape(s) }
