@@ -47,12 +47,30 @@ type Page struct {
 	User       *storage.User
 	StyleURL   string
 	NoIndex    bool
+	langLinks  []langLink
 	cacheable  bool
 	status     int
 	request    *http.Request
 	writer     http.ResponseWriter
 	server     *Server
 	generation uint64
+}
+
+// langLink is a link to the same page in one language.
+type langLink struct {
+	Code, Dir, NativeName, URL string
+	Current, Official          bool
+}
+
+// LangLinks lists the page in every language, built once per page.
+func (p *Page) LangLinks() []langLink {
+	if p.langLinks == nil {
+		for _, l := range p.Langs {
+			p.langLinks = append(p.langLinks, langLink{Code: l.Code, Dir: l.Dir(), NativeName: l.NativeName, URL: p.URL(l.Code),
+				Current: l.Code == p.L.Code, Official: l.Code == "en" || l.Code == "fr"})
+		}
+	}
+	return p.langLinks
 }
 
 // URL is the same page in another language.
@@ -286,15 +304,21 @@ func allSpans(signals []story.Signal) []story.Span {
 	return out
 }
 
+var countryNames sync.Map // language code + country code → name
+
 func countryName(lang *i18n.Lang, code string) string {
-	region, err := language.ParseRegion(code)
-	if err != nil {
-		return code
+	key := lang.Code + "/" + code
+	if name, ok := countryNames.Load(key); ok {
+		return name.(string)
 	}
-	if name := display.Regions(lang.Tag).Name(region); name != "" {
-		return name
+	name := code
+	if region, err := language.ParseRegion(code); err == nil {
+		if n := display.Regions(lang.Tag).Name(region); n != "" {
+			name = n
+		}
 	}
-	return code
+	countryNames.Store(key, name)
+	return name
 }
 
 // countryCodes are the ISO 3166-1 alpha-2 codes offered in the form.
