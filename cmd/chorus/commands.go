@@ -23,6 +23,11 @@ func withApp(ctx context.Context, name string, args []string, getenv func(string
 	if err != nil {
 		return err
 	}
+	return runWithApp(ctx, cfg, stderr, fn)
+}
+
+// runWithApp opens the data folder of cfg for fn and closes it afterwards.
+func runWithApp(ctx context.Context, cfg *config, stderr io.Writer, fn func(*app.App, *config) error) error {
 	a, store, err := openApp(ctx, cfg, newLogger(stderr, cfg.LogLevel))
 	if err != nil {
 		return err

@@ -28,6 +28,8 @@ Commands:
   user add --email E --role R   add a staff account (admin, moderator, partner, translator); prints a one-time sign-in link
   token add --email E           print a new API token for a staff account, alone on the last line
   seed --stories N              add N synthetic published stories (for load tests)
+  backup FILE.tar.gz            consistent copy of a SQLite site (database, key, media) while it serves
+  restore FILE.tar.gz           unpack a backup into an empty data folder
   moderation train|eval ...     train or evaluate the hate and abuse screen
   moderation examples --out F   write moderators' decisions as training examples (JSON Lines)
 
@@ -52,6 +54,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return userCommand(ctx, args, getenv, stdout, stderr)
 	case "token":
 		return tokenCommand(ctx, args, getenv, stdout, stderr)
+	case "backup":
+		return backupCommand(ctx, args, getenv, stdout, stderr)
+	case "restore":
+		return restoreCommand(ctx, args, getenv, stdout, stderr)
 	case "seed":
 		return seedCommand(ctx, args, getenv, stdout, stderr)
 	case "moderation":
