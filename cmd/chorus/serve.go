@@ -73,19 +73,23 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		fmt.Fprintf(stdout, "Admin sign-in link (one use, 24 hours): %s\n", link)
 	}
 
-	background, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		sweepPeriodically(background, a)
+	stopJobs, err := a.Store.StartJobs(context.WithoutCancel(ctx), a.Jobs())
+	if err != nil {
+		return err
+	}
+	// Jobs drain after the last request: a request may still enqueue one.
+	defer func() {
+		drainCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := stopJobs(drainCtx); err != nil {
+			log.Warn("jobs still running at shutdown will be retried", "err", err)
+		}
 	}()
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(listener) }()
 	select {
 	case err := <-serveErr:
-		stopBackground()
-		<-done
 		return err
 	case <-ctx.Done():
 	}
@@ -93,8 +97,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err = srv.Shutdown(shutdownCtx)
-	stopBackground()
-	<-done
 	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -112,20 +114,4 @@ func adminLink(ctx context.Context, a *app.App, cfg *config) (string, error) {
 		return "", err
 	}
 	return cfg.baseURL() + "/en/staff/welcome/" + token, nil
-}
-
-// sweepPeriodically deletes media whose deletion is due: photos of withdrawn
-// stories that a crash left behind, and leftovers of failed uploads.
-func sweepPeriodically(ctx context.Context, a *app.App) {
-	a.SweepBlobs(ctx)
-	ticker := time.NewTicker(time.Minute)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-			a.SweepBlobs(ctx)
-		}
-	}
 }

@@ -108,6 +108,11 @@ func (a *App) Redact(ctx context.Context, by *storage.User, id string, r Redacti
 		if err := tx.UpdateStory(ctx, s); err != nil {
 			return err
 		}
+		if public {
+			if err := a.enqueuePurge(ctx, tx, now); err != nil {
+				return err
+			}
+		}
 		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: "redact", SubjectID: id, Note: r.Note})
 	})
 	if err != nil {
@@ -165,26 +170,29 @@ func (a *App) Queue(ctx context.Context, by *storage.User, limit int) ([]*story.
 const orphanGrace = time.Hour
 
 // SweepBlobs deletes media files whose deletion is due. It is safe to run
-// at any time and from several processes.
+// at any time and from several processes; what it cannot delete now, the
+// periodic sweep job retries.
 func (a *App) SweepBlobs(ctx context.Context) {
-	ctx = context.WithoutCancel(ctx)
+	if err := a.sweepBlobs(context.WithoutCancel(ctx)); err != nil {
+		a.Log.Error("media left for the next sweep", "err", err)
+	}
+}
+
+func (a *App) sweepBlobs(ctx context.Context) error {
 	for {
 		keys, err := a.Store.DueBlobDeletions(ctx, a.now(), 100)
 		if err != nil {
-			a.Log.Error("cannot list media to delete", "err", err)
-			return
+			return err
 		}
 		if len(keys) == 0 {
-			return
+			return nil
 		}
 		for _, key := range keys {
 			if err := a.Blobs.Delete(ctx, key); err != nil {
-				a.Log.Error("cannot delete media; will retry", "key", key, "err", err)
-				return
+				return err
 			}
 			if err := a.Store.WithTx(ctx, func(tx storage.Tx) error { return tx.DoneBlobDeletion(ctx, key) }); err != nil {
-				a.Log.Error("cannot record media deletion", "key", key, "err", err)
-				return
+				return err
 			}
 		}
 	}

@@ -341,6 +341,9 @@ func (a *App) Withdraw(ctx context.Context, id, token, reason string) error {
 		if err := tx.EraseStory(ctx, id, reason, now); err != nil {
 			return err
 		}
+		if err := a.enqueuePurge(ctx, tx, now); err != nil {
+			return err
+		}
 		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: "storyteller", Action: "withdraw", SubjectID: id, Reason: reason})
 	})
 	if err != nil {

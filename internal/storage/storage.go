@@ -5,7 +5,11 @@ package storage
 
 import (
 	"context"
+	"log/slog"
 	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"chorus/internal/story"
 )
@@ -16,6 +20,14 @@ type Store interface {
 	// rolled back otherwise.
 	WithTx(ctx context.Context, fn func(Tx) error) error
 	Reader
+	// StartJobs works the durable job queue until the returned function is
+	// called, which waits for running jobs to finish.
+	StartJobs(ctx context.Context, cfg JobsConfig) (stop func(context.Context) error, err error)
+	// FailedJobs lists jobs that exhausted their attempts, newest first;
+	// RetryJob queues one again and DiscardJob deletes it.
+	FailedJobs(ctx context.Context, limit int) ([]*rivertype.JobRow, error)
+	RetryJob(ctx context.Context, id int64) error
+	DiscardJob(ctx context.Context, id int64) error
 	// PurgeErased makes data erased by committed transactions unrecoverable
 	// from the database's files (write-ahead log, free pages).
 	PurgeErased(ctx context.Context) error
@@ -57,6 +69,10 @@ type Tx interface {
 	// tombstone with id, dates and reason.
 	EraseStory(ctx context.Context, id, reason string, at time.Time) error
 	AppendAudit(ctx context.Context, e AuditEntry) error
+	// Enqueue adds a durable job that runs after this transaction commits.
+	Enqueue(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
+	// DeleteExpiredCredentials removes sessions and links that have expired.
+	DeleteExpiredCredentials(ctx context.Context, now time.Time) (int, error)
 
 	InsertUser(ctx context.Context, u *User) error
 	UpdateUser(ctx context.Context, u *User) error
@@ -68,6 +84,14 @@ type Tx interface {
 	ScheduleBlobDeletion(ctx context.Context, key string, due time.Time) error
 	CancelBlobDeletion(ctx context.Context, key string) error
 	DoneBlobDeletion(ctx context.Context, key string) error
+}
+
+// JobsConfig says how to work the job queue.
+type JobsConfig struct {
+	Workers    *river.Workers
+	Periodic   []*river.PeriodicJob
+	MaxWorkers int
+	Log        *slog.Logger
 }
 
 // StoryFilter selects published stories. Zero values mean "any".

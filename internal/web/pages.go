@@ -198,7 +198,9 @@ func (s *Server) servePublicPhoto(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	s.servePhoto(w, r, st, "public, max-age=300")
+	// Revalidated on every view, so a withdrawn photo stops showing at once
+	// (the check is a cheap 304 while the story stands).
+	s.servePhoto(w, r, st, "no-cache")
 }
 
 func (s *Server) servePhoto(w http.ResponseWriter, r *http.Request, st *story.Story, cacheControl string) {

@@ -46,6 +46,8 @@ func (s *Server) routes() http.Handler {
 	page("POST /{lang}/staff/stories/{id}/decision", s.staff(s.decideStory))
 	page("POST /{lang}/staff/stories/{id}/redact", s.staff(s.redactStory))
 	page("GET /{lang}/staff/published", s.staff(s.showPublished))
+	page("GET /{lang}/staff/jobs", s.staff(s.showFailedJobs))
+	page("POST /{lang}/staff/jobs/{job}/{action}", s.staff(s.handleFailedJob))
 	page("POST /{lang}/staff/stories/{id}/feature", s.staff(s.featureStory))
 	mux.HandleFunc("GET /staff/media/{id}/{file}", s.serveStaffPhoto)
 

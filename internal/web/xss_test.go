@@ -100,7 +100,7 @@ var elements = map[string]bool{
 	"footer": true, "p": true, "bdi": true, "h1": true, "h2": true, "h3": true, "section": true, "img": true, "span": true,
 	"article": true, "figure": true, "figcaption": true, "time": true, "br": true, "label": true, "select": true, "option": true,
 	"textarea": true, "fieldset": true, "legend": true, "strong": true, "blockquote": true, "mark": true, "small": true,
-	"ol": true, "table": true, "thead": true, "tbody": true, "tr": true, "th": true, "td": true,
+	"ol": true, "table": true, "thead": true, "tbody": true, "tr": true, "th": true, "td": true, "code": true,
 }
 
 func checkNoInjection(t *testing.T, page string, body []byte) {

@@ -15,8 +15,12 @@ import (
 	"time"
 
 	"chorus/internal/storage"
+	"chorus/internal/storage/jobqueue"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
 )
 
 //go:embed migrations/*.sql
@@ -32,6 +36,7 @@ const (
 type Store struct {
 	pool    *pgxpool.Pool
 	created bool
+	jobs    *jobqueue.Queue[pgx.Tx]
 	queries
 }
 
@@ -67,8 +72,48 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, domainError("check search folding", err)
 	}
 	s.goFold = folded != "e"
+	if s.jobs, err = s.openJobs(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
 	return s, nil
 }
+
+// openJobs migrates River's tables under an advisory lock, so nodes that
+// start together migrate once.
+func (s *Store) openJobs(ctx context.Context) (*jobqueue.Queue[pgx.Tx], error) {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return nil, domainError("job queue", err)
+	}
+	defer conn.Release()
+	const riverMigrationLock = 0x63686f72 // "chor"
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", riverMigrationLock); err != nil {
+		return nil, domainError("job queue lock", err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", riverMigrationLock)
+	q, err := jobqueue.New(ctx, riverpgxv5.New(s.pool), time.Second)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	return q, nil
+}
+
+// StartJobs works the job queue; see storage.Store.
+func (s *Store) StartJobs(ctx context.Context, cfg storage.JobsConfig) (func(context.Context) error, error) {
+	return s.jobs.Start(ctx, cfg)
+}
+
+// FailedJobs lists jobs that exhausted their attempts.
+func (s *Store) FailedJobs(ctx context.Context, limit int) ([]*rivertype.JobRow, error) {
+	return s.jobs.Failed(ctx, limit)
+}
+
+// RetryJob queues a failed job again.
+func (s *Store) RetryJob(ctx context.Context, id int64) error { return s.jobs.Retry(ctx, id) }
+
+// DiscardJob deletes a failed job.
+func (s *Store) DiscardJob(ctx context.Context, id int64) error { return s.jobs.Discard(ctx, id) }
 
 // Close closes every connection.
 func (s *Store) Close() error {
@@ -95,7 +140,7 @@ func (s *Store) WithTx(ctx context.Context, fn func(storage.Tx) error) error {
 		return domainError("begin", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) // no-op once committed
-	if err := fn(&txStore{queries{db: tx, lock: true, goFold: s.goFold}}); err != nil {
+	if err := fn(&txStore{queries: queries{db: tx, lock: true, goFold: s.goFold}, tx: tx, jobs: s.jobs}); err != nil {
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {

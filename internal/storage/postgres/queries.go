@@ -10,11 +10,13 @@ import (
 	"time"
 
 	"chorus/internal/storage"
+	"chorus/internal/storage/jobqueue"
 	"chorus/internal/story"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/riverqueue/river"
 )
 
 // querier is what a pool and a transaction have in common.
@@ -31,7 +33,23 @@ type queries struct {
 	goFold bool // fold accents in Go for the search index (no unaccent)
 }
 
-type txStore struct{ queries }
+type txStore struct {
+	queries
+	tx   pgx.Tx
+	jobs *jobqueue.Queue[pgx.Tx]
+}
+
+func (t *txStore) Enqueue(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
+	return t.jobs.Enqueue(ctx, t.tx, args, opts)
+}
+
+func (t *txStore) DeleteExpiredCredentials(ctx context.Context, now time.Time) (int, error) {
+	tag, err := t.db.Exec(ctx, "DELETE FROM credentials WHERE expires_at IS NOT NULL AND expires_at <= $1", now)
+	if err != nil {
+		return 0, domainError("expire credentials", err)
+	}
+	return int(tag.RowsAffected()), nil
+}
 
 var _ storage.Tx = (*txStore)(nil)
 

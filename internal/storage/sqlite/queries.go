@@ -10,7 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"chorus/internal/storage"
+	"chorus/internal/storage/jobqueue"
 	"chorus/internal/story"
 )
 
@@ -23,7 +26,24 @@ type querier interface {
 // queries implements storage.Reader over a pool or a transaction.
 type queries struct{ db querier }
 
-type txStore struct{ queries }
+type txStore struct {
+	queries
+	tx   *sql.Tx
+	jobs *jobqueue.Queue[*sql.Tx]
+}
+
+func (t *txStore) Enqueue(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
+	return t.jobs.Enqueue(ctx, t.tx, args, opts)
+}
+
+func (t *txStore) DeleteExpiredCredentials(ctx context.Context, now time.Time) (int, error) {
+	res, err := t.db.ExecContext(ctx, "DELETE FROM credentials WHERE expires_at <> 0 AND expires_at <= ?", micros(now))
+	if err != nil {
+		return 0, domainError("expire credentials", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
 
 var _ storage.Tx = (*txStore)(nil)
 

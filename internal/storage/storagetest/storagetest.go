@@ -27,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		"AuditLog":             testAudit,
 		"UsersAndCredentials":  testUsers,
 		"BlobDeletionSchedule": testBlobDeletions,
+		"JobsRunAfterCommit":   testJobs,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
@@ -361,9 +362,32 @@ func testUsers(t *testing.T, st storage.Store) {
 	if got, err := st.CredentialUser(ctx, storage.CredentialAPIToken, []byte("api"), epoch.AddDate(5, 0, 0)); err != nil || got.Role != storage.RoleModerator {
 		t.Errorf("API token: %v", err)
 	}
+	var expired int
+	err = st.WithTx(ctx, func(tx storage.Tx) error {
+		var err error
+		expired, err = tx.DeleteExpiredCredentials(ctx, epoch.Add(30*time.Minute))
+		return err
+	})
+	if err != nil || expired != 0 {
+		t.Fatalf("nothing expired yet: %d %v", expired, err)
+	}
 	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.DeleteCredential(ctx, storage.CredentialSession, []byte("live")) })
 	if err != nil {
 		t.Fatal(err)
+	}
+	err = st.WithTx(ctx, func(tx storage.Tx) error {
+		if err := tx.InsertCredential(ctx, storage.Credential{Kind: storage.CredentialSession, TokenHash: []byte("old"), UserID: u.ID, CreatedAt: epoch, ExpiresAt: epoch.Add(time.Minute)}); err != nil {
+			return err
+		}
+		var err error
+		expired, err = tx.DeleteExpiredCredentials(ctx, epoch.Add(time.Hour))
+		return err
+	})
+	if err != nil || expired != 1 {
+		t.Errorf("expired credentials removed: %d %v", expired, err)
+	}
+	if _, err := st.CredentialUser(ctx, storage.CredentialAPIToken, []byte("api"), epoch.AddDate(1, 0, 0)); err != nil {
+		t.Errorf("an API token without expiry was removed: %v", err)
 	}
 	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.DeleteCredential(ctx, storage.CredentialSession, []byte("live")) })
 	if !errors.Is(err, story.ErrNotFound) {

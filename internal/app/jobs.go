@@ -1,0 +1,77 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"chorus/internal/storage"
+)
+
+// The durable jobs of Chorus. Each is idempotent: running it twice, or on
+// two nodes at once, does no harm.
+
+// SweepMediaArgs deletes media files whose deletion is due.
+type SweepMediaArgs struct{}
+
+// Kind names the job in the queue.
+func (SweepMediaArgs) Kind() string { return "sweep_media" }
+
+// PurgeErasedArgs makes erased text unrecoverable from the database files.
+// Withdrawals purge at once; this job is the safety net if the process dies
+// between the commit and the purge.
+type PurgeErasedArgs struct{}
+
+// Kind names the job in the queue.
+func (PurgeErasedArgs) Kind() string { return "purge_erased" }
+
+// ExpireCredentialsArgs removes expired sessions and sign-in links.
+type ExpireCredentialsArgs struct{}
+
+// Kind names the job in the queue.
+func (ExpireCredentialsArgs) Kind() string { return "expire_credentials" }
+
+// purgeSafetyNet is when the safety-net purge runs after an erasure; all
+// erasures in that window share one job.
+const purgeSafetyNet = 5 * time.Minute
+
+func (a *App) enqueuePurge(ctx context.Context, tx storage.Tx, now time.Time) error {
+	return tx.Enqueue(ctx, PurgeErasedArgs{}, &river.InsertOpts{
+		ScheduledAt: now.Add(purgeSafetyNet),
+		UniqueOpts:  river.UniqueOpts{ByArgs: true},
+	})
+}
+
+// Jobs returns the workers and periodic jobs the queue must run.
+func (a *App) Jobs() storage.JobsConfig {
+	workers := river.NewWorkers()
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[SweepMediaArgs]) error {
+		return a.sweepBlobs(ctx)
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[PurgeErasedArgs]) error {
+		return a.Store.PurgeErased(ctx)
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[ExpireCredentialsArgs]) error {
+		return a.Store.WithTx(ctx, func(tx storage.Tx) error {
+			n, err := tx.DeleteExpiredCredentials(ctx, a.now())
+			if n > 0 {
+				a.Log.Info("expired credentials removed", "count", n)
+			}
+			return err
+		})
+	}))
+	return storage.JobsConfig{
+		Workers:    workers,
+		MaxWorkers: 2,
+		Log:        a.Log,
+		Periodic: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+				func() (river.JobArgs, *river.InsertOpts) { return SweepMediaArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+				func() (river.JobArgs, *river.InsertOpts) { return ExpireCredentialsArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+		},
+	}
+}

@@ -1,0 +1,120 @@
+// Package jobqueue wires River, the durable job queue, to a storage
+// backend: jobs are inserted in the same transaction as the change that
+// causes them, and run after commit, once, on whichever node takes them.
+package jobqueue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+
+	"chorus/internal/storage"
+	"chorus/internal/story"
+)
+
+// Queue is River on one database. TTx is the driver's transaction type.
+type Queue[TTx any] struct {
+	driver riverdriver.Driver[TTx]
+	insert *river.Client[TTx]
+	poll   time.Duration
+}
+
+// New migrates River's tables and returns a queue that can insert jobs;
+// Start makes it work them too.
+func New[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], poll time.Duration) (*Queue[TTx], error) {
+	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: quietLogger()})
+	if err != nil {
+		return nil, fmt.Errorf("jobqueue: %w", err)
+	}
+	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return nil, fmt.Errorf("jobqueue: migrate: %w", err)
+	}
+	insert, err := river.NewClient(driver, &river.Config{Logger: quietLogger()})
+	if err != nil {
+		return nil, fmt.Errorf("jobqueue: %w", err)
+	}
+	return &Queue[TTx]{driver: driver, insert: insert, poll: poll}, nil
+}
+
+func quietLogger() *slog.Logger {
+	return slog.New(slog.DiscardHandler)
+}
+
+// Enqueue inserts a job in tx; it runs only if tx commits.
+func (q *Queue[TTx]) Enqueue(ctx context.Context, tx TTx, args river.JobArgs, opts *river.InsertOpts) error {
+	if _, err := q.insert.InsertTx(ctx, tx, args, opts); err != nil {
+		return fmt.Errorf("jobqueue: enqueue %s: %w", args.Kind(), err)
+	}
+	return nil
+}
+
+// Start works jobs until the returned stop function is called; stop waits
+// for running jobs to finish (up to its context's deadline).
+func (q *Queue[TTx]) Start(ctx context.Context, cfg storage.JobsConfig) (func(context.Context) error, error) {
+	log := cfg.Log
+	if log == nil {
+		log = quietLogger()
+	}
+	workers := cfg.Workers
+	if workers == nil {
+		workers = river.NewWorkers()
+	}
+	client, err := river.NewClient(q.driver, &river.Config{
+		Logger:            log,
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max(1, cfg.MaxWorkers)}},
+		Workers:           workers,
+		PeriodicJobs:      cfg.Periodic,
+		FetchPollInterval: q.poll,
+		FetchCooldown:     min(q.poll, 100*time.Millisecond),
+		JobTimeout:        5 * time.Minute,
+		SoftStopTimeout:   20 * time.Second,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("jobqueue: %w", err)
+	}
+	if err := client.Start(ctx); err != nil {
+		return nil, fmt.Errorf("jobqueue: start: %w", err)
+	}
+	return client.Stop, nil
+}
+
+// Failed lists jobs that exhausted their attempts, newest first.
+func (q *Queue[TTx]) Failed(ctx context.Context, limit int) ([]*rivertype.JobRow, error) {
+	res, err := q.insert.JobList(ctx, river.NewJobListParams().
+		States(rivertype.JobStateDiscarded).
+		OrderBy(river.JobListOrderByTime, river.SortOrderDesc).
+		First(limit))
+	if err != nil {
+		return nil, fmt.Errorf("jobqueue: list failed jobs: %w", err)
+	}
+	return res.Jobs, nil
+}
+
+// Retry puts a failed job back in the queue.
+func (q *Queue[TTx]) Retry(ctx context.Context, id int64) error {
+	_, err := q.insert.JobRetry(ctx, id)
+	return jobError("retry", err)
+}
+
+// Discard deletes a failed job for good.
+func (q *Queue[TTx]) Discard(ctx context.Context, id int64) error {
+	_, err := q.insert.JobDelete(ctx, id)
+	return jobError("discard", err)
+}
+
+func jobError(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, river.ErrNotFound) {
+		return fmt.Errorf("jobqueue: %s: %w", op, story.ErrNotFound)
+	}
+	return fmt.Errorf("jobqueue: %s: %w", op, err)
+}
