@@ -176,7 +176,7 @@ func TestAccessibility(t *testing.T) {
 
 			// Sign in as the moderator, in a tab of its own, and check the
 			// queue with its items in each language.
-			staff := newTab(t, s.rig, vp, true, "a11y-staff-"+vp.name)
+			staff := newTab(t, s.rig, vp, true, "a11y-"+vp.name)
 			enrolModerator(t, staff, "mod-"+vp.name+"@example.org")
 			for _, lang := range languages {
 				t.Run(lang+"/queue", func(t *testing.T) {

@@ -73,7 +73,7 @@ func TestKeyboardShareForm(t *testing.T) {
 	rig := testrig.New(t)
 	for _, lang := range languages {
 		t.Run(lang, func(t *testing.T) {
-			tb := newTab(t, rig, desktop, true, "keyboard-share-"+lang)
+			tb := newTab(t, rig, desktop, true, "keyboard-share-desktop-"+lang)
 			tb.open("/" + lang + "/share")
 			skipToMain(t, tb)
 
@@ -123,7 +123,7 @@ func TestKeyboardQueue(t *testing.T) {
 	rig.Submit(testrig.Submission("Keyboardsecond"))
 	for _, lang := range []string{"en", "ar"} {
 		t.Run(lang, func(t *testing.T) {
-			tb := newTab(t, rig, desktop, true, "keyboard-queue-"+lang)
+			tb := newTab(t, rig, desktop, true, "keyboard-queue-desktop-"+lang)
 			enrolModerator(t, tb, "keys-"+lang+"@example.org")
 			tb.open("/" + lang + "/staff/queue")
 			first := strings.TrimPrefix(tb.attr("article.queue-item", "aria-labelledby"), "q-")
