@@ -374,3 +374,18 @@ func eval[T any](tb *tab, expr string) T {
 	}
 	return v
 }
+
+// The check every tab makes when it closes tells the site's own requests
+// from all others, whatever their scheme.
+func TestForeignRequests(t *testing.T) {
+	site := "http://127.0.0.1:40000"
+	urls := []string{
+		site + "/en/", site + "/static/style.css", "data:image/png;base64,AA", "about:blank",
+		"http://127.0.0.1:40001/x", "https://fonts.example.com/a.woff2", "http://localhost:40000/", "chrome-extension://x/y",
+	}
+	got := foreign(urls, site)
+	want := []string{"http://127.0.0.1:40001/x", "https://fonts.example.com/a.woff2", "http://localhost:40000/", "chrome-extension://x/y"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("foreign(...) = %q, want %q", got, want)
+	}
+}
