@@ -266,6 +266,9 @@ func TestModeratorJourney(t *testing.T) {
 		if n := tb.count("article.queue-item"); n != 2 {
 			t.Fatalf("queue shows %d items, want 2", n)
 		}
+		if w := eval[int](tb, `(document.querySelector("article.queue-item figure img")||{}).naturalWidth||0`); w == 0 {
+			t.Error("the queue does not show the pending story's photo")
+		}
 		tb.shot("4-queue")
 
 		item := func(id string) string { return `article[aria-labelledby="q-` + id + `"]` }
@@ -356,6 +359,9 @@ func TestReaderJourney(t *testing.T) {
 
 		tb.press("open more languages", "nav.langs summary", false)
 		tb.do("menu opens", chromedp.WaitVisible(chromedp.CSS(`nav.langs details a[hreflang=ar]`)))
+		if w := eval[int](tb, `document.documentElement.scrollWidth - innerWidth`); w > 0 {
+			t.Errorf("the open language menu makes the page %d px too wide", w)
+		}
 		tb.shot("3-more-languages")
 		tb.press("open the Arabic site", `nav.langs details a[hreflang=ar]`, true)
 		if got := tb.location(); got != "/ar/stories/"+work {
