@@ -53,6 +53,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	if shared, ok := a.Store.(changeBroadcaster); ok {
+		// Several nodes on one database: tell the others when public
+		// content changes, and listen for their changes.
+		local := a.Changed
+		a.Changed = func() {
+			local()
+			if err := shared.Broadcast(context.WithoutCancel(ctx)); err != nil {
+				log.Warn("other nodes may serve stale pages until their next change", "err", err)
+			}
+		}
+		go shared.ListenChanges(ctx, site.InvalidateCache)
+	}
 	listener, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
@@ -101,6 +113,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	return err
+}
+
+// changeBroadcaster is a database shared by several nodes.
+type changeBroadcaster interface {
+	Broadcast(ctx context.Context) error
+	ListenChanges(ctx context.Context, changed func())
 }
 
 // adminLink prints a sign-in link while no admin has set a password.

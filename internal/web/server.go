@@ -88,5 +88,9 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 	return s, nil
 }
 
+// InvalidateCache drops every cached page, when another node changed
+// public content.
+func (s *Server) InvalidateCache() { s.cache.invalidate() }
+
 // ServeHTTP makes Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
