@@ -83,7 +83,7 @@ grep -o '"Action":"\(pass\|fail\|skip\)","Package":"[^"]*","Elapsed":[0-9.]*' "$
 	sed 's/^  pass/  ok  /; s/^  fail/  FAIL/; s/^  skip/  none/'
 cat "$logdir/test.stderr"
 passed="$(json_count "$json" pass)" skipped="$(json_count "$json" skip)" tfailed="$(json_count "$json" fail)"
-note="$passed passed, $tfailed failed, $skipped skipped"
+note="tests and subtests: $passed passed, $tfailed failed, $skipped skipped"
 if [ "$skipped" -gt 0 ]; then
 	note="$note ($(grep -o "\"Action\":\"skip\",\"Package\":\"[^\"]*\",\"Test\":\"[^\"]*\"" "$json" |
 		sed 's/.*"Test":"\([^"]*\)"/\1/' | head -n 4 | paste -sd, -)$([ "$skipped" -gt 4 ] && echo ', ...'))"

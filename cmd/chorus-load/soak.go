@@ -694,7 +694,7 @@ func (s *soak) report(samples []loadtest.MemSample, elapsed time.Duration) soakR
 	var prev loadtest.MemSample
 	next := time.Duration(0)
 	for i, m := range samples {
-		if m.At >= next || i == len(samples)-1 {
+		if m.At >= next || (i == len(samples)-1 && m.At-prev.At >= s.o.sample) {
 			rate := 0.0
 			if dt := (m.At - prev.At).Seconds(); dt > 0 && i > 0 {
 				rate = float64(m.Requests-prev.Requests) / dt
