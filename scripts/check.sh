@@ -174,7 +174,7 @@ if [ "${CHECK_SOAK:-0}" = 1 ]; then
 	log="$logdir/soak-short.log"
 	make --no-print-directory soak-short 2>&1 | tee "$log"
 	rc=$?
-	total="$(awk '$1 == "all" { print $2 " requests, " $3 " req/s, " $5 " expected conflicts, " $6 " errors" }' "$log")"
+	total="$(awk '$1 == "all" { print $2 " requests, " $3 " req/s, " $4 " expected conflicts, " $5 " errors" }' "$log")"
 	mem="$(grep -o 'last vs baseline [^(]*' "$log" | sed 's/last vs baseline/RSS/; s/ *$//')"
 	if [ $rc -eq 0 ]; then
 		record "make soak-short" pass "$t0" "$total; $mem"
