@@ -2,7 +2,7 @@
 
 GO ?= go
 
-.PHONY: test bench bench-short bench-100k bench-go
+.PHONY: test bench bench-short bench-100k bench-go soak soak-short check
 
 ## test: every package's tests
 test:
@@ -27,3 +27,19 @@ bench-100k:
 ## bench-go: every Go benchmark on the demo data
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/web/ ./internal/storage/sqlite/
+
+## soak: a mixed workload (readers, storytellers, moderators) for 10
+## minutes on a fresh temporary server, with its memory over time; fails
+## on any unexpected error or memory growth (docs/performance.md, "Soak")
+soak:
+	$(GO) run ./cmd/chorus-load --soak --soak-duration 10m
+
+## soak-short: the same for 60 seconds
+soak-short:
+	$(GO) run ./cmd/chorus-load --soak --soak-duration 60s
+
+## check: formatting, vet, tests, race detector, short fuzzing and the short
+## load run, with a summary table (scripts/check.sh; CHECK_SOAK=1 adds
+## soak-short, FUZZTIME sets the fuzzing time per target)
+check:
+	bash scripts/check.sh

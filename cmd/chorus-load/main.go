@@ -49,6 +49,7 @@ type options struct {
 	only         string
 	markdownPath string
 	keep         bool
+	soak         soakOptions
 }
 
 func main() {
@@ -67,6 +68,7 @@ func main() {
 	flag.StringVar(&o.only, "only", "", "comma-separated target names to run (default: all)")
 	flag.StringVar(&o.markdownPath, "markdown", "", "also write the Markdown table to this file")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary folder (server log, database) for inspection")
+	soakFlags(&o.soak)
 	flag.Parse()
 	if o.short {
 		o.duration, o.warmup = 1500*time.Millisecond, 200*time.Millisecond
@@ -92,8 +94,16 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		if o.seedStories > 0 {
 			o.synthetic = o.seedStories
 		}
+		if o.soak.enabled {
+			return runSoak(ctx, o, soakServer{base: base, pid: pid, bin: srv.bin, data: srv.data, logPath: srv.logPath}, out)
+		}
 	} else if err := checkLoopback(base); err != nil {
 		return err
+	} else if o.soak.enabled {
+		if o.data == "" || o.chorus == "" {
+			return errors.New("--soak with --url needs --data (the server's data folder) and --chorus (its binary), to add a moderator and a token")
+		}
+		return runSoak(ctx, o, soakServer{base: base, pid: pid, bin: o.chorus, data: o.data}, out)
 	}
 
 	client := loadtest.NewClient(o.conns, 10*time.Second)
@@ -310,6 +320,8 @@ type server struct {
 	tmp     string
 	keepTmp bool
 	logPath string
+	bin     string // the chorus binary
+	data    string // the server's data folder
 }
 
 func startServer(ctx context.Context, o options, out io.Writer) (*server, error) {
@@ -343,6 +355,7 @@ func startServer(ctx context.Context, o options, out io.Writer) (*server, error)
 		return fail(err)
 	}
 	s.base = "http://" + addr
+	s.bin, s.data = bin, data
 	s.logPath = filepath.Join(tmp, "server.log")
 	logf, err := os.Create(s.logPath)
 	if err != nil {
