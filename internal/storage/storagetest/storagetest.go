@@ -27,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		"AuditLog":             testAudit,
 		"UsersAndCredentials":  testUsers,
 		"BlobDeletionSchedule": testBlobDeletions,
+		"DumpAndLoad":          testDumpLoad,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
