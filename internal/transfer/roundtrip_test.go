@@ -27,8 +27,9 @@ var epoch = time.Date(2026, 3, 1, 9, 30, 0, 123456000, time.UTC)
 
 // site is a database and its media.
 type site struct {
-	db    storage.Store
-	blobs *media.DiskStore
+	db       storage.Store
+	blobs    *media.DiskStore
+	blobsDir string
 }
 
 func openSQLite(t *testing.T) site {
@@ -38,7 +39,8 @@ func openSQLite(t *testing.T) site {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return site{db, newBlobs(t)}
+	blobs, dir := newBlobs(t)
+	return site{db, blobs, dir}
 }
 
 func openPostgres(t *testing.T) site {
@@ -51,16 +53,18 @@ func openPostgres(t *testing.T) site {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return site{db, newBlobs(t)}
+	blobs, dir := newBlobs(t)
+	return site{db, blobs, dir}
 }
 
-func newBlobs(t *testing.T) *media.DiskStore {
-	b, err := media.NewDiskStore(filepath.Join(t.TempDir(), "media"))
+func newBlobs(t *testing.T) (*media.DiskStore, string) {
+	dir := filepath.Join(t.TempDir(), "media")
+	b, err := media.NewDiskStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
-	return b
+	return b, dir
 }
 
 var (
