@@ -92,7 +92,7 @@ func seed(t *testing.T, s site) {
 			ID: id, Status: status, Title: "Story " + id, Body: "We arrived in winter; the neighbours brought soup. " + id,
 			Language: "en", Country: "CA", City: "Halifax", Themes: []string{"arrival", "community"}, Identity: story.IdentityRefugee,
 			DisplayName: "Amal", ContactSealed: []byte("sealed-" + id), Consent: story.Consent{Publish: true, Social: true},
-			Signals: []story.Signal{{Kind: story.SignalPersonalData, Score: 0.25, Spans: []story.Span{{Field: "body", Start: 3, End: 9, Label: "phone"}}, ModelVersion: "pd-1"}},
+			Signals:   []story.Signal{{Kind: story.SignalPersonalData, Score: 0.25, Spans: []story.Span{{Field: "body", Start: 3, End: 9, Label: "phone"}}, ModelVersion: "pd-1"}},
 			CreatedAt: at, UpdatedAt: at.Add(time.Minute),
 		}
 		if status == story.StatusPublished {
