@@ -30,6 +30,8 @@ Commands:
   seed --stories N              add N synthetic published stories (for load tests)
   backup FILE.tar.gz            consistent copy of a SQLite site (database, key, media) while it serves
   restore FILE.tar.gz           unpack a backup into an empty data folder
+  export DIR                    write the whole site (SQLite or PostgreSQL) to DIR: site.jsonl, media/, secret.key
+  import DIR                    load an export into the configured, empty database (moves a site between backends)
   moderation train|eval ...     train or evaluate the hate and abuse screen
   moderation examples --out F   write moderators' decisions as training examples (JSON Lines)
 
@@ -58,6 +60,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return backupCommand(ctx, args, getenv, stdout, stderr)
 	case "restore":
 		return restoreCommand(ctx, args, getenv, stdout, stderr)
+	case "export":
+		return exportCommand(ctx, args, getenv, stdout, stderr)
+	case "import":
+		return importCommand(ctx, args, getenv, stdout, stderr)
 	case "seed":
 		return seedCommand(ctx, args, getenv, stdout, stderr)
 	case "moderation":

@@ -28,6 +28,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		"UsersAndCredentials":  testUsers,
 		"BlobDeletionSchedule": testBlobDeletions,
 		"JobsRunAfterCommit":   testJobs,
+		"DumpAndLoad":          testDumpLoad,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })

@@ -1,0 +1,184 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"chorus/internal/story"
+)
+
+// A whole site moves between backends as a stream of Records: a Dumper
+// reads every row of the database in one consistent snapshot, a Loader
+// writes such a stream into an empty database. Both are optional: a backend
+// that cannot dump or load simply does not implement them, and callers
+// check with a type assertion.
+
+// Dumper reads the whole database.
+type Dumper interface {
+	// Dump reads one consistent snapshot of the database. It first calls
+	// counts with the number of records of each type that follow, then fn
+	// for each record, in the canonical order (RecordTypes): users by id,
+	// credentials by token hash, stories by id, audit entries by id, blob
+	// deletions by key. Rows are read as they are handed over, never all at
+	// once. An error from counts or fn stops the dump and is returned as is.
+	Dump(ctx context.Context, counts func(Counts) error, fn func(Record) error) error
+}
+
+// Loader writes a dump into an empty database.
+type Loader interface {
+	// Load inserts the records returned by next until next returns io.EOF
+	// (any other error from next is returned as is). It refuses, with an
+	// error wrapping ErrNotEmpty, a database holding any story, user,
+	// credential, audit entry or blob deletion. Everything is written in
+	// one transaction: when Load returns an error the database is left as
+	// empty as it was. Ids of users and audit entries are kept, and the
+	// database's id generators continue after the largest; the theme and
+	// search indexes are built for published stories as they are inserted.
+	// Records must come in an order that satisfies references (a
+	// credential after its user); Dump's order does.
+	Load(ctx context.Context, next func() (Record, error)) error
+}
+
+// ErrNotEmpty is wrapped by Load's error when the target holds data.
+var ErrNotEmpty = errors.New("the database is not empty: load a site only into a new, empty database")
+
+// NotEmptyError builds Load's refusal from the target's counts.
+func NotEmptyError(c Counts) error {
+	return fmt.Errorf("%w (it holds %d stories, %d users, %d credentials, %d audit entries, %d blob deletions)",
+		ErrNotEmpty, c.Stories, c.Users, c.Credentials, c.Audit, c.BlobDeletions)
+}
+
+// RecordType names the kind of a Record.
+type RecordType string
+
+const (
+	RecordUser         RecordType = "user"
+	RecordCredential   RecordType = "credential"
+	RecordStory        RecordType = "story"
+	RecordAudit        RecordType = "audit"
+	RecordBlobDeletion RecordType = "blob_deletion"
+)
+
+// RecordTypes lists the types in the canonical order of a dump.
+var RecordTypes = []RecordType{RecordUser, RecordCredential, RecordStory, RecordAudit, RecordBlobDeletion}
+
+// Record is one row of a site: exactly one field is set.
+type Record struct {
+	User         *User
+	Credential   *Credential
+	Story        *StoryRecord
+	Audit        *AuditEntry
+	BlobDeletion *BlobDeletion
+}
+
+// Type tells which field of r is set ("" when none is).
+func (r Record) Type() RecordType {
+	switch {
+	case r.User != nil:
+		return RecordUser
+	case r.Credential != nil:
+		return RecordCredential
+	case r.Story != nil:
+		return RecordStory
+	case r.Audit != nil:
+		return RecordAudit
+	case r.BlobDeletion != nil:
+		return RecordBlobDeletion
+	}
+	return ""
+}
+
+// StoryRecord is a story, tombstones included, with the hash of its private
+// token (the storyteller's link keeps working after a move).
+type StoryRecord struct {
+	Story     *story.Story
+	TokenHash []byte
+}
+
+// BlobDeletion is a media key scheduled for deletion.
+type BlobDeletion struct {
+	Key   string
+	DueAt time.Time
+}
+
+// Counts is how many records of each type a database holds.
+type Counts struct {
+	Users         int64
+	Credentials   int64
+	Stories       int64
+	Audit         int64
+	BlobDeletions int64
+}
+
+// Of returns the count for one record type.
+func (c Counts) Of(t RecordType) int64 {
+	switch t {
+	case RecordUser:
+		return c.Users
+	case RecordCredential:
+		return c.Credentials
+	case RecordStory:
+		return c.Stories
+	case RecordAudit:
+		return c.Audit
+	case RecordBlobDeletion:
+		return c.BlobDeletions
+	}
+	return 0
+}
+
+// Add counts one more record of type t.
+func (c *Counts) Add(t RecordType) {
+	switch t {
+	case RecordUser:
+		c.Users++
+	case RecordCredential:
+		c.Credentials++
+	case RecordStory:
+		c.Stories++
+	case RecordAudit:
+		c.Audit++
+	case RecordBlobDeletion:
+		c.BlobDeletions++
+	}
+}
+
+// Total is the number of records.
+func (c Counts) Total() int64 {
+	return c.Users + c.Credentials + c.Stories + c.Audit + c.BlobDeletions
+}
+
+// CheckRecord rejects a record that no backend could store faithfully; both
+// loaders call it before inserting.
+func CheckRecord(r Record) error {
+	switch r.Type() {
+	case RecordUser:
+		if r.User.ID <= 0 || r.User.Email == "" {
+			return errors.New("user without id or e-mail")
+		}
+	case RecordCredential:
+		if len(r.Credential.TokenHash) == 0 || r.Credential.Kind == "" {
+			return errors.New("credential without token hash or kind")
+		}
+	case RecordStory:
+		if r.Story.Story == nil || r.Story.Story.ID == "" {
+			return errors.New("story without id")
+		}
+		if len(r.Story.TokenHash) == 0 {
+			return fmt.Errorf("story %s without token hash", r.Story.Story.ID)
+		}
+	case RecordAudit:
+		if r.Audit.ID <= 0 {
+			return errors.New("audit entry without id")
+		}
+	case RecordBlobDeletion:
+		if r.BlobDeletion.Key == "" {
+			return errors.New("blob deletion without key")
+		}
+	default:
+		return errors.New("empty record")
+	}
+	return nil
+}

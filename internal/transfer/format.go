@@ -1,0 +1,488 @@
+// Package transfer moves a whole site between databases: Export writes it
+// as a folder (site.jsonl and media/), Import loads such a folder into an
+// empty database of either backend.
+//
+// site.jsonl is JSON Lines. The first line is the header:
+//
+//	{"format":"chorus-export","version":1,"created_at":"...","counts":{"user":2,"credential":3,"story":40,"audit":90,"blob_deletion":1}}
+//
+// then one object per line, each with a "type" ("user", "credential",
+// "story", "audit" or "blob_deletion") and that record's fields, in that
+// order of types. Times are RFC 3339 in UTC with microseconds, omitted when
+// unset; binary values (token hashes, sealed contact e-mails) are base64.
+// Every line ends with a newline, so a cut file is told from a whole one;
+// the header's counts catch a file cut at a line boundary.
+package transfer
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"chorus/internal/storage"
+	"chorus/internal/story"
+)
+
+// Format and Version identify the file; Version changes whenever a record
+// changes shape.
+const (
+	Format  = "chorus-export"
+	Version = 1
+)
+
+// Header is the first line of site.jsonl.
+type Header struct {
+	Format    string           `json:"format"`
+	Version   int              `json:"version"`
+	CreatedAt time.Time        `json:"created_at"`
+	Counts    map[string]int64 `json:"counts"`
+}
+
+func countsMap(c storage.Counts) map[string]int64 {
+	m := make(map[string]int64, len(storage.RecordTypes))
+	for _, t := range storage.RecordTypes {
+		m[string(t)] = c.Of(t)
+	}
+	return m
+}
+
+// RecordCounts returns the header's counts.
+func (h Header) RecordCounts() storage.Counts {
+	return storage.Counts{
+		Users: h.Counts[string(storage.RecordUser)], Credentials: h.Counts[string(storage.RecordCredential)],
+		Stories: h.Counts[string(storage.RecordStory)], Audit: h.Counts[string(storage.RecordAudit)],
+		BlobDeletions: h.Counts[string(storage.RecordBlobDeletion)],
+	}
+}
+
+// The records as they are written. Field names are the file format's and
+// must not follow renamings in Go.
+
+type userLine struct {
+	Type         string     `json:"type"`
+	ID           int64      `json:"id"`
+	Email        string     `json:"email"`
+	Role         string     `json:"role"`
+	PasswordHash string     `json:"password_hash,omitempty"`
+	TOTPSecret   string     `json:"totp_secret,omitempty"`
+	CreatedAt    *time.Time `json:"created_at,omitempty"`
+}
+
+type credentialLine struct {
+	Type      string     `json:"type"`
+	Kind      string     `json:"kind"`
+	TokenHash []byte     `json:"token_hash"`
+	UserID    int64      `json:"user_id"`
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+}
+
+type photoLine struct {
+	Alt   string          `json:"alt"`
+	Sizes []photoSizeLine `json:"sizes"`
+}
+
+type photoSizeLine struct {
+	Name   string `json:"name"`
+	Key    string `json:"key"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+}
+
+type consentLine struct {
+	Publish bool `json:"publish"`
+	Social  bool `json:"social"`
+	Toolkit bool `json:"toolkit"`
+}
+
+type signalLine struct {
+	Kind         string     `json:"kind"`
+	Score        float64    `json:"score"`
+	Spans        []spanLine `json:"spans,omitempty"`
+	Detail       string     `json:"detail,omitempty"`
+	ModelVersion string     `json:"model_version,omitempty"`
+}
+
+type spanLine struct {
+	Field string `json:"field"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	Label string `json:"label"`
+}
+
+type storyLine struct {
+	Type           string       `json:"type"`
+	ID             string       `json:"id"`
+	Status         string       `json:"status"`
+	TokenHash      []byte       `json:"token_hash"`
+	Title          string       `json:"title,omitempty"`
+	Body           string       `json:"body,omitempty"`
+	Language       string       `json:"language"`
+	Country        string       `json:"country"`
+	City           string       `json:"city,omitempty"`
+	Themes         []string     `json:"themes,omitempty"`
+	Identity       string       `json:"identity"`
+	DisplayName    string       `json:"display_name,omitempty"`
+	Anonymous      bool         `json:"anonymous"`
+	ContactSealed  []byte       `json:"contact_sealed,omitempty"`
+	Consent        consentLine  `json:"consent"`
+	Photo          *photoLine   `json:"photo,omitempty"`
+	Demo           bool         `json:"demo,omitempty"`
+	Featured       bool         `json:"featured,omitempty"`
+	Signals        []signalLine `json:"signals,omitempty"`
+	RejectReason   string       `json:"reject_reason,omitempty"`
+	RejectNote     string       `json:"reject_note,omitempty"`
+	WithdrawReason string       `json:"withdraw_reason,omitempty"`
+	CreatedAt      *time.Time   `json:"created_at,omitempty"`
+	UpdatedAt      *time.Time   `json:"updated_at,omitempty"`
+	PublishedAt    *time.Time   `json:"published_at,omitempty"`
+	WithdrawnAt    *time.Time   `json:"withdrawn_at,omitempty"`
+}
+
+type auditLine struct {
+	Type      string     `json:"type"`
+	ID        int64      `json:"id"`
+	At        *time.Time `json:"at,omitempty"`
+	Actor     string     `json:"actor"`
+	Action    string     `json:"action"`
+	SubjectID string     `json:"subject_id"`
+	Reason    string     `json:"reason,omitempty"`
+	Note      string     `json:"note,omitempty"`
+}
+
+type blobDeletionLine struct {
+	Type  string     `json:"type"`
+	Key   string     `json:"key"`
+	DueAt *time.Time `json:"due_at,omitempty"`
+}
+
+func ts(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func fromTS(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// encodeRecord turns a record into its line's value.
+func encodeRecord(r storage.Record) (any, error) {
+	switch r.Type() {
+	case storage.RecordUser:
+		u := r.User
+		return userLine{"user", u.ID, u.Email, string(u.Role), u.PasswordHash, u.TOTPSecret, ts(u.CreatedAt)}, nil
+	case storage.RecordCredential:
+		c := r.Credential
+		return credentialLine{"credential", string(c.Kind), c.TokenHash, c.UserID, ts(c.CreatedAt), ts(c.ExpiresAt)}, nil
+	case storage.RecordStory:
+		s := r.Story.Story
+		l := storyLine{
+			Type: "story", ID: s.ID, Status: string(s.Status), TokenHash: r.Story.TokenHash,
+			Title: s.Title, Body: s.Body, Language: s.Language, Country: s.Country, City: s.City, Themes: s.Themes,
+			Identity: string(s.Identity), DisplayName: s.DisplayName, Anonymous: s.Anonymous, ContactSealed: s.ContactSealed,
+			Consent: consentLine(s.Consent), Demo: s.Demo, Featured: s.Featured,
+			RejectReason: s.RejectReason, RejectNote: s.RejectNote, WithdrawReason: s.WithdrawReason,
+			CreatedAt: ts(s.CreatedAt), UpdatedAt: ts(s.UpdatedAt), PublishedAt: ts(s.PublishedAt), WithdrawnAt: ts(s.WithdrawnAt),
+		}
+		if s.Photo != nil {
+			l.Photo = &photoLine{Alt: s.Photo.Alt, Sizes: []photoSizeLine{}}
+			for _, z := range s.Photo.Sizes {
+				l.Photo.Sizes = append(l.Photo.Sizes, photoSizeLine(z))
+			}
+		}
+		for _, sig := range s.Signals {
+			sl := signalLine{Kind: sig.Kind, Score: sig.Score, Detail: sig.Detail, ModelVersion: sig.ModelVersion}
+			for _, sp := range sig.Spans {
+				sl.Spans = append(sl.Spans, spanLine(sp))
+			}
+			l.Signals = append(l.Signals, sl)
+		}
+		return l, nil
+	case storage.RecordAudit:
+		e := r.Audit
+		return auditLine{"audit", e.ID, ts(e.At), e.Actor, e.Action, e.SubjectID, e.Reason, e.Note}, nil
+	case storage.RecordBlobDeletion:
+		return blobDeletionLine{"blob_deletion", r.BlobDeletion.Key, ts(r.BlobDeletion.DueAt)}, nil
+	}
+	return nil, errors.New("transfer: empty record")
+}
+
+// decodeRecord parses one line, strictly: unknown fields are errors.
+func decodeRecord(line []byte) (storage.Record, error) {
+	var peek struct {
+		Type *string `json:"type"`
+	}
+	if err := json.Unmarshal(line, &peek); err != nil {
+		return storage.Record{}, fmt.Errorf("not a JSON object: %w", err)
+	}
+	if peek.Type == nil {
+		return storage.Record{}, errors.New(`no "type"`)
+	}
+	strict := func(v any) error {
+		dec := json.NewDecoder(bytes.NewReader(line))
+		dec.DisallowUnknownFields()
+		return dec.Decode(v)
+	}
+	switch storage.RecordType(*peek.Type) {
+	case storage.RecordUser:
+		var l userLine
+		if err := strict(&l); err != nil {
+			return storage.Record{}, err
+		}
+		return storage.Record{User: &storage.User{ID: l.ID, Email: l.Email, Role: storage.Role(l.Role),
+			PasswordHash: l.PasswordHash, TOTPSecret: l.TOTPSecret, CreatedAt: fromTS(l.CreatedAt)}}, nil
+	case storage.RecordCredential:
+		var l credentialLine
+		if err := strict(&l); err != nil {
+			return storage.Record{}, err
+		}
+		return storage.Record{Credential: &storage.Credential{Kind: storage.CredentialKind(l.Kind), TokenHash: l.TokenHash,
+			UserID: l.UserID, CreatedAt: fromTS(l.CreatedAt), ExpiresAt: fromTS(l.ExpiresAt)}}, nil
+	case storage.RecordStory:
+		var l storyLine
+		if err := strict(&l); err != nil {
+			return storage.Record{}, err
+		}
+		if !slices.Contains([]story.Status{story.StatusPending, story.StatusPublished, story.StatusRejected, story.StatusWithdrawn}, story.Status(l.Status)) {
+			return storage.Record{}, fmt.Errorf("story %s: unknown status %q", l.ID, l.Status)
+		}
+		s := &story.Story{
+			ID: l.ID, Status: story.Status(l.Status), Title: l.Title, Body: l.Body, Language: l.Language, Country: l.Country,
+			City: l.City, Themes: l.Themes, Identity: story.Identity(l.Identity), DisplayName: l.DisplayName, Anonymous: l.Anonymous,
+			ContactSealed: l.ContactSealed, Consent: story.Consent(l.Consent), Demo: l.Demo, Featured: l.Featured,
+			RejectReason: l.RejectReason, RejectNote: l.RejectNote, WithdrawReason: l.WithdrawReason,
+			CreatedAt: fromTS(l.CreatedAt), UpdatedAt: fromTS(l.UpdatedAt), PublishedAt: fromTS(l.PublishedAt), WithdrawnAt: fromTS(l.WithdrawnAt),
+		}
+		if len(s.Themes) == 0 {
+			s.Themes = nil
+		}
+		if len(s.ContactSealed) == 0 {
+			s.ContactSealed = nil
+		}
+		if l.Photo != nil {
+			s.Photo = &story.Photo{Alt: l.Photo.Alt}
+			for _, z := range l.Photo.Sizes {
+				s.Photo.Sizes = append(s.Photo.Sizes, story.PhotoSize(z))
+			}
+		}
+		for _, sl := range l.Signals {
+			sig := story.Signal{Kind: sl.Kind, Score: sl.Score, Detail: sl.Detail, ModelVersion: sl.ModelVersion}
+			for _, sp := range sl.Spans {
+				sig.Spans = append(sig.Spans, story.Span(sp))
+			}
+			s.Signals = append(s.Signals, sig)
+		}
+		return storage.Record{Story: &storage.StoryRecord{Story: s, TokenHash: l.TokenHash}}, nil
+	case storage.RecordAudit:
+		var l auditLine
+		if err := strict(&l); err != nil {
+			return storage.Record{}, err
+		}
+		return storage.Record{Audit: &storage.AuditEntry{ID: l.ID, At: fromTS(l.At), Actor: l.Actor, Action: l.Action,
+			SubjectID: l.SubjectID, Reason: l.Reason, Note: l.Note}}, nil
+	case storage.RecordBlobDeletion:
+		var l blobDeletionLine
+		if err := strict(&l); err != nil {
+			return storage.Record{}, err
+		}
+		return storage.Record{BlobDeletion: &storage.BlobDeletion{Key: l.Key, DueAt: fromTS(l.DueAt)}}, nil
+	}
+	return storage.Record{}, fmt.Errorf("unknown record type %q", *peek.Type)
+}
+
+// Writer writes site.jsonl.
+type Writer struct {
+	w     *bufio.Writer
+	n     int64
+	count storage.Counts
+}
+
+// NewWriter writes the header line to w.
+func NewWriter(w io.Writer, createdAt time.Time, counts storage.Counts) (*Writer, error) {
+	wr := &Writer{w: bufio.NewWriterSize(w, 64<<10)}
+	h := Header{Format: Format, Version: Version, CreatedAt: createdAt.UTC().Truncate(time.Second), Counts: countsMap(counts)}
+	return wr, wr.line(h)
+}
+
+func (w *Writer) line(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	n, err := w.w.Write(b)
+	w.n += int64(n)
+	return err
+}
+
+// Write writes one record.
+func (w *Writer) Write(r storage.Record) error {
+	v, err := encodeRecord(r)
+	if err != nil {
+		return err
+	}
+	w.count.Add(r.Type())
+	return w.line(v)
+}
+
+// Bytes is how much has been written.
+func (w *Writer) Bytes() int64 { return w.n }
+
+// Flush writes out what is buffered.
+func (w *Writer) Flush() error { return w.w.Flush() }
+
+// LineError is bad input, at a line of site.jsonl (counted from 1, the
+// header).
+type LineError struct {
+	Line int
+	Err  error
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("site.jsonl line %d: %v", e.Line, e.Err) }
+func (e *LineError) Unwrap() error { return e.Err }
+
+// maxLine bounds one line: a story is a few kilobytes.
+const maxLine = 16 << 20
+
+// Reader reads site.jsonl, checking as it goes: the header's format and
+// version, each line whole and well-formed, types in order, and at the end
+// the counts the header announced.
+type Reader struct {
+	br     *bufio.Reader
+	Header Header
+	line   int
+	n      int64
+	typ    int // index in storage.RecordTypes of the last record's type
+	count  storage.Counts
+	done   bool
+}
+
+// NewReader reads and checks the header.
+func NewReader(r io.Reader) (*Reader, error) {
+	rd := &Reader{br: bufio.NewReaderSize(r, 64<<10)}
+	b, err := rd.readLine()
+	if errors.Is(err, io.EOF) {
+		return nil, &LineError{1, errors.New("the file is empty: not a chorus export")}
+	}
+	if err != nil {
+		return nil, err
+	}
+	var h Header
+	if err := json.Unmarshal(b, &h); err != nil || h.Format != Format {
+		return nil, &LineError{1, fmt.Errorf("not a chorus export header (want {\"format\":%q,...})", Format)}
+	}
+	if h.Version != Version {
+		return nil, &LineError{1, fmt.Errorf("export format version %d, but this chorus reads version %d only", h.Version, Version)}
+	}
+	for name, n := range h.Counts {
+		if !slices.Contains(storage.RecordTypes, storage.RecordType(name)) || n < 0 {
+			return nil, &LineError{1, fmt.Errorf("header counts an unknown record type %q", name)}
+		}
+	}
+	rd.Header = h
+	return rd, nil
+}
+
+// readLine returns the next line without its newline; io.EOF at a clean end.
+func (r *Reader) readLine() ([]byte, error) {
+	var buf []byte
+	for {
+		chunk, err := r.br.ReadSlice('\n')
+		buf = append(buf, chunk...)
+		if len(buf) > maxLine {
+			return nil, &LineError{r.line + 1, fmt.Errorf("line longer than %d bytes", maxLine)}
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		r.n += int64(len(buf))
+		if errors.Is(err, io.EOF) {
+			if len(buf) == 0 {
+				return nil, io.EOF
+			}
+			r.line++
+			return nil, &LineError{r.line, errors.New("the line is cut short (no end of line): the file is truncated")}
+		}
+		if err != nil {
+			return nil, &LineError{r.line + 1, err}
+		}
+		r.line++
+		return buf[:len(buf)-1], nil
+	}
+}
+
+// Next returns the next record, or io.EOF once the file has ended with as
+// many records as the header announced.
+func (r *Reader) Next() (storage.Record, error) {
+	if r.done {
+		return storage.Record{}, io.EOF
+	}
+	b, err := r.readLine()
+	if errors.Is(err, io.EOF) {
+		want := r.Header.RecordCounts()
+		if r.count != want {
+			return storage.Record{}, &LineError{r.line, fmt.Errorf("the file ends after %s where the header announces %s: it is truncated or damaged",
+				describe(r.count), describe(want))}
+		}
+		r.done = true
+		return storage.Record{}, io.EOF
+	}
+	if err != nil {
+		return storage.Record{}, err
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return storage.Record{}, &LineError{r.line, errors.New("empty line")}
+	}
+	rec, err := decodeRecord(b)
+	if err != nil {
+		return storage.Record{}, &LineError{r.line, err}
+	}
+	if err := storage.CheckRecord(rec); err != nil {
+		return storage.Record{}, &LineError{r.line, err}
+	}
+	t := slices.Index(storage.RecordTypes, rec.Type())
+	if t < r.typ {
+		return storage.Record{}, &LineError{r.line, fmt.Errorf("a %s record after %s records: records come in the order %s",
+			rec.Type(), storage.RecordTypes[r.typ], typeOrder())}
+	}
+	r.typ = t
+	r.count.Add(rec.Type())
+	if r.count.Of(rec.Type()) > r.Header.RecordCounts().Of(rec.Type()) {
+		return storage.Record{}, &LineError{r.line, fmt.Errorf("more %s records than the header announces (%d)", rec.Type(), r.Header.RecordCounts().Of(rec.Type()))}
+	}
+	return rec, nil
+}
+
+// Line is the number of the last line read.
+func (r *Reader) Line() int { return r.line }
+
+// Bytes is how much of the file has been read.
+func (r *Reader) Bytes() int64 { return r.n }
+
+// Counts is how many records have been read.
+func (r *Reader) Counts() storage.Counts { return r.count }
+
+func typeOrder() string {
+	var s []string
+	for _, t := range storage.RecordTypes {
+		s = append(s, string(t))
+	}
+	return strings.Join(s, ", ")
+}
+
+func describe(c storage.Counts) string {
+	return fmt.Sprintf("%d users, %d credentials, %d stories, %d audit entries, %d blob deletions",
+		c.Users, c.Credentials, c.Stories, c.Audit, c.BlobDeletions)
+}

@@ -1,0 +1,490 @@
+package transfer
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"chorus/internal/auth"
+	"chorus/internal/media"
+	"chorus/internal/storage"
+	"chorus/internal/storage/postgres"
+	"chorus/internal/storage/postgres/pgtest"
+	"chorus/internal/storage/sqlite"
+	"chorus/internal/story"
+)
+
+var epoch = time.Date(2026, 3, 1, 9, 30, 0, 123456000, time.UTC)
+
+// site is a database and its media.
+type site struct {
+	db       storage.Store
+	blobs    *media.DiskStore
+	blobsDir string
+}
+
+func openSQLite(t *testing.T) site {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "chorus.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	blobs, dir := newBlobs(t)
+	return site{db, blobs, dir}
+}
+
+func openPostgres(t *testing.T) site {
+	t.Helper()
+	if os.Getenv(pgtest.URLEnv) == "" {
+		t.Skipf("PostgreSQL legs skipped: set %s (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run them", pgtest.URLEnv)
+	}
+	db, err := postgres.Open(context.Background(), pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	blobs, dir := newBlobs(t)
+	return site{db, blobs, dir}
+}
+
+func newBlobs(t *testing.T) (*media.DiskStore, string) {
+	dir := filepath.Join(t.TempDir(), "media")
+	b, err := media.NewDiskStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b, dir
+}
+
+var (
+	apiTokens = map[string]string{"moderator@example.org": "api-token-of-the-moderator", "partner@example.org": "api-token-of-the-partner"}
+	photoData = []byte("\x89 not really a picture, but bytes all the same \x00\xff")
+)
+
+func privateToken(id string) string { return "private-link-of-" + id }
+
+func photo(id string) *story.Photo {
+	return &story.Photo{Alt: "a kitchen table", Sizes: []story.PhotoSize{
+		{Name: "list", Key: "photos/" + id + "/p-list.webp", Width: 640, Height: 427},
+		{Name: "page", Key: "photos/" + id + "/p-page.webp", Width: 1280, Height: 853},
+	}}
+}
+
+// seed fills s with a varied site: every status, a photo, a tombstone whose
+// photo is scheduled for deletion, staff of every role with credentials,
+// and an audit trail.
+func seed(t *testing.T, s site) {
+	t.Helper()
+	ctx := context.Background()
+	mk := func(id string, status story.Status, at time.Time) *story.Story {
+		st := &story.Story{
+			ID: id, Status: status, Title: "Story " + id, Body: "We arrived in winter; the neighbours brought soup. " + id,
+			Language: "en", Country: "CA", City: "Halifax", Themes: []string{"arrival", "community"}, Identity: story.IdentityRefugee,
+			DisplayName: "Amal", ContactSealed: []byte("sealed-" + id), Consent: story.Consent{Publish: true, Social: true},
+			Signals:   []story.Signal{{Kind: story.SignalPersonalData, Score: 0.25, Spans: []story.Span{{Field: "body", Start: 3, End: 9, Label: "phone"}}, ModelVersion: "pd-1"}},
+			CreatedAt: at, UpdatedAt: at.Add(time.Minute),
+		}
+		if status == story.StatusPublished {
+			st.PublishedAt = at.Add(time.Hour)
+		}
+		return st
+	}
+	pub := mk("s-pub", story.StatusPublished, epoch)
+	pub.Photo, pub.Featured = photo("s-pub"), true
+	pub2 := mk("s-pub2", story.StatusPublished, epoch.Add(24*time.Hour))
+	pub2.Language, pub2.Country, pub2.Themes, pub2.Title, pub2.Body = "fr", "FR", []string{"work"}, "Mon premier emploi", "Une boulangerie à Lyon, café et pain."
+	pub2.Anonymous, pub2.DisplayName, pub2.ContactSealed, pub2.Signals = true, "", nil, nil
+	pending := mk("s-pend", story.StatusPending, epoch.Add(48*time.Hour))
+	pending.Photo = photo("s-pend")
+	pending2 := mk("s-pend2", story.StatusPending, epoch.Add(49*time.Hour))
+	rejected := mk("s-rej", story.StatusRejected, epoch.Add(50*time.Hour))
+	rejected.RejectReason, rejected.RejectNote = "personal_data", "Names a street and a phone number."
+	gone := mk("s-gone", story.StatusPublished, epoch.Add(3*time.Hour))
+	gone.Photo = photo("s-gone")
+	stories := []*story.Story{pub, pub2, pending, pending2, rejected, gone}
+	for _, st := range stories {
+		if st.Photo == nil {
+			continue
+		}
+		for _, z := range st.Photo.Sizes {
+			if err := s.blobs.Put(ctx, z.Key, append([]byte(z.Key), photoData...), "image/webp"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	err := s.db.WithTx(ctx, func(tx storage.Tx) error {
+		for _, st := range stories {
+			if err := tx.InsertStory(ctx, st, auth.HashToken(privateToken(st.ID))); err != nil {
+				return err
+			}
+		}
+		for i, role := range storage.Roles {
+			u := &storage.User{Email: string(role) + "@example.org", Role: role, CreatedAt: epoch.Add(time.Duration(i) * time.Second)}
+			if role == storage.RoleAdmin {
+				u.PasswordHash, u.TOTPSecret = "$argon2id$v=19$m=65536,t=3,p=2$c2FsdA$aGFzaA", "JBSWY3DPEHPK3PXP"
+			}
+			if err := tx.InsertUser(ctx, u); err != nil {
+				return err
+			}
+			creds := []storage.Credential{{Kind: storage.CredentialSession, TokenHash: auth.HashToken("session-" + u.Email), UserID: u.ID, CreatedAt: epoch, ExpiresAt: epoch.AddDate(0, 0, 30)}}
+			if tok, ok := apiTokens[u.Email]; ok {
+				creds = append(creds, storage.Credential{Kind: storage.CredentialAPIToken, TokenHash: auth.HashToken(tok), UserID: u.ID, CreatedAt: epoch})
+			}
+			if role == storage.RoleTranslator {
+				creds = append(creds, storage.Credential{Kind: storage.CredentialSignInLink, TokenHash: auth.HashToken("link"), UserID: u.ID, CreatedAt: epoch, ExpiresAt: epoch.Add(24 * time.Hour)})
+			}
+			for _, c := range creds {
+				if err := tx.InsertCredential(ctx, c); err != nil {
+					return err
+				}
+			}
+		}
+		for _, e := range []storage.AuditEntry{
+			{At: epoch, Actor: "storyteller", Action: "submit", SubjectID: "s-pub"},
+			{At: epoch.Add(time.Hour), Actor: "user:2", Action: "approve", SubjectID: "s-pub", Note: "Lovely."},
+			{At: epoch.Add(50 * time.Hour), Actor: "user:2", Action: "reject", SubjectID: "s-rej", Reason: "personal_data", Note: "Phone number."},
+			{At: epoch.Add(3 * time.Hour), Actor: "user:1", Action: "approve", SubjectID: "s-gone", Note: "Note naming the storyteller."},
+		} {
+			if err := tx.AppendAudit(ctx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The storyteller withdraws s-gone: a tombstone, its notes blanked, its
+	// photo scheduled for deletion.
+	err = s.db.WithTx(ctx, func(tx storage.Tx) error {
+		if err := tx.EraseStory(ctx, "s-gone", "consent_withdrawn", epoch.Add(72*time.Hour)); err != nil {
+			return err
+		}
+		if err := tx.AppendAudit(ctx, storage.AuditEntry{At: epoch.Add(72 * time.Hour), Actor: "storyteller", Action: "withdraw", SubjectID: "s-gone", Reason: "consent_withdrawn"}); err != nil {
+			return err
+		}
+		for _, z := range gone.Photo.Sizes {
+			if err := tx.ScheduleBlobDeletion(ctx, z.Key, epoch.Add(96*time.Hour)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func export(t *testing.T, s site) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "export")
+	var progress bytes.Buffer
+	sum, err := Export(context.Background(), s.db.(storage.Dumper), s.blobs, dir, Options{Progress: &progress, Now: func() time.Time { return time.Now() }})
+	if err != nil {
+		t.Fatalf("export: %v", err)
+	}
+	if !strings.Contains(progress.String(), "records") {
+		t.Errorf("no progress shown: %q", progress.String())
+	}
+	if sum.Counts.Total() == 0 {
+		t.Fatalf("empty export: %+v", sum)
+	}
+	checkModes(t, dir)
+	return dir
+}
+
+func importInto(t *testing.T, s site, dir string) Summary {
+	t.Helper()
+	sum, err := Import(context.Background(), s.db.(storage.Loader), s.blobs, dir, Options{})
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	return sum
+}
+
+// checkModes: everything written is private to its owner.
+func checkModes(t *testing.T, dir string) {
+	t.Helper()
+	filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err != nil {
+			t.Error(err)
+			return nil
+		}
+		want := os.FileMode(0o600)
+		if info.IsDir() {
+			want = 0o700
+		}
+		if info.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, want %v", path, info.Mode().Perm(), want)
+		}
+		return nil
+	})
+}
+
+// sameExport compares two exports line by line, ignoring only the header's
+// created_at, and their media files.
+func sameExport(t *testing.T, a, b string) {
+	t.Helper()
+	la, lb := readLines(t, filepath.Join(a, SiteFile)), readLines(t, filepath.Join(b, SiteFile))
+	if len(la) != len(lb) {
+		t.Fatalf("exports have %d and %d lines", len(la), len(lb))
+	}
+	for i := range la {
+		x, y := la[i], lb[i]
+		if i == 0 {
+			x, y = withoutCreatedAt(t, x), withoutCreatedAt(t, y)
+		}
+		if x != y {
+			t.Errorf("line %d differs:\n%s\n%s", i+1, x, y)
+		}
+	}
+	if fa, fb := mediaFiles(t, a), mediaFiles(t, b); !reflect.DeepEqual(fa, fb) {
+		t.Errorf("media differ:\n%v\n%v", keys(fa), keys(fb))
+	}
+}
+
+func readLines(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		out = append(out, sc.Text())
+	}
+	return out
+}
+
+func withoutCreatedAt(t *testing.T, line string) string {
+	var h map[string]any
+	if err := json.Unmarshal([]byte(line), &h); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := h["created_at"]; !ok {
+		t.Error("header without created_at")
+	}
+	delete(h, "created_at")
+	b, _ := json.Marshal(h)
+	return string(b)
+}
+
+func mediaFiles(t *testing.T, dir string) map[string]string {
+	out := map[string]string{}
+	root := filepath.Join(dir, MediaDir)
+	filepath.Walk(root, func(path string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			b, _ := os.ReadFile(path)
+			rel, _ := filepath.Rel(root, path)
+			out[filepath.ToSlash(rel)] = string(b)
+		}
+		return nil
+	})
+	return out
+}
+
+func keys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// view is what the site answers through storage.Reader.
+type view struct {
+	Pages     map[string][][]string
+	Queue     []*story.Story
+	Counts    map[story.Status]int
+	Countries []string
+	Stories   map[string]*story.Story
+	Hashes    map[string]string
+	Users     map[string]*storage.User
+	API       map[string]int64
+	Audit     map[string][]storage.AuditEntry
+	Due       []string
+}
+
+func readerView(t *testing.T, r storage.Reader) view {
+	t.Helper()
+	ctx := context.Background()
+	v := view{Pages: map[string][][]string{}, Counts: map[story.Status]int{}, Stories: map[string]*story.Story{},
+		Hashes: map[string]string{}, Users: map[string]*storage.User{}, API: map[string]int64{}, Audit: map[string][]storage.AuditEntry{}}
+	filters := map[string]storage.StoryFilter{
+		"all": {}, "en": {Language: "en"}, "FR": {Country: "FR"}, "work": {Theme: "work"}, "arrival": {Theme: "arrival"},
+		"featured": {Featured: true}, "search soup": {Query: "soup"}, "search prefix": {Query: "boulang"},
+		"search accent": {Query: "cafe"}, "search withdrawn": {Query: "storyteller"}, "paged": {Limit: 1},
+	}
+	for name, f := range filters {
+		for {
+			page, err := r.PublishedStories(ctx, f)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			var ids []string
+			for _, s := range page.Stories {
+				ids = append(ids, s.ID)
+			}
+			v.Pages[name] = append(v.Pages[name], ids)
+			if page.NextCursor == "" {
+				break
+			}
+			f.Cursor = page.NextCursor
+		}
+	}
+	var err error
+	if v.Queue, err = r.Queue(ctx, 50); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []story.Status{story.StatusPending, story.StatusPublished, story.StatusRejected, story.StatusWithdrawn} {
+		v.Counts[st], _ = r.CountByStatus(ctx, st)
+	}
+	v.Countries, _ = r.Countries(ctx)
+	for _, id := range []string{"s-pub", "s-pub2", "s-pend", "s-pend2", "s-rej", "s-gone"} {
+		s, err := r.Story(ctx, id)
+		if err != nil {
+			t.Fatalf("story %s: %v", id, err)
+		}
+		v.Stories[id] = s
+		h, _ := r.SubmissionTokenHash(ctx, id)
+		if !auth.TokenMatches(privateToken(id), h) {
+			t.Errorf("private link of %s no longer works", id)
+		}
+		v.Hashes[id] = string(h)
+		v.Audit[id], _ = r.Audit(ctx, id)
+	}
+	for _, role := range storage.Roles {
+		u, err := r.UserByEmail(ctx, strings.ToUpper(string(role))+"@EXAMPLE.ORG")
+		if err != nil {
+			t.Fatalf("user %s: %v", role, err)
+		}
+		v.Users[string(role)] = u
+	}
+	for email, tok := range apiTokens {
+		u, err := r.CredentialUser(ctx, storage.CredentialAPIToken, auth.HashToken(tok), epoch.AddDate(1, 0, 0))
+		if err != nil {
+			t.Fatalf("API token of %s no longer works: %v", email, err)
+		}
+		v.API[email] = u.ID
+	}
+	if _, err := r.CredentialUser(ctx, storage.CredentialSession, auth.HashToken("session-admin@example.org"), epoch.AddDate(0, 0, 31)); !errors.Is(err, story.ErrNotFound) {
+		t.Errorf("session expiry lost: %v", err)
+	}
+	v.Due, _ = r.DueBlobDeletions(ctx, epoch.AddDate(1, 0, 0), 100)
+	return v
+}
+
+func sameView(t *testing.T, a, b view) {
+	t.Helper()
+	if !reflect.DeepEqual(a, b) {
+		ja, _ := json.MarshalIndent(a, "", " ")
+		jb, _ := json.MarshalIndent(b, "", " ")
+		t.Errorf("the sites answer differently:\n%s\n---\n%s", ja, jb)
+	}
+}
+
+func checkSeededView(t *testing.T, v view) {
+	t.Helper()
+	want := map[string][][]string{
+		"all": {{"s-pub2", "s-pub"}}, "search soup": {{"s-pub"}}, "search prefix": {{"s-pub2"}}, "search accent": {{"s-pub2"}},
+		"search withdrawn": {nil}, "work": {{"s-pub2"}}, "featured": {{"s-pub"}}, "paged": {{"s-pub2"}, {"s-pub"}},
+	}
+	for name, w := range want {
+		if !reflect.DeepEqual(v.Pages[name], w) {
+			t.Errorf("%s: %v, want %v", name, v.Pages[name], w)
+		}
+	}
+	if len(v.Queue) != 2 || v.Queue[0].ID != "s-pend" || v.Stories["s-gone"].Status != story.StatusWithdrawn || len(v.Due) != 2 {
+		t.Errorf("queue %d, tombstone %v, due %v", len(v.Queue), v.Stories["s-gone"].Status, v.Due)
+	}
+}
+
+func checkMedia(t *testing.T, s site) {
+	t.Helper()
+	ctx := context.Background()
+	for _, id := range []string{"s-pub", "s-pend"} {
+		for _, z := range photo(id).Sizes {
+			f, err := s.blobs.Open(ctx, z.Key)
+			if err != nil {
+				t.Errorf("photo %s: %v", z.Key, err)
+				continue
+			}
+			b, _ := io.ReadAll(f)
+			f.Close()
+			if !bytes.Equal(b, append([]byte(z.Key), photoData...)) {
+				t.Errorf("photo %s changed", z.Key)
+			}
+		}
+	}
+	// A withdrawn story's photo does not travel.
+	if _, err := s.blobs.Open(ctx, photo("s-gone").Sizes[0].Key); !errors.Is(err, story.ErrNotFound) {
+		t.Errorf("withdrawn photo copied: %v", err)
+	}
+}
+
+func TestSQLiteToSQLite(t *testing.T) {
+	src := openSQLite(t)
+	seed(t, src)
+	want := readerView(t, src.db)
+	checkSeededView(t, want)
+	first := export(t, src)
+	dst := openSQLite(t)
+	sum := importInto(t, dst, first)
+	if sum.Counts.Stories != 6 || sum.Counts.Users != 4 || sum.Counts.Audit != 5 || sum.Counts.BlobDeletions != 2 || sum.Media != 4 {
+		t.Errorf("summary %+v", sum)
+	}
+	sameExport(t, first, export(t, dst))
+	sameView(t, want, readerView(t, dst.db))
+	checkMedia(t, dst)
+}
+
+func TestSQLiteToPostgresAndBack(t *testing.T) {
+	src := openSQLite(t)
+	seed(t, src)
+	want := readerView(t, src.db)
+	first := export(t, src)
+
+	pg := openPostgres(t)
+	importInto(t, pg, first)
+	second := export(t, pg)
+	sameExport(t, first, second)
+	sameView(t, want, readerView(t, pg.db))
+	checkMedia(t, pg)
+
+	back := openSQLite(t)
+	importInto(t, back, second)
+	sameExport(t, first, export(t, back))
+	sameView(t, want, readerView(t, back.db))
+}
+
+func TestPostgresToSQLite(t *testing.T) {
+	pg := openPostgres(t)
+	seed(t, pg)
+	want := readerView(t, pg.db)
+	checkSeededView(t, want)
+	first := export(t, pg)
+
+	lite := openSQLite(t)
+	importInto(t, lite, first)
+	sameExport(t, first, export(t, lite))
+	sameView(t, want, readerView(t, lite.db))
+	checkMedia(t, lite)
+
+	pg2 := openPostgres(t)
+	importInto(t, pg2, export(t, lite))
+	sameView(t, want, readerView(t, pg2.db))
+}
