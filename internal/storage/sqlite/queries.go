@@ -448,14 +448,30 @@ func (t *txStore) UpdateStory(ctx context.Context, s *story.Story) error {
 	return t.syncPublicIndexes(ctx, s)
 }
 
+// unindex removes a story from the search index. The index keeps the
+// removed words as keys until it is rewritten, so the removal marks it for
+// the next purge.
+func (t *txStore) unindex(ctx context.Context, id string) error {
+	res, err := t.db.ExecContext(ctx, "DELETE FROM story_search WHERE rowid = (SELECT rowid FROM stories WHERE id = ?)", id)
+	if err != nil {
+		return domainError("search index", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		if _, err := t.db.ExecContext(ctx, "UPDATE maintenance SET value = 1 WHERE key = 'search_dirty'"); err != nil {
+			return domainError("search index", err)
+		}
+	}
+	return nil
+}
+
 // syncPublicIndexes keeps the theme and search indexes holding exactly the
 // published stories.
 func (t *txStore) syncPublicIndexes(ctx context.Context, s *story.Story) error {
 	if _, err := t.db.ExecContext(ctx, "DELETE FROM story_themes WHERE story_id = ?", s.ID); err != nil {
 		return domainError("themes", err)
 	}
-	if _, err := t.db.ExecContext(ctx, "DELETE FROM story_search WHERE rowid = (SELECT rowid FROM stories WHERE id = ?)", s.ID); err != nil {
-		return domainError("search index", err)
+	if err := t.unindex(ctx, s.ID); err != nil {
+		return err
 	}
 	if s.Status != story.StatusPublished {
 		return nil
@@ -470,8 +486,8 @@ func (t *txStore) syncPublicIndexes(ctx context.Context, s *story.Story) error {
 }
 
 func (t *txStore) EraseStory(ctx context.Context, id, reason string, at time.Time) error {
-	if _, err := t.db.ExecContext(ctx, "DELETE FROM story_search WHERE rowid = (SELECT rowid FROM stories WHERE id = ?)", id); err != nil {
-		return domainError("erase search", err)
+	if err := t.unindex(ctx, id); err != nil {
+		return err
 	}
 	if _, err := t.db.ExecContext(ctx, "DELETE FROM story_themes WHERE story_id = ?", id); err != nil {
 		return domainError("erase themes", err)

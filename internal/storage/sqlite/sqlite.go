@@ -145,8 +145,23 @@ func (s *Store) DiscardJob(ctx context.Context, id int64) error { return s.jobs.
 // secure_delete has zeroed) and truncated. Readers holding old snapshots can
 // delay the checkpoint, so it retries briefly.
 func (s *Store) PurgeErased(ctx context.Context) error {
-	if _, err := s.writer.ExecContext(ctx, "INSERT INTO story_search (story_search) VALUES ('optimize')"); err != nil {
-		return domainError("optimize search index", err)
+	err := s.WithTx(ctx, func(tx storage.Tx) error {
+		db := tx.(*txStore).db
+		var dirty int
+		if err := db.QueryRowContext(ctx, "SELECT value FROM maintenance WHERE key = 'search_dirty'").Scan(&dirty); err != nil {
+			return domainError("search index state", err)
+		}
+		if dirty == 0 {
+			return nil
+		}
+		if _, err := db.ExecContext(ctx, "INSERT INTO story_search (story_search) VALUES ('optimize')"); err != nil {
+			return domainError("optimize search index", err)
+		}
+		_, err := db.ExecContext(ctx, "UPDATE maintenance SET value = 0 WHERE key = 'search_dirty'")
+		return domainError("search index state", err)
+	})
+	if err != nil {
+		return err
 	}
 	var lastErr error
 	for attempt := 0; attempt < 50; attempt++ {

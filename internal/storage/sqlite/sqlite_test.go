@@ -100,3 +100,33 @@ func TestErasedWordsLeaveTheFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactedWordsLeaveTheSearchIndex changes a published story's text,
+// as a redaction does: after the purge, the removed word is in no file.
+func TestRedactedWordsLeaveTheSearchIndex(t *testing.T) {
+	st := openTemp(t)
+	ctx := context.Background()
+	s := &story.Story{ID: "redact", Status: story.StatusPublished, Title: "Winter", Body: "Call Marguerithaxx at home for help.",
+		Language: "en", Country: "CA", Identity: story.IdentityOther, Anonymous: true, CreatedAt: time.Now(), UpdatedAt: time.Now(), PublishedAt: time.Now()}
+	if err := st.WithTx(ctx, func(tx storage.Tx) error { return tx.InsertStory(ctx, s, []byte("h")) }); err != nil {
+		t.Fatal(err)
+	}
+	s.Body = "Call [name removed] at home for help."
+	if err := st.WithTx(ctx, func(tx storage.Tx) error { return tx.UpdateStory(ctx, s) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PurgeErased(ctx); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(st.Path())
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		if bytes.Contains(bytes.ToLower(data), []byte("marguerithaxx")) {
+			t.Errorf("%s still holds the redacted word", e.Name())
+		}
+	}
+	if page, _ := st.PublishedStories(ctx, storage.StoryFilter{Query: "home"}); len(page.Stories) != 1 {
+		t.Error("the redacted story is no longer searchable")
+	}
+}
