@@ -2,7 +2,6 @@ package media
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -50,12 +49,9 @@ func ParseS3URL(rawURL string, opts OpenOptions) (S3Config, error) {
 	shown := RedactURL(rawURL)
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		// url.Error repeats the whole URL, secret included: keep only the reason.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return S3Config{}, fmt.Errorf("media store %s: %v", shown, err)
+		// Both url.Parse's error and its reason may quote the secret (a raw
+		// '/' in it makes the rest look like a port): say nothing of them.
+		return S3Config{}, fmt.Errorf("media store %s: not a valid URL (percent-encode special characters of the key and secret)", shown)
 	}
 	if u.Scheme != "s3" {
 		return S3Config{}, fmt.Errorf("media store %s: use s3://BUCKET?endpoint=HOST:PORT, or nothing for files in the data folder", shown)
@@ -83,7 +79,7 @@ func ParseS3URL(rawURL string, opts OpenOptions) (S3Config, error) {
 		case "secure":
 			b, err := strconv.ParseBool(v)
 			if err != nil {
-				return S3Config{}, fmt.Errorf("media store %s: secure=%q: use true or false", shown, v)
+				return S3Config{}, fmt.Errorf("media store %s: secure: use true or false", shown)
 			}
 			cfg.Secure = b
 		default:

@@ -35,7 +35,7 @@ type S3Store struct {
 	client    *minio.Client
 	transport *http.Transport
 	bucket    string
-	prefix string // "" or ending in "/"
+	prefix    string // "" or ending in "/"
 }
 
 var _ Store = (*S3Store)(nil)
@@ -102,7 +102,7 @@ func newS3Store(cfg S3Config) (*S3Store, error) {
 func (s *S3Store) ensureBucket(ctx context.Context) error {
 	ok, err := s.client.BucketExists(ctx, s.bucket)
 	if err != nil {
-		return s3Error("check bucket", "", err)
+		return s3Error("check bucket "+s.bucket, "", err)
 	}
 	if ok {
 		return nil
@@ -113,7 +113,7 @@ func (s *S3Store) ensureBucket(ctx context.Context) error {
 		if code == minio.BucketAlreadyOwnedByYou || code == minio.BucketAlreadyExists {
 			return nil // made at the same moment by another start
 		}
-		return s3Error("create bucket", "", err)
+		return s3Error("create bucket "+s.bucket, "", err)
 	}
 	return nil
 }
@@ -200,17 +200,20 @@ func isNoSuchKey(err error) bool {
 // CodeUnavailable: the photo cannot be saved or read now, and nothing the
 // user did caused it. The cause names the operation and key, never a secret.
 func s3Error(op, key string, err error) error {
-	cause := fmt.Errorf("media: S3 %s %q: %w", op, key, err)
+	what := "media: S3 " + op
+	if key != "" {
+		what += fmt.Sprintf(" %q", key)
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return cause
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	if resp := minio.ToErrorResponse(err); resp.StatusCode != 0 {
-		cause = fmt.Errorf("media: S3 %s %q: HTTP %d %s: %w", op, key, resp.StatusCode, resp.Code, err)
+		what += fmt.Sprintf(": HTTP %d %s", resp.StatusCode, resp.Code)
 	}
 	return &story.Error{
 		Code:    story.CodeUnavailable,
 		Key:     "error.storage_full",
 		Message: "We cannot save photos right now. Please try again later.",
-		Err:     cause,
+		Err:     fmt.Errorf("%s: %w", what, err),
 	}
 }
