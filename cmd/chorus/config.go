@@ -25,6 +25,9 @@ type config struct {
 	Addr        string
 	Data        string
 	DatabaseURL string
+	MediaURL    string
+	S3Access    string // from the environment only: flags show in process lists
+	S3Secret    string
 	BaseURL     string
 	LogLevel    string
 	SubmitRate  int
@@ -42,6 +45,8 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.Addr, "addr", env("CHORUS_ADDR", "127.0.0.1:8080"), "listen address")
 	fs.StringVar(&c.Data, "data", env("CHORUS_DATA", "./data"), "data folder")
 	fs.StringVar(&c.DatabaseURL, "database", env("CHORUS_DATABASE_URL", ""), "database URL (empty: SQLite in the data folder)")
+	fs.StringVar(&c.MediaURL, "media", env("CHORUS_MEDIA_URL", ""), "photo store URL: s3://BUCKET?endpoint=HOST:PORT (empty: the media folder in the data folder)")
+	c.S3Access, c.S3Secret = getenv("CHORUS_S3_ACCESS_KEY"), getenv("CHORUS_S3_SECRET_KEY")
 	fs.StringVar(&c.BaseURL, "base-url", env("CHORUS_BASE_URL", ""), "public URL (default http://ADDR)")
 	fs.StringVar(&c.LogLevel, "log-level", env("CHORUS_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.IntVar(&c.SubmitRate, "submissions-per-hour", 60, "submissions allowed per client address and hour")
@@ -129,7 +134,8 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 		store.Close()
 		return nil, nil, err
 	}
-	blobs, err := media.NewDiskStore(filepath.Join(cfg.Data, "media"))
+	blobs, err := media.OpenStore(ctx, cfg.MediaURL, filepath.Join(cfg.Data, "media"),
+		media.OpenOptions{AccessKey: cfg.S3Access, SecretKey: cfg.S3Secret})
 	if err != nil {
 		store.Close()
 		return nil, nil, err
