@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"chorus/internal/app"
+	"chorus/internal/media"
 	"chorus/internal/storage/sqlite"
 )
 
@@ -62,6 +63,9 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 			return err
 		}
 		fmt.Fprintf(stdout, "backed up the database and %d media files to %s\n", files, out)
+		if _, onDisk := a.Blobs.(*media.DiskStore); !onDisk {
+			fmt.Fprintln(stdout, "Photos live in S3-compatible storage and are not in this archive: back the bucket up with its own tools.")
+		}
 		fmt.Fprintln(stdout, "The archive holds the secret key that opens contact e-mails: keep it as safe as the data folder.")
 		return nil
 	})
