@@ -207,9 +207,13 @@ func testSearch(t *testing.T, st storage.Store) {
 	fr.Language, fr.Title, fr.Body = "fr", "Ma première rentrée", "Les élèves de l'école m'ont accueillie à la bibliothèque."
 	ar := sample("ar1", story.StatusPublished, epoch.Add(2*time.Minute))
 	ar.Language, ar.Title, ar.Body = "ar", "جارتي التي علمتني اللغة", "كانت جارتي تطرق بابي كل يوم أربعاء ومعها كتاب صغير"
+	es := sample("es1", story.StatusPublished, epoch.Add(3*time.Minute))
+	es.Language, es.Title, es.Body = "es", "La panadería del barrio", "Mi vecina abrió una panadería y todos los niños aprendieron canciones nuevas."
+	uk := sample("uk1", story.StatusPublished, epoch.Add(4*time.Minute))
+	uk.Language, uk.Title, uk.Body = "uk", "Нове життя у Вінніпезі", "Сусіди допомогли нам знайти школу для доньки і роботу для чоловіка."
 	hidden := sample("p1", story.StatusPending, epoch)
 	hidden.Body = "A pending story about the library must not be found."
-	insert(t, st, en, fr, ar, hidden)
+	insert(t, st, en, fr, ar, es, uk, hidden)
 	cases := map[string][]string{
 		"library":              {"en1"},
 		"LIBRARY card":         {"en1"},
@@ -219,6 +223,11 @@ func testSearch(t *testing.T, st storage.Store) {
 		"première":             {"fr1"},
 		"جارتي":                {"ar1"},
 		"كتاب":                 {"ar1"},
+		"panaderia":            {"es1"},
+		"canciones":            {"es1"},
+		"школу":                {"uk1"},
+		"Сусіди":               {"uk1"},
+		"сусід":                {"uk1"},
 		`"quoted" OR ( NEAR *`: nil,
 		"nothingmatchesthis":   nil,
 	}
