@@ -26,6 +26,30 @@ type PurgeErasedArgs struct{}
 // Kind names the job in the queue.
 func (PurgeErasedArgs) Kind() string { return "purge_erased" }
 
+// CompactErasedArgs finishes erasures that could not be completed at once
+// without blocking the site (PostgreSQL's table rewrite).
+type CompactErasedArgs struct{}
+
+// Kind names the job in the queue.
+func (CompactErasedArgs) Kind() string { return "compact_erased" }
+
+// CompactHour is the hour (UTC) of the daily compaction: a quiet hour for a
+// campaign centred on the Americas and Europe.
+const CompactHour = 3
+
+// dailyAt schedules a periodic job once a day at an hour, UTC.
+type dailyAt int
+
+// Next is the next time at the hour after current.
+func (h dailyAt) Next(current time.Time) time.Time {
+	current = current.UTC()
+	next := time.Date(current.Year(), current.Month(), current.Day(), int(h), 0, 0, 0, time.UTC)
+	if !next.After(current) {
+		next = next.AddDate(0, 0, 1)
+	}
+	return next
+}
+
 // ExpireCredentialsArgs removes expired sessions and sign-in links.
 type ExpireCredentialsArgs struct{}
 
@@ -52,6 +76,9 @@ func (a *App) Jobs() storage.JobsConfig {
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[PurgeErasedArgs]) error {
 		return a.Store.PurgeErased(ctx)
 	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[CompactErasedArgs]) error {
+		return a.Store.CompactErased(ctx)
+	}))
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[ExpireCredentialsArgs]) error {
 		return a.Store.WithTx(ctx, func(tx storage.Tx) error {
 			n, err := tx.DeleteExpiredCredentials(ctx, a.now())
@@ -69,6 +96,8 @@ func (a *App) Jobs() storage.JobsConfig {
 			river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
 				func() (river.JobArgs, *river.InsertOpts) { return SweepMediaArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(dailyAt(CompactHour),
+				func() (river.JobArgs, *river.InsertOpts) { return CompactErasedArgs{}, nil }, nil),
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 				func() (river.JobArgs, *river.InsertOpts) { return ExpireCredentialsArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),

@@ -31,6 +31,9 @@ type Store interface {
 	// PurgeErased makes data erased by committed transactions unrecoverable
 	// from the database's files (write-ahead log, free pages).
 	PurgeErased(ctx context.Context) error
+	// CompactErased finishes what PurgeErased could not do at once without
+	// blocking the site (PostgreSQL rewrites its tables); it runs daily.
+	CompactErased(ctx context.Context) error
 	Close() error
 }
 

@@ -149,28 +149,40 @@ func (s *Store) WithTx(ctx context.Context, fn func(storage.Tx) error) error {
 	return nil
 }
 
-// PurgeErased makes erased text leave the database's table and index files.
+// PurgeErased runs right after an erasure. It removes the dead row
+// versions from the tables and indexes with a plain VACUUM, which takes no
+// lock that blocks readers or writers, so the erased text is in no query,
+// no index scan and no search result from then on. It does not zero the
+// freed bytes: PostgreSQL leaves them in the page's free space until a row
+// overwrites them. So it also marks a compaction as due; CompactErased
+// (a daily job) rewrites the tables into new files.
+func (s *Store) PurgeErased(ctx context.Context) error {
+	if _, err := s.pool.Exec(ctx, "UPDATE maintenance SET value = true WHERE key = 'compaction_due'"); err != nil {
+		return domainError("purge", err)
+	}
+	if _, err := s.pool.Exec(ctx, "VACUUM stories, story_themes, audit_log"); err != nil {
+		return domainError("vacuum", err)
+	}
+	return nil
+}
+
+// CompactErased makes erased text leave the database's table and index
+// files, when an erasure happened since the last compaction.
 //
-// PostgreSQL never overwrites a row in place: an erasure (or a redaction)
-// writes a new row version and leaves the old one, text included, as a dead
-// tuple. Plain VACUUM is not enough: it frees the dead tuple's line pointer
-// and compacts the page, but the freed bytes are not zeroed, so the old
-// text stays readable in the page's free space until a later row happens to
-// overwrite it (the package tests read the files and find it). GIN indexes
-// likewise keep a word as an entry key after its last posting is gone. So
 // stories (with its TOAST table, where long bodies live, and every index,
-// the search index included) and audit_log (whose erased notes linger the
-// same way) are rewritten by VACUUM FULL into new files, and the old files
-// are deleted; story_themes, which holds no personal text, gets a plain
-// VACUUM. VACUUM FULL holds an exclusive lock on each table while it copies
-// it: at the campaign's scale (thousands of stories) that is milliseconds,
-// and lock_timeout bounds the wait behind a long reader, after which the
-// purge fails with a busy error and the next purge catches up. These run
-// outside a transaction, one purge at a time across processes.
+// the search index included: GIN keeps a word as an entry key after its
+// last posting is gone) and audit_log (whose erased notes linger the same
+// way) are rewritten by VACUUM FULL into new files, and the old files are
+// deleted. VACUUM FULL holds an exclusive lock on each table while it
+// copies it: seconds per hundred thousand stories, which is why it runs
+// once a day at a quiet hour rather than after every withdrawal.
+// lock_timeout bounds the wait behind a long reader, after which it fails
+// with a busy error and the job retries. One compaction runs at a time
+// across processes.
 //
 // What this cannot reach, and operators must cover by policy:
 //   - a snapshot still open in another session keeps the dead tuple alive
-//     (VACUUM FULL then copies it) until the next purge after it ends;
+//     (VACUUM FULL then copies it) until the next compaction after it ends;
 //   - the deleted files' blocks stay on the disk until the file system
 //     reuses them (as with SQLite's freed pages on the host);
 //   - the write-ahead log holds the old text until its segments are
@@ -179,25 +191,35 @@ func (s *Store) WithTx(ctx context.Context, fn func(storage.Tx) error) error {
 //     are kept;
 //   - base backups and dumps taken before the erasure hold it until they
 //     expire: their retention must be short enough to honour withdrawals.
-func (s *Store) PurgeErased(ctx context.Context) error {
+func (s *Store) CompactErased(ctx context.Context) error {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return domainError("purge", err)
+		return domainError("compact", err)
 	}
 	defer conn.Release()
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", purgeLock); err != nil {
-		return domainError("purge lock", err)
+		return domainError("compact lock", err)
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", purgeLock)
+	var due bool
+	if err := conn.QueryRow(ctx, "SELECT value FROM maintenance WHERE key = 'compaction_due'").Scan(&due); err != nil {
+		return domainError("compact", err)
+	}
+	if !due {
+		return nil
+	}
+	// Cleared first: an erasure committed while the tables are copied sets
+	// it again, and the next compaction covers it.
+	if _, err := conn.Exec(ctx, "UPDATE maintenance SET value = false WHERE key = 'compaction_due'"); err != nil {
+		return domainError("compact", err)
+	}
 	if _, err := conn.Exec(ctx, "SET lock_timeout = '10s'"); err != nil {
-		return domainError("purge", err)
+		return domainError("compact", err)
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), "RESET lock_timeout")
 	if _, err := conn.Exec(ctx, "VACUUM (FULL) stories, audit_log"); err != nil {
+		conn.Exec(context.WithoutCancel(ctx), "UPDATE maintenance SET value = true WHERE key = 'compaction_due'")
 		return domainError("vacuum full", err)
-	}
-	if _, err := conn.Exec(ctx, "VACUUM story_themes"); err != nil {
-		return domainError("vacuum", err)
 	}
 	return nil
 }

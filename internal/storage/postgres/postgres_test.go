@@ -5,6 +5,7 @@ import (
 	"chorus/internal/storage/postgres/pgtest"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -271,12 +272,51 @@ func TestErasedWordsLeaveTheTables(t *testing.T) {
 	if err := st.PurgeErased(ctx); err != nil {
 		t.Fatal(err)
 	}
+	if page, _ := st.PublishedStories(ctx, storage.StoryFilter{Query: "quillfeatherson"}); len(page.Stories) != 0 {
+		t.Fatal("erased story still found right after the purge")
+	}
+	// A transaction open elsewhere in the database (another test, another
+	// node) keeps the dead row version alive and VACUUM FULL copies it; so
+	// compact until no such snapshot is left, within a bound.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if err := st.CompactErased(ctx); err != nil {
+			t.Fatal(err)
+		}
+		leftovers, read, skip := scanTableFiles(t, st, []string{"Quillfeatherson", "quillfeatherson", "Example Road"})
+		if skip != "" {
+			t.Skip(skip)
+		}
+		if read == 0 {
+			t.Skip("the data directory is not readable here")
+		}
+		if len(leftovers) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			for _, l := range leftovers {
+				t.Error(l)
+			}
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+		if _, err := st.pool.Exec(ctx, "UPDATE maintenance SET value = true WHERE key = 'compaction_due'"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// scanTableFiles reads the files of the test schema's tables, TOAST tables
+// and indexes and lists where the needles are found.
+func scanTableFiles(t *testing.T, st *Store, needles []string) (found []string, read int, skip string) {
+	t.Helper()
+	ctx := context.Background()
 	var dir string
 	if err := st.pool.QueryRow(ctx, "SELECT current_setting('data_directory')").Scan(&dir); err != nil {
-		t.Skipf("data directory not shown: %v", err)
+		return nil, 0, fmt.Sprintf("data directory not shown: %v", err)
 	}
 	if _, err := st.pool.Exec(ctx, "CHECKPOINT"); err != nil {
-		t.Skipf("checkpoint: %v", err)
+		return nil, 0, fmt.Sprintf("checkpoint: %v", err)
 	}
 	rows, err := st.pool.Query(ctx, `SELECT c.relname, pg_relation_filepath(c.oid) FROM pg_class c
 		WHERE c.relnamespace = current_schema()::regnamespace
@@ -300,7 +340,6 @@ func TestErasedWordsLeaveTheTables(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	read := 0
 	for name, rel := range files {
 		matches, _ := filepath.Glob(filepath.Join(dir, rel) + "*")
 		for _, m := range matches {
@@ -309,16 +348,14 @@ func TestErasedWordsLeaveTheTables(t *testing.T) {
 				continue
 			}
 			read++
-			for _, needle := range []string{"Quillfeatherson", "quillfeatherson", "Example Road"} {
+			for _, needle := range needles {
 				if bytes.Contains(data, []byte(needle)) {
-					t.Errorf("%s (%s) still holds %q", name, strings.TrimPrefix(m, dir), needle)
+					found = append(found, fmt.Sprintf("%s (%s) still holds %q", name, strings.TrimPrefix(m, dir), needle))
 				}
 			}
 		}
 	}
-	if read == 0 {
-		t.Skipf("the data directory %s is not readable here", dir)
-	}
+	return found, read, ""
 }
 
 // TestReadInTxLocksTheRow checks that two transactions reading then

@@ -284,6 +284,12 @@ func testErase(t *testing.T, st storage.Store) {
 	if err := st.PurgeErased(ctx); err != nil {
 		t.Fatal(err)
 	}
+	if err := st.CompactErased(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CompactErased(ctx); err != nil {
+		t.Fatalf("a second compaction with nothing due: %v", err)
+	}
 	got, err := st.Story(ctx, "gone")
 	if err != nil {
 		t.Fatal(err)
