@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -150,5 +152,25 @@ func TestHealthAndMetrics(t *testing.T) {
 	}
 	if bytes.Contains(res.Body, []byte("/my/")) {
 		t.Error("metrics expose private paths")
+	}
+}
+
+func TestCachedPagesAreGzippedForClientsThatAsk(t *testing.T) {
+	rig := seeded(t)
+	plain := rig.Do("GET", "/en/stories/demo01", nil, map[string]string{"Accept-Encoding": "identity"})
+	zipped := rig.Do("GET", "/en/stories/demo01", nil, map[string]string{"Accept-Encoding": "gzip, deflate, br"})
+	if zipped.Header.Get("Content-Encoding") != "gzip" || plain.Header.Get("Content-Encoding") != "" {
+		t.Fatalf("encodings: %q %q", zipped.Header.Get("Content-Encoding"), plain.Header.Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(zipped.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unzipped, _ := io.ReadAll(zr)
+	if !bytes.Equal(unzipped, plain.Body) || len(zipped.Body)*2 > len(plain.Body) {
+		t.Errorf("gzipped page: %d bytes for %d, same content %v", len(zipped.Body), len(plain.Body), bytes.Equal(unzipped, plain.Body))
+	}
+	if rig.Do("GET", "/en/stories/demo01", nil, map[string]string{"Accept-Encoding": "gzip;q=0"}).Header.Get("Content-Encoding") != "" {
+		t.Error("gzip sent to a client that refused it")
 	}
 }

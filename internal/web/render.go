@@ -197,8 +197,23 @@ func writeCached(w http.ResponseWriter, r *http.Request, p cachedPage) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
+	body := p.body
+	if acceptsGzip(r) {
+		h.Set("Content-Encoding", "gzip")
+		body = p.gzipped
+	}
 	w.WriteHeader(p.status)
-	w.Write(p.body)
+	w.Write(body)
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") && !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") {
+			return true
+		}
+	}
+	return false
 }
 
 type errorView struct {
