@@ -1,25 +1,32 @@
 package main
 
 import (
+	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"chorus/internal/auth"
 	"chorus/internal/storage/postgres/pgtest"
 )
 
 // TestTwoNodesOnePostgreSQL runs two chorus processes on one PostgreSQL
-// schema and one media folder: a story approved through one node appears
-// on the other at once (its cache is invalidated by LISTEN/NOTIFY), a
-// withdrawal through either is gone from both, and killing one node in the
-// middle of a submission load loses nothing the nodes acknowledged.
+// schema and one media folder: a moderator watching the queue on one node
+// hears of a submission to the other, a story approved through one node
+// appears on the other at once (its cache is invalidated by LISTEN/NOTIFY),
+// a withdrawal through either is gone from both, and killing one node in
+// the middle of a submission load loses nothing the nodes acknowledged.
 func TestTwoNodesOnePostgreSQL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs two servers")
@@ -41,6 +48,38 @@ func TestTwoNodesOnePostgreSQL(t *testing.T) {
 	out := runCommand(t, bin, common, "token", "add", "--email", "mod@example.org")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	staffToken := lines[len(lines)-1]
+
+	// A moderator watching the queue on node B hears of a submission to node A.
+	moderatorB := staffSession(t, bin, common, baseB, "watcher@example.org")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req0, _ := http.NewRequestWithContext(ctx, "GET", baseB+"/en/staff/queue/events", nil)
+	stream, err := moderatorB.Do(req0)
+	if err != nil || stream.StatusCode != http.StatusOK {
+		t.Fatalf("queue stream on node B: %v %v", stream, err)
+	}
+	events := make(chan string, 16)
+	go func() {
+		sc := bufio.NewScanner(stream.Body)
+		for sc.Scan() {
+			events <- sc.Text()
+		}
+		close(events)
+	}()
+	submit(t, baseA, "Watched from the other node")
+	heard := false
+	for !heard {
+		select {
+		case line, ok := <-events:
+			if !ok {
+				t.Fatal("queue stream on node B ended")
+			}
+			heard = line == "event: queue"
+		case <-ctx.Done():
+			t.Fatal("node B's moderator was not told of the submission to node A")
+		}
+	}
+	stream.Body.Close()
 
 	if page := fetch(t, baseB+"/en/stories"); strings.Contains(page, "Two nodes") {
 		t.Fatal("story listed before it exists")
@@ -120,8 +159,57 @@ func TestTwoNodesOnePostgreSQL(t *testing.T) {
 		}
 	}
 	t.Logf("%d submissions acknowledged across two nodes; all readable after one was killed", len(acked))
+	// An open event stream must not hold up a graceful stop.
+	req1, _ := http.NewRequestWithContext(ctx, "GET", baseB+"/en/staff/queue/events", nil)
+	if open, err := moderatorB.Do(req1); err == nil {
+		defer open.Body.Close()
+	}
 	server = nodeB
+	started := time.Now()
 	stopServer(t)
+	if waited := time.Since(started); waited > 15*time.Second {
+		t.Errorf("SIGTERM with an open event stream took %v", waited)
+	}
+}
+
+// staffSession enrols a moderator through the welcome page of base, with
+// the second factor, and returns a client holding the session.
+func staffSession(t *testing.T, bin string, env []string, base, email string) *http.Client {
+	t.Helper()
+	out := runCommand(t, bin, env, "user", "add", "--email", email, "--role", "moderator")
+	_, token, ok := strings.Cut(strings.TrimSpace(out), "/en/staff/welcome/")
+	if !ok {
+		t.Fatalf("no sign-in link in %q", out)
+	}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	welcome := base + "/en/staff/welcome/" + token
+	res, err := client.Get(welcome)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	secret := regexp.MustCompile(`name="totp_secret" value="([A-Z2-7]+)"`).FindSubmatch(page)
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
+	if secret == nil || csrf == nil {
+		t.Fatalf("welcome page on %s: %d", base, res.StatusCode)
+	}
+	code, _ := auth.TOTPCode(string(secret[1]), time.Now())
+	form := url.Values{"csrf": {string(csrf[1])}, "password": {"a long enough passphrase"}, "totp_secret": {string(secret[1])}, "code": {code}}
+	req, _ := http.NewRequest("POST", welcome, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", base)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	res, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("enrol on %s: %d", base, res.StatusCode)
+	}
+	return client
 }
 
 func fetch(t *testing.T, url string) string {

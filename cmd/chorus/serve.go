@@ -54,16 +54,26 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	if shared, ok := a.Store.(changeBroadcaster); ok {
-		// Several nodes on one database: tell the others when public
-		// content changes, and listen for their changes.
-		local := a.Changed
-		a.Changed = func() {
-			local()
-			if err := shared.Broadcast(context.WithoutCancel(ctx)); err != nil {
-				log.Warn("other nodes may serve stale pages until their next change", "err", err)
+		// Several nodes on one database: tell the others what changed, and
+		// listen for their changes.
+		broadcast := func(topic string, local func()) func() {
+			return func() {
+				local()
+				if err := shared.Broadcast(context.WithoutCancel(ctx), topic); err != nil {
+					log.Warn("other nodes may serve stale pages until their next change", "err", err)
+				}
 			}
 		}
-		go shared.ListenChanges(ctx, site.InvalidateCache)
+		a.Changed = broadcast("public", a.Changed)
+		a.QueueChanged = broadcast("queue", a.QueueChanged)
+		go shared.ListenChanges(ctx, func(topic string) {
+			if topic != "queue" {
+				site.InvalidateCache()
+			}
+			if topic != "public" {
+				site.NotifyQueue()
+			}
+		})
 	}
 	listener, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -78,6 +88,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		IdleTimeout:  2 * time.Minute,
 		ErrorLog:     nil,
 	}
+	srv.RegisterOnShutdown(site.CloseStreams)
 	fmt.Fprintf(stdout, "Chorus is serving %s\n", cfg.baseURL())
 	if link, err := adminLink(ctx, a, cfg); err != nil {
 		log.Warn("no admin sign-in link", "err", err)
@@ -117,8 +128,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 // changeBroadcaster is a database shared by several nodes.
 type changeBroadcaster interface {
-	Broadcast(ctx context.Context) error
-	ListenChanges(ctx context.Context, changed func())
+	Broadcast(ctx context.Context, topic string) error
+	ListenChanges(ctx context.Context, changed func(topic string))
 }
 
 // adminLink prints a sign-in link while no admin has set a password.

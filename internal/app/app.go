@@ -53,6 +53,9 @@ type App struct {
 	// Changed is called after a commit that changed a public surface, so
 	// caches can drop what they hold.
 	Changed func()
+	// QueueChanged is called after a commit that changed the moderation
+	// queue, so moderators watching it can be told.
+	QueueChanged func()
 }
 
 func (a *App) now() time.Time {
@@ -65,6 +68,12 @@ func (a *App) now() time.Time {
 func (a *App) changed() {
 	if a.Changed != nil {
 		a.Changed()
+	}
+}
+
+func (a *App) queueChanged() {
+	if a.QueueChanged != nil {
+		a.QueueChanged()
 	}
 }
 

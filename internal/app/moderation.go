@@ -66,6 +66,7 @@ func (a *App) Decide(ctx context.Context, by *storage.User, id string, d Decisio
 	if d.Approve {
 		a.changed()
 	}
+	a.queueChanged()
 	return decided, nil
 }
 
@@ -118,6 +119,7 @@ func (a *App) Redact(ctx context.Context, by *storage.User, id string, r Redacti
 	if err != nil {
 		return err
 	}
+	a.queueChanged()
 	if public {
 		a.changed()
 		if err := a.Store.PurgeErased(context.WithoutCancel(ctx)); err != nil {

@@ -50,6 +50,7 @@ func (a *App) Submit(ctx context.Context, sub story.Submission) (Receipt, error)
 	if err != nil {
 		return Receipt{}, err
 	}
+	a.queueChanged()
 	return Receipt{ID: s.ID, Token: token}, nil
 }
 
@@ -129,6 +130,7 @@ func (a *App) EditSubmission(ctx context.Context, id, token string, sub story.Su
 		return err
 	}
 	now := a.now()
+	defer a.queueChanged()
 	return a.Store.WithTx(ctx, func(tx storage.Tx) error {
 		s, err := tx.Story(ctx, id)
 		if err != nil {
@@ -300,6 +302,7 @@ func (a *App) attachRenditions(ctx context.Context, id string, renditions []medi
 		a.discardBlobs(ctx, photo.Sizes)
 		return err
 	}
+	a.queueChanged()
 	a.SweepBlobs(ctx)
 	return nil
 }
@@ -350,6 +353,7 @@ func (a *App) Withdraw(ctx context.Context, id, token, reason string) error {
 		return err
 	}
 	a.changed()
+	a.queueChanged()
 	a.SweepBlobs(ctx)
 	if err := a.Store.PurgeErased(context.WithoutCancel(ctx)); err != nil {
 		a.Log.Warn("erased data may linger in the database log until the next purge", "err", err)

@@ -359,3 +359,13 @@ func (r *Rig) SignedIn(email string, role storage.Role) *Browser {
 	b.client.Jar.SetCookies(u, []*http.Cookie{{Name: "chorus_session", Value: session, Path: "/"}})
 	return b
 }
+
+// Stream opens a long-lived GET, such as an event stream, with the
+// browser's cookies; the caller reads and closes the body.
+func (b *Browser) Stream(ctx context.Context, path string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", b.rig.URL+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	return b.client.Do(req)
+}

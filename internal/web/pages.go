@@ -31,7 +31,7 @@ func (s *Server) page(lang *i18n.Lang, h pageHandler) http.Handler {
 		p := &Page{
 			L: lang, Langs: s.catalog.Languages(), BaseURL: s.cfg.BaseURL, Campaign: s.app.Campaign,
 			Path: strings.TrimPrefix(r.URL.Path, "/"+lang.Code), Query: r.URL.RawQuery,
-			StyleURL: s.views.style, request: r, writer: w, server: s, generation: s.cache.current(),
+			StyleURL: s.views.style, ScriptURL: s.views.script, request: r, writer: w, server: s, generation: s.cache.current(),
 		}
 		if err := h(w, r, p); err != nil {
 			s.renderError(p, err)
@@ -57,13 +57,14 @@ func (s *Server) robots(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
-	if r.PathValue("file") != strings.TrimPrefix(s.views.style, "/static/") {
+	f, ok := s.views.static[r.PathValue("file")]
+	if !ok {
 		http.NotFound(w, r)
 		return
 	}
-	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Content-Type", f.contentType)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	w.Write(s.views.css)
+	w.Write(f.data)
 }
 
 func (s *Server) redirectToLanguage(w http.ResponseWriter, r *http.Request) {

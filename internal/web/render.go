@@ -46,6 +46,7 @@ type Page struct {
 	CSRF       string
 	User       *storage.User
 	StyleURL   string
+	ScriptURL  string
 	NoIndex    bool
 	langLinks  []langLink
 	cacheable  bool
@@ -94,18 +95,37 @@ func (p *Page) Token() string {
 }
 
 type views struct {
-	pages map[string]*template.Template
-	style string // fingerprinted URL of the style sheet
-	css   []byte
+	pages  map[string]*template.Template
+	style  string // fingerprinted URL of the style sheet
+	script string // fingerprinted URL of the queue's script
+	static map[string]staticFile
+}
+
+type staticFile struct {
+	contentType string
+	data        []byte
 }
 
 func parseViews(catalog *i18n.Catalog) (*views, error) {
-	css, err := staticFS.ReadFile("static/style.css")
-	if err != nil {
-		return nil, err
+	v := &views{pages: map[string]*template.Template{}, static: map[string]staticFile{}}
+	// Static files are served under a name carrying a hash of their
+	// content, so browsers may keep them forever.
+	for _, f := range []struct {
+		name, ext, contentType string
+		url                    *string
+	}{
+		{"style", ".css", "text/css; charset=utf-8", &v.style},
+		{"queue", ".js", "text/javascript; charset=utf-8", &v.script},
+	} {
+		data, err := staticFS.ReadFile("static/" + f.name + f.ext)
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(data)
+		file := f.name + "." + hex.EncodeToString(sum[:6]) + f.ext
+		v.static[file] = staticFile{contentType: f.contentType, data: data}
+		*f.url = "/static/" + file
 	}
-	sum := sha256.Sum256(css)
-	v := &views{pages: map[string]*template.Template{}, css: css, style: "/static/style." + hex.EncodeToString(sum[:6]) + ".css"}
 	funcs := template.FuncMap{
 		"text":        RenderText,
 		"isolate":     Isolate,

@@ -43,6 +43,7 @@ func (s *Server) routes() http.Handler {
 	page("POST /{lang}/staff/welcome/{token}", s.enrol)
 	page("POST /{lang}/staff/signout", s.signOut)
 	page("GET /{lang}/staff/queue", s.staff(s.showQueue))
+	page("GET /{lang}/staff/queue/events", s.staff(s.streamQueueEvents))
 	page("POST /{lang}/staff/stories/{id}/decision", s.staff(s.decideStory))
 	page("POST /{lang}/staff/stories/{id}/redact", s.staff(s.redactStory))
 	page("GET /{lang}/staff/published", s.staff(s.showPublished))

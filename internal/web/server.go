@@ -27,19 +27,20 @@ type Config struct {
 
 // Server is the HTTP face of Chorus.
 type Server struct {
-	app     *app.App
-	api     *api.API
-	catalog *i18n.Catalog
-	views   *views
-	cfg     Config
-	log     *slog.Logger
-	metrics *metrics
-	cache   *pageCache
-	csrfKey []byte
-	secure  bool
-	submits *limiter
-	signins *limiter
-	handler http.Handler
+	app      *app.App
+	api      *api.API
+	catalog  *i18n.Catalog
+	views    *views
+	cfg      Config
+	log      *slog.Logger
+	metrics  *metrics
+	cache    *pageCache
+	csrfKey  []byte
+	secure   bool
+	submits  *limiter
+	signins  *limiter
+	handler  http.Handler
+	queueHub *hub
 }
 
 // New builds the server and its routes; templates are parsed here so a
@@ -61,15 +62,16 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 		langs = append(langs, l.Code)
 	}
 	s := &Server{
-		app:     a,
-		catalog: catalog,
-		cfg:     cfg,
-		log:     log,
-		cache:   newPageCache(2000),
-		csrfKey: a.Keys.Derive("csrf"),
-		secure:  u.Scheme == "https",
-		submits: newLimiter(float64(cfg.SubmissionsPerHour)/3600, cfg.SubmissionsPerHour/4+1),
-		signins: newLimiter(float64(cfg.SignInsPerMinute)/60, cfg.SignInsPerMinute),
+		app:      a,
+		catalog:  catalog,
+		cfg:      cfg,
+		log:      log,
+		cache:    newPageCache(2000),
+		csrfKey:  a.Keys.Derive("csrf"),
+		secure:   u.Scheme == "https",
+		submits:  newLimiter(float64(cfg.SubmissionsPerHour)/3600, cfg.SubmissionsPerHour/4+1),
+		signins:  newLimiter(float64(cfg.SignInsPerMinute)/60, cfg.SignInsPerMinute),
+		queueHub: newHub(),
 	}
 	s.metrics = newMetrics(a)
 	s.api = &api.API{App: a, BaseURL: cfg.BaseURL, PageLanguages: langs, Log: log, Submitted: s.metrics.submissions.Inc}
@@ -82,6 +84,13 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 		s.cache.invalidate()
 		if prev != nil {
 			prev()
+		}
+	}
+	prevQueue := a.QueueChanged
+	a.QueueChanged = func() {
+		s.queueHub.publish()
+		if prevQueue != nil {
+			prevQueue()
 		}
 	}
 	s.handler = s.routes()

@@ -172,6 +172,7 @@ func (s *Server) showQueue(w http.ResponseWriter, r *http.Request, p *Page) erro
 		return err
 	}
 	p.Title = p.L.T("queue.title")
+	allowQueueScript(w)
 	v := queueView{Page: p, Items: items, Reasons: story.RejectReasons, Errors: map[string]string{}, CanFeature: p.User.Role == storage.RoleAdmin}
 	switch r.URL.Query().Get("done") {
 	case "approve":
@@ -182,6 +183,12 @@ func (s *Server) showQueue(w http.ResponseWriter, r *http.Request, p *Page) erro
 		v.Notice = p.L.T("queue.redacted")
 	}
 	return s.render(p, "queue", v)
+}
+
+// allowQueueScript lets the queue page, and only it, run its own script
+// and open its event stream.
+func allowQueueScript(w http.ResponseWriter) {
+	w.Header().Set("Content-Security-Policy", contentSecurityPolicy+"; script-src 'self'; connect-src 'self'")
 }
 
 func (s *Server) queueWithError(w http.ResponseWriter, r *http.Request, p *Page, id string, err error) error {
@@ -199,6 +206,7 @@ func (s *Server) queueWithError(w http.ResponseWriter, r *http.Request, p *Page,
 	}
 	p.Title = p.L.T("queue.title")
 	p.status = http.StatusUnprocessableEntity
+	allowQueueScript(w)
 	return s.render(p, "queue", queueView{Page: p, Items: items, Reasons: story.RejectReasons, Errors: map[string]string{id: msg}, CanFeature: p.User.Role == storage.RoleAdmin})
 }
 

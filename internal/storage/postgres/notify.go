@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"strings"
 	"time"
 )
 
@@ -17,17 +18,18 @@ var nodeID = func() string {
 	return hex.EncodeToString(b)
 }()
 
-// Broadcast tells every other node sharing the database that public
-// content changed, so they drop what they cache.
-func (s *Store) Broadcast(ctx context.Context) error {
-	_, err := s.pool.Exec(ctx, "SELECT pg_notify($1, $2)", changeChannel, nodeID)
+// Broadcast tells every other node sharing the database that something
+// changed: topic says what ("public" content, the moderation "queue").
+func (s *Store) Broadcast(ctx context.Context, topic string) error {
+	_, err := s.pool.Exec(ctx, "SELECT pg_notify($1, $2)", changeChannel, nodeID+":"+topic)
 	return domainError("broadcast change", err)
 }
 
-// ListenChanges calls changed whenever another node broadcasts, until ctx
-// ends. After a lost connection it reconnects and calls changed once, since
-// notifications may have been missed meanwhile.
-func (s *Store) ListenChanges(ctx context.Context, changed func()) {
+// ListenChanges calls changed with the topic whenever another node
+// broadcasts, until ctx ends. After a lost connection it reconnects and
+// calls changed with an empty topic, meaning anything may have changed,
+// since notifications may have been missed meanwhile.
+func (s *Store) ListenChanges(ctx context.Context, changed func(topic string)) {
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		err := s.listenOnce(ctx, changed)
@@ -35,7 +37,7 @@ func (s *Store) ListenChanges(ctx context.Context, changed func()) {
 			return
 		}
 		if err != nil {
-			changed()
+			changed("")
 		}
 		select {
 		case <-ctx.Done():
@@ -46,7 +48,7 @@ func (s *Store) ListenChanges(ctx context.Context, changed func()) {
 	}
 }
 
-func (s *Store) listenOnce(ctx context.Context, changed func()) error {
+func (s *Store) listenOnce(ctx context.Context, changed func(topic string)) error {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return err
@@ -61,8 +63,9 @@ func (s *Store) listenOnce(ctx context.Context, changed func()) error {
 		if err != nil {
 			return err
 		}
-		if n.Payload != nodeID {
-			changed()
+		node, topic, _ := strings.Cut(n.Payload, ":")
+		if node != nodeID {
+			changed(topic)
 		}
 	}
 }
