@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"chorus/internal/auth"
 	"chorus/internal/storage/postgres/pgtest"
 )
@@ -139,6 +141,14 @@ func TestTwoNodesOnePostgreSQL(t *testing.T) {
 			}
 		}()
 	}
+	// A withdrawal acknowledged by node A enqueues the purge job in its own
+	// transaction; the job must outlive node A.
+	jobID, jobToken := submit(t, baseA, "Withdrawn before the kill")
+	reqW, _ := http.NewRequest("DELETE", baseA+"/api/v1/stories/"+jobID, nil)
+	reqW.Header.Set("Authorization", "Bearer "+jobToken)
+	if res, err := http.DefaultClient.Do(reqW); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("withdraw on node A: %v %v", res, err)
+	}
 	time.Sleep(1500 * time.Millisecond)
 	nodeA.Process.Signal(syscall.SIGKILL)
 	nodeA.Wait()
@@ -159,6 +169,16 @@ func TestTwoNodesOnePostgreSQL(t *testing.T) {
 		}
 	}
 	t.Logf("%d submissions acknowledged across two nodes; all readable after one was killed", len(acked))
+	db, err := pgx.Connect(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pending int
+	err = db.QueryRow(context.Background(), `SELECT count(*) FROM river_job WHERE kind = 'purge_erased' AND state IN ('scheduled', 'available', 'running', 'retryable')`).Scan(&pending)
+	db.Close(context.Background())
+	if err != nil || pending == 0 {
+		t.Errorf("the purge job enqueued by an acknowledged withdrawal was lost with node A: %d %v", pending, err)
+	}
 	// An open event stream must not hold up a graceful stop.
 	req1, _ := http.NewRequestWithContext(ctx, "GET", baseB+"/en/staff/queue/events", nil)
 	if open, err := moderatorB.Do(req1); err == nil {
