@@ -50,6 +50,7 @@ type options struct {
 	maxRequests  int64
 	short        bool
 	only         string
+	storyID      string
 	markdownPath string
 	keep         bool
 	soak         soakOptions
@@ -68,6 +69,7 @@ func main() {
 	flag.DurationVar(&o.warmup, "warmup", 500*time.Millisecond, "unmeasured warm-up per target")
 	flag.Int64Var(&o.maxRequests, "max-requests", 500000, "at most this many measured requests per target")
 	flag.BoolVar(&o.short, "short", false, "CI mode: 1.5 s per target, 0.2 s warm-up")
+	flag.StringVar(&o.storyID, "story", "demo01", "id of the published story behind the story target (a database filled by \"chorus seed\" alone has no demo stories: use syn000000000)")
 	flag.StringVar(&o.only, "only", "", "comma-separated target names to run (default: all)")
 	flag.StringVar(&o.markdownPath, "markdown", "", "also write the Markdown table to this file")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary folder (server log, database) for inspection")
@@ -128,7 +130,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 
 	client := loadtest.NewClient(o.conns, 10*time.Second)
-	storyURL := base + "/en/stories/demo01"
+	storyURL := base + "/en/stories/" + o.storyID
 	page, err := fetch(ctx, client, storyURL)
 	if err != nil {
 		return fmt.Errorf("fetch the story page once: %w", err)
@@ -150,7 +152,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 	targets := []loadtest.Target{
 		{Name: "bare", URL: bare.URL},
-		onNodes("story", "/en/stories/demo01"),
+		onNodes("story", "/en/stories/"+o.storyID),
 		onNodes("home", "/en/"),
 		onNodes("list", "/en/stories"),
 		onNodes("list-filtered", "/en/stories?language=fr&theme=work"),
