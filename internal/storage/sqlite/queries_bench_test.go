@@ -382,3 +382,54 @@ func BenchmarkWithdrawAndPurge(b *testing.B) {
 		}
 	}
 }
+
+// The fast leg of search for a rare word: its few matching rowids, then
+// the stories. As PublishedStories writes it, SQLite may still walk the date
+// index (stories_by_status) to avoid sorting, testing every published
+// story's rowid against the short list. The proposed form, "+s.status",
+// keeps SQLite from using that index: it looks the stories up by rowid and
+// sorts the few it finds.
+const (
+	rowidListCurrent  = "SELECT " + listColumns + " FROM stories s WHERE s.status = 'published' AND s.rowid IN (%s) ORDER BY s.published_at DESC, s.id DESC LIMIT 21"
+	rowidListProposed = "SELECT " + listColumns + " FROM stories s WHERE +s.status = 'published' AND s.rowid IN (%s) ORDER BY s.published_at DESC, s.id DESC LIMIT 21"
+)
+
+func BenchmarkProposed_SearchRowidList(b *testing.B) {
+	bigStore(b)
+	var ids []string
+	rows, err := big.raw.Query(`SELECT rowid FROM story_search WHERE story_search MATCH '"samovar"*' LIMIT 501`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if len(ids) == 0 {
+		b.Fatal("no rare matches")
+	}
+	list := strings.Join(ids, ", ")
+	for _, c := range []struct{ name, sql string }{{"current", rowidListCurrent}, {"proposed", rowidListProposed}} {
+		b.Run(c.name, func(b *testing.B) {
+			q := fmt.Sprintf(c.sql, list)
+			logPlan(b, "rowid list "+c.name, q)
+			timed(b, func() error {
+				rows, err := big.raw.Query(q)
+				if err != nil {
+					return err
+				}
+				defer rows.Close()
+				n := 0
+				for rows.Next() {
+					n++
+				}
+				if n != len(ids) {
+					return fmt.Errorf("%d rows, want %d", n, len(ids))
+				}
+				return rows.Err()
+			})
+		})
+	}
+}
