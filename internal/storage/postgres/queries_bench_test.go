@@ -397,3 +397,59 @@ func BenchmarkProposed_SearchByDate(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWithdrawAndPurge measures what a withdrawal costs at scale:
+// erasing one published story, then PurgeErased (VACUUM FULL of stories and
+// audit_log, which holds an exclusive lock on each while it rewrites it).
+// Meanwhile a reader asks for one story every 50 ms, as a story page that
+// is not cached would: max-read-ms is the longest it waited. Run it last
+// and with -benchtime 1x: each call rewrites the whole table.
+func BenchmarkWithdrawAndPurge(b *testing.B) {
+	st := bigStore(b)
+	ctx := context.Background()
+	page, err := st.PublishedStories(ctx, storage.StoryFilter{Limit: 100})
+	if err != nil || len(page.Stories) < b.N {
+		b.Skipf("need %d published stories, have %d (%v)", b.N, len(page.Stories), err)
+	}
+	var worst time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		id := page.Stories[i].ID
+		if err := st.WithTx(ctx, func(tx storage.Tx) error { return tx.EraseStory(ctx, id, "author_request", time.Now()) }); err != nil {
+			b.Fatal(err)
+		}
+		done := make(chan struct{})
+		readerDone := make(chan time.Duration)
+		go func() {
+			var max time.Duration
+			for j := 0; ; j++ {
+				select {
+				case <-done:
+					readerDone <- max
+					return
+				case <-time.After(50 * time.Millisecond):
+				}
+				t0 := time.Now()
+				if _, err := st.Story(ctx, fmt.Sprintf("syn%09d", (j*7919)%big.count)); err != nil {
+					b.Error(err)
+				}
+				max = maxDuration(max, time.Since(t0))
+			}
+		}()
+		err := st.PurgeErased(ctx)
+		close(done)
+		worst = maxDuration(worst, <-readerDone)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(worst)/float64(time.Millisecond), "max-read-ms")
+}
+
+func maxDuration(a, b time.Duration) time.Duration {
+	if a > b {
+		return a
+	}
+	return b
+}
