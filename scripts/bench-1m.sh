@@ -61,8 +61,8 @@ if [ -n "${CHORUS_TEST_POSTGRES_URL:-}" ]; then
 	mkdir "$tmp/pg"
 	start=$(date +%s)
 	CHORUS_DATABASE_URL="$db_url" "$tmp/chorus" seed --data "$tmp/pg" --stories "$STORIES" --log-level warn >/dev/null
-	psql "$db_url" -qAtc "ANALYZE"
-	echo "seeded in $(($(date +%s) - start)) s; on disk: $(psql "$db_url" -qAtc "SELECT pg_size_pretty(sum(pg_total_relation_size(oid))) FROM pg_class WHERE relnamespace = '$schema'::regnamespace AND relkind IN ('r', 'm')")"
+	PGOPTIONS="-c search_path=$schema" psql "$CHORUS_TEST_POSTGRES_URL" -qAtc "ANALYZE"
+	echo "seeded in $(($(date +%s) - start)) s; on disk: $(psql "$CHORUS_TEST_POSTGRES_URL" -qAtc "SELECT pg_size_pretty(sum(pg_total_relation_size(oid))) FROM pg_class WHERE relnamespace = '$schema'::regnamespace AND relkind IN ('r', 'm')")"
 	CHORUS_BENCH_STORIES="$STORIES" CHORUS_BENCH_POSTGRES_URL="$db_url" \
 		"$GO" test -run '^$' -bench . -benchtime "$BENCHTIME" -timeout 60m ./internal/storage/postgres/
 else

@@ -433,3 +433,30 @@ func BenchmarkProposed_SearchRowidList(b *testing.B) {
 		})
 	}
 }
+
+// searchNewestRowids reads the newest matches straight from the full-text
+// index, which streams a word's matches in rowid order and stops after a
+// page. It equals the published order only when the index's rowids follow
+// publication (true of the synthetic stories, not of real ones, whose
+// rowids follow submission): it measures what search would cost if the
+// index were keyed by a publication sequence.
+const searchNewestRowids = `SELECT rowid FROM story_search WHERE story_search MATCH ? ORDER BY rowid DESC LIMIT 21`
+
+func BenchmarkProposed_SearchNewestRowids(b *testing.B) {
+	bigStore(b)
+	logPlan(b, "search newest rowids", searchNewestRowids, `"x"*`)
+	for _, q := range []string{`"community"*`, `"river" "winter"*`, `"comm"*`, `"samovar"*`} {
+		b.Run(q, func(b *testing.B) {
+			timed(b, func() error {
+				rows, err := big.raw.Query(searchNewestRowids, q)
+				if err != nil {
+					return err
+				}
+				defer rows.Close()
+				for rows.Next() {
+				}
+				return rows.Err()
+			})
+		})
+	}
+}
