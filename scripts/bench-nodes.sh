@@ -18,6 +18,7 @@
 #   CONNS       connections in total (default 64)
 #   STORIES     first add this many synthetic stories (chorus seed; default 0)
 #   SQLITE=0    skip the SQLite run
+#   NODE_GOMAXPROCS  GOMAXPROCS of each node (default: the Go default, every CPU)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -68,7 +69,7 @@ start_node() {
 	local port log
 	port="$(free_port)"
 	log="$tmp/node$1.log"
-	CHORUS_DATABASE_URL="$db_url" "$tmp/chorus" serve --addr "127.0.0.1:$port" --data "$tmp/data" \
+	env CHORUS_DATABASE_URL="$db_url" ${NODE_GOMAXPROCS:+GOMAXPROCS=$NODE_GOMAXPROCS} "$tmp/chorus" serve --addr "127.0.0.1:$port" --data "$tmp/data" \
 		--log-level warn --submissions-per-hour 1000000000 >"$log" 2>&1 &
 	pids+=("$!")
 	node_pid="$!"
