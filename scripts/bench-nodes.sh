@@ -19,6 +19,8 @@
 #   STORIES     first add this many synthetic stories (chorus seed; default 0)
 #   SQLITE=0    skip the SQLite run
 #   NODE_GOMAXPROCS  GOMAXPROCS of each node (default: the Go default, every CPU)
+#   POOL_MAX_CONNS   connections of each node's pool (pool_max_conns in the
+#               nodes' database URL; default: the driver's, max(4, CPUs))
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +38,9 @@ case "$CHORUS_TEST_POSTGRES_URL" in
 *\?*) db_url="$CHORUS_TEST_POSTGRES_URL&search_path=$schema" ;;
 *) db_url="$CHORUS_TEST_POSTGRES_URL?search_path=$schema" ;;
 esac
+if [ -n "${POOL_MAX_CONNS:-}" ]; then
+	db_url="$db_url&pool_max_conns=$POOL_MAX_CONNS"
+fi
 pids=()
 
 psql_base() { psql "$CHORUS_TEST_POSTGRES_URL" -v ON_ERROR_STOP=1 -qAtc "$1"; }
