@@ -2,7 +2,7 @@
 
 GO ?= go
 
-.PHONY: test bench bench-short bench-100k bench-go soak soak-short check
+.PHONY: test bench bench-short bench-100k bench-1m bench-nodes bench-go soak soak-short check
 
 ## test: every package's tests
 test:
@@ -23,6 +23,19 @@ bench-short:
 bench-100k:
 	CHORUS_BENCH_STORIES=100000 $(GO) test -run '^$$' -bench 'PublishedStories' -benchtime 200x ./internal/storage/sqlite/
 	$(GO) run ./cmd/chorus-load --seed-stories 100000 --only story,list,list-filtered,search,story-uncached
+
+## bench-1m: list, search and story reads at 1,000,000 stories on SQLite
+## and, with CHORUS_TEST_POSTGRES_URL set, on PostgreSQL (chorus seed, timed;
+## size on disk; Go benchmarks one call at a time; HTTP load on SQLite).
+## STORIES=300000 for a smaller run. docs/performance.md, "At one million stories"
+bench-1m:
+	bash scripts/bench-1m.sh
+
+## bench-nodes: submissions and cached story pages through one, then two
+## "chorus serve" nodes on one PostgreSQL schema (CHORUS_TEST_POSTGRES_URL),
+## and on one SQLite node. docs/performance.md, "Several nodes"
+bench-nodes:
+	bash scripts/bench-nodes.sh
 
 ## bench-go: every Go benchmark on the demo data
 bench-go:

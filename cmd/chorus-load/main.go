@@ -6,7 +6,10 @@
 // temporary data folder on a free loopback port (with a very high
 // submission rate limit), measures, stops the server and deletes the
 // folder. With --url it measures a server that is already running instead
-// (--pid then lets it read that server's memory).
+// (--pid then lets it read that server's memory). Several comma-separated
+// --url values measure several nodes of one site (on one PostgreSQL
+// database) together: the requests of every target are spread over them in
+// turn, with the same connections in total, and the table gives the total.
 //
 // Every run is bounded: --duration (and --max-requests) per target, a
 // fixed list of targets, loopback addresses only.
@@ -47,6 +50,7 @@ type options struct {
 	maxRequests  int64
 	short        bool
 	only         string
+	storyID      string
 	markdownPath string
 	keep         bool
 	soak         soakOptions
@@ -54,8 +58,8 @@ type options struct {
 
 func main() {
 	var o options
-	flag.StringVar(&o.url, "url", "", "measure the chorus server at this loopback URL instead of starting one (e.g. http://127.0.0.1:8080)")
-	flag.IntVar(&o.pid, "pid", 0, "with --url: the server's process id, to report its resident memory")
+	flag.StringVar(&o.url, "url", "", "measure the chorus server at this loopback URL instead of starting one (e.g. http://127.0.0.1:8080); several comma-separated URLs (nodes of one site) share the load in turn")
+	flag.IntVar(&o.pid, "pid", 0, "with --url: the server's process id, to report its resident memory (of the first node when there are several)")
 	flag.StringVar(&o.chorus, "chorus", "", "chorus binary to start (default: build ./cmd/chorus into the temporary folder)")
 	flag.StringVar(&o.data, "data", "", "data folder for the started server (default: a fresh temporary folder, deleted afterwards)")
 	flag.IntVar(&o.seedStories, "seed-stories", 0, "before measuring, add this many synthetic stories with \"chorus seed\" (fresh data folder only)")
@@ -65,6 +69,7 @@ func main() {
 	flag.DurationVar(&o.warmup, "warmup", 500*time.Millisecond, "unmeasured warm-up per target")
 	flag.Int64Var(&o.maxRequests, "max-requests", 500000, "at most this many measured requests per target")
 	flag.BoolVar(&o.short, "short", false, "CI mode: 1.5 s per target, 0.2 s warm-up")
+	flag.StringVar(&o.storyID, "story", "demo01", "id of the published story behind the story target (a database filled by \"chorus seed\" alone has no demo stories: use syn000000000)")
 	flag.StringVar(&o.only, "only", "", "comma-separated target names to run (default: all)")
 	flag.StringVar(&o.markdownPath, "markdown", "", "also write the Markdown table to this file")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary folder (server log, database) for inspection")
@@ -82,7 +87,24 @@ func main() {
 }
 
 func run(ctx context.Context, o options, out io.Writer) error {
-	base := strings.TrimRight(o.url, "/")
+	var bases []string
+	for _, u := range strings.Split(o.url, ",") {
+		if u = strings.TrimRight(strings.TrimSpace(u), "/"); u != "" {
+			bases = append(bases, u)
+		}
+	}
+	base := ""
+	if len(bases) > 0 {
+		base = bases[0]
+	}
+	if len(bases) > 1 && o.soak.enabled {
+		return errors.New("--soak measures one node: give one --url")
+	}
+	for _, b := range bases[min(1, len(bases)):] {
+		if err := checkLoopback(b); err != nil {
+			return err
+		}
+	}
 	pid := o.pid
 	if base == "" {
 		srv, err := startServer(ctx, o, out)
@@ -91,6 +113,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		}
 		defer srv.stop(out)
 		base, pid = srv.base, srv.cmd.Process.Pid
+		bases = []string{base}
 		if o.seedStories > 0 {
 			o.synthetic = o.seedStories
 		}
@@ -107,7 +130,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 
 	client := loadtest.NewClient(o.conns, 10*time.Second)
-	storyURL := base + "/en/stories/demo01"
+	storyURL := base + "/en/stories/" + o.storyID
 	page, err := fetch(ctx, client, storyURL)
 	if err != nil {
 		return fmt.Errorf("fetch the story page once: %w", err)
@@ -118,26 +141,34 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 	defer bare.Close()
 
+	// at gives the URL of a path on the server of the i-th request: the
+	// nodes take turns.
+	at := func(i int64, path string) string { return bases[int(i%int64(len(bases)))] + path }
+	onNodes := func(name, path string) loadtest.Target {
+		if len(bases) == 1 {
+			return loadtest.Target{Name: name, URL: base + path}
+		}
+		return loadtest.Target{Name: name, URLFor: func(i int64) string { return at(i, path) }}
+	}
 	targets := []loadtest.Target{
 		{Name: "bare", URL: bare.URL},
-		{Name: "story", URL: storyURL},
-		{Name: "home", URL: base + "/en/"},
-		{Name: "list", URL: base + "/en/stories"},
-		{Name: "list-filtered", URL: base + "/en/stories?language=fr&theme=work"},
-		{Name: "search", URL: base + "/en/stories?q=community"},
+		onNodes("story", "/en/stories/"+o.storyID),
+		onNodes("home", "/en/"),
+		onNodes("list", "/en/stories"),
+		onNodes("list-filtered", "/en/stories?language=fr&theme=work"),
+		onNodes("search", "/en/stories?q=community"),
 	}
 	if o.synthetic > 0 {
 		n := int64(o.synthetic)
 		targets = append(targets, loadtest.Target{Name: "story-uncached", URLFor: func(i int64) string {
 			// A stride walks over many different stories, so most are
 			// not in the page cache yet.
-			return fmt.Sprintf("%s/en/stories/syn%09d", base, (i*7919)%n)
+			return at(i, fmt.Sprintf("/en/stories/syn%09d", (i*7919)%n))
 		}})
 	}
-	targets = append(targets, loadtest.Target{
-		Name: "submit", Method: http.MethodPost, URL: base + "/api/v1/stories", ContentType: "application/json",
-		WantStatus: http.StatusAccepted, Body: []byte(submission),
-	})
+	submit := onNodes("submit", "/api/v1/stories")
+	submit.Method, submit.ContentType, submit.WantStatus, submit.Body = http.MethodPost, "application/json", http.StatusAccepted, []byte(submission)
+	targets = append(targets, submit)
 	if o.only != "" {
 		keep := map[string]bool{}
 		for _, n := range strings.Split(o.only, ",") {
@@ -154,7 +185,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 
 	fmt.Fprintf(out, "chorus-load: %s, %d connections, %s per target (+%s warm-up), at most %d requests each\n",
-		base, o.conns, o.duration, o.warmup, o.maxRequests)
+		strings.Join(bases, " + "), o.conns, o.duration, o.warmup, o.maxRequests)
 	fmt.Fprintf(out, "machine: %s/%s, %d CPUs (load generator, bare handler and server share them), %s\n",
 		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
 	fmt.Fprintf(out, "story page: %d bytes\n", len(page))

@@ -7,6 +7,10 @@ package sqlite_test
 //
 //	CHORUS_BENCH_STORIES=100000 go test -run '^$' -bench PublishedStories -benchtime 200x ./internal/storage/sqlite/
 //
+// CHORUS_BENCH_DB names a database already seeded with "chorus seed
+// --stories N" (the data folder's chorus.db) to measure instead: nothing is
+// seeded and the file is kept; CHORUS_BENCH_STORIES must then be that N.
+//
 // Each benchmark reports the median and 99th percentile of single calls
 // (p50-ms, p99-ms) besides the mean (ns/op), and logs the query plan once.
 
@@ -25,9 +29,11 @@ import (
 	"time"
 
 	"chorus/internal/app"
+	"chorus/internal/auth"
 	"chorus/internal/demo"
 	"chorus/internal/storage"
 	"chorus/internal/storage/sqlite"
+	"chorus/internal/story"
 )
 
 // TestMain removes the seeded database once every benchmark has run. (If
@@ -65,12 +71,24 @@ func bigStore(b *testing.B) *sqlite.Store {
 			big.err = fmt.Errorf("CHORUS_BENCH_STORIES=%q: want a positive number", env)
 			return
 		}
+		ctx := context.Background()
+		path := os.Getenv("CHORUS_BENCH_DB")
+		if path != "" {
+			if big.store, big.err = sqlite.Open(ctx, path); big.err != nil {
+				return
+			}
+			fmt.Fprintf(os.Stderr, "measuring %s (%d stories seeded before), %s on disk\n", path, big.count, fileSizes(path))
+			if big.err = addRare(ctx, big.store, big.count); big.err != nil {
+				return
+			}
+			big.raw, big.err = sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)")
+			return
+		}
 		big.dir, big.err = os.MkdirTemp("", "chorus-bench-")
 		if big.err != nil {
 			return
 		}
-		ctx := context.Background()
-		path := filepath.Join(big.dir, "chorus.db")
+		path = filepath.Join(big.dir, "chorus.db")
 		big.store, big.err = sqlite.Open(ctx, path)
 		if big.err != nil {
 			return
@@ -83,13 +101,52 @@ func bigStore(b *testing.B) *sqlite.Store {
 		if big.err = demo.Synthetic(ctx, a, big.count, 1, io.Discard); big.err != nil {
 			return
 		}
-		fmt.Fprintf(os.Stderr, "seeded %d stories in %s\n", big.count, time.Since(t0).Round(time.Millisecond))
+		if big.err = addRare(ctx, big.store, big.count); big.err != nil {
+			return
+		}
+		fmt.Fprintf(os.Stderr, "seeded %d stories in %s, %s on disk\n", big.count, time.Since(t0).Round(time.Millisecond), fileSizes(path))
 		big.raw, big.err = sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)")
 	})
 	if big.err != nil {
 		b.Fatal(big.err)
 	}
 	return big.store
+}
+
+// addRare publishes, once, five stories with a word no synthetic story
+// has ("samovar"), spread over the whole date range, so that a rare word
+// is measured: its matches are few and mostly far from the newest page.
+func addRare(ctx context.Context, st storage.Store, count int) error {
+	if _, err := st.Story(ctx, "rare00"); err == nil {
+		return nil
+	}
+	start := time.Now().UTC().Add(-time.Duration(count) * time.Minute)
+	return st.WithTx(ctx, func(tx storage.Tx) error {
+		for i := 0; i < 5; i++ {
+			at := start.Add(time.Duration(count/10+i*count/5) * time.Minute)
+			s := &story.Story{
+				ID: fmt.Sprintf("rare%02d", i), Status: story.StatusPublished, Demo: true,
+				Title: "The samovar", Body: "We carried the samovar from home; every winter it warms the neighbours.",
+				Language: "en", Country: "CA", Themes: []string{"culture"}, Identity: story.IdentityMigrant,
+				Anonymous: true, Consent: story.Consent{Publish: true}, CreatedAt: at, UpdatedAt: at, PublishedAt: at,
+			}
+			if err := tx.InsertStory(ctx, s, auth.HashToken("synthetic")); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// fileSizes gives the size of the database file and its write-ahead log.
+func fileSizes(path string) string {
+	size := func(p string) float64 {
+		if fi, err := os.Stat(p); err == nil {
+			return float64(fi.Size()) / (1 << 20)
+		}
+		return 0
+	}
+	return fmt.Sprintf("%.0f MB (+ %.0f MB WAL)", size(path), size(path+"-wal"))
 }
 
 // timed runs fn b.N times and reports the median and 99th percentile.
@@ -139,7 +196,7 @@ func logPlan(b *testing.B, name, query string, args ...any) {
 		}
 		lines = append(lines, detail)
 	}
-	b.Logf("plan of %s:\n\t%s", name, strings.Join(lines, "\n\t"))
+	fmt.Fprintf(os.Stderr, "plan of %s:\n\t%s\n", name, strings.Join(lines, "\n\t"))
 }
 
 const listColumns = "s.id, s.title, s.body"
@@ -201,6 +258,7 @@ func BenchmarkPublishedStories_Search(b *testing.B) {
 		{"q=école", storage.StoryFilter{Query: "école", Limit: 20}, false},
 		{"q=comm(prefix)", storage.StoryFilter{Query: "comm", Limit: 20}, false},
 		{"q=community,language=en,theme=work", storage.StoryFilter{Query: "community", Language: "en", Theme: "work", Limit: 20}, false},
+		{"q=samovar(rare)", storage.StoryFilter{Query: "samovar", Limit: 20}, false},
 		{"q=nomatch", storage.StoryFilter{Query: "zanzibarqx", Limit: 20}, true},
 	}
 	for _, c := range cases {
@@ -287,7 +345,7 @@ const searchByMatches = `SELECT s.id FROM story_search f CROSS JOIN stories s ON
 func BenchmarkProposed_SearchByMatches(b *testing.B) {
 	bigStore(b)
 	logPlan(b, "search by matches", searchByMatches, `"x"*`)
-	for _, q := range []string{`"community"*`, `"zanzibarqx"*`, `"comm"*`} {
+	for _, q := range []string{`"community"*`, `"samovar"*`, `"zanzibarqx"*`, `"comm"*`} {
 		b.Run(q, func(b *testing.B) {
 			timed(b, func() error {
 				rows, err := big.raw.Query(searchByMatches, q)
@@ -322,5 +380,83 @@ func BenchmarkWithdrawAndPurge(b *testing.B) {
 		if err := st.PurgeErased(ctx); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// The fast leg of search for a rare word: its few matching rowids, then
+// the stories. As PublishedStories writes it, SQLite may still walk the date
+// index (stories_by_status) to avoid sorting, testing every published
+// story's rowid against the short list. The proposed form, "+s.status",
+// keeps SQLite from using that index: it looks the stories up by rowid and
+// sorts the few it finds.
+const (
+	rowidListCurrent  = "SELECT " + listColumns + " FROM stories s WHERE s.status = 'published' AND s.rowid IN (%s) ORDER BY s.published_at DESC, s.id DESC LIMIT 21"
+	rowidListProposed = "SELECT " + listColumns + " FROM stories s WHERE +s.status = 'published' AND s.rowid IN (%s) ORDER BY s.published_at DESC, s.id DESC LIMIT 21"
+)
+
+func BenchmarkProposed_SearchRowidList(b *testing.B) {
+	bigStore(b)
+	var ids []string
+	rows, err := big.raw.Query(`SELECT rowid FROM story_search WHERE story_search MATCH '"samovar"*' LIMIT 501`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if len(ids) == 0 {
+		b.Fatal("no rare matches")
+	}
+	list := strings.Join(ids, ", ")
+	for _, c := range []struct{ name, sql string }{{"current", rowidListCurrent}, {"proposed", rowidListProposed}} {
+		b.Run(c.name, func(b *testing.B) {
+			q := fmt.Sprintf(c.sql, list)
+			logPlan(b, "rowid list "+c.name, q)
+			timed(b, func() error {
+				rows, err := big.raw.Query(q)
+				if err != nil {
+					return err
+				}
+				defer rows.Close()
+				n := 0
+				for rows.Next() {
+					n++
+				}
+				if n != len(ids) {
+					return fmt.Errorf("%d rows, want %d", n, len(ids))
+				}
+				return rows.Err()
+			})
+		})
+	}
+}
+
+// searchNewestRowids reads the newest matches straight from the full-text
+// index, which streams a word's matches in rowid order and stops after a
+// page. It equals the published order only when the index's rowids follow
+// publication (true of the synthetic stories, not of real ones, whose
+// rowids follow submission): it measures what search would cost if the
+// index were keyed by a publication sequence.
+const searchNewestRowids = `SELECT rowid FROM story_search WHERE story_search MATCH ? ORDER BY rowid DESC LIMIT 21`
+
+func BenchmarkProposed_SearchNewestRowids(b *testing.B) {
+	bigStore(b)
+	logPlan(b, "search newest rowids", searchNewestRowids, `"x"*`)
+	for _, q := range []string{`"community"*`, `"river" "winter"*`, `"comm"*`, `"samovar"*`} {
+		b.Run(q, func(b *testing.B) {
+			timed(b, func() error {
+				rows, err := big.raw.Query(searchNewestRowids, q)
+				if err != nil {
+					return err
+				}
+				defer rows.Close()
+				for rows.Next() {
+				}
+				return rows.Err()
+			})
+		})
 	}
 }
