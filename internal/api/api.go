@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"mime"
@@ -159,6 +160,10 @@ func bearer(r *http.Request) string {
 	return ""
 }
 
+// SearchTimeout bounds one search, so a slow one gives way rather than
+// hold a database connection others are waiting for.
+const SearchTimeout = 3 * time.Second
+
 // SubmitStory handles POST /api/v1/stories.
 func (a *API) SubmitStory(w http.ResponseWriter, r *http.Request) {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
@@ -260,7 +265,13 @@ func (a *API) WithdrawStory(w http.ResponseWriter, r *http.Request) {
 func (a *API) ListStories(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	limit, _ := strconv.Atoi(q.Get("limit"))
-	page, err := a.App.Stories(r.Context(), storage.StoryFilter{
+	ctx := r.Context()
+	if q.Get("q") != "" {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, SearchTimeout)
+		defer cancel()
+	}
+	page, err := a.App.Stories(ctx, storage.StoryFilter{
 		Language: q.Get("language"), Country: strings.ToUpper(q.Get("country")), Theme: q.Get("theme"),
 		Query: q.Get("q"), Cursor: q.Get("cursor"), Limit: limit,
 	})

@@ -119,7 +119,15 @@ func (s *Server) listStories(w http.ResponseWriter, r *http.Request, p *Page) er
 	if len(f.Query) > 200 {
 		f.Query = f.Query[:200]
 	}
-	page, err := s.app.Stories(r.Context(), f)
+	ctx := r.Context()
+	if f.Query != "" {
+		// A search that cannot answer in time gives way, rather than hold
+		// a database connection others are waiting for.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, api.SearchTimeout)
+		defer cancel()
+	}
+	page, err := s.app.Stories(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -134,7 +142,8 @@ func (s *Server) listStories(w http.ResponseWriter, r *http.Request, p *Page) er
 		v.NextURL = p.Link("/stories?" + next.Encode())
 	}
 	p.Title = p.L.T("list.title")
-	p.cacheable = f.Query == ""
+	// Searches are cached like every listing, until the next change.
+	p.cacheable = true
 	if f.Cursor != "" || f.Query != "" {
 		p.NoIndex = true
 	}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -52,6 +53,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		// The error may quote the URL, password included.
 		return nil, errors.New("postgres: the database URL cannot be parsed")
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		// The driver's default (4, or the CPU count) starves a node under
+		// load; the URL's pool_max_conns overrides this.
+		cfg.MaxConns = int32(max(16, 4*runtime.NumCPU()))
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

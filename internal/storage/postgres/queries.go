@@ -196,43 +196,63 @@ func (q queries) PublishedStories(ctx context.Context, f storage.StoryFilter) (s
 	if f.Featured {
 		where = append(where, "s.featured")
 	}
-	if f.Query != "" {
-		words := queryWords(f.Query, q.goFold)
-		if len(words) == 0 {
-			return storage.StoryPage{}, nil
-		}
-		where = append(where, "s.search @@ chorus_tsquery("+a.add(words)+"::text[])")
-	}
+	var window string
 	if f.Cursor != "" {
 		at, id, err := decodeCursor(f.Cursor)
 		if err != nil {
 			return storage.StoryPage{}, story.FieldError("cursor", "error.bad_cursor", "The page link is not valid.")
 		}
-		where = append(where, "(s.published_at, s.id) < ("+a.add(sortedTime(at))+", "+a.add(id)+")")
+		after := "(" + a.add(sortedTime(at)) + ", " + a.add(id) + ")"
+		where = append(where, "(s.published_at, s.id) < "+after)
+		window = " AND (published_at, id) < " + after
 	}
-	query := "SELECT " + prefixed("s.", storyColumns) + " FROM " + from + " WHERE " + strings.Join(where, " AND ") +
-		" ORDER BY s.published_at DESC, s.id DESC LIMIT " + a.add(limit+1)
-	rows, err := q.db.Query(ctx, query, a...)
-	if err != nil {
-		return storage.StoryPage{}, domainError("list stories", err)
-	}
-	defer rows.Close()
+	order := " ORDER BY s.published_at DESC, s.id DESC LIMIT " + a.add(limit+1)
 	var page storage.StoryPage
-	for rows.Next() {
-		s, err := scanStory(rows)
-		if err != nil {
-			return storage.StoryPage{}, domainError("list stories", err)
+	var err error
+	if f.Query == "" {
+		page.Stories, err = q.listStories(ctx, "SELECT "+prefixed("s.", storyColumns)+" FROM "+from+" WHERE "+strings.Join(where, " AND ")+order, a)
+	} else {
+		words := queryWords(f.Query, q.goFold)
+		if len(words) == 0 {
+			return storage.StoryPage{}, nil
 		}
-		page.Stories = append(page.Stories, s)
+		where = append(where, "s.search @@ chorus_tsquery("+a.add(words)+"::text[])")
+		// The planner cannot tell a rare word from a common one, and walks
+		// the stories newest first testing each: quick for a common word,
+		// a walk of the whole table for a rare one. So search the newest
+		// searchWindow stories that way first; if that does not fill the
+		// page, take every match from the search index and sort them (the
+		// OFFSET 0 keeps the planner from turning it back into the walk).
+		recent := "SELECT " + prefixed("s.", storyColumns) + " FROM " + from + " WHERE " + strings.Join(where, " AND ") +
+			" AND s.id IN (SELECT id FROM stories WHERE status = 'published'" + window +
+			" ORDER BY published_at DESC, id DESC LIMIT " + strconv.Itoa(searchWindow) + ")" + order
+		page.Stories, err = q.listStories(ctx, recent, a)
+		if err == nil && len(page.Stories) <= limit {
+			matches := "SELECT * FROM (SELECT " + prefixed("s.", storyColumns) + " FROM " + from + " WHERE " +
+				strings.Join(where, " AND ") + " OFFSET 0) s" + order
+			page.Stories, err = q.listStories(ctx, matches, a)
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return storage.StoryPage{}, domainError("list stories", err)
+	if err != nil {
+		return storage.StoryPage{}, err
 	}
 	if len(page.Stories) > limit {
 		page.Stories = page.Stories[:limit]
 		page.NextCursor = encodeCursor(page.Stories[limit-1])
 	}
 	return page, nil
+}
+
+// searchWindow is how many of the newest stories a search tests one by one
+// before asking the search index for every match.
+const searchWindow = 5000
+
+func (q queries) listStories(ctx context.Context, query string, a args) ([]*story.Story, error) {
+	rows, err := q.db.Query(ctx, query, a...)
+	if err != nil {
+		return nil, domainError("list stories", err)
+	}
+	return collect(rows, "list stories", scanStory)
 }
 
 func prefixed(prefix, columns string) string {
@@ -294,7 +314,12 @@ func scanString(row pgx.Row) (string, error) {
 }
 
 func (q queries) Countries(ctx context.Context) ([]string, error) {
-	rows, err := q.db.Query(ctx, "SELECT DISTINCT country FROM stories WHERE status = 'published' ORDER BY country")
+	// One index seek per country, rather than reading every published story.
+	rows, err := q.db.Query(ctx, `WITH RECURSIVE c(country) AS (
+		SELECT (SELECT min(country) FROM stories WHERE status = 'published')
+		UNION ALL
+		SELECT (SELECT min(country) FROM stories WHERE status = 'published' AND country > c.country) FROM c WHERE c.country IS NOT NULL)
+		SELECT country FROM c WHERE country IS NOT NULL`)
 	if err != nil {
 		return nil, domainError("countries", err)
 	}

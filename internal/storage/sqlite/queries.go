@@ -188,6 +188,9 @@ func (q queries) PublishedStories(ctx context.Context, f storage.StoryFilter) (s
 		case len(rowids) == 0:
 			return storage.StoryPage{}, nil
 		case len(rowids) <= searchFetchLimit:
+			// The unary + keeps SQLite from walking the status index: the
+			// few matches are fetched by rowid and sorted instead.
+			where[0] = "+s.status = 'published'"
 			where = append(where, "s.rowid IN (?"+strings.Repeat(", ?", len(rowids)-1)+")")
 			args = append(args, rowids...)
 		default:
