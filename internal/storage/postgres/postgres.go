@@ -59,6 +59,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		// load; the URL's pool_max_conns overrides this.
 		cfg.MaxConns = int32(max(16, 4*runtime.NumCPU()))
 	}
+	if _, set := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !set {
+		// Prepared statements are cached; a generic plan cannot see whether
+		// a searched word is rare, and walks the whole table for it.
+		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: connect: %w", err)

@@ -182,10 +182,10 @@ func (q queries) PublishedStories(ctx context.Context, f storage.StoryFilter) (s
 	var (
 		where = []string{"s.status = 'published'"}
 		a     args
-		from  = "stories s"
+		join  string
 	)
 	if f.Theme != "" {
-		from += " JOIN story_themes t ON t.story_id = s.id AND t.theme = " + a.add(f.Theme)
+		join = " JOIN story_themes t ON t.story_id = s.id AND t.theme = " + a.add(f.Theme)
 	}
 	if f.Language != "" {
 		where = append(where, "s.language = "+a.add(f.Language))
@@ -209,6 +209,7 @@ func (q queries) PublishedStories(ctx context.Context, f storage.StoryFilter) (s
 	order := " ORDER BY s.published_at DESC, s.id DESC LIMIT " + a.add(limit+1)
 	var page storage.StoryPage
 	var err error
+	from := "stories s" + join
 	if f.Query == "" {
 		page.Stories, err = q.listStories(ctx, "SELECT "+prefixed("s.", storyColumns)+" FROM "+from+" WHERE "+strings.Join(where, " AND ")+order, a)
 	} else {
@@ -223,9 +224,14 @@ func (q queries) PublishedStories(ctx context.Context, f storage.StoryFilter) (s
 		// searchWindow stories that way first; if that does not fill the
 		// page, take every match from the search index and sort them (the
 		// OFFSET 0 keeps the planner from turning it back into the walk).
-		recent := "SELECT " + prefixed("s.", storyColumns) + " FROM " + from + " WHERE " + strings.Join(where, " AND ") +
-			" AND s.id IN (SELECT id FROM stories WHERE status = 'published'" + window +
-			" ORDER BY published_at DESC, id DESC LIMIT " + strconv.Itoa(searchWindow) + ")" + order
+		// Only the columns the test needs are read for the window; the
+		// few stories found are then fetched whole.
+		newest := "(SELECT id, published_at, search FROM stories WHERE status = 'published'" + window +
+			" ORDER BY published_at DESC, id DESC LIMIT " + strconv.Itoa(searchWindow) + ") w JOIN stories s ON s.id = w.id"
+		last := len(where) - 1
+		recent := "SELECT " + prefixed("s.", storyColumns) + " FROM " + newest + join + " WHERE " +
+			strings.Join(where[:last], " AND ") + " AND " + strings.Replace(where[last], "s.search", "w.search", 1) +
+			strings.Replace(order, "s.published_at DESC, s.id DESC", "w.published_at DESC, w.id DESC", 1)
 		page.Stories, err = q.listStories(ctx, recent, a)
 		if err == nil && len(page.Stories) <= limit {
 			matches := "SELECT * FROM (SELECT " + prefixed("s.", storyColumns) + " FROM " + from + " WHERE " +
