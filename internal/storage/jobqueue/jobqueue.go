@@ -19,16 +19,17 @@ import (
 	"chorus/internal/story"
 )
 
-// Queue is River on one database. TTx is the driver's transaction type.
-type Queue[TTx any] struct {
+// Jobs is River on one database. TTx is the driver's transaction type.
+type Jobs[TTx any] struct {
 	driver riverdriver.Driver[TTx]
 	insert *river.Client[TTx]
 	poll   time.Duration
 }
 
 // New migrates River's tables and returns a queue that can insert jobs;
-// Start makes it work them too.
-func New[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], poll time.Duration) (*Queue[TTx], error) {
+// StartJobs makes it work them too. A store embeds it to offer the job
+// methods of storage.Store.
+func New[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], poll time.Duration) (*Jobs[TTx], error) {
 	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: quietLogger()})
 	if err != nil {
 		return nil, fmt.Errorf("jobqueue: %w", err)
@@ -40,7 +41,7 @@ func New[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], poll time
 	if err != nil {
 		return nil, fmt.Errorf("jobqueue: %w", err)
 	}
-	return &Queue[TTx]{driver: driver, insert: insert, poll: poll}, nil
+	return &Jobs[TTx]{driver: driver, insert: insert, poll: poll}, nil
 }
 
 func quietLogger() *slog.Logger {
@@ -48,16 +49,16 @@ func quietLogger() *slog.Logger {
 }
 
 // Enqueue inserts a job in tx; it runs only if tx commits.
-func (q *Queue[TTx]) Enqueue(ctx context.Context, tx TTx, args river.JobArgs, opts *river.InsertOpts) error {
+func (q *Jobs[TTx]) Enqueue(ctx context.Context, tx TTx, args river.JobArgs, opts *river.InsertOpts) error {
 	if _, err := q.insert.InsertTx(ctx, tx, args, opts); err != nil {
 		return fmt.Errorf("jobqueue: enqueue %s: %w", args.Kind(), err)
 	}
 	return nil
 }
 
-// Start works jobs until the returned stop function is called; stop waits
+// StartJobs works jobs until the returned stop function is called; stop waits
 // for running jobs to finish (up to its context's deadline).
-func (q *Queue[TTx]) Start(ctx context.Context, cfg storage.JobsConfig) (func(context.Context) error, error) {
+func (q *Jobs[TTx]) StartJobs(ctx context.Context, cfg storage.JobsConfig) (func(context.Context) error, error) {
 	log := cfg.Log
 	if log == nil {
 		log = quietLogger()
@@ -85,8 +86,8 @@ func (q *Queue[TTx]) Start(ctx context.Context, cfg storage.JobsConfig) (func(co
 	return client.Stop, nil
 }
 
-// Failed lists jobs that exhausted their attempts, newest first.
-func (q *Queue[TTx]) Failed(ctx context.Context, limit int) ([]*rivertype.JobRow, error) {
+// FailedJobs lists jobs that exhausted their attempts, newest first.
+func (q *Jobs[TTx]) FailedJobs(ctx context.Context, limit int) ([]*rivertype.JobRow, error) {
 	res, err := q.insert.JobList(ctx, river.NewJobListParams().
 		States(rivertype.JobStateDiscarded).
 		OrderBy(river.JobListOrderByTime, river.SortOrderDesc).
@@ -97,14 +98,14 @@ func (q *Queue[TTx]) Failed(ctx context.Context, limit int) ([]*rivertype.JobRow
 	return res.Jobs, nil
 }
 
-// Retry puts a failed job back in the queue.
-func (q *Queue[TTx]) Retry(ctx context.Context, id int64) error {
+// RetryJob puts a failed job back in the queue.
+func (q *Jobs[TTx]) RetryJob(ctx context.Context, id int64) error {
 	_, err := q.insert.JobRetry(ctx, id)
 	return jobError("retry", err)
 }
 
-// Discard deletes a failed job for good.
-func (q *Queue[TTx]) Discard(ctx context.Context, id int64) error {
+// DiscardJob deletes a failed job for good.
+func (q *Jobs[TTx]) DiscardJob(ctx context.Context, id int64) error {
 	_, err := q.insert.JobDelete(ctx, id)
 	return jobError("discard", err)
 }

@@ -21,7 +21,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
-	"github.com/riverqueue/river/rivertype"
 )
 
 //go:embed migrations/*.sql
@@ -35,9 +34,9 @@ const (
 
 // Store is a PostgreSQL database reached through a connection pool.
 type Store struct {
-	pool    *pgxpool.Pool
-	created bool
-	jobs    *jobqueue.Queue[pgx.Tx]
+	pool                   *pgxpool.Pool
+	created                bool
+	*jobqueue.Jobs[pgx.Tx] // the job methods of storage.Store
 	queries
 }
 
@@ -83,7 +82,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, domainError("check search folding", err)
 	}
 	s.goFold = folded != "e"
-	if s.jobs, err = s.openJobs(ctx); err != nil {
+	if s.Jobs, err = s.openJobs(ctx); err != nil {
 		pool.Close()
 		return nil, err
 	}
@@ -92,7 +91,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 
 // openJobs migrates River's tables under an advisory lock, so nodes that
 // start together migrate once.
-func (s *Store) openJobs(ctx context.Context) (*jobqueue.Queue[pgx.Tx], error) {
+func (s *Store) openJobs(ctx context.Context) (*jobqueue.Jobs[pgx.Tx], error) {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return nil, domainError("job queue", err)
@@ -109,22 +108,6 @@ func (s *Store) openJobs(ctx context.Context) (*jobqueue.Queue[pgx.Tx], error) {
 	}
 	return q, nil
 }
-
-// StartJobs works the job queue; see storage.Store.
-func (s *Store) StartJobs(ctx context.Context, cfg storage.JobsConfig) (func(context.Context) error, error) {
-	return s.jobs.Start(ctx, cfg)
-}
-
-// FailedJobs lists jobs that exhausted their attempts.
-func (s *Store) FailedJobs(ctx context.Context, limit int) ([]*rivertype.JobRow, error) {
-	return s.jobs.Failed(ctx, limit)
-}
-
-// RetryJob queues a failed job again.
-func (s *Store) RetryJob(ctx context.Context, id int64) error { return s.jobs.Retry(ctx, id) }
-
-// DiscardJob deletes a failed job.
-func (s *Store) DiscardJob(ctx context.Context, id int64) error { return s.jobs.Discard(ctx, id) }
 
 // Close closes every connection.
 func (s *Store) Close() error {
@@ -151,7 +134,7 @@ func (s *Store) WithTx(ctx context.Context, fn func(storage.Tx) error) error {
 		return domainError("begin", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) // no-op once committed
-	if err := fn(&txStore{queries: queries{db: tx, lock: true, goFold: s.goFold}, tx: tx, jobs: s.jobs}); err != nil {
+	if err := fn(&txStore{queries: queries{db: tx, lock: true, goFold: s.goFold}, tx: tx, jobs: s.Jobs}); err != nil {
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {

@@ -36,7 +36,7 @@ type queries struct {
 type txStore struct {
 	queries
 	tx   pgx.Tx
-	jobs *jobqueue.Queue[pgx.Tx]
+	jobs *jobqueue.Jobs[pgx.Tx]
 }
 
 func (t *txStore) Enqueue(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {

@@ -132,7 +132,7 @@ func (s *Store) Load(ctx context.Context, next func() (storage.Record, error)) e
 	if c.Total() > 0 {
 		return storage.NotEmptyError(c)
 	}
-	t := &txStore{queries: queries{db: tx}, tx: tx, jobs: s.jobs}
+	t := &txStore{queries: queries{db: tx}, tx: tx, jobs: s.Jobs}
 	for {
 		r, err := next()
 		if errors.Is(err, io.EOF) {

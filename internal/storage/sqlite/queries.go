@@ -29,7 +29,7 @@ type queries struct{ db querier }
 type txStore struct {
 	queries
 	tx   *sql.Tx
-	jobs *jobqueue.Queue[*sql.Tx]
+	jobs *jobqueue.Jobs[*sql.Tx]
 }
 
 func (t *txStore) Enqueue(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivertype"
 
 	"chorus/internal/storage"
 	"chorus/internal/storage/jobqueue"
@@ -32,11 +31,11 @@ var migrations embed.FS
 
 // Store is a SQLite database file.
 type Store struct {
-	path    string
-	created bool
-	jobs    *jobqueue.Queue[*sql.Tx]
-	writer  *sql.DB
-	reader  *sql.DB
+	path                    string
+	created                 bool
+	*jobqueue.Jobs[*sql.Tx] // the job methods of storage.Store
+	writer                  *sql.DB
+	reader                  *sql.DB
 	queries
 }
 
@@ -80,7 +79,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	// River shares the one writer connection: a job is inserted with the
 	// transaction that holds it.
-	s.jobs, err = jobqueue.New(ctx, riversqlite.New(writer), 500*time.Millisecond)
+	s.Jobs, err = jobqueue.New(ctx, riversqlite.New(writer), 500*time.Millisecond)
 	if err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("sqlite: %w", err)
@@ -112,7 +111,7 @@ func (s *Store) WithTx(ctx context.Context, fn func(storage.Tx) error) error {
 	if err != nil {
 		return domainError("begin", err)
 	}
-	if err := fn(&txStore{queries: queries{db: tx}, tx: tx, jobs: s.jobs}); err != nil {
+	if err := fn(&txStore{queries: queries{db: tx}, tx: tx, jobs: s.Jobs}); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -121,22 +120,6 @@ func (s *Store) WithTx(ctx context.Context, fn func(storage.Tx) error) error {
 	}
 	return nil
 }
-
-// StartJobs works the job queue; see storage.Store.
-func (s *Store) StartJobs(ctx context.Context, cfg storage.JobsConfig) (func(context.Context) error, error) {
-	return s.jobs.Start(ctx, cfg)
-}
-
-// FailedJobs lists jobs that exhausted their attempts.
-func (s *Store) FailedJobs(ctx context.Context, limit int) ([]*rivertype.JobRow, error) {
-	return s.jobs.Failed(ctx, limit)
-}
-
-// RetryJob queues a failed job again.
-func (s *Store) RetryJob(ctx context.Context, id int64) error { return s.jobs.Retry(ctx, id) }
-
-// DiscardJob deletes a failed job.
-func (s *Store) DiscardJob(ctx context.Context, id int64) error { return s.jobs.Discard(ctx, id) }
 
 // PurgeErased makes erased text unrecoverable from the files. The search
 // index keeps a deleted word as a term key until its segments are merged,
