@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"unicode/utf8"
 
 	"chorus/internal/auth"
@@ -63,6 +64,42 @@ func (a *App) applySubmission(ctx context.Context, s *story.Story, sub story.Sub
 		s.ContactSealed = a.Keys.Seal([]byte(sub.ContactEmail))
 	}
 	s.Signals = a.screen(ctx, s)
+	a.flagDuplicates(ctx, s)
+}
+
+// duplicateWindow is how many pending stories a new one is compared with.
+const duplicateWindow = 500
+
+// flagDuplicates raises the spam signal of a story whose text nearly
+// repeats pending ones: the copy-pasted floods of a raid.
+func (a *App) flagDuplicates(ctx context.Context, s *story.Story) {
+	pending, err := a.Store.Queue(ctx, duplicateWindow)
+	if err != nil {
+		a.Log.Warn("duplicate check skipped", "err", err)
+		return
+	}
+	fp := moderation.Fingerprint(s.Title + "\n" + s.Body)
+	copies := 0
+	for _, p := range pending {
+		if p.ID != s.ID && moderation.NearDuplicate(fp, moderation.Fingerprint(p.Title+"\n"+p.Body)) {
+			copies++
+		}
+	}
+	if copies == 0 {
+		return
+	}
+	score, detail := 0.7, fmt.Sprintf("near-duplicate of %d pending stories", copies)
+	if copies >= 3 {
+		score, detail = 0.95, fmt.Sprintf("burst: near-duplicate of %d pending stories", copies)
+	}
+	for i := range s.Signals {
+		if s.Signals[i].Kind == story.SignalSpam {
+			s.Signals[i].Score = max(s.Signals[i].Score, score)
+			s.Signals[i].Detail = strings.TrimPrefix(s.Signals[i].Detail+"; "+detail, "; ")
+			return
+		}
+	}
+	s.Signals = append(s.Signals, story.Signal{Kind: story.SignalSpam, Score: score, Detail: detail})
 }
 
 func (a *App) screen(ctx context.Context, s *story.Story) []story.Signal {
