@@ -32,6 +32,7 @@ Commands:
   restore FILE.tar.gz           unpack a backup into an empty data folder
   export DIR                    write the whole site (SQLite or PostgreSQL) to DIR: site.jsonl, media/, secret.key
   import DIR                    load an export into the configured, empty database (moves a site between backends)
+  toolkit build --lang L --out D write the campaign toolkit for one language into a folder
   moderation train|eval ...     train or evaluate the hate and abuse screen
   moderation examples --out F   write moderators' decisions as training examples (JSON Lines)
 
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return importCommand(ctx, args, getenv, stdout, stderr)
 	case "seed":
 		return seedCommand(ctx, args, getenv, stdout, stderr)
+	case "toolkit":
+		return toolkitCommand(ctx, args, getenv, stdout, stderr)
 	case "moderation":
 		return moderationCommand(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":

@@ -99,6 +99,7 @@ func (s *site) publicPages(lang string) []page {
 		{"story", l + "/stories/" + s.published, 200},
 		{"share", l + "/share", 200},
 		{"about", l + "/about", 200},
+		{"toolkit", l + "/toolkit", 200},
 		{"privacy", l + "/privacy", 200},
 		{"private", l + "/my/" + s.pending + "/" + s.pendingToken + "?new=1", 200},
 		{"gone", l + "/stories/" + s.withdrawn, 410},

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -34,7 +35,7 @@ var (
 // loaded from elsewhere, a small size and strict security headers.
 func TestEveryPublicPage(t *testing.T) {
 	rig := seeded(t)
-	paths := []string{"/", "/stories", "/stories?theme=work&language=fr", "/stories?q=neighbour", "/stories/demo01", "/stories/demo10", "/share", "/about", "/privacy", "/staff/signin"}
+	paths := []string{"/", "/toolkit", "/stories", "/stories?theme=work&language=fr", "/stories?q=neighbour", "/stories/demo01", "/stories/demo10", "/share", "/about", "/privacy", "/staff/signin"}
 	for _, lang := range []string{"en", "fr", "ar"} {
 		for _, p := range paths {
 			res := rig.Do("GET", "/"+lang+p, nil, nil)
@@ -172,5 +173,21 @@ func TestCachedPagesAreGzippedForClientsThatAsk(t *testing.T) {
 	}
 	if rig.Do("GET", "/en/stories/demo01", nil, map[string]string{"Accept-Encoding": "gzip;q=0"}).Header.Get("Content-Encoding") != "" {
 		t.Error("gzip sent to a client that refused it")
+	}
+}
+
+func TestToolkitPageAndPackage(t *testing.T) {
+	rig := testrig.New(t)
+	page := rig.Do("GET", "/fr/toolkit", nil, nil)
+	if page.Status != http.StatusOK || !bytes.Contains(page.Body, []byte("Messages clés")) || !bytes.Contains(page.Body, []byte(rig.URL+"/fr/")) {
+		t.Fatalf("French toolkit page: %d", page.Status)
+	}
+	res := rig.Do("GET", "/ar/toolkit.zip", nil, nil)
+	if res.Status != http.StatusOK || res.Header.Get("Content-Type") != "application/zip" {
+		t.Fatalf("Arabic package: %d %s", res.Status, res.Header.Get("Content-Type"))
+	}
+	zr, err := zip.NewReader(bytes.NewReader(res.Body), int64(len(res.Body)))
+	if err != nil || len(zr.File) < 4 {
+		t.Fatalf("package: %v", err)
 	}
 }

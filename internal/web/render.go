@@ -139,6 +139,7 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"excerpt":     excerpt,
 		"spans":       allSpans,
 		"notable":     notableSignals,
+		"networkName": networkName,
 		"reply":       suggestedReply,
 		"has":         func(list []string, v string) bool { return containsString(list, v) },
 		"signalLabel": signalLabel,
@@ -308,6 +309,21 @@ func excerpt(text string, n int) string {
 		cut--
 	}
 	return strings.TrimRight(string(runes[:cut]), " ,.;:") + "…"
+}
+
+// networkName is how a social network writes its own name.
+func networkName(id string) string {
+	switch id {
+	case "x":
+		return "X"
+	case "bluesky":
+		return "Bluesky"
+	case "mastodon":
+		return "Mastodon"
+	case "instagram":
+		return "Instagram"
+	}
+	return id
 }
 
 // notableSignals are the signals worth a moderator's eye: a score of at

@@ -29,6 +29,8 @@ func (s *Server) routes() http.Handler {
 	page("GET /{lang}/stories/{id}", s.showStory)
 	page("GET /{lang}/about", s.showAbout)
 	page("GET /{lang}/privacy", s.showPrivacy)
+	page("GET /{lang}/toolkit", s.showToolkit)
+	page("GET /{lang}/toolkit.zip", s.downloadToolkit)
 	page("GET /{lang}/share", s.showShareForm)
 	page("POST /{lang}/share", s.submitStory)
 	page("GET /{lang}/my/{id}/{token}", s.showSubmission)

@@ -1,0 +1,206 @@
+package toolkit
+
+import (
+	"archive/zip"
+	"embed"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"chorus/internal/moderation"
+)
+
+//go:embed content/*.json
+var contentFS embed.FS
+
+// Content is the toolkit in one language.
+type Content struct {
+	Lang            string     `json:"-"`
+	Title           string     `json:"title"`
+	Intro           string     `json:"intro"`
+	KeyMessages     []string   `json:"key_messages"`
+	Posts           []Post     `json:"posts"`
+	HashtagGuidance []string   `json:"hashtag_guidance"`
+	SafetyTips      []string   `json:"safety_tips"`
+	HowToShare      []string   `json:"how_to_share"`
+	Sections        Sections   `json:"sections"`
+	MythFacts       []MythFact `json:"-"`
+}
+
+// Sections are the headings and labels of the toolkit, in its language.
+type Sections struct {
+	KeyMessages     string `json:"key_messages"`
+	Posts           string `json:"posts"`
+	HashtagGuidance string `json:"hashtag_guidance"`
+	SafetyTips      string `json:"safety_tips"`
+	HowToShare      string `json:"how_to_share"`
+	MythFacts       string `json:"myth_facts"`
+	Source          string `json:"source"`
+	Files           string `json:"files"`
+	Copy            string `json:"copy"`
+	Characters      string `json:"characters"`
+	Download        string `json:"download"`
+}
+
+// Post is a ready-to-post text for one network.
+type Post struct {
+	Network string `json:"network"`
+	Text    string `json:"text"`
+	Length  int    `json:"-"` // as the network counts it
+	Limit   int    `json:"-"`
+}
+
+// MythFact answers a common myth with a fact and its source.
+type MythFact struct {
+	Myth, Fact, Source, SourceURL string
+}
+
+// Languages lists the languages the toolkit is written in.
+func Languages() []string {
+	names, _ := fs.Glob(contentFS, "content/*.json")
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		out = append(out, strings.TrimSuffix(strings.TrimPrefix(n, "content/"), ".json"))
+	}
+	return out
+}
+
+// Load returns the toolkit in lang, the site's address put into the posts;
+// ok is false when lang has no toolkit yet (the caller falls back).
+func Load(lang, siteURL string) (Content, bool, error) {
+	data, err := contentFS.ReadFile("content/" + lang + ".json")
+	if err != nil {
+		return Content{}, false, nil
+	}
+	var c Content
+	if err := json.Unmarshal(data, &c); err != nil {
+		return Content{}, false, fmt.Errorf("toolkit %s: %w", lang, err)
+	}
+	c.Lang = lang
+	for i := range c.Posts {
+		p := &c.Posts[i]
+		p.Text = strings.ReplaceAll(p.Text, "{url}", siteURL+"/"+lang+"/")
+		p.Length, p.Limit = Count(p.Network, p.Text), Limits[p.Network]
+	}
+	for _, r := range moderation.Replies() {
+		if r.Language == lang && r.Kind == "myth_fact" {
+			c.MythFacts = append(c.MythFacts, MythFact{Myth: r.Myth, Fact: r.Text, Source: r.Source.Organisation + ", " + r.Source.Title, SourceURL: r.Source.URL})
+		}
+	}
+	return c, true, nil
+}
+
+// WritePackage writes the toolkit as a ZIP: a readme, the texts as
+// Markdown, the posts and myth/fact pairs as CSV, and any extra files
+// (share cards) given.
+func WritePackage(w io.Writer, c Content, extra map[string][]byte) error {
+	zw := zip.NewWriter(w)
+	err := writeParts(c, extra, func(name string, data []byte) error {
+		f, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(data)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+// WriteDir writes the same parts as files under dir, calling progress
+// after each.
+func WriteDir(dir string, c Content, extra map[string][]byte, progress func(name string)) error {
+	return writeParts(c, extra, func(name string, data []byte) error {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(name)
+		}
+		return nil
+	})
+}
+
+func writeParts(c Content, extra map[string][]byte, add func(name string, data []byte) error) error {
+	if err := add("README.md", []byte(readme(c))); err != nil {
+		return err
+	}
+	if err := add("toolkit.md", []byte(markdown(c))); err != nil {
+		return err
+	}
+	posts := [][]string{{"network", "text", "length", "limit"}}
+	for _, p := range c.Posts {
+		posts = append(posts, []string{p.Network, p.Text, fmt.Sprint(p.Length), fmt.Sprint(p.Limit)})
+	}
+	if err := add("posts.csv", csvBytes(posts)); err != nil {
+		return err
+	}
+	myths := [][]string{{"myth", "fact", "source", "source_url"}}
+	for _, m := range c.MythFacts {
+		myths = append(myths, []string{m.Myth, m.Fact, m.Source, m.SourceURL})
+	}
+	if err := add("myths-and-facts.csv", csvBytes(myths)); err != nil {
+		return err
+	}
+	names := make([]string, 0, len(extra))
+	for name := range extra {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := add(name, extra[name]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func csvBytes(rows [][]string) []byte {
+	var b strings.Builder
+	b.WriteString("\ufeff") // so spreadsheet programs read UTF-8
+	w := csv.NewWriter(&b)
+	w.WriteAll(rows)
+	return []byte(b.String())
+}
+
+func readme(c Content) string {
+	return "# " + c.Title + "\n\n" + c.Intro + "\n\n## " + c.Sections.Files + "\n\n" +
+		"- toolkit.md\n- posts.csv\n- myths-and-facts.csv\n- cards/\n\n#ItTakesaCommunity\n"
+}
+
+func markdown(c Content) string {
+	var b strings.Builder
+	list := func(title string, items []string) {
+		b.WriteString("\n## " + title + "\n\n")
+		for _, it := range items {
+			b.WriteString("- " + it + "\n")
+		}
+	}
+	b.WriteString("# " + c.Title + "\n\n" + c.Intro + "\n")
+	list(c.Sections.KeyMessages, c.KeyMessages)
+	b.WriteString("\n## " + c.Sections.Posts + "\n")
+	for _, p := range c.Posts {
+		fmt.Fprintf(&b, "\n### %s (%d/%d)\n\n%s\n", p.Network, p.Length, p.Limit, p.Text)
+	}
+	list(c.Sections.HashtagGuidance, c.HashtagGuidance)
+	list(c.Sections.SafetyTips, c.SafetyTips)
+	list(c.Sections.HowToShare, c.HowToShare)
+	b.WriteString("\n## " + c.Sections.MythFacts + "\n")
+	for _, m := range c.MythFacts {
+		fmt.Fprintf(&b, "\n**%s**\n\n%s\n\n%s: %s\n", m.Myth, m.Fact, m.Source, m.SourceURL)
+	}
+	return b.String()
+}
