@@ -44,6 +44,7 @@ func (l *line) height() float64 {
 // layout is a card laid out.
 type layout struct {
 	W, H         int
+	text         []rune // the quote as laid out (hashtags isolated)
 	textBox      rect // quote and attribution stay inside
 	tagBox       rect // the hashtag stays inside
 	rule         rect // accent rule
@@ -53,7 +54,7 @@ type layout struct {
 	attrSize     float64
 	tagSize      float64
 	dir          di.Direction
-	truncated    bool // the quote was cut to fit
+	truncated    bool // the quote was cut (too long, or to fit)
 	brokenInWord bool // a word wider than the box had to be broken
 }
 
@@ -180,7 +181,7 @@ const (
 func (st *state) layout(in input, size Size) *layout {
 	short := float64(min(size.W, size.H))
 	m := math.Round(marginRatio * short)
-	lay := &layout{W: size.W, H: size.H, dir: in.dir}
+	lay := &layout{W: size.W, H: size.H, dir: in.dir, text: in.text}
 	rtl := in.dir == di.DirectionRTL
 
 	// the hashtag, at the bottom
@@ -254,22 +255,27 @@ func (st *state) layout(in input, size Size) *layout {
 	if !done {
 		// smallest size: cut the quote after as many lines as fit
 		policy := shaping.Never
-		if !fit(minSize, policy, 0) && !linesFit(quote) {
+		ok := fit(minSize, policy, 0)
+		if !ok && !linesFit(quote) {
 			policy = shaping.WhenNecessary // a word wider than the box
 			lay.brokenInWord = true
+			ok = fit(minSize, policy, 0)
 		}
-		n := len(quote)
-		if n > 0 {
-			avail := boxH - gap - blockHeight(attr)
-			n = int(avail / (blockHeight(quote) / float64(len(quote))))
-		}
-		for n = max(n, 1); ; n-- {
-			if fit(minSize, policy, n) || n == 1 {
-				break
+		if !ok {
+			n := len(quote)
+			if n > 0 {
+				avail := boxH - gap - blockHeight(attr)
+				n = int(avail / (blockHeight(quote) / float64(len(quote))))
 			}
+			for n = max(n, 1); ; n-- {
+				if fit(minSize, policy, n) || n == 1 {
+					break
+				}
+			}
+			lay.truncated = true
 		}
-		lay.truncated = true
 	}
+	lay.truncated = lay.truncated || in.textCut
 
 	// centre the block vertically in the text box
 	total := blockHeight(quote) + gap + blockHeight(attr)

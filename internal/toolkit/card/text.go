@@ -13,6 +13,7 @@ import (
 // input is a Spec checked and cleaned for layout.
 type input struct {
 	text, attribution, hashtag []rune
+	textCut                    bool // text longer than MaxTextRunes was cut
 	lang                       language.Language
 	dir                        di.Direction // paragraph direction of the text
 	tagDir                     di.Direction // paragraph direction of the hashtag
@@ -36,16 +37,16 @@ func (r *Renderer) prepare(spec Spec) (input, error) {
 	if !utf8.ValidString(spec.Text) || !utf8.ValidString(spec.Attribution) || !utf8.ValidString(spec.Hashtag) || !utf8.ValidString(spec.Lang) {
 		return in, ErrInvalidUTF8
 	}
-	in.text = clean(spec.Text, MaxTextRunes)
+	in.text, in.textCut = clean(spec.Text, MaxTextRunes)
 	if len(in.text) == 0 {
 		return in, ErrEmptyText
 	}
-	in.attribution = clean(spec.Attribution, MaxAttributionRunes)
+	in.attribution, _ = clean(spec.Attribution, MaxAttributionRunes)
 	tag := spec.Hashtag
 	if strings.TrimSpace(tag) == "" {
 		tag = DefaultHashtag
 	}
-	in.hashtag = clean(tag, MaxHashtagRunes)
+	in.hashtag, _ = clean(tag, MaxHashtagRunes)
 
 	var err error
 	for _, p := range []*[]rune{&in.text, &in.attribution, &in.hashtag} {
@@ -68,7 +69,7 @@ func (r *Renderer) prepare(spec Spec) (input, error) {
 // clean collapses white space (line breaks included) to single spaces, drops
 // control characters, trims, and cuts text longer than max runes at a word
 // boundary, ending it with an ellipsis.
-func clean(s string, max int) []rune {
+func clean(s string, max int) (_ []rune, wasCut bool) {
 	out := make([]rune, 0, min(len(s), 4*max))
 	space := true // drop leading space
 	for _, c := range s {
@@ -92,7 +93,7 @@ func clean(s string, max int) []rune {
 		out = out[:len(out)-1]
 	}
 	if len(out) <= max {
-		return out
+		return out, false
 	}
 	cut := max - 1
 	for i := cut; i > max/2; i-- {
@@ -105,7 +106,7 @@ func clean(s string, max int) []rune {
 	for len(out) > 0 && (out[len(out)-1] == ' ' || unicode.IsPunct(out[len(out)-1])) {
 		out = out[:len(out)-1]
 	}
-	return append(out, ellipsis)
+	return append(out, ellipsis), true
 }
 
 // checkCoverage drops symbols (emoji, mostly) and variation selectors no
