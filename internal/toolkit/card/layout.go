@@ -45,9 +45,9 @@ func (l *line) height() float64 {
 type layout struct {
 	W, H         int
 	text         []rune // the quote as laid out (hashtags isolated)
-	textBox      rect // quote and attribution stay inside
-	tagBox       rect // the hashtag stays inside
-	rule         rect // accent rule
+	textBox      rect   // quote and attribution stay inside
+	tagBox       rect   // the hashtag stays inside
+	rule         rect   // accent rule
 	quote, attr  []line
 	tag          []line
 	quoteSize    float64
@@ -171,10 +171,10 @@ func place(lines []line, y, x0, x1 float64, rtl bool) float64 {
 const (
 	marginRatio  = 0.075
 	tagRatio     = 0.042
-	startRatio   = 0.10 // first quote size tried
+	startRatio   = 0.10  // first quote size tried
 	minRatio     = 0.026 // smallest quote size
-	stepFactor   = 0.92 // each try is this much smaller
-	attrFactor   = 0.5  // attribution size relative to the quote
+	stepFactor   = 0.92  // each try is this much smaller
+	attrFactor   = 0.5   // attribution size relative to the quote
 	minAttrRatio = 0.022
 )
 
