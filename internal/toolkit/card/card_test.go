@@ -442,3 +442,31 @@ func BenchmarkRender1080Arabic(b *testing.B) {
 		}
 	}
 }
+
+// TestFrenchGuillemets: « and » stay with their words, and no-break spaces
+// in the input are kept.
+func TestFrenchGuillemets(t *testing.T) {
+	r := renderer(t)
+	spec := Spec{Text: strings.Repeat("« Ici, on m’a appris le français ! » Et puis : bienvenue\u00A0chez nous ; ", 6), Lang: "fr"}
+	for _, size := range Sizes {
+		_, lay, _, err := r.render(spec, size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(lay.text), "« ") || strings.Contains(string(lay.text), " »") || strings.Contains(string(lay.text), " !") {
+			t.Fatalf("breakable spaces left: %q", string(lay.text))
+		}
+		if !strings.Contains(string(lay.text), "bienvenue\u00A0chez") {
+			t.Fatalf("no-break space lost: %q", string(lay.text))
+		}
+		for i, l := range lay.quote {
+			start := len(lay.text)
+			for _, run := range l.runs {
+				start = min(start, run.Runes.Offset)
+			}
+			if c := lay.text[start]; c == '»' || c == '!' || c == ':' || c == ';' || c == '\u00A0' || c == '\u202F' {
+				t.Errorf("%s: line %d starts with %q", size.Name, i, c)
+			}
+		}
+	}
+}

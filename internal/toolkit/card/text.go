@@ -58,6 +58,10 @@ func (r *Renderer) prepare(spec Spec) (input, error) {
 		return in, ErrEmptyText
 	}
 
+	if isFrench(spec.Lang) {
+		in.text = frenchSpaces(in.text)
+		in.attribution = frenchSpaces(in.attribution)
+	}
 	in.lang = language.NewLanguage(spec.Lang)
 	in.dir = paragraphDirection(in.text, spec.Lang)
 	in.tagDir = paragraphDirection(in.hashtag, "")
@@ -74,6 +78,8 @@ func clean(s string, max int) (_ []rune, wasCut bool) {
 	space := true // drop leading space
 	for _, c := range s {
 		switch {
+		case c == '\u00A0' || c == '\u202F' || c == '\u2007':
+			// no-break spaces are kept (and not collapsed)
 		case unicode.IsSpace(c) || c == '\u2028' || c == '\u2029':
 			if !space {
 				out = append(out, ' ')
@@ -134,6 +140,32 @@ func (r *Renderer) checkCoverage(text []rune) ([]rune, error) {
 		cleaned = cleaned[:len(cleaned)-1]
 	}
 	return cleaned, nil
+}
+
+func isFrench(lang string) bool {
+	l := strings.ToLower(lang)
+	return l == "fr" || strings.HasPrefix(l, "fr-") || strings.HasPrefix(l, "fr_")
+}
+
+// frenchSpaces makes the spaces inside « » and before ; : ! ? no-break
+// spaces, so that a line never starts with a closing guillemet or a colon.
+func frenchSpaces(text []rune) []rune {
+	for i, c := range text {
+		if c != ' ' {
+			continue
+		}
+		if i > 0 && text[i-1] == '«' {
+			text[i] = '\u00A0'
+		} else if i+1 < len(text) {
+			switch text[i+1] {
+			case '»':
+				text[i] = '\u00A0'
+			case ';', ':', '!', '?':
+				text[i] = '\u202F'
+			}
+		}
+	}
+	return text
 }
 
 func (r *Renderer) covered(c rune) bool {
