@@ -160,7 +160,7 @@ func (r *Renderer) Render(spec Spec, size Size) ([]byte, error) {
 
 // render lays out and draws the card; it also returns the layout and the
 // text coverage mask, for tests.
-func (r *Renderer) render(spec Spec, size Size) (*image.RGBA, *layout, *image.Alpha, error) {
+func (r *Renderer) render(spec Spec, size Size) (*image.Paletted, *layout, *image.Alpha, error) {
 	if size.W < MinSide || size.H < MinSide || size.W > MaxSide || size.H > MaxSide {
 		return nil, nil, nil, fmt.Errorf("%w: %dx%d", ErrBadSize, size.W, size.H)
 	}

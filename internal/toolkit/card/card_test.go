@@ -348,6 +348,7 @@ func TestBadInput(t *testing.T) {
 		{"emoji dropped", Spec{Text: "We made it 🎉 together", Lang: "en"}, Sizes[0], nil},
 		{"no lang, Arabic", Spec{Text: "مرحبا"}, Sizes[0], nil},
 		{"odd lang", Spec{Text: "Hello", Lang: "!!--"}, Sizes[0], nil},
+		{"huge lang", Spec{Text: "Hello", Lang: strings.Repeat("ar-", 1<<16)}, Sizes[0], nil},
 		{"only hashtag", Spec{Text: "#ItTakesaCommunity", Hashtag: "#ItTakesaCommunity"}, Sizes[0], nil},
 		{"long hashtag", Spec{Text: "ok", Hashtag: "#" + strings.Repeat("Community", 30)}, Sizes[2], nil},
 		{"huge input", Spec{Text: strings.Repeat("a", 5<<20)}, Sizes[0], nil},

@@ -3,7 +3,6 @@ package card
 import (
 	"image"
 	"image/color"
-	"image/draw"
 	"math"
 
 	"github.com/go-text/typesetting/font"
@@ -11,14 +10,27 @@ import (
 	"golang.org/x/image/vector"
 )
 
+// The card is a paletted image: entry 0 is the background, entries 0 to
+// inkLevels-1 blend it into the ink (anti-aliased text), the last entry is
+// the accent. One byte a pixel makes PNG encoding fast and the file small.
+const inkLevels = 255
+
+var cardPalette = func() color.Palette {
+	p := make(color.Palette, inkLevels+1)
+	for i := range inkLevels {
+		t := float64(i) / (inkLevels - 1)
+		mix := func(a, b uint8) uint8 { return uint8(math.Round(float64(a) + t*(float64(b)-float64(a)))) }
+		p[i] = color.RGBA{mix(Background.R, Ink.R), mix(Background.G, Ink.G), mix(Background.B, Ink.B), 0xFF}
+	}
+	p[inkLevels] = Accent
+	return p
+}()
+
 // draw paints the card (background, accent rule, text and hashtag) and
 // returns it with the coverage mask of the quote and attribution.
-func (st *state) draw(lay *layout) (*image.RGBA, *image.Alpha) {
+func (st *state) draw(lay *layout) (*image.Paletted, *image.Alpha) {
 	bounds := image.Rect(0, 0, lay.W, lay.H)
-	img := image.NewRGBA(bounds)
-	draw.Draw(img, bounds, image.NewUniform(Background), image.Point{}, draw.Src)
-	rule := image.Rect(int(lay.rule.X0), int(lay.rule.Y0), int(lay.rule.X1), int(lay.rule.Y1))
-	draw.Draw(img, rule, image.NewUniform(Accent), image.Point{}, draw.Src)
+	img := image.NewPaletted(bounds, cardPalette) // all background
 
 	ras := vector.NewRasterizer(lay.W, lay.H)
 	for _, lines := range [][]line{lay.quote, lay.attr} {
@@ -28,6 +40,7 @@ func (st *state) draw(lay *layout) (*image.RGBA, *image.Alpha) {
 	}
 	textMask := image.NewAlpha(bounds)
 	ras.Draw(textMask, bounds, image.Opaque, image.Point{})
+	paint(img, textMask)
 
 	// the hashtag only spans a band at the bottom: rasterise just that band
 	tagBand := image.Rect(0, int(math.Floor(lay.tagBox.Y0)), lay.W, lay.H)
@@ -39,11 +52,31 @@ func (st *state) draw(lay *layout) (*image.RGBA, *image.Alpha) {
 		addLine(ras, &l)
 	}
 	ras.Draw(tagMask, tagBand, image.Opaque, tagBand.Min)
+	paint(img, tagMask)
 
-	ink := image.NewUniform(Ink)
-	draw.DrawMask(img, bounds, ink, image.Point{}, textMask, image.Point{}, draw.Over)
-	draw.DrawMask(img, tagBand, ink, image.Point{}, tagMask, tagBand.Min, draw.Over)
+	rule := image.Rect(int(lay.rule.X0), int(lay.rule.Y0), int(lay.rule.X1), int(lay.rule.Y1)).Intersect(bounds)
+	for y := rule.Min.Y; y < rule.Max.Y; y++ {
+		row := img.Pix[img.PixOffset(rule.Min.X, y):img.PixOffset(rule.Max.X, y)]
+		for i := range row {
+			row[i] = inkLevels
+		}
+	}
 	return img, textMask
+}
+
+// paint sets the ink level of every pixel the mask covers.
+func paint(img *image.Paletted, mask *image.Alpha) {
+	b := mask.Bounds().Intersect(img.Bounds())
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		src := mask.Pix[mask.PixOffset(b.Min.X, y):mask.PixOffset(b.Max.X, y)]
+		dst := img.Pix[img.PixOffset(b.Min.X, y):img.PixOffset(b.Max.X, y)]
+		for i, a := range src {
+			if a != 0 {
+				level := uint8((int(a)*(inkLevels-1) + 127) / 255)
+				dst[i] = max(dst[i], level)
+			}
+		}
+	}
 }
 
 // addLine adds the outlines of a line's glyphs to the rasterizer.

@@ -58,12 +58,16 @@ func (r *Renderer) prepare(spec Spec) (input, error) {
 		return in, ErrEmptyText
 	}
 
-	if isFrench(spec.Lang) {
+	if isFrench(spec.Lang) && len(spec.Lang) <= 35 {
 		in.text = frenchSpaces(in.text)
 		in.attribution = frenchSpaces(in.attribution)
 	}
-	in.lang = language.NewLanguage(spec.Lang)
-	in.dir = paragraphDirection(in.text, spec.Lang)
+	lang := spec.Lang
+	if len(lang) > 35 { // longer than any sensible BCP 47 tag
+		lang = ""
+	}
+	in.lang = language.NewLanguage(lang)
+	in.dir = paragraphDirection(in.text, lang)
 	in.tagDir = paragraphDirection(in.hashtag, "")
 	in.text = isolateHashtags(in.text)
 	in.attribution = isolateHashtags(in.attribution)
