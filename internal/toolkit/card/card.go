@@ -8,7 +8,14 @@
 // join, right-to-left paragraphs are aligned right and a Latin hashtag inside
 // Arabic text keeps its own direction. Fonts (Noto Sans, Noto Sans Arabic,
 // Noto Sans Devanagari) are embedded; text in a script none of them covers
-// (Chinese, for one) is refused with ErrUnsupportedScript.
+// (Chinese, for one) is refused with ErrUnsupportedScript; emoji are dropped.
+//
+// The quote is set in bold from a large size down in steps until it and the
+// attribution fit the text box, wrapped at word boundaries only (a word wider
+// than the box at the smallest size is broken). What still does not fit at
+// the smallest size is cut after the last line that fits and ends with an
+// ellipsis. Cards are 8-bit paletted PNGs: background, 254 anti-aliasing
+// levels of ink, and the accent colour.
 package card
 
 import (
