@@ -1,0 +1,183 @@
+// Package card renders share cards: PNG images of a story quote or key
+// message in the campaign's look, with its attribution and hashtag, used as
+// social preview images.
+//
+// Text is shaped with HarfBuzz (the go-text port): it is split into runs by
+// direction, script and font, each run is shaped, lines are wrapped at word
+// boundaries and runs are placed in visual (bidi) order, so Arabic letters
+// join, right-to-left paragraphs are aligned right and a Latin hashtag inside
+// Arabic text keeps its own direction. Fonts (Noto Sans, Noto Sans Arabic,
+// Noto Sans Devanagari) are embedded; text in a script none of them covers
+// (Chinese, for one) is refused with ErrUnsupportedScript; emoji are dropped.
+//
+// The quote is set in bold from a large size down in steps until it and the
+// attribution fit the text box, wrapped at word boundaries only (a word wider
+// than the box at the smallest size is broken). What still does not fit at
+// the smallest size is cut after the last line that fits and ends with an
+// ellipsis. Cards are 8-bit paletted PNGs: background, 254 anti-aliasing
+// levels of ink, and the accent colour.
+package card
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"sync"
+
+	"github.com/go-text/typesetting/font"
+	"github.com/go-text/typesetting/shaping"
+)
+
+// Size is an output size of a card, in pixels.
+type Size struct {
+	Name string
+	W, H int
+}
+
+// Sizes are the card sizes the platform offers: square posts, stories,
+// Open Graph previews and wide (16:9) images.
+var Sizes = []Size{{"square", 1080, 1080}, {"story", 1080, 1920}, {"og", 1200, 630}, {"wide", 1600, 900}}
+
+// DefaultHashtag is drawn when Spec.Hashtag is empty.
+const DefaultHashtag = "#ItTakesaCommunity"
+
+// Spec is what a card shows.
+type Spec struct {
+	Text        string // the quote or message
+	Attribution string // e.g. "Amal, Winnipeg" (may be empty)
+	Lang        string // BCP 47 of the text: "en", "fr", "ar", "uk", "hi", ...
+	Hashtag     string // "#ItTakesaCommunity"; DefaultHashtag when empty
+}
+
+// Errors returned by Render.
+var (
+	ErrEmptyText         = errors.New("card: empty text")
+	ErrInvalidUTF8       = errors.New("card: text is not valid UTF-8")
+	ErrUnsupportedScript = errors.New("card: text in a script the card fonts do not cover")
+	ErrBadSize           = errors.New("card: size out of range")
+)
+
+// Limits on the input. Longer text is cut at a word boundary and ends with an
+// ellipsis; whatever still does not fit at the smallest type size is
+// truncated with an ellipsis by the line wrapper.
+const (
+	MaxTextRunes        = 1000
+	MaxAttributionRunes = 80
+	MaxHashtagRunes     = 60
+	// Sizes are limited to keep memory use per render bounded.
+	MinSide = 200
+	MaxSide = 4096
+)
+
+// Campaign colours: warm saffron background, deep brown text (contrast
+// about 9.6:1, WCAG AAA), terracotta accent rule.
+var (
+	Background = color.RGBA{0xF6, 0xBD, 0x60, 0xFF}
+	Ink        = color.RGBA{0x2B, 0x1D, 0x14, 0xFF}
+	Accent     = color.RGBA{0x9C, 0x35, 0x1E, 0xFF}
+)
+
+//go:embed fonts/*.ttf
+var fontFiles embed.FS
+
+// font families, in fallback order
+const (
+	famLatin = iota
+	famArabic
+	famDevanagari
+	numFamilies
+)
+
+const (
+	weightBold = iota
+	weightRegular
+	numWeights
+)
+
+var fontNames = [numWeights][numFamilies]string{
+	weightBold:    {"NotoSans-Bold.ttf", "NotoSansArabic-Bold.ttf", "NotoSansDevanagari-Bold.ttf"},
+	weightRegular: {"NotoSans-Regular.ttf", "NotoSansArabic-Regular.ttf", "NotoSansDevanagari-Regular.ttf"},
+}
+
+// Renderer holds the parsed fonts. It is safe for concurrent use: the parsed
+// fonts are read-only, and the faces, shaper and wrapper (which cache and are
+// not safe for concurrent use) belong to pooled per-render states.
+type Renderer struct {
+	fonts [numWeights][numFamilies]*font.Font
+	pool  sync.Pool
+}
+
+// NewRenderer parses the embedded fonts.
+func NewRenderer() (*Renderer, error) {
+	r := &Renderer{}
+	for w := range fontNames {
+		for f, name := range fontNames[w] {
+			data, err := fontFiles.ReadFile("fonts/" + name)
+			if err != nil {
+				return nil, fmt.Errorf("card: %w", err)
+			}
+			face, err := font.ParseTTF(bytes.NewReader(data))
+			if err != nil {
+				return nil, fmt.Errorf("card: parsing %s: %w", name, err)
+			}
+			r.fonts[w][f] = face.Font
+		}
+	}
+	r.pool.New = func() any { return r.newState() }
+	return r, nil
+}
+
+// state is what one render needs that must not be shared.
+type state struct {
+	faces   [numWeights]fontmap
+	shaper  shaping.HarfbuzzShaper
+	seg     shaping.Segmenter
+	wrapper shaping.LineWrapper
+}
+
+func (r *Renderer) newState() *state {
+	st := &state{}
+	for w := range r.fonts {
+		st.faces[w].faces = make([]*font.Face, numFamilies)
+		for f, ft := range r.fonts[w] {
+			st.faces[w].faces[f] = font.NewFace(ft)
+		}
+	}
+	return st
+}
+
+// Render draws the card and returns it as PNG.
+func (r *Renderer) Render(spec Spec, size Size) ([]byte, error) {
+	img, _, _, err := r.render(spec, size)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	buf.Grow(size.W * size.H / 8)
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, img); err != nil {
+		return nil, fmt.Errorf("card: encoding PNG: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// render lays out and draws the card; it also returns the layout and the
+// text coverage mask, for tests.
+func (r *Renderer) render(spec Spec, size Size) (*image.Paletted, *layout, *image.Alpha, error) {
+	if size.W < MinSide || size.H < MinSide || size.W > MaxSide || size.H > MaxSide {
+		return nil, nil, nil, fmt.Errorf("%w: %dx%d", ErrBadSize, size.W, size.H)
+	}
+	in, err := r.prepare(spec)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	st := r.pool.Get().(*state)
+	defer r.pool.Put(st)
+	lay := st.layout(in, size)
+	img, mask := st.draw(lay)
+	return img, lay, mask, nil
+}
