@@ -2,7 +2,7 @@
 
 GO ?= go
 
-.PHONY: test bench bench-short bench-100k bench-1m bench-nodes bench-go soak soak-short check
+.PHONY: test bench bench-short bench-100k bench-1m bench-nodes bench-go soak soak-short check fonts
 
 ## test: every package's tests
 test:
@@ -56,3 +56,7 @@ soak-short:
 ## soak-short, FUZZTIME sets the fuzzing time per target)
 check:
 	bash scripts/check.sh
+
+## fonts: copy the share cards' Noto fonts again from the Debian package
+fonts:
+	bash scripts/fonts.sh

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"chorus/internal/toolkit"
+	"chorus/internal/toolkit/card"
 )
 
 // toolkitCommand builds the campaign toolkit for one language into a folder.
@@ -37,8 +38,17 @@ func toolkitCommand(ctx context.Context, args []string, getenv func(string) stri
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	total, done := 4, 0
-	err = toolkit.WriteDir(out, kit, nil, func(name string) {
+	renderer, err := card.NewRenderer()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stderr, "rendering share cards ...")
+	cards, err := toolkit.Cards(renderer, kit, campaign.Hashtag)
+	if err != nil {
+		return err
+	}
+	total, done := 4+len(cards), 0
+	err = toolkit.WriteDir(out, kit, cards, func(name string) {
 		done++
 		fmt.Fprintf(stderr, "\r[%-30s] %d/%d %s", bar(done, total, 30), done, total, name)
 	})

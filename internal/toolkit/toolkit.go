@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"chorus/internal/moderation"
+	"chorus/internal/toolkit/card"
 )
 
 //go:embed content/*.json
@@ -95,6 +96,22 @@ func Load(lang, siteURL string) (Content, bool, error) {
 		}
 	}
 	return c, true, nil
+}
+
+// Cards renders every key message of a kit in every size, named as they
+// appear in the package.
+func Cards(r *card.Renderer, c Content, hashtag string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for i, text := range c.KeyMessages {
+		for _, size := range card.Sizes {
+			png, err := r.Render(card.Spec{Text: text, Lang: c.Lang, Hashtag: hashtag}, size)
+			if err != nil {
+				return nil, fmt.Errorf("toolkit %s: card %d %s: %w", c.Lang, i+1, size.Name, err)
+			}
+			out[fmt.Sprintf("cards/message-%d-%s.png", i+1, size.Name)] = png
+		}
+	}
+	return out, nil
 }
 
 // WritePackage writes the toolkit as a ZIP: a readme, the texts as

@@ -191,3 +191,60 @@ func TestToolkitPageAndPackage(t *testing.T) {
 		t.Fatalf("package: %v", err)
 	}
 }
+
+func TestShareCardsFollowConsent(t *testing.T) {
+	rig := testrig.New(t)
+	ctx := context.Background()
+	moderator, _ := rig.Staff("m@example.org", "moderator")
+	social := testrig.Submission("Card")
+	social.Consent.Social = true
+	withCard, token := rig.Submit(social)
+	private := testrig.Submission("NoCard")
+	private.Consent.Social = false
+	noCard, _ := rig.Submit(private)
+	for _, id := range []string{withCard, noCard} {
+		if _, err := rig.App.Decide(ctx, moderator, id, appDecision(true, "", "")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := rig.Do("GET", "/ar/stories/"+withCard+"/card/og.png", nil, nil)
+	if res.Status != http.StatusOK || res.Header.Get("Content-Type") != "image/png" || !bytes.HasPrefix(res.Body, []byte("\x89PNG")) {
+		t.Fatalf("card: %d %s", res.Status, res.Header.Get("Content-Type"))
+	}
+	if page := rig.Do("GET", "/en/stories/"+withCard, nil, nil); !bytes.Contains(page.Body, []byte("/en/stories/"+withCard+"/card/og.png")) {
+		t.Error("story page does not use its card as preview image")
+	}
+	if got := rig.Do("GET", "/en/stories/"+noCard+"/card/og.png", nil, nil).Status; got != http.StatusNotFound {
+		t.Errorf("card of a story without consent to social sharing: %d", got)
+	}
+	if page := rig.Do("GET", "/en/stories/"+noCard, nil, nil); bytes.Contains(page.Body, []byte("/card/")) {
+		t.Error("a story without consent to social sharing advertises a card")
+	}
+	if got := rig.Do("GET", "/en/stories/"+withCard+"/card/huge.png", nil, nil).Status; got != http.StatusNotFound {
+		t.Errorf("unknown card size: %d", got)
+	}
+	rig.Do("DELETE", "/api/v1/stories/"+withCard, nil, map[string]string{"Authorization": "Bearer " + token})
+	if got := rig.Do("GET", "/en/stories/"+withCard+"/card/og.png", nil, nil).Status; got != http.StatusGone {
+		t.Errorf("card of a withdrawn story: %d", got)
+	}
+	if got := rig.Do("GET", "/fr/toolkit/cards/1-square.png", nil, nil); got.Status != http.StatusOK || !bytes.HasPrefix(got.Body, []byte("\x89PNG")) {
+		t.Errorf("toolkit card: %d", got.Status)
+	}
+	if got := rig.Do("GET", "/fr/toolkit/cards/99-square.png", nil, nil).Status; got != http.StatusNotFound {
+		t.Errorf("toolkit card out of range: %d", got)
+	}
+	zipped := rig.Do("GET", "/fr/toolkit.zip", nil, nil)
+	zr, err := zip.NewReader(bytes.NewReader(zipped.Body), int64(len(zipped.Body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cards := 0
+	for _, f := range zr.File {
+		if strings.HasPrefix(f.Name, "cards/") {
+			cards++
+		}
+	}
+	if cards != 12 {
+		t.Errorf("package holds %d cards, want 3 messages × 4 sizes", cards)
+	}
+}

@@ -140,6 +140,8 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"spans":       allSpans,
 		"notable":     notableSignals,
 		"networkName": networkName,
+		"inc":         func(i int) int { return i + 1 },
+		"hasCard":     hasCard,
 		"reply":       suggestedReply,
 		"has":         func(list []string, v string) bool { return containsString(list, v) },
 		"signalLabel": signalLabel,

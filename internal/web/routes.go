@@ -31,6 +31,8 @@ func (s *Server) routes() http.Handler {
 	page("GET /{lang}/privacy", s.showPrivacy)
 	page("GET /{lang}/toolkit", s.showToolkit)
 	page("GET /{lang}/toolkit.zip", s.downloadToolkit)
+	page("GET /{lang}/toolkit/cards/{card}", s.serveToolkitCard)
+	page("GET /{lang}/stories/{id}/card/{size}", s.serveStoryCard)
 	page("GET /{lang}/share", s.showShareForm)
 	page("POST /{lang}/share", s.submitStory)
 	page("GET /{lang}/my/{id}/{token}", s.showSubmission)

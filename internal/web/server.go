@@ -10,6 +10,7 @@ import (
 	"chorus/internal/api"
 	"chorus/internal/app"
 	"chorus/internal/i18n"
+	"chorus/internal/toolkit/card"
 )
 
 // Config holds what the web layer needs to know about its deployment.
@@ -41,6 +42,8 @@ type Server struct {
 	signins  *limiter
 	handler  http.Handler
 	queueHub *hub
+	renderer *card.Renderer
+	cards    *cardCache
 }
 
 // New builds the server and its routes; templates are parsed here so a
@@ -74,6 +77,10 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 		queueHub: newHub(),
 	}
 	s.metrics = newMetrics(a)
+	if s.renderer, err = card.NewRenderer(); err != nil {
+		return nil, err
+	}
+	s.cards = newCardCache(500)
 	s.api = &api.API{App: a, BaseURL: cfg.BaseURL, PageLanguages: langs, Log: log, Submitted: s.metrics.submissions.Inc}
 	s.views, err = parseViews(catalog)
 	if err != nil {

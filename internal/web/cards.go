@@ -1,0 +1,153 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"chorus/internal/story"
+	"chorus/internal/toolkit"
+	"chorus/internal/toolkit/card"
+)
+
+// cardCache keeps rendered share cards; a key carries what the card shows
+// (a story's last change, a toolkit message's text), so a stale card is
+// never served.
+type cardCache struct {
+	mu      sync.Mutex
+	entries map[string][]byte
+	max     int
+}
+
+func newCardCache(max int) *cardCache { return &cardCache{entries: map[string][]byte{}, max: max} }
+
+func (c *cardCache) get(key string, render func() ([]byte, error)) ([]byte, error) {
+	c.mu.Lock()
+	png, ok := c.entries[key]
+	c.mu.Unlock()
+	if ok {
+		return png, nil
+	}
+	png, err := render()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if len(c.entries) >= c.max {
+		for k := range c.entries {
+			delete(c.entries, k)
+			break
+		}
+	}
+	c.entries[key] = png
+	c.mu.Unlock()
+	return png, nil
+}
+
+// hasCard tells whether a story gets a share card: its author agreed to
+// sharing on social networks, and its script has a font.
+func hasCard(st *story.Story) bool {
+	return st.Consent.Social && st.Language != "zh"
+}
+
+func cardSize(name string) (card.Size, bool) {
+	for _, s := range card.Sizes {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return card.Size{}, false
+}
+
+// storyCardSpec quotes the opening of a story, signed as the storyteller
+// chose to appear.
+func (s *Server) storyCardSpec(st *story.Story, lang *Page) card.Spec {
+	who := st.DisplayName
+	if st.Anonymous || who == "" {
+		who = lang.L.T("story.anonymous")
+	}
+	place := countryName(lang.L, st.Country)
+	if st.City != "" {
+		place = st.City + lang.L.T("byline.place_separator") + place
+	}
+	return card.Spec{Text: excerpt(st.Body, 220), Attribution: who + ", " + place, Lang: st.Language, Hashtag: s.app.Campaign.Hashtag}
+}
+
+// serveStoryCard sends a published story's share card, only if its author
+// agreed to sharing on social networks.
+func (s *Server) serveStoryCard(w http.ResponseWriter, r *http.Request, p *Page) error {
+	size, ok := cardSize(strings.TrimSuffix(r.PathValue("size"), ".png"))
+	if !ok {
+		return story.ErrNotFound
+	}
+	st, err := s.app.PublicStory(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if !hasCard(st) {
+		return story.ErrNotFound
+	}
+	key := fmt.Sprintf("story/%s/%s/%s/%d", p.L.Code, st.ID, size.Name, st.UpdatedAt.UnixMicro())
+	png, err := s.cards.get(key, func() ([]byte, error) { return s.renderer.Render(s.storyCardSpec(st, p), size) })
+	if errors.Is(err, card.ErrUnsupportedScript) || errors.Is(err, card.ErrEmptyText) {
+		return story.ErrNotFound // no font for this script yet: no card
+	}
+	if err != nil {
+		return err
+	}
+	writePNG(w, r, png, key, "no-cache")
+	return nil
+}
+
+// serveToolkitCard sends the card of one of the toolkit's key messages.
+func (s *Server) serveToolkitCard(w http.ResponseWriter, r *http.Request, p *Page) error {
+	name := strings.TrimSuffix(r.PathValue("card"), ".png")
+	num, sizeName, ok := strings.Cut(name, "-")
+	size, sizeOK := cardSize(sizeName)
+	n, err := strconv.Atoi(num)
+	kit, _, kerr := s.toolkitFor(p)
+	if kerr != nil {
+		return kerr
+	}
+	if !ok || !sizeOK || err != nil || n < 1 || n > len(kit.KeyMessages) {
+		return story.ErrNotFound
+	}
+	png, err := s.toolkitCard(kit, n-1, size)
+	if err != nil {
+		return err
+	}
+	writePNG(w, r, png, fmt.Sprintf("kit/%s/%d/%s", kit.Lang, n, size.Name), "public, max-age=3600")
+	return nil
+}
+
+func (s *Server) toolkitCard(kit toolkit.Content, i int, size card.Size) ([]byte, error) {
+	text := kit.KeyMessages[i]
+	return s.cards.get("kit/"+kit.Lang+"/"+size.Name+"/"+text, func() ([]byte, error) {
+		return s.renderer.Render(card.Spec{Text: text, Lang: kit.Lang, Hashtag: s.app.Campaign.Hashtag}, size)
+	})
+}
+
+func writePNG(w http.ResponseWriter, r *http.Request, png []byte, key, cacheControl string) {
+	etag := `"` + strconv.FormatUint(uint64(len(png)), 36) + "-" + strconv.FormatUint(fnv64(key), 36) + `"`
+	h := w.Header()
+	h.Set("Content-Type", "image/png")
+	h.Set("Cache-Control", cacheControl)
+	h.Set("ETag", etag)
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Write(png)
+}
+
+func fnv64(s string) uint64 {
+	var h uint64 = 14695981039346656037
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
