@@ -33,6 +33,7 @@ Commands:
   export DIR                    write the whole site (SQLite or PostgreSQL) to DIR: site.jsonl, media/, secret.key
   import DIR                    load an export into the configured, empty database (moves a site between backends)
   toolkit build --lang L --out D write the campaign toolkit for one language into a folder
+  i18n coverage [--lang L]      how much of the interface each language translates (missing, stale)
   moderation train|eval ...     train or evaluate the hate and abuse screen
   moderation examples --out F   write moderators' decisions as training examples (JSON Lines)
 
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return seedCommand(ctx, args, getenv, stdout, stderr)
 	case "toolkit":
 		return toolkitCommand(ctx, args, getenv, stdout, stderr)
+	case "i18n":
+		return i18nCommand(ctx, args, stdout, stderr)
 	case "moderation":
 		return moderationCommand(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":

@@ -118,3 +118,16 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Errorf("the story changed under refused requests: %s", got.Status)
 	}
 }
+
+func TestTranslationsPageForTranslatorsAndAdmins(t *testing.T) {
+	rig := testrig.New(t)
+	for role, want := range map[storage.Role]int{storage.RoleTranslator: 200, storage.RoleAdmin: 200, storage.RoleModerator: 403, storage.RolePartner: 403} {
+		res := rig.SignedIn(string(role)+"@example.org", role).Get("/en/staff/translations")
+		if res.Status != want {
+			t.Errorf("%s: %d, want %d", role, res.Status, want)
+		}
+		if want == 200 && (!strings.Contains(string(res.Body), "Українська") || !strings.Contains(string(res.Body), "100%")) {
+			t.Errorf("%s: coverage table incomplete", role)
+		}
+	}
+}

@@ -52,6 +52,7 @@ func (s *Server) routes() http.Handler {
 	page("POST /{lang}/staff/stories/{id}/redact", s.staff(s.redactStory))
 	page("GET /{lang}/staff/published", s.staff(s.showPublished))
 	page("GET /{lang}/staff/jobs", s.staff(s.showFailedJobs))
+	page("GET /{lang}/staff/translations", s.staff(s.showTranslations))
 	page("POST /{lang}/staff/jobs/{job}/{action}", s.staff(s.handleFailedJob))
 	page("POST /{lang}/staff/stories/{id}/feature", s.staff(s.featureStory))
 	mux.HandleFunc("GET /staff/media/{id}/{file}", s.serveStaffPhoto)
