@@ -326,7 +326,7 @@ func (a *API) ShowQueue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-	items, err := a.App.Queue(r.Context(), u, limit)
+	items, err := a.App.Queue(r.Context(), u, limit, r.URL.Query().Get("order") == "risk")
 	if err != nil {
 		writeError(w, r, a.Log, err)
 		return

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"slices"
+	"sort"
 	"strconv"
 	"time"
 
@@ -159,12 +160,37 @@ func (a *App) SetFeatured(ctx context.Context, by *storage.User, id string, feat
 	return err
 }
 
-// Queue lists pending stories oldest first.
-func (a *App) Queue(ctx context.Context, by *storage.User, limit int) ([]*story.Story, error) {
+// Queue lists pending stories oldest first, or, byRisk, those whose
+// automatic signals are strongest first (among the oldest 500): during a
+// raid, moderators take the worst first. The screen orders; people decide.
+func (a *App) Queue(ctx context.Context, by *storage.User, limit int, byRisk bool) ([]*story.Story, error) {
 	if by == nil || !by.Role.CanModerate() {
 		return nil, errCannotModerate
 	}
-	return a.Store.Queue(ctx, limit)
+	if !byRisk {
+		return a.Store.Queue(ctx, limit)
+	}
+	items, err := a.Store.Queue(ctx, 500)
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(items, func(i, j int) bool { return risk(items[i]) > risk(items[j]) })
+	if limit > 0 && len(items) > limit {
+		items = items[:limit]
+	}
+	return items, nil
+}
+
+// risk is a story's strongest signal of harm: hate, threats, personal
+// data that could endanger someone, or spam.
+func risk(s *story.Story) float64 {
+	r := 0.0
+	for _, sig := range s.Signals {
+		if sig.Kind != story.SignalLanguage {
+			r = max(r, sig.Score)
+		}
+	}
+	return r
 }
 
 // orphanGrace is how long a freshly written file may stay unreferenced

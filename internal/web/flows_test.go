@@ -405,3 +405,28 @@ func TestQueueExplainsHateAndOffersAReply(t *testing.T) {
 		}
 	}
 }
+
+func TestQueueCanPutTheStrongestSignalsFirst(t *testing.T) {
+	rig := testrig.New(t)
+	calm, _ := rig.Submit(testrig.Submission("Calm"))
+	rig.Clock.Advance(time.Minute)
+	hateful := testrig.Submission("Raid")
+	hateful.Title = "Get them out"
+	hateful.Body = "Refugees are vermin and parasites. Send them all back, they are not human."
+	raid, _ := rig.Submit(hateful)
+	b := rig.SignedIn("mod@example.org", storage.RoleModerator)
+	oldest := string(b.Get("/en/staff/queue").Body)
+	if strings.Index(oldest, "q-"+calm) > strings.Index(oldest, "q-"+raid) {
+		t.Error("default order is not oldest first")
+	}
+	risky := string(b.Get("/en/staff/queue?order=risk").Body)
+	if strings.Index(risky, "q-"+raid) > strings.Index(risky, "q-"+calm) {
+		t.Error("order=risk does not put the hateful story first")
+	}
+	_, token := rig.Staff("api@example.org", storage.RoleModerator)
+	var out struct{ Items []struct{ ID string } }
+	rig.Do("GET", "/api/v1/moderation/queue?order=risk", nil, map[string]string{"Authorization": "Bearer " + token}).JSON(t, &out)
+	if len(out.Items) != 2 || out.Items[0].ID != raid {
+		t.Errorf("API order=risk: %+v", out.Items)
+	}
+}

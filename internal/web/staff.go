@@ -164,16 +164,18 @@ type queueView struct {
 	Notice     string
 	Errors     map[string]string // story id → message
 	CanFeature bool
+	ByRisk     bool
 }
 
 func (s *Server) showQueue(w http.ResponseWriter, r *http.Request, p *Page) error {
-	items, err := s.app.Queue(r.Context(), p.User, 100)
+	byRisk := r.URL.Query().Get("order") == "risk"
+	items, err := s.app.Queue(r.Context(), p.User, 100, byRisk)
 	if err != nil {
 		return err
 	}
 	p.Title = p.L.T("queue.title")
 	allowQueueScript(w)
-	v := queueView{Page: p, Items: items, Reasons: story.RejectReasons, Errors: map[string]string{}, CanFeature: p.User.Role == storage.RoleAdmin}
+	v := queueView{Page: p, Items: items, Reasons: story.RejectReasons, Errors: map[string]string{}, CanFeature: p.User.Role == storage.RoleAdmin, ByRisk: byRisk}
 	switch r.URL.Query().Get("done") {
 	case "approve":
 		v.Notice = p.L.T("queue.approved")
@@ -196,7 +198,7 @@ func (s *Server) queueWithError(w http.ResponseWriter, r *http.Request, p *Page,
 	if !ok {
 		return err
 	}
-	items, qerr := s.app.Queue(r.Context(), p.User, 100)
+	items, qerr := s.app.Queue(r.Context(), p.User, 100, false)
 	if qerr != nil {
 		return qerr
 	}
