@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -16,28 +15,20 @@ import (
 	"chorus/internal/app"
 	"chorus/internal/media"
 	"chorus/internal/storage/sqlite"
+	"chorus/internal/transfer"
 )
 
-// Files of a backup archive, besides media/...
-const (
-	backupDatabase = "chorus.db"
-	backupKey      = "secret.key"
-)
+// backupDatabase is the database's name in a backup archive, beside the
+// key (transfer.KeyFile) and media/...
+const backupDatabase = "chorus.db"
 
 // backupCommand writes a consistent copy of a SQLite site (database, key
 // and media) into a gzip-compressed tar file, while the site serves.
 func backupCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("chorus backup", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg := &config{}
-	cfg.register(fs, getenv)
-	if err := fs.Parse(args); err != nil {
+	cfg, out, err := parseOneArg("backup", "FILE.tar.gz", args, getenv, stderr)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return errors.New("usage: chorus backup FILE.tar.gz")
-	}
-	out := fs.Arg(0)
 	return runWithApp(ctx, cfg, stderr, func(a *app.App, _ *config) error {
 		store, ok := a.Store.(*sqlite.Store)
 		if !ok {
@@ -98,7 +89,7 @@ func writeBackup(w io.Writer, snapshot, data string) (int, error) {
 	if err := add(backupDatabase, snapshot); err != nil {
 		return 0, err
 	}
-	if err := add(backupKey, filepath.Join(data, backupKey)); err != nil {
+	if err := add(transfer.KeyFile, filepath.Join(data, transfer.KeyFile)); err != nil {
 		return 0, err
 	}
 	files := 0
@@ -134,15 +125,9 @@ func writeBackup(w io.Writer, snapshot, data string) (int, error) {
 
 // restoreCommand unpacks a backup into an empty data folder.
 func restoreCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("chorus restore", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg := &config{}
-	cfg.register(fs, getenv)
-	if err := fs.Parse(args); err != nil {
+	cfg, archive, err := parseOneArg("restore", "FILE.tar.gz (into an empty data folder)", args, getenv, stderr)
+	if err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		return errors.New("usage: chorus restore FILE.tar.gz (into an empty data folder)")
 	}
 	if entries, err := os.ReadDir(cfg.Data); err == nil && len(entries) > 0 {
 		return fmt.Errorf("the data folder %s is not empty: restore into a new one", cfg.Data)
@@ -150,7 +135,7 @@ func restoreCommand(ctx context.Context, args []string, getenv func(string) stri
 	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
 		return err
 	}
-	f, err := os.Open(fs.Arg(0))
+	f, err := os.Open(archive)
 	if err != nil {
 		return err
 	}
@@ -171,7 +156,7 @@ func restoreCommand(ctx context.Context, args []string, getenv func(string) stri
 		}
 		name := filepath.FromSlash(hdr.Name)
 		if hdr.Typeflag != tar.TypeReg || !filepath.IsLocal(name) ||
-			!(name == backupDatabase || name == backupKey || strings.HasPrefix(hdr.Name, "media/")) {
+			!(name == backupDatabase || name == transfer.KeyFile || strings.HasPrefix(hdr.Name, "media/")) {
 			return fmt.Errorf("unexpected entry %q in the backup archive", hdr.Name)
 		}
 		target := filepath.Join(cfg.Data, name)
@@ -179,7 +164,7 @@ func restoreCommand(ctx context.Context, args []string, getenv func(string) stri
 			return err
 		}
 		mode := os.FileMode(0o640)
-		if name == backupKey {
+		if name == transfer.KeyFile {
 			mode = 0o600
 		}
 		out, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)

@@ -78,6 +78,22 @@ func parseFlags(name string, args []string, getenv func(string) string, stderr i
 	return cfg, nil
 }
 
+// parseOneArg parses a command's settings followed by one argument, such
+// as the file or folder it works on.
+func parseOneArg(name, argName string, args []string, getenv func(string) string, stderr io.Writer) (*config, string, error) {
+	fs := flag.NewFlagSet("chorus "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := &config{}
+	cfg.register(fs, getenv)
+	if err := fs.Parse(args); err != nil {
+		return nil, "", err
+	}
+	if fs.NArg() != 1 {
+		return nil, "", fmt.Errorf("usage: chorus %s [flags] %s", name, argName)
+	}
+	return cfg, fs.Arg(0), nil
+}
+
 func newLogger(w io.Writer, level string) *slog.Logger {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -24,7 +23,7 @@ import (
 // exportCommand writes the whole site (database of either backend, media
 // and key) into a new folder, for import into another database.
 func exportCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, dir, err := parseDirCommand("export", args, getenv, stderr)
+	cfg, dir, err := parseOneArg("export", "DIR", args, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -53,7 +52,7 @@ func exportCommand(ctx context.Context, args []string, getenv func(string) strin
 // importCommand loads an export folder into the configured database, which
 // must be empty, and its media into the data folder.
 func importCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, dir, err := parseDirCommand("import", args, getenv, stderr)
+	cfg, dir, err := parseOneArg("import", "DIR", args, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -85,20 +84,6 @@ func importCommand(ctx context.Context, args []string, getenv func(string) strin
 		os.Remove(filepath.Join(cfg.Data, transfer.KeyFile))
 	}
 	return err
-}
-
-func parseDirCommand(name string, args []string, getenv func(string) string, stderr io.Writer) (*config, string, error) {
-	fs := flag.NewFlagSet("chorus "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg := &config{}
-	cfg.register(fs, getenv)
-	if err := fs.Parse(args); err != nil {
-		return nil, "", err
-	}
-	if fs.NArg() != 1 {
-		return nil, "", fmt.Errorf("usage: chorus %s [flags] DIR", name)
-	}
-	return cfg, fs.Arg(0), nil
 }
 
 // copyKey copies the key file, readable by its owner only.
