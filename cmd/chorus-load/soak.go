@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"chorus/internal/loadtest"
+	"chorus/internal/story"
 )
 
 type soakOptions struct {
@@ -377,7 +378,6 @@ var (
 	storyLangs  = []string{"en", "fr", "ar", "es", "uk"}
 	themes      = []string{"arrival", "belonging", "work", "family", "education", "community", "culture", "resilience"}
 	countries   = []string{"CA", "FR", "JO", "DE", "US", "KE", "LB", "SE", "UA", "MA"}
-	identities  = []string{"migrant", "refugee", "community", "other"}
 	searchWords = []string{"community", "winter", "neighbours", "école", "soup", "river", "famille", "boots"}
 )
 
@@ -447,26 +447,13 @@ func (s *soak) reader(ctx context.Context, r *rand.Rand) {
 	}
 }
 
-type soakSubmission struct {
-	Title       string          `json:"title"`
-	Body        string          `json:"body"`
-	Language    string          `json:"language"`
-	Country     string          `json:"country"`
-	City        string          `json:"city,omitempty"`
-	Themes      []string        `json:"themes"`
-	Identity    string          `json:"identity"`
-	DisplayName string          `json:"display_name,omitempty"`
-	Anonymous   bool            `json:"anonymous"`
-	Consent     map[string]bool `json:"consent"`
-}
-
 var bodyWords = map[string][]string{
 	"en": {"We arrived in winter and the neighbours brought soup and warm boots.", "The library became our second home.", "My daughter learned to skate on the river.", "At work a colleague taught me the words I was missing.", "The community garden fed three families that summer."},
 	"fr": {"Nous sommes arrivés en hiver et les voisins ont apporté de la soupe.", "L'école a accueilli mes enfants comme les siens.", "Au travail, une collègue m'a appris les mots qui me manquaient.", "La famille d'à côté nous a invités pour le nouvel an."},
 	"ar": {"وصلنا في الشتاء وجاء الجيران بالحساء والأحذية الدافئة.", "أصبحت المكتبة بيتنا الثاني.", "علمني زميل في العمل الكلمات التي كانت تنقصني."},
 }
 
-func randomSubmission(r *rand.Rand, n int) soakSubmission {
+func randomSubmission(r *rand.Rand, n int) story.Submission {
 	lang := storyLangs[r.IntN(len(storyLangs))]
 	words := bodyWords[lang]
 	if words == nil {
@@ -476,13 +463,13 @@ func randomSubmission(r *rand.Rand, n int) soakSubmission {
 	for i := 0; i < 2+r.IntN(5); i++ {
 		body = append(body, words[r.IntN(len(words))])
 	}
-	sub := soakSubmission{
+	sub := story.Submission{
 		Title:    fmt.Sprintf("Soak story %d", n),
 		Body:     strings.Join(body, " "),
 		Language: lang,
 		Country:  countries[r.IntN(len(countries))],
-		Identity: identities[r.IntN(len(identities))],
-		Consent:  map[string]bool{"publish": true, "social": r.IntN(2) == 0},
+		Identity: story.Identities[r.IntN(len(story.Identities))],
+		Consent:  story.Consent{Publish: true, Social: r.IntN(2) == 0},
 	}
 	for _, i := range r.Perm(len(themes))[:1+r.IntN(3)] {
 		sub.Themes = append(sub.Themes, themes[i])

@@ -167,18 +167,18 @@ const SearchTimeout = 3 * time.Second
 // SubmitStory handles POST /api/v1/stories.
 func (a *API) SubmitStory(w http.ResponseWriter, r *http.Request) {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-		writeError(w, r, a.Log, story.Errorf(story.CodeUnsupported, "error.json_required", "Send the story as application/json."))
+		WriteError(w, r, a.Log, story.Errorf(story.CodeUnsupported, "error.json_required", "Send the story as application/json."))
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxSubmissionBytes)
 	sub, err := DecodeSubmission(r.Body)
 	if err != nil {
-		writeError(w, r, a.Log, err)
+		WriteError(w, r, a.Log, err)
 		return
 	}
 	receipt, err := a.App.Submit(r.Context(), sub)
 	if err != nil {
-		writeError(w, r, a.Log, err)
+		WriteError(w, r, a.Log, err)
 		return
 	}
 	if a.Submitted != nil {
@@ -195,7 +195,7 @@ const MaxPhotoRequestBytes = 10<<20 + 64<<10
 // UploadPhoto handles POST /api/v1/submissions/{id}/photo.
 func (a *API) UploadPhoto(w http.ResponseWriter, r *http.Request) {
 	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), bearer(r)); err != nil {
-		writeError(w, r, a.Log, err)
+		WriteError(w, r, a.Log, err)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxPhotoRequestBytes)
@@ -203,21 +203,21 @@ func (a *API) UploadPhoto(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseMultipartForm(MaxPhotoRequestBytes); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			writeError(w, r, a.Log, story.Errorf(story.CodeTooLarge, "error.photo_too_large", "The photo is too large (10 MB at most)."))
+			WriteError(w, r, a.Log, story.Errorf(story.CodeTooLarge, "error.photo_too_large", "The photo is too large (10 MB at most)."))
 			return
 		}
-		writeError(w, r, a.Log, story.Errorf(story.CodeBadRequest, "error.multipart_required", "Send the photo as multipart/form-data with fields photo and alt."))
+		WriteError(w, r, a.Log, story.Errorf(story.CodeBadRequest, "error.multipart_required", "Send the photo as multipart/form-data with fields photo and alt."))
 		return
 	}
 	defer r.MultipartForm.RemoveAll()
 	file, _, err := r.FormFile("photo")
 	if err != nil {
-		writeError(w, r, a.Log, story.FieldError("photo", "error.photo_required", "Please choose a photo."))
+		WriteError(w, r, a.Log, story.FieldError("photo", "error.photo_required", "Please choose a photo."))
 		return
 	}
 	defer file.Close()
 	if err := a.App.AttachPhoto(r.Context(), r.PathValue("id"), bearer(r), file, r.FormValue("alt")); err != nil {
-		writeError(w, r, a.Log, err)
+		WriteError(w, r, a.Log, err)
 		return
 	}
 	a.ShowSubmission(w, r)
@@ -227,7 +227,7 @@ func (a *API) UploadPhoto(w http.ResponseWriter, r *http.Request) {
 func (a *API) ShowSubmission(w http.ResponseWriter, r *http.Request) {
 	s, err := a.App.Submission(r.Context(), r.PathValue("id"), bearer(r))
 	if err != nil {
-		writeError(w, r, a.Log, err)
+		WriteError(w, r, a.Log, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, a.submissionJSON(s))
@@ -236,17 +236,17 @@ func (a *API) ShowSubmission(w http.ResponseWriter, r *http.Request) {
 // EditSubmission handles PUT /api/v1/submissions/{id}: a whole new version while pending.
 func (a *API) EditSubmission(w http.ResponseWriter, r *http.Request) {
 	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), bearer(r)); err != nil {
-		writeError(w, r, a.Log, err)
+		WriteError(w, r, a.Log, err)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxSubmissionBytes)
 	sub, err := DecodeSubmission(r.Body)
 	if err != nil {
-		writeError(w, r, a.Log, err)
+		WriteError(w, r, a.Log, err)
 		return
 	}
 	if err := a.App.EditSubmission(r.Context(), r.PathValue("id"), bearer(r), sub); err != nil {
-		writeError(w, r, a.Log, err)
+		WriteError(w, r, a.Log, err)
 		return
 	}
 	a.ShowSubmission(w, r)
@@ -255,7 +255,7 @@ func (a *API) EditSubmission(w http.ResponseWriter, r *http.Request) {
 // WithdrawStory handles DELETE /api/v1/stories/{id} with the private token.
 func (a *API) WithdrawStory(w http.ResponseWriter, r *http.Request) {
 	if err := a.App.Withdraw(r.Context(), r.PathValue("id"), bearer(r), r.URL.Query().Get("reason")); err != nil {
-		writeError(w, r, a.Log, err)
+		WriteError(w, r, a.Log, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"id": r.PathValue("id"), "status": string(story.StatusWithdrawn)})
@@ -276,7 +276,7 @@ func (a *API) ListStories(w http.ResponseWriter, r *http.Request) {
 		Query: q.Get("q"), Cursor: q.Get("cursor"), Limit: limit,
 	})
 	if err != nil {
-		writeError(w, r, a.Log, err)
+		WriteError(w, r, a.Log, err)
 		return
 	}
 	out := struct {
@@ -300,7 +300,7 @@ func (a *API) ListStories(w http.ResponseWriter, r *http.Request) {
 func (a *API) ShowStory(w http.ResponseWriter, r *http.Request) {
 	s, err := a.App.PublicStory(r.Context(), r.PathValue("id"))
 	if err != nil {
-		writeError(w, r, a.Log, err)
+		WriteError(w, r, a.Log, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, a.PublicStory(s))
@@ -322,13 +322,13 @@ func (a *API) staffUser(r *http.Request) (*storage.User, error) {
 func (a *API) ShowQueue(w http.ResponseWriter, r *http.Request) {
 	u, err := a.staffUser(r)
 	if err != nil {
-		writeError(w, r, a.Log, err)
+		WriteError(w, r, a.Log, err)
 		return
 	}
 	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
 	items, err := a.App.Queue(r.Context(), u, limit, r.URL.Query().Get("order") == "risk")
 	if err != nil {
-		writeError(w, r, a.Log, err)
+		WriteError(w, r, a.Log, err)
 		return
 	}
 	out := struct {
@@ -348,7 +348,7 @@ func (a *API) ShowQueue(w http.ResponseWriter, r *http.Request) {
 func (a *API) DecideItem(w http.ResponseWriter, r *http.Request) {
 	u, err := a.staffUser(r)
 	if err != nil {
-		writeError(w, r, a.Log, err)
+		WriteError(w, r, a.Log, err)
 		return
 	}
 	var body struct {
@@ -359,7 +359,7 @@ func (a *API) DecideItem(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	dec := jsonDecoder(r)
 	if err := dec.Decode(&body); err != nil {
-		writeError(w, r, a.Log, badJSON(err))
+		WriteError(w, r, a.Log, badJSON(err))
 		return
 	}
 	d := app.Decision{Reason: body.Reason, Note: body.Note}
@@ -372,12 +372,12 @@ func (a *API) DecideItem(w http.ResponseWriter, r *http.Request) {
 			d.Reason, d.Note = "other", strings.TrimSpace(body.Reason+"\n\n"+body.Note)
 		}
 	default:
-		writeError(w, r, a.Log, story.FieldError("decision", "error.decision_invalid", `The decision must be "approve" or "reject".`))
+		WriteError(w, r, a.Log, story.FieldError("decision", "error.decision_invalid", `The decision must be "approve" or "reject".`))
 		return
 	}
 	s, err := a.App.Decide(r.Context(), u, r.PathValue("id"), d)
 	if err != nil {
-		writeError(w, r, a.Log, err)
+		WriteError(w, r, a.Log, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, a.submissionJSON(s))
@@ -394,5 +394,5 @@ func isRejectReason(reason string) bool {
 
 // NotFound answers unknown API paths in JSON.
 func (a *API) NotFound(w http.ResponseWriter, r *http.Request) {
-	writeError(w, r, a.Log, story.Errorf(story.CodeNotFound, "error.no_route", "There is no such API endpoint."))
+	WriteError(w, r, a.Log, story.Errorf(story.CodeNotFound, "error.no_route", "There is no such API endpoint."))
 }

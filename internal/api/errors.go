@@ -56,8 +56,8 @@ type fieldError struct {
 	Message string `json:"message"`
 }
 
-// writeError answers err as JSON; internal details are logged, never sent.
-func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+// WriteError answers err as JSON; internal details are logged, never sent.
+func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	var verrs story.ValidationErrors
 	if errors.As(err, &verrs) {
 		body := errorBody{Error: errorDetail{Code: string(story.CodeInvalid), Message: "The submission has problems; see fields."}}

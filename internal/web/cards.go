@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"net/http"
 	"strconv"
 	"strings"
@@ -131,7 +132,9 @@ func (s *Server) toolkitCard(kit toolkit.Content, i int, size card.Size) ([]byte
 }
 
 func writePNG(w http.ResponseWriter, r *http.Request, png []byte, key, cacheControl string) {
-	etag := `"` + strconv.FormatUint(uint64(len(png)), 36) + "-" + strconv.FormatUint(fnv64(key), 36) + `"`
+	h64 := fnv.New64a()
+	h64.Write([]byte(key))
+	etag := `"` + strconv.FormatUint(uint64(len(png)), 36) + "-" + strconv.FormatUint(h64.Sum64(), 36) + `"`
 	h := w.Header()
 	h.Set("Content-Type", "image/png")
 	h.Set("Cache-Control", cacheControl)
@@ -141,13 +144,4 @@ func writePNG(w http.ResponseWriter, r *http.Request, png []byte, key, cacheCont
 		return
 	}
 	w.Write(png)
-}
-
-func fnv64(s string) uint64 {
-	var h uint64 = 14695981039346656037
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return h
 }

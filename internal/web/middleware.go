@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"chorus/internal/api"
 	"chorus/internal/story"
 )
 
@@ -158,9 +159,7 @@ func (s *Server) limitSubmissions(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !s.submits.allow(s.clientAddress(r)) {
 			w.Header().Set("Retry-After", "60")
-			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-			w.WriteHeader(http.StatusTooManyRequests)
-			w.Write([]byte(`{"error":{"code":"rate_limited","message":"Too many submissions from your network. Please wait a little and try again."}}` + "\n"))
+			api.WriteError(w, r, s.log, errRateLimited)
 			return
 		}
 		next(w, r)
