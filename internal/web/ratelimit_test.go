@@ -44,7 +44,9 @@ func TestRateLimitsRefuseFloodsClearly(t *testing.T) {
 		}
 	}
 	defer last.Body.Close()
-	var refused struct{ Error struct{ Code, Message string } }
+	var refused struct {
+		Error struct{ Code, Message string }
+	}
 	json.NewDecoder(last.Body).Decode(&refused)
 	if last.StatusCode != http.StatusTooManyRequests || refused.Error.Code != "rate_limited" || last.Header.Get("Retry-After") == "" {
 		t.Errorf("third submission: %d %+v", last.StatusCode, refused)
