@@ -27,21 +27,27 @@ type API struct {
 	Submitted func()
 }
 
+// StoryContent is what the storyteller wrote and chose to show: the part
+// every JSON view of a story shares.
+type StoryContent struct {
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Body        string   `json:"body"`
+	Language    string   `json:"language"`
+	Country     string   `json:"country"`
+	City        string   `json:"city,omitempty"`
+	Themes      []string `json:"themes"`
+	Identity    string   `json:"identity"`
+	DisplayName string   `json:"display_name,omitempty"`
+	Anonymous   bool     `json:"anonymous"`
+	Photo       *Photo   `json:"photo,omitempty"`
+}
+
 // Story is the public JSON shape of a published story.
 type Story struct {
-	ID          string    `json:"id"`
-	Title       string    `json:"title"`
-	Body        string    `json:"body"`
-	Language    string    `json:"language"`
-	Country     string    `json:"country"`
-	City        string    `json:"city,omitempty"`
-	Themes      []string  `json:"themes"`
-	Identity    string    `json:"identity"`
-	DisplayName string    `json:"display_name,omitempty"`
-	Anonymous   bool      `json:"anonymous"`
+	StoryContent
 	PublishedAt time.Time `json:"published_at"`
 	URL         string    `json:"url"`
-	Photo       *Photo    `json:"photo,omitempty"`
 	Demo        bool      `json:"demo,omitempty"`
 }
 
@@ -60,17 +66,8 @@ type PhotoSize struct {
 
 // Submission is the storyteller's own view of their story.
 type Submission struct {
-	ID           string        `json:"id"`
+	StoryContent
 	Status       story.Status  `json:"status"`
-	Title        string        `json:"title"`
-	Body         string        `json:"body"`
-	Language     string        `json:"language"`
-	Country      string        `json:"country"`
-	City         string        `json:"city,omitempty"`
-	Themes       []string      `json:"themes"`
-	Identity     string        `json:"identity"`
-	DisplayName  string        `json:"display_name,omitempty"`
-	Anonymous    bool          `json:"anonymous"`
 	Consent      story.Consent `json:"consent"`
 	HasContact   bool          `json:"has_contact_email"`
 	RejectReason string        `json:"reject_reason,omitempty"`
@@ -78,7 +75,6 @@ type Submission struct {
 	URL          string        `json:"url,omitempty"`
 	CreatedAt    time.Time     `json:"created_at"`
 	UpdatedAt    time.Time     `json:"updated_at"`
-	Photo        *Photo        `json:"photo,omitempty"`
 	Withdrawn    *time.Time    `json:"withdrawn_at,omitempty"`
 }
 
@@ -117,16 +113,19 @@ func (a *API) photoJSON(s *story.Story, base string) *Photo {
 // PhotoFile is the last element of a photo key, the file name served.
 func PhotoFile(key string) string { return key[strings.LastIndexByte(key, '/')+1:] }
 
+func (a *API) content(s *story.Story, photoBase string) StoryContent {
+	c := StoryContent{ID: s.ID, Title: s.Title, Body: s.Body, Language: s.Language, Country: s.Country, City: s.City,
+		Themes: nonNil(s.Themes), Identity: string(s.Identity), Anonymous: s.Anonymous, Photo: a.photoJSON(s, photoBase)}
+	if !s.Anonymous {
+		c.DisplayName = s.DisplayName
+	}
+	return c
+}
+
 // PublicStory converts a published story to its JSON shape.
 func (a *API) PublicStory(s *story.Story) Story {
-	out := Story{ID: s.ID, Title: s.Title, Body: s.Body, Language: s.Language, Country: s.Country, City: s.City,
-		Themes: nonNil(s.Themes), Identity: string(s.Identity), Anonymous: s.Anonymous, PublishedAt: s.PublishedAt,
+	return Story{StoryContent: a.content(s, a.BaseURL+"/media/"+s.ID+"/"), PublishedAt: s.PublishedAt,
 		URL: a.BaseURL + StoryPath(a.pageLanguage(s.Language), s.ID), Demo: s.Demo}
-	if !s.Anonymous {
-		out.DisplayName = s.DisplayName
-	}
-	out.Photo = a.photoJSON(s, a.BaseURL+"/media/"+s.ID+"/")
-	return out
 }
 
 func nonNil(v []string) []string {
@@ -137,8 +136,7 @@ func nonNil(v []string) []string {
 }
 
 func (a *API) submissionJSON(s *story.Story) Submission {
-	out := Submission{ID: s.ID, Status: s.Status, Title: s.Title, Body: s.Body, Language: s.Language, Country: s.Country,
-		City: s.City, Themes: nonNil(s.Themes), Identity: string(s.Identity), DisplayName: s.DisplayName, Anonymous: s.Anonymous,
+	out := Submission{StoryContent: a.content(s, a.BaseURL+"/staff/media/"+s.ID+"/"), Status: s.Status,
 		Consent: s.Consent, HasContact: len(s.ContactSealed) > 0, RejectReason: s.RejectReason, RejectNote: s.RejectNote,
 		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}
 	if s.Status == story.StatusPublished {
@@ -148,7 +146,6 @@ func (a *API) submissionJSON(s *story.Story) Submission {
 		at := s.WithdrawnAt
 		out.Withdrawn = &at
 	}
-	out.Photo = a.photoJSON(s, a.BaseURL+"/staff/media/"+s.ID+"/")
 	return out
 }
 
