@@ -56,6 +56,8 @@ type App struct {
 	// QueueChanged is called after a commit that changed the moderation
 	// queue, so moderators watching it can be told.
 	QueueChanged func()
+
+	recent recentTexts
 }
 
 func (a *App) now() time.Time {

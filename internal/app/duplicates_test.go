@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"chorus/internal/app"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )
@@ -43,4 +44,29 @@ func TestFloodOfCopiesIsFlaggedAsSpam(t *testing.T) {
 	if sig := spam(honest); sig.Score >= 0.5 {
 		t.Errorf("an unrelated story flagged: %+v", sig)
 	}
+}
+
+// TestDuplicateCheckRemembersAfterARestart starts a second process's view
+// of the same database: its first submission is compared with the pending
+// copies it finds there.
+func TestDuplicateCheckRemembersAfterARestart(t *testing.T) {
+	rig := testrig.New(t)
+	flood := testrig.Submission("Restart")
+	flood.Body = "They are invading our towns and taking everything, send every one of them back before it is too late for our children"
+	for i := 0; i < 3; i++ {
+		rig.Submit(flood)
+	}
+	restarted := &app.App{Store: rig.Store, Blobs: rig.App.Blobs, Photos: rig.App.Photos, Screener: rig.App.Screener,
+		Keys: rig.App.Keys, Campaign: rig.App.Campaign, Log: rig.App.Log, Now: rig.App.Now}
+	receipt, err := restarted.Submit(context.Background(), flood)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := rig.Store.Story(context.Background(), receipt.ID)
+	for _, sig := range s.Signals {
+		if sig.Kind == story.SignalSpam && sig.Score >= 0.9 {
+			return
+		}
+	}
+	t.Errorf("a copy submitted after a restart is not flagged: %+v", s.Signals)
 }

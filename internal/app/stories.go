@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"chorus/internal/auth"
@@ -67,30 +68,72 @@ func (a *App) applySubmission(ctx context.Context, s *story.Story, sub story.Sub
 	a.flagDuplicates(ctx, s)
 }
 
-// duplicateWindow is how many pending stories a new one is compared with.
+// duplicateWindow is how many recent submissions a new one is compared with.
 const duplicateWindow = 500
 
-// flagDuplicates raises the spam signal of a story whose text nearly
-// repeats pending ones: the copy-pasted floods of a raid.
-func (a *App) flagDuplicates(ctx context.Context, s *story.Story) {
-	pending, err := a.Store.Queue(ctx, duplicateWindow)
-	if err != nil {
-		a.Log.Warn("duplicate check skipped", "err", err)
-		return
-	}
-	fp := moderation.Fingerprint(s.Title + "\n" + s.Body)
+// recentTexts remembers the fingerprints of the latest submissions this
+// process received, seeded from the pending queue on first use, so the
+// duplicate check costs no database read on the submission path.
+type recentTexts struct {
+	mu     sync.Mutex
+	seeded bool
+	ring   []recentText
+	next   int
+}
+
+type recentText struct {
+	id string
+	fp uint64
+}
+
+// remember records id's fingerprint, replacing an older one of the same
+// story, and returns how many other recent submissions are near it.
+func (r *recentTexts) remember(id string, fp uint64) int {
 	copies := 0
-	for _, p := range pending {
-		if p.ID != s.ID && moderation.NearDuplicate(fp, moderation.Fingerprint(p.Title+"\n"+p.Body)) {
+	for i, t := range r.ring {
+		if t.id == id {
+			r.ring[i].fp = fp
+			id = ""
+			continue
+		}
+		if moderation.NearDuplicate(fp, t.fp) {
 			copies++
 		}
 	}
+	if id != "" {
+		if len(r.ring) < duplicateWindow {
+			r.ring = append(r.ring, recentText{id, fp})
+		} else {
+			r.ring[r.next] = recentText{id, fp}
+			r.next = (r.next + 1) % duplicateWindow
+		}
+	}
+	return copies
+}
+
+// flagDuplicates raises the spam signal of a story whose text nearly
+// repeats recent submissions: the copy-pasted floods of a raid. Each node
+// counts what it received, so a flood split across nodes still shows.
+func (a *App) flagDuplicates(ctx context.Context, s *story.Story) {
+	a.recent.mu.Lock()
+	defer a.recent.mu.Unlock()
+	if !a.recent.seeded {
+		pending, err := a.Store.Queue(ctx, duplicateWindow)
+		if err != nil {
+			a.Log.Warn("duplicate check starts without the pending queue", "err", err)
+		}
+		for _, p := range pending {
+			a.recent.remember(p.ID, moderation.Fingerprint(p.Title+"\n"+p.Body))
+		}
+		a.recent.seeded = true
+	}
+	copies := a.recent.remember(s.ID, moderation.Fingerprint(s.Title+"\n"+s.Body))
 	if copies == 0 {
 		return
 	}
-	score, detail := 0.7, fmt.Sprintf("near-duplicate of %d pending stories", copies)
+	score, detail := 0.7, fmt.Sprintf("near-duplicate of %d recent submissions", copies)
 	if copies >= 3 {
-		score, detail = 0.95, fmt.Sprintf("burst: near-duplicate of %d pending stories", copies)
+		score, detail = 0.95, fmt.Sprintf("burst: near-duplicate of %d recent submissions", copies)
 	}
 	for i := range s.Signals {
 		if s.Signals[i].Kind == story.SignalSpam {

@@ -16,3 +16,11 @@ func TestFingerprintFindsLightlyEditedCopies(t *testing.T) {
 		t.Error("empty texts count as duplicates")
 	}
 }
+
+func BenchmarkFingerprint(b *testing.B) {
+	text := "We arrived in January and the neighbours brought soup and warm boots. The library became our second home, and my daughter learned to skate on the river. At work a colleague taught me the words I was missing."
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		Fingerprint(text)
+	}
+}
