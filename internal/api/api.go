@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -206,7 +207,6 @@ func (a *API) UploadPhoto(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, a.Log, story.Errorf(story.CodeBadRequest, "error.multipart_required", "Send the photo as multipart/form-data with fields photo and alt."))
 		return
 	}
-	defer r.MultipartForm.RemoveAll()
 	file, _, err := r.FormFile("photo")
 	if err != nil {
 		WriteError(w, r, a.Log, story.FieldError("photo", "error.photo_required", "Please choose a photo."))
@@ -364,7 +364,7 @@ func (a *API) DecideItem(w http.ResponseWriter, r *http.Request) {
 	case "approve":
 		d.Approve = true
 	case "reject":
-		if body.Reason != "" && !isRejectReason(body.Reason) {
+		if body.Reason != "" && !slices.Contains(story.RejectReasons, body.Reason) {
 			// Free text given as the reason is kept as the note.
 			d.Reason, d.Note = "other", strings.TrimSpace(body.Reason+"\n\n"+body.Note)
 		}
@@ -378,15 +378,6 @@ func (a *API) DecideItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, a.submissionJSON(s))
-}
-
-func isRejectReason(reason string) bool {
-	for _, r := range story.RejectReasons {
-		if r == reason {
-			return true
-		}
-	}
-	return false
 }
 
 // NotFound answers unknown API paths in JSON.

@@ -154,7 +154,7 @@ func (a *App) screen(ctx context.Context, s *story.Story) []story.Signal {
 
 // Submission returns a storyteller's own story, whatever its status.
 func (a *App) Submission(ctx context.Context, id, token string) (*story.Story, error) {
-	if err := a.checkToken(ctx, id, token); err != nil {
+	if err := a.CheckToken(ctx, id, token); err != nil {
 		return nil, err
 	}
 	return a.Store.Story(ctx, id)
@@ -173,15 +173,11 @@ func (a *App) ContactEmail(s *story.Story) string {
 	return string(plain)
 }
 
-// CheckToken verifies a story's private token, so a request can be refused
-// before its body is read.
-func (a *App) CheckToken(ctx context.Context, id, token string) error {
-	return a.checkToken(ctx, id, token)
-}
-
 var errBadToken = &story.Error{Code: story.CodeUnauthorized, Key: "error.bad_token", Message: "This private link is not valid."}
 
-func (a *App) checkToken(ctx context.Context, id, token string) error {
+// CheckToken verifies a story's private token; the API calls it too, to
+// refuse a request before reading its body.
+func (a *App) CheckToken(ctx context.Context, id, token string) error {
 	if id == "" || token == "" || len(id) > 64 || len(token) > 128 {
 		return errBadToken
 	}
@@ -202,7 +198,7 @@ var errNotPending = &story.Error{Code: story.CodeConflict, Key: "error.not_pendi
 
 // EditSubmission replaces a pending story's content with the author's new version.
 func (a *App) EditSubmission(ctx context.Context, id, token string, sub story.Submission) error {
-	if err := a.checkToken(ctx, id, token); err != nil {
+	if err := a.CheckToken(ctx, id, token); err != nil {
 		return err
 	}
 	sub.Normalize()
@@ -307,7 +303,7 @@ func (a *App) SubmitWithPhoto(ctx context.Context, sub story.Submission, upload 
 // AttachPhoto processes an upload and makes it the story's photo, replacing
 // any previous one. Only pending stories take photos.
 func (a *App) AttachPhoto(ctx context.Context, id, token string, upload io.Reader, alt string) error {
-	if err := a.checkToken(ctx, id, token); err != nil {
+	if err := a.CheckToken(ctx, id, token); err != nil {
 		return err
 	}
 	s, err := a.Store.Story(ctx, id)
@@ -399,7 +395,7 @@ func (a *App) discardBlobs(ctx context.Context, sizes []story.PhotoSize) {
 // data, keeping a tombstone. It is allowed whatever the story's status and
 // is idempotent.
 func (a *App) Withdraw(ctx context.Context, id, token, reason string) error {
-	if err := a.checkToken(ctx, id, token); err != nil {
+	if err := a.CheckToken(ctx, id, token); err != nil {
 		return err
 	}
 	if reason == "" {

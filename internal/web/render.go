@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -143,7 +144,7 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"inc":         func(i int) int { return i + 1 },
 		"hasCard":     hasCard,
 		"reply":       suggestedReply,
-		"has":         func(list []string, v string) bool { return containsString(list, v) },
+		"has":         slices.Contains[[]string],
 		"signalLabel": signalLabel,
 		"percent":     func(f float64) int { return int(f*100 + 0.5) },
 		"storyPath":   api.StoryPath,
@@ -168,15 +169,6 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		v.pages[strings.TrimSuffix(base, ".html")] = t
 	}
 	return v, nil
-}
-
-func containsString(list []string, v string) bool {
-	for _, s := range list {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }
 
 // render executes a page template and writes it; cacheable pages are kept

@@ -75,15 +75,19 @@ func fieldErrors(p *Page, err error) (map[string]string, bool) {
 	return out, true
 }
 
-func (s *Server) submitStory(w http.ResponseWriter, r *http.Request, p *Page) error {
+// checkUpload admits a form that may carry a photo: within the client's
+// submission rate, from this site, within the size limit. The photo is read
+// into memory (see checkForm), so nothing is left to clean up afterwards.
+func (s *Server) checkUpload(w http.ResponseWriter, r *http.Request) error {
 	if !s.submits.allow(s.clientAddress(r)) {
 		return errRateLimited
 	}
-	if err := s.checkForm(w, r, maxShareForm); err != nil {
+	return s.checkForm(w, r, maxShareForm)
+}
+
+func (s *Server) submitStory(w http.ResponseWriter, r *http.Request, p *Page) error {
+	if err := s.checkUpload(w, r); err != nil {
 		return err
-	}
-	if r.MultipartForm != nil {
-		defer r.MultipartForm.RemoveAll()
 	}
 	sub := submissionFromForm(r)
 	var receipt app.Receipt
@@ -183,14 +187,8 @@ func (s *Server) editSubmission(w http.ResponseWriter, r *http.Request, p *Page)
 }
 
 func (s *Server) uploadPhoto(w http.ResponseWriter, r *http.Request, p *Page) error {
-	if !s.submits.allow(s.clientAddress(r)) {
-		return errRateLimited
-	}
-	if err := s.checkForm(w, r, maxShareForm); err != nil {
+	if err := s.checkUpload(w, r); err != nil {
 		return err
-	}
-	if r.MultipartForm != nil {
-		defer r.MultipartForm.RemoveAll()
 	}
 	id, token := r.PathValue("id"), r.PathValue("token")
 	file, _, ferr := r.FormFile("photo")
