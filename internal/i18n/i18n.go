@@ -158,7 +158,10 @@ func (l *Lang) translate(key string, count any, args []any) string {
 	if !l.keys[key] {
 		l.catalog.reportMissing(l.Code, key)
 	}
-	data := make(map[string]any, len(args)/2)
+	var data map[string]any
+	if len(args) > 0 {
+		data = make(map[string]any, len(args)/2)
+	}
 	for i := 0; i+1 < len(args); i += 2 {
 		if name, ok := args[i].(string); ok {
 			data[name] = args[i+1]

@@ -60,12 +60,7 @@ func (c *pageCache) put(key string, gen uint64, status int, body []byte) cachedP
 	}
 	c.mu.Lock()
 	if len(c.entries) >= c.max {
-		// Evict one arbitrary entry: a crawler walking every story must not
-		// empty the cache of the pages everyone reads.
-		for k := range c.entries {
-			delete(c.entries, k)
-			break
-		}
+		evictOne(c.entries)
 	}
 	c.entries[key] = p
 	c.mu.Unlock()
@@ -76,8 +71,25 @@ func (c *pageCache) put(key string, gen uint64, status int, body []byte) cachedP
 // on a slow phone link.
 func compress(body []byte) []byte {
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw := gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(&buf)
 	zw.Write(body)
 	zw.Close()
+	gzipWriters.Put(zw)
 	return buf.Bytes()
+}
+
+// gzipWriters are reused: each holds most of a megabyte of tables.
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.BestCompression)
+	return zw
+}}
+
+// evictOne drops one arbitrary entry of a full cache: a crawler walking
+// every story must not empty the cache of the pages everyone reads.
+func evictOne[V any](entries map[string]V) {
+	for k := range entries {
+		delete(entries, k)
+		return
+	}
 }

@@ -38,10 +38,7 @@ func (c *cardCache) get(key string, render func() ([]byte, error)) ([]byte, erro
 	}
 	c.mu.Lock()
 	if len(c.entries) >= c.max {
-		for k := range c.entries {
-			delete(c.entries, k)
-			break
-		}
+		evictOne(c.entries)
 	}
 	c.entries[key] = png
 	c.mu.Unlock()
@@ -65,14 +62,14 @@ func cardSize(name string) (card.Size, bool) {
 
 // storyCardSpec quotes the opening of a story, signed as the storyteller
 // chose to appear.
-func (s *Server) storyCardSpec(st *story.Story, lang *Page) card.Spec {
+func (s *Server) storyCardSpec(st *story.Story, p *Page) card.Spec {
 	who := st.DisplayName
 	if st.Anonymous || who == "" {
-		who = lang.L.T("story.anonymous")
+		who = p.L.T("story.anonymous")
 	}
-	place := countryName(lang.L, st.Country)
+	place := countryName(p.L, st.Country)
 	if st.City != "" {
-		place = st.City + lang.L.T("byline.place_separator") + place
+		place = st.City + p.L.T("byline.place_separator") + place
 	}
 	return card.Spec{Text: excerpt(st.Body, 220), Attribution: who + ", " + place, Lang: st.Language, Hashtag: s.app.Campaign.Hashtag}
 }
