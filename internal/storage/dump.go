@@ -20,8 +20,8 @@ type Dumper interface {
 	// Dump reads one consistent snapshot of the database. It first calls
 	// counts with the number of records of each type that follow, then fn
 	// for each record, in the canonical order (RecordTypes): users by id,
-	// credentials by token hash, stories by id, audit entries by id, blob
-	// deletions by key. Rows are read as they are handed over, never all at
+	// credentials by token hash, stories by id, translations by story id
+	// and language, audit entries by id, blob deletions by key. Rows are read as they are handed over, never all at
 	// once. An error from counts or fn stops the dump and is returned as is.
 	Dump(ctx context.Context, counts func(Counts) error, fn func(Record) error) error
 }
@@ -46,8 +46,8 @@ var ErrNotEmpty = errors.New("the database is not empty: load a site only into a
 
 // NotEmptyError builds Load's refusal from the target's counts.
 func NotEmptyError(c Counts) error {
-	return fmt.Errorf("%w (it holds %d stories, %d users, %d credentials, %d audit entries, %d blob deletions)",
-		ErrNotEmpty, c.Stories, c.Users, c.Credentials, c.Audit, c.BlobDeletions)
+	return fmt.Errorf("%w (it holds %d stories, %d translations, %d users, %d credentials, %d audit entries, %d blob deletions)",
+		ErrNotEmpty, c.Stories, c.Translations, c.Users, c.Credentials, c.Audit, c.BlobDeletions)
 }
 
 // RecordType names the kind of a Record.
@@ -57,18 +57,20 @@ const (
 	RecordUser         RecordType = "user"
 	RecordCredential   RecordType = "credential"
 	RecordStory        RecordType = "story"
+	RecordTranslation  RecordType = "translation"
 	RecordAudit        RecordType = "audit"
 	RecordBlobDeletion RecordType = "blob_deletion"
 )
 
 // RecordTypes lists the types in the canonical order of a dump.
-var RecordTypes = []RecordType{RecordUser, RecordCredential, RecordStory, RecordAudit, RecordBlobDeletion}
+var RecordTypes = []RecordType{RecordUser, RecordCredential, RecordStory, RecordTranslation, RecordAudit, RecordBlobDeletion}
 
 // Record is one row of a site: exactly one field is set.
 type Record struct {
 	User         *User
 	Credential   *Credential
 	Story        *StoryRecord
+	Translation  *story.Translation
 	Audit        *AuditEntry
 	BlobDeletion *BlobDeletion
 }
@@ -82,6 +84,8 @@ func (r Record) Type() RecordType {
 		return RecordCredential
 	case r.Story != nil:
 		return RecordStory
+	case r.Translation != nil:
+		return RecordTranslation
 	case r.Audit != nil:
 		return RecordAudit
 	case r.BlobDeletion != nil:
@@ -108,6 +112,7 @@ type Counts struct {
 	Users         int64
 	Credentials   int64
 	Stories       int64
+	Translations  int64
 	Audit         int64
 	BlobDeletions int64
 }
@@ -121,6 +126,8 @@ func (c Counts) Of(t RecordType) int64 {
 		return c.Credentials
 	case RecordStory:
 		return c.Stories
+	case RecordTranslation:
+		return c.Translations
 	case RecordAudit:
 		return c.Audit
 	case RecordBlobDeletion:
@@ -138,6 +145,8 @@ func (c *Counts) Add(t RecordType) {
 		c.Credentials++
 	case RecordStory:
 		c.Stories++
+	case RecordTranslation:
+		c.Translations++
 	case RecordAudit:
 		c.Audit++
 	case RecordBlobDeletion:
@@ -147,7 +156,7 @@ func (c *Counts) Add(t RecordType) {
 
 // Total is the number of records.
 func (c Counts) Total() int64 {
-	return c.Users + c.Credentials + c.Stories + c.Audit + c.BlobDeletions
+	return c.Users + c.Credentials + c.Stories + c.Translations + c.Audit + c.BlobDeletions
 }
 
 // CheckRecord rejects a record that no backend could store faithfully; both
@@ -168,6 +177,17 @@ func CheckRecord(r Record) error {
 		}
 		if len(r.Story.TokenHash) == 0 {
 			return fmt.Errorf("story %s without token hash", r.Story.Story.ID)
+		}
+	case RecordTranslation:
+		t := r.Translation
+		if t.StoryID == "" || t.Language == "" {
+			return errors.New("translation without story id or language")
+		}
+		if t.Origin != story.OriginHuman && t.Origin != story.OriginMachine {
+			return fmt.Errorf("translation %s/%s: unknown origin %q", t.StoryID, t.Language, t.Origin)
+		}
+		if t.Status != story.TranslationDraft && t.Status != story.TranslationPublished {
+			return fmt.Errorf("translation %s/%s: unknown status %q", t.StoryID, t.Language, t.Status)
 		}
 	case RecordAudit:
 		if r.Audit.ID <= 0 {

@@ -60,6 +60,7 @@ type Reader interface {
 	DecidedStories(ctx context.Context, afterID string, limit int) ([]*story.Story, error)
 	// DueBlobDeletions lists media keys whose deletion is due.
 	DueBlobDeletions(ctx context.Context, now time.Time, limit int) ([]string, error)
+	TranslationReader
 }
 
 // Tx is one transaction's view of the store.
@@ -68,8 +69,8 @@ type Tx interface {
 	InsertStory(ctx context.Context, s *story.Story, tokenHash []byte) error
 	// UpdateStory writes every mutable field of s.
 	UpdateStory(ctx context.Context, s *story.Story) error
-	// EraseStory removes the story's personal data and text, keeping a
-	// tombstone with id, dates and reason.
+	// EraseStory removes the story's personal data, text and
+	// translations, keeping a tombstone with id, dates and reason.
 	EraseStory(ctx context.Context, id, reason string, at time.Time) error
 	AppendAudit(ctx context.Context, e AuditEntry) error
 	// Enqueue adds a durable job that runs after this transaction commits.
@@ -87,6 +88,8 @@ type Tx interface {
 	ScheduleBlobDeletion(ctx context.Context, key string, due time.Time) error
 	CancelBlobDeletion(ctx context.Context, key string) error
 	DoneBlobDeletion(ctx context.Context, key string) error
+
+	TranslationWriter
 }
 
 // JobsConfig says how to work the job queue.

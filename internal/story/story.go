@@ -32,6 +32,9 @@ type Consent struct {
 	Publish bool `json:"publish"`
 	Social  bool `json:"social"`
 	Toolkit bool `json:"toolkit"`
+	// Translate lets translators and partners translate the published
+	// story into the site's other languages; off unless the author agrees.
+	Translate bool `json:"translate"`
 }
 
 // Photo is a story's processed picture: only re-encoded sizes are kept.

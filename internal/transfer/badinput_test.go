@@ -57,9 +57,9 @@ func TestBadInputImportsNothing(t *testing.T) {
 			return joinLines(l)
 		}, storyLine + 1, "colour"},
 		"version": {func(l []string) string {
-			l[0] = strings.Replace(l[0], `"version":1`, `"version":2`, 1)
+			l[0] = strings.Replace(l[0], `"version":2`, `"version":3`, 1)
 			return joinLines(l)
-		}, 1, "version 2"},
+		}, 1, "version 3"},
 		"not an export": {func(l []string) string { return "hello\n" }, 1, "not a chorus export"},
 		"out of order": {func(l []string) string {
 			last := l[len(l)-1]
@@ -151,5 +151,31 @@ func TestExportRefusesNonEmptyFolder(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "other"), nil, 0o600)
 	if _, err := Export(context.Background(), src.db.(storage.Dumper), src.blobs, dir, Options{}); err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Fatalf("export into a non-empty folder: %v", err)
+	}
+}
+
+// An export made before translations existed (version 1: no translation
+// records, no consent to translation) still imports.
+func TestImportsVersion1(t *testing.T) {
+	src := openSQLite(t)
+	seed(t, src)
+	v1 := copyExport(t, export(t, src), func(l []string) string {
+		var out []string
+		for _, line := range l {
+			if strings.Contains(line, `"type":"translation"`) {
+				continue
+			}
+			out = append(out, strings.ReplaceAll(line, `,"translate":true`, ""))
+		}
+		out[0] = strings.Replace(strings.Replace(out[0], `"version":2`, `"version":1`, 1), `"translation":2,`, "", 1)
+		return joinLines(out)
+	})
+	dst := openSQLite(t)
+	sum, err := Import(context.Background(), dst.db.(storage.Loader), dst.blobs, v1, Options{})
+	if err != nil || sum.Counts.Stories != 6 || sum.Counts.Translations != 0 {
+		t.Fatalf("version 1 import: %+v %v", sum.Counts, err)
+	}
+	if s, err := dst.db.Story(context.Background(), "s-pub"); err != nil || s.Consent.Translate {
+		t.Errorf("a version 1 story consents to translation: %v", err)
 	}
 }

@@ -4,11 +4,13 @@
 //
 // site.jsonl is JSON Lines. The first line is the header:
 //
-//	{"format":"chorus-export","version":1,"created_at":"...","counts":{"user":2,"credential":3,"story":40,"audit":90,"blob_deletion":1}}
+//	{"format":"chorus-export","version":2,"created_at":"...","counts":{"user":2,"credential":3,"story":40,"translation":5,"audit":90,"blob_deletion":1}}
 //
 // then one object per line, each with a "type" ("user", "credential",
-// "story", "audit" or "blob_deletion") and that record's fields, in that
-// order of types. Times are RFC 3339 in UTC with microseconds, omitted when
+// "story", "translation", "audit" or "blob_deletion") and that record's
+// fields, in that order of types. Version 2 added translations and the
+// consent to translation; version 1 files, which have neither, are read
+// too. Times are RFC 3339 in UTC with microseconds, omitted when
 // unset; binary values (token hashes, sealed contact e-mails) are base64.
 // Every line ends with a newline, so a cut file is told from a whole one;
 // the header's counts catch a file cut at a line boundary.
@@ -30,10 +32,11 @@ import (
 )
 
 // Format and Version identify the file; Version changes whenever a record
-// changes shape.
+// changes shape. Files of OldestVersion and later are read.
 const (
-	Format  = "chorus-export"
-	Version = 1
+	Format        = "chorus-export"
+	Version       = 2
+	OldestVersion = 1
 )
 
 // Header is the first line of site.jsonl.
@@ -56,8 +59,8 @@ func countsMap(c storage.Counts) map[string]int64 {
 func (h Header) RecordCounts() storage.Counts {
 	return storage.Counts{
 		Users: h.Counts[string(storage.RecordUser)], Credentials: h.Counts[string(storage.RecordCredential)],
-		Stories: h.Counts[string(storage.RecordStory)], Audit: h.Counts[string(storage.RecordAudit)],
-		BlobDeletions: h.Counts[string(storage.RecordBlobDeletion)],
+		Stories: h.Counts[string(storage.RecordStory)], Translations: h.Counts[string(storage.RecordTranslation)],
+		Audit: h.Counts[string(storage.RecordAudit)], BlobDeletions: h.Counts[string(storage.RecordBlobDeletion)],
 	}
 }
 
@@ -96,9 +99,10 @@ type photoSizeLine struct {
 }
 
 type consentLine struct {
-	Publish bool `json:"publish"`
-	Social  bool `json:"social"`
-	Toolkit bool `json:"toolkit"`
+	Publish   bool `json:"publish"`
+	Social    bool `json:"social"`
+	Toolkit   bool `json:"toolkit"`
+	Translate bool `json:"translate,omitempty"`
 }
 
 type signalLine struct {
@@ -143,6 +147,23 @@ type storyLine struct {
 	UpdatedAt      *time.Time   `json:"updated_at,omitempty"`
 	PublishedAt    *time.Time   `json:"published_at,omitempty"`
 	WithdrawnAt    *time.Time   `json:"withdrawn_at,omitempty"`
+}
+
+type translationLine struct {
+	Type         string     `json:"type"`
+	StoryID      string     `json:"story_id"`
+	Language     string     `json:"language"`
+	Title        string     `json:"title"`
+	Body         string     `json:"body"`
+	Credit       string     `json:"credit,omitempty"`
+	TranslatorID int64      `json:"translator_id,omitempty"`
+	Origin       string     `json:"origin"`
+	Status       string     `json:"status"`
+	CheckedBy    int64      `json:"checked_by,omitempty"`
+	ReviewedBy   int64      `json:"reviewed_by,omitempty"`
+	CreatedAt    *time.Time `json:"created_at,omitempty"`
+	UpdatedAt    *time.Time `json:"updated_at,omitempty"`
+	PublishedAt  *time.Time `json:"published_at,omitempty"`
 }
 
 type auditLine struct {
@@ -210,6 +231,10 @@ func encodeRecord(r storage.Record) (any, error) {
 			l.Signals = append(l.Signals, sl)
 		}
 		return l, nil
+	case storage.RecordTranslation:
+		t := r.Translation
+		return translationLine{"translation", t.StoryID, t.Language, t.Title, t.Body, t.Credit, t.TranslatorID, string(t.Origin), string(t.Status),
+			t.CheckedBy, t.ReviewedBy, ts(t.CreatedAt), ts(t.UpdatedAt), ts(t.PublishedAt)}, nil
 	case storage.RecordAudit:
 		e := r.Audit
 		return auditLine{"audit", e.ID, ts(e.At), e.Actor, e.Action, e.SubjectID, e.Reason, e.Note}, nil
@@ -285,6 +310,15 @@ func decodeRecord(line []byte) (storage.Record, error) {
 			s.Signals = append(s.Signals, sig)
 		}
 		return storage.Record{Story: &storage.StoryRecord{Story: s, TokenHash: l.TokenHash}}, nil
+	case storage.RecordTranslation:
+		var l translationLine
+		if err := strict(&l); err != nil {
+			return storage.Record{}, err
+		}
+		return storage.Record{Translation: &story.Translation{StoryID: l.StoryID, Language: l.Language, Title: l.Title, Body: l.Body,
+			Credit: l.Credit, TranslatorID: l.TranslatorID, Origin: story.TranslationOrigin(l.Origin), Status: story.TranslationStatus(l.Status),
+			CheckedBy: l.CheckedBy, ReviewedBy: l.ReviewedBy, CreatedAt: fromTS(l.CreatedAt), UpdatedAt: fromTS(l.UpdatedAt),
+			PublishedAt: fromTS(l.PublishedAt)}}, nil
 	case storage.RecordAudit:
 		var l auditLine
 		if err := strict(&l); err != nil {
@@ -383,8 +417,8 @@ func NewReader(r io.Reader) (*Reader, error) {
 	if err := json.Unmarshal(b, &h); err != nil || h.Format != Format {
 		return nil, &LineError{1, fmt.Errorf("not a chorus export header (want {\"format\":%q,...})", Format)}
 	}
-	if h.Version != Version {
-		return nil, &LineError{1, fmt.Errorf("export format version %d, but this chorus reads version %d only", h.Version, Version)}
+	if h.Version < OldestVersion || h.Version > Version {
+		return nil, &LineError{1, fmt.Errorf("export format version %d, but this chorus reads versions %d to %d only", h.Version, OldestVersion, Version)}
 	}
 	for name, n := range h.Counts {
 		if !slices.Contains(storage.RecordTypes, storage.RecordType(name)) || n < 0 {
@@ -483,6 +517,6 @@ func typeOrder() string {
 }
 
 func describe(c storage.Counts) string {
-	return fmt.Sprintf("%d users, %d credentials, %d stories, %d audit entries, %d blob deletions",
-		c.Users, c.Credentials, c.Stories, c.Audit, c.BlobDeletions)
+	return fmt.Sprintf("%d users, %d credentials, %d stories, %d translations, %d audit entries, %d blob deletions",
+		c.Users, c.Credentials, c.Stories, c.Translations, c.Audit, c.BlobDeletions)
 }

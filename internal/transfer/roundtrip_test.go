@@ -101,7 +101,7 @@ func seed(t *testing.T, s site) {
 		return st
 	}
 	pub := mk("s-pub", story.StatusPublished, epoch)
-	pub.Photo, pub.Featured = photo("s-pub"), true
+	pub.Photo, pub.Featured, pub.Consent.Translate = photo("s-pub"), true, true
 	pub2 := mk("s-pub2", story.StatusPublished, epoch.Add(24*time.Hour))
 	pub2.Language, pub2.Country, pub2.Themes, pub2.Title, pub2.Body = "fr", "FR", []string{"work"}, "Mon premier emploi", "Une boulangerie à Lyon, café et pain."
 	pub2.Anonymous, pub2.DisplayName, pub2.ContactSealed, pub2.Signals = true, "", nil, nil
@@ -148,6 +148,20 @@ func seed(t *testing.T, s site) {
 				if err := tx.InsertCredential(ctx, c); err != nil {
 					return err
 				}
+			}
+		}
+		translations := []*story.Translation{
+			{StoryID: "s-pub", Language: "fr", Title: "Notre premier hiver", Body: "Les voisins ont apporté de la soupe.", Credit: "Léa",
+				TranslatorID: 3, Origin: story.OriginHuman, Status: story.TranslationPublished, ReviewedBy: 2,
+				CreatedAt: epoch.Add(2 * time.Hour), UpdatedAt: epoch.Add(2 * time.Hour), PublishedAt: epoch.Add(3 * time.Hour)},
+			{StoryID: "s-pub", Language: "ar", Title: "شتاؤنا الأول", Body: "أحضر الجيران الحساء.", TranslatorID: 4, CheckedBy: 4,
+				Origin: story.OriginMachine, Status: story.TranslationDraft, CreatedAt: epoch.Add(4 * time.Hour), UpdatedAt: epoch.Add(5 * time.Hour)},
+			{StoryID: "s-gone", Language: "fr", Title: "Parti", Body: "Un texte qui part avec son histoire.", Credit: "Léa",
+				Origin: story.OriginHuman, Status: story.TranslationPublished, CreatedAt: epoch, UpdatedAt: epoch, PublishedAt: epoch},
+		}
+		for _, tr := range translations {
+			if err := tx.PutTranslation(ctx, tr); err != nil {
+				return err
 			}
 		}
 		for _, e := range []storage.AuditEntry{
@@ -317,6 +331,9 @@ type view struct {
 	API       map[string]int64
 	Audit     map[string][]storage.AuditEntry
 	Due       []string
+	Trans     []*story.Translation
+	Drafts    []*story.Translation
+	Open      []string
 }
 
 func readerView(t *testing.T, r storage.Reader) view {
@@ -385,6 +402,19 @@ func readerView(t *testing.T, r storage.Reader) view {
 		t.Errorf("session expiry lost: %v", err)
 	}
 	v.Due, _ = r.DueBlobDeletions(ctx, epoch.AddDate(1, 0, 0), 100)
+	if v.Trans, err = r.Translations(ctx, []string{"s-pub", "s-pub2", "s-gone"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if v.Drafts, err = r.DraftTranslations(ctx, 10); err != nil {
+		t.Fatal(err)
+	}
+	open, err := r.TranslatableStories(ctx, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range open.Stories {
+		v.Open = append(v.Open, s.ID)
+	}
 	return v
 }
 
@@ -410,6 +440,9 @@ func checkSeededView(t *testing.T, v view) {
 	}
 	if len(v.Queue) != 2 || v.Queue[0].ID != "s-pend" || v.Stories["s-gone"].Status != story.StatusWithdrawn || len(v.Due) != 2 {
 		t.Errorf("queue %d, tombstone %v, due %v", len(v.Queue), v.Stories["s-gone"].Status, v.Due)
+	}
+	if len(v.Trans) != 2 || v.Trans[0].Language != "ar" || v.Trans[1].Credit != "Léa" || len(v.Drafts) != 1 || !reflect.DeepEqual(v.Open, []string{"s-pub"}) {
+		t.Errorf("translations %d, drafts %d, open for translation %v", len(v.Trans), len(v.Drafts), v.Open)
 	}
 }
 
@@ -444,7 +477,7 @@ func TestSQLiteToSQLite(t *testing.T) {
 	first := export(t, src)
 	dst := openSQLite(t)
 	sum := importInto(t, dst, first)
-	if sum.Counts.Stories != 6 || sum.Counts.Users != 4 || sum.Counts.Audit != 5 || sum.Counts.BlobDeletions != 2 || sum.Media != 4 {
+	if sum.Counts.Stories != 6 || sum.Counts.Translations != 2 || sum.Counts.Users != 4 || sum.Counts.Audit != 5 || sum.Counts.BlobDeletions != 2 || sum.Media != 4 {
 		t.Errorf("summary %+v", sum)
 	}
 	sameExport(t, first, export(t, dst))

@@ -26,11 +26,12 @@ type withExtra struct {
 func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.extra...)...) }
 
 const countsQuery = `SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM credentials),
-	(SELECT count(*) FROM stories), (SELECT count(*) FROM audit_log), (SELECT count(*) FROM blob_deletions)`
+	(SELECT count(*) FROM stories), (SELECT count(*) FROM story_translations), (SELECT count(*) FROM audit_log),
+	(SELECT count(*) FROM blob_deletions)`
 
 func readCounts(ctx context.Context, q querier) (storage.Counts, error) {
 	var c storage.Counts
-	err := q.QueryRow(ctx, countsQuery).Scan(&c.Users, &c.Credentials, &c.Stories, &c.Audit, &c.BlobDeletions)
+	err := q.QueryRow(ctx, countsQuery).Scan(&c.Users, &c.Credentials, &c.Stories, &c.Translations, &c.Audit, &c.BlobDeletions)
 	return c, err
 }
 
@@ -97,6 +98,13 @@ func (s *Store) Dump(ctx context.Context, counts func(storage.Counts) error, fn 
 	if err != nil {
 		return err
 	}
+	err = each("dump translations", "SELECT "+translationColumns+" FROM story_translations ORDER BY story_id, language", func(rows pgx.Rows) (storage.Record, error) {
+		t, err := scanTranslation(rows)
+		return storage.Record{Translation: t}, err
+	})
+	if err != nil {
+		return err
+	}
 	err = each("dump audit", "SELECT id, at, actor, action, subject_id, reason, note FROM audit_log ORDER BY id", func(rows pgx.Rows) (storage.Record, error) {
 		var e storage.AuditEntry
 		var at pgtype.Timestamptz
@@ -117,7 +125,7 @@ func (s *Store) Dump(ctx context.Context, counts func(storage.Counts) error, fn 
 }
 
 // loadedTables are locked by Load against every other writer.
-const loadedTables = "users, credentials, stories, story_themes, audit_log, blob_deletions"
+const loadedTables = "users, credentials, stories, story_themes, story_translations, audit_log, blob_deletions"
 
 // Load writes records into the empty database in one transaction. The
 // tables are locked first (SHARE ROW EXCLUSIVE: readers go on, writers and
@@ -179,6 +187,8 @@ func (t *txStore) loadRecord(ctx context.Context, r storage.Record) error {
 		return wrapLoad("credential of user", fmt.Sprint(r.Credential.UserID), t.InsertCredential(ctx, *r.Credential))
 	case r.Story != nil:
 		return wrapLoad("story", r.Story.Story.ID, t.InsertStory(ctx, r.Story.Story, r.Story.TokenHash))
+	case r.Translation != nil:
+		return wrapLoad("translation of story", r.Translation.StoryID, t.PutTranslation(ctx, r.Translation))
 	case r.Audit != nil:
 		e := r.Audit
 		_, err := t.db.Exec(ctx, `INSERT INTO audit_log (id, at, actor, action, subject_id, reason, note)

@@ -258,14 +258,22 @@ func TestErasedWordsLeaveTheTables(t *testing.T) {
 	st := open(t, testURL(t))
 	ctx := context.Background()
 	s := sample("secret", "Quillfeatherson story", "My name is Quillfeatherson and I live at 12 Example Road.", "en")
-	s.DisplayName, s.Themes = "Quillfeatherson", []string{"work"}
-	if err := st.WithTx(ctx, func(tx storage.Tx) error { return tx.InsertStory(ctx, s, []byte("h")) }); err != nil {
+	s.DisplayName, s.Themes, s.Consent.Translate = "Quillfeatherson", []string{"work"}, true
+	err := st.WithTx(ctx, func(tx storage.Tx) error {
+		if err := tx.InsertStory(ctx, s, []byte("h")); err != nil {
+			return err
+		}
+		return tx.PutTranslation(ctx, &story.Translation{StoryID: "secret", Language: "fr", Title: "Histoire de Plumequillard",
+			Body: "Je m'appelle Plumequillard et j'habite 12 rue Exemplaire.", Credit: "Léa", Origin: story.OriginHuman,
+			Status: story.TranslationPublished, CreatedAt: time.Now(), UpdatedAt: time.Now(), PublishedAt: time.Now()})
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if page, _ := st.PublishedStories(ctx, storage.StoryFilter{Query: "quillfeatherson"}); len(page.Stories) != 1 {
 		t.Fatal("story not searchable before erasure")
 	}
-	err := st.WithTx(ctx, func(tx storage.Tx) error { return tx.EraseStory(ctx, "secret", "author_request", time.Now()) })
+	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.EraseStory(ctx, "secret", "author_request", time.Now()) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +291,7 @@ func TestErasedWordsLeaveTheTables(t *testing.T) {
 		if err := st.CompactErased(ctx); err != nil {
 			t.Fatal(err)
 		}
-		leftovers, read, skip := scanTableFiles(t, st, []string{"Quillfeatherson", "quillfeatherson", "Example Road"})
+		leftovers, read, skip := scanTableFiles(t, st, []string{"Quillfeatherson", "quillfeatherson", "Example Road", "Plumequillard", "rue Exemplaire"})
 		if skip != "" {
 			t.Skip(skip)
 		}

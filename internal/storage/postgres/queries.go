@@ -61,7 +61,7 @@ func (q queries) forUpdate() string {
 }
 
 const storyColumns = `id, status, title, body, language, country, city, themes, identity,
-	display_name, anonymous, contact_sealed, consent_publish, consent_social, consent_toolkit,
+	display_name, anonymous, contact_sealed, consent_publish, consent_social, consent_toolkit, consent_translate,
 	photo, demo, featured, signals, reject_reason, reject_note, withdraw_reason,
 	created_at, updated_at, published_at, withdrawn_at`
 
@@ -112,7 +112,7 @@ func scanStory(row pgx.Row) (*story.Story, error) {
 		created, updated, published, wdrwn pgtype.Timestamptz
 	)
 	err := row.Scan(&s.ID, &status, &s.Title, &s.Body, &s.Language, &s.Country, &s.City, &themes, &identity,
-		&s.DisplayName, &s.Anonymous, &s.ContactSealed, &s.Consent.Publish, &s.Consent.Social, &s.Consent.Toolkit,
+		&s.DisplayName, &s.Anonymous, &s.ContactSealed, &s.Consent.Publish, &s.Consent.Social, &s.Consent.Toolkit, &s.Consent.Translate,
 		&photo, &s.Demo, &s.Featured, &signals, &s.RejectReason, &s.RejectNote, &s.WithdrawReason,
 		&created, &updated, &published, &wdrwn)
 	if err != nil {
@@ -411,7 +411,7 @@ func (q queries) storyArgs(s *story.Story) ([]any, error) {
 		themes = []string{}
 	}
 	return []any{s.ID, string(s.Status), s.Title, s.Body, s.Language, s.Country, s.City, themes, string(s.Identity),
-		s.DisplayName, s.Anonymous, s.ContactSealed, s.Consent.Publish, s.Consent.Social, s.Consent.Toolkit,
+		s.DisplayName, s.Anonymous, s.ContactSealed, s.Consent.Publish, s.Consent.Social, s.Consent.Toolkit, s.Consent.Translate,
 		photo, s.Demo, s.Featured, signals, s.RejectReason, s.RejectNote, s.WithdrawReason,
 		nullTime(s.CreatedAt), nullTime(s.UpdatedAt), sortedTime(s.PublishedAt), nullTime(s.WithdrawnAt), search}, nil
 }
@@ -475,9 +475,12 @@ func (t *txStore) EraseStory(ctx context.Context, id, reason string, at time.Tim
 	if _, err := t.db.Exec(ctx, "DELETE FROM story_themes WHERE story_id = $1", id); err != nil {
 		return domainError("erase themes", err)
 	}
+	if _, err := t.DeleteTranslations(ctx, id); err != nil {
+		return err
+	}
 	tag, err := t.db.Exec(ctx, `UPDATE stories SET status = 'withdrawn', title = '', body = '', city = '', themes = '{}',
 		display_name = '', anonymous = true, contact_sealed = NULL, photo = NULL, signals = NULL, reject_note = '',
-		featured = false, search = NULL, withdraw_reason = $1, updated_at = $2, withdrawn_at = $2 WHERE id = $3`,
+		featured = false, consent_translate = false, search = NULL, withdraw_reason = $1, updated_at = $2, withdrawn_at = $2 WHERE id = $3`,
 		reason, nullTime(at), id)
 	if err != nil {
 		return domainError("erase story", err)

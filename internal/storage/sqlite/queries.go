@@ -48,7 +48,7 @@ func (t *txStore) DeleteExpiredCredentials(ctx context.Context, now time.Time) (
 var _ storage.Tx = (*txStore)(nil)
 
 const storyColumns = `id, status, title, body, language, country, city, themes, identity,
-	display_name, anonymous, contact_sealed, consent_publish, consent_social, consent_toolkit,
+	display_name, anonymous, contact_sealed, consent_publish, consent_social, consent_toolkit, consent_translate,
 	photo, demo, featured, signals, reject_reason, reject_note, withdraw_reason,
 	created_at, updated_at, published_at, withdrawn_at`
 
@@ -76,7 +76,7 @@ func scanStory(row scanner) (*story.Story, error) {
 		created, updated, published, wdrwn int64
 	)
 	err := row.Scan(&s.ID, &status, &s.Title, &s.Body, &s.Language, &s.Country, &s.City, &themes, &identity,
-		&s.DisplayName, &s.Anonymous, &s.ContactSealed, &s.Consent.Publish, &s.Consent.Social, &s.Consent.Toolkit,
+		&s.DisplayName, &s.Anonymous, &s.ContactSealed, &s.Consent.Publish, &s.Consent.Social, &s.Consent.Toolkit, &s.Consent.Translate,
 		&photo, &s.Demo, &s.Featured, &signals, &s.RejectReason, &s.RejectNote, &s.WithdrawReason,
 		&created, &updated, &published, &wdrwn)
 	if err != nil {
@@ -414,7 +414,7 @@ func storyArgs(s *story.Story) ([]any, error) {
 		signals = string(b)
 	}
 	return []any{s.ID, string(s.Status), s.Title, s.Body, s.Language, s.Country, s.City, strings.Join(s.Themes, ","), string(s.Identity),
-		s.DisplayName, s.Anonymous, s.ContactSealed, s.Consent.Publish, s.Consent.Social, s.Consent.Toolkit,
+		s.DisplayName, s.Anonymous, s.ContactSealed, s.Consent.Publish, s.Consent.Social, s.Consent.Toolkit, s.Consent.Translate,
 		photo, s.Demo, s.Featured, signals, s.RejectReason, s.RejectNote, s.WithdrawReason,
 		micros(s.CreatedAt), micros(s.UpdatedAt), micros(s.PublishedAt), micros(s.WithdrawnAt)}, nil
 }
@@ -495,9 +495,12 @@ func (t *txStore) EraseStory(ctx context.Context, id, reason string, at time.Tim
 	if _, err := t.db.ExecContext(ctx, "DELETE FROM story_themes WHERE story_id = ?", id); err != nil {
 		return domainError("erase themes", err)
 	}
+	if _, err := t.DeleteTranslations(ctx, id); err != nil {
+		return err
+	}
 	res, err := t.db.ExecContext(ctx, `UPDATE stories SET status = 'withdrawn', title = '', body = '', city = '', themes = '',
 		display_name = '', anonymous = 1, contact_sealed = NULL, photo = NULL, signals = NULL, reject_note = '',
-		featured = 0, withdraw_reason = ?, updated_at = ?, withdrawn_at = ? WHERE id = ?`, reason, micros(at), micros(at), id)
+		featured = 0, consent_translate = 0, withdraw_reason = ?, updated_at = ?, withdrawn_at = ? WHERE id = ?`, reason, micros(at), micros(at), id)
 	if err != nil {
 		return domainError("erase story", err)
 	}

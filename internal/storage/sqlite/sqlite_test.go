@@ -75,7 +75,15 @@ func TestErasedWordsLeaveTheFiles(t *testing.T) {
 	s := &story.Story{ID: "secret", Status: story.StatusPublished, Title: "Quillfeatherson story", Body: "My name is Quillfeatherson and I live at 12 Example Road.",
 		Language: "en", Country: "CA", Identity: story.IdentityOther, DisplayName: "Quillfeatherson", Themes: []string{"work"},
 		CreatedAt: time.Now(), UpdatedAt: time.Now(), PublishedAt: time.Now()}
-	err := st.WithTx(ctx, func(tx storage.Tx) error { return tx.InsertStory(ctx, s, []byte("h")) })
+	s.Consent.Translate = true
+	err := st.WithTx(ctx, func(tx storage.Tx) error {
+		if err := tx.InsertStory(ctx, s, []byte("h")); err != nil {
+			return err
+		}
+		return tx.PutTranslation(ctx, &story.Translation{StoryID: "secret", Language: "fr", Title: "Histoire de Plumequillard",
+			Body: "Je m'appelle Plumequillard et j'habite 12 rue Exemplaire.", Credit: "Léa", Origin: story.OriginHuman,
+			Status: story.TranslationPublished, CreatedAt: time.Now(), UpdatedAt: time.Now(), PublishedAt: time.Now()})
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +101,7 @@ func TestErasedWordsLeaveTheFiles(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
-		for _, needle := range []string{"Quillfeatherson", "quillfeatherson", "Example Road"} {
+		for _, needle := range []string{"Quillfeatherson", "quillfeatherson", "Example Road", "Plumequillard", "rue Exemplaire"} {
 			if bytes.Contains(data, []byte(needle)) {
 				t.Errorf("%s still holds %q", e.Name(), needle)
 			}
@@ -128,5 +136,44 @@ func TestRedactedWordsLeaveTheSearchIndex(t *testing.T) {
 	}
 	if page, _ := st.PublishedStories(ctx, storage.StoryFilter{Query: "home"}); len(page.Stories) != 1 {
 		t.Error("the redacted story is no longer searchable")
+	}
+}
+
+// TestTranslationMigrationOnAnOldDatabase opens a database made before
+// consent to translation was asked: its stories do not consent, and the
+// migration runner applies 0005 although 0003 and 0004 are not there.
+func TestTranslationMigrationOnAnOldDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "chorus.db")
+	ctx := context.Background()
+	st, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &story.Story{ID: "old", Status: story.StatusPublished, Title: "Before", Body: "Told before translations existed.",
+		Language: "en", Country: "CA", Identity: story.IdentityOther, Anonymous: true, CreatedAt: time.Now(), UpdatedAt: time.Now(), PublishedAt: time.Now()}
+	if err := st.WithTx(ctx, func(tx storage.Tx) error { return tx.InsertStory(ctx, old, []byte("h")) }); err != nil {
+		t.Fatal(err)
+	}
+	// Undo 0005 as if it had never run.
+	undo := []string{"DROP TABLE story_translations", "DROP INDEX stories_open_for_translation",
+		"ALTER TABLE stories DROP COLUMN consent_translate", "DELETE FROM schema_migrations WHERE name = '0005_story_translations.sql'"}
+	for _, q := range undo {
+		if _, err := st.writer.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	st.Close()
+
+	st, err = Open(ctx, path)
+	if err != nil {
+		t.Fatalf("upgrade: %v", err)
+	}
+	defer st.Close()
+	got, err := st.Story(ctx, "old")
+	if err != nil || got.Consent.Translate || got.Title != "Before" {
+		t.Fatalf("old story after the upgrade: %+v %v", got, err)
+	}
+	if page, _ := st.TranslatableStories(ctx, "", 10); len(page.Stories) != 0 {
+		t.Error("an old story is open for translation without its author's consent")
 	}
 }

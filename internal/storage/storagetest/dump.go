@@ -20,6 +20,7 @@ func dumpFixture() []storage.Record {
 	pub.Title, pub.Body = "Snowshoes", "The neighbours lent us snowshoes the first winter."
 	pub.Photo = &story.Photo{Alt: "snow", Sizes: []story.PhotoSize{{Name: "list", Key: "photos/d-pub/a-list.webp", Width: 640, Height: 480}}}
 	pub.Featured = true
+	pub.Consent.Translate = true
 	pending := sample("d-pend", story.StatusPending, epoch.Add(time.Minute))
 	rejected := sample("d-rej", story.StatusRejected, epoch.Add(2*time.Minute))
 	rejected.RejectReason, rejected.RejectNote = "off_topic", "Not about arrival."
@@ -35,6 +36,11 @@ func dumpFixture() []storage.Record {
 		{Story: &storage.StoryRecord{Story: pub, TokenHash: []byte("hash-pub")}},
 		{Story: &storage.StoryRecord{Story: rejected, TokenHash: []byte("hash-rej")}},
 		{Story: &storage.StoryRecord{Story: tomb, TokenHash: []byte("hash-tomb")}},
+		{Translation: &story.Translation{StoryID: "d-pub", Language: "ar", Title: "أحذية الثلج", Body: "أعارنا الجيران أحذية الثلج.",
+			Origin: story.OriginMachine, Status: story.TranslationDraft, TranslatorID: 7, CheckedBy: 7, CreatedAt: epoch, UpdatedAt: epoch.Add(time.Minute)}},
+		{Translation: &story.Translation{StoryID: "d-pub", Language: "fr", Title: "Raquettes", Body: "Les voisins nous ont prêté des raquettes.",
+			Credit: "Léa", Origin: story.OriginHuman, Status: story.TranslationPublished, TranslatorID: 3, ReviewedBy: 7,
+			CreatedAt: epoch, UpdatedAt: epoch.Add(time.Minute), PublishedAt: epoch.Add(time.Hour)}},
 		{Audit: &storage.AuditEntry{ID: 2, At: epoch, Actor: "storyteller", Action: "submit", SubjectID: "d-pub"}},
 		{Audit: &storage.AuditEntry{ID: 5, At: epoch.Add(time.Minute), Actor: "user:7", Action: "approve", SubjectID: "d-pub", Note: "fine"}},
 		{Audit: &storage.AuditEntry{ID: 9, At: epoch.Add(time.Hour), Actor: "storyteller", Action: "withdraw", SubjectID: "d-tomb", Reason: "author_request"}},
@@ -76,10 +82,10 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 
 	// A failure part-way leaves nothing behind; the reader's own error
 	// comes back as is.
-	bad := errors.New("line 9: truncated")
+	bad := errors.New("line 11: truncated")
 	i := 0
 	err := loader.Load(ctx, func() (storage.Record, error) {
-		if i == 9 {
+		if i == 11 {
 			return storage.Record{}, bad
 		}
 		i++
@@ -101,7 +107,7 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 		t.Fatal(err)
 	}
 	counts, got := dumpAll(t, dumper)
-	if want := (storage.Counts{Users: 2, Credentials: 3, Stories: 4, Audit: 3, BlobDeletions: 1}); counts != want {
+	if want := (storage.Counts{Users: 2, Credentials: 3, Stories: 4, Translations: 2, Audit: 3, BlobDeletions: 1}); counts != want {
 		t.Errorf("counts %+v, want %+v", counts, want)
 	}
 	if !reflect.DeepEqual(got, fixture) {
@@ -139,6 +145,9 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 	if a, err := st.Audit(ctx, "d-pub"); err != nil || len(a) != 2 || a[1].ID != 5 || a[1].Note != "fine" {
 		t.Errorf("audit after load: %+v %v", a, err)
 	}
+	if tr, err := st.Translations(ctx, []string{"d-pub"}, story.TranslationPublished); err != nil || len(tr) != 1 || tr[0].Credit != "Léa" {
+		t.Errorf("translations after load: %v %v", languages(tr), err)
+	}
 
 	// New rows continue after the loaded ids, and erasure still works on
 	// loaded audit entries (an update the append-only triggers allow).
@@ -161,6 +170,9 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 	if a, _ := st.Audit(ctx, "d-pub"); len(a) != 3 || a[2].ID <= 9 || a[1].Note != "" {
 		t.Errorf("audit after writing: %+v", a)
 	}
+	if tr, _ := st.Translations(ctx, []string{"d-pub"}, ""); len(tr) != 0 {
+		t.Errorf("translations of an erased loaded story: %v", languages(tr))
+	}
 
 	err = loader.Load(ctx, feed(fixture))
 	if !errors.Is(err, storage.ErrNotEmpty) {
@@ -179,6 +191,8 @@ func recordValue(r storage.Record) any {
 			S    story.Story
 			Hash string
 		}{*r.Story.Story, string(r.Story.TokenHash)}
+	case storage.RecordTranslation:
+		return *r.Translation
 	case storage.RecordAudit:
 		return *r.Audit
 	case storage.RecordBlobDeletion:

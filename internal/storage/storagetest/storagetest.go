@@ -29,6 +29,8 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		"BlobDeletionSchedule": testBlobDeletions,
 		"JobsRunAfterCommit":   testJobs,
 		"DumpAndLoad":          testDumpLoad,
+		"Translations":         testTranslations,
+		"EraseTranslations":    testEraseRemovesTranslations,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
@@ -70,6 +72,7 @@ func insert(t *testing.T, st storage.Store, stories ...*story.Story) {
 func testStoryRoundTrip(t *testing.T, st storage.Store) {
 	ctx := context.Background()
 	want := sample("round", story.StatusPending, epoch)
+	want.Consent.Translate = true
 	want.Photo = &story.Photo{Alt: "a street", Sizes: []story.PhotoSize{{Name: "list", Key: "photos/round/x-list.jpg", Width: 640, Height: 480}}}
 	insert(t, st, want)
 	got, err := st.Story(ctx, "round")
