@@ -47,7 +47,12 @@ type App struct {
 	Screener moderation.Screener
 	Keys     *auth.Keys
 	Campaign Campaign
-	Log      *slog.Logger
+	// TranslationLanguages are the site languages stories may be
+	// translated into.
+	TranslationLanguages []string
+	// Translator drafts machine translations; nil turns them off.
+	Translator MachineTranslator
+	Log        *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 	// Changed is called after a commit that changed a public surface, so

@@ -110,6 +110,15 @@ func (a *App) Redact(ctx context.Context, by *storage.User, id string, r Redacti
 		if err := tx.UpdateStory(ctx, s); err != nil {
 			return err
 		}
+		// Translations were made from the text before the redaction and
+		// would keep what it removed.
+		if n, err := tx.DeleteTranslations(ctx, id); err != nil {
+			return err
+		} else if n > 0 {
+			if err := tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: "translations_removed", SubjectID: id, Reason: "redacted"}); err != nil {
+				return err
+			}
+		}
 		if public {
 			if err := a.enqueuePurge(ctx, tx, now); err != nil {
 				return err

@@ -62,14 +62,22 @@ func (c *Clock) Now() time.Time { return c.now }
 // Advance moves the clock forward.
 func (c *Clock) Advance(d time.Duration) { c.now = c.now.Add(d) }
 
+// Option changes the site a rig starts.
+type Option func(*app.App)
+
+// WithTranslator gives the site a machine translation service.
+func WithTranslator(mt app.MachineTranslator) Option {
+	return func(a *app.App) { a.Translator = mt }
+}
+
 // New starts a site in a fresh temporary folder.
-func New(t testing.TB) *Rig {
+func New(t testing.TB, opts ...Option) *Rig {
 	t.Helper()
-	return NewIn(t, t.TempDir())
+	return NewIn(t, t.TempDir(), opts...)
 }
 
 // NewIn starts a site whose data lives in dir.
-func NewIn(t testing.TB, dir string) *Rig {
+func NewIn(t testing.TB, dir string, opts ...Option) *Rig {
 	t.Helper()
 	store, err := openStore(t, dir)
 	if err != nil {
@@ -94,6 +102,12 @@ func NewIn(t testing.TB, dir string) *Rig {
 		Screener: moderation.NewScreen(moderation.Options{}),
 		Photos:   app.ProcessPhotos,
 		Now:      clock.Now,
+	}
+	for _, l := range i18n.Known {
+		a.TranslationLanguages = append(a.TranslationLanguages, l.Code)
+	}
+	for _, opt := range opts {
+		opt(a)
 	}
 	catalog, err := i18n.Load(i18n.Known, log)
 	if err != nil {
