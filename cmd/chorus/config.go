@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"chorus/internal/app"
 	"chorus/internal/auth"
@@ -18,6 +19,7 @@ import (
 	"chorus/internal/storage"
 	"chorus/internal/storage/postgres"
 	"chorus/internal/storage/sqlite"
+	"chorus/internal/translate"
 )
 
 // config is every setting, from the environment then the flags.
@@ -33,6 +35,10 @@ type config struct {
 	SubmitRate  int
 	SignInRate  int
 	TrustProxy  bool
+	// Machine translation: off while TranslateURL is empty.
+	TranslateURL     string
+	TranslateKey     string // from the environment only, like the S3 keys
+	TranslateTimeout time.Duration
 }
 
 func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
@@ -52,6 +58,13 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.IntVar(&c.SubmitRate, "submissions-per-hour", 60, "submissions allowed per client address and hour")
 	fs.IntVar(&c.SignInRate, "signins-per-minute", 10, "sign-in attempts allowed per client address and minute")
 	fs.BoolVar(&c.TrustProxy, "trust-forwarded-for", false, "take the client address from X-Forwarded-For (behind a proxy)")
+	fs.StringVar(&c.TranslateURL, "translate-url", env("CHORUS_TRANSLATE_URL", ""), "LibreTranslate-compatible service for machine-translation drafts (empty: off)")
+	c.TranslateKey = getenv("CHORUS_TRANSLATE_API_KEY")
+	c.TranslateTimeout = 30 * time.Second
+	if d, err := time.ParseDuration(getenv("CHORUS_TRANSLATE_TIMEOUT")); err == nil && d > 0 {
+		c.TranslateTimeout = d
+	}
+	fs.DurationVar(&c.TranslateTimeout, "translate-timeout", c.TranslateTimeout, "longest wait for one machine translation")
 }
 
 func (c *config) baseURL() string {
@@ -164,6 +177,17 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 		Keys:     keys,
 		Campaign: campaign,
 		Log:      log,
+	}
+	for _, l := range i18n.Known {
+		a.TranslationLanguages = append(a.TranslationLanguages, l.Code)
+	}
+	if cfg.TranslateURL != "" {
+		mt, err := translate.New(translate.Options{URL: cfg.TranslateURL, APIKey: cfg.TranslateKey, Timeout: cfg.TranslateTimeout})
+		if err != nil {
+			store.Close()
+			return nil, nil, err
+		}
+		a.Translator = mt
 	}
 	return a, store, nil
 }

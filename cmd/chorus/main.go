@@ -42,6 +42,10 @@ Settings (flags override the environment):
   CHORUS_DATA          --data       data folder: database, media, keys (default ./data)
   CHORUS_DATABASE_URL  --database   empty = SQLite in the data folder
   CHORUS_BASE_URL      --base-url   public URL (default http://ADDR)
+  CHORUS_TRANSLATE_URL --translate-url  LibreTranslate-compatible service for machine-translation
+                                    drafts of stories (empty, the default: off); its key in
+                                    CHORUS_TRANSLATE_API_KEY, its time limit in CHORUS_TRANSLATE_TIMEOUT
+                                    or --translate-timeout (default 30s)
 `
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
