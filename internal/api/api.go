@@ -47,9 +47,24 @@ type StoryContent struct {
 // Story is the public JSON shape of a published story.
 type Story struct {
 	StoryContent
+	PublishedAt  time.Time     `json:"published_at"`
+	URL          string        `json:"url"`
+	Demo         bool          `json:"demo,omitempty"`
+	Translations []Translation `json:"translations"`
+}
+
+// Translation is a published story's reviewed translation. Origin is
+// "human" or "machine"; a human translation carries its translator's
+// credit, and a machine one was checked by a translator and reviewed by
+// the campaign.
+type Translation struct {
+	Language    string    `json:"language"`
+	Title       string    `json:"title"`
+	Body        string    `json:"body"`
+	Origin      string    `json:"origin"`
+	Credit      string    `json:"credit,omitempty"`
 	PublishedAt time.Time `json:"published_at"`
 	URL         string    `json:"url"`
-	Demo        bool      `json:"demo,omitempty"`
 }
 
 // Photo lists the URLs of a photo's sizes.
@@ -77,6 +92,9 @@ type Submission struct {
 	CreatedAt    time.Time     `json:"created_at"`
 	UpdatedAt    time.Time     `json:"updated_at"`
 	Withdrawn    *time.Time    `json:"withdrawn_at,omitempty"`
+	// Translations are the published translations of the storyteller's
+	// own story.
+	Translations []Translation `json:"translations,omitempty"`
 }
 
 // QueueItem is a pending story as moderators see it.
@@ -123,10 +141,23 @@ func (a *API) content(s *story.Story, photoBase string) StoryContent {
 	return c
 }
 
-// PublicStory converts a published story to its JSON shape.
-func (a *API) PublicStory(s *story.Story) Story {
-	return Story{StoryContent: a.content(s, a.BaseURL+"/media/"+s.ID+"/"), PublishedAt: s.PublishedAt,
-		URL: a.BaseURL + StoryPath(a.pageLanguage(s.Language), s.ID), Demo: s.Demo}
+// PublicStory converts a published story and its published translations
+// to its JSON shape.
+func (a *API) PublicStory(s *story.Story, translations []*story.Translation) Story {
+	out := Story{StoryContent: a.content(s, a.BaseURL+"/media/"+s.ID+"/"), PublishedAt: s.PublishedAt,
+		URL: a.BaseURL + StoryPath(a.pageLanguage(s.Language), s.ID), Demo: s.Demo, Translations: []Translation{}}
+	for _, t := range translations {
+		if t.Status != story.TranslationPublished {
+			continue
+		}
+		tr := Translation{Language: t.Language, Title: t.Title, Body: t.Body, Origin: string(t.Origin),
+			PublishedAt: t.PublishedAt, URL: a.BaseURL + StoryPath(t.Language, s.ID)}
+		if t.Origin == story.OriginHuman {
+			tr.Credit = t.Credit
+		}
+		out.Translations = append(out.Translations, tr)
+	}
+	return out
 }
 
 func nonNil(v []string) []string {
@@ -227,7 +258,46 @@ func (a *API) ShowSubmission(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, a.Log, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, a.submissionJSON(s))
+	out := a.submissionJSON(s)
+	if s.Status == story.StatusPublished {
+		translations, err := a.App.PublishedTranslations(r.Context(), s.ID)
+		if err != nil {
+			WriteError(w, r, a.Log, err)
+			return
+		}
+		out.Translations = a.PublicStory(s, translations[s.ID]).Translations
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// SetConsent handles PUT /api/v1/submissions/{id}/consent: the storyteller
+// gives or withdraws consent to translation, whatever the story's status;
+// withdrawing it deletes every translation. The other consents are part of
+// the submission itself.
+func (a *API) SetConsent(w http.ResponseWriter, r *http.Request) {
+	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), bearer(r)); err != nil {
+		WriteError(w, r, a.Log, err)
+		return
+	}
+	var body struct {
+		Translate *bool `json:"translate"`
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	dec := jsonDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&body); err != nil {
+		WriteError(w, r, a.Log, story.Errorf(story.CodeBadRequest, "error.bad_json", `The body must be {"translate": true or false}.`))
+		return
+	}
+	if body.Translate == nil {
+		WriteError(w, r, a.Log, story.FieldError("translate", "error.bad_json", `The body must be {"translate": true or false}.`))
+		return
+	}
+	if err := a.App.SetTranslationConsent(r.Context(), r.PathValue("id"), bearer(r), *body.Translate); err != nil {
+		WriteError(w, r, a.Log, err)
+		return
+	}
+	a.ShowSubmission(w, r)
 }
 
 // EditSubmission handles PUT /api/v1/submissions/{id}: a whole new version while pending.
@@ -280,8 +350,17 @@ func (a *API) ListStories(w http.ResponseWriter, r *http.Request) {
 		Stories    []Story `json:"stories"`
 		NextCursor string  `json:"next_cursor,omitempty"`
 	}{Stories: []Story{}, NextCursor: page.NextCursor}
+	ids := make([]string, 0, len(page.Stories))
 	for _, s := range page.Stories {
-		out.Stories = append(out.Stories, a.PublicStory(s))
+		ids = append(ids, s.ID)
+	}
+	translations, err := a.App.PublishedTranslations(ctx, ids...)
+	if err != nil {
+		WriteError(w, r, a.Log, err)
+		return
+	}
+	for _, s := range page.Stories {
+		out.Stories = append(out.Stories, a.PublicStory(s, translations[s.ID]))
 	}
 	if page.NextCursor != "" {
 		next := *r.URL
@@ -300,7 +379,12 @@ func (a *API) ShowStory(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, a.Log, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, a.PublicStory(s))
+	translations, err := a.App.PublishedTranslations(r.Context(), s.ID)
+	if err != nil {
+		WriteError(w, r, a.Log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, a.PublicStory(s, translations[s.ID]))
 }
 
 func (a *API) staffUser(r *http.Request) (*storage.User, error) {

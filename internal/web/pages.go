@@ -152,22 +152,89 @@ func (s *Server) listStories(w http.ResponseWriter, r *http.Request, p *Page) er
 
 type storyView struct {
 	*Page
-	Story    *story.Story
-	ShareURL string
-	Share    []shareLink
+	Story *story.Story
+	// Translation is shown in place of the original when the story has a
+	// published one in the page's language.
+	Translation *story.Translation
+	// Translations are every published translation, for links.
+	Translations []*story.Translation
+	// OriginalLink shows the original text in the page's language.
+	OriginalLink string
+	// Canonical is the page search engines should index for this text.
+	Canonical string
+	ShareURL  string
+	Share     []shareLink
 }
 
 type shareLink struct{ Name, URL string }
 
+// showStory shows a published story: its translation into the page's
+// language when a reviewed one exists, else the original.
 func (s *Server) showStory(w http.ResponseWriter, r *http.Request, p *Page) error {
+	return s.renderStory(w, r, p, false)
+}
+
+// showOriginalStory shows a story's original text whatever the page's
+// language, for readers of a translation.
+func (s *Server) showOriginalStory(w http.ResponseWriter, r *http.Request, p *Page) error {
+	return s.renderStory(w, r, p, true)
+}
+
+func (s *Server) renderStory(w http.ResponseWriter, r *http.Request, p *Page, original bool) error {
 	st, err := s.app.PublicStory(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	p.Title = st.Title
+	all, err := s.app.PublishedTranslations(r.Context(), st.ID)
+	if err != nil {
+		return err
+	}
+	v := storyView{Page: p, Story: st, Translations: all[st.ID]}
+	byLang := map[string]*story.Translation{}
+	for _, t := range v.Translations {
+		byLang[t.Language] = t
+	}
+	if !original {
+		v.Translation = byLang[p.L.Code]
+	}
+	originalPage := s.originalPath(st, byLang)
+	v.OriginalLink = p.Link("/stories/" + st.ID + "/original")
+	title := st.Title
+	if v.Translation != nil {
+		title = v.Translation.Title
+	}
+	// Versions of this story, for search engines: the original, and each
+	// reviewed translation on its language's page. A page in another
+	// language shows the original text, so it is no version of its own.
+	p.alternates = []alternate{{Code: st.Language, URL: originalPage}}
+	for _, t := range v.Translations {
+		p.alternates = append(p.alternates, alternate{Code: t.Language, URL: api.StoryPath(t.Language, st.ID)})
+	}
+	p.xDefault = originalPage
+	p.Title = title
 	p.cacheable = true
-	shareURL := s.cfg.BaseURL + api.StoryPath(p.L.Code, st.ID)
-	return s.render(p, "story", storyView{Page: p, Story: st, ShareURL: shareURL, Share: shareLinks(shareURL, st.Title, s.app.Campaign.Hashtag)})
+	v.ShareURL = s.cfg.BaseURL + api.StoryPath(p.L.Code, st.ID)
+	v.Canonical = v.ShareURL
+	if original {
+		v.Canonical = s.cfg.BaseURL + originalPage
+	}
+	v.Share = shareLinks(v.ShareURL, title, s.app.Campaign.Hashtag)
+	return s.render(p, "story", v)
+}
+
+// originalPath is the page showing a story's original text: the page in
+// its language, or, when that is not a site language, the first page with
+// no translation in the way, or else the original view.
+func (s *Server) originalPath(st *story.Story, translated map[string]*story.Translation) string {
+	if s.catalog.Lang(st.Language) != nil {
+		return api.StoryPath(st.Language, st.ID)
+	}
+	for _, l := range s.catalog.Languages() {
+		if translated[l.Code] == nil {
+			return api.StoryPath(l.Code, st.ID)
+		}
+	}
+	return api.StoryPath(s.catalog.Languages()[0].Code, st.ID) + "/original"
 }
 
 // shareLinks are plain links to each network's own sharing page: nothing

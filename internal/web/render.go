@@ -50,6 +50,8 @@ type Page struct {
 	ScriptURL  string
 	NoIndex    bool
 	langLinks  []langLink
+	alternates []alternate // when set, the page's own hreflang alternates
+	xDefault   string
 	cacheable  bool
 	status     int
 	request    *http.Request
@@ -73,6 +75,30 @@ func (p *Page) LangLinks() []langLink {
 		}
 	}
 	return p.langLinks
+}
+
+// alternate is a version of the page whose content is in one language.
+type alternate struct{ Code, URL string }
+
+// Alternates lists the versions of the page for hreflang: by default the
+// page in every interface language.
+func (p *Page) Alternates() []alternate {
+	if p.alternates != nil {
+		return p.alternates
+	}
+	out := make([]alternate, 0, len(p.Langs))
+	for _, l := range p.LangLinks() {
+		out = append(out, alternate{Code: l.Code, URL: l.URL})
+	}
+	return out
+}
+
+// XDefault is the version for readers of any other language.
+func (p *Page) XDefault() string {
+	if p.xDefault != "" {
+		return p.xDefault
+	}
+	return p.URL("en")
 }
 
 // URL is the same page in another language.
@@ -148,6 +174,8 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"signalLabel": signalLabel,
 		"percent":     func(f float64) int { return int(f*100 + 0.5) },
 		"storyPath":   api.StoryPath,
+		"langName":    func(l *i18n.Lang, code string) string { return l.T("language." + code) },
+		"isolated":    isolated,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {
@@ -399,3 +427,8 @@ func signalLabel(lang *i18n.Lang, label string) string {
 	}
 	return strings.ReplaceAll(label, "_", " ")
 }
+
+// isolated wraps text in Unicode isolates (FSI … PDI), so a name in one
+// script keeps its order inside a sentence in another, where a <bdi>
+// cannot go (a translated message is one string).
+func isolated(text string) string { return "\u2068" + text + "\u2069" }

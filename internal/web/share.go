@@ -47,9 +47,10 @@ func submissionFromForm(r *http.Request) story.Submission {
 		Anonymous:    r.PostFormValue("anonymous") == "yes",
 		ContactEmail: r.PostFormValue("contact_email"),
 		Consent: story.Consent{
-			Publish: r.PostFormValue("consent_publish") == "yes",
-			Social:  r.PostFormValue("consent_social") == "yes",
-			Toolkit: r.PostFormValue("consent_toolkit") == "yes",
+			Publish:   r.PostFormValue("consent_publish") == "yes",
+			Social:    r.PostFormValue("consent_social") == "yes",
+			Toolkit:   r.PostFormValue("consent_toolkit") == "yes",
+			Translate: r.PostFormValue("consent_translate") == "yes",
 		},
 	}
 }
@@ -129,6 +130,8 @@ type submissionView struct {
 	Base       string // the private page's path
 	PhotoBase  string
 	Notice     string
+	// Translations are the published translations of the story.
+	Translations []*story.Translation
 }
 
 func (s *Server) submissionPage(r *http.Request, p *Page, st *story.Story) submissionView {
@@ -144,6 +147,8 @@ func (s *Server) submissionPage(r *http.Request, p *Page, st *story.Story) submi
 		v.Notice = p.L.T("my.edited")
 	case "photo":
 		v.Notice = p.L.T("my.photo_added")
+	case "translation":
+		v.Notice = p.L.T("my.translation_saved")
 	}
 	sub := story.Submission{Title: st.Title, Body: st.Body, Language: st.Language, Country: st.Country, City: st.City,
 		Themes: st.Themes, Identity: st.Identity, DisplayName: st.DisplayName, Anonymous: st.Anonymous, Consent: st.Consent}
@@ -159,7 +164,37 @@ func (s *Server) showSubmission(w http.ResponseWriter, r *http.Request, p *Page)
 	if err != nil {
 		return err
 	}
-	return s.render(p, "submission", s.submissionPage(r, p, st))
+	v := s.submissionPage(r, p, st)
+	if st.Status == story.StatusPublished {
+		all, err := s.app.PublishedTranslations(r.Context(), st.ID)
+		if err != nil {
+			return err
+		}
+		v.Translations = all[st.ID]
+	}
+	return s.render(p, "submission", v)
+}
+
+// setTranslationConsent records the storyteller's choice about
+// translations; stopping them deletes them.
+func (s *Server) setTranslationConsent(w http.ResponseWriter, r *http.Request, p *Page) error {
+	if err := s.checkForm(w, r, 4<<10); err != nil {
+		return err
+	}
+	id, token := r.PathValue("id"), r.PathValue("token")
+	var allow bool
+	switch r.PostFormValue("translate") {
+	case "yes":
+		allow = true
+	case "no":
+	default:
+		return story.Errorf(story.CodeBadRequest, "error.bad_form", "The form could not be read.")
+	}
+	if err := s.app.SetTranslationConsent(r.Context(), id, token, allow); err != nil {
+		return err
+	}
+	http.Redirect(w, r, p.Link("/my/"+id+"/"+token+"?done=translation"), http.StatusSeeOther)
+	return nil
 }
 
 func (s *Server) editSubmission(w http.ResponseWriter, r *http.Request, p *Page) error {
