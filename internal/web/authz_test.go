@@ -19,6 +19,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 	ctx := context.Background()
 	ownID, ownToken := rig.Submit(testrig.Submission("Own"))
 	otherID, otherToken := rig.Submit(testrig.Submission("Other"))
+	translatable := testrig.Submission("Translatable")
+	translatable.Consent.Translate = true
+	openID, _ := rig.Submit(translatable)
+	approver, _ := rig.Staff("approver@example.org", storage.RoleModerator)
+	if _, err := rig.App.Decide(ctx, approver, openID, appDecision(true, "", "")); err != nil {
+		t.Fatal(err)
+	}
+	desk := "/en/staff/story-translations/" + openID + "/fr"
 	if res := rig.UploadPhoto(ownID, ownToken, "p.jpg", testrig.PhotoWithGPS(120, 90), "alt"); res.Status != http.StatusOK {
 		t.Fatalf("photo: %d", res.Status)
 	}
@@ -53,6 +61,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/en/staff/stories/" + otherID + "/feature", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 403, "admin": 404}},
 		{"POST", "/en/staff/stories/" + otherID + "/decision", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 422, "admin": 422}},
 		{"GET", "/staff/media/" + ownID + "/" + photoFile, expect{"nobody": 403, "partner": 403, "translator": 403, "moderator": 200, "admin": 200}},
+		{"GET", "/en/staff/story-translations", expect{"nobody": 303, "partner": 200, "translator": 200, "moderator": 200, "admin": 200}},
+		{"GET", desk, expect{"nobody": 303, "partner": 200, "translator": 200, "moderator": 200, "admin": 200}},
+		// The form posted lacks the translation: writers get their form back.
+		{"POST", desk, expect{"nobody": 401, "partner": 422, "translator": 422, "moderator": 403, "admin": 422}},
+		// Machine translation is off on this site.
+		{"POST", desk + "/machine", expect{"nobody": 401, "partner": 404, "translator": 404, "moderator": 404, "admin": 404}},
+		// Nothing to publish or delete yet.
+		{"POST", desk + "/publish", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 404, "admin": 404}},
+		{"POST", desk + "/delete", expect{"nobody": 401, "partner": 404, "translator": 404, "moderator": 404, "admin": 404}},
 	}
 	for _, p := range pages {
 		for who, want := range p.want {
@@ -97,6 +114,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"PUT", "/api/v1/submissions/" + ownID},
 		{"POST", "/api/v1/submissions/" + ownID + "/photo"},
 		{"DELETE", "/api/v1/stories/" + ownID},
+		{"PUT", "/api/v1/submissions/" + ownID + "/consent"},
 	}
 	for _, p := range private {
 		for who, token := range map[string]string{"nobody": "", "another storyteller": otherToken, "admin": apiTokens["admin"], "garbage": strings.Repeat("x", 5000)} {
@@ -113,6 +131,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if got := rig.Do("GET", path, nil, nil).Status; got != http.StatusUnauthorized {
 			t.Errorf("GET %s: %d, want 401", path, got)
 		}
+	}
+	visitor := rig.Browser()
+	csrf := testrig.CSRF(t, visitor.Get("/en/share"))
+	if got := visitor.PostForm("/en/my/"+ownID+"/"+otherToken+"/translation", url.Values{"csrf": {csrf}, "translate": {"yes"}}).Status; got != http.StatusUnauthorized {
+		t.Errorf("consent changed with another story's token: %d, want 401", got)
 	}
 	if got, _ := rig.App.Submission(ctx, ownID, ownToken); got.Status != "pending" {
 		t.Errorf("the story changed under refused requests: %s", got.Status)

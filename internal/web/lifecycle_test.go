@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"chorus/internal/app"
 	"chorus/internal/storage"
+	"chorus/internal/story"
 	"chorus/internal/testrig"
 )
 
@@ -20,7 +22,9 @@ var languages = []string{"en", "fr", "ar"}
 func TestStoryLifecycle(t *testing.T) {
 	rig := testrig.New(t)
 	const marker = "Zephyrinequartz"
+	const translated = "Quenouillevrai" // a word only the French translation holds
 	sub := testrig.Submission(marker)
+	sub.Consent.Translate = true
 	id, token := rig.Submit(sub)
 	auth := map[string]string{"Authorization": "Bearer " + token}
 
@@ -131,6 +135,23 @@ func TestStoryLifecycle(t *testing.T) {
 		}
 	})
 
+	t.Run("a reviewed translation is public", func(t *testing.T) {
+		ctx := context.Background()
+		translator, _ := rig.Staff("translator@example.org", storage.RoleTranslator)
+		reviewer, _ := rig.Staff("reviewer@example.org", storage.RoleModerator)
+		edit := app.TranslationEdit{Text: story.TranslationText{Title: "Notre premier hiver " + translated,
+			Body: "Nous sommes arrivés en janvier chez " + translated + ".", Credit: "Léa " + translated}}
+		if _, err := rig.App.SaveTranslation(ctx, translator, id, "fr", edit); err != nil {
+			t.Fatal(err)
+		}
+		if err := rig.App.PublishTranslation(ctx, reviewer, id, "fr"); err != nil {
+			t.Fatal(err)
+		}
+		if page := rig.Do("GET", "/fr/stories/"+id, nil, nil); !bytes.Contains(page.Body, []byte("chez "+translated)) {
+			t.Errorf("French page lacks the translation: %d", page.Status)
+		}
+	})
+
 	res = rig.Do("DELETE", "/api/v1/stories/"+id, nil, auth)
 	if res.Status != http.StatusOK {
 		t.Fatalf("withdraw: %d %s", res.Status, res.Body)
@@ -151,6 +172,12 @@ func TestStoryLifecycle(t *testing.T) {
 		if got := rig.Do("GET", "/api/v1/stories/"+id, nil, nil).Status; got != http.StatusGone {
 			t.Errorf("API after withdrawal: %d", got)
 		}
+		if got := rig.Do("GET", "/fr/stories/"+id+"/original", nil, nil).Status; got != http.StatusGone {
+			t.Errorf("original view after withdrawal: %d", got)
+		}
+		if left, _ := rig.Store.Translations(context.Background(), []string{id}, ""); len(left) != 0 {
+			t.Errorf("translations outlive the withdrawal: %d", len(left))
+		}
 		for _, u := range photoURLs {
 			if got := rig.Do("GET", u, nil, nil).Status; got != http.StatusGone {
 				t.Errorf("photo after withdrawal: %d", got)
@@ -167,7 +194,7 @@ func TestStoryLifecycle(t *testing.T) {
 	})
 
 	t.Run("personal data is erased from disk", func(t *testing.T) {
-		for _, needle := range []string{marker, strings.ToLower(marker), "Our street in the snow", sub.ContactEmail} {
+		for _, needle := range []string{marker, strings.ToLower(marker), "Our street in the snow", sub.ContactEmail, translated, strings.ToLower(translated)} {
 			if files := testrig.FilesContaining(t, rig.DataDir, []byte(needle)); len(files) > 0 {
 				t.Errorf("%q still in %v", needle, files)
 			}
