@@ -58,6 +58,7 @@ type site struct {
 	published, family     string // published stories, the first with a photo
 	pending, pendingToken string // awaiting review, with a photo
 	withdrawn             string // withdrawn after publication: its page is 410
+	translated, toReview  string // translated and reviewed; a translation waiting for review
 }
 
 func newSite(t *testing.T) *site {
@@ -80,6 +81,7 @@ func newSite(t *testing.T) *site {
 		t.Fatalf("withdraw: %d %s", res.Status, res.Body)
 	}
 	s.withdrawn = id
+	s.translated, s.toReview = translatedStories(t, rig)
 	return s
 }
 
@@ -97,6 +99,8 @@ func (s *site) publicPages(lang string) []page {
 		{"list-filtered", l + "/stories?theme=work&q=bakery", 200},
 		{"list-empty", l + "/stories?q=nothingmatchesthis", 200},
 		{"story", l + "/stories/" + s.published, 200},
+		{"story-translated", l + "/stories/" + s.translated, 200},
+		{"story-original", l + "/stories/" + s.translated + "/original", 200},
 		{"share", l + "/share", 200},
 		{"about", l + "/about", 200},
 		{"toolkit", l + "/toolkit", 200},
@@ -179,6 +183,24 @@ func TestAccessibility(t *testing.T) {
 			// queue with its items in each language.
 			staff := newTab(t, s.rig, vp, true, "a11y-"+vp.name)
 			enrolModerator(t, staff, "mod-"+vp.name+"@example.org")
+			for _, lang := range languages {
+				for _, p := range []page{
+					{"story-translations", "/" + lang + "/staff/story-translations", 200},
+					{"translation-review", "/" + lang + "/staff/story-translations/" + s.toReview + "/fr", 200},
+				} {
+					t.Run(lang+"/"+p.name, func(t *testing.T) { check(t, staff, p, lang) })
+				}
+			}
+			translator := newTab(t, s.rig, vp, true, "a11y-"+vp.name)
+			enrolWithoutSecondFactor(t, translator, "tr-"+vp.name+"@example.org", storage.RolePartner)
+			for _, lang := range languages {
+				for _, p := range []page{
+					{"translation-editor", "/" + lang + "/staff/story-translations/" + s.translated + "/ar", 200},
+					{"translation-new", "/" + lang + "/staff/story-translations/" + s.toReview + "/ar", 200},
+				} {
+					t.Run(lang+"/"+p.name, func(t *testing.T) { check(t, translator, p, lang) })
+				}
+			}
 			for _, lang := range languages {
 				t.Run(lang+"/queue", func(t *testing.T) {
 					if staff.open("/" + lang + "/staff/queue"); staff.count("article.queue-item") < 2 {

@@ -80,8 +80,21 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, p *Page) error {
 		return err
 	}
 	s.setSession(w, session)
-	http.Redirect(w, r, p.Link("/staff/queue"), http.StatusSeeOther)
+	home := p.Link("/staff/queue")
+	if u, err := s.app.SessionUser(r.Context(), session); err == nil {
+		home = staffHome(p, u.Role)
+	}
+	http.Redirect(w, r, home, http.StatusSeeOther)
 	return nil
+}
+
+// staffHome is where a staff member starts: moderators at the queue,
+// translators and partners at the stories to translate.
+func staffHome(p *Page, role storage.Role) string {
+	if role.CanModerate() {
+		return p.Link("/staff/queue")
+	}
+	return p.Link("/staff/story-translations")
 }
 
 type enrolView struct {
@@ -139,7 +152,7 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request, p *Page) error {
 		return s.render(p, "enrol", v)
 	}
 	s.setSession(w, session)
-	http.Redirect(w, r, p.Link("/staff/queue"), http.StatusSeeOther)
+	http.Redirect(w, r, staffHome(p, u.Role), http.StatusSeeOther)
 	return nil
 }
 
