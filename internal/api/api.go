@@ -260,7 +260,7 @@ func (a *API) ShowSubmission(w http.ResponseWriter, r *http.Request) {
 	}
 	out := a.submissionJSON(s)
 	if s.Status == story.StatusPublished {
-		translations, err := a.App.PublishedTranslations(r.Context(), s.ID)
+		translations, err := a.App.PublishedTranslations(r.Context(), s)
 		if err != nil {
 			WriteError(w, r, a.Log, err)
 			return
@@ -350,11 +350,7 @@ func (a *API) ListStories(w http.ResponseWriter, r *http.Request) {
 		Stories    []Story `json:"stories"`
 		NextCursor string  `json:"next_cursor,omitempty"`
 	}{Stories: []Story{}, NextCursor: page.NextCursor}
-	ids := make([]string, 0, len(page.Stories))
-	for _, s := range page.Stories {
-		ids = append(ids, s.ID)
-	}
-	translations, err := a.App.PublishedTranslations(ctx, ids...)
+	translations, err := a.App.PublishedTranslations(ctx, page.Stories...)
 	if err != nil {
 		WriteError(w, r, a.Log, err)
 		return
@@ -379,7 +375,7 @@ func (a *API) ShowStory(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, a.Log, err)
 		return
 	}
-	translations, err := a.App.PublishedTranslations(r.Context(), s.ID)
+	translations, err := a.App.PublishedTranslations(r.Context(), s)
 	if err != nil {
 		WriteError(w, r, a.Log, err)
 		return

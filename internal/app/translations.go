@@ -374,13 +374,23 @@ func (a *App) SetTranslationConsent(ctx context.Context, id, token string, allow
 }
 
 // PublishedTranslations returns the published translations of stories,
-// by story id.
-func (a *App) PublishedTranslations(ctx context.Context, ids ...string) (map[string][]*story.Translation, error) {
+// by story id. Only stories whose authors agree to translation have any
+// (withdrawing consent deletes them), so only theirs are looked up.
+func (a *App) PublishedTranslations(ctx context.Context, stories ...*story.Story) (map[string][]*story.Translation, error) {
+	var ids []string
+	for _, s := range stories {
+		if s.Consent.Translate {
+			ids = append(ids, s.ID)
+		}
+	}
+	out := make(map[string][]*story.Translation, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
 	list, err := a.Store.Translations(ctx, ids, story.TranslationPublished)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string][]*story.Translation, len(ids))
 	for _, t := range list {
 		out[t.StoryID] = append(out[t.StoryID], t)
 	}

@@ -185,7 +185,7 @@ func (s *Server) renderStory(w http.ResponseWriter, r *http.Request, p *Page, or
 	if err != nil {
 		return err
 	}
-	all, err := s.app.PublishedTranslations(r.Context(), st.ID)
+	all, err := s.app.PublishedTranslations(r.Context(), st)
 	if err != nil {
 		return err
 	}

@@ -166,7 +166,7 @@ func (s *Server) showSubmission(w http.ResponseWriter, r *http.Request, p *Page)
 	}
 	v := s.submissionPage(r, p, st)
 	if st.Status == story.StatusPublished {
-		all, err := s.app.PublishedTranslations(r.Context(), st.ID)
+		all, err := s.app.PublishedTranslations(r.Context(), st)
 		if err != nil {
 			return err
 		}

@@ -12,7 +12,9 @@ import (
 	"sync"
 	"testing"
 
+	"chorus/internal/app"
 	"chorus/internal/storage"
+	"chorus/internal/story"
 	"chorus/internal/testrig"
 	"chorus/internal/translate"
 )
@@ -357,5 +359,50 @@ func TestTranslationConsentThroughTheAPI(t *testing.T) {
 	}
 	if res := rig.Do("PUT", "/api/v1/submissions/"+id+"/consent", map[string]bool{"translate": true}, own); res.Status != http.StatusConflict {
 		t.Errorf("consent to translate a withdrawn story: %d", res.Status)
+	}
+}
+
+// TestNoInjectionThroughTranslations puts every payload into a
+// translation's title, text and credit, and parses every page that shows
+// them.
+func TestNoInjectionThroughTranslations(t *testing.T) {
+	rig := testrig.New(t)
+	ctx := context.Background()
+	translatorUser, _ := rig.Staff("tr@example.org", storage.RoleTranslator)
+	modUser, _ := rig.Staff("approver@example.org", storage.RoleModerator)
+	translator := rig.SignedIn("tr2@example.org", storage.RoleTranslator)
+	moderator := rig.SignedIn("mod@example.org", storage.RoleModerator)
+	pages := []string{"/en/staff/story-translations"}
+	for i, p := range xssPayloads {
+		sub := testrig.Submission("Inject")
+		sub.Consent.Translate = true
+		id, token := rig.Submit(sub)
+		if _, err := rig.App.Decide(ctx, modUser, id, appDecision(true, "", "")); err != nil {
+			t.Fatal(err)
+		}
+		edit := app.TranslationEdit{Text: story.TranslationText{Title: "T " + p, Body: "Texte " + p + "\n\n" + p, Credit: p}}
+		if _, err := rig.App.SaveTranslation(ctx, translatorUser, id, "fr", edit); err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 0 {
+			if err := rig.App.PublishTranslation(ctx, modUser, id, "fr"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pages = append(pages, "/fr/stories/"+id, "/en/stories/"+id, "/ar/stories/"+id+"/original", "/fr/my/"+id+"/"+token,
+			"/en/staff/story-translations/"+id+"/fr", "/ar/staff/story-translations/"+id+"/fr")
+	}
+	for _, p := range pages {
+		for name, b := range map[string]*testrig.Browser{"translator": translator, "moderator": moderator} {
+			res := b.Get(p)
+			if res.Status != http.StatusOK {
+				t.Errorf("%s as %s: %d", p, name, res.Status)
+			}
+			checkNoInjection(t, p+" as "+name, res.Body)
+		}
+	}
+	res := rig.Do("GET", "/api/v1/stories", nil, nil)
+	if !json.Valid(res.Body) || bytes.Contains(res.Body, []byte("<script>")) {
+		t.Errorf("API list: %.200s", res.Body)
 	}
 }

@@ -101,6 +101,7 @@ var elements = map[string]bool{
 	"article": true, "figure": true, "figcaption": true, "time": true, "br": true, "label": true, "select": true, "option": true,
 	"textarea": true, "fieldset": true, "legend": true, "strong": true, "blockquote": true, "mark": true, "small": true,
 	"ol": true, "table": true, "thead": true, "tbody": true, "tr": true, "th": true, "td": true, "code": true,
+	"q": true, "dl": true, "dt": true, "dd": true,
 }
 
 func checkNoInjection(t *testing.T, page string, body []byte) {
