@@ -37,7 +37,7 @@ func Seed(ctx context.Context, a *app.App) (int, error) {
 	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
 		for i, d := range list {
 			sub := d.Submission
-			sub.Consent = story.Consent{Publish: true, Social: true, Toolkit: true}
+			sub.Consent = story.Consent{Publish: true, Social: true, Toolkit: true, Translate: true}
 			sub.Normalize()
 			if err := sub.Validate(story.Rules{Languages: a.Campaign.Languages, Themes: a.Campaign.Themes}); err != nil {
 				return fmt.Errorf("demo story %d: %w", i, err)
