@@ -117,9 +117,12 @@ func TestWhoMayTranslateAndPublish(t *testing.T) {
 	for _, r := range storage.Roles {
 		users[r], _ = rig.Staff(string(r)+"@example.org", r)
 	}
-	for role, want := range map[storage.Role]story.Code{storage.RoleTranslator: "", storage.RolePartner: "", storage.RoleAdmin: "", storage.RoleModerator: story.CodeForbidden} {
-		if _, err := rig.App.SaveTranslation(ctx, users[role], id, "fr", frenchText()); code(err) != want {
-			t.Errorf("%s saves: %v, want %q", role, err, want)
+	for _, c := range []struct {
+		role storage.Role
+		want story.Code
+	}{{storage.RoleTranslator, ""}, {storage.RolePartner, ""}, {storage.RoleModerator, story.CodeForbidden}, {storage.RoleAdmin, ""}} {
+		if _, err := rig.App.SaveTranslation(ctx, users[c.role], id, "fr", frenchText()); code(err) != c.want {
+			t.Errorf("%s saves: %v, want %q", c.role, err, c.want)
 		}
 	}
 	// The admin wrote last: the admin may not publish their own work.
