@@ -136,7 +136,7 @@ func installKey(from, to string) (installed bool, note string, err error) {
 
 func describeCounts(c storage.Counts) string {
 	return fmt.Sprintf("%d stories, %d translations, %d users, %d credentials, %d audit entries, %d blob deletions",
-		c.Stories, c.Translations, c.Users, c.Credentials, c.Audit, c.BlobDeletions)
+		c.Stories, c.StoryTranslations, c.Users, c.Credentials, c.Audit, c.BlobDeletions)
 }
 
 func sizeOf(n int64) string {

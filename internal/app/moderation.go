@@ -112,7 +112,7 @@ func (a *App) Redact(ctx context.Context, by *storage.User, id string, r Redacti
 		}
 		// Translations were made from the text before the redaction and
 		// would keep what it removed.
-		if n, err := tx.DeleteTranslations(ctx, id); err != nil {
+		if n, err := tx.DeleteStoryTranslations(ctx, id); err != nil {
 			return err
 		} else if n > 0 {
 			if err := tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: "translations_removed", SubjectID: id, Reason: "redacted"}); err != nil {

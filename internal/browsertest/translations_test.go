@@ -31,7 +31,7 @@ func translatedStories(t *testing.T, rig *testrig.Rig) (translated, toReview str
 	reviewer, _ := rig.Staff("offstage-reviewer@example.org", storage.RoleModerator)
 	save := func(id, lang string, text story.TranslationText, checked bool) {
 		t.Helper()
-		if _, err := rig.App.SaveTranslation(ctx, translator, id, lang, app.TranslationEdit{Text: text, Checked: checked}); err != nil {
+		if _, err := rig.App.SaveStoryTranslation(ctx, translator, id, lang, app.StoryTranslationEdit{Text: text, Checked: checked}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -39,7 +39,7 @@ func translatedStories(t *testing.T, rig *testrig.Rig) (translated, toReview str
 		Body: "Nous sommes arrivés en janvier et nos voisins nous ont aidés.\n\nAujourd’hui, nous aidons les autres."}, false)
 	// A machine draft, as the service would have left it, checked.
 	err := rig.Store.WithTx(ctx, func(tx storage.Tx) error {
-		return tx.PutTranslation(ctx, &story.Translation{StoryID: translated, Language: "ar", Title: "شتاؤنا الأول",
+		return tx.PutStoryTranslation(ctx, &story.Translation{StoryID: translated, Language: "ar", Title: "شتاؤنا الأول",
 			Body: "وصلنا في يناير وساعدنا جيراننا.\n\nواليوم نساعد الآخرين.", TranslatorID: translator.ID,
 			Origin: story.OriginMachine, Status: story.TranslationDraft, CreatedAt: rig.Clock.Now(), UpdatedAt: rig.Clock.Now()})
 	})

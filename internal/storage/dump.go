@@ -47,32 +47,32 @@ var ErrNotEmpty = errors.New("the database is not empty: load a site only into a
 // NotEmptyError builds Load's refusal from the target's counts.
 func NotEmptyError(c Counts) error {
 	return fmt.Errorf("%w (it holds %d stories, %d translations, %d users, %d credentials, %d audit entries, %d blob deletions)",
-		ErrNotEmpty, c.Stories, c.Translations, c.Users, c.Credentials, c.Audit, c.BlobDeletions)
+		ErrNotEmpty, c.Stories, c.StoryTranslations, c.Users, c.Credentials, c.Audit, c.BlobDeletions)
 }
 
 // RecordType names the kind of a Record.
 type RecordType string
 
 const (
-	RecordUser         RecordType = "user"
-	RecordCredential   RecordType = "credential"
-	RecordStory        RecordType = "story"
-	RecordTranslation  RecordType = "translation"
-	RecordAudit        RecordType = "audit"
-	RecordBlobDeletion RecordType = "blob_deletion"
+	RecordUser             RecordType = "user"
+	RecordCredential       RecordType = "credential"
+	RecordStory            RecordType = "story"
+	RecordStoryTranslation RecordType = "story_translation"
+	RecordAudit            RecordType = "audit"
+	RecordBlobDeletion     RecordType = "blob_deletion"
 )
 
 // RecordTypes lists the types in the canonical order of a dump.
-var RecordTypes = []RecordType{RecordUser, RecordCredential, RecordStory, RecordTranslation, RecordAudit, RecordBlobDeletion}
+var RecordTypes = []RecordType{RecordUser, RecordCredential, RecordStory, RecordStoryTranslation, RecordAudit, RecordBlobDeletion}
 
 // Record is one row of a site: exactly one field is set.
 type Record struct {
-	User         *User
-	Credential   *Credential
-	Story        *StoryRecord
-	Translation  *story.Translation
-	Audit        *AuditEntry
-	BlobDeletion *BlobDeletion
+	User             *User
+	Credential       *Credential
+	Story            *StoryRecord
+	StoryTranslation *story.Translation
+	Audit            *AuditEntry
+	BlobDeletion     *BlobDeletion
 }
 
 // Type tells which field of r is set ("" when none is).
@@ -84,8 +84,8 @@ func (r Record) Type() RecordType {
 		return RecordCredential
 	case r.Story != nil:
 		return RecordStory
-	case r.Translation != nil:
-		return RecordTranslation
+	case r.StoryTranslation != nil:
+		return RecordStoryTranslation
 	case r.Audit != nil:
 		return RecordAudit
 	case r.BlobDeletion != nil:
@@ -109,12 +109,12 @@ type BlobDeletion struct {
 
 // Counts is how many records of each type a database holds.
 type Counts struct {
-	Users         int64
-	Credentials   int64
-	Stories       int64
-	Translations  int64
-	Audit         int64
-	BlobDeletions int64
+	Users             int64
+	Credentials       int64
+	Stories           int64
+	StoryTranslations int64
+	Audit             int64
+	BlobDeletions     int64
 }
 
 // Of returns the count for one record type.
@@ -126,8 +126,8 @@ func (c Counts) Of(t RecordType) int64 {
 		return c.Credentials
 	case RecordStory:
 		return c.Stories
-	case RecordTranslation:
-		return c.Translations
+	case RecordStoryTranslation:
+		return c.StoryTranslations
 	case RecordAudit:
 		return c.Audit
 	case RecordBlobDeletion:
@@ -145,8 +145,8 @@ func (c *Counts) Add(t RecordType) {
 		c.Credentials++
 	case RecordStory:
 		c.Stories++
-	case RecordTranslation:
-		c.Translations++
+	case RecordStoryTranslation:
+		c.StoryTranslations++
 	case RecordAudit:
 		c.Audit++
 	case RecordBlobDeletion:
@@ -156,7 +156,7 @@ func (c *Counts) Add(t RecordType) {
 
 // Total is the number of records.
 func (c Counts) Total() int64 {
-	return c.Users + c.Credentials + c.Stories + c.Translations + c.Audit + c.BlobDeletions
+	return c.Users + c.Credentials + c.Stories + c.StoryTranslations + c.Audit + c.BlobDeletions
 }
 
 // CheckRecord rejects a record that no backend could store faithfully; both
@@ -178,8 +178,8 @@ func CheckRecord(r Record) error {
 		if len(r.Story.TokenHash) == 0 {
 			return fmt.Errorf("story %s without token hash", r.Story.Story.ID)
 		}
-	case RecordTranslation:
-		t := r.Translation
+	case RecordStoryTranslation:
+		t := r.StoryTranslation
 		if t.StoryID == "" || t.Language == "" {
 			return errors.New("translation without story id or language")
 		}

@@ -60,7 +60,7 @@ type Reader interface {
 	DecidedStories(ctx context.Context, afterID string, limit int) ([]*story.Story, error)
 	// DueBlobDeletions lists media keys whose deletion is due.
 	DueBlobDeletions(ctx context.Context, now time.Time, limit int) ([]string, error)
-	TranslationReader
+	StoryTranslationReader
 }
 
 // Tx is one transaction's view of the store.
@@ -89,7 +89,7 @@ type Tx interface {
 	CancelBlobDeletion(ctx context.Context, key string) error
 	DoneBlobDeletion(ctx context.Context, key string) error
 
-	TranslationWriter
+	StoryTranslationWriter
 }
 
 // JobsConfig says how to work the job queue.

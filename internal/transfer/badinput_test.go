@@ -162,17 +162,17 @@ func TestImportsVersion1(t *testing.T) {
 	v1 := copyExport(t, export(t, src), func(l []string) string {
 		var out []string
 		for _, line := range l {
-			if strings.Contains(line, `"type":"translation"`) {
+			if strings.Contains(line, `"type":"story_translation"`) {
 				continue
 			}
 			out = append(out, strings.ReplaceAll(line, `,"translate":true`, ""))
 		}
-		out[0] = strings.Replace(strings.Replace(out[0], `"version":2`, `"version":1`, 1), `"translation":2,`, "", 1)
+		out[0] = strings.Replace(strings.Replace(out[0], `"version":2`, `"version":1`, 1), `"story_translation":2,`, "", 1)
 		return joinLines(out)
 	})
 	dst := openSQLite(t)
 	sum, err := Import(context.Background(), dst.db.(storage.Loader), dst.blobs, v1, Options{})
-	if err != nil || sum.Counts.Stories != 6 || sum.Counts.Translations != 0 {
+	if err != nil || sum.Counts.Stories != 6 || sum.Counts.StoryTranslations != 0 {
 		t.Fatalf("version 1 import: %+v %v", sum.Counts, err)
 	}
 	if s, err := dst.db.Story(context.Background(), "s-pub"); err != nil || s.Consent.Translate {

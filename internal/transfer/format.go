@@ -4,10 +4,10 @@
 //
 // site.jsonl is JSON Lines. The first line is the header:
 //
-//	{"format":"chorus-export","version":2,"created_at":"...","counts":{"user":2,"credential":3,"story":40,"translation":5,"audit":90,"blob_deletion":1}}
+//	{"format":"chorus-export","version":2,"created_at":"...","counts":{"user":2,"credential":3,"story":40,"story_translation":5,"audit":90,"blob_deletion":1}}
 //
 // then one object per line, each with a "type" ("user", "credential",
-// "story", "translation", "audit" or "blob_deletion") and that record's
+// "story", "story_translation", "audit" or "blob_deletion") and that record's
 // fields, in that order of types. Version 2 added translations and the
 // consent to translation; version 1 files, which have neither, are read
 // too. Times are RFC 3339 in UTC with microseconds, omitted when
@@ -59,7 +59,7 @@ func countsMap(c storage.Counts) map[string]int64 {
 func (h Header) RecordCounts() storage.Counts {
 	return storage.Counts{
 		Users: h.Counts[string(storage.RecordUser)], Credentials: h.Counts[string(storage.RecordCredential)],
-		Stories: h.Counts[string(storage.RecordStory)], Translations: h.Counts[string(storage.RecordTranslation)],
+		Stories: h.Counts[string(storage.RecordStory)], StoryTranslations: h.Counts[string(storage.RecordStoryTranslation)],
 		Audit: h.Counts[string(storage.RecordAudit)], BlobDeletions: h.Counts[string(storage.RecordBlobDeletion)],
 	}
 }
@@ -149,7 +149,7 @@ type storyLine struct {
 	WithdrawnAt    *time.Time   `json:"withdrawn_at,omitempty"`
 }
 
-type translationLine struct {
+type storyTranslationLine struct {
 	Type         string     `json:"type"`
 	StoryID      string     `json:"story_id"`
 	Language     string     `json:"language"`
@@ -231,9 +231,9 @@ func encodeRecord(r storage.Record) (any, error) {
 			l.Signals = append(l.Signals, sl)
 		}
 		return l, nil
-	case storage.RecordTranslation:
-		t := r.Translation
-		return translationLine{"translation", t.StoryID, t.Language, t.Title, t.Body, t.Credit, t.TranslatorID, string(t.Origin), string(t.Status),
+	case storage.RecordStoryTranslation:
+		t := r.StoryTranslation
+		return storyTranslationLine{"story_translation", t.StoryID, t.Language, t.Title, t.Body, t.Credit, t.TranslatorID, string(t.Origin), string(t.Status),
 			t.CheckedBy, t.ReviewedBy, ts(t.CreatedAt), ts(t.UpdatedAt), ts(t.PublishedAt)}, nil
 	case storage.RecordAudit:
 		e := r.Audit
@@ -310,12 +310,12 @@ func decodeRecord(line []byte) (storage.Record, error) {
 			s.Signals = append(s.Signals, sig)
 		}
 		return storage.Record{Story: &storage.StoryRecord{Story: s, TokenHash: l.TokenHash}}, nil
-	case storage.RecordTranslation:
-		var l translationLine
+	case storage.RecordStoryTranslation:
+		var l storyTranslationLine
 		if err := strict(&l); err != nil {
 			return storage.Record{}, err
 		}
-		return storage.Record{Translation: &story.Translation{StoryID: l.StoryID, Language: l.Language, Title: l.Title, Body: l.Body,
+		return storage.Record{StoryTranslation: &story.Translation{StoryID: l.StoryID, Language: l.Language, Title: l.Title, Body: l.Body,
 			Credit: l.Credit, TranslatorID: l.TranslatorID, Origin: story.TranslationOrigin(l.Origin), Status: story.TranslationStatus(l.Status),
 			CheckedBy: l.CheckedBy, ReviewedBy: l.ReviewedBy, CreatedAt: fromTS(l.CreatedAt), UpdatedAt: fromTS(l.UpdatedAt),
 			PublishedAt: fromTS(l.PublishedAt)}}, nil
@@ -518,5 +518,5 @@ func typeOrder() string {
 
 func describe(c storage.Counts) string {
 	return fmt.Sprintf("%d users, %d credentials, %d stories, %d translations, %d audit entries, %d blob deletions",
-		c.Users, c.Credentials, c.Stories, c.Translations, c.Audit, c.BlobDeletions)
+		c.Users, c.Credentials, c.Stories, c.StoryTranslations, c.Audit, c.BlobDeletions)
 }

@@ -160,7 +160,7 @@ func seed(t *testing.T, s site) {
 				Origin: story.OriginHuman, Status: story.TranslationPublished, CreatedAt: epoch, UpdatedAt: epoch, PublishedAt: epoch},
 		}
 		for _, tr := range translations {
-			if err := tx.PutTranslation(ctx, tr); err != nil {
+			if err := tx.PutStoryTranslation(ctx, tr); err != nil {
 				return err
 			}
 		}
@@ -402,10 +402,10 @@ func readerView(t *testing.T, r storage.Reader) view {
 		t.Errorf("session expiry lost: %v", err)
 	}
 	v.Due, _ = r.DueBlobDeletions(ctx, epoch.AddDate(1, 0, 0), 100)
-	if v.Trans, err = r.Translations(ctx, []string{"s-pub", "s-pub2", "s-gone"}, ""); err != nil {
+	if v.Trans, err = r.StoryTranslations(ctx, []string{"s-pub", "s-pub2", "s-gone"}, ""); err != nil {
 		t.Fatal(err)
 	}
-	if v.Drafts, err = r.DraftTranslations(ctx, 10); err != nil {
+	if v.Drafts, err = r.DraftStoryTranslations(ctx, 10); err != nil {
 		t.Fatal(err)
 	}
 	open, err := r.TranslatableStories(ctx, "", 10)
@@ -477,7 +477,7 @@ func TestSQLiteToSQLite(t *testing.T) {
 	first := export(t, src)
 	dst := openSQLite(t)
 	sum := importInto(t, dst, first)
-	if sum.Counts.Stories != 6 || sum.Counts.Translations != 2 || sum.Counts.Users != 4 || sum.Counts.Audit != 5 || sum.Counts.BlobDeletions != 2 || sum.Media != 4 {
+	if sum.Counts.Stories != 6 || sum.Counts.StoryTranslations != 2 || sum.Counts.Users != 4 || sum.Counts.Audit != 5 || sum.Counts.BlobDeletions != 2 || sum.Media != 4 {
 		t.Errorf("summary %+v", sum)
 	}
 	sameExport(t, first, export(t, dst))

@@ -139,9 +139,9 @@ func TestStoryLifecycle(t *testing.T) {
 		ctx := context.Background()
 		translator, _ := rig.Staff("translator@example.org", storage.RoleTranslator)
 		reviewer, _ := rig.Staff("reviewer@example.org", storage.RoleModerator)
-		edit := app.TranslationEdit{Text: story.TranslationText{Title: "Notre premier hiver " + translated,
+		edit := app.StoryTranslationEdit{Text: story.TranslationText{Title: "Notre premier hiver " + translated,
 			Body: "Nous sommes arrivés en janvier chez " + translated + ".", Credit: "Léa " + translated}}
-		if _, err := rig.App.SaveTranslation(ctx, translator, id, "fr", edit); err != nil {
+		if _, err := rig.App.SaveStoryTranslation(ctx, translator, id, "fr", edit); err != nil {
 			t.Fatal(err)
 		}
 		if err := rig.App.PublishTranslation(ctx, reviewer, id, "fr"); err != nil {
@@ -175,7 +175,7 @@ func TestStoryLifecycle(t *testing.T) {
 		if got := rig.Do("GET", "/fr/stories/"+id+"/original", nil, nil).Status; got != http.StatusGone {
 			t.Errorf("original view after withdrawal: %d", got)
 		}
-		if left, _ := rig.Store.Translations(context.Background(), []string{id}, ""); len(left) != 0 {
+		if left, _ := rig.Store.StoryTranslations(context.Background(), []string{id}, ""); len(left) != 0 {
 			t.Errorf("translations outlive the withdrawal: %d", len(left))
 		}
 		for _, u := range photoURLs {

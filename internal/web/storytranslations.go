@@ -134,7 +134,7 @@ func (s *Server) translationEditor(r *http.Request, p *Page) (translationEditorV
 	t, u := desk.Translation, p.User
 	v := translationEditorView{Page: p, Story: desk.Story, Translation: t, Target: target, State: translationState(t),
 		Errors: map[string]string{}, Base: p.translationDesk(desk.Story.ID, target.Code)}
-	v.CanWrite = u.Role.CanTranslate()
+	v.CanWrite = u.Role.CanTranslateStories()
 	v.CanMachine = v.CanWrite && t == nil && s.app.MachineTranslationOn()
 	v.CanDelete = t != nil
 	v.CanPublish = t != nil && u.Role.CanModerate() && t.Status == story.TranslationDraft && t.ReadyForReview() &&
@@ -166,7 +166,7 @@ func (s *Server) showTranslationEditor(w http.ResponseWriter, r *http.Request, p
 // editorWithProblem shows the editor again with what went wrong, keeping
 // what the translator typed; errors the editor cannot show become the
 // error page.
-func (s *Server) editorWithProblem(r *http.Request, p *Page, problem error, typed *app.TranslationEdit) error {
+func (s *Server) editorWithProblem(r *http.Request, p *Page, problem error, typed *app.StoryTranslationEdit) error {
 	fields, isField := fieldErrors(p, problem)
 	var de *story.Error
 	if !isField && !errors.As(problem, &de) {
@@ -199,12 +199,12 @@ func (s *Server) saveTranslation(w http.ResponseWriter, r *http.Request, p *Page
 	if err := s.checkForm(w, r, maxTranslationForm); err != nil {
 		return err
 	}
-	edit := app.TranslationEdit{
+	edit := app.StoryTranslationEdit{
 		Text:    story.TranslationText{Title: r.PostFormValue("title"), Body: r.PostFormValue("body"), Credit: r.PostFormValue("credit")},
 		Checked: r.PostFormValue("checked") == "yes",
 	}
 	id, lang := r.PathValue("id"), r.PathValue("target")
-	if _, err := s.app.SaveTranslation(r.Context(), p.User, id, lang, edit); err != nil {
+	if _, err := s.app.SaveStoryTranslation(r.Context(), p.User, id, lang, edit); err != nil {
 		return s.editorWithProblem(r, p, err, &edit)
 	}
 	http.Redirect(w, r, p.translationDesk(id, lang)+"?done=saved", http.StatusSeeOther)
@@ -239,7 +239,7 @@ func (s *Server) deleteTranslation(w http.ResponseWriter, r *http.Request, p *Pa
 	if err := s.checkForm(w, r, 4<<10); err != nil {
 		return err
 	}
-	if err := s.app.DeleteTranslation(r.Context(), p.User, r.PathValue("id"), r.PathValue("target")); err != nil {
+	if err := s.app.DeleteStoryTranslation(r.Context(), p.User, r.PathValue("id"), r.PathValue("target")); err != nil {
 		return err
 	}
 	http.Redirect(w, r, p.Link("/staff/story-translations?done=deleted"), http.StatusSeeOther)

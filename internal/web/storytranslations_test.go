@@ -270,7 +270,7 @@ func TestMachineTranslationFailureIsExplained(t *testing.T) {
 		t.Fatalf("a refused machine translation: %d", res.Status)
 	}
 	mustContain(t, "editor after the refusal", res.Body, "a refusé de traduire ce récit", "Le service a répondu :", "ar is not supported", `role="alert"`)
-	if list, _ := rig.Store.Translations(context.Background(), []string{id}, ""); len(list) != 0 {
+	if list, _ := rig.Store.StoryTranslations(context.Background(), []string{id}, ""); len(list) != 0 {
 		t.Errorf("a failed machine translation left a draft: %v", list)
 	}
 
@@ -316,7 +316,7 @@ func TestTranslationNeedsConsent(t *testing.T) {
 			t.Errorf("editor into %s: %d, want %d", lang, res.Status, want)
 		}
 	}
-	if list, _ := rig.Store.Translations(context.Background(), []string{id}, ""); len(list) != 0 {
+	if list, _ := rig.Store.StoryTranslations(context.Background(), []string{id}, ""); len(list) != 0 {
 		t.Errorf("translations of a story without consent: %v", list)
 	}
 }
@@ -380,8 +380,8 @@ func TestNoInjectionThroughTranslations(t *testing.T) {
 		if _, err := rig.App.Decide(ctx, modUser, id, appDecision(true, "", "")); err != nil {
 			t.Fatal(err)
 		}
-		edit := app.TranslationEdit{Text: story.TranslationText{Title: "T " + p, Body: "Texte " + p + "\n\n" + p, Credit: p}}
-		if _, err := rig.App.SaveTranslation(ctx, translatorUser, id, "fr", edit); err != nil {
+		edit := app.StoryTranslationEdit{Text: story.TranslationText{Title: "T " + p, Body: "Texte " + p + "\n\n" + p, Credit: p}}
+		if _, err := rig.App.SaveStoryTranslation(ctx, translatorUser, id, "fr", edit); err != nil {
 			t.Fatal(err)
 		}
 		if i%2 == 0 {

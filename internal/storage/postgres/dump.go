@@ -31,7 +31,7 @@ const countsQuery = `SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM 
 
 func readCounts(ctx context.Context, q querier) (storage.Counts, error) {
 	var c storage.Counts
-	err := q.QueryRow(ctx, countsQuery).Scan(&c.Users, &c.Credentials, &c.Stories, &c.Translations, &c.Audit, &c.BlobDeletions)
+	err := q.QueryRow(ctx, countsQuery).Scan(&c.Users, &c.Credentials, &c.Stories, &c.StoryTranslations, &c.Audit, &c.BlobDeletions)
 	return c, err
 }
 
@@ -100,7 +100,7 @@ func (s *Store) Dump(ctx context.Context, counts func(storage.Counts) error, fn 
 	}
 	err = each("dump translations", "SELECT "+translationColumns+" FROM story_translations ORDER BY story_id, language", func(rows pgx.Rows) (storage.Record, error) {
 		t, err := scanTranslation(rows)
-		return storage.Record{Translation: t}, err
+		return storage.Record{StoryTranslation: t}, err
 	})
 	if err != nil {
 		return err
@@ -187,8 +187,8 @@ func (t *txStore) loadRecord(ctx context.Context, r storage.Record) error {
 		return wrapLoad("credential of user", fmt.Sprint(r.Credential.UserID), t.InsertCredential(ctx, *r.Credential))
 	case r.Story != nil:
 		return wrapLoad("story", r.Story.Story.ID, t.InsertStory(ctx, r.Story.Story, r.Story.TokenHash))
-	case r.Translation != nil:
-		return wrapLoad("translation of story", r.Translation.StoryID, t.PutTranslation(ctx, r.Translation))
+	case r.StoryTranslation != nil:
+		return wrapLoad("translation of story", r.StoryTranslation.StoryID, t.PutStoryTranslation(ctx, r.StoryTranslation))
 	case r.Audit != nil:
 		e := r.Audit
 		_, err := t.db.Exec(ctx, `INSERT INTO audit_log (id, at, actor, action, subject_id, reason, note)

@@ -475,7 +475,7 @@ func (t *txStore) EraseStory(ctx context.Context, id, reason string, at time.Tim
 	if _, err := t.db.Exec(ctx, "DELETE FROM story_themes WHERE story_id = $1", id); err != nil {
 		return domainError("erase themes", err)
 	}
-	if _, err := t.DeleteTranslations(ctx, id); err != nil {
+	if _, err := t.DeleteStoryTranslations(ctx, id); err != nil {
 		return err
 	}
 	tag, err := t.db.Exec(ctx, `UPDATE stories SET status = 'withdrawn', title = '', body = '', city = '', themes = '{}',

@@ -35,7 +35,7 @@ func scanTranslation(row pgx.Row) (*story.Translation, error) {
 	return &t, nil
 }
 
-func (q queries) Translation(ctx context.Context, storyID, language string) (*story.Translation, error) {
+func (q queries) StoryTranslation(ctx context.Context, storyID, language string) (*story.Translation, error) {
 	t, err := scanTranslation(q.db.QueryRow(ctx, "SELECT "+translationColumns+
 		" FROM story_translations WHERE story_id = $1 AND language = $2"+q.forUpdate(), storyID, language))
 	if err != nil {
@@ -44,7 +44,7 @@ func (q queries) Translation(ctx context.Context, storyID, language string) (*st
 	return t, nil
 }
 
-func (q queries) Translations(ctx context.Context, storyIDs []string, status story.TranslationStatus) ([]*story.Translation, error) {
+func (q queries) StoryTranslations(ctx context.Context, storyIDs []string, status story.TranslationStatus) ([]*story.Translation, error) {
 	if len(storyIDs) == 0 {
 		return nil, nil
 	}
@@ -60,7 +60,7 @@ func (q queries) Translations(ctx context.Context, storyIDs []string, status sto
 	return collect(rows, "translations", scanTranslation)
 }
 
-func (q queries) DraftTranslations(ctx context.Context, limit int) ([]*story.Translation, error) {
+func (q queries) DraftStoryTranslations(ctx context.Context, limit int) ([]*story.Translation, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
@@ -98,7 +98,7 @@ func (q queries) TranslatableStories(ctx context.Context, cursor string, limit i
 	return page, nil
 }
 
-func (t *txStore) PutTranslation(ctx context.Context, tr *story.Translation) error {
+func (t *txStore) PutStoryTranslation(ctx context.Context, tr *story.Translation) error {
 	_, err := t.db.Exec(ctx, "INSERT INTO story_translations ("+translationColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 		ON CONFLICT (story_id, language) DO UPDATE SET title = excluded.title, body = excluded.body, credit = excluded.credit,
 		translator_id = excluded.translator_id, origin = excluded.origin, status = excluded.status, checked_by = excluded.checked_by,
@@ -108,7 +108,7 @@ func (t *txStore) PutTranslation(ctx context.Context, tr *story.Translation) err
 	return domainError("put translation", err)
 }
 
-func (t *txStore) DeleteTranslation(ctx context.Context, storyID, language string) error {
+func (t *txStore) DeleteStoryTranslation(ctx context.Context, storyID, language string) error {
 	tag, err := t.db.Exec(ctx, "DELETE FROM story_translations WHERE story_id = $1 AND language = $2", storyID, language)
 	if err != nil {
 		return domainError("delete translation", err)
@@ -119,7 +119,7 @@ func (t *txStore) DeleteTranslation(ctx context.Context, storyID, language strin
 	return nil
 }
 
-func (t *txStore) DeleteTranslations(ctx context.Context, storyID string) (int, error) {
+func (t *txStore) DeleteStoryTranslations(ctx context.Context, storyID string) (int, error) {
 	tag, err := t.db.Exec(ctx, "DELETE FROM story_translations WHERE story_id = $1", storyID)
 	if err != nil {
 		return 0, domainError("delete translations", err)

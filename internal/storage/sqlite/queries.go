@@ -495,7 +495,7 @@ func (t *txStore) EraseStory(ctx context.Context, id, reason string, at time.Tim
 	if _, err := t.db.ExecContext(ctx, "DELETE FROM story_themes WHERE story_id = ?", id); err != nil {
 		return domainError("erase themes", err)
 	}
-	if _, err := t.DeleteTranslations(ctx, id); err != nil {
+	if _, err := t.DeleteStoryTranslations(ctx, id); err != nil {
 		return err
 	}
 	res, err := t.db.ExecContext(ctx, `UPDATE stories SET status = 'withdrawn', title = '', body = '', city = '', themes = '',

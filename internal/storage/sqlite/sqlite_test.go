@@ -80,7 +80,7 @@ func TestErasedWordsLeaveTheFiles(t *testing.T) {
 		if err := tx.InsertStory(ctx, s, []byte("h")); err != nil {
 			return err
 		}
-		return tx.PutTranslation(ctx, &story.Translation{StoryID: "secret", Language: "fr", Title: "Histoire de Plumequillard",
+		return tx.PutStoryTranslation(ctx, &story.Translation{StoryID: "secret", Language: "fr", Title: "Histoire de Plumequillard",
 			Body: "Je m'appelle Plumequillard et j'habite 12 rue Exemplaire.", Credit: "Léa", Origin: story.OriginHuman,
 			Status: story.TranslationPublished, CreatedAt: time.Now(), UpdatedAt: time.Now(), PublishedAt: time.Now()})
 	})

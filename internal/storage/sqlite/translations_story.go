@@ -50,7 +50,7 @@ func (q queries) collectTranslations(ctx context.Context, op, query string, args
 	return out, domainError(op, rows.Err())
 }
 
-func (q queries) Translation(ctx context.Context, storyID, language string) (*story.Translation, error) {
+func (q queries) StoryTranslation(ctx context.Context, storyID, language string) (*story.Translation, error) {
 	t, err := scanTranslation(q.db.QueryRowContext(ctx, "SELECT "+translationColumns+" FROM story_translations WHERE story_id = ? AND language = ?", storyID, language))
 	if err != nil {
 		return nil, domainError("translation", err)
@@ -58,7 +58,7 @@ func (q queries) Translation(ctx context.Context, storyID, language string) (*st
 	return t, nil
 }
 
-func (q queries) Translations(ctx context.Context, storyIDs []string, status story.TranslationStatus) ([]*story.Translation, error) {
+func (q queries) StoryTranslations(ctx context.Context, storyIDs []string, status story.TranslationStatus) ([]*story.Translation, error) {
 	if len(storyIDs) == 0 {
 		return nil, nil
 	}
@@ -74,7 +74,7 @@ func (q queries) Translations(ctx context.Context, storyIDs []string, status sto
 	return q.collectTranslations(ctx, "translations", "SELECT "+translationColumns+" FROM story_translations WHERE "+where+" ORDER BY story_id, language", args...)
 }
 
-func (q queries) DraftTranslations(ctx context.Context, limit int) ([]*story.Translation, error) {
+func (q queries) DraftStoryTranslations(ctx context.Context, limit int) ([]*story.Translation, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
@@ -120,7 +120,7 @@ func (q queries) TranslatableStories(ctx context.Context, cursor string, limit i
 	return page, nil
 }
 
-func (t *txStore) PutTranslation(ctx context.Context, tr *story.Translation) error {
+func (t *txStore) PutStoryTranslation(ctx context.Context, tr *story.Translation) error {
 	_, err := t.db.ExecContext(ctx, "INSERT INTO story_translations ("+translationColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (story_id, language) DO UPDATE SET title = excluded.title, body = excluded.body, credit = excluded.credit,
 		translator_id = excluded.translator_id, origin = excluded.origin, status = excluded.status, checked_by = excluded.checked_by,
@@ -130,7 +130,7 @@ func (t *txStore) PutTranslation(ctx context.Context, tr *story.Translation) err
 	return domainError("put translation", err)
 }
 
-func (t *txStore) DeleteTranslation(ctx context.Context, storyID, language string) error {
+func (t *txStore) DeleteStoryTranslation(ctx context.Context, storyID, language string) error {
 	res, err := t.db.ExecContext(ctx, "DELETE FROM story_translations WHERE story_id = ? AND language = ?", storyID, language)
 	if err != nil {
 		return domainError("delete translation", err)
@@ -141,7 +141,7 @@ func (t *txStore) DeleteTranslation(ctx context.Context, storyID, language strin
 	return nil
 }
 
-func (t *txStore) DeleteTranslations(ctx context.Context, storyID string) (int, error) {
+func (t *txStore) DeleteStoryTranslations(ctx context.Context, storyID string) (int, error) {
 	res, err := t.db.ExecContext(ctx, "DELETE FROM story_translations WHERE story_id = ?", storyID)
 	if err != nil {
 		return 0, domainError("delete translations", err)

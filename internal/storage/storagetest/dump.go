@@ -36,9 +36,9 @@ func dumpFixture() []storage.Record {
 		{Story: &storage.StoryRecord{Story: pub, TokenHash: []byte("hash-pub")}},
 		{Story: &storage.StoryRecord{Story: rejected, TokenHash: []byte("hash-rej")}},
 		{Story: &storage.StoryRecord{Story: tomb, TokenHash: []byte("hash-tomb")}},
-		{Translation: &story.Translation{StoryID: "d-pub", Language: "ar", Title: "أحذية الثلج", Body: "أعارنا الجيران أحذية الثلج.",
+		{StoryTranslation: &story.Translation{StoryID: "d-pub", Language: "ar", Title: "أحذية الثلج", Body: "أعارنا الجيران أحذية الثلج.",
 			Origin: story.OriginMachine, Status: story.TranslationDraft, TranslatorID: 7, CheckedBy: 7, CreatedAt: epoch, UpdatedAt: epoch.Add(time.Minute)}},
-		{Translation: &story.Translation{StoryID: "d-pub", Language: "fr", Title: "Raquettes", Body: "Les voisins nous ont prêté des raquettes.",
+		{StoryTranslation: &story.Translation{StoryID: "d-pub", Language: "fr", Title: "Raquettes", Body: "Les voisins nous ont prêté des raquettes.",
 			Credit: "Léa", Origin: story.OriginHuman, Status: story.TranslationPublished, TranslatorID: 3, ReviewedBy: 7,
 			CreatedAt: epoch, UpdatedAt: epoch.Add(time.Minute), PublishedAt: epoch.Add(time.Hour)}},
 		{Audit: &storage.AuditEntry{ID: 2, At: epoch, Actor: "storyteller", Action: "submit", SubjectID: "d-pub"}},
@@ -107,7 +107,7 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 		t.Fatal(err)
 	}
 	counts, got := dumpAll(t, dumper)
-	if want := (storage.Counts{Users: 2, Credentials: 3, Stories: 4, Translations: 2, Audit: 3, BlobDeletions: 1}); counts != want {
+	if want := (storage.Counts{Users: 2, Credentials: 3, Stories: 4, StoryTranslations: 2, Audit: 3, BlobDeletions: 1}); counts != want {
 		t.Errorf("counts %+v, want %+v", counts, want)
 	}
 	if !reflect.DeepEqual(got, fixture) {
@@ -145,7 +145,7 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 	if a, err := st.Audit(ctx, "d-pub"); err != nil || len(a) != 2 || a[1].ID != 5 || a[1].Note != "fine" {
 		t.Errorf("audit after load: %+v %v", a, err)
 	}
-	if tr, err := st.Translations(ctx, []string{"d-pub"}, story.TranslationPublished); err != nil || len(tr) != 1 || tr[0].Credit != "Léa" {
+	if tr, err := st.StoryTranslations(ctx, []string{"d-pub"}, story.TranslationPublished); err != nil || len(tr) != 1 || tr[0].Credit != "Léa" {
 		t.Errorf("translations after load: %v %v", languages(tr), err)
 	}
 
@@ -170,7 +170,7 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 	if a, _ := st.Audit(ctx, "d-pub"); len(a) != 3 || a[2].ID <= 9 || a[1].Note != "" {
 		t.Errorf("audit after writing: %+v", a)
 	}
-	if tr, _ := st.Translations(ctx, []string{"d-pub"}, ""); len(tr) != 0 {
+	if tr, _ := st.StoryTranslations(ctx, []string{"d-pub"}, ""); len(tr) != 0 {
 		t.Errorf("translations of an erased loaded story: %v", languages(tr))
 	}
 
@@ -191,8 +191,8 @@ func recordValue(r storage.Record) any {
 			S    story.Story
 			Hash string
 		}{*r.Story.Story, string(r.Story.TokenHash)}
-	case storage.RecordTranslation:
-		return *r.Translation
+	case storage.RecordStoryTranslation:
+		return *r.StoryTranslation
 	case storage.RecordAudit:
 		return *r.Audit
 	case storage.RecordBlobDeletion:

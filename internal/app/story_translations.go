@@ -56,12 +56,12 @@ func (a *App) checkTarget(s *story.Story, lang string) error {
 }
 
 func canSeeTranslations(u *storage.User) bool {
-	return u != nil && (u.Role.CanTranslate() || u.Role.CanModerate())
+	return u != nil && (u.Role.CanTranslateStories() || u.Role.CanModerate())
 }
 
 // translationOf returns a story's translation into lang, nil when none.
 func translationOf(ctx context.Context, r storage.Reader, id, lang string) (*story.Translation, error) {
-	t, err := r.Translation(ctx, id, lang)
+	t, err := r.StoryTranslation(ctx, id, lang)
 	if errors.Is(err, story.ErrNotFound) {
 		return nil, nil
 	}
@@ -92,8 +92,8 @@ func (a *App) TranslationDesk(ctx context.Context, by *storage.User, id, lang st
 	return TranslationDesk{Story: s, Translation: t}, err
 }
 
-// TranslationEdit is a translator's version of a translation.
-type TranslationEdit struct {
+// StoryTranslationEdit is a translator's version of a translation.
+type StoryTranslationEdit struct {
 	Text story.TranslationText
 	// Checked says the translator checked machine output against the
 	// original; without it, a machine draft cannot be published.
@@ -106,11 +106,11 @@ func translationAudit(by *storage.User, action string, t *story.Translation, at 
 	return storage.AuditEntry{At: at, Actor: actor(by), Action: action, SubjectID: t.StoryID, Reason: t.Language, Note: string(t.Origin)}
 }
 
-// SaveTranslation writes a translation of a story as a draft. Editing a
+// SaveStoryTranslation writes a translation of a story as a draft. Editing a
 // published translation takes it back to review. Machine output keeps its
 // origin through a person's edits.
-func (a *App) SaveTranslation(ctx context.Context, by *storage.User, id, lang string, e TranslationEdit) (*story.Translation, error) {
-	if by == nil || !by.Role.CanTranslate() {
+func (a *App) SaveStoryTranslation(ctx context.Context, by *storage.User, id, lang string, e StoryTranslationEdit) (*story.Translation, error) {
+	if by == nil || !by.Role.CanTranslateStories() {
 		return nil, errCannotModerate
 	}
 	e.Text.Normalize()
@@ -142,7 +142,7 @@ func (a *App) SaveTranslation(ctx context.Context, by *storage.User, id, lang st
 		if t.Origin == story.OriginMachine && e.Checked {
 			t.CheckedBy = by.ID
 		}
-		if err := tx.PutTranslation(ctx, t); err != nil {
+		if err := tx.PutStoryTranslation(ctx, t); err != nil {
 			return err
 		}
 		saved = t
@@ -164,7 +164,7 @@ func (a *App) MachineTranslate(ctx context.Context, by *storage.User, id, lang s
 	if a.Translator == nil {
 		return nil, errMachineTranslationOff
 	}
-	if by == nil || !by.Role.CanTranslate() {
+	if by == nil || !by.Role.CanTranslateStories() {
 		return nil, errCannotModerate
 	}
 	// The service is slow: ask it outside any transaction, then check
@@ -207,7 +207,7 @@ func (a *App) MachineTranslate(ctx context.Context, by *storage.User, id, lang s
 		if existing, err := translationOf(ctx, tx, id, lang); err != nil || existing != nil {
 			return orElse(err, errTranslationExists)
 		}
-		if err := tx.PutTranslation(ctx, t); err != nil {
+		if err := tx.PutStoryTranslation(ctx, t); err != nil {
 			return err
 		}
 		return tx.AppendAudit(ctx, translationAudit(by, "translation_machine", t, now))
@@ -260,7 +260,7 @@ func (a *App) PublishTranslation(ctx context.Context, by *storage.User, id, lang
 		if _, err := openForTranslation(ctx, tx, id); err != nil {
 			return err
 		}
-		t, err := tx.Translation(ctx, id, lang)
+		t, err := tx.StoryTranslation(ctx, id, lang)
 		if err != nil {
 			return err
 		}
@@ -274,7 +274,7 @@ func (a *App) PublishTranslation(ctx context.Context, by *storage.User, id, lang
 			return errOwnTranslation
 		}
 		t.Status, t.ReviewedBy, t.PublishedAt, t.UpdatedAt = story.TranslationPublished, by.ID, now, now
-		if err := tx.PutTranslation(ctx, t); err != nil {
+		if err := tx.PutStoryTranslation(ctx, t); err != nil {
 			return err
 		}
 		return tx.AppendAudit(ctx, translationAudit(by, "translation_publish", t, now))
@@ -286,20 +286,20 @@ func (a *App) PublishTranslation(ctx context.Context, by *storage.User, id, lang
 	return nil
 }
 
-// DeleteTranslation removes a translation, draft or published.
-func (a *App) DeleteTranslation(ctx context.Context, by *storage.User, id, lang string) error {
+// DeleteStoryTranslation removes a translation, draft or published.
+func (a *App) DeleteStoryTranslation(ctx context.Context, by *storage.User, id, lang string) error {
 	if !canSeeTranslations(by) {
 		return errCannotModerate
 	}
 	now := a.now()
 	var wasPublic bool
 	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
-		t, err := tx.Translation(ctx, id, lang)
+		t, err := tx.StoryTranslation(ctx, id, lang)
 		if err != nil {
 			return err
 		}
 		wasPublic = t.Status == story.TranslationPublished
-		if err := tx.DeleteTranslation(ctx, id, lang); err != nil {
+		if err := tx.DeleteStoryTranslation(ctx, id, lang); err != nil {
 			return err
 		}
 		if err := a.enqueuePurge(ctx, tx, now); err != nil {
@@ -352,7 +352,7 @@ func (a *App) SetTranslationConsent(ctx context.Context, id, token string, allow
 		reason := "given"
 		if !allow {
 			reason = "withdrawn"
-			if removed, err = tx.DeleteTranslations(ctx, id); err != nil {
+			if removed, err = tx.DeleteStoryTranslations(ctx, id); err != nil {
 				return err
 			}
 			if removed > 0 {
@@ -387,7 +387,7 @@ func (a *App) PublishedTranslations(ctx context.Context, stories ...*story.Story
 	if len(ids) == 0 {
 		return out, nil
 	}
-	list, err := a.Store.Translations(ctx, ids, story.TranslationPublished)
+	list, err := a.Store.StoryTranslations(ctx, ids, story.TranslationPublished)
 	if err != nil {
 		return nil, err
 	}
@@ -402,7 +402,7 @@ func (a *App) OwnTranslations(ctx context.Context, id, token string) ([]*story.T
 	if err := a.CheckToken(ctx, id, token); err != nil {
 		return nil, err
 	}
-	return a.Store.Translations(ctx, []string{id}, "")
+	return a.Store.StoryTranslations(ctx, []string{id}, "")
 }
 
 // TranslationOverview is what translators and moderators start from: the
@@ -424,7 +424,7 @@ func (a *App) TranslationOverview(ctx context.Context, by *storage.User, cursor 
 		return TranslationOverview{}, errCannotModerate
 	}
 	var v TranslationOverview
-	drafts, err := a.Store.DraftTranslations(ctx, maxDraftsShown)
+	drafts, err := a.Store.DraftStoryTranslations(ctx, maxDraftsShown)
 	if err != nil {
 		return v, err
 	}
@@ -448,7 +448,7 @@ func (a *App) TranslationOverview(ctx context.Context, by *storage.User, cursor 
 	for _, s := range page.Stories {
 		ids = append(ids, s.ID)
 	}
-	list, err := a.Store.Translations(ctx, ids, "")
+	list, err := a.Store.StoryTranslations(ctx, ids, "")
 	if err != nil {
 		return v, err
 	}

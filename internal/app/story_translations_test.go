@@ -46,8 +46,8 @@ func published(t *testing.T, rig *testrig.Rig, marker string, translate bool) st
 	return id
 }
 
-func frenchText() app.TranslationEdit {
-	return app.TranslationEdit{Text: story.TranslationText{Title: "Notre premier hiver", Body: "Nous sommes arrivés en janvier.", Credit: "Léa"}}
+func frenchText() app.StoryTranslationEdit {
+	return app.StoryTranslationEdit{Text: story.TranslationText{Title: "Notre premier hiver", Body: "Nous sommes arrivés en janvier.", Credit: "Léa"}}
 }
 
 func publicTranslations(t *testing.T, rig *testrig.Rig, id string) []*story.Translation {
@@ -97,14 +97,14 @@ func TestTranslationNeedsConsentAPublishedStoryAndASiteLanguage(t *testing.T) {
 		{open, "ar", ""},
 	}
 	for _, c := range cases {
-		_, err := rig.App.SaveTranslation(ctx, translator, c.id, c.lang, frenchText())
+		_, err := rig.App.SaveStoryTranslation(ctx, translator, c.id, c.lang, frenchText())
 		if code(err) != c.want {
 			t.Errorf("%s into %s: %v, want %q", c.id, c.lang, err, c.want)
 		}
 	}
 	bad := frenchText()
 	bad.Text.Credit = ""
-	if _, err := rig.App.SaveTranslation(ctx, translator, open, "fr", bad); code(err) != story.CodeInvalid {
+	if _, err := rig.App.SaveStoryTranslation(ctx, translator, open, "fr", bad); code(err) != story.CodeInvalid {
 		t.Errorf("a human translation without a credit: %v", err)
 	}
 }
@@ -121,7 +121,7 @@ func TestWhoMayTranslateAndPublish(t *testing.T) {
 		role storage.Role
 		want story.Code
 	}{{storage.RoleTranslator, ""}, {storage.RolePartner, ""}, {storage.RoleModerator, story.CodeForbidden}, {storage.RoleAdmin, ""}} {
-		if _, err := rig.App.SaveTranslation(ctx, users[c.role], id, "fr", frenchText()); code(err) != c.want {
+		if _, err := rig.App.SaveStoryTranslation(ctx, users[c.role], id, "fr", frenchText()); code(err) != c.want {
 			t.Errorf("%s saves: %v, want %q", c.role, err, c.want)
 		}
 	}
@@ -152,7 +152,7 @@ func TestWhoMayTranslateAndPublish(t *testing.T) {
 	}
 
 	// An edit takes it back to review.
-	if _, err := rig.App.SaveTranslation(ctx, users[storage.RoleTranslator], id, "fr", frenchText()); err != nil {
+	if _, err := rig.App.SaveStoryTranslation(ctx, users[storage.RoleTranslator], id, "fr", frenchText()); err != nil {
 		t.Fatal(err)
 	}
 	if got := publicTranslations(t, rig, id); len(got) != 0 {
@@ -186,8 +186,8 @@ func TestMachineDraftsAreMarkedAndCheckedBeforePublishing(t *testing.T) {
 	if err := rig.App.PublishTranslation(ctx, moderator, id, "fr"); code(err) != story.CodeConflict {
 		t.Fatalf("unchecked machine output published: %v", err)
 	}
-	edit := app.TranslationEdit{Text: story.TranslationText{Title: "Notre premier hiver", Body: draft.Body}}
-	saved, err := rig.App.SaveTranslation(ctx, translator, id, "fr", edit)
+	edit := app.StoryTranslationEdit{Text: story.TranslationText{Title: "Notre premier hiver", Body: draft.Body}}
+	saved, err := rig.App.SaveStoryTranslation(ctx, translator, id, "fr", edit)
 	if err != nil || saved.Origin != story.OriginMachine || saved.CheckedBy != 0 {
 		t.Fatalf("edited without the check: %+v %v", saved, err)
 	}
@@ -195,7 +195,7 @@ func TestMachineDraftsAreMarkedAndCheckedBeforePublishing(t *testing.T) {
 		t.Fatalf("edited but unchecked machine output published: %v", err)
 	}
 	edit.Checked = true
-	if saved, err = rig.App.SaveTranslation(ctx, translator, id, "fr", edit); err != nil || saved.Origin != story.OriginMachine || saved.CheckedBy != translator.ID {
+	if saved, err = rig.App.SaveStoryTranslation(ctx, translator, id, "fr", edit); err != nil || saved.Origin != story.OriginMachine || saved.CheckedBy != translator.ID {
 		t.Fatalf("checked: %+v %v", saved, err)
 	}
 	if err := rig.App.PublishTranslation(ctx, moderator, id, "fr"); err != nil {
@@ -222,7 +222,7 @@ func TestWithdrawingConsentRedactingOrWithdrawingRemovesTranslations(t *testing.
 	translate := func(id string) {
 		t.Helper()
 		for _, lang := range []string{"fr", "ar"} {
-			if _, err := rig.App.SaveTranslation(ctx, translator, id, lang, frenchText()); err != nil {
+			if _, err := rig.App.SaveStoryTranslation(ctx, translator, id, lang, frenchText()); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -231,7 +231,7 @@ func TestWithdrawingConsentRedactingOrWithdrawingRemovesTranslations(t *testing.
 		}
 	}
 	count := func(id string) int {
-		list, err := rig.Store.Translations(ctx, []string{id}, "")
+		list, err := rig.Store.StoryTranslations(ctx, []string{id}, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -257,7 +257,7 @@ func TestWithdrawingConsentRedactingOrWithdrawingRemovesTranslations(t *testing.
 	if s, _ := rig.Store.Story(ctx, id); s.Consent.Translate {
 		t.Error("consent not recorded")
 	}
-	if _, err := rig.App.SaveTranslation(ctx, translator, id, "fr", frenchText()); code(err) != story.CodeConflict {
+	if _, err := rig.App.SaveStoryTranslation(ctx, translator, id, "fr", frenchText()); code(err) != story.CodeConflict {
 		t.Errorf("translated after consent was withdrawn: %v", err)
 	}
 	if err := rig.App.SetTranslationConsent(ctx, id, token, true); err != nil {

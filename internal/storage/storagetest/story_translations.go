@@ -25,7 +25,7 @@ func put(t *testing.T, st storage.Store, trs ...*story.Translation) {
 	ctx := context.Background()
 	err := st.WithTx(ctx, func(tx storage.Tx) error {
 		for _, tr := range trs {
-			if err := tx.PutTranslation(ctx, tr); err != nil {
+			if err := tx.PutStoryTranslation(ctx, tr); err != nil {
 				return err
 			}
 		}
@@ -86,25 +86,25 @@ func testTranslations(t *testing.T, st storage.Store) {
 	olderFr := translation("older", "fr", story.TranslationDraft, epoch.Add(2*time.Hour))
 	put(t, st, fr, ar, olderFr)
 
-	got, err := st.Translation(ctx, "open", "fr")
+	got, err := st.StoryTranslation(ctx, "open", "fr")
 	if err != nil || !reflect.DeepEqual(got, fr) {
 		t.Fatalf("round trip:\n got %+v %v\nwant %+v", got, err, fr)
 	}
-	if _, err := st.Translation(ctx, "open", "es"); !errors.Is(err, story.ErrNotFound) {
+	if _, err := st.StoryTranslation(ctx, "open", "es"); !errors.Is(err, story.ErrNotFound) {
 		t.Errorf("missing translation: %v", err)
 	}
-	all, err := st.Translations(ctx, []string{"open", "older", "closed"}, "")
+	all, err := st.StoryTranslations(ctx, []string{"open", "older", "closed"}, "")
 	if err != nil || !reflect.DeepEqual(languages(all), []string{"older/fr/draft", "open/ar/draft", "open/fr/published"}) {
 		t.Errorf("every translation: %v %v", languages(all), err)
 	}
-	published, err := st.Translations(ctx, []string{"open", "older"}, story.TranslationPublished)
+	published, err := st.StoryTranslations(ctx, []string{"open", "older"}, story.TranslationPublished)
 	if err != nil || !reflect.DeepEqual(languages(published), []string{"open/fr/published"}) {
 		t.Errorf("published translations: %v %v", languages(published), err)
 	}
-	if none, err := st.Translations(ctx, nil, ""); err != nil || len(none) != 0 {
+	if none, err := st.StoryTranslations(ctx, nil, ""); err != nil || len(none) != 0 {
 		t.Errorf("no stories asked: %v %v", none, err)
 	}
-	drafts, err := st.DraftTranslations(ctx, 10)
+	drafts, err := st.DraftStoryTranslations(ctx, 10)
 	if err != nil || !reflect.DeepEqual(languages(drafts), []string{"older/fr/draft", "open/ar/draft"}) {
 		t.Errorf("drafts, least recently changed first: %v %v", languages(drafts), err)
 	}
@@ -112,12 +112,12 @@ func testTranslations(t *testing.T, st storage.Store) {
 	// Saving again replaces the text, the state and the people.
 	ar.Title, ar.CheckedBy, ar.UpdatedAt = "عنوان", translator, epoch.Add(4*time.Hour)
 	put(t, st, ar)
-	if got, _ := st.Translation(ctx, "open", "ar"); !reflect.DeepEqual(got, ar) {
+	if got, _ := st.StoryTranslation(ctx, "open", "ar"); !reflect.DeepEqual(got, ar) {
 		t.Errorf("replaced:\n got %+v\nwant %+v", got, ar)
 	}
 
 	err = st.WithTx(ctx, func(tx storage.Tx) error {
-		return tx.PutTranslation(ctx, translation("ghost", "fr", story.TranslationDraft, epoch))
+		return tx.PutStoryTranslation(ctx, translation("ghost", "fr", story.TranslationDraft, epoch))
 	})
 	if story.ErrorCode(err) != story.CodeConflict {
 		t.Errorf("translation of a missing story: %v", err)
@@ -125,30 +125,30 @@ func testTranslations(t *testing.T, st storage.Store) {
 	err = st.WithTx(ctx, func(tx storage.Tx) error {
 		bad := translation("open", "es", story.TranslationDraft, epoch)
 		bad.Origin = "guess"
-		return tx.PutTranslation(ctx, bad)
+		return tx.PutStoryTranslation(ctx, bad)
 	})
 	if err == nil {
 		t.Error("unknown origin stored")
 	}
 
-	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.DeleteTranslation(ctx, "open", "ar") })
+	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.DeleteStoryTranslation(ctx, "open", "ar") })
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.DeleteTranslation(ctx, "open", "ar") })
+	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.DeleteStoryTranslation(ctx, "open", "ar") })
 	if !errors.Is(err, story.ErrNotFound) {
 		t.Errorf("deleting twice: %v", err)
 	}
 	var n int
 	err = st.WithTx(ctx, func(tx storage.Tx) error {
 		var err error
-		n, err = tx.DeleteTranslations(ctx, "older")
+		n, err = tx.DeleteStoryTranslations(ctx, "older")
 		return err
 	})
 	if err != nil || n != 1 {
 		t.Errorf("delete the translations of a story: %d %v", n, err)
 	}
-	if left, _ := st.Translations(ctx, []string{"open", "older"}, ""); !reflect.DeepEqual(languages(left), []string{"open/fr/published"}) {
+	if left, _ := st.StoryTranslations(ctx, []string{"open", "older"}, ""); !reflect.DeepEqual(languages(left), []string{"open/fr/published"}) {
 		t.Errorf("left: %v", languages(left))
 	}
 }
@@ -171,7 +171,7 @@ func testEraseRemovesTranslations(t *testing.T, st storage.Store) {
 	if !errors.Is(err, boom) {
 		t.Fatal(err)
 	}
-	if kept, _ := st.Translations(ctx, []string{"told"}, ""); len(kept) != 2 {
+	if kept, _ := st.StoryTranslations(ctx, []string{"told"}, ""); len(kept) != 2 {
 		t.Fatalf("a rolled-back erasure removed translations: %v", languages(kept))
 	}
 	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.EraseStory(ctx, "told", "author_request", epoch.Add(time.Hour)) })
@@ -184,7 +184,7 @@ func testEraseRemovesTranslations(t *testing.T, st storage.Store) {
 	if err := st.CompactErased(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if left, err := st.Translations(ctx, []string{"told"}, ""); err != nil || len(left) != 0 {
+	if left, err := st.StoryTranslations(ctx, []string{"told"}, ""); err != nil || len(left) != 0 {
 		t.Errorf("translations outlive the erasure: %v %v", languages(left), err)
 	}
 	if got, _ := st.Story(ctx, "told"); got.Consent.Translate {
