@@ -60,6 +60,7 @@ type Reader interface {
 	DecidedStories(ctx context.Context, afterID string, limit int) ([]*story.Story, error)
 	// DueBlobDeletions lists media keys whose deletion is due.
 	DueBlobDeletions(ctx context.Context, now time.Time, limit int) ([]string, error)
+	PostReader
 }
 
 // Tx is one transaction's view of the store.
@@ -87,6 +88,7 @@ type Tx interface {
 	ScheduleBlobDeletion(ctx context.Context, key string, due time.Time) error
 	CancelBlobDeletion(ctx context.Context, key string) error
 	DoneBlobDeletion(ctx context.Context, key string) error
+	PostWriter
 }
 
 // JobsConfig says how to work the job queue.
