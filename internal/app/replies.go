@@ -78,13 +78,14 @@ func (a *App) ReplyEntry(ctx context.Context, id string) (LibraryEntry, error) {
 	return LibraryEntry{}, story.ErrNotFound
 }
 
-// SuggestReply picks a reply from the library as admins left it, for a
-// text in language with these signals.
-func (a *App) SuggestReply(ctx context.Context, language string, signals []story.Signal) (moderation.Reply, bool) {
+// ActiveReplies lists the replies in force, the library as admins left it.
+// When it cannot be read, the embedded library stands in, so moderators
+// still get suggestions.
+func (a *App) ActiveReplies(ctx context.Context) []moderation.Reply {
 	entries, err := a.ReplyLibrary(ctx)
 	if err != nil {
 		a.Log.Warn("the reply library could not be read; suggesting from the embedded one", "err", err)
-		return moderation.SuggestReply(language, signals)
+		return moderation.Replies()
 	}
 	active := make([]moderation.Reply, 0, len(entries))
 	for _, e := range entries {
@@ -92,27 +93,37 @@ func (a *App) SuggestReply(ctx context.Context, language string, signals []story
 			active = append(active, e.Reply)
 		}
 	}
-	return moderation.SuggestFrom(active, language, signals)
+	return active
+}
+
+// SuggestReply picks a reply in force for a text in language with these
+// signals.
+func (a *App) SuggestReply(ctx context.Context, language string, signals []story.Signal) (moderation.Reply, bool) {
+	return moderation.SuggestFrom(a.ActiveReplies(ctx), language, signals)
 }
 
 func canEditLibrary(u *storage.User) bool { return u != nil && u.Role == storage.RoleAdmin }
 
 func replySubject(id string) string { return "reply:" + id }
 
-// SaveReply adds a reply to the library or changes one; only admins may.
-func (a *App) SaveReply(ctx context.Context, by *storage.User, r moderation.Reply) error {
+// SaveReply adds a reply to the library (when r.ID is empty) or changes
+// one, and returns its id; only admins may.
+func (a *App) SaveReply(ctx context.Context, by *storage.User, r moderation.Reply) (string, error) {
 	if !canEditLibrary(by) {
-		return errCannotModerate
+		return "", errCannotModerate
+	}
+	if r.ID == "" {
+		r.ID = "r-" + newID()
 	}
 	if err := r.Validate(); err != nil {
-		return err
+		return "", err
 	}
 	data, err := json.Marshal(r)
 	if err != nil {
-		return err
+		return "", err
 	}
 	now := a.now()
-	return a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	return r.ID, a.Store.WithTx(ctx, func(tx storage.Tx) error {
 		if err := tx.PutStoredReply(ctx, storage.StoredReply{ID: r.ID, Data: data, UpdatedAt: now, UpdatedBy: actor(by)}); err != nil {
 			return err
 		}

@@ -24,10 +24,10 @@ func TestAdminsEditTheReplyLibrary(t *testing.T) {
 	}
 	edited := suggested
 	edited.Text = "Most refugees are hosted by neighbouring countries, not rich ones. Welcome is what we do."
-	if err := rig.App.SaveReply(ctx, mod, edited); story.ErrorCode(err) != story.CodeForbidden {
+	if _, err := rig.App.SaveReply(ctx, mod, edited); story.ErrorCode(err) != story.CodeForbidden {
 		t.Fatalf("a moderator edits the library: %v", err)
 	}
-	if err := rig.App.SaveReply(ctx, admin, edited); err != nil {
+	if _, err := rig.App.SaveReply(ctx, admin, edited); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := rig.App.SuggestReply(ctx, "en", post.Signals); got.ID != edited.ID || got.Text != edited.Text {
@@ -53,7 +53,7 @@ func TestAdminsEditTheReplyLibrary(t *testing.T) {
 
 	own := moderation.Reply{ID: "fr-admin-1", Language: "fr", Kind: moderation.ReplyNarrative, Groups: []string{"refugees"},
 		Text: "Nos voisins réfugiés font vivre nos quartiers.", Source: moderation.Source{Organisation: "HCR", Title: "Tendances mondiales", URL: "https://www.unhcr.org/fr"}}
-	if err := rig.App.SaveReply(ctx, admin, own); err != nil {
+	if _, err := rig.App.SaveReply(ctx, admin, own); err != nil {
 		t.Fatal(err)
 	}
 	if err := rig.App.RemoveReply(ctx, admin, own.ID); err != nil {
@@ -84,7 +84,7 @@ func TestAdminsEditTheReplyLibrary(t *testing.T) {
 	for name, spoil := range bad {
 		r := own
 		spoil(&r)
-		if err := rig.App.SaveReply(ctx, admin, r); story.ErrorCode(err) != story.CodeInvalid {
+		if _, err := rig.App.SaveReply(ctx, admin, r); story.ErrorCode(err) != story.CodeInvalid {
 			t.Errorf("%s: %v, want invalid", name, err)
 		}
 	}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
 	"chorus/internal/auth"
 	"chorus/internal/storage"
+	"chorus/internal/story"
 	"chorus/internal/testrig"
 )
 
@@ -80,6 +82,19 @@ func newSite(t *testing.T) *site {
 		t.Fatalf("withdraw: %d %s", res.Status, res.Body)
 	}
 	s.withdrawn = id
+
+	for i, text := range []string{
+		"Our new neighbours from Syria cooked for the whole street tonight. #ItTakesaCommunity",
+		"Refugees are filthy vermin, subhuman parasites. Send them all back. #ItTakesaCommunity",
+		"Refugees are vermin and should be sent back. #ItTakesaCommunity",
+	} {
+		_, _, err := rig.App.IngestPost(context.Background(), story.IncomingPost{Network: "mastodon", SourceID: strconv.Itoa(i),
+			SourceURL: "https://social.example/@someone/" + strconv.Itoa(i), Author: "@someone@social.example",
+			Text: text, Language: "en", PostedAt: rig.Clock.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	return s
 }
 
@@ -100,6 +115,7 @@ func (s *site) publicPages(lang string) []page {
 		{"share", l + "/share", 200},
 		{"about", l + "/about", 200},
 		{"toolkit", l + "/toolkit", 200},
+		{"wall", l + "/wall", 200},
 		{"privacy", l + "/privacy", 200},
 		{"private", l + "/my/" + s.pending + "/" + s.pendingToken + "?new=1", 200},
 		{"gone", l + "/stories/" + s.withdrawn, 410},
@@ -189,6 +205,30 @@ func TestAccessibility(t *testing.T) {
 						t.Errorf("queue has %d axe violations:%s", len(vs), formatViolations(vs))
 					}
 				})
+				for _, status := range []string{"queued", "hidden", "visible"} {
+					t.Run(lang+"/posts-"+status, func(t *testing.T) {
+						if staff.open("/" + lang + "/staff/posts?status=" + status); staff.count("article.queue-item") != 1 {
+							t.Fatalf("%s posts: %d items", status, staff.count("article.queue-item"))
+						}
+						if vs := axeViolations(staff); len(vs) > 0 {
+							staff.shot(lang + "-posts-" + status)
+							t.Errorf("%s posts have %d axe violations:%s", status, len(vs), formatViolations(vs))
+						}
+					})
+				}
+			}
+
+			// An admin's pages: the screening policy and the reply library.
+			admin := newTab(t, s.rig, vp, true, "a11y-admin-"+vp.name)
+			enrolStaff(t, admin, "admin-"+vp.name+"@example.org", storage.RoleAdmin)
+			for _, lang := range languages {
+				for _, p := range []page{
+					{"policy", "/" + lang + "/staff/policy", 200},
+					{"replies", "/" + lang + "/staff/replies", 200},
+					{"reply-edit", "/" + lang + "/staff/replies/edit?id=en-refugees-neighbours", 200},
+				} {
+					t.Run(lang+"/"+p.name, func(t *testing.T) { check(t, admin, p, lang) })
+				}
 			}
 		})
 	}
@@ -198,7 +238,16 @@ func TestAccessibility(t *testing.T) {
 // welcome link, with the second factor.
 func enrolModerator(t *testing.T, tb *tab, email string) {
 	t.Helper()
-	link := welcomeLink(t, tb.rig, email)
+	enrolStaff(t, tb, email, storage.RoleModerator)
+}
+
+// enrolStaff creates a staff account with role and signs the tab in.
+func enrolStaff(t *testing.T, tb *tab, email string, role storage.Role) {
+	t.Helper()
+	link, err := tb.rig.App.AddUser(context.Background(), email, role)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tb.open("/en/staff/welcome/" + link)
 	code, err := auth.TOTPCode(tb.attr("#totp-secret", "value"), tb.rig.Clock.Now())
 	if err != nil {

@@ -143,7 +143,7 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"networkName": networkName,
 		"inc":         func(i int) int { return i + 1 },
 		"hasCard":     hasCard,
-		"reply":       suggestedReply,
+		"replyBox":    func(p *Page, r *moderation.Reply) replyBox { return replyBox{Page: p, Reply: r} },
 		"has":         slices.Contains[[]string],
 		"signalLabel": signalLabel,
 		"percent":     func(f float64) int { return int(f*100 + 0.5) },
@@ -334,11 +334,9 @@ func notableSignals(signals []story.Signal) []story.Signal {
 
 // suggestedReply is a sourced counter-speech reply for hateful text, nil
 // when none fits.
-func suggestedReply(s *story.Story) *moderation.Reply {
-	if r, ok := moderation.SuggestReply(s.Language, s.Signals); ok {
-		return &r
-	}
-	return nil
+type replyBox struct {
+	Page  *Page
+	Reply *moderation.Reply
 }
 
 func allSpans(signals []story.Signal) []story.Span {

@@ -7,6 +7,7 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/auth"
+	"chorus/internal/moderation"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )
@@ -160,6 +161,7 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request, p *Page) error 
 type queueView struct {
 	*Page
 	Items      []*story.Story
+	Replies    map[string]*moderation.Reply // story id → a counter-speech reply
 	Reasons    []string
 	Notice     string
 	Errors     map[string]string // story id → message
@@ -175,7 +177,7 @@ func (s *Server) showQueue(w http.ResponseWriter, r *http.Request, p *Page) erro
 	}
 	p.Title = p.L.T("queue.title")
 	allowQueueScript(w)
-	v := queueView{Page: p, Items: items, Reasons: story.RejectReasons, Errors: map[string]string{}, CanFeature: p.User.Role == storage.RoleAdmin, ByRisk: byRisk}
+	v := queueView{Page: p, Items: items, Replies: s.suggestReplies(r, items), Reasons: story.RejectReasons, Errors: map[string]string{}, CanFeature: p.User.Role == storage.RoleAdmin, ByRisk: byRisk}
 	switch r.URL.Query().Get("done") {
 	case "approve":
 		v.Notice = p.L.T("queue.approved")
@@ -209,7 +211,19 @@ func (s *Server) queueWithError(w http.ResponseWriter, r *http.Request, p *Page,
 	p.Title = p.L.T("queue.title")
 	p.status = http.StatusUnprocessableEntity
 	allowQueueScript(w)
-	return s.render(p, "queue", queueView{Page: p, Items: items, Reasons: story.RejectReasons, Errors: map[string]string{id: msg}, CanFeature: p.User.Role == storage.RoleAdmin})
+	return s.render(p, "queue", queueView{Page: p, Items: items, Replies: s.suggestReplies(r, items), Reasons: story.RejectReasons, Errors: map[string]string{id: msg}, CanFeature: p.User.Role == storage.RoleAdmin})
+}
+
+// suggestReplies picks a counter-speech reply for each hateful story.
+func (s *Server) suggestReplies(r *http.Request, items []*story.Story) map[string]*moderation.Reply {
+	out := map[string]*moderation.Reply{}
+	library := s.app.ActiveReplies(r.Context())
+	for _, st := range items {
+		if reply, ok := moderation.SuggestFrom(library, st.Language, st.Signals); ok {
+			out[st.ID] = &reply
+		}
+	}
+	return out
 }
 
 func (s *Server) decideStory(w http.ResponseWriter, r *http.Request, p *Page) error {

@@ -99,16 +99,17 @@ func postIDs(posts []*story.Post) []string {
 
 func testSettingsAndReplies(t *testing.T, st storage.Store) {
 	ctx := context.Background()
-	if _, err := st.Setting(ctx, "policy.social_post"); !errors.Is(err, story.ErrNotFound) {
+	const key = "policy.social_post"
+	if _, err := st.Setting(ctx, key); !errors.Is(err, story.ErrNotFound) {
 		t.Fatalf("unset setting: %v", err)
 	}
 	for _, value := range []string{`{"hide_above":0.9}`, `{"hide_above":0.8}`} {
-		s := storage.Setting{Key: "policy.social_post", Value: []byte(value), UpdatedAt: epoch, UpdatedBy: "user:1"}
+		s := storage.Setting{Key: key, Value: []byte(value), UpdatedAt: epoch, UpdatedBy: "user:1"}
 		if err := st.WithTx(ctx, func(tx storage.Tx) error { return tx.PutSetting(ctx, s) }); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got, err := st.Setting(ctx, "policy.social_post")
+	got, err := st.Setting(ctx, key)
 	if err != nil || !jsonEqual(t, got.Value, `{"hide_above":0.8}`) || !got.UpdatedAt.Equal(epoch) || got.UpdatedBy != "user:1" {
 		t.Fatalf("setting: %+v, %v", got, err)
 	}
