@@ -2,8 +2,10 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"chorus/internal/story"
@@ -22,7 +24,9 @@ type Dumper interface {
 	// for each record, in the canonical order (RecordTypes): users by id,
 	// credentials by token hash, stories by id, audit entries by id, blob
 	// deletions by key. Rows are read as they are handed over, never all at
-	// once. An error from counts or fn stops the dump and is returned as is.
+	// once. Social posts (by id), settings (by key) and edited replies (by
+	// id) follow. An error from counts or fn stops the dump and is returned
+	// as is.
 	Dump(ctx context.Context, counts func(Counts) error, fn func(Record) error) error
 }
 
@@ -46,8 +50,8 @@ var ErrNotEmpty = errors.New("the database is not empty: load a site only into a
 
 // NotEmptyError builds Load's refusal from the target's counts.
 func NotEmptyError(c Counts) error {
-	return fmt.Errorf("%w (it holds %d stories, %d users, %d credentials, %d audit entries, %d blob deletions)",
-		ErrNotEmpty, c.Stories, c.Users, c.Credentials, c.Audit, c.BlobDeletions)
+	return fmt.Errorf("%w (it holds %d stories, %d users, %d credentials, %d audit entries, %d blob deletions, %d social posts, %d settings, %d edited replies)",
+		ErrNotEmpty, c.Stories, c.Users, c.Credentials, c.Audit, c.BlobDeletions, c.Posts, c.Settings, c.StoredReplies)
 }
 
 // RecordType names the kind of a Record.
@@ -59,10 +63,14 @@ const (
 	RecordStory        RecordType = "story"
 	RecordAudit        RecordType = "audit"
 	RecordBlobDeletion RecordType = "blob_deletion"
+	RecordPost         RecordType = "post"
+	RecordSetting      RecordType = "setting"
+	RecordStoredReply  RecordType = "stored_reply"
 )
 
 // RecordTypes lists the types in the canonical order of a dump.
-var RecordTypes = []RecordType{RecordUser, RecordCredential, RecordStory, RecordAudit, RecordBlobDeletion}
+var RecordTypes = []RecordType{RecordUser, RecordCredential, RecordStory, RecordAudit, RecordBlobDeletion,
+	RecordPost, RecordSetting, RecordStoredReply}
 
 // Record is one row of a site: exactly one field is set.
 type Record struct {
@@ -71,6 +79,9 @@ type Record struct {
 	Story        *StoryRecord
 	Audit        *AuditEntry
 	BlobDeletion *BlobDeletion
+	Post         *story.Post
+	Setting      *Setting
+	StoredReply  *StoredReply
 }
 
 // Type tells which field of r is set ("" when none is).
@@ -86,6 +97,12 @@ func (r Record) Type() RecordType {
 		return RecordAudit
 	case r.BlobDeletion != nil:
 		return RecordBlobDeletion
+	case r.Post != nil:
+		return RecordPost
+	case r.Setting != nil:
+		return RecordSetting
+	case r.StoredReply != nil:
+		return RecordStoredReply
 	}
 	return ""
 }
@@ -110,6 +127,9 @@ type Counts struct {
 	Stories       int64
 	Audit         int64
 	BlobDeletions int64
+	Posts         int64
+	Settings      int64
+	StoredReplies int64
 }
 
 // Of returns the count for one record type.
@@ -125,6 +145,12 @@ func (c Counts) Of(t RecordType) int64 {
 		return c.Audit
 	case RecordBlobDeletion:
 		return c.BlobDeletions
+	case RecordPost:
+		return c.Posts
+	case RecordSetting:
+		return c.Settings
+	case RecordStoredReply:
+		return c.StoredReplies
 	}
 	return 0
 }
@@ -142,12 +168,18 @@ func (c *Counts) Add(t RecordType) {
 		c.Audit++
 	case RecordBlobDeletion:
 		c.BlobDeletions++
+	case RecordPost:
+		c.Posts++
+	case RecordSetting:
+		c.Settings++
+	case RecordStoredReply:
+		c.StoredReplies++
 	}
 }
 
 // Total is the number of records.
 func (c Counts) Total() int64 {
-	return c.Users + c.Credentials + c.Stories + c.Audit + c.BlobDeletions
+	return c.Users + c.Credentials + c.Stories + c.Audit + c.BlobDeletions + c.Posts + c.Settings + c.StoredReplies
 }
 
 // CheckRecord rejects a record that no backend could store faithfully; both
@@ -176,6 +208,18 @@ func CheckRecord(r Record) error {
 	case RecordBlobDeletion:
 		if r.BlobDeletion.Key == "" {
 			return errors.New("blob deletion without key")
+		}
+	case RecordPost:
+		if r.Post.ID == "" || r.Post.Network == "" || r.Post.SourceID == "" || !slices.Contains(story.PostStatuses, r.Post.Status) {
+			return errors.New("social post without id, source or known status")
+		}
+	case RecordSetting:
+		if r.Setting.Key == "" || !json.Valid(r.Setting.Value) {
+			return errors.New("setting without key or with a value that is not JSON")
+		}
+	case RecordStoredReply:
+		if r.StoredReply.ID == "" || !json.Valid(r.StoredReply.Data) {
+			return errors.New("reply without id or with data that is not JSON")
 		}
 	default:
 		return errors.New("empty record")

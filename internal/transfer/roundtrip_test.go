@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -155,12 +156,31 @@ func seed(t *testing.T, s site) {
 			{At: epoch.Add(time.Hour), Actor: "user:2", Action: "approve", SubjectID: "s-pub", Note: "Lovely."},
 			{At: epoch.Add(50 * time.Hour), Actor: "user:2", Action: "reject", SubjectID: "s-rej", Reason: "personal_data", Note: "Phone number."},
 			{At: epoch.Add(3 * time.Hour), Actor: "user:1", Action: "approve", SubjectID: "s-gone", Note: "Note naming the storyteller."},
+			{At: epoch.Add(4 * time.Hour), Actor: "policy", Action: "auto_hide", SubjectID: "post:p-hidden", Note: "hate 0.97"},
 		} {
 			if err := tx.AppendAudit(ctx, e); err != nil {
 				return err
 			}
 		}
-		return nil
+		for i, status := range []story.PostStatus{story.PostHidden, story.PostVisible, story.PostQueued} {
+			p := &story.Post{ID: "p-" + string(status), Network: "mastodon", SourceID: fmt.Sprint(100 + i),
+				SourceURL: "https://social.example/@a/" + fmt.Sprint(100+i), Author: "@a@social.example",
+				Text: "Post « " + string(status) + " » #ItTakesaCommunity", Language: "fr", PostedAt: epoch, CreatedAt: epoch.Add(time.Duration(i) * time.Minute),
+				Status: status, Signals: []story.Signal{{Kind: story.SignalHate, Score: 0.97, ModelVersion: "hate-x", Spans: []story.Span{{Field: "body", Start: 0, End: 4, Label: "slur"}}}}}
+			if status != story.PostQueued {
+				p.DecidedBy, p.DecidedAt = "policy", epoch.Add(4*time.Hour)
+			}
+			if err := tx.InsertPost(ctx, p); err != nil {
+				return err
+			}
+		}
+		if err := tx.PutSetting(ctx, storage.Setting{Key: "policy.social_post", Value: []byte(`{"hide_above":0.8,"approve_below":0.1}`), UpdatedAt: epoch, UpdatedBy: "user:1"}); err != nil {
+			return err
+		}
+		if err := tx.PutStoredReply(ctx, storage.StoredReply{ID: "fr-admin", Data: []byte(`{"id":"fr-admin","language":"fr","text":"Bienvenue."}`), UpdatedAt: epoch, UpdatedBy: "user:1"}); err != nil {
+			return err
+		}
+		return tx.PutStoredReply(ctx, storage.StoredReply{ID: "en-gone", Data: []byte(`{}`), Removed: true, UpdatedAt: epoch, UpdatedBy: "user:1"})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -317,6 +337,9 @@ type view struct {
 	API       map[string]int64
 	Audit     map[string][]storage.AuditEntry
 	Due       []string
+	Posts     map[story.PostStatus][]*story.Post
+	Setting   storage.Setting
+	Replies   []storage.StoredReply
 }
 
 func readerView(t *testing.T, r storage.Reader) view {
@@ -385,6 +408,13 @@ func readerView(t *testing.T, r storage.Reader) view {
 		t.Errorf("session expiry lost: %v", err)
 	}
 	v.Due, _ = r.DueBlobDeletions(ctx, epoch.AddDate(1, 0, 0), 100)
+	v.Posts = map[story.PostStatus][]*story.Post{}
+	for _, st := range story.PostStatuses {
+		v.Posts[st], _ = r.Posts(ctx, storage.PostFilter{Status: st})
+	}
+	v.Audit["post:p-hidden"], _ = r.Audit(ctx, "post:p-hidden")
+	v.Setting, _ = r.Setting(ctx, "policy.social_post")
+	v.Replies, _ = r.StoredReplies(ctx)
 	return v
 }
 
@@ -407,6 +437,10 @@ func checkSeededView(t *testing.T, v view) {
 		if !reflect.DeepEqual(v.Pages[name], w) {
 			t.Errorf("%s: %v, want %v", name, v.Pages[name], w)
 		}
+	}
+	if len(v.Posts[story.PostHidden]) != 1 || len(v.Posts[story.PostVisible]) != 1 || len(v.Posts[story.PostQueued]) != 1 ||
+		len(v.Audit["post:p-hidden"]) != 1 || v.Setting.UpdatedBy != "user:1" || len(v.Replies) != 2 {
+		t.Errorf("posts %v, setting %+v, replies %d", v.Posts, v.Setting, len(v.Replies))
 	}
 	if len(v.Queue) != 2 || v.Queue[0].ID != "s-pend" || v.Stories["s-gone"].Status != story.StatusWithdrawn || len(v.Due) != 2 {
 		t.Errorf("queue %d, tombstone %v, due %v", len(v.Queue), v.Stories["s-gone"].Status, v.Due)
@@ -444,7 +478,8 @@ func TestSQLiteToSQLite(t *testing.T) {
 	first := export(t, src)
 	dst := openSQLite(t)
 	sum := importInto(t, dst, first)
-	if sum.Counts.Stories != 6 || sum.Counts.Users != 4 || sum.Counts.Audit != 5 || sum.Counts.BlobDeletions != 2 || sum.Media != 4 {
+	if sum.Counts.Stories != 6 || sum.Counts.Users != 4 || sum.Counts.Audit != 6 || sum.Counts.BlobDeletions != 2 || sum.Media != 4 ||
+		sum.Counts.Posts != 3 || sum.Counts.Settings != 1 || sum.Counts.StoredReplies != 2 {
 		t.Errorf("summary %+v", sum)
 	}
 	sameExport(t, first, export(t, dst))

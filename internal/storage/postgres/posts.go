@@ -68,19 +68,21 @@ func (q queries) Posts(ctx context.Context, f storage.PostFilter) ([]*story.Post
 func (q queries) Setting(ctx context.Context, key string) (storage.Setting, error) {
 	s := storage.Setting{Key: key}
 	var at pgtype.Timestamptz
-	err := q.db.QueryRow(ctx, "SELECT value, updated_at, updated_by FROM settings WHERE key = $1", key).Scan(&s.Value, &at, &s.UpdatedBy)
+	var value string
+	err := q.db.QueryRow(ctx, "SELECT value, updated_at, updated_by FROM settings WHERE key = $1", key).Scan(&value, &at, &s.UpdatedBy)
 	if err != nil {
 		return storage.Setting{}, domainError("setting", err)
 	}
-	s.UpdatedAt = fromTime(at)
+	s.Value, s.UpdatedAt = []byte(value), fromTime(at)
 	return s, nil
 }
 
 func scanStoredReply(row pgx.Row) (storage.StoredReply, error) {
 	var r storage.StoredReply
 	var at pgtype.Timestamptz
-	err := row.Scan(&r.ID, &r.Data, &r.Removed, &at, &r.UpdatedBy)
-	r.UpdatedAt = fromTime(at)
+	var data string
+	err := row.Scan(&r.ID, &data, &r.Removed, &at, &r.UpdatedBy)
+	r.Data, r.UpdatedAt = []byte(data), fromTime(at)
 	return r, err
 }
 
@@ -122,14 +124,14 @@ func (t *txStore) DeletePost(ctx context.Context, id string) error {
 func (t *txStore) PutSetting(ctx context.Context, s storage.Setting) error {
 	_, err := t.db.Exec(ctx, `INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-		s.Key, s.Value, s.UpdatedAt, s.UpdatedBy)
+		s.Key, string(s.Value), s.UpdatedAt, s.UpdatedBy)
 	return domainError("put setting", err)
 }
 
 func (t *txStore) PutStoredReply(ctx context.Context, r storage.StoredReply) error {
 	_, err := t.db.Exec(ctx, `INSERT INTO stored_replies (id, data, removed, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (id) DO UPDATE SET data = excluded.data, removed = excluded.removed, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-		r.ID, r.Data, r.Removed, r.UpdatedAt, r.UpdatedBy)
+		r.ID, string(r.Data), r.Removed, r.UpdatedAt, r.UpdatedBy)
 	return domainError("put stored reply", err)
 }
 

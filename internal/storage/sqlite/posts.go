@@ -90,16 +90,22 @@ func (q queries) StoredReplies(ctx context.Context) ([]storage.StoredReply, erro
 	defer rows.Close()
 	var replies []storage.StoredReply
 	for rows.Next() {
-		var r storage.StoredReply
-		var data string
-		var at int64
-		if err := rows.Scan(&r.ID, &data, &r.Removed, &at, &r.UpdatedBy); err != nil {
+		r, err := scanStoredReply(rows)
+		if err != nil {
 			return nil, domainError("stored replies", err)
 		}
-		r.Data, r.UpdatedAt = []byte(data), fromMicros(at)
 		replies = append(replies, r)
 	}
 	return replies, domainError("stored replies", rows.Err())
+}
+
+func scanStoredReply(row scanner) (storage.StoredReply, error) {
+	var r storage.StoredReply
+	var data string
+	var at int64
+	err := row.Scan(&r.ID, &data, &r.Removed, &at, &r.UpdatedBy)
+	r.Data, r.UpdatedAt = []byte(data), fromMicros(at)
+	return r, err
 }
 
 func postSignals(p *story.Post) (string, error) {

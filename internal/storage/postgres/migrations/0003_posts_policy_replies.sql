@@ -21,14 +21,14 @@ CREATE INDEX social_posts_by_status ON social_posts (status, created_at, id);
 
 CREATE TABLE settings (
 	key        text COLLATE "C" PRIMARY KEY,
-	value      jsonb NOT NULL,
+	value      text NOT NULL, -- JSON, kept byte for byte
 	updated_at timestamptz NOT NULL,
 	updated_by text NOT NULL
 );
 
 CREATE TABLE stored_replies (
 	id         text COLLATE "C" PRIMARY KEY,
-	data       jsonb NOT NULL,
+	data       text NOT NULL, -- JSON, kept byte for byte
 	removed    boolean NOT NULL DEFAULT false,
 	updated_at timestamptz NOT NULL,
 	updated_by text NOT NULL
