@@ -57,7 +57,8 @@ type App struct {
 	// queue, so moderators watching it can be told.
 	QueueChanged func()
 
-	recent recentTexts
+	recent      recentTexts // stories
+	recentPosts recentTexts // social posts, by network and source id
 }
 
 func (a *App) now() time.Time {

@@ -112,7 +112,14 @@ func (a *App) IngestPost(ctx context.Context, in story.IncomingPost) (*story.Pos
 	case err != nil && !errors.Is(err, story.ErrNotFound):
 		return nil, false, err
 	}
-	signals := a.Screener.Screen(ctx, moderation.Input{Body: in.Text, Language: in.Language})
+	var signals []story.Signal
+	if a.Screener != nil {
+		signals = a.Screener.Screen(ctx, moderation.Input{Body: in.Text, Language: in.Language})
+	}
+	a.recentPosts.mu.Lock()
+	copies := a.recentPosts.remember(in.Network+"/"+in.SourceID, moderation.Fingerprint(in.Text))
+	a.recentPosts.mu.Unlock()
+	signals = raiseSpam(signals, copies)
 	now := a.now()
 	var post *story.Post
 	created := false

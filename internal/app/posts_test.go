@@ -241,3 +241,28 @@ func TestOnlyAdminsSetPolicyAndOnlyModeratorsDecidePosts(t *testing.T) {
 		}
 	}
 }
+
+func TestFloodOfCopiedPostsWaitsForAPerson(t *testing.T) {
+	rig := testrig.New(t)
+	flood := "Everyone should come to the town hall meeting on Friday and say what they think! #ItTakesaCommunity"
+	var last *story.Post
+	for i := range 5 {
+		text := flood
+		if i%2 == 1 {
+			text = strings.Replace(flood, "Friday", "Friday!!", 1)
+		}
+		last = ingest(t, rig.App, incoming("flood-"+itoa(int64(i)), text))
+	}
+	first, _ := rig.Store.PostBySource(context.Background(), "mastodon", "flood-0")
+	if first.Status != story.PostVisible {
+		t.Fatalf("the first of them: %s", first.Status)
+	}
+	if last.Status != story.PostQueued {
+		t.Fatalf("the fifth near-copy in a row: %s, signals %+v", last.Status, last.Signals)
+	}
+	for _, s := range last.Signals {
+		if s.Kind == story.SignalSpam && (s.Score < 0.9 || !strings.Contains(s.Detail, "burst")) {
+			t.Fatalf("spam signal of a burst: %+v", s)
+		}
+	}
+}
