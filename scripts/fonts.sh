@@ -87,7 +87,7 @@ for weight in Regular Bold; do
 import sys
 from fontTools.ttLib import TTCollection
 collection, psname, out = sys.argv[1:]
-faces = [f for f in TTCollection(collection, lazy=True).fonts if f["name"].getDebugName(6) == psname]
+faces = [f for f in TTCollection(collection, lazy=True, recalcTimestamp=False).fonts if f["name"].getDebugName(6) == psname]
 if len(faces) != 1:
     sys.exit(f"{collection}: no face {psname}")
 face = faces[0]
