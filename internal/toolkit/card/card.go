@@ -55,6 +55,10 @@ type Spec struct {
 	Attribution string // e.g. "Amal, Winnipeg" (may be empty)
 	Lang        string // BCP 47 of the text: "en", "fr", "ar", "uk", "hi", ...
 	Hashtag     string // "#ItTakesaCommunity"; DefaultHashtag when empty
+	// Logo is a partner's logo, or nil. It is scaled to fit the bottom
+	// corner opposite the hashtag, keeping its proportions; a card with a
+	// logo is a true-colour PNG.
+	Logo image.Image
 }
 
 // Errors returned by Render.
@@ -179,7 +183,7 @@ func (r *Renderer) Render(spec Spec, size Size) ([]byte, error) {
 
 // render lays out and draws the card; it also returns the layout and the
 // text coverage mask, for tests.
-func (r *Renderer) render(spec Spec, size Size) (*image.Paletted, *layout, *image.Alpha, error) {
+func (r *Renderer) render(spec Spec, size Size) (image.Image, *layout, *image.Alpha, error) {
 	if size.W < MinSide || size.H < MinSide || size.W > MaxSide || size.H > MaxSide {
 		return nil, nil, nil, fmt.Errorf("%w: %dx%d", ErrBadSize, size.W, size.H)
 	}
@@ -191,5 +195,8 @@ func (r *Renderer) render(spec Spec, size Size) (*image.Paletted, *layout, *imag
 	defer r.pool.Put(st)
 	lay := st.layout(in, size)
 	img, mask := st.draw(lay)
+	if in.logo != nil {
+		return drawLogo(img, in.logo, lay.logoBox), lay, mask, nil
+	}
 	return img, lay, mask, nil
 }

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"image"
+	"image/color"
+	"image/draw"
 	"image/png"
 	"math"
 	"os"
@@ -160,38 +162,7 @@ func TestNoOverflow(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if len(lay.quote) == 0 {
-					t.Fatal("no lines")
-				}
-				for _, group := range []struct {
-					name  string
-					lines []line
-					box   rect
-				}{{"quote", lay.quote, lay.textBox}, {"attribution", lay.attr, lay.textBox}, {"hashtag", lay.tag, lay.tagBox}} {
-					for i := range group.lines {
-						if b := group.lines[i].box(); !group.box.contains(b) {
-							t.Errorf("%s line %d box %+v outside %+v", group.name, i, b, group.box)
-						}
-					}
-				}
-				if lay.tagBox.Y0 < lay.textBox.Y1 {
-					t.Errorf("hashtag box %+v overlaps the text box %+v", lay.tagBox, lay.textBox)
-				}
-				// drawn pixels: a pixel covers [x, x+1)
-				x0, y0 := int(math.Floor(lay.textBox.X0)), int(math.Floor(lay.textBox.Y0))
-				x1, y1 := int(math.Ceil(lay.textBox.X1)), int(math.Ceil(lay.textBox.Y1))
-				outside := 0
-				b := mask.Bounds()
-				for y := b.Min.Y; y < b.Max.Y; y++ {
-					for x := b.Min.X; x < b.Max.X; x++ {
-						if mask.AlphaAt(x, y).A != 0 && (x < x0 || x >= x1 || y < y0 || y >= y1) {
-							outside++
-						}
-					}
-				}
-				if outside > 0 {
-					t.Errorf("%d text pixels outside the text box", outside)
-				}
+				checkInBoxes(t, lay, mask)
 				if in.truncated != 0 && lay.truncated != (in.truncated > 0) {
 					t.Errorf("truncated = %v, want %v", lay.truncated, in.truncated > 0)
 				}
@@ -202,6 +173,53 @@ func TestNoOverflow(t *testing.T) {
 					checkLineBreaks(t, lay)
 				}
 			})
+		}
+	}
+}
+
+// checkInBoxes checks that every laid-out line lies in its box, that no
+// drawn text pixel lies outside the text box, and that the boxes (and the
+// logo's) do not overlap.
+func checkInBoxes(t *testing.T, lay *layout, mask *image.Alpha) {
+	t.Helper()
+	if len(lay.quote) == 0 {
+		t.Fatal("no lines")
+	}
+	for _, group := range []struct {
+		name  string
+		lines []line
+		box   rect
+	}{{"quote", lay.quote, lay.textBox}, {"attribution", lay.attr, lay.textBox}, {"hashtag", lay.tag, lay.tagBox}} {
+		for i := range group.lines {
+			if b := group.lines[i].box(); !group.box.contains(b) {
+				t.Errorf("%s line %d box %+v outside %+v", group.name, i, b, group.box)
+			}
+		}
+	}
+	if lay.tagBox.Y0 < lay.textBox.Y1 {
+		t.Errorf("hashtag box %+v overlaps the text box %+v", lay.tagBox, lay.textBox)
+	}
+	// drawn pixels: a pixel covers [x, x+1)
+	x0, y0 := int(math.Floor(lay.textBox.X0)), int(math.Floor(lay.textBox.Y0))
+	x1, y1 := int(math.Ceil(lay.textBox.X1)), int(math.Ceil(lay.textBox.Y1))
+	outside := 0
+	b := mask.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if mask.AlphaAt(x, y).A != 0 && (x < x0 || x >= x1 || y < y0 || y >= y1) {
+				outside++
+			}
+		}
+	}
+	if outside > 0 {
+		t.Errorf("%d text pixels outside the text box", outside)
+	}
+	if lay.logoBox != (rect{}) {
+		if lay.logoBox.overlaps(lay.textBox) || lay.logoBox.overlaps(lay.tagBox) {
+			t.Errorf("logo %+v overlaps the text box %+v or the hashtag box %+v", lay.logoBox, lay.textBox, lay.tagBox)
+		}
+		if card := (rect{0, 0, float64(lay.W), float64(lay.H)}); !card.contains(lay.logoBox) {
+			t.Errorf("logo %+v outside the card", lay.logoBox)
 		}
 	}
 }
@@ -539,6 +557,66 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("bounds %v", img.Bounds())
 			}
 		})
+	}
+}
+
+// TestPartnerLogo: a logo of any shape is scaled to fill its corner area
+// as far as its proportions allow, drawn in its own colours opposite the
+// hashtag, and overlaps no text, at every size.
+func TestPartnerLogo(t *testing.T) {
+	r := renderer(t)
+	partner := color.NRGBA{0x12, 0x6E, 0xB4, 0xFF}
+	logo := func(w, h int) image.Image {
+		img := image.NewNRGBA(image.Rect(0, 0, w, h))
+		draw.Draw(img, img.Bounds(), image.NewUniform(partner), image.Point{}, draw.Src)
+		return img
+	}
+	for _, c := range []struct {
+		name string
+		spec Spec
+		logo image.Image
+	}{
+		{"wide", Spec{Text: strings.Repeat(lorem, 3), Attribution: "Amal, Winnipeg", Lang: "en"}, logo(900, 200)},
+		{"tall", Spec{Text: "عندما وصلت لم أكن أعرف أحداً، لكن جيراني صاروا عائلتي", Attribution: "أمل", Lang: "ar"}, logo(60, 300)},
+		{"tiny", Spec{Text: zhSentence, Lang: "zh", Hashtag: "#" + strings.Repeat("Community", 5)}, logo(12, 12)},
+	} {
+		for _, size := range Sizes {
+			t.Run(c.name+"-"+size.Name, func(t *testing.T) {
+				spec := c.spec
+				spec.Logo = c.logo
+				img, lay, mask, err := r.render(spec, size)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkInBoxes(t, lay, mask)
+				box := lay.logoBox
+				w, h := box.X1-box.X0, box.Y1-box.Y0
+				lw, lh := float64(c.logo.Bounds().Dx()), float64(c.logo.Bounds().Dy())
+				if math.Abs(w/h-lw/lh) > 0.02*lw/lh+1/h {
+					t.Errorf("logo drawn %.0fx%.0f, not in the proportions of %.0fx%.0f", w, h, lw, lh)
+				}
+				maxW, maxH := math.Round(logoWidth*float64(size.W)), math.Round(logoHeight*float64(min(size.W, size.H)))
+				if w > maxW || h > maxH || (w < maxW-1 && h < maxH-1) {
+					t.Errorf("logo drawn %.0fx%.0f, want the largest fit in %.0fx%.0f", w, h, maxW, maxH)
+				}
+				if rtl := lay.dir == di.DirectionRTL; rtl && box.X0 != lay.textBox.X0 || !rtl && box.X1 != lay.textBox.X1 {
+					t.Errorf("logo %+v not in the corner opposite the hashtag", box)
+				}
+				centre := img.At(int(box.X0+w/2), int(box.Y0+h/2))
+				if cr, cg, cb, _ := centre.RGBA(); cr>>8 != uint32(partner.R) || cg>>8 != uint32(partner.G) || cb>>8 != uint32(partner.B) {
+					t.Errorf("logo centre is %v, want %v", centre, partner)
+				}
+			})
+		}
+	}
+	b, err := r.Render(Spec{Text: "We belong here.", Lang: "en", Logo: logo(300, 100)}, Sizes[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img, err := png.Decode(bytes.NewReader(b)); err != nil {
+		t.Fatal(err)
+	} else if _, paletted := img.(*image.Paletted); paletted {
+		t.Error("a card with a logo is paletted: the logo's colours are lost")
 	}
 }
 

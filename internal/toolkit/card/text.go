@@ -1,6 +1,7 @@
 package card
 
 import (
+	"image"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,6 +19,7 @@ type input struct {
 	lang                       language.Language
 	dir                        di.Direction // paragraph direction of the text
 	tagDir                     di.Direction // paragraph direction of the hashtag
+	logo                       image.Image  // nil for none
 }
 
 const (
@@ -72,6 +74,9 @@ func (r *Renderer) prepare(spec Spec) (input, error) {
 	in.tagDir = paragraphDirection(in.hashtag, "")
 	in.text = isolateHashtags(in.text)
 	in.attribution = isolateHashtags(in.attribution)
+	if spec.Logo != nil && !spec.Logo.Bounds().Empty() {
+		in.logo = spec.Logo
+	}
 	return in, nil
 }
 
