@@ -686,6 +686,34 @@ func BenchmarkRender1080Arabic(b *testing.B) {
 	}
 }
 
+func BenchmarkRender1080Chinese(b *testing.B) {
+	r := renderer(b)
+	spec := goldenSpec(b, "zh-square")
+	for b.Loop() {
+		if _, err := r.Render(spec, Sizes[0]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkNewRenderer(b *testing.B) {
+	for b.Loop() {
+		if _, err := NewRenderer(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func goldenSpec(tb testing.TB, name string) Spec {
+	for _, g := range goldenSpecs {
+		if g.name == name {
+			return g.spec
+		}
+	}
+	tb.Fatalf("no golden card %s", name)
+	return Spec{}
+}
+
 // TestFrenchGuillemets: « and » stay with their words, and no-break spaces
 // in the input are kept.
 func TestFrenchGuillemets(t *testing.T) {
