@@ -269,7 +269,7 @@ func isTagRune(c rune) bool {
 
 // tagScript is the script of a rune of a hashtag, kana counted as Han. A
 // hashtag ends where the script changes, so that a Latin hashtag followed
-// by Chinese with no space between them stays a whole.
+// by Chinese with no space between them does not take in the hanzi.
 func tagScript(c rune) language.Script {
 	s := language.LookupScript(c)
 	if s == language.Hiragana || s == language.Katakana {
