@@ -32,7 +32,8 @@ Commands:
   restore FILE.tar.gz           unpack a backup into an empty data folder
   export DIR                    write the whole site (SQLite or PostgreSQL) to DIR: site.jsonl, media/, secret.key
   import DIR                    load an export into the configured, empty database (moves a site between backends)
-  toolkit build --lang L --out D write the campaign toolkit for one language into a folder
+  toolkit build --lang L --out D write the campaign toolkit for one language into a folder;
+                                --logo F.png puts a partner's logo (PNG or JPEG) on its share cards
   i18n coverage [--lang L]      how much of the interface each language translates (missing, stale)
   moderation train|eval ...     train or evaluate the hate and abuse screen
   moderation examples --out F   write moderators' decisions as training examples (JSON Lines)

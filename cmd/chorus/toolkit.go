@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
 	"io"
 	"os"
 
@@ -15,18 +19,25 @@ import (
 // toolkitCommand builds the campaign toolkit for one language into a folder.
 func toolkitCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "build" {
-		return errors.New("usage: chorus toolkit build --lang L --out DIR")
+		return errors.New("usage: chorus toolkit build --lang L --out DIR [--logo FILE]")
 	}
-	var lang, out string
+	var lang, out, logoPath string
 	cfg, err := parseFlags("toolkit build", args[1:], getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&lang, "lang", "en", "language of the kit")
 		fs.StringVar(&out, "out", "", "folder to write the kit into")
+		fs.StringVar(&logoPath, "logo", "", "a partner's logo (PNG or JPEG) to put on the share cards")
 	})
 	if err != nil {
 		return err
 	}
 	if out == "" {
 		return errors.New("chorus toolkit build: --out is required")
+	}
+	var logo image.Image
+	if logoPath != "" {
+		if logo, err = readLogo(logoPath); err != nil {
+			return fmt.Errorf("chorus toolkit build: --logo %s: %w", logoPath, err)
+		}
 	}
 	kit, ok, err := toolkit.Load(lang, cfg.baseURL())
 	if err != nil {
@@ -43,7 +54,7 @@ func toolkitCommand(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	fmt.Fprintln(stderr, "rendering share cards ...")
-	cards, err := toolkit.Cards(renderer, kit, campaign.Hashtag)
+	cards, err := toolkit.Cards(renderer, kit, campaign.Hashtag, logo)
 	if err != nil {
 		return err
 	}
@@ -58,6 +69,51 @@ func toolkitCommand(ctx context.Context, args []string, getenv func(string) stri
 	}
 	fmt.Fprintf(stdout, "wrote the %s toolkit (%d files) to %s\n", lang, total, out)
 	return nil
+}
+
+// Limits on a partner's logo: cards are at most 4096 pixels on a side.
+const (
+	maxLogoBytes = 10 << 20
+	maxLogoSide  = 4096
+)
+
+// readLogo decodes a PNG or JPEG logo, checking its size and dimensions
+// before decoding its pixels.
+func readLogo(path string) (image.Image, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxLogoBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxLogoBytes {
+		return nil, fmt.Errorf("larger than %d MB", maxLogoBytes>>20)
+	}
+	var decodeConfig func(io.Reader) (image.Config, error)
+	var decode func(io.Reader) (image.Image, error)
+	switch {
+	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
+		decodeConfig, decode = png.DecodeConfig, png.Decode
+	case bytes.HasPrefix(data, []byte{0xFF, 0xD8, 0xFF}):
+		decodeConfig, decode = jpeg.DecodeConfig, jpeg.Decode
+	default:
+		return nil, errors.New("not a PNG or JPEG image")
+	}
+	cfg, err := decodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("damaged image: %w", err)
+	}
+	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > maxLogoSide || cfg.Height > maxLogoSide {
+		return nil, fmt.Errorf("%dx%d pixels; a logo may have at most %d on a side", cfg.Width, cfg.Height, maxLogoSide)
+	}
+	img, err := decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("damaged image: %w", err)
+	}
+	return img, nil
 }
 
 func bar(done, total, width int) string {

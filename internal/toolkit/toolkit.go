@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"image"
 	"io"
 	"io/fs"
 	"os"
@@ -99,12 +100,12 @@ func Load(lang, siteURL string) (Content, bool, error) {
 }
 
 // Cards renders every key message of a kit in every size, named as they
-// appear in the package.
-func Cards(r *card.Renderer, c Content, hashtag string) (map[string][]byte, error) {
+// appear in the package, with a partner's logo unless logo is nil.
+func Cards(r *card.Renderer, c Content, hashtag string, logo image.Image) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	for i, text := range c.KeyMessages {
 		for _, size := range card.Sizes {
-			png, err := r.Render(card.Spec{Text: text, Lang: c.Lang, Hashtag: hashtag}, size)
+			png, err := r.Render(card.Spec{Text: text, Lang: c.Lang, Hashtag: hashtag, Logo: logo}, size)
 			if err != nil {
 				return nil, fmt.Errorf("toolkit %s: card %d %s: %w", c.Lang, i+1, size.Name, err)
 			}

@@ -43,7 +43,7 @@ func (s *Server) downloadToolkit(w http.ResponseWriter, r *http.Request, p *Page
 	}
 	// The kit is embedded in the binary: one ZIP per language, built once.
 	zipped, err := s.cards.get("zip/"+kit.Lang, func() ([]byte, error) {
-		cards, err := toolkit.Cards(s.renderer, kit, s.app.Campaign.Hashtag)
+		cards, err := toolkit.Cards(s.renderer, kit, s.app.Campaign.Hashtag, nil)
 		if err != nil {
 			return nil, err
 		}
