@@ -46,11 +46,14 @@ func (c *cardCache) get(key string, render func() ([]byte, error)) ([]byte, erro
 }
 
 // hasCard tells whether a story gets a share card: its author agreed to
-// sharing on social networks. (The card fonts cover the scripts of every
-// campaign language; a story with a rarer letter none covers, such as a
-// hanzi beyond the common ones, gets no card: serveStoryCard answers 404.)
-func hasCard(st *story.Story) bool {
-	return st.Consent.Social
+// sharing on social networks, and the card fonts cover its script (a story
+// with a rarer letter, such as a hanzi beyond the common ones, gets none).
+func (s *Server) hasCard(st *story.Story, p *Page) bool {
+	if !st.Consent.Social {
+		return false
+	}
+	spec := s.storyCardSpec(st, p)
+	return s.renderer.Covers(spec.Text + " " + spec.Attribution)
 }
 
 func cardSize(name string) (card.Size, bool) {
@@ -87,7 +90,7 @@ func (s *Server) serveStoryCard(w http.ResponseWriter, r *http.Request, p *Page)
 	if err != nil {
 		return err
 	}
-	if !hasCard(st) {
+	if !s.hasCard(st, p) {
 		return story.ErrNotFound
 	}
 	key := fmt.Sprintf("story/%s/%s/%s/%d", p.L.Code, st.ID, size.Name, st.UpdatedAt.UnixMicro())

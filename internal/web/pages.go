@@ -155,6 +155,7 @@ type storyView struct {
 	Story    *story.Story
 	ShareURL string
 	Share    []shareLink
+	HasCard  bool
 }
 
 type shareLink struct{ Name, URL string }
@@ -167,7 +168,7 @@ func (s *Server) showStory(w http.ResponseWriter, r *http.Request, p *Page) erro
 	p.Title = st.Title
 	p.cacheable = true
 	shareURL := s.cfg.BaseURL + api.StoryPath(p.L.Code, st.ID)
-	return s.render(p, "story", storyView{Page: p, Story: st, ShareURL: shareURL, Share: shareLinks(shareURL, st.Title, s.app.Campaign.Hashtag)})
+	return s.render(p, "story", storyView{Page: p, Story: st, ShareURL: shareURL, Share: shareLinks(shareURL, st.Title, s.app.Campaign.Hashtag), HasCard: s.hasCard(st, p)})
 }
 
 // shareLinks are plain links to each network's own sharing page: nothing

@@ -142,7 +142,6 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"notable":     notableSignals,
 		"networkName": networkName,
 		"inc":         func(i int) int { return i + 1 },
-		"hasCard":     hasCard,
 		"replyBox":    func(p *Page, r *moderation.Reply) replyBox { return replyBox{Page: p, Reply: r} },
 		"has":         slices.Contains[[]string],
 		"signalLabel": signalLabel,

@@ -741,3 +741,21 @@ func TestFrenchGuillemets(t *testing.T) {
 		}
 	}
 }
+
+func TestCoversTellsWhatRenderCanDraw(t *testing.T) {
+	r := renderer(t)
+	for text, want := range map[string]bool{
+		"Nous sommes voisins":  true,
+		"我们在一起":                true,
+		"我们在一起龘":               false,
+		"Welcome 🎉 neighbours": true,
+	} {
+		if got := r.Covers(text); got != want {
+			t.Errorf("Covers(%q) = %v, want %v", text, got, want)
+		}
+		_, err := r.Render(Spec{Text: text, Lang: "en"}, Sizes[0])
+		if drawn := err == nil; drawn != want {
+			t.Errorf("Render(%q): %v, but Covers says %v", text, err, want)
+		}
+	}
+}

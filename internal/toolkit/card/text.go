@@ -134,6 +134,13 @@ func lastBreak(text []rune, lo, hi int) int {
 	return cut
 }
 
+// Covers tells whether the fonts cover every letter, digit and mark of
+// text, that is, whether Render can draw it.
+func (r *Renderer) Covers(text string) bool {
+	_, err := r.checkCoverage([]rune(text))
+	return err == nil
+}
+
 // checkCoverage drops symbols (emoji, mostly) and variation selectors no
 // embedded font has, and refuses letters, digits and marks none has.
 func (r *Renderer) checkCoverage(text []rune) ([]rune, error) {
