@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"chorus/internal/moderation"
@@ -90,9 +91,9 @@ const (
 	ActionAutoApprove = "auto_approve"
 	ActionPostShow    = "post_show"
 	ActionPostHide    = "post_hide"
-	// ReasonReversesPolicy marks a person's decision that undoes an
-	// automatic one.
-	ReasonReversesPolicy = "reverses_policy"
+	// A person's decision that undoes an automatic one.
+	ActionReverseAutoHide    = "reverse_auto_hide"
+	ActionReverseAutoApprove = "reverse_auto_approve"
 )
 
 // IngestPost takes in a post from a connector: screened, then shown, hidden
@@ -138,7 +139,7 @@ func (a *App) IngestPost(ctx context.Context, in story.IncomingPost) (*story.Pos
 		}
 		p.SourceURL, p.Author, p.Text, p.PostedAt, p.Signals = in.SourceURL, in.Author, in.Text, in.PostedAt.UTC(), signals
 		p.Language = postLanguage(in.Language, signals)
-		p.Status, p.DecidedBy, p.DecidedAt = story.PostQueued, "", time.Time{}
+		p.Status, p.DecidedBy, p.DecidedAt, p.HideReason = story.PostQueued, "", time.Time{}, ""
 		var audit *storage.AuditEntry
 		switch policy.Decide(signals) {
 		case moderation.ActionHide:
@@ -185,20 +186,30 @@ func postLanguage(reported string, signals []story.Signal) string {
 	return ""
 }
 
+// PostDecision is a moderator's verdict on a post.
+type PostDecision struct {
+	Show   bool
+	Reason string // to hide: a code from story.RejectReasons
+	Note   string // for the log
+}
+
 // DecidePost shows or hides a post. It is how moderators decide queued
 // posts and how they reverse an automatic decision; either way it is
-// audited, a reversal with ReasonReversesPolicy.
-func (a *App) DecidePost(ctx context.Context, by *storage.User, id string, show bool, note string) (*story.Post, error) {
+// audited, a reversal under its own action.
+func (a *App) DecidePost(ctx context.Context, by *storage.User, id string, d PostDecision) (*story.Post, error) {
 	if by == nil || !by.Role.CanModerate() {
 		return nil, errCannotModerate
 	}
-	note = story.CleanText(note)
-	if len([]rune(note)) > 2000 {
+	d.Note = story.CleanText(d.Note)
+	if len([]rune(d.Note)) > 2000 {
 		return nil, story.FieldError("note", "error.note_too_long", "The note is too long (2,000 characters at most).")
 	}
+	if !d.Show && !slices.Contains(story.RejectReasons, d.Reason) {
+		return nil, story.FieldError("reason", "error.hide_reason_required", "Please choose a reason for hiding this post.")
+	}
 	target, action := story.PostHidden, ActionPostHide
-	if show {
-		target, action = story.PostVisible, ActionPostShow
+	if d.Show {
+		target, action, d.Reason = story.PostVisible, ActionPostShow, ""
 	}
 	now := a.now()
 	var post *story.Post
@@ -210,11 +221,11 @@ func (a *App) DecidePost(ctx context.Context, by *storage.User, id string, show 
 		if p.Status == target {
 			return &story.Error{Code: story.CodeConflict, Key: "error.post_already", Message: "This post already has that status."}
 		}
-		entry := storage.AuditEntry{At: now, Actor: actor(by), Action: action, SubjectID: postSubject(id), Note: note}
+		entry := storage.AuditEntry{At: now, Actor: actor(by), Action: action, SubjectID: postSubject(id), Reason: d.Reason, Note: d.Note}
 		if p.DecidedBy == story.DecidedByPolicy {
-			entry.Reason = ReasonReversesPolicy
+			entry.Action = map[story.PostStatus]string{story.PostHidden: ActionReverseAutoHide, story.PostVisible: ActionReverseAutoApprove}[p.Status]
 		}
-		p.Status, p.DecidedBy, p.DecidedAt = target, actor(by), now
+		p.Status, p.DecidedBy, p.DecidedAt, p.HideReason = target, actor(by), now, d.Reason
 		if err := tx.UpdatePost(ctx, p); err != nil {
 			return err
 		}

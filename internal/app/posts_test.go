@@ -126,20 +126,23 @@ func TestAutomaticDecisionsAreReversible(t *testing.T) {
 	hate := ingest(t, rig.App, incoming("1", hatefulPost))
 	warm := ingest(t, rig.App, incoming("2", warmPost))
 
-	shown, err := rig.App.DecidePost(context.Background(), mod, hate.ID, true, "quoted to refute it")
+	shown, err := rig.App.DecidePost(context.Background(), mod, hate.ID, app.PostDecision{Show: true, Note: "quoted to refute it"})
 	if err != nil || shown.Status != story.PostVisible || shown.DecidedBy != "user:"+itoa(mod.ID) {
 		t.Fatalf("reversing an automatic hide: %+v, %v", shown, err)
 	}
-	hidden, err := rig.App.DecidePost(context.Background(), mod, warm.ID, false, "")
-	if err != nil || hidden.Status != story.PostHidden {
+	if _, err := rig.App.DecidePost(context.Background(), mod, warm.ID, app.PostDecision{}); story.ErrorCode(err) != story.CodeInvalid {
+		t.Fatalf("hiding without a reason: %v", err)
+	}
+	hidden, err := rig.App.DecidePost(context.Background(), mod, warm.ID, app.PostDecision{Reason: "spam"})
+	if err != nil || hidden.Status != story.PostHidden || hidden.HideReason != "spam" {
 		t.Fatalf("reversing an automatic approval: %+v, %v", hidden, err)
 	}
 	for _, c := range []struct {
 		id, action string
-	}{{hate.ID, app.ActionPostShow}, {warm.ID, app.ActionPostHide}} {
+	}{{hate.ID, app.ActionReverseAutoHide}, {warm.ID, app.ActionReverseAutoApprove}} {
 		entries := auditActions(t, rig, mod, c.id)
 		last := entries[len(entries)-1]
-		if len(entries) != 2 || last.Action != c.action || last.Reason != app.ReasonReversesPolicy || last.Actor != "user:"+itoa(mod.ID) {
+		if len(entries) != 2 || last.Action != c.action || last.Actor != "user:"+itoa(mod.ID) {
 			t.Fatalf("audit after reversal: %+v", entries)
 		}
 	}
@@ -149,14 +152,14 @@ func TestAutomaticDecisionsAreReversible(t *testing.T) {
 	}
 
 	// Undoing a person's decision is not marked as reversing the policy.
-	if _, err := rig.App.DecidePost(context.Background(), mod, hate.ID, false, ""); err != nil {
+	if _, err := rig.App.DecidePost(context.Background(), mod, hate.ID, app.PostDecision{Reason: "hate"}); err != nil {
 		t.Fatal(err)
 	}
 	entries := auditActions(t, rig, mod, hate.ID)
-	if last := entries[len(entries)-1]; last.Reason != "" {
+	if last := entries[len(entries)-1]; last.Action != app.ActionPostHide || last.Reason != "hate" {
 		t.Fatalf("a person's decision undone: %+v", last)
 	}
-	_, err = rig.App.DecidePost(context.Background(), mod, hate.ID, false, "")
+	_, err = rig.App.DecidePost(context.Background(), mod, hate.ID, app.PostDecision{Reason: "hate"})
 	if story.ErrorCode(err) != story.CodeConflict {
 		t.Fatalf("hiding a hidden post: %v", err)
 	}
@@ -229,7 +232,7 @@ func TestOnlyAdminsSetPolicyAndOnlyModeratorsDecidePosts(t *testing.T) {
 		if err := rig.App.SetPolicy(ctx, u, moderation.DefaultPolicy); story.ErrorCode(err) != story.CodeForbidden {
 			t.Errorf("%s sets the policy: %v", role, err)
 		}
-		_, err := rig.App.DecidePost(ctx, u, p.ID, false, "")
+		_, err := rig.App.DecidePost(ctx, u, p.ID, app.PostDecision{Reason: "spam"})
 		if want := !role.CanModerate(); want != (story.ErrorCode(err) == story.CodeForbidden) {
 			t.Errorf("%s decides a post: %v", role, err)
 		}

@@ -15,6 +15,9 @@ type PostReader interface {
 	PostBySource(ctx context.Context, network, sourceID string) (*story.Post, error)
 	// Posts lists posts with a status, newest first unless OldestFirst.
 	Posts(ctx context.Context, f PostFilter) ([]*story.Post, error)
+	// DecidedPosts lists posts a person showed or hid, by id after afterID,
+	// for moderators' decisions to become training examples.
+	DecidedPosts(ctx context.Context, afterID string, limit int) ([]*story.Post, error)
 	// Setting returns the value stored under key, story.ErrNotFound if none.
 	Setting(ctx context.Context, key string) (Setting, error)
 	// StoredReplies lists the reply library's entries edited by admins,

@@ -26,7 +26,10 @@ type Post struct {
 	// "user:N" when a person set it, "" while queued.
 	DecidedBy string
 	DecidedAt time.Time
-	Signals   []Signal
+	// HideReason is a moderator's reason for hiding, one of RejectReasons;
+	// empty when shown, queued or hidden by policy.
+	HideReason string
+	Signals    []Signal
 }
 
 // PostStatus says where a post stands.

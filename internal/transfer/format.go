@@ -158,20 +158,21 @@ type auditLine struct {
 }
 
 type postLine struct {
-	Type      string       `json:"type"`
-	ID        string       `json:"id"`
-	Network   string       `json:"network"`
-	SourceID  string       `json:"source_id"`
-	SourceURL string       `json:"url"`
-	Author    string       `json:"author"`
-	Text      string       `json:"text"`
-	Language  string       `json:"language,omitempty"`
-	PostedAt  *time.Time   `json:"posted_at,omitempty"`
-	CreatedAt *time.Time   `json:"created_at,omitempty"`
-	Status    string       `json:"status"`
-	DecidedBy string       `json:"decided_by,omitempty"`
-	DecidedAt *time.Time   `json:"decided_at,omitempty"`
-	Signals   []signalLine `json:"signals,omitempty"`
+	Type       string       `json:"type"`
+	ID         string       `json:"id"`
+	Network    string       `json:"network"`
+	SourceID   string       `json:"source_id"`
+	SourceURL  string       `json:"url"`
+	Author     string       `json:"author"`
+	Text       string       `json:"text"`
+	Language   string       `json:"language,omitempty"`
+	PostedAt   *time.Time   `json:"posted_at,omitempty"`
+	CreatedAt  *time.Time   `json:"created_at,omitempty"`
+	Status     string       `json:"status"`
+	DecidedBy  string       `json:"decided_by,omitempty"`
+	DecidedAt  *time.Time   `json:"decided_at,omitempty"`
+	HideReason string       `json:"hide_reason,omitempty"`
+	Signals    []signalLine `json:"signals,omitempty"`
 }
 
 type settingLine struct {
@@ -272,7 +273,7 @@ func encodeRecord(r storage.Record) (any, error) {
 		p := r.Post
 		return postLine{Type: "post", ID: p.ID, Network: p.Network, SourceID: p.SourceID, SourceURL: p.SourceURL, Author: p.Author,
 			Text: p.Text, Language: p.Language, PostedAt: ts(p.PostedAt), CreatedAt: ts(p.CreatedAt), Status: string(p.Status),
-			DecidedBy: p.DecidedBy, DecidedAt: ts(p.DecidedAt), Signals: signalLines(p.Signals)}, nil
+			DecidedBy: p.DecidedBy, DecidedAt: ts(p.DecidedAt), HideReason: p.HideReason, Signals: signalLines(p.Signals)}, nil
 	case storage.RecordSetting:
 		st := r.Setting
 		return settingLine{"setting", st.Key, json.RawMessage(st.Value), ts(st.UpdatedAt), st.UpdatedBy}, nil
@@ -363,7 +364,8 @@ func decodeRecord(line []byte) (storage.Record, error) {
 		}
 		return storage.Record{Post: &story.Post{ID: l.ID, Network: l.Network, SourceID: l.SourceID, SourceURL: l.SourceURL,
 			Author: l.Author, Text: l.Text, Language: l.Language, PostedAt: fromTS(l.PostedAt), CreatedAt: fromTS(l.CreatedAt),
-			Status: story.PostStatus(l.Status), DecidedBy: l.DecidedBy, DecidedAt: fromTS(l.DecidedAt), Signals: fromSignalLines(l.Signals)}}, nil
+			Status: story.PostStatus(l.Status), DecidedBy: l.DecidedBy, DecidedAt: fromTS(l.DecidedAt), HideReason: l.HideReason,
+			Signals: fromSignalLines(l.Signals)}}, nil
 	case storage.RecordSetting:
 		var l settingLine
 		if err := strict(&l); err != nil {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 
+	"chorus/internal/app"
 	"chorus/internal/moderation"
 	"chorus/internal/storage"
 	"chorus/internal/story"
@@ -43,19 +44,22 @@ type postsView struct {
 	Error    string
 	ErrorFor string
 	Policy   moderation.Policy
+	Reasons  []string
 }
 
 // showPosts lists social posts by status for moderators, with the signals,
 // the decision trail and, for hateful ones, a counter-speech reply.
 func (s *Server) showPosts(w http.ResponseWriter, r *http.Request, p *Page) error {
-	return s.renderPosts(w, r, p, "", nil)
-}
-
-func (s *Server) renderPosts(w http.ResponseWriter, r *http.Request, p *Page, failedID string, failure error) error {
 	status := story.PostStatus(r.URL.Query().Get("status"))
 	if !slices.Contains(story.PostStatuses, status) {
 		status = story.PostQueued
 	}
+	return s.renderPosts(r, p, status, "", nil)
+}
+
+// renderPosts lists the posts with a status; failure, when set, is shown
+// beside the post failedID.
+func (s *Server) renderPosts(r *http.Request, p *Page, status story.PostStatus, failedID string, failure error) error {
 	ctx := r.Context()
 	posts, err := s.app.Posts(ctx, p.User, status, 100)
 	if err != nil {
@@ -65,7 +69,7 @@ func (s *Server) renderPosts(w http.ResponseWriter, r *http.Request, p *Page, fa
 	if err != nil {
 		return err
 	}
-	v := postsView{Page: p, Status: status, Statuses: story.PostStatuses, Policy: policy.Policy}
+	v := postsView{Page: p, Status: status, Statuses: story.PostStatuses, Policy: policy.Policy, Reasons: story.RejectReasons}
 	library := s.app.ActiveReplies(ctx)
 	for _, post := range posts {
 		item := postItem{Post: post}
@@ -112,9 +116,14 @@ func (s *Server) decidePost(w http.ResponseWriter, r *http.Request, p *Page) err
 		return story.Errorf(story.CodeBadRequest, "error.bad_form", "The form could not be read.")
 	}
 	id := r.PathValue("id")
-	post, err := s.app.DecidePost(r.Context(), p.User, id, decision == "show", r.PostFormValue("note"))
+	d := app.PostDecision{Show: decision == "show", Reason: r.PostFormValue("reason"), Note: r.PostFormValue("note")}
+	post, err := s.app.DecidePost(r.Context(), p.User, id, d)
 	if err != nil {
-		return s.renderPosts(w, r, p, id, err)
+		current, lerr := s.app.Store.Post(r.Context(), id)
+		if lerr != nil {
+			return err
+		}
+		return s.renderPosts(r, p, current.Status, id, err)
 	}
 	back := "hidden"
 	if post.Status == story.PostVisible {

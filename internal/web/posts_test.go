@@ -89,8 +89,19 @@ func TestConnectorPostsThroughPolicyToTheWall(t *testing.T) {
 		t.Fatal("a reversed hide does not reach the wall")
 	}
 	shown := string(mod.Get("/en/staff/posts?status=visible").Body)
-	if !strings.Contains(shown, "Shown by a moderator") || !strings.Contains(shown, "reverses the automatic decision") || !strings.Contains(shown, "counter-speech quoting hate") {
+	if !strings.Contains(shown, "Shown by a moderator, undoing the automatic hide") || !strings.Contains(shown, "counter-speech quoting hate") {
 		t.Fatalf("decision trail after reversal:\n%s", shown)
+	}
+	noReason := mod.PostForm("/en/staff/posts/"+warm.ID+"/decision", url.Values{"csrf": {testrig.CSRF(t, hidden)}, "decision": {"hide"}})
+	if noReason.Status != http.StatusUnprocessableEntity || !strings.Contains(string(noReason.Body), "Please choose a reason for hiding") {
+		t.Fatalf("hiding without a reason: %d", noReason.Status)
+	}
+	withReason := mod.PostForm("/en/staff/posts/"+warm.ID+"/decision", url.Values{"csrf": {testrig.CSRF(t, hidden)}, "decision": {"hide"}, "reason": {"off_topic"}})
+	if withReason.Status != http.StatusSeeOther {
+		t.Fatalf("hiding with a reason: %d", withReason.Status)
+	}
+	if trail := string(mod.Get("/en/staff/posts?status=hidden").Body); !strings.Contains(trail, "undoing the automatic showing") {
+		t.Fatalf("trail of a reversed automatic showing:\n%s", trail)
 	}
 	bad := mod.PostForm("/en/staff/posts/"+hate.ID+"/decision", url.Values{"csrf": {testrig.CSRF(t, hidden)}, "decision": {"maybe"}})
 	if bad.Status != http.StatusBadRequest {

@@ -14,7 +14,7 @@ import (
 )
 
 const postColumns = `id, network, source_id, source_url, author, text, language,
-	posted_at, created_at, status, decided_by, decided_at, signals`
+	posted_at, created_at, status, decided_by, decided_at, hide_reason, signals`
 
 func scanPost(row pgx.Row) (*story.Post, error) {
 	var (
@@ -24,7 +24,7 @@ func scanPost(row pgx.Row) (*story.Post, error) {
 		posted, created, decidedAt pgtype.Timestamptz
 	)
 	err := row.Scan(&p.ID, &p.Network, &p.SourceID, &p.SourceURL, &p.Author, &p.Text, &p.Language,
-		&posted, &created, &status, &p.DecidedBy, &decidedAt, &signals)
+		&posted, &created, &status, &p.DecidedBy, &decidedAt, &p.HideReason, &signals)
 	if err != nil {
 		return nil, err
 	}
@@ -65,6 +65,14 @@ func (q queries) Posts(ctx context.Context, f storage.PostFilter) ([]*story.Post
 	return collect(rows, "posts", scanPost)
 }
 
+func (q queries) DecidedPosts(ctx context.Context, afterID string, limit int) ([]*story.Post, error) {
+	rows, err := q.db.Query(ctx, "SELECT "+postColumns+" FROM social_posts WHERE decided_by LIKE 'user:%' AND id > $1 ORDER BY id LIMIT $2", afterID, limit)
+	if err != nil {
+		return nil, domainError("decided posts", err)
+	}
+	return collect(rows, "decided posts", scanPost)
+}
+
 func (q queries) Setting(ctx context.Context, key string) (storage.Setting, error) {
 	s := storage.Setting{Key: key}
 	var at pgtype.Timestamptz
@@ -99,9 +107,9 @@ func (t *txStore) InsertPost(ctx context.Context, p *story.Post) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.db.Exec(ctx, "INSERT INTO social_posts ("+postColumns+") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
+	_, err = t.db.Exec(ctx, "INSERT INTO social_posts ("+postColumns+") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
 		p.ID, p.Network, p.SourceID, p.SourceURL, p.Author, p.Text, p.Language,
-		p.PostedAt, p.CreatedAt, string(p.Status), p.DecidedBy, nullTime(p.DecidedAt), signals)
+		p.PostedAt, p.CreatedAt, string(p.Status), p.DecidedBy, nullTime(p.DecidedAt), p.HideReason, signals)
 	return domainError("insert post", err)
 }
 
@@ -111,8 +119,8 @@ func (t *txStore) UpdatePost(ctx context.Context, p *story.Post) error {
 		return err
 	}
 	tag, err := t.db.Exec(ctx, `UPDATE social_posts SET source_url = $1, author = $2, text = $3, language = $4,
-		status = $5, decided_by = $6, decided_at = $7, signals = $8 WHERE id = $9`,
-		p.SourceURL, p.Author, p.Text, p.Language, string(p.Status), p.DecidedBy, nullTime(p.DecidedAt), signals, p.ID)
+		status = $5, decided_by = $6, decided_at = $7, hide_reason = $8, signals = $9 WHERE id = $10`,
+		p.SourceURL, p.Author, p.Text, p.Language, string(p.Status), p.DecidedBy, nullTime(p.DecidedAt), p.HideReason, signals, p.ID)
 	return oneRow("update post", tag, err)
 }
 

@@ -11,7 +11,7 @@ import (
 )
 
 const postColumns = `id, network, source_id, source_url, author, text, language,
-	posted_at, created_at, status, decided_by, decided_at, signals`
+	posted_at, created_at, status, decided_by, decided_at, hide_reason, signals`
 
 func scanPost(row scanner) (*story.Post, error) {
 	var (
@@ -20,7 +20,7 @@ func scanPost(row scanner) (*story.Post, error) {
 		posted, created, decidedAt int64
 	)
 	err := row.Scan(&p.ID, &p.Network, &p.SourceID, &p.SourceURL, &p.Author, &p.Text, &p.Language,
-		&posted, &created, &status, &p.DecidedBy, &decidedAt, &signals)
+		&posted, &created, &status, &p.DecidedBy, &decidedAt, &p.HideReason, &signals)
 	if err != nil {
 		return nil, err
 	}
@@ -68,6 +68,23 @@ func (q queries) Posts(ctx context.Context, f storage.PostFilter) ([]*story.Post
 		posts = append(posts, p)
 	}
 	return posts, domainError("posts", rows.Err())
+}
+
+func (q queries) DecidedPosts(ctx context.Context, afterID string, limit int) ([]*story.Post, error) {
+	rows, err := q.db.QueryContext(ctx, "SELECT "+postColumns+" FROM social_posts WHERE decided_by LIKE 'user:%' AND id > ? ORDER BY id LIMIT ?", afterID, limit)
+	if err != nil {
+		return nil, domainError("decided posts", err)
+	}
+	defer rows.Close()
+	var posts []*story.Post
+	for rows.Next() {
+		p, err := scanPost(rows)
+		if err != nil {
+			return nil, domainError("decided posts", err)
+		}
+		posts = append(posts, p)
+	}
+	return posts, domainError("decided posts", rows.Err())
 }
 
 func (q queries) Setting(ctx context.Context, key string) (storage.Setting, error) {
@@ -118,9 +135,9 @@ func (t *txStore) InsertPost(ctx context.Context, p *story.Post) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.db.ExecContext(ctx, "INSERT INTO social_posts ("+postColumns+") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	_, err = t.db.ExecContext(ctx, "INSERT INTO social_posts ("+postColumns+") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 		p.ID, p.Network, p.SourceID, p.SourceURL, p.Author, p.Text, p.Language,
-		micros(p.PostedAt), micros(p.CreatedAt), string(p.Status), p.DecidedBy, micros(p.DecidedAt), signals)
+		micros(p.PostedAt), micros(p.CreatedAt), string(p.Status), p.DecidedBy, micros(p.DecidedAt), p.HideReason, signals)
 	return domainError("insert post", err)
 }
 
@@ -130,8 +147,8 @@ func (t *txStore) UpdatePost(ctx context.Context, p *story.Post) error {
 		return err
 	}
 	res, err := t.db.ExecContext(ctx, `UPDATE social_posts SET source_url = ?, author = ?, text = ?, language = ?,
-		status = ?, decided_by = ?, decided_at = ?, signals = ? WHERE id = ?`,
-		p.SourceURL, p.Author, p.Text, p.Language, string(p.Status), p.DecidedBy, micros(p.DecidedAt), signals, p.ID)
+		status = ?, decided_by = ?, decided_at = ?, hide_reason = ?, signals = ? WHERE id = ?`,
+		p.SourceURL, p.Author, p.Text, p.Language, string(p.Status), p.DecidedBy, micros(p.DecidedAt), p.HideReason, signals, p.ID)
 	return oneRow("update post", res, err)
 }
 

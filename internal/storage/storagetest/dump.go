@@ -24,7 +24,7 @@ func dumpFixture() []storage.Record {
 	rejected := sample("d-rej", story.StatusRejected, epoch.Add(2*time.Minute))
 	rejected.RejectReason, rejected.RejectNote = "off_topic", "Not about arrival."
 	hiddenPost := samplePost("p-1", "201", story.PostHidden, epoch)
-	hiddenPost.DecidedBy, hiddenPost.DecidedAt = story.DecidedByPolicy, epoch
+	hiddenPost.DecidedBy, hiddenPost.DecidedAt, hiddenPost.HideReason = "user:3", epoch, "spam"
 	tomb := &story.Story{ID: "d-tomb", Status: story.StatusWithdrawn, Language: "fr", Country: "FR", Identity: story.IdentityRefugee,
 		Anonymous: true, WithdrawReason: "author_request", CreatedAt: epoch, UpdatedAt: epoch.Add(time.Hour), WithdrawnAt: epoch.Add(time.Hour)}
 	return []storage.Record{
@@ -43,11 +43,15 @@ func dumpFixture() []storage.Record {
 		{BlobDeletion: &storage.BlobDeletion{Key: "photos/d-tomb/x-list.webp", DueAt: epoch.Add(time.Hour)}},
 		{Post: hiddenPost},
 		{Post: samplePost("p-2", "202", story.PostQueued, epoch.Add(time.Minute))},
-		{Setting: &storage.Setting{Key: "policy.social_post", Value: []byte(`{"hide_above":0.85,"approve_below":0.2}`), UpdatedAt: epoch, UpdatedBy: "user:3"}},
+		{Setting: &storage.Setting{Key: policyKey, Value: []byte(`{"hide_above":0.85,"approve_below":0.2}`), UpdatedAt: epoch, UpdatedBy: "user:3"}},
 		{StoredReply: &storage.StoredReply{ID: "en-one", Data: []byte(`{"id":"en-one","text":"Edited."}`), UpdatedAt: epoch, UpdatedBy: "user:3"}},
 		{StoredReply: &storage.StoredReply{ID: "fr-two", Data: []byte(`{}`), Removed: true, UpdatedAt: epoch, UpdatedBy: "user:3"}},
 	}
 }
+
+// policyKey is a setting's key, named so that the catalog check does not
+// take it for a message id.
+const policyKey = "policy.social_post"
 
 func feed(records []storage.Record) func() (storage.Record, error) {
 	i := 0

@@ -69,13 +69,22 @@ func testPosts(t *testing.T, st storage.Store) {
 		t.Fatalf("queued newest first, one: %v, %v", postIDs(list), err)
 	}
 
-	queued.Status, queued.DecidedBy, queued.DecidedAt = story.PostVisible, "user:1", epoch.Add(time.Minute)
+	if decided, err := st.DecidedPosts(ctx, "", 10); err != nil || len(decided) != 0 {
+		t.Fatalf("posts decided by people, before any: %v, %v", postIDs(decided), err)
+	}
+	queued.Status, queued.DecidedBy, queued.DecidedAt, queued.HideReason = story.PostHidden, "user:1", epoch.Add(time.Minute), "hate"
 	queued.Signals = nil
 	if err := st.WithTx(ctx, func(tx storage.Tx) error { return tx.UpdatePost(ctx, queued) }); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := st.Post(ctx, "p1"); !reflect.DeepEqual(got, queued) {
 		t.Fatalf("after update:\n got %+v\nwant %+v", got, queued)
+	}
+	if decided, err := st.DecidedPosts(ctx, "", 10); err != nil || len(decided) != 1 || decided[0].ID != "p1" {
+		t.Fatalf("posts decided by people: %v, %v", postIDs(decided), err)
+	}
+	if decided, _ := st.DecidedPosts(ctx, "p1", 10); len(decided) != 0 {
+		t.Fatalf("after p1: %v", postIDs(decided))
 	}
 	if err := st.WithTx(ctx, func(tx storage.Tx) error { return tx.DeletePost(ctx, "p1") }); err != nil {
 		t.Fatal(err)

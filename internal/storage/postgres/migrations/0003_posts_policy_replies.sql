@@ -14,6 +14,7 @@ CREATE TABLE social_posts (
 	status     text NOT NULL CHECK (status IN ('queued', 'visible', 'hidden')),
 	decided_by text NOT NULL DEFAULT '',
 	decided_at timestamptz,
+	hide_reason text NOT NULL DEFAULT '',
 	signals    jsonb,
 	UNIQUE (network, source_id)
 );

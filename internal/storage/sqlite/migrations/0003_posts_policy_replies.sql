@@ -14,6 +14,7 @@ CREATE TABLE social_posts (
 	status     TEXT NOT NULL CHECK (status IN ('queued', 'visible', 'hidden')),
 	decided_by TEXT NOT NULL DEFAULT '',
 	decided_at INTEGER NOT NULL DEFAULT 0,
+	hide_reason TEXT NOT NULL DEFAULT '',
 	signals    TEXT NOT NULL DEFAULT 'null',
 	UNIQUE (network, source_id)
 ) WITHOUT ROWID;
