@@ -6,8 +6,11 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
+	"strconv"
 	"time"
 
+	"chorus/internal/app"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )
@@ -53,6 +56,84 @@ type Post struct {
 
 func postJSON(p *story.Post) Post {
 	return Post{ID: p.ID, Network: p.Network, SourceID: p.SourceID, Status: p.Status, DecidedBy: p.DecidedBy, Language: p.Language, CreatedAt: p.CreatedAt}
+}
+
+// ModeratedPost is a post as moderators see it through the API.
+type ModeratedPost struct {
+	Post
+	URL        string         `json:"url"`
+	Author     string         `json:"author"`
+	Text       string         `json:"text"`
+	PostedAt   time.Time      `json:"posted_at"`
+	HideReason string         `json:"hide_reason,omitempty"`
+	Signals    []story.Signal `json:"signals"`
+}
+
+func moderatedPost(p *story.Post) ModeratedPost {
+	m := ModeratedPost{Post: postJSON(p), URL: p.SourceURL, Author: p.Author, Text: p.Text, PostedAt: p.PostedAt, HideReason: p.HideReason, Signals: p.Signals}
+	if m.Signals == nil {
+		m.Signals = []story.Signal{}
+	}
+	return m
+}
+
+// ShowPosts handles GET /api/v1/moderation/posts?status=queued|visible|hidden.
+func (a *API) ShowPosts(w http.ResponseWriter, r *http.Request) {
+	u, err := a.staffUser(r)
+	if err != nil {
+		WriteError(w, r, a.Log, err)
+		return
+	}
+	status := story.PostStatus(r.URL.Query().Get("status"))
+	if status == "" {
+		status = story.PostQueued
+	}
+	if !slices.Contains(story.PostStatuses, status) {
+		WriteError(w, r, a.Log, story.FieldError("status", "error.post_status", `The status must be "queued", "visible" or "hidden".`))
+		return
+	}
+	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	posts, err := a.App.Posts(r.Context(), u, status, limit)
+	if err != nil {
+		WriteError(w, r, a.Log, err)
+		return
+	}
+	out := struct {
+		Items []ModeratedPost `json:"items"`
+	}{Items: []ModeratedPost{}}
+	for _, p := range posts {
+		out.Items = append(out.Items, moderatedPost(p))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// DecidePost handles POST /api/v1/moderation/posts/{id}/decision.
+func (a *API) DecidePost(w http.ResponseWriter, r *http.Request) {
+	u, err := a.staffUser(r)
+	if err != nil {
+		WriteError(w, r, a.Log, err)
+		return
+	}
+	var body struct {
+		Decision string `json:"decision"`
+		Reason   string `json:"reason"`
+		Note     string `json:"note"`
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := jsonDecoder(r).Decode(&body); err != nil {
+		WriteError(w, r, a.Log, badJSON(err))
+		return
+	}
+	if body.Decision != "show" && body.Decision != "hide" {
+		WriteError(w, r, a.Log, story.FieldError("decision", "error.post_decision", `The decision must be "show" or "hide".`))
+		return
+	}
+	p, err := a.App.DecidePost(r.Context(), u, r.PathValue("id"), app.PostDecision{Show: body.Decision == "show", Reason: body.Reason, Note: body.Note})
+	if err != nil {
+		WriteError(w, r, a.Log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, moderatedPost(p))
 }
 
 // connector lets through the admins' tokens connectors run with.

@@ -190,3 +190,59 @@ func TestAdminEditsTheReplyLibraryInTheBrowser(t *testing.T) {
 		t.Fatal("a removed shipped reply offers no way back")
 	}
 }
+
+func TestModeratorsDecidePostsThroughTheAPI(t *testing.T) {
+	rig := testrig.New(t)
+	_, adminToken := rig.Staff("admin@example.org", storage.RoleAdmin)
+	_, modToken := rig.Staff("mod@example.org", storage.RoleModerator)
+	_, partnerToken := rig.Staff("partner@example.org", storage.RolePartner)
+	bearer := func(token string) map[string]string { return map[string]string{"Authorization": "Bearer " + token} }
+	var hate postReceipt
+	rig.Do("POST", "/api/v1/posts", postBody("1", hatefulPost), bearer(adminToken)).JSON(t, &hate)
+
+	var list struct {
+		Items []struct {
+			ID      string `json:"id"`
+			Text    string `json:"text"`
+			Signals []struct {
+				Kind  string  `json:"kind"`
+				Score float64 `json:"score"`
+			} `json:"signals"`
+		} `json:"items"`
+	}
+	res := rig.Do("GET", "/api/v1/moderation/posts?status=hidden", nil, bearer(modToken))
+	res.JSON(t, &list)
+	if res.Status != http.StatusOK || len(list.Items) != 1 || list.Items[0].ID != hate.ID || list.Items[0].Text != hatefulPost || len(list.Items[0].Signals) == 0 {
+		t.Fatalf("hidden posts: %d %s", res.Status, res.Body)
+	}
+	if res := rig.Do("GET", "/api/v1/moderation/posts?status=gone", nil, bearer(modToken)); res.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("unknown status: %d", res.Status)
+	}
+	if res := rig.Do("GET", "/api/v1/moderation/posts", nil, bearer(partnerToken)); res.Status != http.StatusForbidden {
+		t.Fatalf("a partner lists posts: %d", res.Status)
+	}
+	decide := func(body any, token string) testrig.Response {
+		return rig.Do("POST", "/api/v1/moderation/posts/"+hate.ID+"/decision", body, bearer(token))
+	}
+	if res := decide(map[string]string{"decision": "maybe"}, modToken); res.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("unknown decision: %d", res.Status)
+	}
+	if res := decide(map[string]string{"decision": "show"}, partnerToken); res.Status != http.StatusForbidden {
+		t.Fatalf("a partner decides: %d", res.Status)
+	}
+	var shown postReceipt
+	res = decide(map[string]string{"decision": "show", "note": "it quotes hate to refute it"}, modToken)
+	res.JSON(t, &shown)
+	if res.Status != http.StatusOK || shown.Status != "visible" || !strings.HasPrefix(shown.DecidedBy, "user:") {
+		t.Fatalf("show: %d %s", res.Status, res.Body)
+	}
+	if res := decide(map[string]string{"decision": "show"}, modToken); res.Status != http.StatusConflict {
+		t.Fatalf("showing twice: %d", res.Status)
+	}
+	if res := decide(map[string]string{"decision": "hide"}, modToken); res.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("hiding without a reason: %d", res.Status)
+	}
+	if res := rig.Do("POST", "/api/v1/moderation/posts/nosuchpost/decision", map[string]string{"decision": "hide", "reason": "hate"}, bearer(modToken)); res.Status != http.StatusNotFound {
+		t.Fatalf("unknown post: %d", res.Status)
+	}
+}

@@ -76,6 +76,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/submissions/{id}/photo", s.limitSubmissions(s.api.UploadPhoto))
 	mux.HandleFunc("GET /api/v1/moderation/queue", s.api.ShowQueue)
 	mux.HandleFunc("POST /api/v1/moderation/items/{id}/decision", s.api.DecideItem)
+	mux.HandleFunc("GET /api/v1/moderation/posts", s.api.ShowPosts)
+	mux.HandleFunc("POST /api/v1/moderation/posts/{id}/decision", s.api.DecidePost)
 	mux.HandleFunc("POST /api/v1/posts", s.api.IngestPost)
 	mux.HandleFunc("DELETE /api/v1/posts", s.api.RemovePost)
 	mux.HandleFunc("/api/", s.api.NotFound)
