@@ -24,7 +24,7 @@ func i18nCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	langs := append(append([]i18n.Language{}, i18n.Known...), i18n.InTranslation...)
-	report, err := i18n.MeasureCoverage(i18n.Locales(), langs)
+	report, err := i18n.MeasureCoverage(i18n.Locales(), langs, nil)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ func (s *Server) showTranslations(w http.ResponseWriter, r *http.Request, p *Pag
 		return errAdminOnly
 	}
 	langs := append(append([]i18n.Language{}, i18n.Known...), i18n.InTranslation...)
-	report, err := i18n.MeasureCoverage(i18n.Locales(), langs)
+	report, err := i18n.MeasureCoverage(i18n.Locales(), langs, nil)
 	if err != nil {
 		return err
 	}
