@@ -60,6 +60,11 @@ type Reader interface {
 	DecidedStories(ctx context.Context, afterID string, limit int) ([]*story.Story, error)
 	// DueBlobDeletions lists media keys whose deletion is due.
 	DueBlobDeletions(ctx context.Context, now time.Time, limit int) ([]string, error)
+
+	// Translations lists every saved translation by catalog, language and key.
+	Translations(ctx context.Context) ([]Translation, error)
+	// Translation returns one saved translation.
+	Translation(ctx context.Context, catalog, lang, key string) (*Translation, error)
 }
 
 // Tx is one transaction's view of the store.
@@ -87,6 +92,10 @@ type Tx interface {
 	ScheduleBlobDeletion(ctx context.Context, key string, due time.Time) error
 	CancelBlobDeletion(ctx context.Context, key string) error
 	DoneBlobDeletion(ctx context.Context, key string) error
+
+	// PutTranslation saves a translation, replacing the one of the same
+	// catalog, language and key.
+	PutTranslation(ctx context.Context, t Translation) error
 }
 
 // JobsConfig says how to work the job queue.

@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		"BlobDeletionSchedule": testBlobDeletions,
 		"JobsRunAfterCommit":   testJobs,
 		"DumpAndLoad":          testDumpLoad,
+		"Translations":         testTranslations,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
