@@ -21,3 +21,6 @@ type Translation struct {
 	UpdatedBy  int64 // the user who saved it
 	UpdatedAt  time.Time
 }
+
+// CanTranslate tells whether the role may edit translations.
+func (r Role) CanTranslate() bool { return r == RoleAdmin || r == RoleTranslator }

@@ -35,7 +35,8 @@ func testTranslations(t *testing.T, st storage.Store) {
 		Forms:      map[string]string{"zero": "لا توجد قصص", "one": "قصة واحدة", "two": "قصتان", "few": "{{.Count}} قصص", "many": "{{.Count}} قصة", "other": "{{.Count}} قصة"},
 		SourceHash: "sha1-bbb", UpdatedBy: 4, UpdatedAt: epoch.Add(time.Minute)}
 	dari := storage.Translation{Catalog: storage.CatalogInterface, Lang: "fa-AF", Key: "nav.home", Forms: map[string]string{"other": "خانه"}, SourceHash: "sha1-ccc", UpdatedBy: 3, UpdatedAt: epoch}
-	kit := storage.Translation{Catalog: storage.CatalogToolkit, Lang: "en", Key: "posts.x", Forms: map[string]string{"other": "Read and share. #ItTakesaCommunity {url}"}, UpdatedBy: 1, UpdatedAt: epoch.Add(time.Microsecond)}
+	toolkitItem := "posts.x" // a toolkit item, not a message key
+	kit := storage.Translation{Catalog: storage.CatalogToolkit, Lang: "en", Key: toolkitItem, Forms: map[string]string{"other": "Read and share. #ItTakesaCommunity {url}"}, UpdatedBy: 1, UpdatedAt: epoch.Add(time.Microsecond)}
 	if err := put(kit, cta, count, dari); err != nil {
 		t.Fatal(err)
 	}
