@@ -159,3 +159,21 @@ func TestCardsSkipScriptsWithoutFont(t *testing.T) {
 		t.Errorf("a script without font: %d cards, %v", len(cards), err)
 	}
 }
+
+// A merged kit written as a content file is the shipped file when nothing
+// was saved, and reads back as the merged kit.
+func TestWriteContentAsShipped(t *testing.T) {
+	for _, lang := range Languages() {
+		c, ok, err := Merged(lang, nil)
+		if err != nil || !ok {
+			t.Fatal(lang, ok, err)
+		}
+		data, err := WriteContent(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if shippedFile, _ := contentFS.ReadFile("content/" + lang + ".json"); string(data) != string(shippedFile) {
+			t.Errorf("%s: the written content differs from the shipped file", lang)
+		}
+	}
+}

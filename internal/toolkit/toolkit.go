@@ -2,8 +2,10 @@ package toolkit
 
 import (
 	"archive/zip"
+	"bytes"
 	"embed"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -84,6 +86,27 @@ func Load(lang, siteURL string) (Content, bool, error) { return LoadWith(lang, s
 // ok is false when lang lacks any of the English kit's texts (the caller
 // falls back to English, and says so).
 func LoadWith(lang, siteURL string, saved []Saved) (Content, bool, error) {
+	c, ok, err := Merged(lang, saved)
+	if err != nil || !ok {
+		return Content{}, false, err
+	}
+	for i := range c.Posts {
+		p := &c.Posts[i]
+		p.Text = strings.ReplaceAll(p.Text, "{url}", PostURL(siteURL, lang))
+		p.Length, p.Limit = Count(p.Network, p.Text), Limits[p.Network]
+	}
+	for _, r := range moderation.Replies() {
+		if r.Language == lang && r.Kind == "myth_fact" {
+			c.MythFacts = append(c.MythFacts, MythFact{Myth: r.Myth, Fact: r.Text, Source: r.Source.Organisation + ", " + r.Source.Title, SourceURL: r.Source.URL})
+		}
+	}
+	return c, true, nil
+}
+
+// Merged returns the texts of the toolkit in lang as written, {url} kept,
+// the saved ones layered over the shipped ones, in the English kit's
+// shape; ok is false when any is missing.
+func Merged(lang string, saved []Saved) (Content, bool, error) {
 	kits, err := shipped()
 	if err != nil {
 		return Content{}, false, err
@@ -107,17 +130,17 @@ func LoadWith(lang, siteURL string, saved []Saved) (Content, bool, error) {
 		}
 		c.set(it.ID, text)
 	}
-	for i := range c.Posts {
-		p := &c.Posts[i]
-		p.Text = strings.ReplaceAll(p.Text, "{url}", PostURL(siteURL, lang))
-		p.Length, p.Limit = Count(p.Network, p.Text), Limits[p.Network]
-	}
-	for _, r := range moderation.Replies() {
-		if r.Language == lang && r.Kind == "myth_fact" {
-			c.MythFacts = append(c.MythFacts, MythFact{Myth: r.Myth, Fact: r.Text, Source: r.Source.Organisation + ", " + r.Source.Title, SourceURL: r.Source.URL})
-		}
-	}
 	return c, true, nil
+}
+
+// WriteContent encodes a kit's texts as a content file.
+func WriteContent(c Content) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", " ")
+	err := enc.Encode(c)
+	return buf.Bytes(), err
 }
 
 // Cards renders every key message of a kit in every size, named as they
