@@ -23,6 +23,7 @@ type Dumper interface {
 	// credentials by token hash, stories by id, audit entries by id, blob
 	// deletions by key. Rows are read as they are handed over, never all at
 	// once. An error from counts or fn stops the dump and is returned as is.
+	// Saved translations follow, by catalog, language and key.
 	Dump(ctx context.Context, counts func(Counts) error, fn func(Record) error) error
 }
 
@@ -31,7 +32,7 @@ type Loader interface {
 	// Load inserts the records returned by next until next returns io.EOF
 	// (any other error from next is returned as is). It refuses, with an
 	// error wrapping ErrNotEmpty, a database holding any story, user,
-	// credential, audit entry or blob deletion. Everything is written in
+	// credential, audit entry, blob deletion or saved translation. Everything is written in
 	// one transaction: when Load returns an error the database is left as
 	// empty as it was. Ids of users and audit entries are kept, and the
 	// database's id generators continue after the largest; the theme and
@@ -46,8 +47,8 @@ var ErrNotEmpty = errors.New("the database is not empty: load a site only into a
 
 // NotEmptyError builds Load's refusal from the target's counts.
 func NotEmptyError(c Counts) error {
-	return fmt.Errorf("%w (it holds %d stories, %d users, %d credentials, %d audit entries, %d blob deletions)",
-		ErrNotEmpty, c.Stories, c.Users, c.Credentials, c.Audit, c.BlobDeletions)
+	return fmt.Errorf("%w (it holds %d stories, %d users, %d credentials, %d audit entries, %d blob deletions, %d saved translations)",
+		ErrNotEmpty, c.Stories, c.Users, c.Credentials, c.Audit, c.BlobDeletions, c.Translations)
 }
 
 // RecordType names the kind of a Record.
@@ -59,10 +60,11 @@ const (
 	RecordStory        RecordType = "story"
 	RecordAudit        RecordType = "audit"
 	RecordBlobDeletion RecordType = "blob_deletion"
+	RecordTranslation  RecordType = "translation"
 )
 
 // RecordTypes lists the types in the canonical order of a dump.
-var RecordTypes = []RecordType{RecordUser, RecordCredential, RecordStory, RecordAudit, RecordBlobDeletion}
+var RecordTypes = []RecordType{RecordUser, RecordCredential, RecordStory, RecordAudit, RecordBlobDeletion, RecordTranslation}
 
 // Record is one row of a site: exactly one field is set.
 type Record struct {
@@ -71,6 +73,7 @@ type Record struct {
 	Story        *StoryRecord
 	Audit        *AuditEntry
 	BlobDeletion *BlobDeletion
+	Translation  *Translation
 }
 
 // Type tells which field of r is set ("" when none is).
@@ -86,6 +89,8 @@ func (r Record) Type() RecordType {
 		return RecordAudit
 	case r.BlobDeletion != nil:
 		return RecordBlobDeletion
+	case r.Translation != nil:
+		return RecordTranslation
 	}
 	return ""
 }
@@ -110,6 +115,7 @@ type Counts struct {
 	Stories       int64
 	Audit         int64
 	BlobDeletions int64
+	Translations  int64
 }
 
 // Of returns the count for one record type.
@@ -125,6 +131,8 @@ func (c Counts) Of(t RecordType) int64 {
 		return c.Audit
 	case RecordBlobDeletion:
 		return c.BlobDeletions
+	case RecordTranslation:
+		return c.Translations
 	}
 	return 0
 }
@@ -142,12 +150,14 @@ func (c *Counts) Add(t RecordType) {
 		c.Audit++
 	case RecordBlobDeletion:
 		c.BlobDeletions++
+	case RecordTranslation:
+		c.Translations++
 	}
 }
 
 // Total is the number of records.
 func (c Counts) Total() int64 {
-	return c.Users + c.Credentials + c.Stories + c.Audit + c.BlobDeletions
+	return c.Users + c.Credentials + c.Stories + c.Audit + c.BlobDeletions + c.Translations
 }
 
 // CheckRecord rejects a record that no backend could store faithfully; both
@@ -176,6 +186,11 @@ func CheckRecord(r Record) error {
 	case RecordBlobDeletion:
 		if r.BlobDeletion.Key == "" {
 			return errors.New("blob deletion without key")
+		}
+	case RecordTranslation:
+		tr := r.Translation
+		if (tr.Catalog != CatalogInterface && tr.Catalog != CatalogToolkit) || tr.Lang == "" || tr.Key == "" || len(tr.Forms) == 0 {
+			return errors.New("translation without catalog, language, key or text")
 		}
 	default:
 		return errors.New("empty record")

@@ -179,7 +179,9 @@ func seed(t *testing.T, s site) {
 				return err
 			}
 		}
-		return nil
+		// A translator's work travels with the site.
+		return tx.PutTranslation(ctx, storage.Translation{Catalog: storage.CatalogInterface, Lang: "fr", Key: "home.cta",
+			Forms: map[string]string{"other": "Racontez votre parcours"}, SourceHash: "sha1-abc", UpdatedBy: 1, UpdatedAt: epoch.Add(80 * time.Hour)})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -317,6 +319,7 @@ type view struct {
 	API       map[string]int64
 	Audit     map[string][]storage.AuditEntry
 	Due       []string
+	Saved     []storage.Translation
 }
 
 func readerView(t *testing.T, r storage.Reader) view {
@@ -385,6 +388,7 @@ func readerView(t *testing.T, r storage.Reader) view {
 		t.Errorf("session expiry lost: %v", err)
 	}
 	v.Due, _ = r.DueBlobDeletions(ctx, epoch.AddDate(1, 0, 0), 100)
+	v.Saved, _ = r.Translations(ctx)
 	return v
 }
 
@@ -408,8 +412,8 @@ func checkSeededView(t *testing.T, v view) {
 			t.Errorf("%s: %v, want %v", name, v.Pages[name], w)
 		}
 	}
-	if len(v.Queue) != 2 || v.Queue[0].ID != "s-pend" || v.Stories["s-gone"].Status != story.StatusWithdrawn || len(v.Due) != 2 {
-		t.Errorf("queue %d, tombstone %v, due %v", len(v.Queue), v.Stories["s-gone"].Status, v.Due)
+	if len(v.Queue) != 2 || v.Queue[0].ID != "s-pend" || v.Stories["s-gone"].Status != story.StatusWithdrawn || len(v.Due) != 2 || len(v.Saved) != 1 {
+		t.Errorf("queue %d, tombstone %v, due %v, translations %d", len(v.Queue), v.Stories["s-gone"].Status, v.Due, len(v.Saved))
 	}
 }
 
@@ -444,7 +448,7 @@ func TestSQLiteToSQLite(t *testing.T) {
 	first := export(t, src)
 	dst := openSQLite(t)
 	sum := importInto(t, dst, first)
-	if sum.Counts.Stories != 6 || sum.Counts.Users != 4 || sum.Counts.Audit != 5 || sum.Counts.BlobDeletions != 2 || sum.Media != 4 {
+	if sum.Counts.Stories != 6 || sum.Counts.Users != 4 || sum.Counts.Audit != 5 || sum.Counts.BlobDeletions != 2 || sum.Counts.Translations != 1 || sum.Media != 4 {
 		t.Errorf("summary %+v", sum)
 	}
 	sameExport(t, first, export(t, dst))

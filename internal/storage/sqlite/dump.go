@@ -24,11 +24,12 @@ type withExtra struct {
 func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.extra...)...) }
 
 const countsQuery = `SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM credentials),
-	(SELECT count(*) FROM stories), (SELECT count(*) FROM audit_log), (SELECT count(*) FROM blob_deletions)`
+	(SELECT count(*) FROM stories), (SELECT count(*) FROM audit_log), (SELECT count(*) FROM blob_deletions),
+	(SELECT count(*) FROM translations)`
 
 func readCounts(ctx context.Context, q querier) (storage.Counts, error) {
 	var c storage.Counts
-	err := q.QueryRowContext(ctx, countsQuery).Scan(&c.Users, &c.Credentials, &c.Stories, &c.Audit, &c.BlobDeletions)
+	err := q.QueryRowContext(ctx, countsQuery).Scan(&c.Users, &c.Credentials, &c.Stories, &c.Audit, &c.BlobDeletions, &c.Translations)
 	return c, err
 }
 
@@ -104,12 +105,19 @@ func (s *Store) Dump(ctx context.Context, counts func(storage.Counts) error, fn 
 	if err != nil {
 		return err
 	}
-	return each("dump blob deletions", "SELECT key, due_at FROM blob_deletions ORDER BY key", func(rows *sql.Rows) (storage.Record, error) {
+	err = each("dump blob deletions", "SELECT key, due_at FROM blob_deletions ORDER BY key", func(rows *sql.Rows) (storage.Record, error) {
 		var b storage.BlobDeletion
 		var due int64
 		err := rows.Scan(&b.Key, &due)
 		b.DueAt = fromMicros(due)
 		return storage.Record{BlobDeletion: &b}, err
+	})
+	if err != nil {
+		return err
+	}
+	return each("dump translations", "SELECT "+translationColumns+" FROM translations ORDER BY catalog, lang, key", func(rows *sql.Rows) (storage.Record, error) {
+		tr, err := scanTranslation(rows)
+		return storage.Record{Translation: &tr}, err
 	})
 }
 
@@ -169,6 +177,9 @@ func (t *txStore) loadRecord(ctx context.Context, r storage.Record) error {
 		return wrapLoad("audit entry", fmt.Sprint(e.ID), domainError("load audit", err))
 	case r.BlobDeletion != nil:
 		return wrapLoad("blob deletion", r.BlobDeletion.Key, t.ScheduleBlobDeletion(ctx, r.BlobDeletion.Key, r.BlobDeletion.DueAt))
+	case r.Translation != nil:
+		tr := r.Translation
+		return wrapLoad("translation", tr.Catalog+"/"+tr.Lang+"/"+tr.Key, t.PutTranslation(ctx, *tr))
 	}
 	return errors.New("empty record")
 }

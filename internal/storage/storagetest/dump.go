@@ -39,6 +39,9 @@ func dumpFixture() []storage.Record {
 		{Audit: &storage.AuditEntry{ID: 5, At: epoch.Add(time.Minute), Actor: "user:7", Action: "approve", SubjectID: "d-pub", Note: "fine"}},
 		{Audit: &storage.AuditEntry{ID: 9, At: epoch.Add(time.Hour), Actor: "storyteller", Action: "withdraw", SubjectID: "d-tomb", Reason: "author_request"}},
 		{BlobDeletion: &storage.BlobDeletion{Key: "photos/d-tomb/x-list.webp", DueAt: epoch.Add(time.Hour)}},
+		{Translation: &storage.Translation{Catalog: storage.CatalogInterface, Lang: "ar", Key: "queue.count", Forms: map[string]string{"one": "قصة واحدة", "other": "{{.Count}} قصة"},
+			SourceHash: "sha1-1", UpdatedBy: 3, UpdatedAt: epoch}},
+		{Translation: &storage.Translation{Catalog: storage.CatalogToolkit, Lang: "en", Key: "title", Forms: map[string]string{"other": "Campaign kit"}, UpdatedBy: 3, UpdatedAt: epoch.Add(time.Minute)}},
 	}
 }
 
@@ -101,7 +104,7 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 		t.Fatal(err)
 	}
 	counts, got := dumpAll(t, dumper)
-	if want := (storage.Counts{Users: 2, Credentials: 3, Stories: 4, Audit: 3, BlobDeletions: 1}); counts != want {
+	if want := (storage.Counts{Users: 2, Credentials: 3, Stories: 4, Audit: 3, BlobDeletions: 1, Translations: 2}); counts != want {
 		t.Errorf("counts %+v, want %+v", counts, want)
 	}
 	if !reflect.DeepEqual(got, fixture) {
@@ -138,6 +141,9 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 	}
 	if a, err := st.Audit(ctx, "d-pub"); err != nil || len(a) != 2 || a[1].ID != 5 || a[1].Note != "fine" {
 		t.Errorf("audit after load: %+v %v", a, err)
+	}
+	if tr, err := st.Translation(ctx, storage.CatalogInterface, "ar", "queue.count"); err != nil || tr.Forms["one"] != "قصة واحدة" {
+		t.Errorf("translation after load: %+v %v", tr, err)
 	}
 
 	// New rows continue after the loaded ids, and erasure still works on
@@ -183,6 +189,8 @@ func recordValue(r storage.Record) any {
 		return *r.Audit
 	case storage.RecordBlobDeletion:
 		return *r.BlobDeletion
+	case storage.RecordTranslation:
+		return *r.Translation
 	}
 	return nil
 }
