@@ -190,6 +190,37 @@ func TestAccessibility(t *testing.T) {
 					}
 				})
 			}
+
+			// The translation editors, as an admin (who sees them all):
+			// plural forms, a right-to-left target, a language with nothing
+			// translated yet, the toolkit's English, and a refused post.
+			admin := newTab(t, s.rig, vp, true, "a11y-"+vp.name)
+			enrolStaff(t, admin, "admin-"+vp.name+"@example.org", storage.RoleAdmin)
+			for _, lang := range languages {
+				for _, p := range []page{
+					{"translations", "/" + lang + "/staff/translations", 200},
+					{"translate-plural-rtl", "/" + lang + "/staff/translations/ar?area=queue&show=all", 200},
+					{"translate-todo", "/" + lang + "/staff/translations/ti", 200},
+					{"translate-toolkit", "/" + lang + "/staff/translations/es/toolkit", 200},
+					{"translate-toolkit-source", "/" + lang + "/staff/translations/en/toolkit", 200},
+				} {
+					t.Run(lang+"/"+p.name, func(t *testing.T) { check(t, admin, p, lang) })
+				}
+				t.Run(lang+"/translate-refused", func(t *testing.T) {
+					admin.open("/" + lang + "/staff/translations/fr/toolkit?show=all")
+					eval[bool](admin, `document.querySelector("#t-posts\\.x").value = "trop long ".repeat(40) + "#ItTakesaCommunity {url}", true`)
+					if st := admin.press("save a post too long for X", "#m-posts\\.x button[type=submit]", true); st != http.StatusUnprocessableEntity {
+						t.Fatalf("a post too long: %d", st)
+					}
+					if admin.count(`#m-posts\.x [aria-invalid="true"]`) != 1 {
+						t.Fatal("the refused field is not marked")
+					}
+					if vs := axeViolations(admin); len(vs) > 0 {
+						admin.shot(lang + "-translate-refused")
+						t.Errorf("refused translation has %d axe violations:%s", len(vs), formatViolations(vs))
+					}
+				})
+			}
 		})
 	}
 }
@@ -198,7 +229,16 @@ func TestAccessibility(t *testing.T) {
 // welcome link, with the second factor.
 func enrolModerator(t *testing.T, tb *tab, email string) {
 	t.Helper()
-	link := welcomeLink(t, tb.rig, email)
+	enrolStaff(t, tb, email, storage.RoleModerator)
+}
+
+// enrolStaff does the same for a moderator or an admin.
+func enrolStaff(t *testing.T, tb *tab, email string, role storage.Role) {
+	t.Helper()
+	link, err := tb.rig.App.AddUser(context.Background(), email, role)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tb.open("/en/staff/welcome/" + link)
 	code, err := auth.TOTPCode(tb.attr("#totp-secret", "value"), tb.rig.Clock.Now())
 	if err != nil {
