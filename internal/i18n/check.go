@@ -68,7 +68,7 @@ func CheckTranslation(code string, source Message, forms map[string]string) (map
 		for _, p := range have {
 			if !slices.Contains(sourcePlaceholders, p) {
 				err := formError(name, "error.translation_placeholder_unknown", "%s is not a placeholder of the English text: copy placeholders from it exactly.", p)
-				err.Args = []any{"Placeholder", p}
+				err.Args = []any{"Placeholder", isolated(p)}
 				return nil, err
 			}
 		}
@@ -84,7 +84,7 @@ func CheckTranslation(code string, source Message, forms map[string]string) (map
 		for _, p := range sourcePlaceholders {
 			if !slices.Contains(have, p) && !(p == "{{.Count}}" && single) {
 				err := formError(name, "error.translation_placeholder_missing", "The translation must keep the placeholder %s of the English text.", p)
-				err.Args = []any{"Placeholder", p}
+				err.Args = []any{"Placeholder", isolated(p)}
 				return nil, err
 			}
 		}
@@ -92,6 +92,10 @@ func CheckTranslation(code string, source Message, forms map[string]string) (map
 	}
 	return out, nil
 }
+
+// isolated keeps a placeholder's braces and dot in their order inside a
+// right-to-left sentence.
+func isolated(placeholder string) string { return "\u2066" + placeholder + "\u2069" }
 
 func formError(form, key, format string, args ...any) *story.Error {
 	e := story.Errorf(story.CodeInvalid, key, format, args...)

@@ -153,7 +153,7 @@ func TestCheckTranslation(t *testing.T) {
 		}
 	}
 	_, err := CheckTranslation("fr", count, map[string]string{"one": "un récit", "many": "{{.Count}} récits", "other": "{{.Count}} récits"})
-	if de := err.(*story.Error); !reflect.DeepEqual(de.Args, []any{"Placeholder", "{{.Count}}"}) || de.Field != "form-one" {
+	if de := err.(*story.Error); !reflect.DeepEqual(de.Args, []any{"Placeholder", "\u2066{{.Count}}\u2069"}) || de.Field != "form-one" {
 		t.Errorf("the error names the placeholder and the form: %+v", de)
 	}
 }

@@ -267,7 +267,7 @@ func CheckText(source Item, lang, text, siteURL, hashtag string) (string, error)
 	}
 	if hashtag != "" && strings.Contains(source.Text, hashtag) && !strings.Contains(text, hashtag) {
 		e := story.FieldError("text", "error.toolkit_hashtag_missing", "The text must keep the campaign hashtag "+hashtag+".")
-		e.Args = []any{"Hashtag", hashtag}
+		e.Args = []any{"Hashtag", "\u2066" + hashtag + "\u2069"} // isolated in right-to-left sentences
 		return "", e
 	}
 	if source.Network == "" {

@@ -68,7 +68,8 @@ type editorItem struct {
 	SavedBy  string // who saved it in the browser; empty for a shipped text
 	SavedAt  time.Time
 	MadeFrom string   // the hash of the English shown, sent back with the form
-	Hints    []string // what the translation must keep, how long a post is
+	Keep     []string // placeholders and tokens the translation must keep as they are
+	Hints    []string // how long a post is, as its network counts
 	Error    string
 }
 
@@ -78,7 +79,7 @@ func (it editorItem) DescribedBy() string {
 	if len(it.Source) > 0 {
 		ids = append(ids, it.Anchor+"-src")
 	}
-	if len(it.Hints) > 0 {
+	if len(it.Keep) > 0 || len(it.Hints) > 0 {
 		ids = append(ids, it.Anchor+"-hints")
 	}
 	if it.Error != "" {
@@ -193,7 +194,7 @@ func savedMeta(list []storage.Translation, catalog, lang string) map[string]stor
 // textRows sizes a text box for the longer of a translation and its source.
 func textRows(texts ...string) int {
 	text := slices.MaxFunc(texts, func(a, b string) int { return len(a) - len(b) })
-	return min(12, max(2, len([]rune(text))/60+strings.Count(text, "\n")+1))
+	return min(12, max(2, len([]rune(text))/45+strings.Count(text, "\n")+1))
 }
 
 func showItem(show string, state i18n.State, key string, draft *translationDraft) bool {
@@ -285,16 +286,12 @@ func (s *Server) interfaceEditor(r *http.Request, p *Page, lang i18n.Language, d
 					Label: p.L.T("translate.form", "Form", f.Name, "Examples", examples(f)), Value: value, Rows: textRows(value, e.Source.Forms["other"]), MaxLength: i18n.MaxTranslation})
 			}
 		}
-		var placeholders []string
 		for _, f := range item.Source {
 			for _, ph := range i18n.Placeholders(f.Text) {
-				if !slices.Contains(placeholders, ph) {
-					placeholders = append(placeholders, ph)
+				if !slices.Contains(item.Keep, ph) {
+					item.Keep = append(item.Keep, ph)
 				}
 			}
-		}
-		if len(placeholders) > 0 {
-			item.Hints = append(item.Hints, p.L.T("translate.placeholders", "List", strings.Join(placeholders, " ")))
 		}
 		if t, ok := meta[item.Key]; ok && e.Saved {
 			item.SavedBy, item.SavedAt = whom(t.UpdatedBy), t.UpdatedAt
@@ -360,14 +357,10 @@ func (s *Server) toolkitEditor(r *http.Request, p *Page, lang i18n.Language, dra
 		if e.Source.Network == "" {
 			item.Fields[0].MaxLength = card.MaxTextRunes
 		}
-		var keep []string
 		for _, token := range []string{"{url}", s.app.Campaign.Hashtag} {
 			if token != "" && strings.Contains(e.Source.Text, token) {
-				keep = append(keep, token)
+				item.Keep = append(item.Keep, token)
 			}
-		}
-		if len(keep) > 0 {
-			item.Hints = append(item.Hints, p.L.T("translate.placeholders", "List", strings.Join(keep, " ")))
 		}
 		if network := e.Source.Network; network != "" {
 			length := toolkit.Count(network, strings.ReplaceAll(value, "{url}", toolkit.PostURL(s.cfg.BaseURL, lang.Code)))

@@ -116,13 +116,13 @@ func TestRefusedTranslationsKeepTheTextAndSaveNothing(t *testing.T) {
 	if res.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("placeholder dropped: %d", res.Status)
 	}
-	for _, want := range []string{"must keep the placeholder {{.Count}}", "un récit attend", `aria-invalid="true"`} {
+	for _, want := range []string{"must keep the placeholder \u2066{{.Count}}\u2069", "un récit attend", `aria-invalid="true"`} {
 		if !bytes.Contains(res.Body, []byte(want)) {
 			t.Errorf("refused page lacks %q", want)
 		}
 	}
 	res = translate(t, translator, "/fr/staff/translations/fr", "home.cta", other("Racontez {{.Name}}"))
-	if res.Status != http.StatusUnprocessableEntity || !bytes.Contains(res.Body, []byte("{{.Name}} n’est pas un paramètre")) {
+	if res.Status != http.StatusUnprocessableEntity || !bytes.Contains(res.Body, []byte("{{.Name}}\u2069 n’est pas un paramètre")) {
 		t.Errorf("unknown placeholder: %d", res.Status)
 	}
 	res = translate(t, translator, "/en/staff/translations/fr", "no.such.key", other("x"))

@@ -41,9 +41,12 @@ func dumpFixture() []storage.Record {
 		{BlobDeletion: &storage.BlobDeletion{Key: "photos/d-tomb/x-list.webp", DueAt: epoch.Add(time.Hour)}},
 		{Translation: &storage.Translation{Catalog: storage.CatalogInterface, Lang: "ar", Key: "queue.count", Forms: map[string]string{"one": "قصة واحدة", "other": "{{.Count}} قصة"},
 			SourceHash: "sha1-1", UpdatedBy: 3, UpdatedAt: epoch}},
-		{Translation: &storage.Translation{Catalog: storage.CatalogToolkit, Lang: "en", Key: "title", Forms: map[string]string{"other": "Campaign kit"}, UpdatedBy: 3, UpdatedAt: epoch.Add(time.Minute)}},
+		{Translation: &storage.Translation{Catalog: storage.CatalogToolkit, Lang: "en", Key: toolkitTitle, Forms: map[string]string{"other": "Campaign kit"}, UpdatedBy: 3, UpdatedAt: epoch.Add(time.Minute)}},
 	}
 }
+
+// toolkitTitle is a toolkit item, not a message key.
+const toolkitTitle = "title"
 
 func feed(records []storage.Record) func() (storage.Record, error) {
 	i := 0
