@@ -133,6 +133,39 @@ func (a *App) SaveTranslation(ctx context.Context, by *storage.User, e Translati
 	return nil
 }
 
+// RemoveTranslation removes a saved translation, so the shipped text shows
+// again: once the saved one is committed to the catalog files, or when a
+// newer text was committed there. The removal is audited with the text it
+// removes.
+func (a *App) RemoveTranslation(ctx context.Context, by *storage.User, catalog, lang, key string) error {
+	if by == nil || !by.Role.CanTranslate() || (catalog == storage.CatalogToolkit && lang == i18n.Source && by.Role != storage.RoleAdmin) {
+		return errCannotTranslate
+	}
+	now := a.now()
+	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+		saved, err := tx.Translation(ctx, catalog, lang, key)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteTranslation(ctx, catalog, lang, key); err != nil {
+			return err
+		}
+		note, err := json.Marshal(saved.Forms)
+		if err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: "translate_remove",
+			SubjectID: TranslationSubject(catalog, lang, key), Note: string(note)})
+	})
+	if err != nil {
+		return err
+	}
+	if a.TranslationsChanged != nil {
+		a.TranslationsChanged()
+	}
+	return nil
+}
+
 // TranslationSubject names a translation in the audit log.
 func TranslationSubject(catalog, lang, key string) string {
 	return "translation:" + catalog + "/" + lang + "/" + key

@@ -94,8 +94,9 @@ type Tx interface {
 	DoneBlobDeletion(ctx context.Context, key string) error
 
 	// PutTranslation saves a translation, replacing the one of the same
-	// catalog, language and key.
+	// catalog, language and key; DeleteTranslation removes one.
 	PutTranslation(ctx context.Context, t Translation) error
+	DeleteTranslation(ctx context.Context, catalog, lang, key string) error
 }
 
 // JobsConfig says how to work the job queue.

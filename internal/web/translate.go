@@ -148,8 +148,11 @@ func (s *Server) newEditor(r *http.Request, p *Page, lang i18n.Language, toolkit
 	if toolkitTexts {
 		v.Action, v.OtherURL = p.Link(base+"/toolkit"), p.Link(base)
 	}
-	if r.URL.Query().Get("saved") != "" {
+	switch r.URL.Query().Get("done") {
+	case "saved":
 		v.Notice = p.L.T("translate.saved")
+	case "removed":
+		v.Notice = p.L.T("translate.removed")
 	}
 	return v
 }
@@ -434,7 +437,13 @@ func (s *Server) saveTranslation(w http.ResponseWriter, r *http.Request, p *Page
 			edit.Forms[c] = values[0]
 		}
 	}
-	err = s.app.SaveTranslation(r.Context(), p.User, edit)
+	done := "saved"
+	if r.PostFormValue("action") == "remove" {
+		done = "removed"
+		err = s.app.RemoveTranslation(r.Context(), p.User, edit.Catalog, edit.Lang, edit.Key)
+	} else {
+		err = s.app.SaveTranslation(r.Context(), p.User, edit)
+	}
 	var de *story.Error
 	if err != nil && errors.As(err, &de) && (de.Field != "" || de.Code == story.CodeConflict) {
 		draft := &translationDraft{key: edit.Key, forms: edit.Forms, err: de}
@@ -453,7 +462,7 @@ func (s *Server) saveTranslation(w http.ResponseWriter, r *http.Request, p *Page
 	if err != nil {
 		return err
 	}
-	back := url.Values{"saved": {"1"}}
+	back := url.Values{"done": {done}}
 	if r.PostFormValue("show") == "all" {
 		back.Set("show", "all")
 	}

@@ -80,6 +80,23 @@ func TestTranslatorSavesAStringThePublicPageShowsIt(t *testing.T) {
 	if !bytes.Contains(back.Body, []byte("tr@example.org")) || !bytes.Contains(back.Body, []byte(`role="status"`)) {
 		t.Errorf("the editor does not say who saved it, or that it was saved")
 	}
+
+	// Removed, the shipped text shows again (once committed, or when the
+	// catalog has a newer one).
+	res = translator.PostForm("/en/staff/translations/fr", url.Values{"csrf": {testrig.CSRF(t, back)}, "key": {"home.cta"}, "action": {"remove"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("remove: %d", res.Status)
+	}
+	if home := visitor.Get("/fr/"); !bytes.Contains(home.Body, []byte("Partagez votre récit")) {
+		t.Error("the shipped text does not show again")
+	}
+	if _, err := rig.Store.Translation(ctx, storage.CatalogInterface, "fr", "home.cta"); !errors.Is(err, story.ErrNotFound) {
+		t.Errorf("still saved: %v", err)
+	}
+	audit, _ = rig.Store.Audit(ctx, app.TranslationSubject(storage.CatalogInterface, "fr", "home.cta"))
+	if len(audit) != 2 || audit[1].Action != "translate_remove" || !strings.Contains(audit[1].Note, "parcours") {
+		t.Errorf("removal audit: %+v", audit)
+	}
 }
 
 func TestPluralFormsOfTheLanguageAreEditable(t *testing.T) {

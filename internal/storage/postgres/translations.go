@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"chorus/internal/storage"
+	"chorus/internal/story"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -53,4 +54,15 @@ func (t *txStore) PutTranslation(ctx context.Context, tr storage.Translation) er
 		updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
 		tr.Catalog, tr.Lang, tr.Key, string(forms), tr.SourceHash, tr.UpdatedBy, nullTime(tr.UpdatedAt))
 	return domainError("save translation", err)
+}
+
+func (t *txStore) DeleteTranslation(ctx context.Context, catalog, lang, key string) error {
+	tag, err := t.db.Exec(ctx, "DELETE FROM translations WHERE catalog = $1 AND lang = $2 AND key = $3", catalog, lang, key)
+	if err != nil {
+		return domainError("delete translation", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return story.ErrNotFound
+	}
+	return nil
 }

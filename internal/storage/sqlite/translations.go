@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"chorus/internal/storage"
+	"chorus/internal/story"
 )
 
 const translationColumns = "catalog, lang, key, forms, source_hash, updated_by, updated_at"
@@ -59,4 +60,15 @@ func (t *txStore) PutTranslation(ctx context.Context, tr storage.Translation) er
 		updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
 		tr.Catalog, tr.Lang, tr.Key, string(forms), tr.SourceHash, tr.UpdatedBy, micros(tr.UpdatedAt))
 	return domainError("save translation", err)
+}
+
+func (t *txStore) DeleteTranslation(ctx context.Context, catalog, lang, key string) error {
+	res, err := t.db.ExecContext(ctx, "DELETE FROM translations WHERE catalog = ? AND lang = ? AND key = ?", catalog, lang, key)
+	if err != nil {
+		return domainError("delete translation", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return story.ErrNotFound
+	}
+	return nil
 }

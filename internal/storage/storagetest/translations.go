@@ -79,6 +79,20 @@ func testTranslations(t *testing.T, st storage.Store) {
 		t.Errorf("a rolled-back translation was kept: %v", err)
 	}
 
+	// Removing one leaves the others; removing it again finds nothing.
+	del := func() error {
+		return st.WithTx(ctx, func(tx storage.Tx) error { return tx.DeleteTranslation(ctx, storage.CatalogInterface, "fa-AF", "nav.home") })
+	}
+	if err := del(); err != nil {
+		t.Fatal(err)
+	}
+	if err := del(); !errors.Is(err, story.ErrNotFound) {
+		t.Errorf("removing a removed translation: %v", err)
+	}
+	if list, _ := st.Translations(ctx); len(list) != 3 {
+		t.Errorf("%d translations left, want 3", len(list))
+	}
+
 	// Read in a transaction, as the use-case does before saving.
 	err = st.WithTx(ctx, func(tx storage.Tx) error {
 		got, err := tx.Translation(ctx, storage.CatalogToolkit, "en", "posts.x")
