@@ -81,7 +81,9 @@ func testTranslations(t *testing.T, st storage.Store) {
 
 	// Removing one leaves the others; removing it again finds nothing.
 	del := func() error {
-		return st.WithTx(ctx, func(tx storage.Tx) error { return tx.DeleteTranslation(ctx, storage.CatalogInterface, "fa-AF", "nav.home") })
+		return st.WithTx(ctx, func(tx storage.Tx) error {
+			return tx.DeleteTranslation(ctx, storage.CatalogInterface, "fa-AF", "nav.home")
+		})
 	}
 	if err := del(); err != nil {
 		t.Fatal(err)
