@@ -205,16 +205,15 @@ func showItem(show string, state i18n.State, key string, draft *translationDraft
 }
 
 // applyDraft puts a refused save back into its item, with the reason.
-func applyDraft(p *Page, item *editorItem, draft *translationDraft) bool {
+func applyDraft(p *Page, item *editorItem, draft *translationDraft) {
 	if draft == nil || draft.key != item.Key {
-		return false
+		return
 	}
 	item.Error = p.L.T(draft.err.Key, draft.err.Args...)
 	for i := range item.Fields {
 		f := &item.Fields[i]
 		f.Invalid = draft.err.Field == "form-"+f.Name || (i == 0 && !strings.HasPrefix(draft.err.Field, "form-"))
 	}
-	return true
 }
 
 // interfaceEditor lists one area of the interface's messages, the English
