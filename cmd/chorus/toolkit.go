@@ -12,23 +12,39 @@ import (
 	"io"
 	"os"
 
+	"chorus/internal/app"
 	"chorus/internal/toolkit"
 	"chorus/internal/toolkit/card"
 )
 
-// toolkitCommand builds the campaign toolkit for one language into a folder.
+const toolkitUsage = "usage: chorus toolkit build --lang L --out DIR [--logo FILE] [--shipped] | chorus toolkit export --lang L [--out FILE] [--shipped]"
+
+// toolkitCommand builds the campaign toolkit for one language into a
+// folder, or writes its texts as a content file; the texts saved in the
+// browser are included unless --shipped.
 func toolkitCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "build" {
-		return errors.New("usage: chorus toolkit build --lang L --out DIR [--logo FILE]")
+	if len(args) == 0 || (args[0] != "build" && args[0] != "export") {
+		return errors.New(toolkitUsage)
 	}
 	var lang, out, logoPath string
-	cfg, err := parseFlags("toolkit build", args[1:], getenv, stderr, func(fs *flag.FlagSet) {
+	var shipped bool
+	cfg, err := parseFlags("toolkit "+args[0], args[1:], getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&lang, "lang", "en", "language of the kit")
-		fs.StringVar(&out, "out", "", "folder to write the kit into")
-		fs.StringVar(&logoPath, "logo", "", "a partner's logo (PNG or JPEG) to put on the share cards")
+		fs.StringVar(&out, "out", "", "folder (build) or file (export) to write")
+		fs.BoolVar(&shipped, "shipped", false, "the shipped texts alone, without those saved in the database")
+		if args[0] == "build" {
+			fs.StringVar(&logoPath, "logo", "", "a partner's logo (PNG or JPEG) to put on the share cards")
+		}
 	})
 	if err != nil {
 		return err
+	}
+	saved, err := savedTranslations(ctx, cfg, shipped, stderr)
+	if err != nil {
+		return err
+	}
+	if args[0] == "export" {
+		return toolkitExport(lang, out, app.ToolkitSaved(saved), stdout, stderr)
 	}
 	if out == "" {
 		return errors.New("chorus toolkit build: --out is required")
@@ -39,12 +55,12 @@ func toolkitCommand(ctx context.Context, args []string, getenv func(string) stri
 			return fmt.Errorf("chorus toolkit build: --logo %s: %w", logoPath, err)
 		}
 	}
-	kit, ok, err := toolkit.Load(lang, cfg.baseURL())
+	kit, ok, err := toolkit.LoadWith(lang, cfg.baseURL(), app.ToolkitSaved(saved))
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("no toolkit in %q yet; languages: %v", lang, toolkit.Languages())
+		return fmt.Errorf("no complete toolkit in %q yet; shipped languages: %v (translate the rest at /en/staff/translations)", lang, toolkit.Languages())
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
@@ -68,6 +84,31 @@ func toolkitCommand(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote the %s toolkit (%d files) to %s\n", lang, total, out)
+	return nil
+}
+
+// toolkitExport writes the kit's texts in lang as written ({url} kept) in
+// the format of internal/toolkit/content, ready to commit.
+func toolkitExport(lang, out string, saved []toolkit.Saved, stdout, stderr io.Writer) error {
+	kit, ok, err := toolkit.Merged(lang, saved)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("no complete toolkit in %q yet", lang)
+	}
+	data, err := toolkit.WriteContent(kit)
+	if err != nil {
+		return err
+	}
+	if out == "" {
+		_, err = stdout.Write(data)
+		return err
+	}
+	if err := os.WriteFile(out, data, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "wrote the %s toolkit texts to %s\n", lang, out)
 	return nil
 }
 

@@ -135,8 +135,8 @@ func installKey(from, to string) (installed bool, note string, err error) {
 }
 
 func describeCounts(c storage.Counts) string {
-	return fmt.Sprintf("%d stories, %d users, %d credentials, %d audit entries, %d blob deletions",
-		c.Stories, c.Users, c.Credentials, c.Audit, c.BlobDeletions)
+	return fmt.Sprintf("%d stories, %d users, %d credentials, %d audit entries, %d blob deletions, %d saved translations",
+		c.Stories, c.Users, c.Credentials, c.Audit, c.BlobDeletions, c.Translations)
 }
 
 func sizeOf(n int64) string {

@@ -25,8 +25,8 @@ type Dumper interface {
 	// credentials by token hash, stories by id, audit entries by id, blob
 	// deletions by key. Rows are read as they are handed over, never all at
 	// once. Social posts (by id), settings (by key) and edited replies (by
-	// id) follow. An error from counts or fn stops the dump and is returned
-	// as is.
+	// id) follow, then saved translations by catalog, language and key. An
+	// error from counts or fn stops the dump and is returned as is.
 	Dump(ctx context.Context, counts func(Counts) error, fn func(Record) error) error
 }
 
@@ -35,7 +35,7 @@ type Loader interface {
 	// Load inserts the records returned by next until next returns io.EOF
 	// (any other error from next is returned as is). It refuses, with an
 	// error wrapping ErrNotEmpty, a database holding any story, user,
-	// credential, audit entry or blob deletion. Everything is written in
+	// credential, audit entry, blob deletion or saved translation. Everything is written in
 	// one transaction: when Load returns an error the database is left as
 	// empty as it was. Ids of users and audit entries are kept, and the
 	// database's id generators continue after the largest; the theme and
@@ -50,8 +50,8 @@ var ErrNotEmpty = errors.New("the database is not empty: load a site only into a
 
 // NotEmptyError builds Load's refusal from the target's counts.
 func NotEmptyError(c Counts) error {
-	return fmt.Errorf("%w (it holds %d stories, %d users, %d credentials, %d audit entries, %d blob deletions, %d social posts, %d settings, %d edited replies)",
-		ErrNotEmpty, c.Stories, c.Users, c.Credentials, c.Audit, c.BlobDeletions, c.Posts, c.Settings, c.StoredReplies)
+	return fmt.Errorf("%w (it holds %d stories, %d users, %d credentials, %d audit entries, %d blob deletions, %d social posts, %d settings, %d edited replies, %d saved translations)",
+		ErrNotEmpty, c.Stories, c.Users, c.Credentials, c.Audit, c.BlobDeletions, c.Posts, c.Settings, c.StoredReplies, c.Translations)
 }
 
 // RecordType names the kind of a Record.
@@ -66,11 +66,12 @@ const (
 	RecordPost         RecordType = "post"
 	RecordSetting      RecordType = "setting"
 	RecordStoredReply  RecordType = "stored_reply"
+	RecordTranslation  RecordType = "translation"
 )
 
 // RecordTypes lists the types in the canonical order of a dump.
 var RecordTypes = []RecordType{RecordUser, RecordCredential, RecordStory, RecordAudit, RecordBlobDeletion,
-	RecordPost, RecordSetting, RecordStoredReply}
+	RecordPost, RecordSetting, RecordStoredReply, RecordTranslation}
 
 // Record is one row of a site: exactly one field is set.
 type Record struct {
@@ -82,6 +83,7 @@ type Record struct {
 	Post         *story.Post
 	Setting      *Setting
 	StoredReply  *StoredReply
+	Translation  *Translation
 }
 
 // Type tells which field of r is set ("" when none is).
@@ -103,6 +105,8 @@ func (r Record) Type() RecordType {
 		return RecordSetting
 	case r.StoredReply != nil:
 		return RecordStoredReply
+	case r.Translation != nil:
+		return RecordTranslation
 	}
 	return ""
 }
@@ -130,6 +134,7 @@ type Counts struct {
 	Posts         int64
 	Settings      int64
 	StoredReplies int64
+	Translations  int64
 }
 
 // Of returns the count for one record type.
@@ -151,6 +156,8 @@ func (c Counts) Of(t RecordType) int64 {
 		return c.Settings
 	case RecordStoredReply:
 		return c.StoredReplies
+	case RecordTranslation:
+		return c.Translations
 	}
 	return 0
 }
@@ -174,12 +181,14 @@ func (c *Counts) Add(t RecordType) {
 		c.Settings++
 	case RecordStoredReply:
 		c.StoredReplies++
+	case RecordTranslation:
+		c.Translations++
 	}
 }
 
 // Total is the number of records.
 func (c Counts) Total() int64 {
-	return c.Users + c.Credentials + c.Stories + c.Audit + c.BlobDeletions + c.Posts + c.Settings + c.StoredReplies
+	return c.Users + c.Credentials + c.Stories + c.Audit + c.BlobDeletions + c.Posts + c.Settings + c.StoredReplies + c.Translations
 }
 
 // CheckRecord rejects a record that no backend could store faithfully; both
@@ -220,6 +229,11 @@ func CheckRecord(r Record) error {
 	case RecordStoredReply:
 		if r.StoredReply.ID == "" || !json.Valid(r.StoredReply.Data) {
 			return errors.New("reply without id or with data that is not JSON")
+		}
+	case RecordTranslation:
+		tr := r.Translation
+		if (tr.Catalog != CatalogInterface && tr.Catalog != CatalogToolkit) || tr.Lang == "" || tr.Key == "" || len(tr.Forms) == 0 {
+			return errors.New("translation without catalog, language, key or text")
 		}
 	default:
 		return errors.New("empty record")

@@ -4,11 +4,12 @@
 //
 // site.jsonl is JSON Lines. The first line is the header:
 //
-//	{"format":"chorus-export","version":1,"created_at":"...","counts":{"user":2,"credential":3,"story":40,"audit":90,"blob_deletion":1}}
+//	{"format":"chorus-export","version":1,"created_at":"...","counts":{"user":2,"credential":3,"story":40,"audit":90,"blob_deletion":1,"translation":12}}
 //
 // then one object per line, each with a "type" ("user", "credential",
-// "story", "audit", "blob_deletion", "post", "setting" or "stored_reply")
-// and that record's fields, in that order of types. Times are RFC 3339 in UTC with microseconds, omitted when
+// "story", "audit", "blob_deletion", "post", "setting", "stored_reply" or
+// "translation") and that record's fields, in that order of types; a file
+// from before a type existed reads as one whose count of it is zero. Times are RFC 3339 in UTC with microseconds, omitted when
 // unset; binary values (token hashes, sealed contact e-mails) are base64.
 // Every line ends with a newline, so a cut file is told from a whole one;
 // the header's counts catch a file cut at a line boundary.
@@ -59,6 +60,7 @@ func (h Header) RecordCounts() storage.Counts {
 		Stories: h.Counts[string(storage.RecordStory)], Audit: h.Counts[string(storage.RecordAudit)],
 		BlobDeletions: h.Counts[string(storage.RecordBlobDeletion)], Posts: h.Counts[string(storage.RecordPost)],
 		Settings: h.Counts[string(storage.RecordSetting)], StoredReplies: h.Counts[string(storage.RecordStoredReply)],
+		Translations: h.Counts[string(storage.RecordTranslation)],
 	}
 }
 
@@ -222,6 +224,17 @@ type blobDeletionLine struct {
 	DueAt *time.Time `json:"due_at,omitempty"`
 }
 
+type translationLine struct {
+	Type       string            `json:"type"`
+	Catalog    string            `json:"catalog"`
+	Lang       string            `json:"lang"`
+	Key        string            `json:"key"`
+	Forms      map[string]string `json:"forms"`
+	SourceHash string            `json:"source_hash,omitempty"`
+	UpdatedBy  int64             `json:"updated_by"`
+	UpdatedAt  *time.Time        `json:"updated_at,omitempty"`
+}
+
 func ts(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
@@ -280,6 +293,9 @@ func encodeRecord(r storage.Record) (any, error) {
 	case storage.RecordStoredReply:
 		sr := r.StoredReply
 		return storedReplyLine{"stored_reply", sr.ID, json.RawMessage(sr.Data), sr.Removed, ts(sr.UpdatedAt), sr.UpdatedBy}, nil
+	case storage.RecordTranslation:
+		tr := r.Translation
+		return translationLine{"translation", tr.Catalog, tr.Lang, tr.Key, tr.Forms, tr.SourceHash, tr.UpdatedBy, ts(tr.UpdatedAt)}, nil
 	}
 	return nil, errors.New("transfer: empty record")
 }
@@ -379,6 +395,13 @@ func decodeRecord(line []byte) (storage.Record, error) {
 		}
 		return storage.Record{StoredReply: &storage.StoredReply{ID: l.ID, Data: []byte(l.Data), Removed: l.Removed,
 			UpdatedAt: fromTS(l.UpdatedAt), UpdatedBy: l.UpdatedBy}}, nil
+	case storage.RecordTranslation:
+		var l translationLine
+		if err := strict(&l); err != nil {
+			return storage.Record{}, err
+		}
+		return storage.Record{Translation: &storage.Translation{Catalog: l.Catalog, Lang: l.Lang, Key: l.Key, Forms: l.Forms,
+			SourceHash: l.SourceHash, UpdatedBy: l.UpdatedBy, UpdatedAt: fromTS(l.UpdatedAt)}}, nil
 	}
 	return storage.Record{}, fmt.Errorf("unknown record type %q", *peek.Type)
 }
@@ -564,6 +587,6 @@ func typeOrder() string {
 }
 
 func describe(c storage.Counts) string {
-	return fmt.Sprintf("%d users, %d credentials, %d stories, %d audit entries, %d blob deletions",
-		c.Users, c.Credentials, c.Stories, c.Audit, c.BlobDeletions)
+	return fmt.Sprintf("%d users, %d credentials, %d stories, %d audit entries, %d blob deletions, %d saved translations",
+		c.Users, c.Credentials, c.Stories, c.Audit, c.BlobDeletions, c.Translations)
 }

@@ -199,7 +199,9 @@ func seed(t *testing.T, s site) {
 				return err
 			}
 		}
-		return nil
+		// A translator's work travels with the site.
+		return tx.PutTranslation(ctx, storage.Translation{Catalog: storage.CatalogInterface, Lang: "fr", Key: "home.cta",
+			Forms: map[string]string{"other": "Racontez votre parcours"}, SourceHash: "sha1-abc", UpdatedBy: 1, UpdatedAt: epoch.Add(80 * time.Hour)})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -340,6 +342,7 @@ type view struct {
 	Posts     map[story.PostStatus][]*story.Post
 	Setting   storage.Setting
 	Replies   []storage.StoredReply
+	Saved     []storage.Translation
 }
 
 func readerView(t *testing.T, r storage.Reader) view {
@@ -415,6 +418,7 @@ func readerView(t *testing.T, r storage.Reader) view {
 	v.Audit["post:p-hidden"], _ = r.Audit(ctx, "post:p-hidden")
 	v.Setting, _ = r.Setting(ctx, "policy.social_post")
 	v.Replies, _ = r.StoredReplies(ctx)
+	v.Saved, _ = r.Translations(ctx)
 	return v
 }
 
@@ -442,8 +446,8 @@ func checkSeededView(t *testing.T, v view) {
 		len(v.Audit["post:p-hidden"]) != 1 || v.Setting.UpdatedBy != "user:1" || len(v.Replies) != 2 {
 		t.Errorf("posts %v, setting %+v, replies %d", v.Posts, v.Setting, len(v.Replies))
 	}
-	if len(v.Queue) != 2 || v.Queue[0].ID != "s-pend" || v.Stories["s-gone"].Status != story.StatusWithdrawn || len(v.Due) != 2 {
-		t.Errorf("queue %d, tombstone %v, due %v", len(v.Queue), v.Stories["s-gone"].Status, v.Due)
+	if len(v.Queue) != 2 || v.Queue[0].ID != "s-pend" || v.Stories["s-gone"].Status != story.StatusWithdrawn || len(v.Due) != 2 || len(v.Saved) != 1 {
+		t.Errorf("queue %d, tombstone %v, due %v, translations %d", len(v.Queue), v.Stories["s-gone"].Status, v.Due, len(v.Saved))
 	}
 }
 
@@ -479,7 +483,7 @@ func TestSQLiteToSQLite(t *testing.T) {
 	dst := openSQLite(t)
 	sum := importInto(t, dst, first)
 	if sum.Counts.Stories != 6 || sum.Counts.Users != 4 || sum.Counts.Audit != 6 || sum.Counts.BlobDeletions != 2 || sum.Media != 4 ||
-		sum.Counts.Posts != 3 || sum.Counts.Settings != 1 || sum.Counts.StoredReplies != 2 {
+		sum.Counts.Posts != 3 || sum.Counts.Settings != 1 || sum.Counts.StoredReplies != 2 || sum.Counts.Translations != 1 {
 		t.Errorf("summary %+v", sum)
 	}
 	sameExport(t, first, export(t, dst))

@@ -46,6 +46,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	adminOnly := func(ok int) expect {
 		return expect{"nobody": http.StatusSeeOther, "partner": http.StatusForbidden, "translator": http.StatusForbidden, "moderator": http.StatusForbidden, "admin": ok}
 	}
+	translators := func(ok int) expect {
+		return expect{"nobody": http.StatusSeeOther, "partner": http.StatusForbidden, "translator": ok, "moderator": http.StatusForbidden, "admin": ok}
+	}
 	pages := []struct {
 		method, path string
 		want         expect
@@ -64,6 +67,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/en/staff/replies", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 403, "admin": 422}},
 		{"POST", "/en/staff/replies/en-refugees-neighbours/restore", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 403, "admin": 303}},
 		{"GET", "/staff/media/" + ownID + "/" + photoFile, expect{"nobody": 403, "partner": 403, "translator": 403, "moderator": 200, "admin": 200}},
+		// Translators and admins translate; moderators and partners do not.
+		// A form without a text is refused as invalid, after the role check.
+		{"GET", "/en/staff/translations", translators(http.StatusOK)},
+		{"GET", "/en/staff/translations/fr", translators(http.StatusOK)},
+		{"POST", "/en/staff/translations/fr", expect{"nobody": 401, "partner": 403, "translator": 422, "moderator": 403, "admin": 422}},
+		{"GET", "/fr/staff/translations/ar/toolkit", translators(http.StatusOK)},
+		{"POST", "/fr/staff/translations/ar/toolkit", expect{"nobody": 401, "partner": 403, "translator": 422, "moderator": 403, "admin": 422}},
+		{"GET", "/en/staff/translations/en", translators(http.StatusNotFound)},
+		{"GET", "/en/staff/translations/xx", translators(http.StatusNotFound)},
+		// The toolkit's English, the source of its translations, is the admins'.
+		{"GET", "/en/staff/translations/en/toolkit", expect{"nobody": http.StatusSeeOther, "partner": 403, "translator": 403, "moderator": 403, "admin": 200}},
+		{"POST", "/en/staff/translations/en/toolkit", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 403, "admin": 422}},
 	}
 	for _, p := range pages {
 		for who, want := range p.want {

@@ -27,6 +27,7 @@ import (
 	"chorus/internal/moderation"
 	"chorus/internal/storage"
 	"chorus/internal/story"
+	"chorus/internal/toolkit"
 )
 
 //go:embed templates/*.html
@@ -140,7 +141,7 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"excerpt":     excerpt,
 		"spans":       allSpans,
 		"notable":     notableSignals,
-		"networkName": networkName,
+		"networkName": toolkit.NetworkName,
 		"inc":         func(i int) int { return i + 1 },
 		"replyBox":    func(p *Page, r *moderation.Reply) replyBox { return replyBox{Page: p, Reply: r} },
 		"has":         slices.Contains[[]string],
@@ -239,18 +240,19 @@ type errorView struct {
 // renderError answers err as a page in the visitor's language.
 func (s *Server) renderError(p *Page, err error) {
 	status, key, msg := http.StatusInternalServerError, "error.internal", ""
+	var args []any
 	var de *story.Error
 	var verrs story.ValidationErrors
 	switch {
 	case errors.As(err, &verrs):
 		status, key = http.StatusUnprocessableEntity, verrs[0].Key
 	case errors.As(err, &de):
-		status, key = api.StatusFor(de.Code), de.Key
+		status, key, args = api.StatusFor(de.Code), de.Key, de.Args
 	}
 	if status >= 500 {
 		s.log.Error("page failed", "route", p.request.Pattern, "err", err)
 	}
-	msg = p.L.T(key)
+	msg = p.L.T(key, args...)
 	if status == http.StatusGone {
 		p.cacheable = true
 	}
@@ -302,21 +304,6 @@ func excerpt(text string, n int) string {
 		cut--
 	}
 	return strings.TrimRight(string(runes[:cut]), " ,.;:") + "…"
-}
-
-// networkName is how a social network writes its own name.
-func networkName(id string) string {
-	switch id {
-	case "x":
-		return "X"
-	case "bluesky":
-		return "Bluesky"
-	case "mastodon":
-		return "Mastodon"
-	case "instagram":
-		return "Instagram"
-	}
-	return id
 }
 
 // notableSignals are the signals worth a moderator's eye: a score of at

@@ -81,8 +81,21 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, p *Page) error {
 		return err
 	}
 	s.setSession(w, session)
-	http.Redirect(w, r, p.Link("/staff/queue"), http.StatusSeeOther)
+	role := storage.Role("")
+	if u, err := s.app.SessionUser(r.Context(), session); err == nil {
+		role = u.Role
+	}
+	http.Redirect(w, r, p.Link(staffHome(role)), http.StatusSeeOther)
 	return nil
+}
+
+// staffHome is the page a staff member starts from: translators, who do
+// not moderate, start from the translations.
+func staffHome(role storage.Role) string {
+	if role == storage.RoleTranslator {
+		return "/staff/translations"
+	}
+	return "/staff/queue"
 }
 
 type enrolView struct {
@@ -140,7 +153,7 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request, p *Page) error {
 		return s.render(p, "enrol", v)
 	}
 	s.setSession(w, session)
-	http.Redirect(w, r, p.Link("/staff/queue"), http.StatusSeeOther)
+	http.Redirect(w, r, p.Link(staffHome(u.Role)), http.StatusSeeOther)
 	return nil
 }
 

@@ -25,12 +25,13 @@ func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.ex
 
 const countsQuery = `SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM credentials),
 	(SELECT count(*) FROM stories), (SELECT count(*) FROM audit_log), (SELECT count(*) FROM blob_deletions),
-	(SELECT count(*) FROM social_posts), (SELECT count(*) FROM settings), (SELECT count(*) FROM stored_replies)`
+	(SELECT count(*) FROM social_posts), (SELECT count(*) FROM settings), (SELECT count(*) FROM stored_replies),
+	(SELECT count(*) FROM translations)`
 
 func readCounts(ctx context.Context, q querier) (storage.Counts, error) {
 	var c storage.Counts
 	err := q.QueryRowContext(ctx, countsQuery).Scan(&c.Users, &c.Credentials, &c.Stories, &c.Audit, &c.BlobDeletions,
-		&c.Posts, &c.Settings, &c.StoredReplies)
+		&c.Posts, &c.Settings, &c.StoredReplies, &c.Translations)
 	return c, err
 }
 
@@ -134,9 +135,16 @@ func (s *Store) Dump(ctx context.Context, counts func(storage.Counts) error, fn 
 	if err != nil {
 		return err
 	}
-	return each("dump stored replies", "SELECT id, data, removed, updated_at, updated_by FROM stored_replies ORDER BY id", func(rows *sql.Rows) (storage.Record, error) {
+	err = each("dump stored replies", "SELECT id, data, removed, updated_at, updated_by FROM stored_replies ORDER BY id", func(rows *sql.Rows) (storage.Record, error) {
 		r, err := scanStoredReply(rows)
 		return storage.Record{StoredReply: &r}, err
+	})
+	if err != nil {
+		return err
+	}
+	return each("dump translations", "SELECT "+translationColumns+" FROM translations ORDER BY catalog, lang, key", func(rows *sql.Rows) (storage.Record, error) {
+		tr, err := scanTranslation(rows)
+		return storage.Record{Translation: &tr}, err
 	})
 }
 
@@ -202,6 +210,9 @@ func (t *txStore) loadRecord(ctx context.Context, r storage.Record) error {
 		return wrapLoad("setting", r.Setting.Key, t.PutSetting(ctx, *r.Setting))
 	case r.StoredReply != nil:
 		return wrapLoad("reply", r.StoredReply.ID, t.PutStoredReply(ctx, *r.StoredReply))
+	case r.Translation != nil:
+		tr := r.Translation
+		return wrapLoad("translation", tr.Catalog+"/"+tr.Lang+"/"+tr.Key, t.PutTranslation(ctx, *tr))
 	}
 	return errors.New("empty record")
 }

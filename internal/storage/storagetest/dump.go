@@ -46,8 +46,14 @@ func dumpFixture() []storage.Record {
 		{Setting: &storage.Setting{Key: policyKey, Value: []byte(`{"hide_above":0.85,"approve_below":0.2}`), UpdatedAt: epoch, UpdatedBy: "user:3"}},
 		{StoredReply: &storage.StoredReply{ID: "en-one", Data: []byte(`{"id":"en-one","text":"Edited."}`), UpdatedAt: epoch, UpdatedBy: "user:3"}},
 		{StoredReply: &storage.StoredReply{ID: "fr-two", Data: []byte(`{}`), Removed: true, UpdatedAt: epoch, UpdatedBy: "user:3"}},
+		{Translation: &storage.Translation{Catalog: storage.CatalogInterface, Lang: "ar", Key: "queue.count", Forms: map[string]string{"one": "قصة واحدة", "other": "{{.Count}} قصة"},
+			SourceHash: "sha1-1", UpdatedBy: 3, UpdatedAt: epoch}},
+		{Translation: &storage.Translation{Catalog: storage.CatalogToolkit, Lang: "en", Key: toolkitTitle, Forms: map[string]string{"other": "Campaign kit"}, UpdatedBy: 3, UpdatedAt: epoch.Add(time.Minute)}},
 	}
 }
+
+// toolkitTitle is a toolkit item, not a message key.
+const toolkitTitle = "title"
 
 // policyKey is a setting's key, named so that the catalog check does not
 // take it for a message id.
@@ -112,7 +118,7 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 		t.Fatal(err)
 	}
 	counts, got := dumpAll(t, dumper)
-	if want := (storage.Counts{Users: 2, Credentials: 3, Stories: 4, Audit: 3, BlobDeletions: 1, Posts: 2, Settings: 1, StoredReplies: 2}); counts != want {
+	if want := (storage.Counts{Users: 2, Credentials: 3, Stories: 4, Audit: 3, BlobDeletions: 1, Posts: 2, Settings: 1, StoredReplies: 2, Translations: 2}); counts != want {
 		t.Errorf("counts %+v, want %+v", counts, want)
 	}
 	if !reflect.DeepEqual(got, fixture) {
@@ -152,6 +158,9 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 	}
 	if a, err := st.Audit(ctx, "d-pub"); err != nil || len(a) != 2 || a[1].ID != 5 || a[1].Note != "fine" {
 		t.Errorf("audit after load: %+v %v", a, err)
+	}
+	if tr, err := st.Translation(ctx, storage.CatalogInterface, "ar", "queue.count"); err != nil || tr.Forms["one"] != "قصة واحدة" {
+		t.Errorf("translation after load: %+v %v", tr, err)
 	}
 
 	// New rows continue after the loaded ids, and erasure still works on
@@ -203,6 +212,8 @@ func recordValue(r storage.Record) any {
 		return *r.Setting
 	case storage.RecordStoredReply:
 		return *r.StoredReply
+	case storage.RecordTranslation:
+		return *r.Translation
 	}
 	return nil
 }

@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		"DumpAndLoad":          testDumpLoad,
 		"Posts":                testPosts,
 		"SettingsAndReplies":   testSettingsAndReplies,
+		"Translations":         testTranslations,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
