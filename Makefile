@@ -57,6 +57,6 @@ soak-short:
 check:
 	bash scripts/check.sh
 
-## fonts: copy the share cards' Noto fonts again from the Debian package
+## fonts: rebuild the share cards' font subsets from the Debian Noto packages
 fonts:
 	bash scripts/fonts.sh

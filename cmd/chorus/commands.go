@@ -100,7 +100,8 @@ func moderationCommand(ctx context.Context, args []string, getenv func(string) s
 }
 
 // moderationExamples writes moderators' decisions as training examples:
-// a story rejected for hate is labelled "hate", a published one "ok".
+// a story rejected for hate is labelled "hate", a published one "ok"; a
+// social post a moderator hid for hate "hate", one a moderator showed "ok".
 // Withdrawn stories are erased and never exported. The file holds people's
 // words: it is created readable by its owner only.
 func moderationExamples(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -137,6 +138,34 @@ func moderationExamples(ctx context.Context, args []string, getenv func(string) 
 				}
 				counts[label]++
 				if err := enc.Encode(map[string]string{"text": s.Title + "\n\n" + s.Body, "language": s.Language, "label": label}); err != nil {
+					f.Close()
+					return err
+				}
+			}
+		}
+		after = ""
+		for {
+			batch, err := a.Store.DecidedPosts(ctx, after, 500)
+			if err != nil {
+				f.Close()
+				return err
+			}
+			if len(batch) == 0 {
+				break
+			}
+			for _, p := range batch {
+				after = p.ID
+				label := ""
+				switch {
+				case p.Status == story.PostVisible:
+					label = "ok"
+				case p.Status == story.PostHidden && p.HideReason == "hate":
+					label = "hate"
+				default:
+					continue
+				}
+				counts[label]++
+				if err := enc.Encode(map[string]string{"text": p.Text, "language": p.Language, "label": label}); err != nil {
 					f.Close()
 					return err
 				}

@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"chorus/internal/app"
 	"chorus/internal/storage"
@@ -42,6 +44,32 @@ func TestModerationExamplesExportsDecisions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	for i, c := range []struct {
+		text string
+		d    app.PostDecision
+	}{
+		{"They are vermin, every one of them #ItTakesaCommunity", app.PostDecision{Reason: "hate"}},
+		{"Proud of our town's welcome #ItTakesaCommunity", app.PostDecision{Show: true}},
+		{"Cheap watches at my shop #ItTakesaCommunity", app.PostDecision{Reason: "spam"}},
+	} {
+		p, _, err := a.IngestPost(ctx, story.IncomingPost{Network: "mastodon", SourceID: fmt.Sprint(i), SourceURL: "https://social.example/" + fmt.Sprint(i),
+			Author: "@a", Text: c.text, Language: "en", PostedAt: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		target := story.PostHidden
+		if c.d.Show {
+			target = story.PostVisible
+		}
+		if p.Status == target { // decided so by the policy: a person decides afresh
+			if _, err := a.DecidePost(ctx, mod, p.ID, app.PostDecision{Show: !c.d.Show, Reason: "other"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := a.DecidePost(ctx, mod, p.ID, c.d); err != nil {
+			t.Fatalf("%q: %v", c.text, err)
+		}
+	}
 	store.Close()
 
 	out := filepath.Join(dir, "decisions.jsonl")
@@ -54,7 +82,9 @@ func TestModerationExamplesExportsDecisions(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-	if len(lines) != 2 || !strings.Contains(string(data), `"label":"hate"`) || !strings.Contains(string(data), `"label":"ok"`) || strings.Contains(string(data), "Buy now") {
+	if len(lines) != 4 || !strings.Contains(string(data), `"label":"hate"`) || !strings.Contains(string(data), `"label":"ok"`) ||
+		strings.Contains(string(data), "Buy now") || strings.Contains(string(data), "Cheap watches") ||
+		!strings.Contains(string(data), `{"label":"hate","language":"en","text":"They are vermin`) || !strings.Contains(string(data), "Proud of our town") {
 		t.Fatalf("examples:\n%s", data)
 	}
 	if info, _ := os.Stat(out); info.Mode().Perm() != 0o600 {

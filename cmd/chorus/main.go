@@ -32,8 +32,11 @@ Commands:
   restore FILE.tar.gz           unpack a backup into an empty data folder
   export DIR                    write the whole site (SQLite or PostgreSQL) to DIR: site.jsonl, media/, secret.key
   import DIR                    load an export into the configured, empty database (moves a site between backends)
-  toolkit build --lang L --out D write the campaign toolkit for one language into a folder
+  toolkit build --lang L --out D write the campaign toolkit for one language into a folder;
+                                --logo F.png puts a partner's logo (PNG or JPEG) on its share cards
+  toolkit export --lang L       the toolkit's texts in one language as a content file (saved ones included)
   i18n coverage [--lang L]      how much of the interface each language translates (missing, stale)
+  i18n export --lang L          one language's catalog as go-i18n JSON v2 with source hashes (saved ones included)
   moderation train|eval ...     train or evaluate the hate and abuse screen
   moderation examples --out F   write moderators' decisions as training examples (JSON Lines)
 
@@ -75,7 +78,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "toolkit":
 		return toolkitCommand(ctx, args, getenv, stdout, stderr)
 	case "i18n":
-		return i18nCommand(ctx, args, stdout, stderr)
+		return i18nCommand(ctx, args, getenv, stdout, stderr)
 	case "moderation":
 		return moderationCommand(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":

@@ -52,7 +52,7 @@ func TestTwoNodesOnePostgreSQL(t *testing.T) {
 	staffToken := lines[len(lines)-1]
 
 	// A moderator watching the queue on node B hears of a submission to node A.
-	moderatorB := staffSession(t, bin, common, baseB, "watcher@example.org")
+	moderatorB := staffSession(t, bin, common, baseB, "watcher@example.org", "moderator")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	req0, _ := http.NewRequestWithContext(ctx, "GET", baseB+"/en/staff/queue/events", nil)
@@ -100,6 +100,19 @@ func TestTwoNodesOnePostgreSQL(t *testing.T) {
 	waitFor(t, "node A answers 410 for the story withdrawn on node B", func() bool {
 		res := get(t, baseA+"/en/stories/"+id)
 		return res.StatusCode == http.StatusGone && !strings.Contains(fetch(t, baseA+"/en/stories"), "Two nodes, one site")
+	})
+
+	// A translation saved on node B shows on node A's cached page at once,
+	// and in its toolkit.
+	if page := fetch(t, baseA+"/fr/"); !strings.Contains(page, "Partagez votre récit") {
+		t.Fatal("node A's French home page lacks its shipped text")
+	}
+	fetch(t, baseA+"/fr/toolkit")
+	admin := staffSession(t, bin, common, baseB, "editor@example.org", "admin")
+	saveTranslation(t, admin, baseB, "/fr/staff/translations/fr", "home.cta", "Racontez votre parcours")
+	saveTranslation(t, admin, baseB, "/fr/staff/translations/fr/toolkit", "title", "Trousse des deux nœuds")
+	waitFor(t, "node A shows the translation saved on node B", func() bool {
+		return strings.Contains(fetch(t, baseA+"/fr/"), "Racontez votre parcours") && strings.Contains(fetch(t, baseA+"/fr/toolkit"), "Trousse des deux nœuds")
 	})
 
 	// Kill node A under load; every acknowledged submission must be readable through node B.
@@ -192,11 +205,11 @@ func TestTwoNodesOnePostgreSQL(t *testing.T) {
 	}
 }
 
-// staffSession enrols a moderator through the welcome page of base, with
-// the second factor, and returns a client holding the session.
-func staffSession(t *testing.T, bin string, env []string, base, email string) *http.Client {
+// staffSession enrols a moderator or an admin through the welcome page of
+// base, with the second factor, and returns a client holding the session.
+func staffSession(t *testing.T, bin string, env []string, base, email, role string) *http.Client {
 	t.Helper()
-	out := runCommand(t, bin, env, "user", "add", "--email", email, "--role", "moderator")
+	out := runCommand(t, bin, env, "user", "add", "--email", email, "--role", role)
 	_, token, ok := strings.Cut(strings.TrimSpace(out), "/en/staff/welcome/")
 	if !ok {
 		t.Fatalf("no sign-in link in %q", out)
@@ -230,6 +243,34 @@ func staffSession(t *testing.T, bin string, env []string, base, email string) *h
 		t.Fatalf("enrol on %s: %d", base, res.StatusCode)
 	}
 	return client
+}
+
+// saveTranslation saves one text through a translation editor's form.
+func saveTranslation(t *testing.T, client *http.Client, base, editor, key, text string) {
+	t.Helper()
+	res, err := client.Get(base + editor + "?show=all")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
+	if res.StatusCode != http.StatusOK || csrf == nil {
+		t.Fatalf("editor %s: %d", editor, res.StatusCode)
+	}
+	form := url.Values{"csrf": {string(csrf[1])}, "key": {key}, "form-other": {text}}
+	req, _ := http.NewRequest("POST", base+editor, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", base)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	res, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save %s on %s: %d", key, editor, res.StatusCode)
+	}
 }
 
 func fetch(t *testing.T, url string) string {

@@ -66,11 +66,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		a.Changed = broadcast("public", a.Changed)
 		a.QueueChanged = broadcast("queue", a.QueueChanged)
+		a.TranslationsChanged = broadcast("translations", a.TranslationsChanged)
 		go shared.ListenChanges(ctx, func(topic string) {
+			// An empty topic means anything may have changed.
+			if topic == "translations" || topic == "" {
+				if err := site.ReloadTranslations(ctx); err != nil {
+					log.Warn("translations saved on another node show here after the next one", "err", err)
+				}
+			}
 			if topic != "queue" {
 				site.InvalidateCache()
 			}
-			if topic != "public" {
+			if topic == "queue" || topic == "" {
 				site.NotifyQueue()
 			}
 		})

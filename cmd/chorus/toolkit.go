@@ -1,39 +1,66 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
 	"io"
 	"os"
 
+	"chorus/internal/app"
 	"chorus/internal/toolkit"
 	"chorus/internal/toolkit/card"
 )
 
-// toolkitCommand builds the campaign toolkit for one language into a folder.
+const toolkitUsage = "usage: chorus toolkit build --lang L --out DIR [--logo FILE] [--shipped] | chorus toolkit export --lang L [--out FILE] [--shipped]"
+
+// toolkitCommand builds the campaign toolkit for one language into a
+// folder, or writes its texts as a content file; the texts saved in the
+// browser are included unless --shipped.
 func toolkitCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "build" {
-		return errors.New("usage: chorus toolkit build --lang L --out DIR")
+	if len(args) == 0 || (args[0] != "build" && args[0] != "export") {
+		return errors.New(toolkitUsage)
 	}
-	var lang, out string
-	cfg, err := parseFlags("toolkit build", args[1:], getenv, stderr, func(fs *flag.FlagSet) {
+	var lang, out, logoPath string
+	var shipped bool
+	cfg, err := parseFlags("toolkit "+args[0], args[1:], getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&lang, "lang", "en", "language of the kit")
-		fs.StringVar(&out, "out", "", "folder to write the kit into")
+		fs.StringVar(&out, "out", "", "folder (build) or file (export) to write")
+		fs.BoolVar(&shipped, "shipped", false, "the shipped texts alone, without those saved in the database")
+		if args[0] == "build" {
+			fs.StringVar(&logoPath, "logo", "", "a partner's logo (PNG or JPEG) to put on the share cards")
+		}
 	})
 	if err != nil {
 		return err
 	}
+	saved, err := savedTranslations(ctx, cfg, shipped, stderr)
+	if err != nil {
+		return err
+	}
+	if args[0] == "export" {
+		return toolkitExport(lang, out, app.ToolkitSaved(saved), stdout, stderr)
+	}
 	if out == "" {
 		return errors.New("chorus toolkit build: --out is required")
 	}
-	kit, ok, err := toolkit.Load(lang, cfg.baseURL())
+	var logo image.Image
+	if logoPath != "" {
+		if logo, err = readLogo(logoPath); err != nil {
+			return fmt.Errorf("chorus toolkit build: --logo %s: %w", logoPath, err)
+		}
+	}
+	kit, ok, err := toolkit.LoadWith(lang, cfg.baseURL(), app.ToolkitSaved(saved))
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("no toolkit in %q yet; languages: %v", lang, toolkit.Languages())
+		return fmt.Errorf("no complete toolkit in %q yet; shipped languages: %v (translate the rest at /en/staff/translations)", lang, toolkit.Languages())
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
@@ -43,7 +70,7 @@ func toolkitCommand(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	fmt.Fprintln(stderr, "rendering share cards ...")
-	cards, err := toolkit.Cards(renderer, kit, campaign.Hashtag)
+	cards, err := toolkit.Cards(renderer, kit, campaign.Hashtag, logo)
 	if err != nil {
 		return err
 	}
@@ -58,6 +85,76 @@ func toolkitCommand(ctx context.Context, args []string, getenv func(string) stri
 	}
 	fmt.Fprintf(stdout, "wrote the %s toolkit (%d files) to %s\n", lang, total, out)
 	return nil
+}
+
+// toolkitExport writes the kit's texts in lang as written ({url} kept) in
+// the format of internal/toolkit/content, ready to commit.
+func toolkitExport(lang, out string, saved []toolkit.Saved, stdout, stderr io.Writer) error {
+	kit, ok, err := toolkit.Merged(lang, saved)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("no complete toolkit in %q yet", lang)
+	}
+	data, err := toolkit.WriteContent(kit)
+	if err != nil {
+		return err
+	}
+	if out == "" {
+		_, err = stdout.Write(data)
+		return err
+	}
+	if err := os.WriteFile(out, data, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "wrote the %s toolkit texts to %s\n", lang, out)
+	return nil
+}
+
+// Limits on a partner's logo: cards are at most 4096 pixels on a side.
+const (
+	maxLogoBytes = 10 << 20
+	maxLogoSide  = 4096
+)
+
+// readLogo decodes a PNG or JPEG logo, checking its size and dimensions
+// before decoding its pixels.
+func readLogo(path string) (image.Image, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxLogoBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxLogoBytes {
+		return nil, fmt.Errorf("larger than %d MB", maxLogoBytes>>20)
+	}
+	var decodeConfig func(io.Reader) (image.Config, error)
+	var decode func(io.Reader) (image.Image, error)
+	switch {
+	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
+		decodeConfig, decode = png.DecodeConfig, png.Decode
+	case bytes.HasPrefix(data, []byte{0xFF, 0xD8, 0xFF}):
+		decodeConfig, decode = jpeg.DecodeConfig, jpeg.Decode
+	default:
+		return nil, errors.New("not a PNG or JPEG image")
+	}
+	cfg, err := decodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("damaged image: %w", err)
+	}
+	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > maxLogoSide || cfg.Height > maxLogoSide {
+		return nil, fmt.Errorf("%dx%d pixels; a logo may have at most %d on a side", cfg.Width, cfg.Height, maxLogoSide)
+	}
+	img, err := decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("damaged image: %w", err)
+	}
+	return img, nil
 }
 
 func bar(done, total, width int) string {

@@ -135,8 +135,8 @@ func installKey(from, to string) (installed bool, note string, err error) {
 }
 
 func describeCounts(c storage.Counts) string {
-	return fmt.Sprintf("%d stories, %d translations, %d users, %d credentials, %d audit entries, %d blob deletions",
-		c.Stories, c.StoryTranslations, c.Users, c.Credentials, c.Audit, c.BlobDeletions)
+	return fmt.Sprintf("%d stories, %d story translations, %d users, %d credentials, %d audit entries, %d blob deletions, %d social posts, %d settings, %d edited replies, %d saved translations",
+		c.Stories, c.StoryTranslations, c.Users, c.Credentials, c.Audit, c.BlobDeletions, c.Posts, c.Settings, c.StoredReplies, c.Translations)
 }
 
 func sizeOf(n int64) string {

@@ -36,3 +36,26 @@ func FuzzDecodeSubmission(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodePost feeds arbitrary bodies to the social post decoder, the
+// edge where connectors hand over text from anyone on the networks.
+func FuzzDecodePost(f *testing.F) {
+	f.Add([]byte(`{"network":"mastodon","source_id":"1","url":"https://social.example/@a/1","author":"@a","text":"Welcome #ItTakesaCommunity","language":"en","posted_at":"2026-11-20T09:00:00Z"}`))
+	f.Add([]byte(`{"posted_at":"yesterday"}`))
+	f.Add([]byte(`{"network":"bluesky","url":"javascript:alert(1)","text":"\u0000\u202e"}`))
+	f.Add([]byte(`{} {}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		in, err := DecodePost(bytes.NewReader(body))
+		if err != nil {
+			var de *story.Error
+			if !errors.As(err, &de) {
+				t.Fatalf("non-domain error %T: %v", err, err)
+			}
+			return
+		}
+		in.Normalize()
+		if err := in.Validate(); err == nil && (in.Text == "" || in.Author == "" || in.PostedAt.IsZero()) {
+			t.Fatalf("invalid post accepted: %+v", in)
+		}
+	})
+}

@@ -61,8 +61,12 @@ type App struct {
 	// QueueChanged is called after a commit that changed the moderation
 	// queue, so moderators watching it can be told.
 	QueueChanged func()
+	// TranslationsChanged is called after a commit that saved a
+	// translation, so the catalogs in memory can take it up.
+	TranslationsChanged func()
 
-	recent recentTexts
+	recent      recentTexts // stories
+	recentPosts recentTexts // social posts, by network and source id
 }
 
 func (a *App) now() time.Time {

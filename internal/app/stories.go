@@ -128,21 +128,27 @@ func (a *App) flagDuplicates(ctx context.Context, s *story.Story) {
 		a.recent.seeded = true
 	}
 	copies := a.recent.remember(s.ID, moderation.Fingerprint(s.Title+"\n"+s.Body))
+	s.Signals = raiseSpam(s.Signals, copies)
+}
+
+// raiseSpam raises the spam signal of a text that nearly repeats copies
+// recent ones.
+func raiseSpam(signals []story.Signal, copies int) []story.Signal {
 	if copies == 0 {
-		return
+		return signals
 	}
 	score, detail := 0.7, fmt.Sprintf("near-duplicate of %d recent submissions", copies)
 	if copies >= 3 {
 		score, detail = 0.95, fmt.Sprintf("burst: near-duplicate of %d recent submissions", copies)
 	}
-	for i := range s.Signals {
-		if s.Signals[i].Kind == story.SignalSpam {
-			s.Signals[i].Score = max(s.Signals[i].Score, score)
-			s.Signals[i].Detail = strings.TrimPrefix(s.Signals[i].Detail+"; "+detail, "; ")
-			return
+	for i := range signals {
+		if signals[i].Kind == story.SignalSpam {
+			signals[i].Score = max(signals[i].Score, score)
+			signals[i].Detail = strings.TrimPrefix(signals[i].Detail+"; "+detail, "; ")
+			return signals
 		}
 	}
-	s.Signals = append(s.Signals, story.Signal{Kind: story.SignalSpam, Score: score, Detail: detail})
+	return append(signals, story.Signal{Kind: story.SignalSpam, Score: score, Detail: detail})
 }
 
 func (a *App) screen(ctx context.Context, s *story.Story) []story.Signal {

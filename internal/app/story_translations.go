@@ -18,7 +18,7 @@ type MachineTranslator interface {
 var (
 	errTranslationClosed = &story.Error{Code: story.CodeConflict, Key: "error.translation_closed",
 		Message: "This story is not open for translation: it is not published, or its author has not agreed to translation."}
-	errTranslationLanguage = story.FieldError("language", "error.translation_language",
+	errTranslationLanguage = story.FieldError("language", "error.story_translation_language",
 		"A story is translated into one of the site's languages other than its own.")
 	errTranslationUnchecked = &story.Error{Code: story.CodeConflict, Key: "error.translation_unchecked",
 		Message: "A machine translation must be checked against the original by a translator before it is published."}

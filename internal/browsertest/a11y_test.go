@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
 	"chorus/internal/auth"
 	"chorus/internal/storage"
+	"chorus/internal/story"
 	"chorus/internal/testrig"
 )
 
@@ -82,6 +84,19 @@ func newSite(t *testing.T) *site {
 	}
 	s.withdrawn = id
 	s.translated, s.toReview = translatedStories(t, rig)
+
+	for i, text := range []string{
+		"Our new neighbours from Syria cooked for the whole street tonight. #ItTakesaCommunity",
+		"Refugees are filthy vermin, subhuman parasites. Send them all back. #ItTakesaCommunity",
+		"Refugees are vermin and should be sent back. #ItTakesaCommunity",
+	} {
+		_, _, err := rig.App.IngestPost(context.Background(), story.IncomingPost{Network: "mastodon", SourceID: strconv.Itoa(i),
+			SourceURL: "https://social.example/@someone/" + strconv.Itoa(i), Author: "@someone@social.example",
+			Text: text, Language: "en", PostedAt: rig.Clock.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	return s
 }
 
@@ -104,6 +119,7 @@ func (s *site) publicPages(lang string) []page {
 		{"share", l + "/share", 200},
 		{"about", l + "/about", 200},
 		{"toolkit", l + "/toolkit", 200},
+		{"wall", l + "/wall", 200},
 		{"privacy", l + "/privacy", 200},
 		{"private", l + "/my/" + s.pending + "/" + s.pendingToken + "?new=1", 200},
 		{"gone", l + "/stories/" + s.withdrawn, 410},
@@ -211,6 +227,59 @@ func TestAccessibility(t *testing.T) {
 						t.Errorf("queue has %d axe violations:%s", len(vs), formatViolations(vs))
 					}
 				})
+				for _, status := range []string{"queued", "hidden", "visible"} {
+					t.Run(lang+"/posts-"+status, func(t *testing.T) {
+						if staff.open("/" + lang + "/staff/posts?status=" + status); staff.count("article.queue-item") == 0 {
+							t.Fatalf("%s posts: %d items", status, staff.count("article.queue-item"))
+						}
+						if vs := axeViolations(staff); len(vs) > 0 {
+							staff.shot(lang + "-posts-" + status)
+							t.Errorf("%s posts have %d axe violations:%s", status, len(vs), formatViolations(vs))
+						}
+					})
+				}
+			}
+
+			// An admin's pages: the screening policy and the reply library.
+			admin := newTab(t, s.rig, vp, true, "a11y-admin-"+vp.name)
+			enrolStaff(t, admin, "admin-"+vp.name+"@example.org", storage.RoleAdmin)
+			for _, lang := range languages {
+				for _, p := range []page{
+					{"policy", "/" + lang + "/staff/policy", 200},
+					{"replies", "/" + lang + "/staff/replies", 200},
+					{"reply-edit", "/" + lang + "/staff/replies/edit?id=en-refugees-neighbours", 200},
+				} {
+					t.Run(lang+"/"+p.name, func(t *testing.T) { check(t, admin, p, lang) })
+				}
+			}
+
+			// The translation editors, as an admin (who sees them all):
+			// plural forms, a right-to-left target, a language with nothing
+			// translated yet, the toolkit's English, and a refused post.
+			for _, lang := range languages {
+				for _, p := range []page{
+					{"translations", "/" + lang + "/staff/translations", 200},
+					{"translate-plural-rtl", "/" + lang + "/staff/translations/ar?area=queue&show=all", 200},
+					{"translate-todo", "/" + lang + "/staff/translations/ti", 200},
+					{"translate-toolkit", "/" + lang + "/staff/translations/es/toolkit", 200},
+					{"translate-toolkit-source", "/" + lang + "/staff/translations/en/toolkit", 200},
+				} {
+					t.Run(lang+"/"+p.name, func(t *testing.T) { check(t, admin, p, lang) })
+				}
+				t.Run(lang+"/translate-refused", func(t *testing.T) {
+					admin.open("/" + lang + "/staff/translations/fr/toolkit?show=all")
+					eval[bool](admin, `document.querySelector("#t-posts\\.x").value = "trop long ".repeat(40) + "#ItTakesaCommunity {url}", true`)
+					if st := admin.press("save a post too long for X", "#m-posts\\.x button[type=submit]", true); st != http.StatusUnprocessableEntity {
+						t.Fatalf("a post too long: %d", st)
+					}
+					if admin.count(`#m-posts\.x [aria-invalid="true"]`) != 1 {
+						t.Fatal("the refused field is not marked")
+					}
+					if vs := axeViolations(admin); len(vs) > 0 {
+						admin.shot(lang + "-translate-refused")
+						t.Errorf("refused translation has %d axe violations:%s", len(vs), formatViolations(vs))
+					}
+				})
 			}
 		})
 	}
@@ -220,7 +289,16 @@ func TestAccessibility(t *testing.T) {
 // welcome link, with the second factor.
 func enrolModerator(t *testing.T, tb *tab, email string) {
 	t.Helper()
-	link := welcomeLink(t, tb.rig, email)
+	enrolStaff(t, tb, email, storage.RoleModerator)
+}
+
+// enrolStaff creates a staff account with role and signs the tab in.
+func enrolStaff(t *testing.T, tb *tab, email string, role storage.Role) {
+	t.Helper()
+	link, err := tb.rig.App.AddUser(context.Background(), email, role)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tb.open("/en/staff/welcome/" + link)
 	code, err := auth.TOTPCode(tb.attr("#totp-secret", "value"), tb.rig.Clock.Now())
 	if err != nil {

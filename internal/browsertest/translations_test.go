@@ -66,8 +66,17 @@ func enrolWithoutSecondFactor(t *testing.T, tb *tab, email string, role storage.
 	}
 	tb.open("/en/staff/welcome/" + link)
 	tb.typeInto("#f-password", "a long enough passphrase for translation")
-	if st := tb.press("enrol", "main form button[type=submit]", true); st != http.StatusOK || tb.location() != "/en/staff/story-translations" {
+	home := "/en/staff/story-translations" // partners start there
+	if role == storage.RoleTranslator {
+		home = "/en/staff/translations" // translators, at the interface's
+	}
+	if st := tb.press("enrol", "main form button[type=submit]", true); st != http.StatusOK || tb.location() != home {
 		t.Fatalf("enrol: %d at %s", st, tb.location())
+	}
+	if home != "/en/staff/story-translations" {
+		if st := tb.press("go to the stories to translate", `nav a[href="/en/staff/story-translations"]`, true); st != http.StatusOK {
+			t.Fatalf("stories to translate: %d", st)
+		}
 	}
 }
 

@@ -58,7 +58,37 @@ func Seed(ctx context.Context, a *app.App) (int, error) {
 		}
 		return nil
 	})
-	return len(list), err
+	if err != nil {
+		return 0, err
+	}
+	return len(list), seedPosts(ctx, a, now)
+}
+
+// demoPosts show the wall and the screening policy at work: under the
+// default policy the warm posts are shown, the hateful one is hidden and
+// the borderline one waits for a moderator. Their addresses are on
+// example.org, a domain reserved for examples.
+var demoPosts = []struct{ language, text string }{
+	{"en", "Our new neighbours from Syria cooked for the whole street tonight. Best welcome party this town has seen. #ItTakesaCommunity"},
+	{"fr", "Merci à la bibliothèque du quartier pour les ateliers de conversation : ma mère y a trouvé des amies. #ItTakesaCommunity"},
+	{"ar", "جيراننا الجدد علّمونا خبز الكعك، وعلّمناهم ركوب الدراجة على الثلج. #ItTakesaCommunity"},
+	{"en", "Refugees are filthy vermin, subhuman parasites. Send them all back. #ItTakesaCommunity"},
+	{"en", "Refugees are vermin and should be sent back. #ItTakesaCommunity"},
+}
+
+func seedPosts(ctx context.Context, a *app.App, now time.Time) error {
+	for i, p := range demoPosts {
+		id := fmt.Sprintf("demo-%d", i+1)
+		_, _, err := a.IngestPost(ctx, story.IncomingPost{
+			Network: "feed", SourceID: id, SourceURL: "https://example.org/chorus-demo/" + id,
+			Author: "Demo", Text: p.text, Language: p.language,
+			PostedAt: now.Add(-time.Duration(len(demoPosts)-i) * time.Hour),
+		})
+		if err != nil {
+			return fmt.Errorf("demo post %d: %w", i+1, err)
+		}
+	}
+	return nil
 }
 
 var (

@@ -3,12 +3,8 @@ package i18n
 import (
 	"crypto/sha1"
 	"encoding/hex"
-	"encoding/json"
-	"fmt"
 	"io/fs"
-	"path"
 	"sort"
-	"strings"
 )
 
 // InTranslation lists languages translators are working on: their
@@ -48,83 +44,134 @@ func SourceHash(text string) string {
 	return "sha1-" + hex.EncodeToString(sum[:])
 }
 
-// MeasureCoverage compares every catalog in the locales folder of fsys
-// with the source language's.
-func MeasureCoverage(fsys fs.FS, langs []Language) ([]Coverage, error) {
+// Override is a translation kept outside the shipped catalogs (saved by a
+// translator in the browser), layered over them; its Hash is the
+// SourceHash of the English text it was made from.
+type Override struct {
+	Lang string
+	Message
+}
+
+// State says where a translation stands against its English source.
+type State string
+
+const (
+	StateMissing State = "missing" // no translation
+	StateStale   State = "stale"   // translated from an older English text
+	StateDone    State = "done"
+)
+
+// Entry is one message of a language as translators see it: the English
+// source beside the current translation.
+type Entry struct {
+	Source      Message
+	Translation Message // no forms when missing
+	State       State
+	Saved       bool // the translation is an override, not the shipped text
+}
+
+// Entries lists every source message of the embedded catalogs with its
+// translation into code, overrides of that language applied, by key.
+func Entries(code string, overrides []Override) ([]Entry, error) {
+	return entries(locales, code, overrides)
+}
+
+func entries(fsys fs.FS, code string, overrides []Override) ([]Entry, error) {
 	source, err := readCatalog(fsys, Source)
 	if err != nil {
 		return nil, err
 	}
+	shipped, err := readCatalog(fsys, code)
+	if err != nil {
+		return nil, err
+	}
+	saved := map[string]Message{}
+	for _, o := range overrides {
+		if o.Lang == code {
+			saved[o.Key] = o.Message
+		}
+	}
+	keys := make([]string, 0, len(source))
+	for k := range source {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]Entry, 0, len(keys))
+	for _, key := range keys {
+		e := Entry{Source: source[key]}
+		tr, ok := saved[key]
+		e.Saved = ok
+		if !ok {
+			tr, ok = shipped[key]
+		}
+		switch {
+		case code == Source:
+			e.Translation, e.State = e.Source, StateDone
+		case !ok:
+			e.State = StateMissing
+		case tr.Hash != "" && tr.Hash != e.Source.SourceHash():
+			e.Translation, e.State = tr, StateStale
+		default:
+			e.Translation, e.State = tr, StateDone
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// MeasureCoverage compares every catalog in the locales folder of fsys,
+// with the overrides of its language layered on, with the source
+// language's.
+func MeasureCoverage(fsys fs.FS, langs []Language, overrides []Override) ([]Coverage, error) {
 	var out []Coverage
 	for _, l := range langs {
 		if l.Code == Source {
 			continue
 		}
-		cat, err := readCatalog(fsys, l.Code)
+		list, err := entries(fsys, l.Code, overrides)
 		if err != nil {
 			return nil, err
 		}
-		c := Coverage{Code: l.Code, Total: len(source)}
-		for key, src := range source {
-			tr, ok := cat[key]
-			switch {
-			case !ok:
-				c.Missing = append(c.Missing, key)
-			case tr.hash != "" && tr.hash != SourceHash(src.text):
-				c.Stale = append(c.Stale, key)
+		c := Coverage{Code: l.Code, Total: len(list)}
+		for _, e := range list {
+			switch e.State {
+			case StateMissing:
+				c.Missing = append(c.Missing, e.Source.Key)
+			case StateStale:
+				c.Stale = append(c.Stale, e.Source.Key)
 			default:
 				c.Translated++
 			}
 		}
-		sort.Strings(c.Missing)
-		sort.Strings(c.Stale)
 		out = append(out, c)
 	}
 	return out, nil
 }
 
-type entry struct{ text, hash string }
-
-// readCatalog reads a go-i18n JSON catalog: a key maps to a string, or to
-// an object of plural forms and an optional "hash".
-func readCatalog(fsys fs.FS, code string) (map[string]entry, error) {
-	data, err := fs.ReadFile(fsys, path.Join("locales", code+".json"))
+// MergedCatalog is a language's catalog as the site serves it, shipped
+// texts with overrides applied, ready to write with WriteCatalog: every
+// translation carries the hash of the English text it was made from (a
+// shipped one without hash counts as made from today's), so it can be
+// committed or sent to Weblate and still tell stale from current. The
+// source language comes out as its shipped catalog.
+func MergedCatalog(code string, overrides []Override) ([]Message, error) {
+	list, err := Entries(code, overrides)
 	if err != nil {
-		return nil, fmt.Errorf("i18n: no catalog for %q: %w", code, err)
+		return nil, err
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("i18n: catalog %s: %w", code, err)
-	}
-	out := make(map[string]entry, len(raw))
-	for key, v := range raw {
-		var s string
-		if json.Unmarshal(v, &s) == nil {
-			out[key] = entry{text: s}
-			continue
-		}
-		var forms map[string]string
-		if err := json.Unmarshal(v, &forms); err != nil {
-			return nil, fmt.Errorf("i18n: catalog %s: key %s: %w", code, key, err)
-		}
-		e := entry{hash: forms["hash"]}
-		delete(forms, "hash")
-		if other, ok := forms["other"]; ok && len(forms) == 1 {
-			e.text = other
-		} else {
-			// Plural forms: the source text is all of them, in order.
-			keys := make([]string, 0, len(forms))
-			for k := range forms {
-				keys = append(keys, k)
+	var out []Message
+	for _, e := range list {
+		switch {
+		case code == Source:
+			out = append(out, e.Source)
+		case e.State == StateMissing:
+		default:
+			m := e.Translation
+			if m.Hash == "" {
+				m.Hash = e.Source.SourceHash()
 			}
-			sort.Strings(keys)
-			parts := make([]string, len(keys))
-			for i, k := range keys {
-				parts[i] = k + "=" + forms[k]
-			}
-			e.text = strings.Join(parts, "\n")
+			out = append(out, m)
 		}
-		out[key] = e
 	}
 	return out, nil
 }

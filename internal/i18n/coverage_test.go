@@ -14,7 +14,7 @@ func TestCoverageOfAPartlyTranslatedLanguage(t *testing.T) {
 			"d": {"hash": "` + SourceHash("one={{.Count}} story\nother={{.Count}} stories") + `", "one": "{{.Count}} historia", "other": "{{.Count}} historias"}
 		}`)},
 	}
-	got, err := MeasureCoverage(fsys, []Language{{Code: "en"}, {Code: "xx"}})
+	got, err := MeasureCoverage(fsys, []Language{{Code: "en"}, {Code: "xx"}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestCoverageOfAPartlyTranslatedLanguage(t *testing.T) {
 
 func TestShippedCatalogsAreMeasured(t *testing.T) {
 	langs := append(append([]Language{}, Known...), InTranslation...)
-	got, err := MeasureCoverage(Locales(), langs)
+	got, err := MeasureCoverage(Locales(), langs, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

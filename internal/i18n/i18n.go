@@ -4,14 +4,12 @@ package i18n
 
 import (
 	"embed"
-	"encoding/json"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"path"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -19,6 +17,15 @@ import (
 
 //go:embed locales/*.json
 var locales embed.FS
+
+// shippedSource is the embedded English catalog, read once.
+var shippedSource = sync.OnceValue(func() map[string]Message {
+	m, err := readCatalog(locales, Source)
+	if err != nil {
+		panic(err) // embedded at build time: a test catches it first
+	}
+	return m
+})
 
 // Source is the reference language: every key exists in it.
 const Source = "en"
@@ -40,21 +47,30 @@ var Known = []Language{
 	{Code: "ar", NativeName: "العربية", RTL: true, Complete: true},
 }
 
-// Catalog holds every language's messages.
+// Catalog holds every language's messages: the shipped catalogs, with the
+// translations saved outside them (Override) layered on top.
 type Catalog struct {
-	bundle   *goi18n.Bundle
+	shipped  map[string]map[string]Message // language → key → message, as embedded
 	langs    map[string]*Lang
 	ordered  []*Lang
 	matcher  language.Matcher
 	log      *slog.Logger
 	reported sync.Map // "lang/key" already logged as missing
+	applying sync.Mutex
 }
 
 // Lang is one language's view of the catalog.
 type Lang struct {
 	Language
-	Tag       language.Tag
-	catalog   *Catalog
+	Tag     language.Tag
+	catalog *Catalog
+	current atomic.Pointer[langMessages]
+}
+
+// langMessages is what a language translates with, replaced as a whole
+// when overrides change, so a request never sees half of a change and
+// pays one atomic load for it.
+type langMessages struct {
 	localizer *goi18n.Localizer
 	keys      map[string]bool
 }
@@ -64,29 +80,19 @@ func Load(langs []Language, log *slog.Logger) (*Catalog, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	c := &Catalog{bundle: goi18n.NewBundle(language.English), langs: map[string]*Lang{}, log: log}
-	c.bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	c := &Catalog{shipped: map[string]map[string]Message{}, langs: map[string]*Lang{}, log: log}
 	var tags []language.Tag
 	for _, l := range langs {
 		tag, err := language.Parse(l.Code)
 		if err != nil {
 			return nil, fmt.Errorf("i18n: language %q: %w", l.Code, err)
 		}
-		file := path.Join("locales", l.Code+".json")
-		data, err := fs.ReadFile(locales, file)
+		messages, err := readCatalog(locales, l.Code)
 		if err != nil {
-			return nil, fmt.Errorf("i18n: no catalog for %q: %w", l.Code, err)
+			return nil, err
 		}
-		mf, err := c.bundle.ParseMessageFileBytes(data, file)
-		if err != nil {
-			return nil, fmt.Errorf("i18n: catalog %s: %w", file, err)
-		}
-		keys := make(map[string]bool, len(mf.Messages))
-		for _, m := range mf.Messages {
-			keys[m.ID] = true
-		}
-		lang := &Lang{Language: l, Tag: tag, catalog: c, keys: keys,
-			localizer: goi18n.NewLocalizer(c.bundle, l.Code, Source)}
+		c.shipped[l.Code] = messages
+		lang := &Lang{Language: l, Tag: tag, catalog: c}
 		c.langs[l.Code] = lang
 		c.ordered = append(c.ordered, lang)
 		tags = append(tags, tag)
@@ -95,7 +101,50 @@ func Load(langs []Language, log *slog.Logger) (*Catalog, error) {
 		return nil, fmt.Errorf("i18n: the source language %q must be loaded", Source)
 	}
 	c.matcher = language.NewMatcher(tags)
+	if err := c.Apply(nil); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// Apply layers overrides over the shipped catalogs, replacing those applied
+// before. Overrides of the source language, of languages not loaded and of
+// keys the source does not have are left out: the interface's English is
+// the shipped catalog's.
+func (c *Catalog) Apply(overrides []Override) error {
+	c.applying.Lock()
+	defer c.applying.Unlock()
+	source := c.shipped[Source]
+	byLang := map[string][]Override{}
+	for _, o := range overrides {
+		if _, known := source[o.Key]; known && o.Lang != Source && c.langs[o.Lang] != nil && len(o.Forms) > 0 {
+			byLang[o.Lang] = append(byLang[o.Lang], o)
+		}
+	}
+	bundle := goi18n.NewBundle(language.English)
+	keys := map[string]map[string]bool{}
+	for _, l := range c.ordered {
+		merged := make(map[string]*goi18n.Message, len(c.shipped[l.Code]))
+		for key, m := range c.shipped[l.Code] {
+			merged[key] = m.goi18n()
+		}
+		for _, o := range byLang[l.Code] {
+			merged[o.Key] = o.Message.goi18n()
+		}
+		list := make([]*goi18n.Message, 0, len(merged))
+		keys[l.Code] = make(map[string]bool, len(merged))
+		for key, m := range merged {
+			list = append(list, m)
+			keys[l.Code][key] = true
+		}
+		if err := bundle.AddMessages(l.Tag, list...); err != nil {
+			return fmt.Errorf("i18n: %s: %w", l.Code, err)
+		}
+	}
+	for _, l := range c.ordered {
+		l.current.Store(&langMessages{localizer: goi18n.NewLocalizer(bundle, l.Code, Source), keys: keys[l.Code]})
+	}
+	return nil
 }
 
 // Lang returns the language with this code, or nil.
@@ -127,8 +176,9 @@ func (c *Catalog) Keys(code string) []string {
 	if l == nil {
 		return nil
 	}
-	out := make([]string, 0, len(l.keys))
-	for k := range l.keys {
+	keys := l.current.Load().keys
+	out := make([]string, 0, len(keys))
+	for k := range keys {
 		out = append(out, k)
 	}
 	sort.Strings(out)
@@ -155,7 +205,8 @@ func (l *Lang) N(key string, count int, args ...any) string {
 }
 
 func (l *Lang) translate(key string, count any, args []any) string {
-	if !l.keys[key] {
+	current := l.current.Load()
+	if !current.keys[key] {
 		l.catalog.reportMissing(l.Code, key)
 	}
 	var data map[string]any
@@ -167,7 +218,7 @@ func (l *Lang) translate(key string, count any, args []any) string {
 			data[name] = args[i+1]
 		}
 	}
-	msg, err := l.localizer.Localize(&goi18n.LocalizeConfig{MessageID: key, TemplateData: data, PluralCount: count})
+	msg, err := current.localizer.Localize(&goi18n.LocalizeConfig{MessageID: key, TemplateData: data, PluralCount: count})
 	if err != nil {
 		if msg != "" {
 			return msg
@@ -184,5 +235,5 @@ func (c *Catalog) reportMissing(code, key string) {
 	}
 }
 
-// Has tells whether the language's own catalog holds key.
-func (l *Lang) Has(key string) bool { return l.keys[key] }
+// Has tells whether the language's own catalog, or an override, holds key.
+func (l *Lang) Has(key string) bool { return l.current.Load().keys[key] }

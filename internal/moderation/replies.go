@@ -3,7 +3,11 @@ package moderation
 import (
 	_ "embed"
 	"encoding/json"
+	"net/url"
+	"regexp"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"chorus/internal/story"
 )
@@ -49,14 +53,15 @@ var defaultReplies = func() []Reply {
 // Replies returns the embedded counter-speech library.
 func Replies() []Reply { return append([]Reply(nil), defaultReplies...) }
 
-// SuggestReply picks a reply in language for the target group named by the
-// hate signal; a reply for that group is preferred to a general one. It
-// returns false when the signals show no hate or no reply fits.
+// SuggestReply picks a reply from the embedded library; see SuggestFrom.
 func SuggestReply(language string, signals []story.Signal) (Reply, bool) {
-	return suggestReply(defaultReplies, language, signals)
+	return SuggestFrom(defaultReplies, language, signals)
 }
 
-func suggestReply(replies []Reply, language string, signals []story.Signal) (Reply, bool) {
+// SuggestFrom picks a reply in language for the target group named by the
+// hate signal; a reply for that group is preferred to a general one. It
+// returns false when the signals show no hate or no reply fits.
+func SuggestFrom(replies []Reply, language string, signals []story.Signal) (Reply, bool) {
 	var hate *story.Signal
 	for i := range signals {
 		if signals[i].Kind == story.SignalHate {
@@ -92,4 +97,73 @@ func suggestReply(replies []Reply, language string, signals []story.Signal) (Rep
 		return *general, true
 	}
 	return Reply{}, false
+}
+
+// Reply kinds.
+const (
+	ReplyMythFact  = "myth_fact"
+	ReplyNarrative = "narrative"
+)
+
+// Limits of a reply: short enough to post on any network with a link.
+const (
+	MaxReplyText = 500
+	MaxReplyMyth = 300
+)
+
+var replyID = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+
+// Validate checks a reply an admin wrote, as a form would.
+func (r *Reply) Validate() error {
+	r.Language, r.Myth, r.Text = story.CleanLine(r.Language), story.CleanText(r.Myth), story.CleanText(r.Text)
+	r.Source.Organisation, r.Source.Title, r.Source.URL = story.CleanLine(r.Source.Organisation), story.CleanLine(r.Source.Title), story.CleanLine(r.Source.URL)
+	switch {
+	case !replyID.MatchString(r.ID):
+		return story.FieldError("id", "error.reply_id", "The id may hold only lowercase letters, digits and dashes (64 at most).")
+	case !baseLanguage.MatchString(r.Language):
+		return story.FieldError("language", "error.reply_language", "Choose the reply's language.")
+	case r.Kind != ReplyMythFact && r.Kind != ReplyNarrative:
+		return story.FieldError("kind", "error.reply_kind", "Choose whether this is a myth and its facts or a counter-narrative.")
+	case r.Kind == ReplyMythFact && r.Myth == "":
+		return story.FieldError("myth", "error.reply_myth_required", "Write the myth this reply answers.")
+	case utf8.RuneCountInString(r.Myth) > MaxReplyMyth:
+		return story.FieldError("myth", "error.reply_myth_too_long", "The myth is too long (300 characters at most).")
+	case r.Text == "":
+		return story.FieldError("text", "error.reply_text_required", "Write the reply.")
+	case utf8.RuneCountInString(r.Text) > MaxReplyText:
+		return story.FieldError("text", "error.reply_text_too_long", "The reply is too long (500 characters at most).")
+	case r.Source.Organisation == "" || r.Source.Title == "" || len(r.Source.Organisation) > 200 || len(r.Source.Title) > 300:
+		return story.FieldError("source", "error.reply_source", "Name the organisation and the publication that back this reply.")
+	case !httpsURL(r.Source.URL):
+		return story.FieldError("source_url", "error.reply_source_url", "The source's address must be an https URL.")
+	}
+	known := TargetGroups()
+	for _, g := range r.Groups {
+		if !slices.Contains(known, g) {
+			return story.FieldError("groups", "error.reply_groups", "Choose target groups from the list.")
+		}
+	}
+	if r.Kind == ReplyNarrative {
+		r.Myth = ""
+	}
+	return nil
+}
+
+var baseLanguage = regexp.MustCompile(`^[a-z]{2,3}$`)
+
+func httpsURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && len(s) <= 2000 && u.Scheme == "https" && u.Host != "" && u.User == nil
+}
+
+// TargetGroups lists the groups the lexicons know, the ones a reply can
+// answer for.
+func TargetGroups() []string {
+	var out []string
+	for _, g := range defaultLexicon.groups {
+		if g != "-" && g != "" && g != "group" {
+			out = append(out, g)
+		}
+	}
+	return out
 }

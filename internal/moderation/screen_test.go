@@ -226,7 +226,10 @@ func TestPolicyThresholds(t *testing.T) {
 		{[]story.Signal{sig(story.SignalHate, 0.1), sig(story.SignalSpam, 0.1)}, ActionApprove},
 		{[]story.Signal{sig(story.SignalHate, 0.1), sig(story.SignalPersonalData, 0.9)}, ActionQueue},
 		{[]story.Signal{sig(story.SignalSpam, 0.95)}, ActionQueue},
-		{[]story.Signal{sig(story.SignalLanguage, 1)}, ActionApprove},
+		// Unscreened (the screen failed or is off): a person decides.
+		{[]story.Signal{sig(story.SignalLanguage, 1)}, ActionQueue},
+		{nil, ActionQueue},
+		{[]story.Signal{sig(story.SignalHate, 0), sig(story.SignalThreat, 0)}, ActionApprove},
 	}
 	for i, c := range cases {
 		if got := p.Decide(c.sigs); got != c.want {

@@ -2,8 +2,10 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"chorus/internal/story"
@@ -20,9 +22,12 @@ type Dumper interface {
 	// Dump reads one consistent snapshot of the database. It first calls
 	// counts with the number of records of each type that follow, then fn
 	// for each record, in the canonical order (RecordTypes): users by id,
-	// credentials by token hash, stories by id, translations by story id
-	// and language, audit entries by id, blob deletions by key. Rows are read as they are handed over, never all at
-	// once. An error from counts or fn stops the dump and is returned as is.
+	// credentials by token hash, stories by id, story translations by story
+	// id and language, audit entries by id, blob
+	// deletions by key. Rows are read as they are handed over, never all at
+	// once. Social posts (by id), settings (by key) and edited replies (by
+	// id) follow, then saved translations by catalog, language and key. An
+	// error from counts or fn stops the dump and is returned as is.
 	Dump(ctx context.Context, counts func(Counts) error, fn func(Record) error) error
 }
 
@@ -31,7 +36,7 @@ type Loader interface {
 	// Load inserts the records returned by next until next returns io.EOF
 	// (any other error from next is returned as is). It refuses, with an
 	// error wrapping ErrNotEmpty, a database holding any story, user,
-	// credential, audit entry or blob deletion. Everything is written in
+	// credential, audit entry, blob deletion or saved translation. Everything is written in
 	// one transaction: when Load returns an error the database is left as
 	// empty as it was. Ids of users and audit entries are kept, and the
 	// database's id generators continue after the largest; the theme and
@@ -46,8 +51,8 @@ var ErrNotEmpty = errors.New("the database is not empty: load a site only into a
 
 // NotEmptyError builds Load's refusal from the target's counts.
 func NotEmptyError(c Counts) error {
-	return fmt.Errorf("%w (it holds %d stories, %d translations, %d users, %d credentials, %d audit entries, %d blob deletions)",
-		ErrNotEmpty, c.Stories, c.StoryTranslations, c.Users, c.Credentials, c.Audit, c.BlobDeletions)
+	return fmt.Errorf("%w (it holds %d stories, %d story translations, %d users, %d credentials, %d audit entries, %d blob deletions, %d social posts, %d settings, %d edited replies, %d saved translations)",
+		ErrNotEmpty, c.Stories, c.StoryTranslations, c.Users, c.Credentials, c.Audit, c.BlobDeletions, c.Posts, c.Settings, c.StoredReplies, c.Translations)
 }
 
 // RecordType names the kind of a Record.
@@ -60,10 +65,15 @@ const (
 	RecordStoryTranslation RecordType = "story_translation"
 	RecordAudit            RecordType = "audit"
 	RecordBlobDeletion     RecordType = "blob_deletion"
+	RecordPost             RecordType = "post"
+	RecordSetting          RecordType = "setting"
+	RecordStoredReply      RecordType = "stored_reply"
+	RecordTranslation      RecordType = "translation"
 )
 
 // RecordTypes lists the types in the canonical order of a dump.
-var RecordTypes = []RecordType{RecordUser, RecordCredential, RecordStory, RecordStoryTranslation, RecordAudit, RecordBlobDeletion}
+var RecordTypes = []RecordType{RecordUser, RecordCredential, RecordStory, RecordStoryTranslation, RecordAudit, RecordBlobDeletion,
+	RecordPost, RecordSetting, RecordStoredReply, RecordTranslation}
 
 // Record is one row of a site: exactly one field is set.
 type Record struct {
@@ -73,6 +83,10 @@ type Record struct {
 	StoryTranslation *story.Translation
 	Audit            *AuditEntry
 	BlobDeletion     *BlobDeletion
+	Post             *story.Post
+	Setting          *Setting
+	StoredReply      *StoredReply
+	Translation      *Translation
 }
 
 // Type tells which field of r is set ("" when none is).
@@ -90,6 +104,14 @@ func (r Record) Type() RecordType {
 		return RecordAudit
 	case r.BlobDeletion != nil:
 		return RecordBlobDeletion
+	case r.Post != nil:
+		return RecordPost
+	case r.Setting != nil:
+		return RecordSetting
+	case r.StoredReply != nil:
+		return RecordStoredReply
+	case r.Translation != nil:
+		return RecordTranslation
 	}
 	return ""
 }
@@ -115,6 +137,10 @@ type Counts struct {
 	StoryTranslations int64
 	Audit             int64
 	BlobDeletions     int64
+	Posts             int64
+	Settings          int64
+	StoredReplies     int64
+	Translations      int64
 }
 
 // Of returns the count for one record type.
@@ -132,6 +158,14 @@ func (c Counts) Of(t RecordType) int64 {
 		return c.Audit
 	case RecordBlobDeletion:
 		return c.BlobDeletions
+	case RecordPost:
+		return c.Posts
+	case RecordSetting:
+		return c.Settings
+	case RecordStoredReply:
+		return c.StoredReplies
+	case RecordTranslation:
+		return c.Translations
 	}
 	return 0
 }
@@ -151,12 +185,20 @@ func (c *Counts) Add(t RecordType) {
 		c.Audit++
 	case RecordBlobDeletion:
 		c.BlobDeletions++
+	case RecordPost:
+		c.Posts++
+	case RecordSetting:
+		c.Settings++
+	case RecordStoredReply:
+		c.StoredReplies++
+	case RecordTranslation:
+		c.Translations++
 	}
 }
 
 // Total is the number of records.
 func (c Counts) Total() int64 {
-	return c.Users + c.Credentials + c.Stories + c.StoryTranslations + c.Audit + c.BlobDeletions
+	return c.Users + c.Credentials + c.Stories + c.StoryTranslations + c.Audit + c.BlobDeletions + c.Posts + c.Settings + c.StoredReplies + c.Translations
 }
 
 // CheckRecord rejects a record that no backend could store faithfully; both
@@ -196,6 +238,23 @@ func CheckRecord(r Record) error {
 	case RecordBlobDeletion:
 		if r.BlobDeletion.Key == "" {
 			return errors.New("blob deletion without key")
+		}
+	case RecordPost:
+		if r.Post.ID == "" || r.Post.Network == "" || r.Post.SourceID == "" || !slices.Contains(story.PostStatuses, r.Post.Status) {
+			return errors.New("social post without id, source or known status")
+		}
+	case RecordSetting:
+		if r.Setting.Key == "" || !json.Valid(r.Setting.Value) {
+			return errors.New("setting without key or with a value that is not JSON")
+		}
+	case RecordStoredReply:
+		if r.StoredReply.ID == "" || !json.Valid(r.StoredReply.Data) {
+			return errors.New("reply without id or with data that is not JSON")
+		}
+	case RecordTranslation:
+		tr := r.Translation
+		if (tr.Catalog != CatalogInterface && tr.Catalog != CatalogToolkit) || tr.Lang == "" || tr.Key == "" || len(tr.Forms) == 0 {
+			return errors.New("translation without catalog, language, key or text")
 		}
 	default:
 		return errors.New("empty record")

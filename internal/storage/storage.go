@@ -61,6 +61,12 @@ type Reader interface {
 	// DueBlobDeletions lists media keys whose deletion is due.
 	DueBlobDeletions(ctx context.Context, now time.Time, limit int) ([]string, error)
 	StoryTranslationReader
+	PostReader
+
+	// Translations lists every saved translation by catalog, language and key.
+	Translations(ctx context.Context) ([]Translation, error)
+	// Translation returns one saved translation.
+	Translation(ctx context.Context, catalog, lang, key string) (*Translation, error)
 }
 
 // Tx is one transaction's view of the store.
@@ -90,6 +96,12 @@ type Tx interface {
 	DoneBlobDeletion(ctx context.Context, key string) error
 
 	StoryTranslationWriter
+	PostWriter
+
+	// PutTranslation saves a translation, replacing the one of the same
+	// catalog, language and key; DeleteTranslation removes one.
+	PutTranslation(ctx context.Context, t Translation) error
+	DeleteTranslation(ctx context.Context, catalog, lang, key string) error
 }
 
 // JobsConfig says how to work the job queue.

@@ -30,7 +30,10 @@ type Error struct {
 	Key     string // translation key, e.g. "error.title_required"
 	Message string // English text, safe for users
 	Field   string
-	Err     error // internal cause, never shown
+	// Args are name/value pairs for the placeholders of the translated
+	// message ("Limit", 280).
+	Args []any
+	Err  error // internal cause, never shown
 }
 
 func (e *Error) Error() string {

@@ -2,14 +2,18 @@ package toolkit
 
 import (
 	"archive/zip"
+	"bytes"
 	"embed"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"image"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -73,21 +77,23 @@ func Languages() []string {
 	return out
 }
 
-// Load returns the toolkit in lang, the site's address put into the posts;
-// ok is false when lang has no toolkit yet (the caller falls back).
-func Load(lang, siteURL string) (Content, bool, error) {
-	data, err := contentFS.ReadFile("content/" + lang + ".json")
-	if err != nil {
-		return Content{}, false, nil
+// Load returns the shipped toolkit in lang, the site's address put into
+// the posts; ok is false when lang has no toolkit yet (the caller falls
+// back).
+func Load(lang, siteURL string) (Content, bool, error) { return LoadWith(lang, siteURL, nil) }
+
+// LoadWith returns the toolkit in lang with the texts saved in the browser
+// layered over the shipped ones, the site's address put into the posts.
+// ok is false when lang lacks any of the English kit's texts (the caller
+// falls back to English, and says so).
+func LoadWith(lang, siteURL string, saved []Saved) (Content, bool, error) {
+	c, ok, err := Merged(lang, saved)
+	if err != nil || !ok {
+		return Content{}, false, err
 	}
-	var c Content
-	if err := json.Unmarshal(data, &c); err != nil {
-		return Content{}, false, fmt.Errorf("toolkit %s: %w", lang, err)
-	}
-	c.Lang = lang
 	for i := range c.Posts {
 		p := &c.Posts[i]
-		p.Text = strings.ReplaceAll(p.Text, "{url}", siteURL+"/"+lang+"/")
+		p.Text = strings.ReplaceAll(p.Text, "{url}", PostURL(siteURL, lang))
 		p.Length, p.Limit = Count(p.Network, p.Text), Limits[p.Network]
 	}
 	for _, r := range moderation.Replies() {
@@ -98,13 +104,57 @@ func Load(lang, siteURL string) (Content, bool, error) {
 	return c, true, nil
 }
 
+// Merged returns the texts of the toolkit in lang as written, {url} kept,
+// the saved ones layered over the shipped ones, in the English kit's
+// shape; ok is false when any is missing.
+func Merged(lang string, saved []Saved) (Content, bool, error) {
+	kits, err := shipped()
+	if err != nil {
+		return Content{}, false, err
+	}
+	own, hasFile := kits[lang]
+	var ownItems []Item
+	if hasFile {
+		ownItems = items(own)
+	}
+	c := kits["en"].clone()
+	c.Lang = lang
+	for _, it := range items(kits["en"]) {
+		text := ""
+		if s, ok := savedText(saved, lang, it.ID); ok {
+			text = s.Text
+		} else if i := slices.IndexFunc(ownItems, func(o Item) bool { return o.ID == it.ID }); i >= 0 {
+			text = ownItems[i].Text
+		}
+		if text == "" {
+			return Content{}, false, nil
+		}
+		c.set(it.ID, text)
+	}
+	return c, true, nil
+}
+
+// WriteContent encodes a kit's texts as a content file.
+func WriteContent(c Content) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", " ")
+	err := enc.Encode(c)
+	return buf.Bytes(), err
+}
+
 // Cards renders every key message of a kit in every size, named as they
-// appear in the package.
-func Cards(r *card.Renderer, c Content, hashtag string) (map[string][]byte, error) {
+// appear in the package, with a partner's logo unless logo is nil; a
+// message in a script the card fonts lack gets none.
+func Cards(r *card.Renderer, c Content, hashtag string, logo image.Image) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	for i, text := range c.KeyMessages {
 		for _, size := range card.Sizes {
-			png, err := r.Render(card.Spec{Text: text, Lang: c.Lang, Hashtag: hashtag}, size)
+			png, err := r.Render(card.Spec{Text: text, Lang: c.Lang, Hashtag: hashtag, Logo: logo}, size)
+			if errors.Is(err, card.ErrUnsupportedScript) {
+				break // no font for this script yet: the package has no card for it
+			}
 			if err != nil {
 				return nil, fmt.Errorf("toolkit %s: card %d %s: %w", c.Lang, i+1, size.Name, err)
 			}

@@ -4,13 +4,14 @@
 //
 // site.jsonl is JSON Lines. The first line is the header:
 //
-//	{"format":"chorus-export","version":2,"created_at":"...","counts":{"user":2,"credential":3,"story":40,"story_translation":5,"audit":90,"blob_deletion":1}}
+//	{"format":"chorus-export","version":2,"created_at":"...","counts":{"user":2,"credential":3,"story":40,"story_translation":5,"audit":90,"blob_deletion":1,"post":7,"setting":1,"stored_reply":2,"translation":12}}
 //
 // then one object per line, each with a "type" ("user", "credential",
-// "story", "story_translation", "audit" or "blob_deletion") and that record's
-// fields, in that order of types. Version 2 added translations and the
-// consent to translation; version 1 files, which have neither, are read
-// too. Times are RFC 3339 in UTC with microseconds, omitted when
+// "story", "story_translation", "audit", "blob_deletion", "post", "setting",
+// "stored_reply" or "translation") and that record's fields, in that order
+// of types. Version 2 added story translations and the consent to
+// translation; version 1 files, which have neither, are read too. A file
+// from before a type existed reads as one whose count of it is zero. Times are RFC 3339 in UTC with microseconds, omitted when
 // unset; binary values (token hashes, sealed contact e-mails) are base64.
 // Every line ends with a newline, so a cut file is told from a whole one;
 // the header's counts catch a file cut at a line boundary.
@@ -60,7 +61,10 @@ func (h Header) RecordCounts() storage.Counts {
 	return storage.Counts{
 		Users: h.Counts[string(storage.RecordUser)], Credentials: h.Counts[string(storage.RecordCredential)],
 		Stories: h.Counts[string(storage.RecordStory)], StoryTranslations: h.Counts[string(storage.RecordStoryTranslation)],
-		Audit: h.Counts[string(storage.RecordAudit)], BlobDeletions: h.Counts[string(storage.RecordBlobDeletion)],
+		Audit:         h.Counts[string(storage.RecordAudit)],
+		BlobDeletions: h.Counts[string(storage.RecordBlobDeletion)], Posts: h.Counts[string(storage.RecordPost)],
+		Settings: h.Counts[string(storage.RecordSetting)], StoredReplies: h.Counts[string(storage.RecordStoredReply)],
+		Translations: h.Counts[string(storage.RecordTranslation)],
 	}
 }
 
@@ -177,10 +181,80 @@ type auditLine struct {
 	Note      string     `json:"note,omitempty"`
 }
 
+type postLine struct {
+	Type       string       `json:"type"`
+	ID         string       `json:"id"`
+	Network    string       `json:"network"`
+	SourceID   string       `json:"source_id"`
+	SourceURL  string       `json:"url"`
+	Author     string       `json:"author"`
+	Text       string       `json:"text"`
+	Language   string       `json:"language,omitempty"`
+	PostedAt   *time.Time   `json:"posted_at,omitempty"`
+	CreatedAt  *time.Time   `json:"created_at,omitempty"`
+	Status     string       `json:"status"`
+	DecidedBy  string       `json:"decided_by,omitempty"`
+	DecidedAt  *time.Time   `json:"decided_at,omitempty"`
+	HideReason string       `json:"hide_reason,omitempty"`
+	Signals    []signalLine `json:"signals,omitempty"`
+}
+
+type settingLine struct {
+	Type      string          `json:"type"`
+	Key       string          `json:"key"`
+	Value     json.RawMessage `json:"value"`
+	UpdatedAt *time.Time      `json:"updated_at,omitempty"`
+	UpdatedBy string          `json:"updated_by"`
+}
+
+type storedReplyLine struct {
+	Type      string          `json:"type"`
+	ID        string          `json:"id"`
+	Data      json.RawMessage `json:"data"`
+	Removed   bool            `json:"removed,omitempty"`
+	UpdatedAt *time.Time      `json:"updated_at,omitempty"`
+	UpdatedBy string          `json:"updated_by"`
+}
+
+func signalLines(signals []story.Signal) []signalLine {
+	var out []signalLine
+	for _, sig := range signals {
+		sl := signalLine{Kind: sig.Kind, Score: sig.Score, Detail: sig.Detail, ModelVersion: sig.ModelVersion}
+		for _, sp := range sig.Spans {
+			sl.Spans = append(sl.Spans, spanLine(sp))
+		}
+		out = append(out, sl)
+	}
+	return out
+}
+
+func fromSignalLines(lines []signalLine) []story.Signal {
+	var out []story.Signal
+	for _, sl := range lines {
+		sig := story.Signal{Kind: sl.Kind, Score: sl.Score, Detail: sl.Detail, ModelVersion: sl.ModelVersion}
+		for _, sp := range sl.Spans {
+			sig.Spans = append(sig.Spans, story.Span(sp))
+		}
+		out = append(out, sig)
+	}
+	return out
+}
+
 type blobDeletionLine struct {
 	Type  string     `json:"type"`
 	Key   string     `json:"key"`
 	DueAt *time.Time `json:"due_at,omitempty"`
+}
+
+type translationLine struct {
+	Type       string            `json:"type"`
+	Catalog    string            `json:"catalog"`
+	Lang       string            `json:"lang"`
+	Key        string            `json:"key"`
+	Forms      map[string]string `json:"forms"`
+	SourceHash string            `json:"source_hash,omitempty"`
+	UpdatedBy  int64             `json:"updated_by"`
+	UpdatedAt  *time.Time        `json:"updated_at,omitempty"`
 }
 
 func ts(t time.Time) *time.Time {
@@ -223,13 +297,7 @@ func encodeRecord(r storage.Record) (any, error) {
 				l.Photo.Sizes = append(l.Photo.Sizes, photoSizeLine(z))
 			}
 		}
-		for _, sig := range s.Signals {
-			sl := signalLine{Kind: sig.Kind, Score: sig.Score, Detail: sig.Detail, ModelVersion: sig.ModelVersion}
-			for _, sp := range sig.Spans {
-				sl.Spans = append(sl.Spans, spanLine(sp))
-			}
-			l.Signals = append(l.Signals, sl)
-		}
+		l.Signals = signalLines(s.Signals)
 		return l, nil
 	case storage.RecordStoryTranslation:
 		t := r.StoryTranslation
@@ -240,6 +308,20 @@ func encodeRecord(r storage.Record) (any, error) {
 		return auditLine{"audit", e.ID, ts(e.At), e.Actor, e.Action, e.SubjectID, e.Reason, e.Note}, nil
 	case storage.RecordBlobDeletion:
 		return blobDeletionLine{"blob_deletion", r.BlobDeletion.Key, ts(r.BlobDeletion.DueAt)}, nil
+	case storage.RecordPost:
+		p := r.Post
+		return postLine{Type: "post", ID: p.ID, Network: p.Network, SourceID: p.SourceID, SourceURL: p.SourceURL, Author: p.Author,
+			Text: p.Text, Language: p.Language, PostedAt: ts(p.PostedAt), CreatedAt: ts(p.CreatedAt), Status: string(p.Status),
+			DecidedBy: p.DecidedBy, DecidedAt: ts(p.DecidedAt), HideReason: p.HideReason, Signals: signalLines(p.Signals)}, nil
+	case storage.RecordSetting:
+		st := r.Setting
+		return settingLine{"setting", st.Key, json.RawMessage(st.Value), ts(st.UpdatedAt), st.UpdatedBy}, nil
+	case storage.RecordStoredReply:
+		sr := r.StoredReply
+		return storedReplyLine{"stored_reply", sr.ID, json.RawMessage(sr.Data), sr.Removed, ts(sr.UpdatedAt), sr.UpdatedBy}, nil
+	case storage.RecordTranslation:
+		tr := r.Translation
+		return translationLine{"translation", tr.Catalog, tr.Lang, tr.Key, tr.Forms, tr.SourceHash, tr.UpdatedBy, ts(tr.UpdatedAt)}, nil
 	}
 	return nil, errors.New("transfer: empty record")
 }
@@ -302,13 +384,7 @@ func decodeRecord(line []byte) (storage.Record, error) {
 				s.Photo.Sizes = append(s.Photo.Sizes, story.PhotoSize(z))
 			}
 		}
-		for _, sl := range l.Signals {
-			sig := story.Signal{Kind: sl.Kind, Score: sl.Score, Detail: sl.Detail, ModelVersion: sl.ModelVersion}
-			for _, sp := range sl.Spans {
-				sig.Spans = append(sig.Spans, story.Span(sp))
-			}
-			s.Signals = append(s.Signals, sig)
-		}
+		s.Signals = fromSignalLines(l.Signals)
 		return storage.Record{Story: &storage.StoryRecord{Story: s, TokenHash: l.TokenHash}}, nil
 	case storage.RecordStoryTranslation:
 		var l storyTranslationLine
@@ -332,6 +408,35 @@ func decodeRecord(line []byte) (storage.Record, error) {
 			return storage.Record{}, err
 		}
 		return storage.Record{BlobDeletion: &storage.BlobDeletion{Key: l.Key, DueAt: fromTS(l.DueAt)}}, nil
+	case storage.RecordPost:
+		var l postLine
+		if err := strict(&l); err != nil {
+			return storage.Record{}, err
+		}
+		return storage.Record{Post: &story.Post{ID: l.ID, Network: l.Network, SourceID: l.SourceID, SourceURL: l.SourceURL,
+			Author: l.Author, Text: l.Text, Language: l.Language, PostedAt: fromTS(l.PostedAt), CreatedAt: fromTS(l.CreatedAt),
+			Status: story.PostStatus(l.Status), DecidedBy: l.DecidedBy, DecidedAt: fromTS(l.DecidedAt), HideReason: l.HideReason,
+			Signals: fromSignalLines(l.Signals)}}, nil
+	case storage.RecordSetting:
+		var l settingLine
+		if err := strict(&l); err != nil {
+			return storage.Record{}, err
+		}
+		return storage.Record{Setting: &storage.Setting{Key: l.Key, Value: []byte(l.Value), UpdatedAt: fromTS(l.UpdatedAt), UpdatedBy: l.UpdatedBy}}, nil
+	case storage.RecordStoredReply:
+		var l storedReplyLine
+		if err := strict(&l); err != nil {
+			return storage.Record{}, err
+		}
+		return storage.Record{StoredReply: &storage.StoredReply{ID: l.ID, Data: []byte(l.Data), Removed: l.Removed,
+			UpdatedAt: fromTS(l.UpdatedAt), UpdatedBy: l.UpdatedBy}}, nil
+	case storage.RecordTranslation:
+		var l translationLine
+		if err := strict(&l); err != nil {
+			return storage.Record{}, err
+		}
+		return storage.Record{Translation: &storage.Translation{Catalog: l.Catalog, Lang: l.Lang, Key: l.Key, Forms: l.Forms,
+			SourceHash: l.SourceHash, UpdatedBy: l.UpdatedBy, UpdatedAt: fromTS(l.UpdatedAt)}}, nil
 	}
 	return storage.Record{}, fmt.Errorf("unknown record type %q", *peek.Type)
 }
@@ -517,6 +622,6 @@ func typeOrder() string {
 }
 
 func describe(c storage.Counts) string {
-	return fmt.Sprintf("%d users, %d credentials, %d stories, %d translations, %d audit entries, %d blob deletions",
-		c.Users, c.Credentials, c.Stories, c.StoryTranslations, c.Audit, c.BlobDeletions)
+	return fmt.Sprintf("%d users, %d credentials, %d stories, %d story translations, %d audit entries, %d blob deletions, %d social posts, %d settings, %d edited replies, %d saved translations",
+		c.Users, c.Credentials, c.Stories, c.StoryTranslations, c.Audit, c.BlobDeletions, c.Posts, c.Settings, c.StoredReplies, c.Translations)
 }

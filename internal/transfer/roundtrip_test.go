@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -169,12 +170,31 @@ func seed(t *testing.T, s site) {
 			{At: epoch.Add(time.Hour), Actor: "user:2", Action: "approve", SubjectID: "s-pub", Note: "Lovely."},
 			{At: epoch.Add(50 * time.Hour), Actor: "user:2", Action: "reject", SubjectID: "s-rej", Reason: "personal_data", Note: "Phone number."},
 			{At: epoch.Add(3 * time.Hour), Actor: "user:1", Action: "approve", SubjectID: "s-gone", Note: "Note naming the storyteller."},
+			{At: epoch.Add(4 * time.Hour), Actor: "policy", Action: "auto_hide", SubjectID: "post:p-hidden", Note: "hate 0.97"},
 		} {
 			if err := tx.AppendAudit(ctx, e); err != nil {
 				return err
 			}
 		}
-		return nil
+		for i, status := range []story.PostStatus{story.PostHidden, story.PostVisible, story.PostQueued} {
+			p := &story.Post{ID: "p-" + string(status), Network: "mastodon", SourceID: fmt.Sprint(100 + i),
+				SourceURL: "https://social.example/@a/" + fmt.Sprint(100+i), Author: "@a@social.example",
+				Text: "Post « " + string(status) + " » #ItTakesaCommunity", Language: "fr", PostedAt: epoch, CreatedAt: epoch.Add(time.Duration(i) * time.Minute),
+				Status: status, Signals: []story.Signal{{Kind: story.SignalHate, Score: 0.97, ModelVersion: "hate-x", Spans: []story.Span{{Field: "body", Start: 0, End: 4, Label: "slur"}}}}}
+			if status != story.PostQueued {
+				p.DecidedBy, p.DecidedAt = "policy", epoch.Add(4*time.Hour)
+			}
+			if err := tx.InsertPost(ctx, p); err != nil {
+				return err
+			}
+		}
+		if err := tx.PutSetting(ctx, storage.Setting{Key: "policy.social_post", Value: []byte(`{"hide_above":0.8,"approve_below":0.1}`), UpdatedAt: epoch, UpdatedBy: "user:1"}); err != nil {
+			return err
+		}
+		if err := tx.PutStoredReply(ctx, storage.StoredReply{ID: "fr-admin", Data: []byte(`{"id":"fr-admin","language":"fr","text":"Bienvenue."}`), UpdatedAt: epoch, UpdatedBy: "user:1"}); err != nil {
+			return err
+		}
+		return tx.PutStoredReply(ctx, storage.StoredReply{ID: "en-gone", Data: []byte(`{}`), Removed: true, UpdatedAt: epoch, UpdatedBy: "user:1"})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -193,7 +213,9 @@ func seed(t *testing.T, s site) {
 				return err
 			}
 		}
-		return nil
+		// A translator's work travels with the site.
+		return tx.PutTranslation(ctx, storage.Translation{Catalog: storage.CatalogInterface, Lang: "fr", Key: "home.cta",
+			Forms: map[string]string{"other": "Racontez votre parcours"}, SourceHash: "sha1-abc", UpdatedBy: 1, UpdatedAt: epoch.Add(80 * time.Hour)})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -334,6 +356,10 @@ type view struct {
 	Trans     []*story.Translation
 	Drafts    []*story.Translation
 	Open      []string
+	Posts     map[story.PostStatus][]*story.Post
+	Setting   storage.Setting
+	Replies   []storage.StoredReply
+	Saved     []storage.Translation
 }
 
 func readerView(t *testing.T, r storage.Reader) view {
@@ -415,6 +441,14 @@ func readerView(t *testing.T, r storage.Reader) view {
 	for _, s := range open.Stories {
 		v.Open = append(v.Open, s.ID)
 	}
+	v.Posts = map[story.PostStatus][]*story.Post{}
+	for _, st := range story.PostStatuses {
+		v.Posts[st], _ = r.Posts(ctx, storage.PostFilter{Status: st})
+	}
+	v.Audit["post:p-hidden"], _ = r.Audit(ctx, "post:p-hidden")
+	v.Setting, _ = r.Setting(ctx, "policy.social_post")
+	v.Replies, _ = r.StoredReplies(ctx)
+	v.Saved, _ = r.Translations(ctx)
 	return v
 }
 
@@ -438,8 +472,12 @@ func checkSeededView(t *testing.T, v view) {
 			t.Errorf("%s: %v, want %v", name, v.Pages[name], w)
 		}
 	}
-	if len(v.Queue) != 2 || v.Queue[0].ID != "s-pend" || v.Stories["s-gone"].Status != story.StatusWithdrawn || len(v.Due) != 2 {
-		t.Errorf("queue %d, tombstone %v, due %v", len(v.Queue), v.Stories["s-gone"].Status, v.Due)
+	if len(v.Posts[story.PostHidden]) != 1 || len(v.Posts[story.PostVisible]) != 1 || len(v.Posts[story.PostQueued]) != 1 ||
+		len(v.Audit["post:p-hidden"]) != 1 || v.Setting.UpdatedBy != "user:1" || len(v.Replies) != 2 {
+		t.Errorf("posts %v, setting %+v, replies %d", v.Posts, v.Setting, len(v.Replies))
+	}
+	if len(v.Queue) != 2 || v.Queue[0].ID != "s-pend" || v.Stories["s-gone"].Status != story.StatusWithdrawn || len(v.Due) != 2 || len(v.Saved) != 1 {
+		t.Errorf("queue %d, tombstone %v, due %v, translations %d", len(v.Queue), v.Stories["s-gone"].Status, v.Due, len(v.Saved))
 	}
 	if len(v.Trans) != 2 || v.Trans[0].Language != "ar" || v.Trans[1].Credit != "Léa" || len(v.Drafts) != 1 || !reflect.DeepEqual(v.Open, []string{"s-pub"}) {
 		t.Errorf("translations %d, drafts %d, open for translation %v", len(v.Trans), len(v.Drafts), v.Open)
@@ -477,7 +515,8 @@ func TestSQLiteToSQLite(t *testing.T) {
 	first := export(t, src)
 	dst := openSQLite(t)
 	sum := importInto(t, dst, first)
-	if sum.Counts.Stories != 6 || sum.Counts.StoryTranslations != 2 || sum.Counts.Users != 4 || sum.Counts.Audit != 5 || sum.Counts.BlobDeletions != 2 || sum.Media != 4 {
+	if sum.Counts.Stories != 6 || sum.Counts.StoryTranslations != 2 || sum.Counts.Users != 4 || sum.Counts.Audit != 6 || sum.Counts.BlobDeletions != 2 || sum.Media != 4 ||
+		sum.Counts.Posts != 3 || sum.Counts.Settings != 1 || sum.Counts.StoredReplies != 2 || sum.Counts.Translations != 1 {
 		t.Errorf("summary %+v", sum)
 	}
 	sameExport(t, first, export(t, dst))

@@ -51,6 +51,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 	staffOnly := func(ok int) expect {
 		return expect{"nobody": http.StatusSeeOther, "partner": http.StatusForbidden, "translator": http.StatusForbidden, "moderator": ok, "admin": ok}
 	}
+	adminOnly := func(ok int) expect {
+		return expect{"nobody": http.StatusSeeOther, "partner": http.StatusForbidden, "translator": http.StatusForbidden, "moderator": http.StatusForbidden, "admin": ok}
+	}
+	translators := func(ok int) expect {
+		return expect{"nobody": http.StatusSeeOther, "partner": http.StatusForbidden, "translator": ok, "moderator": http.StatusForbidden, "admin": ok}
+	}
 	pages := []struct {
 		method, path string
 		want         expect
@@ -60,6 +66,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/en/staff/stories/" + otherID + "/redact", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 422, "admin": 422}},
 		{"POST", "/en/staff/stories/" + otherID + "/feature", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 403, "admin": 404}},
 		{"POST", "/en/staff/stories/" + otherID + "/decision", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 422, "admin": 422}},
+		{"GET", "/en/staff/posts", staffOnly(http.StatusOK)},
+		{"POST", "/en/staff/posts/unknown/decision", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 400, "admin": 400}},
+		{"GET", "/en/staff/policy", adminOnly(http.StatusOK)},
+		{"POST", "/en/staff/policy", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 403, "admin": 422}},
+		{"GET", "/en/staff/replies", expect{"nobody": http.StatusSeeOther, "partner": 200, "translator": 200, "moderator": 200, "admin": 200}},
+		{"GET", "/en/staff/replies/edit", adminOnly(http.StatusOK)},
+		{"POST", "/en/staff/replies", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 403, "admin": 422}},
+		{"POST", "/en/staff/replies/en-refugees-neighbours/restore", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 403, "admin": 303}},
 		{"GET", "/staff/media/" + ownID + "/" + photoFile, expect{"nobody": 403, "partner": 403, "translator": 403, "moderator": 200, "admin": 200}},
 		{"GET", "/en/staff/story-translations", expect{"nobody": 303, "partner": 200, "translator": 200, "moderator": 200, "admin": 200}},
 		{"GET", desk, expect{"nobody": 303, "partner": 200, "translator": 200, "moderator": 200, "admin": 200}},
@@ -70,6 +84,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// Nothing to publish or delete yet.
 		{"POST", desk + "/publish", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 404, "admin": 404}},
 		{"POST", desk + "/delete", expect{"nobody": 401, "partner": 404, "translator": 404, "moderator": 404, "admin": 404}},
+		// Translators and admins translate; moderators and partners do not.
+		// A form without a text is refused as invalid, after the role check.
+		{"GET", "/en/staff/translations", translators(http.StatusOK)},
+		{"GET", "/en/staff/translations/fr", translators(http.StatusOK)},
+		{"POST", "/en/staff/translations/fr", expect{"nobody": 401, "partner": 403, "translator": 422, "moderator": 403, "admin": 422}},
+		{"GET", "/fr/staff/translations/ar/toolkit", translators(http.StatusOK)},
+		{"POST", "/fr/staff/translations/ar/toolkit", expect{"nobody": 401, "partner": 403, "translator": 422, "moderator": 403, "admin": 422}},
+		{"GET", "/en/staff/translations/en", translators(http.StatusNotFound)},
+		{"GET", "/en/staff/translations/xx", translators(http.StatusNotFound)},
+		// The toolkit's English, the source of its translations, is the admins'.
+		{"GET", "/en/staff/translations/en/toolkit", expect{"nobody": http.StatusSeeOther, "partner": 403, "translator": 403, "moderator": 403, "admin": 200}},
+		{"POST", "/en/staff/translations/en/toolkit", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 403, "admin": 422}},
 	}
 	for _, p := range pages {
 		for who, want := range p.want {
@@ -94,6 +120,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}{
 		{"GET", "/api/v1/moderation/queue", nil, expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 200, "admin": 200}},
 		{"POST", "/api/v1/moderation/items/" + otherID + "/decision", map[string]string{"decision": "reject"}, expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 422, "admin": 422}},
+		{"POST", "/api/v1/posts", map[string]string{"decision": "reject"}, expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 403, "admin": 422}},
+		{"DELETE", "/api/v1/posts?network=mastodon&source_id=none", nil, expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 403, "admin": 404}},
 	}
 	for _, a := range apis {
 		for who, want := range a.want {

@@ -45,10 +45,26 @@ func (c *cardCache) get(key string, render func() ([]byte, error)) ([]byte, erro
 	return png, nil
 }
 
+// forget drops the entries whose key starts with prefix.
+func (c *cardCache) forget(prefix string) {
+	c.mu.Lock()
+	for key := range c.entries {
+		if strings.HasPrefix(key, prefix) {
+			delete(c.entries, key)
+		}
+	}
+	c.mu.Unlock()
+}
+
 // hasCard tells whether a story gets a share card: its author agreed to
-// sharing on social networks, and its script has a font.
-func hasCard(st *story.Story) bool {
-	return st.Consent.Social && st.Language != "zh"
+// sharing on social networks, and the card fonts cover its script (a story
+// with a rarer letter, such as a hanzi beyond the common ones, gets none).
+func (s *Server) hasCard(st *story.Story, p *Page) bool {
+	if !st.Consent.Social {
+		return false
+	}
+	spec := s.storyCardSpec(st, p)
+	return s.renderer.Covers(spec.Text + " " + spec.Attribution)
 }
 
 func cardSize(name string) (card.Size, bool) {
@@ -85,7 +101,7 @@ func (s *Server) serveStoryCard(w http.ResponseWriter, r *http.Request, p *Page)
 	if err != nil {
 		return err
 	}
-	if !hasCard(st) {
+	if !s.hasCard(st, p) {
 		return story.ErrNotFound
 	}
 	key := fmt.Sprintf("story/%s/%s/%s/%d", p.L.Code, st.ID, size.Name, st.UpdatedAt.UnixMicro())
@@ -114,10 +130,14 @@ func (s *Server) serveToolkitCard(w http.ResponseWriter, r *http.Request, p *Pag
 		return story.ErrNotFound
 	}
 	png, err := s.toolkitCard(kit, n-1, size)
+	if errors.Is(err, card.ErrUnsupportedScript) {
+		return story.ErrNotFound
+	}
 	if err != nil {
 		return err
 	}
-	writePNG(w, r, png, fmt.Sprintf("kit/%s/%d/%s", kit.Lang, n, size.Name), "public, max-age=3600")
+	// Revalidated, since a translator may change the message.
+	writePNG(w, r, png, fmt.Sprintf("kit/%s/%d/%s/%s", kit.Lang, n, size.Name, kit.KeyMessages[n-1]), "no-cache")
 	return nil
 }
 

@@ -26,6 +26,7 @@ type jobsView struct {
 	Notice string
 }
 
+// errAdminOnly refuses a role what its page or action is not for.
 var errAdminOnly = &story.Error{Code: story.CodeForbidden, Key: "error.forbidden", Message: "Your role does not allow this."}
 
 // showFailedJobs lists the jobs that exhausted their retries, for admins.

@@ -164,6 +164,7 @@ type storyView struct {
 	Canonical string
 	ShareURL  string
 	Share     []shareLink
+	HasCard   bool
 }
 
 type shareLink struct{ Name, URL string }
@@ -219,6 +220,7 @@ func (s *Server) renderStory(w http.ResponseWriter, r *http.Request, p *Page, or
 		v.Canonical = s.cfg.BaseURL + originalPage
 	}
 	v.Share = shareLinks(v.ShareURL, title, s.app.Campaign.Hashtag)
+	v.HasCard = s.hasCard(st, p)
 	return s.render(p, "story", v)
 }
 

@@ -35,7 +35,7 @@ var (
 // loaded from elsewhere, a small size and strict security headers.
 func TestEveryPublicPage(t *testing.T) {
 	rig := seeded(t)
-	paths := []string{"/", "/toolkit", "/stories", "/stories?theme=work&language=fr", "/stories?q=neighbour", "/stories/demo01", "/stories/demo10", "/share", "/about", "/privacy", "/staff/signin"}
+	paths := []string{"/", "/toolkit", "/stories", "/stories?theme=work&language=fr", "/stories?q=neighbour", "/stories/demo01", "/stories/demo10", "/share", "/about", "/privacy", "/staff/signin", "/wall"}
 	for _, lang := range []string{"en", "fr", "ar"} {
 		for _, p := range paths {
 			res := rig.Do("GET", "/"+lang+p, nil, nil)
@@ -246,5 +246,18 @@ func TestShareCardsFollowConsent(t *testing.T) {
 	}
 	if cards != 12 {
 		t.Errorf("package holds %d cards, want 3 messages × 4 sizes", cards)
+	}
+}
+
+func TestDemoWallShowsOnlyWhatThePolicyLetThrough(t *testing.T) {
+	rig := seeded(t)
+	body := string(rig.Do("GET", "/ar/wall", nil, nil).Body)
+	for _, want := range []string{"cooked for the whole street", "ateliers de conversation", "جيراننا الجدد", `lang="ar" dir="auto"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("demo wall lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "vermin") {
+		t.Error("the demo wall shows a hateful post")
 	}
 }

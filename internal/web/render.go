@@ -27,6 +27,7 @@ import (
 	"chorus/internal/moderation"
 	"chorus/internal/storage"
 	"chorus/internal/story"
+	"chorus/internal/toolkit"
 )
 
 //go:embed templates/*.html
@@ -166,10 +167,9 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"excerpt":     excerpt,
 		"spans":       allSpans,
 		"notable":     notableSignals,
-		"networkName": networkName,
+		"networkName": toolkit.NetworkName,
 		"inc":         func(i int) int { return i + 1 },
-		"hasCard":     hasCard,
-		"reply":       suggestedReply,
+		"replyBox":    func(p *Page, r *moderation.Reply) replyBox { return replyBox{Page: p, Reply: r} },
 		"has":         slices.Contains[[]string],
 		"signalLabel": signalLabel,
 		"percent":     func(f float64) int { return int(f*100 + 0.5) },
@@ -268,18 +268,19 @@ type errorView struct {
 // renderError answers err as a page in the visitor's language.
 func (s *Server) renderError(p *Page, err error) {
 	status, key, msg := http.StatusInternalServerError, "error.internal", ""
+	var args []any
 	var de *story.Error
 	var verrs story.ValidationErrors
 	switch {
 	case errors.As(err, &verrs):
 		status, key = http.StatusUnprocessableEntity, verrs[0].Key
 	case errors.As(err, &de):
-		status, key = api.StatusFor(de.Code), de.Key
+		status, key, args = api.StatusFor(de.Code), de.Key, de.Args
 	}
 	if status >= 500 {
 		s.log.Error("page failed", "route", p.request.Pattern, "err", err)
 	}
-	msg = p.L.T(key)
+	msg = p.L.T(key, args...)
 	if status == http.StatusGone {
 		p.cacheable = true
 	}
@@ -333,21 +334,6 @@ func excerpt(text string, n int) string {
 	return strings.TrimRight(string(runes[:cut]), " ,.;:") + "…"
 }
 
-// networkName is how a social network writes its own name.
-func networkName(id string) string {
-	switch id {
-	case "x":
-		return "X"
-	case "bluesky":
-		return "Bluesky"
-	case "mastodon":
-		return "Mastodon"
-	case "instagram":
-		return "Instagram"
-	}
-	return id
-}
-
 // notableSignals are the signals worth a moderator's eye: a score of at
 // least 0.2 or spans to show; the language guess is shown elsewhere.
 func notableSignals(signals []story.Signal) []story.Signal {
@@ -362,11 +348,9 @@ func notableSignals(signals []story.Signal) []story.Signal {
 
 // suggestedReply is a sourced counter-speech reply for hateful text, nil
 // when none fits.
-func suggestedReply(s *story.Story) *moderation.Reply {
-	if r, ok := moderation.SuggestReply(s.Language, s.Signals); ok {
-		return &r
-	}
-	return nil
+type replyBox struct {
+	Page  *Page
+	Reply *moderation.Reply
 }
 
 func allSpans(signals []story.Signal) []story.Span {

@@ -2,6 +2,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -44,6 +45,7 @@ type Server struct {
 	queueHub *hub
 	renderer *card.Renderer
 	cards    *cardCache
+	saved    savedTranslations
 }
 
 // New builds the server and its routes; templates are parsed here so a
@@ -92,6 +94,18 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 		if prev != nil {
 			prev()
 		}
+	}
+	prevTranslations := a.TranslationsChanged
+	a.TranslationsChanged = func() {
+		if err := s.ReloadTranslations(context.Background()); err != nil {
+			s.log.Error("a saved translation shows once the next one is saved or the server restarts", "err", err)
+		}
+		if prevTranslations != nil {
+			prevTranslations()
+		}
+	}
+	if err := s.ReloadTranslations(context.Background()); err != nil {
+		return nil, err
 	}
 	prevQueue := a.QueueChanged
 	a.QueueChanged = func() {

@@ -65,11 +65,11 @@ func fieldErrors(p *Page, err error) (map[string]string, bool) {
 	case errors.As(err, &verrs):
 		for _, e := range verrs {
 			if _, seen := out[e.Field]; !seen {
-				out[e.Field] = p.L.T(e.Key)
+				out[e.Field] = p.L.T(e.Key, e.Args...)
 			}
 		}
 	case errors.As(err, &de) && de.Field != "":
-		out[de.Field] = p.L.T(de.Key)
+		out[de.Field] = p.L.T(de.Key, de.Args...)
 	default:
 		return nil, false
 	}

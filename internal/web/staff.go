@@ -7,6 +7,7 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/auth"
+	"chorus/internal/moderation"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )
@@ -80,21 +81,25 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, p *Page) error {
 		return err
 	}
 	s.setSession(w, session)
-	home := p.Link("/staff/queue")
+	role := storage.Role("")
 	if u, err := s.app.SessionUser(r.Context(), session); err == nil {
-		home = staffHome(p, u.Role)
+		role = u.Role
 	}
-	http.Redirect(w, r, home, http.StatusSeeOther)
+	http.Redirect(w, r, p.Link(staffHome(role)), http.StatusSeeOther)
 	return nil
 }
 
-// staffHome is where a staff member starts: moderators at the queue,
-// translators and partners at the stories to translate.
-func staffHome(p *Page, role storage.Role) string {
-	if role.CanModerate() {
-		return p.Link("/staff/queue")
+// staffHome is the page a staff member starts from: moderators at the
+// queue, translators at the interface translations, partners at the
+// stories to translate.
+func staffHome(role storage.Role) string {
+	switch {
+	case role.CanModerate():
+		return "/staff/queue"
+	case role == storage.RoleTranslator:
+		return "/staff/translations"
 	}
-	return p.Link("/staff/story-translations")
+	return "/staff/story-translations"
 }
 
 type enrolView struct {
@@ -152,7 +157,7 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request, p *Page) error {
 		return s.render(p, "enrol", v)
 	}
 	s.setSession(w, session)
-	http.Redirect(w, r, staffHome(p, u.Role), http.StatusSeeOther)
+	http.Redirect(w, r, p.Link(staffHome(u.Role)), http.StatusSeeOther)
 	return nil
 }
 
@@ -173,6 +178,7 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request, p *Page) error 
 type queueView struct {
 	*Page
 	Items      []*story.Story
+	Replies    map[string]*moderation.Reply // story id → a counter-speech reply
 	Reasons    []string
 	Notice     string
 	Errors     map[string]string // story id → message
@@ -188,7 +194,7 @@ func (s *Server) showQueue(w http.ResponseWriter, r *http.Request, p *Page) erro
 	}
 	p.Title = p.L.T("queue.title")
 	allowQueueScript(w)
-	v := queueView{Page: p, Items: items, Reasons: story.RejectReasons, Errors: map[string]string{}, CanFeature: p.User.Role == storage.RoleAdmin, ByRisk: byRisk}
+	v := queueView{Page: p, Items: items, Replies: s.suggestReplies(r, items), Reasons: story.RejectReasons, Errors: map[string]string{}, CanFeature: p.User.Role == storage.RoleAdmin, ByRisk: byRisk}
 	switch r.URL.Query().Get("done") {
 	case "approve":
 		v.Notice = p.L.T("queue.approved")
@@ -222,7 +228,19 @@ func (s *Server) queueWithError(w http.ResponseWriter, r *http.Request, p *Page,
 	p.Title = p.L.T("queue.title")
 	p.status = http.StatusUnprocessableEntity
 	allowQueueScript(w)
-	return s.render(p, "queue", queueView{Page: p, Items: items, Reasons: story.RejectReasons, Errors: map[string]string{id: msg}, CanFeature: p.User.Role == storage.RoleAdmin})
+	return s.render(p, "queue", queueView{Page: p, Items: items, Replies: s.suggestReplies(r, items), Reasons: story.RejectReasons, Errors: map[string]string{id: msg}, CanFeature: p.User.Role == storage.RoleAdmin})
+}
+
+// suggestReplies picks a counter-speech reply for each hateful story.
+func (s *Server) suggestReplies(r *http.Request, items []*story.Story) map[string]*moderation.Reply {
+	out := map[string]*moderation.Reply{}
+	library := s.app.ActiveReplies(r.Context())
+	for _, st := range items {
+		if reply, ok := moderation.SuggestFrom(library, st.Language, st.Signals); ok {
+			out[st.ID] = &reply
+		}
+	}
+	return out
 }
 
 func (s *Server) decideStory(w http.ResponseWriter, r *http.Request, p *Page) error {

@@ -11,9 +11,9 @@ import (
 	"chorus/internal/story"
 )
 
-// maxTranslationForm bounds a translation form: 30,000 characters of any
+// maxStoryTranslationForm bounds a translation form: 30,000 characters of any
 // script, percent-encoded, with room to spare.
-const maxTranslationForm = 1 << 20
+const maxStoryTranslationForm = 1 << 20
 
 // translationState names where a translation stands, for the catalogs'
 // storytr.state_* keys.
@@ -121,8 +121,8 @@ type translationEditorView struct {
 	CanDelete   bool
 }
 
-// translationEditor opens the desk of the story and language in the path.
-func (s *Server) translationEditor(r *http.Request, p *Page) (translationEditorView, error) {
+// storyTranslationEditor opens the desk of the story and language in the path.
+func (s *Server) storyTranslationEditor(r *http.Request, p *Page) (translationEditorView, error) {
 	target := s.catalog.Lang(r.PathValue("target"))
 	if target == nil {
 		return translationEditorView{}, story.ErrNotFound
@@ -155,18 +155,18 @@ func (s *Server) translationEditor(r *http.Request, p *Page) (translationEditorV
 	return v, nil
 }
 
-func (s *Server) showTranslationEditor(w http.ResponseWriter, r *http.Request, p *Page) error {
-	v, err := s.translationEditor(r, p)
+func (s *Server) showStoryTranslationEditor(w http.ResponseWriter, r *http.Request, p *Page) error {
+	v, err := s.storyTranslationEditor(r, p)
 	if err != nil {
 		return err
 	}
 	return s.render(p, "translation_editor", v)
 }
 
-// editorWithProblem shows the editor again with what went wrong, keeping
+// storyEditorWithProblem shows the editor again with what went wrong, keeping
 // what the translator typed; errors the editor cannot show become the
 // error page.
-func (s *Server) editorWithProblem(r *http.Request, p *Page, problem error, typed *app.StoryTranslationEdit) error {
+func (s *Server) storyEditorWithProblem(r *http.Request, p *Page, problem error, typed *app.StoryTranslationEdit) error {
 	fields, isField := fieldErrors(p, problem)
 	var de *story.Error
 	if !isField && !errors.As(problem, &de) {
@@ -175,7 +175,7 @@ func (s *Server) editorWithProblem(r *http.Request, p *Page, problem error, type
 	if !isField && de.Code != story.CodeConflict && de.Code != story.CodeForbidden && de.Code != story.CodeUnavailable {
 		return problem
 	}
-	v, err := s.translationEditor(r, p)
+	v, err := s.storyTranslationEditor(r, p)
 	if err != nil {
 		return problem
 	}
@@ -195,8 +195,8 @@ func (s *Server) editorWithProblem(r *http.Request, p *Page, problem error, type
 	return s.render(p, "translation_editor", v)
 }
 
-func (s *Server) saveTranslation(w http.ResponseWriter, r *http.Request, p *Page) error {
-	if err := s.checkForm(w, r, maxTranslationForm); err != nil {
+func (s *Server) saveStoryTranslation(w http.ResponseWriter, r *http.Request, p *Page) error {
+	if err := s.checkForm(w, r, maxStoryTranslationForm); err != nil {
 		return err
 	}
 	edit := app.StoryTranslationEdit{
@@ -205,37 +205,37 @@ func (s *Server) saveTranslation(w http.ResponseWriter, r *http.Request, p *Page
 	}
 	id, lang := r.PathValue("id"), r.PathValue("target")
 	if _, err := s.app.SaveStoryTranslation(r.Context(), p.User, id, lang, edit); err != nil {
-		return s.editorWithProblem(r, p, err, &edit)
+		return s.storyEditorWithProblem(r, p, err, &edit)
 	}
 	http.Redirect(w, r, p.translationDesk(id, lang)+"?done=saved", http.StatusSeeOther)
 	return nil
 }
 
-func (s *Server) machineTranslate(w http.ResponseWriter, r *http.Request, p *Page) error {
+func (s *Server) machineTranslateStory(w http.ResponseWriter, r *http.Request, p *Page) error {
 	if err := s.checkForm(w, r, 4<<10); err != nil {
 		return err
 	}
 	id, lang := r.PathValue("id"), r.PathValue("target")
 	if _, err := s.app.MachineTranslate(r.Context(), p.User, id, lang); err != nil {
-		return s.editorWithProblem(r, p, err, nil)
+		return s.storyEditorWithProblem(r, p, err, nil)
 	}
 	http.Redirect(w, r, p.translationDesk(id, lang)+"?done=machine", http.StatusSeeOther)
 	return nil
 }
 
-func (s *Server) publishTranslation(w http.ResponseWriter, r *http.Request, p *Page) error {
+func (s *Server) publishStoryTranslation(w http.ResponseWriter, r *http.Request, p *Page) error {
 	if err := s.checkForm(w, r, 4<<10); err != nil {
 		return err
 	}
 	id, lang := r.PathValue("id"), r.PathValue("target")
 	if err := s.app.PublishTranslation(r.Context(), p.User, id, lang); err != nil {
-		return s.editorWithProblem(r, p, err, nil)
+		return s.storyEditorWithProblem(r, p, err, nil)
 	}
 	http.Redirect(w, r, p.translationDesk(id, lang)+"?done=published", http.StatusSeeOther)
 	return nil
 }
 
-func (s *Server) deleteTranslation(w http.ResponseWriter, r *http.Request, p *Page) error {
+func (s *Server) deleteStoryTranslation(w http.ResponseWriter, r *http.Request, p *Page) error {
 	if err := s.checkForm(w, r, 4<<10); err != nil {
 		return err
 	}

@@ -2,7 +2,10 @@ package web
 
 import (
 	"bytes"
+	"encoding/json"
+	"hash/fnv"
 	"net/http"
+	"strconv"
 
 	"chorus/internal/toolkit"
 	"chorus/internal/toolkit/card"
@@ -15,14 +18,30 @@ type toolkitView struct {
 	Sizes    []card.Size
 }
 
-// toolkitFor returns the toolkit in the page's language, or in English.
+// toolkitFor returns the toolkit in the page's language, or in English
+// while that language's is incomplete, with the texts saved in the
+// browser.
 func (s *Server) toolkitFor(p *Page) (toolkit.Content, bool, error) {
-	kit, ok, err := toolkit.Load(p.L.Code, s.cfg.BaseURL)
+	saved := s.saved.toolkitTexts()
+	kit, ok, err := toolkit.LoadWith(p.L.Code, s.cfg.BaseURL, saved)
 	if err != nil || ok {
 		return kit, false, err
 	}
-	kit, _, err = toolkit.Load("en", s.cfg.BaseURL)
+	kit, _, err = toolkit.LoadWith("en", s.cfg.BaseURL, saved)
 	return kit, true, err
+}
+
+// toolkitPackagePrefix starts the cache keys of toolkit packages, which
+// also hold a fingerprint of the kit's texts.
+const toolkitPackagePrefix = "zip/"
+
+// kitFingerprint identifies a kit's texts: it names the package built
+// from them, and is its ETag.
+func kitFingerprint(kit toolkit.Content) string {
+	data, _ := json.Marshal(kit)
+	h := fnv.New64a()
+	h.Write(data)
+	return kit.Lang + "-" + strconv.FormatUint(h.Sum64(), 36)
 }
 
 func (s *Server) showToolkit(w http.ResponseWriter, r *http.Request, p *Page) error {
@@ -41,9 +60,17 @@ func (s *Server) downloadToolkit(w http.ResponseWriter, r *http.Request, p *Page
 	if err != nil {
 		return err
 	}
-	// The kit is embedded in the binary: one ZIP per language, built once.
-	zipped, err := s.cards.get("zip/"+kit.Lang, func() ([]byte, error) {
-		cards, err := toolkit.Cards(s.renderer, kit, s.app.Campaign.Hashtag)
+	// One ZIP per language and version of its texts, built once.
+	fingerprint := kitFingerprint(kit)
+	etag := `"` + fingerprint + `"`
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Cache-Control", "no-cache")
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	zipped, err := s.cards.get(toolkitPackagePrefix+fingerprint, func() ([]byte, error) {
+		cards, err := toolkit.Cards(s.renderer, kit, s.app.Campaign.Hashtag, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -56,7 +83,6 @@ func (s *Server) downloadToolkit(w http.ResponseWriter, r *http.Request, p *Page
 	}
 	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Disposition", `attachment; filename="ittakesacommunity-toolkit-`+kit.Lang+`.zip"`)
-	w.Header().Set("Cache-Control", "public, max-age=3600")
 	_, err = w.Write(zipped)
 	return err
 }

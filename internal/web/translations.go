@@ -1,42 +1,98 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"sync"
+	"sync/atomic"
 
+	"chorus/internal/app"
 	"chorus/internal/i18n"
 	"chorus/internal/storage"
+	"chorus/internal/toolkit"
 )
+
+// savedTranslations holds, in memory, the translations saved in the
+// browser that pages are served with; the interface's are applied to the
+// catalog itself. Requests read them without touching the database.
+type savedTranslations struct {
+	reloading sync.Mutex // one reload at a time: the last one to end read the latest
+	toolkit   atomic.Pointer[[]toolkit.Saved]
+}
+
+func (t *savedTranslations) toolkitTexts() []toolkit.Saved {
+	if saved := t.toolkit.Load(); saved != nil {
+		return *saved
+	}
+	return nil
+}
+
+// ReloadTranslations reads the saved translations, applies them and drops
+// the pages and toolkit packages built with the former ones. It runs at
+// start-up, after a translation is saved on this node, and when another
+// node says it saved one.
+func (s *Server) ReloadTranslations(ctx context.Context) error {
+	s.saved.reloading.Lock()
+	defer s.saved.reloading.Unlock()
+	list, err := s.app.Store.Translations(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.catalog.Apply(app.InterfaceOverrides(list)); err != nil {
+		return err
+	}
+	kit := app.ToolkitSaved(list)
+	s.saved.toolkit.Store(&kit)
+	s.cards.forget(toolkitPackagePrefix)
+	s.cache.invalidate()
+	return nil
+}
 
 type coverageRow struct {
 	i18n.Coverage
-	Language  i18n.Language
-	Published bool
+	Language    i18n.Language
+	Published   bool
+	ToolkitDone int
+	ToolkitAll  int
 }
 
 type translationsView struct {
 	*Page
-	Rows []coverageRow
+	Rows      []coverageRow
+	CanSource bool // may edit the toolkit's English
 }
 
-// showTranslations shows translators and admins how far each language is.
+// showTranslations shows translators and admins how far each language is,
+// saved translations counted, with links to translate each.
 func (s *Server) showTranslations(w http.ResponseWriter, r *http.Request, p *Page) error {
-	if p.User.Role != storage.RoleAdmin && p.User.Role != storage.RoleTranslator {
+	if !p.User.Role.CanTranslate() {
 		return errAdminOnly
 	}
-	langs := append(append([]i18n.Language{}, i18n.Known...), i18n.InTranslation...)
-	report, err := i18n.MeasureCoverage(i18n.Locales(), langs)
+	list, err := s.app.Store.Translations(r.Context())
 	if err != nil {
 		return err
 	}
-	v := translationsView{Page: p}
+	langs := app.TranslationLanguages()
+	report, err := i18n.MeasureCoverage(i18n.Locales(), langs, app.InterfaceOverrides(list))
+	if err != nil {
+		return err
+	}
+	kitSaved := app.ToolkitSaved(list)
+	v := translationsView{Page: p, CanSource: p.User.Role == storage.RoleAdmin}
 	for _, c := range report {
 		row := coverageRow{Coverage: c}
-		for _, l := range langs {
-			if l.Code == c.Code {
-				row.Language = l
+		row.Language, _ = app.TranslationLanguage(c.Code)
+		row.Published = s.catalog.Lang(c.Code) != nil
+		entries, err := toolkit.Entries(c.Code, kitSaved)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			row.ToolkitAll++
+			if e.State == i18n.StateDone {
+				row.ToolkitDone++
 			}
 		}
-		row.Published = s.catalog.Lang(c.Code) != nil
 		v.Rows = append(v.Rows, row)
 	}
 	p.Title = p.L.T("translations.title")

@@ -11,13 +11,13 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-const translationColumns = `story_id, language, title, body, credit, translator_id, origin, status,
+const storyTranslationColumns = `story_id, language, title, body, credit, translator_id, origin, status,
 	checked_by, reviewed_by, created_at, updated_at, published_at`
 
 // nullID stores a missing staff id as NULL, which the foreign key needs.
 func nullID(id int64) pgtype.Int8 { return pgtype.Int8{Int64: id, Valid: id != 0} }
 
-func scanTranslation(row pgx.Row) (*story.Translation, error) {
+func scanStoryTranslation(row pgx.Row) (*story.Translation, error) {
 	var (
 		t                            story.Translation
 		origin, status               string
@@ -36,7 +36,7 @@ func scanTranslation(row pgx.Row) (*story.Translation, error) {
 }
 
 func (q queries) StoryTranslation(ctx context.Context, storyID, language string) (*story.Translation, error) {
-	t, err := scanTranslation(q.db.QueryRow(ctx, "SELECT "+translationColumns+
+	t, err := scanStoryTranslation(q.db.QueryRow(ctx, "SELECT "+storyTranslationColumns+
 		" FROM story_translations WHERE story_id = $1 AND language = $2"+q.forUpdate(), storyID, language))
 	if err != nil {
 		return nil, domainError("translation", err)
@@ -53,23 +53,23 @@ func (q queries) StoryTranslations(ctx context.Context, storyIDs []string, statu
 	if status != "" {
 		where += " AND status = " + a.add(string(status))
 	}
-	rows, err := q.db.Query(ctx, "SELECT "+translationColumns+" FROM story_translations WHERE "+where+" ORDER BY story_id, language", a...)
+	rows, err := q.db.Query(ctx, "SELECT "+storyTranslationColumns+" FROM story_translations WHERE "+where+" ORDER BY story_id, language", a...)
 	if err != nil {
 		return nil, domainError("translations", err)
 	}
-	return collect(rows, "translations", scanTranslation)
+	return collect(rows, "translations", scanStoryTranslation)
 }
 
 func (q queries) DraftStoryTranslations(ctx context.Context, limit int) ([]*story.Translation, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	rows, err := q.db.Query(ctx, "SELECT "+translationColumns+
+	rows, err := q.db.Query(ctx, "SELECT "+storyTranslationColumns+
 		" FROM story_translations WHERE status = 'draft' ORDER BY updated_at, story_id, language LIMIT $1", limit)
 	if err != nil {
 		return nil, domainError("draft translations", err)
 	}
-	return collect(rows, "draft translations", scanTranslation)
+	return collect(rows, "draft translations", scanStoryTranslation)
 }
 
 func (q queries) TranslatableStories(ctx context.Context, cursor string, limit int) (storage.StoryPage, error) {
@@ -99,7 +99,7 @@ func (q queries) TranslatableStories(ctx context.Context, cursor string, limit i
 }
 
 func (t *txStore) PutStoryTranslation(ctx context.Context, tr *story.Translation) error {
-	_, err := t.db.Exec(ctx, "INSERT INTO story_translations ("+translationColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+	_, err := t.db.Exec(ctx, "INSERT INTO story_translations ("+storyTranslationColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 		ON CONFLICT (story_id, language) DO UPDATE SET title = excluded.title, body = excluded.body, credit = excluded.credit,
 		translator_id = excluded.translator_id, origin = excluded.origin, status = excluded.status, checked_by = excluded.checked_by,
 		reviewed_by = excluded.reviewed_by, created_at = excluded.created_at, updated_at = excluded.updated_at, published_at = excluded.published_at`,

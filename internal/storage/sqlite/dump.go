@@ -24,12 +24,14 @@ type withExtra struct {
 func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.extra...)...) }
 
 const countsQuery = `SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM credentials),
-	(SELECT count(*) FROM stories), (SELECT count(*) FROM story_translations), (SELECT count(*) FROM audit_log),
-	(SELECT count(*) FROM blob_deletions)`
+	(SELECT count(*) FROM stories), (SELECT count(*) FROM story_translations), (SELECT count(*) FROM audit_log), (SELECT count(*) FROM blob_deletions),
+	(SELECT count(*) FROM social_posts), (SELECT count(*) FROM settings), (SELECT count(*) FROM stored_replies),
+	(SELECT count(*) FROM translations)`
 
 func readCounts(ctx context.Context, q querier) (storage.Counts, error) {
 	var c storage.Counts
-	err := q.QueryRowContext(ctx, countsQuery).Scan(&c.Users, &c.Credentials, &c.Stories, &c.StoryTranslations, &c.Audit, &c.BlobDeletions)
+	err := q.QueryRowContext(ctx, countsQuery).Scan(&c.Users, &c.Credentials, &c.Stories, &c.StoryTranslations, &c.Audit, &c.BlobDeletions,
+		&c.Posts, &c.Settings, &c.StoredReplies, &c.Translations)
 	return c, err
 }
 
@@ -95,8 +97,8 @@ func (s *Store) Dump(ctx context.Context, counts func(storage.Counts) error, fn 
 	if err != nil {
 		return err
 	}
-	err = each("dump translations", "SELECT "+translationColumns+" FROM story_translations ORDER BY story_id, language", func(rows *sql.Rows) (storage.Record, error) {
-		t, err := scanTranslation(rows)
+	err = each("dump story translations", "SELECT "+storyTranslationColumns+" FROM story_translations ORDER BY story_id, language", func(rows *sql.Rows) (storage.Record, error) {
+		t, err := scanStoryTranslation(rows)
 		return storage.Record{StoryTranslation: t}, err
 	})
 	if err != nil {
@@ -112,12 +114,44 @@ func (s *Store) Dump(ctx context.Context, counts func(storage.Counts) error, fn 
 	if err != nil {
 		return err
 	}
-	return each("dump blob deletions", "SELECT key, due_at FROM blob_deletions ORDER BY key", func(rows *sql.Rows) (storage.Record, error) {
+	err = each("dump blob deletions", "SELECT key, due_at FROM blob_deletions ORDER BY key", func(rows *sql.Rows) (storage.Record, error) {
 		var b storage.BlobDeletion
 		var due int64
 		err := rows.Scan(&b.Key, &due)
 		b.DueAt = fromMicros(due)
 		return storage.Record{BlobDeletion: &b}, err
+	})
+	if err != nil {
+		return err
+	}
+	err = each("dump posts", "SELECT "+postColumns+" FROM social_posts ORDER BY id", func(rows *sql.Rows) (storage.Record, error) {
+		p, err := scanPost(rows)
+		return storage.Record{Post: p}, err
+	})
+	if err != nil {
+		return err
+	}
+	err = each("dump settings", "SELECT key, value, updated_at, updated_by FROM settings ORDER BY key", func(rows *sql.Rows) (storage.Record, error) {
+		var st storage.Setting
+		var value string
+		var at int64
+		err := rows.Scan(&st.Key, &value, &at, &st.UpdatedBy)
+		st.Value, st.UpdatedAt = []byte(value), fromMicros(at)
+		return storage.Record{Setting: &st}, err
+	})
+	if err != nil {
+		return err
+	}
+	err = each("dump stored replies", "SELECT id, data, removed, updated_at, updated_by FROM stored_replies ORDER BY id", func(rows *sql.Rows) (storage.Record, error) {
+		r, err := scanStoredReply(rows)
+		return storage.Record{StoredReply: &r}, err
+	})
+	if err != nil {
+		return err
+	}
+	return each("dump translations", "SELECT "+translationColumns+" FROM translations ORDER BY catalog, lang, key", func(rows *sql.Rows) (storage.Record, error) {
+		tr, err := scanTranslation(rows)
+		return storage.Record{Translation: &tr}, err
 	})
 }
 
@@ -179,6 +213,15 @@ func (t *txStore) loadRecord(ctx context.Context, r storage.Record) error {
 		return wrapLoad("audit entry", fmt.Sprint(e.ID), domainError("load audit", err))
 	case r.BlobDeletion != nil:
 		return wrapLoad("blob deletion", r.BlobDeletion.Key, t.ScheduleBlobDeletion(ctx, r.BlobDeletion.Key, r.BlobDeletion.DueAt))
+	case r.Post != nil:
+		return wrapLoad("social post", r.Post.ID, t.InsertPost(ctx, r.Post))
+	case r.Setting != nil:
+		return wrapLoad("setting", r.Setting.Key, t.PutSetting(ctx, *r.Setting))
+	case r.StoredReply != nil:
+		return wrapLoad("reply", r.StoredReply.ID, t.PutStoredReply(ctx, *r.StoredReply))
+	case r.Translation != nil:
+		tr := r.Translation
+		return wrapLoad("translation", tr.Catalog+"/"+tr.Lang+"/"+tr.Key, t.PutTranslation(ctx, *tr))
 	}
 	return errors.New("empty record")
 }

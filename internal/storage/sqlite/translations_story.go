@@ -9,13 +9,13 @@ import (
 	"chorus/internal/story"
 )
 
-const translationColumns = `story_id, language, title, body, credit, translator_id, origin, status,
+const storyTranslationColumns = `story_id, language, title, body, credit, translator_id, origin, status,
 	checked_by, reviewed_by, created_at, updated_at, published_at`
 
 // nullID stores a missing staff id as NULL, which the foreign key needs.
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
 
-func scanTranslation(row scanner) (*story.Translation, error) {
+func scanStoryTranslation(row scanner) (*story.Translation, error) {
 	var (
 		t                            story.Translation
 		origin, status               string
@@ -33,7 +33,7 @@ func scanTranslation(row scanner) (*story.Translation, error) {
 	return &t, nil
 }
 
-func (q queries) collectTranslations(ctx context.Context, op, query string, args ...any) ([]*story.Translation, error) {
+func (q queries) collectStoryTranslations(ctx context.Context, op, query string, args ...any) ([]*story.Translation, error) {
 	rows, err := q.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, domainError(op, err)
@@ -41,7 +41,7 @@ func (q queries) collectTranslations(ctx context.Context, op, query string, args
 	defer rows.Close()
 	var out []*story.Translation
 	for rows.Next() {
-		t, err := scanTranslation(rows)
+		t, err := scanStoryTranslation(rows)
 		if err != nil {
 			return nil, domainError(op, err)
 		}
@@ -51,7 +51,7 @@ func (q queries) collectTranslations(ctx context.Context, op, query string, args
 }
 
 func (q queries) StoryTranslation(ctx context.Context, storyID, language string) (*story.Translation, error) {
-	t, err := scanTranslation(q.db.QueryRowContext(ctx, "SELECT "+translationColumns+" FROM story_translations WHERE story_id = ? AND language = ?", storyID, language))
+	t, err := scanStoryTranslation(q.db.QueryRowContext(ctx, "SELECT "+storyTranslationColumns+" FROM story_translations WHERE story_id = ? AND language = ?", storyID, language))
 	if err != nil {
 		return nil, domainError("translation", err)
 	}
@@ -71,14 +71,14 @@ func (q queries) StoryTranslations(ctx context.Context, storyIDs []string, statu
 		where += " AND status = ?"
 		args = append(args, string(status))
 	}
-	return q.collectTranslations(ctx, "translations", "SELECT "+translationColumns+" FROM story_translations WHERE "+where+" ORDER BY story_id, language", args...)
+	return q.collectStoryTranslations(ctx, "translations", "SELECT "+storyTranslationColumns+" FROM story_translations WHERE "+where+" ORDER BY story_id, language", args...)
 }
 
 func (q queries) DraftStoryTranslations(ctx context.Context, limit int) ([]*story.Translation, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	return q.collectTranslations(ctx, "draft translations", "SELECT "+translationColumns+
+	return q.collectStoryTranslations(ctx, "draft translations", "SELECT "+storyTranslationColumns+
 		" FROM story_translations WHERE status = 'draft' ORDER BY updated_at, story_id, language LIMIT ?", limit)
 }
 
@@ -121,7 +121,7 @@ func (q queries) TranslatableStories(ctx context.Context, cursor string, limit i
 }
 
 func (t *txStore) PutStoryTranslation(ctx context.Context, tr *story.Translation) error {
-	_, err := t.db.ExecContext(ctx, "INSERT INTO story_translations ("+translationColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := t.db.ExecContext(ctx, "INSERT INTO story_translations ("+storyTranslationColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (story_id, language) DO UPDATE SET title = excluded.title, body = excluded.body, credit = excluded.credit,
 		translator_id = excluded.translator_id, origin = excluded.origin, status = excluded.status, checked_by = excluded.checked_by,
 		reviewed_by = excluded.reviewed_by, created_at = excluded.created_at, updated_at = excluded.updated_at, published_at = excluded.published_at`,

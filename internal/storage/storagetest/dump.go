@@ -24,6 +24,8 @@ func dumpFixture() []storage.Record {
 	pending := sample("d-pend", story.StatusPending, epoch.Add(time.Minute))
 	rejected := sample("d-rej", story.StatusRejected, epoch.Add(2*time.Minute))
 	rejected.RejectReason, rejected.RejectNote = "off_topic", "Not about arrival."
+	hiddenPost := samplePost("p-1", "201", story.PostHidden, epoch)
+	hiddenPost.DecidedBy, hiddenPost.DecidedAt, hiddenPost.HideReason = "user:3", epoch, "spam"
 	tomb := &story.Story{ID: "d-tomb", Status: story.StatusWithdrawn, Language: "fr", Country: "FR", Identity: story.IdentityRefugee,
 		Anonymous: true, WithdrawReason: "author_request", CreatedAt: epoch, UpdatedAt: epoch.Add(time.Hour), WithdrawnAt: epoch.Add(time.Hour)}
 	return []storage.Record{
@@ -45,8 +47,23 @@ func dumpFixture() []storage.Record {
 		{Audit: &storage.AuditEntry{ID: 5, At: epoch.Add(time.Minute), Actor: "user:7", Action: "approve", SubjectID: "d-pub", Note: "fine"}},
 		{Audit: &storage.AuditEntry{ID: 9, At: epoch.Add(time.Hour), Actor: "storyteller", Action: "withdraw", SubjectID: "d-tomb", Reason: "author_request"}},
 		{BlobDeletion: &storage.BlobDeletion{Key: "photos/d-tomb/x-list.webp", DueAt: epoch.Add(time.Hour)}},
+		{Post: hiddenPost},
+		{Post: samplePost("p-2", "202", story.PostQueued, epoch.Add(time.Minute))},
+		{Setting: &storage.Setting{Key: policyKey, Value: []byte(`{"hide_above":0.85,"approve_below":0.2}`), UpdatedAt: epoch, UpdatedBy: "user:3"}},
+		{StoredReply: &storage.StoredReply{ID: "en-one", Data: []byte(`{"id":"en-one","text":"Edited."}`), UpdatedAt: epoch, UpdatedBy: "user:3"}},
+		{StoredReply: &storage.StoredReply{ID: "fr-two", Data: []byte(`{}`), Removed: true, UpdatedAt: epoch, UpdatedBy: "user:3"}},
+		{Translation: &storage.Translation{Catalog: storage.CatalogInterface, Lang: "ar", Key: "queue.count", Forms: map[string]string{"one": "قصة واحدة", "other": "{{.Count}} قصة"},
+			SourceHash: "sha1-1", UpdatedBy: 3, UpdatedAt: epoch}},
+		{Translation: &storage.Translation{Catalog: storage.CatalogToolkit, Lang: "en", Key: toolkitTitle, Forms: map[string]string{"other": "Campaign kit"}, UpdatedBy: 3, UpdatedAt: epoch.Add(time.Minute)}},
 	}
 }
+
+// toolkitTitle is a toolkit item, not a message key.
+const toolkitTitle = "title"
+
+// policyKey is a setting's key, named so that the catalog check does not
+// take it for a message id.
+const policyKey = "policy.social_post"
 
 func feed(records []storage.Record) func() (storage.Record, error) {
 	i := 0
@@ -107,7 +124,7 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 		t.Fatal(err)
 	}
 	counts, got := dumpAll(t, dumper)
-	if want := (storage.Counts{Users: 2, Credentials: 3, Stories: 4, StoryTranslations: 2, Audit: 3, BlobDeletions: 1}); counts != want {
+	if want := (storage.Counts{Users: 2, Credentials: 3, Stories: 4, StoryTranslations: 2, Audit: 3, BlobDeletions: 1, Posts: 2, Settings: 1, StoredReplies: 2, Translations: 2}); counts != want {
 		t.Errorf("counts %+v, want %+v", counts, want)
 	}
 	if !reflect.DeepEqual(got, fixture) {
@@ -142,11 +159,17 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 	if u, err := st.CredentialUser(ctx, storage.CredentialAPIToken, []byte("a-api"), epoch.AddDate(1, 0, 0)); err != nil || u.ID != 7 {
 		t.Errorf("API token after load: %v %v", u, err)
 	}
+	if p, err := st.PostBySource(ctx, "mastodon", "201"); err != nil || p.ID != "p-1" || p.Status != story.PostHidden {
+		t.Errorf("social post after load: %+v %v", p, err)
+	}
 	if a, err := st.Audit(ctx, "d-pub"); err != nil || len(a) != 2 || a[1].ID != 5 || a[1].Note != "fine" {
 		t.Errorf("audit after load: %+v %v", a, err)
 	}
 	if tr, err := st.StoryTranslations(ctx, []string{"d-pub"}, story.TranslationPublished); err != nil || len(tr) != 1 || tr[0].Credit != "Léa" {
 		t.Errorf("translations after load: %v %v", languages(tr), err)
+	}
+	if tr, err := st.Translation(ctx, storage.CatalogInterface, "ar", "queue.count"); err != nil || tr.Forms["one"] != "قصة واحدة" {
+		t.Errorf("translation after load: %+v %v", tr, err)
 	}
 
 	// New rows continue after the loaded ids, and erasure still works on
@@ -197,6 +220,14 @@ func recordValue(r storage.Record) any {
 		return *r.Audit
 	case storage.RecordBlobDeletion:
 		return *r.BlobDeletion
+	case storage.RecordPost:
+		return *r.Post
+	case storage.RecordSetting:
+		return *r.Setting
+	case storage.RecordStoredReply:
+		return *r.StoredReply
+	case storage.RecordTranslation:
+		return *r.Translation
 	}
 	return nil
 }

@@ -29,7 +29,10 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		"BlobDeletionSchedule": testBlobDeletions,
 		"JobsRunAfterCommit":   testJobs,
 		"DumpAndLoad":          testDumpLoad,
+		"Posts":                testPosts,
+		"SettingsAndReplies":   testSettingsAndReplies,
 		"Translations":         testTranslations,
+		"StoryTranslations":    testStoryTranslations,
 		"EraseTranslations":    testEraseRemovesTranslations,
 	}
 	for name, fn := range tests {

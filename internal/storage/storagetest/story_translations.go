@@ -54,7 +54,7 @@ func languages(list []*story.Translation) []string {
 	return out
 }
 
-func testTranslations(t *testing.T, st storage.Store) {
+func testStoryTranslations(t *testing.T, st storage.Store) {
 	ctx := context.Background()
 	open := sample("open", story.StatusPublished, epoch.Add(2*time.Minute))
 	open.Consent.Translate = true

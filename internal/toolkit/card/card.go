@@ -3,19 +3,23 @@
 // social preview images.
 //
 // Text is shaped with HarfBuzz (the go-text port): it is split into runs by
-// direction, script and font, each run is shaped, lines are wrapped at word
-// boundaries and runs are placed in visual (bidi) order, so Arabic letters
-// join, right-to-left paragraphs are aligned right and a Latin hashtag inside
-// Arabic text keeps its own direction. Fonts (Noto Sans, Noto Sans Arabic,
-// Noto Sans Devanagari) are embedded; text in a script none of them covers
-// (Chinese, for one) is refused with ErrUnsupportedScript; emoji are dropped.
+// direction, script and font, each run is shaped, lines are wrapped where
+// the Unicode line breaking algorithm (UAX #14) allows and runs are placed
+// in visual (bidi) order, so Arabic letters join, right-to-left paragraphs
+// are aligned right, a Latin hashtag inside Arabic text keeps its own
+// direction, and Chinese wraps between ideographs but never before closing
+// punctuation nor inside a Latin word. Fonts are embedded subsets of Noto
+// Sans (Latin, Greek, Cyrillic), Noto Sans Arabic, Noto Sans Devanagari,
+// Noto Sans Ethiopic and Noto Sans CJK SC (the common hanzi of Simplified
+// Chinese); text with a letter none of them covers is refused with
+// ErrUnsupportedScript; emoji are dropped.
 //
 // The quote is set in bold from a large size down in steps until it and the
-// attribution fit the text box, wrapped at word boundaries only (a word wider
-// than the box at the smallest size is broken). What still does not fit at
-// the smallest size is cut after the last line that fits and ends with an
-// ellipsis. Cards are 8-bit paletted PNGs: background, 254 anti-aliasing
-// levels of ink, and the accent colour.
+// attribution fit the text box, wrapped at line-break opportunities only (a
+// word wider than the box at the smallest size is broken). What still does
+// not fit at the smallest size is cut after the last line that fits and ends
+// with an ellipsis. Cards are 8-bit paletted PNGs: background, 254
+// anti-aliasing levels of ink, and the accent colour.
 package card
 
 import (
@@ -51,6 +55,10 @@ type Spec struct {
 	Attribution string // e.g. "Amal, Winnipeg" (may be empty)
 	Lang        string // BCP 47 of the text: "en", "fr", "ar", "uk", "hi", ...
 	Hashtag     string // "#ItTakesaCommunity"; DefaultHashtag when empty
+	// Logo is a partner's logo, or nil. It is scaled to fit the bottom
+	// corner opposite the hashtag, keeping its proportions; a card with a
+	// logo is a true-colour PNG.
+	Logo image.Image
 }
 
 // Errors returned by Render.
@@ -81,7 +89,7 @@ var (
 	Accent     = color.RGBA{0x9C, 0x35, 0x1E, 0xFF}
 )
 
-//go:embed fonts/*.ttf
+//go:embed fonts/*.ttf fonts/*.otf
 var fontFiles embed.FS
 
 // font families, in fallback order
@@ -89,6 +97,8 @@ const (
 	famLatin = iota
 	famArabic
 	famDevanagari
+	famEthiopic
+	famCJK
 	numFamilies
 )
 
@@ -99,8 +109,14 @@ const (
 )
 
 var fontNames = [numWeights][numFamilies]string{
-	weightBold:    {"NotoSans-Bold.ttf", "NotoSansArabic-Bold.ttf", "NotoSansDevanagari-Bold.ttf"},
-	weightRegular: {"NotoSans-Regular.ttf", "NotoSansArabic-Regular.ttf", "NotoSansDevanagari-Regular.ttf"},
+	weightBold: {
+		"NotoSans-Bold.ttf", "NotoSansArabic-Bold.ttf", "NotoSansDevanagari-Bold.ttf",
+		"NotoSansEthiopic-Bold.ttf", "NotoSansCJKsc-Bold.otf",
+	},
+	weightRegular: {
+		"NotoSans-Regular.ttf", "NotoSansArabic-Regular.ttf", "NotoSansDevanagari-Regular.ttf",
+		"NotoSansEthiopic-Regular.ttf", "NotoSansCJKsc-Regular.otf",
+	},
 }
 
 // Renderer holds the parsed fonts. It is safe for concurrent use: the parsed
@@ -167,7 +183,7 @@ func (r *Renderer) Render(spec Spec, size Size) ([]byte, error) {
 
 // render lays out and draws the card; it also returns the layout and the
 // text coverage mask, for tests.
-func (r *Renderer) render(spec Spec, size Size) (*image.Paletted, *layout, *image.Alpha, error) {
+func (r *Renderer) render(spec Spec, size Size) (image.Image, *layout, *image.Alpha, error) {
 	if size.W < MinSide || size.H < MinSide || size.W > MaxSide || size.H > MaxSide {
 		return nil, nil, nil, fmt.Errorf("%w: %dx%d", ErrBadSize, size.W, size.H)
 	}
@@ -179,5 +195,8 @@ func (r *Renderer) render(spec Spec, size Size) (*image.Paletted, *layout, *imag
 	defer r.pool.Put(st)
 	lay := st.layout(in, size)
 	img, mask := st.draw(lay)
+	if in.logo != nil {
+		return drawLogo(img, in.logo, lay.logoBox), lay, mask, nil
+	}
 	return img, lay, mask, nil
 }

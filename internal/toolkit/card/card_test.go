@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"image"
+	"image/color"
+	"image/draw"
 	"image/png"
 	"math"
 	"os"
@@ -13,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 
 	"github.com/go-text/typesetting/di"
 	"github.com/go-text/typesetting/language"
@@ -32,6 +35,10 @@ var goldenSpecs = []struct {
 	{"ar-story", Spec{Text: "عندما وصلت لم أكن أعرف أحداً، لكن جيراني صاروا عائلتي #ItTakesaCommunity معاً نبني بيتاً جديداً", Attribution: "أمل، وينيبيغ", Lang: "ar", Hashtag: "#ItTakesaCommunity"}, Sizes[1]},
 	{"hi-square", Spec{Text: "जब मैं यहाँ आई, मैं किसी को नहीं जानती थी। आज यह पूरा मोहल्ला मेरा परिवार है।", Attribution: "प्रिया, टोरंटो", Lang: "hi", Hashtag: "#ItTakesaCommunity"}, Sizes[0]},
 	{"uk-wide", Spec{Text: "Коли я приїхала, я нікого не знала. Тепер ціла вулиця — моя родина.", Attribution: "Олена, Калгарі", Lang: "uk", Hashtag: "#ItTakesaCommunity"}, Sizes[3]},
+	{"zh-square", Spec{Text: "我刚来的时候谁也不认识。邻居送来一碗热汤，后来整条街都成了我的家人。#ItTakesaCommunity 我们一起建设新的家园。", Attribution: "李梅，温尼伯", Lang: "zh", Hashtag: "#ItTakesaCommunity"}, Sizes[0]},
+	{"zh-og", Spec{Text: "我刚来的时候谁也不认识。邻居送来一碗热汤，后来整条街都成了我的家人。#ItTakesaCommunity 我们一起建设新的家园。", Attribution: "李梅，温尼伯", Lang: "zh", Hashtag: "#ItTakesaCommunity"}, Sizes[2]},
+	{"ti-square", Spec{Text: "ናብዚ ምስ መጻእኩ ሓደ ሰብ ኣይፈልጥን ነይረ። ሕጂ ግን እዚ ጎደና ስድራይ እዩ።", Attribution: "ሰላም፣ ካልጋሪ", Lang: "ti", Hashtag: "#ItTakesaCommunity"}, Sizes[0]},
+	{"fa-square", Spec{Text: "وقتی به اینجا رسیدم هیچ‌کس را نمی‌شناختم. همسایه‌ها برایم سوپ گرم آوردند و حالا این کوچه خانوادهٔ بزرگ من است.", Attribution: "مریم، ونکوور", Lang: "fa", Hashtag: "#ItTakesaCommunity"}, Sizes[0]},
 }
 
 var (
@@ -132,7 +139,16 @@ var overflowInputs = []struct {
 	{"arabic-long", Spec{Text: strings.Repeat("عندما وصلت لم أكن أعرف أحداً، لكن جيراني صاروا عائلتي #ItTakesaCommunity ", 12), Attribution: "أمل", Lang: "ar"}, 0, false},
 	{"hindi-long", Spec{Text: strings.Repeat("आज यह पूरा मोहल्ला मेरा परिवार है। ", 20), Attribution: "प्रिया", Lang: "hi"}, 0, false},
 	{"cyrillic", Spec{Text: strings.Repeat("Тепер ціла вулиця — моя родина. ", 5), Lang: "uk"}, -1, false},
+	{"chinese-short", Spec{Text: "我们在一起。", Attribution: "李梅", Lang: "zh"}, -1, false},
+	{"chinese-medium", Spec{Text: strings.Repeat(zhSentence, 3), Attribution: "李梅，温尼伯", Lang: "zh"}, -1, false},
+	{"chinese-long", Spec{Text: strings.Repeat(zhSentence, 40), Attribution: "李梅，温尼伯", Lang: "zh"}, 1, false},
+	{"ethiopic-short", Spec{Text: "ንሕና ሓደ ኢና።", Attribution: "ሰላም", Lang: "ti"}, -1, false},
+	{"ethiopic-long", Spec{Text: strings.Repeat("ሕጂ ግን እዚ ጎደና ስድራይ እዩ። ", 60), Attribution: "ሰላም፣ ካልጋሪ", Lang: "ti"}, 1, false},
 }
+
+// zhSentence has no spaces, closing punctuation that must not start a line,
+// a Latin word and an embedded Latin hashtag that must not be broken.
+const zhSentence = "我刚来的时候谁也不认识，邻居送来一碗热汤。「社区」就是Community，#ItTakesaCommunity我们一起建设新的家园！"
 
 // TestNoOverflow checks, at every size, that every laid-out line lies in its
 // box, that no drawn text pixel lies outside the text box, and that lines
@@ -146,38 +162,7 @@ func TestNoOverflow(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if len(lay.quote) == 0 {
-					t.Fatal("no lines")
-				}
-				for _, group := range []struct {
-					name  string
-					lines []line
-					box   rect
-				}{{"quote", lay.quote, lay.textBox}, {"attribution", lay.attr, lay.textBox}, {"hashtag", lay.tag, lay.tagBox}} {
-					for i := range group.lines {
-						if b := group.lines[i].box(); !group.box.contains(b) {
-							t.Errorf("%s line %d box %+v outside %+v", group.name, i, b, group.box)
-						}
-					}
-				}
-				if lay.tagBox.Y0 < lay.textBox.Y1 {
-					t.Errorf("hashtag box %+v overlaps the text box %+v", lay.tagBox, lay.textBox)
-				}
-				// drawn pixels: a pixel covers [x, x+1)
-				x0, y0 := int(math.Floor(lay.textBox.X0)), int(math.Floor(lay.textBox.Y0))
-				x1, y1 := int(math.Ceil(lay.textBox.X1)), int(math.Ceil(lay.textBox.Y1))
-				outside := 0
-				b := mask.Bounds()
-				for y := b.Min.Y; y < b.Max.Y; y++ {
-					for x := b.Min.X; x < b.Max.X; x++ {
-						if mask.AlphaAt(x, y).A != 0 && (x < x0 || x >= x1 || y < y0 || y >= y1) {
-							outside++
-						}
-					}
-				}
-				if outside > 0 {
-					t.Errorf("%d text pixels outside the text box", outside)
-				}
+				checkInBoxes(t, lay, mask)
 				if in.truncated != 0 && lay.truncated != (in.truncated > 0) {
 					t.Errorf("truncated = %v, want %v", lay.truncated, in.truncated > 0)
 				}
@@ -185,16 +170,64 @@ func TestNoOverflow(t *testing.T) {
 					t.Errorf("broken in a word = %v, want %v", lay.brokenInWord, in.wordBreak)
 				}
 				if !in.wordBreak {
-					checkWordBoundaries(t, lay)
+					checkLineBreaks(t, lay)
 				}
 			})
 		}
 	}
 }
 
-// checkWordBoundaries: every line but a truncated last one ends before a
-// space or at the end of the text.
-func checkWordBoundaries(t *testing.T, lay *layout) {
+// checkInBoxes checks that every laid-out line lies in its box, that no
+// drawn text pixel lies outside the text box, and that the boxes (and the
+// logo's) do not overlap.
+func checkInBoxes(t *testing.T, lay *layout, mask *image.Alpha) {
+	t.Helper()
+	if len(lay.quote) == 0 {
+		t.Fatal("no lines")
+	}
+	for _, group := range []struct {
+		name  string
+		lines []line
+		box   rect
+	}{{"quote", lay.quote, lay.textBox}, {"attribution", lay.attr, lay.textBox}, {"hashtag", lay.tag, lay.tagBox}} {
+		for i := range group.lines {
+			if b := group.lines[i].box(); !group.box.contains(b) {
+				t.Errorf("%s line %d box %+v outside %+v", group.name, i, b, group.box)
+			}
+		}
+	}
+	if lay.tagBox.Y0 < lay.textBox.Y1 {
+		t.Errorf("hashtag box %+v overlaps the text box %+v", lay.tagBox, lay.textBox)
+	}
+	// drawn pixels: a pixel covers [x, x+1)
+	x0, y0 := int(math.Floor(lay.textBox.X0)), int(math.Floor(lay.textBox.Y0))
+	x1, y1 := int(math.Ceil(lay.textBox.X1)), int(math.Ceil(lay.textBox.Y1))
+	outside := 0
+	b := mask.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if mask.AlphaAt(x, y).A != 0 && (x < x0 || x >= x1 || y < y0 || y >= y1) {
+				outside++
+			}
+		}
+	}
+	if outside > 0 {
+		t.Errorf("%d text pixels outside the text box", outside)
+	}
+	if lay.logoBox != (rect{}) {
+		if lay.logoBox.overlaps(lay.textBox) || lay.logoBox.overlaps(lay.tagBox) {
+			t.Errorf("logo %+v overlaps the text box %+v or the hashtag box %+v", lay.logoBox, lay.textBox, lay.tagBox)
+		}
+		if card := (rect{0, 0, float64(lay.W), float64(lay.H)}); !card.contains(lay.logoBox) {
+			t.Errorf("logo %+v outside the card", lay.logoBox)
+		}
+	}
+}
+
+// checkLineBreaks: every line but a truncated last one ends where a line
+// may break: not inside a word of a script written with spaces, not inside
+// a hashtag, not before closing punctuation.
+func checkLineBreaks(t *testing.T, lay *layout) {
 	t.Helper()
 	for i, l := range lay.quote {
 		if lay.truncated && i == len(lay.quote)-1 {
@@ -204,10 +237,74 @@ func checkWordBoundaries(t *testing.T, lay *layout) {
 		for _, run := range l.runs {
 			end = max(end, run.Runes.Offset+run.Runes.Count)
 		}
-		if end < len(lay.text) && lay.text[end-1] != ' ' && lay.text[end] != ' ' {
-			t.Errorf("line %d ends inside a word: %q|%q", i, string(lay.text[max(0, end-10):end]), string(lay.text[end:min(len(lay.text), end+10)]))
+		if end >= len(lay.text) {
+			continue
+		}
+		context := func() string {
+			return fmt.Sprintf("%q|%q", string(lay.text[max(0, end-10):end]), string(lay.text[end:min(len(lay.text), end+10)]))
+		}
+		if insideIsolate(lay.text, end) {
+			t.Errorf("line %d ends inside a hashtag: %s", i, context())
+		}
+		before, after := visibleRune(lay.text, end, -1), visibleRune(lay.text, end, 1)
+		if inWord(before) && inWord(after) && !ideographic(before) && !ideographic(after) {
+			t.Errorf("line %d ends inside a word: %s", i, context())
+		}
+		if strings.ContainsRune(closingPunctuation, after) {
+			t.Errorf("line %d is followed by a line starting with %q: %s", i+1, after, context())
 		}
 	}
+}
+
+const closingPunctuation = ",.;:!?)]}»”’…。，、；：！？）」』》】〉"
+
+// insideIsolate tells whether position i (between runes i-1 and i) lies
+// inside a first-strong isolate, the hashtags of the laid-out text, with
+// visible runes of it on both sides.
+func insideIsolate(text []rune, i int) bool {
+	start := -1
+	for j, c := range text[:i] {
+		switch c {
+		case fsi:
+			start = j
+		case pdi:
+			start = -1
+		}
+	}
+	if start < 0 || visibleRune(text[start+1:], i-start-1, -1) == 0 {
+		return false
+	}
+	for _, c := range text[i:] {
+		if c == pdi {
+			return false
+		}
+		if !unicode.Is(unicode.Cf, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// visibleRune is the first rune from position i (step -1: before it, 1:
+// from it on) that is not a format character, or 0.
+func visibleRune(text []rune, i, step int) rune {
+	if step < 0 {
+		i--
+	}
+	for ; i >= 0 && i < len(text); i += step {
+		if !unicode.Is(unicode.Cf, text[i]) {
+			return text[i]
+		}
+	}
+	return 0
+}
+
+func inWord(c rune) bool {
+	return unicode.IsLetter(c) || unicode.IsMark(c) || unicode.IsNumber(c)
+}
+
+func ideographic(c rune) bool {
+	return unicode.In(c, unicode.Han, unicode.Hiragana, unicode.Katakana)
 }
 
 func TestTruncatedEndsWithEllipsis(t *testing.T) {
@@ -265,6 +362,89 @@ func TestArabicShaped(t *testing.T) {
 	// RTL: glyphs in visual order, so the first letter's cluster is last
 	if first := run.Glyphs[len(run.Glyphs)-1]; first.ClusterIndex != 0 {
 		t.Errorf("rightmost glyph is cluster %d, want 0", first.ClusterIndex)
+	}
+}
+
+// TestScriptFaces: each script is shaped with its own face and no glyph is
+// missing (.notdef); in mixed text a Latin hashtag, its '#' included, and
+// Latin words keep Noto Sans.
+func TestScriptFaces(t *testing.T) {
+	r := renderer(t)
+	st := r.pool.Get().(*state)
+	defer r.pool.Put(st)
+	familyOf := func(c rune) int {
+		switch {
+		case unicode.In(c, unicode.Han, unicode.Hiragana, unicode.Katakana) || c == '。' || c == '，':
+			return famCJK
+		case unicode.Is(unicode.Ethiopic, c):
+			return famEthiopic
+		case unicode.Is(unicode.Arabic, c):
+			return famArabic
+		case unicode.Is(unicode.Devanagari, c):
+			return famDevanagari
+		case unicode.In(c, unicode.Latin, unicode.Cyrillic, unicode.Greek) || c == '#':
+			return famLatin
+		}
+		return -1 // spaces, format characters: any face
+	}
+	for _, c := range []struct{ name, text, lang string }{
+		{"chinese", "我们在一起。社区就是家，", "zh"},
+		{"chinese with hashtag and Latin", "我们在一起#ItTakesaCommunity社区就是Community。", "zh"},
+		{"kana", "ありがとう、コミュニティ", "ja"},
+		{"tigrinya", "ሕጂ ግን እዚ ጎደና ስድራይ እዩ።", "ti"},
+		{"amharic", "ማህበረሰብ ያስፈልጋል", "am"},
+		{"persian letters", "پ چ ژ گ ک ی", "fa"},
+		{"pashto letters", "ټ ډ ړ ږ ښ ګ ڼ ۍ ې پښتو", "ps"},
+		{"greek", "Καλώς ήρθατε", "el"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			in, err := r.prepare(Spec{Text: c.text, Lang: c.lang})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, run := range st.shape(in.text, in.dir, in.lang, weightBold, 40) {
+				for _, g := range run.Glyphs {
+					char := in.text[g.ClusterIndex]
+					if g.GlyphID == 0 {
+						t.Errorf("no glyph for %q", char)
+					}
+					if fam := familyOf(char); fam >= 0 && run.Face != st.faces[weightBold].faces[fam] {
+						t.Errorf("%q not shaped with the face of family %d", char, fam)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestIsolateHashtags(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"we #belong here", "we \u2068#belong\u2069 here"},
+		{"نحن #معا هنا", "نحن \u2068#معا\u2069 هنا"},
+		{"#ItTakesaCommunity2026!", "\u2068#ItTakesaCommunity2026\u2069!"},
+		{"在一起#ItTakesaCommunity社区", "在一起\u2068#ItTakesaCommunity\u2069社区"},
+		{"#社区同行，我们", "\u2068#社区同行\u2069，我们"},
+		{"no # tag", "no # tag"},
+	} {
+		if got := string(isolateHashtags([]rune(c.in))); got != c.want {
+			t.Errorf("%q: got %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestCutAtLineBreak: text longer than MaxTextRunes is cut where a line
+// may break, so Chinese is cut between ideographs but not inside a Latin
+// word that follows them.
+func TestCutAtLineBreak(t *testing.T) {
+	hanzi := strings.Repeat("我", MaxTextRunes-5)
+	got, cut := clean(hanzi+"community 我们", MaxTextRunes)
+	if want := hanzi + "…"; !cut || string(got) != want {
+		t.Errorf("cut %v, ends %q, want %q", cut, string(got[len(got)-5:]), want[len(want)-15:])
+	}
+	words := strings.Repeat("neighbours ", MaxTextRunes/10)
+	got, _ = clean(words, MaxTextRunes)
+	if !strings.HasSuffix(string(got), "neighbours…") {
+		t.Errorf("Latin text cut inside a word: ends %q", string(got[len(got)-15:]))
 	}
 }
 
@@ -342,7 +522,9 @@ func TestBadInput(t *testing.T) {
 		{"emoji only", Spec{Text: "🙂🙂 🎉"}, Sizes[0], ErrEmptyText},
 		{"invalid UTF-8", Spec{Text: "caf\xe9"}, Sizes[0], ErrInvalidUTF8},
 		{"invalid UTF-8 attribution", Spec{Text: "ok", Attribution: "\xff"}, Sizes[0], ErrInvalidUTF8},
-		{"chinese", Spec{Text: "我们在一起", Lang: "zh"}, Sizes[0], ErrUnsupportedScript},
+		{"rare hanzi", Spec{Text: "我们在一起龘", Lang: "zh"}, Sizes[0], ErrUnsupportedScript},
+		{"chinese", Spec{Text: "我们在一起", Lang: "zh"}, Sizes[0], nil},
+		{"japanese kana", Spec{Text: "ありがとう、コミュニティ", Lang: "ja"}, Sizes[0], nil},
 		{"zero size", Spec{Text: "ok"}, Size{"zero", 0, 0}, ErrBadSize},
 		{"huge size", Spec{Text: "ok"}, Size{"huge", 100000, 100000}, ErrBadSize},
 		{"emoji dropped", Spec{Text: "We made it 🎉 together", Lang: "en"}, Sizes[0], nil},
@@ -375,6 +557,66 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("bounds %v", img.Bounds())
 			}
 		})
+	}
+}
+
+// TestPartnerLogo: a logo of any shape is scaled to fill its corner area
+// as far as its proportions allow, drawn in its own colours opposite the
+// hashtag, and overlaps no text, at every size.
+func TestPartnerLogo(t *testing.T) {
+	r := renderer(t)
+	partner := color.NRGBA{0x12, 0x6E, 0xB4, 0xFF}
+	logo := func(w, h int) image.Image {
+		img := image.NewNRGBA(image.Rect(0, 0, w, h))
+		draw.Draw(img, img.Bounds(), image.NewUniform(partner), image.Point{}, draw.Src)
+		return img
+	}
+	for _, c := range []struct {
+		name string
+		spec Spec
+		logo image.Image
+	}{
+		{"wide", Spec{Text: strings.Repeat(lorem, 3), Attribution: "Amal, Winnipeg", Lang: "en"}, logo(900, 200)},
+		{"tall", Spec{Text: "عندما وصلت لم أكن أعرف أحداً، لكن جيراني صاروا عائلتي", Attribution: "أمل", Lang: "ar"}, logo(60, 300)},
+		{"tiny", Spec{Text: zhSentence, Lang: "zh", Hashtag: "#" + strings.Repeat("Community", 5)}, logo(12, 12)},
+	} {
+		for _, size := range Sizes {
+			t.Run(c.name+"-"+size.Name, func(t *testing.T) {
+				spec := c.spec
+				spec.Logo = c.logo
+				img, lay, mask, err := r.render(spec, size)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkInBoxes(t, lay, mask)
+				box := lay.logoBox
+				w, h := box.X1-box.X0, box.Y1-box.Y0
+				lw, lh := float64(c.logo.Bounds().Dx()), float64(c.logo.Bounds().Dy())
+				if math.Abs(w/h-lw/lh) > 0.02*lw/lh+1/h {
+					t.Errorf("logo drawn %.0fx%.0f, not in the proportions of %.0fx%.0f", w, h, lw, lh)
+				}
+				maxW, maxH := math.Round(logoWidth*float64(size.W)), math.Round(logoHeight*float64(min(size.W, size.H)))
+				if w > maxW || h > maxH || (w < maxW-1 && h < maxH-1) {
+					t.Errorf("logo drawn %.0fx%.0f, want the largest fit in %.0fx%.0f", w, h, maxW, maxH)
+				}
+				if rtl := lay.dir == di.DirectionRTL; rtl && box.X0 != lay.textBox.X0 || !rtl && box.X1 != lay.textBox.X1 {
+					t.Errorf("logo %+v not in the corner opposite the hashtag", box)
+				}
+				centre := img.At(int(box.X0+w/2), int(box.Y0+h/2))
+				if cr, cg, cb, _ := centre.RGBA(); cr>>8 != uint32(partner.R) || cg>>8 != uint32(partner.G) || cb>>8 != uint32(partner.B) {
+					t.Errorf("logo centre is %v, want %v", centre, partner)
+				}
+			})
+		}
+	}
+	b, err := r.Render(Spec{Text: "We belong here.", Lang: "en", Logo: logo(300, 100)}, Sizes[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img, err := png.Decode(bytes.NewReader(b)); err != nil {
+		t.Fatal(err)
+	} else if _, paletted := img.(*image.Paletted); paletted {
+		t.Error("a card with a logo is paletted: the logo's colours are lost")
 	}
 }
 
@@ -444,6 +686,34 @@ func BenchmarkRender1080Arabic(b *testing.B) {
 	}
 }
 
+func BenchmarkRender1080Chinese(b *testing.B) {
+	r := renderer(b)
+	spec := goldenSpec(b, "zh-square")
+	for b.Loop() {
+		if _, err := r.Render(spec, Sizes[0]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkNewRenderer(b *testing.B) {
+	for b.Loop() {
+		if _, err := NewRenderer(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func goldenSpec(tb testing.TB, name string) Spec {
+	for _, g := range goldenSpecs {
+		if g.name == name {
+			return g.spec
+		}
+	}
+	tb.Fatalf("no golden card %s", name)
+	return Spec{}
+}
+
 // TestFrenchGuillemets: « and » stay with their words, and no-break spaces
 // in the input are kept.
 func TestFrenchGuillemets(t *testing.T) {
@@ -468,6 +738,24 @@ func TestFrenchGuillemets(t *testing.T) {
 			if c := lay.text[start]; c == '»' || c == '!' || c == ':' || c == ';' || c == '\u00A0' || c == '\u202F' {
 				t.Errorf("%s: line %d starts with %q", size.Name, i, c)
 			}
+		}
+	}
+}
+
+func TestCoversTellsWhatRenderCanDraw(t *testing.T) {
+	r := renderer(t)
+	for text, want := range map[string]bool{
+		"Nous sommes voisins":  true,
+		"我们在一起":                true,
+		"我们在一起龘":               false,
+		"Welcome 🎉 neighbours": true,
+	} {
+		if got := r.Covers(text); got != want {
+			t.Errorf("Covers(%q) = %v, want %v", text, got, want)
+		}
+		_, err := r.Render(Spec{Text: text, Lang: "en"}, Sizes[0])
+		if drawn := err == nil; drawn != want {
+			t.Errorf("Render(%q): %v, but Covers says %v", text, err, want)
 		}
 	}
 }

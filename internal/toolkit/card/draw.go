@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-text/typesetting/font"
 	ot "github.com/go-text/typesetting/font/opentype"
+	"golang.org/x/image/draw"
 	"golang.org/x/image/vector"
 )
 
@@ -62,6 +63,16 @@ func (st *state) draw(lay *layout) (*image.Paletted, *image.Alpha) {
 		}
 	}
 	return img, textMask
+}
+
+// drawLogo copies the card into a true-colour image, since the logo's
+// colours are not in the card's palette, and draws the logo scaled into box.
+func drawLogo(card *image.Paletted, logo image.Image, box rect) *image.RGBA {
+	out := image.NewRGBA(card.Bounds())
+	draw.Draw(out, out.Bounds(), card, image.Point{}, draw.Src)
+	dst := image.Rect(int(box.X0), int(box.Y0), int(box.X1), int(box.Y1))
+	draw.CatmullRom.Scale(out, dst, logo, logo.Bounds(), draw.Over, nil)
+	return out
 }
 
 // paint sets the ink level of every pixel the mask covers.

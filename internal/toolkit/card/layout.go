@@ -1,6 +1,7 @@
 package card
 
 import (
+	"image"
 	"math"
 	"sort"
 
@@ -15,6 +16,10 @@ type rect struct{ X0, Y0, X1, Y1 float64 }
 
 func (r rect) contains(s rect) bool {
 	return s.X0 >= r.X0 && s.Y0 >= r.Y0 && s.X1 <= r.X1 && s.Y1 <= r.Y1
+}
+
+func (r rect) overlaps(s rect) bool {
+	return r.X0 < s.X1 && s.X0 < r.X1 && r.Y0 < s.Y1 && s.Y0 < r.Y1
 }
 
 // line is one laid-out line: its runs in visual order (left to right), the
@@ -48,6 +53,7 @@ type layout struct {
 	textBox      rect   // quote and attribution stay inside
 	tagBox       rect   // the hashtag stays inside
 	rule         rect   // accent rule
+	logoBox      rect   // the partner's logo, scaled; empty without one
 	quote, attr  []line
 	tag          []line
 	quoteSize    float64
@@ -176,6 +182,8 @@ const (
 	stepFactor   = 0.92  // each try is this much smaller
 	attrFactor   = 0.5   // attribution size relative to the quote
 	minAttrRatio = 0.022
+	logoHeight   = 0.10 // largest logo height
+	logoWidth    = 0.30 // largest logo width, relative to the card's width
 )
 
 func (st *state) layout(in input, size Size) *layout {
@@ -184,9 +192,17 @@ func (st *state) layout(in input, size Size) *layout {
 	lay := &layout{W: size.W, H: size.H, dir: in.dir, text: in.text}
 	rtl := in.dir == di.DirectionRTL
 
-	// the hashtag, at the bottom
+	// the hashtag, at the bottom, beside the partner's logo if any
 	lay.tagSize = math.Round(tagRatio * short)
 	lay.tagBox = rect{m, 0, float64(size.W) - m, float64(size.H) - m}
+	if in.logo != nil {
+		lay.logoBox = logoBox(in.logo.Bounds(), size, m, rtl)
+		if rtl {
+			lay.tagBox.X0 = lay.logoBox.X1 + math.Round(m/2)
+		} else {
+			lay.tagBox.X1 = lay.logoBox.X0 - math.Round(m/2)
+		}
+	}
 	var tagLines []line
 	for {
 		runs := st.shape(in.hashtag, in.tagDir, in.lang, weightBold, lay.tagSize)
@@ -216,6 +232,9 @@ func (st *state) layout(in input, size Size) *layout {
 
 	// the quote and attribution, sized down until they fit
 	lay.textBox = rect{m, m, float64(size.W) - m, math.Round(ruleY - ruleH - 0.6*lay.tagSize)}
+	if in.logo != nil {
+		lay.textBox.Y1 = math.Min(lay.textBox.Y1, lay.logoBox.Y0-math.Round(0.6*lay.tagSize))
+	}
 	boxW := lay.textBox.X1 - lay.textBox.X0
 	boxH := lay.textBox.Y1 - lay.textBox.Y0
 	attrText := in.attribution
@@ -284,4 +303,21 @@ func (st *state) layout(in input, size Size) *layout {
 	place(attr, y+gap, lay.textBox.X0, lay.textBox.X1, rtl)
 	lay.quote, lay.attr = quote, attr
 	return lay
+}
+
+// logoBox scales a logo of the given bounds to fit the bottom corner on the
+// side the text does not start from, in whole pixels, keeping its
+// proportions.
+func logoBox(logo image.Rectangle, size Size, margin float64, rtl bool) rect {
+	maxW := math.Round(logoWidth * float64(size.W))
+	maxH := math.Round(logoHeight * float64(min(size.W, size.H)))
+	scale := math.Min(maxW/float64(logo.Dx()), maxH/float64(logo.Dy()))
+	w := math.Max(1, math.Round(scale*float64(logo.Dx())))
+	h := math.Max(1, math.Round(scale*float64(logo.Dy())))
+	bottom := float64(size.H) - margin
+	if rtl {
+		return rect{margin, bottom - h, margin + w, bottom}
+	}
+	right := float64(size.W) - margin
+	return rect{right - w, bottom - h, right, bottom}
 }

@@ -1,6 +1,7 @@
 package card
 
 import (
+	"image"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -8,6 +9,7 @@ import (
 	"github.com/go-text/typesetting/di"
 	"github.com/go-text/typesetting/font"
 	"github.com/go-text/typesetting/language"
+	"github.com/go-text/typesetting/segmenter"
 )
 
 // input is a Spec checked and cleaned for layout.
@@ -17,6 +19,7 @@ type input struct {
 	lang                       language.Language
 	dir                        di.Direction // paragraph direction of the text
 	tagDir                     di.Direction // paragraph direction of the hashtag
+	logo                       image.Image  // nil for none
 }
 
 const (
@@ -71,12 +74,15 @@ func (r *Renderer) prepare(spec Spec) (input, error) {
 	in.tagDir = paragraphDirection(in.hashtag, "")
 	in.text = isolateHashtags(in.text)
 	in.attribution = isolateHashtags(in.attribution)
+	if spec.Logo != nil && !spec.Logo.Bounds().Empty() {
+		in.logo = spec.Logo
+	}
 	return in, nil
 }
 
 // clean collapses white space (line breaks included) to single spaces, drops
-// control characters, trims, and cuts text longer than max runes at a word
-// boundary, ending it with an ellipsis.
+// control characters, trims, and cuts text longer than max runes where a
+// line may break, ending it with an ellipsis.
 func clean(s string, max int) (_ []rune, wasCut bool) {
 	out := make([]rune, 0, min(len(s), 4*max))
 	space := true // drop leading space
@@ -105,18 +111,34 @@ func clean(s string, max int) (_ []rune, wasCut bool) {
 	if len(out) <= max {
 		return out, false
 	}
-	cut := max - 1
-	for i := cut; i > max/2; i-- {
-		if out[i] == ' ' {
-			cut = i
-			break
-		}
-	}
-	out = out[:cut]
+	out = out[:lastBreak(out, max/2+1, max-1)]
 	for len(out) > 0 && (out[len(out)-1] == ' ' || unicode.IsPunct(out[len(out)-1])) {
 		out = out[:len(out)-1]
 	}
 	return append(out, ellipsis), true
+}
+
+// lastBreak is the last position in [lo, hi] where a line may break (UAX
+// #14: after a space, between ideographs, never inside a word), or hi when
+// there is none.
+func lastBreak(text []rune, lo, hi int) int {
+	var seg segmenter.Segmenter
+	seg.Init(text)
+	cut := hi
+	for lines := seg.LineIterator(); lines.Next(); {
+		line := lines.Line()
+		if end := line.Offset + len(line.Text); end >= lo && end <= hi {
+			cut = end
+		}
+	}
+	return cut
+}
+
+// Covers tells whether the fonts cover every letter, digit and mark of
+// text, that is, whether Render can draw it.
+func (r *Renderer) Covers(text string) bool {
+	_, err := r.checkCoverage([]rune(text))
+	return err == nil
 }
 
 // checkCoverage drops symbols (emoji, mostly) and variation selectors no
@@ -227,8 +249,15 @@ func isolateHashtags(text []rune) []rune {
 			out = append(make([]rune, 0, len(text)+8), text[:i]...)
 		}
 		j := i + 1
-		for j < len(text) && isTagRune(text[j]) {
-			j++
+		script := language.Unknown // of the tag's first letter
+		for ; j < len(text) && isTagRune(text[j]); j++ {
+			if s := tagScript(text[j]); s.Strong() {
+				if script == language.Unknown {
+					script = s
+				} else if s != script {
+					break
+				}
+			}
 		}
 		out = append(out, fsi)
 		out = append(out, text[i:j]...)
@@ -243,6 +272,17 @@ func isolateHashtags(text []rune) []rune {
 
 func isTagRune(c rune) bool {
 	return c == '_' || unicode.IsLetter(c) || unicode.IsNumber(c) || unicode.IsMark(c)
+}
+
+// tagScript is the script of a rune of a hashtag, kana counted as Han. A
+// hashtag ends where the script changes, so that a Latin hashtag followed
+// by Chinese with no space between them does not take in the hanzi.
+func tagScript(c rune) language.Script {
+	s := language.LookupScript(c)
+	if s == language.Hiragana || s == language.Katakana {
+		return language.Han
+	}
+	return s
 }
 
 // fontmap picks the face of a run: the face of the run's script when it has
@@ -260,6 +300,10 @@ func (m *fontmap) preferred() *font.Face {
 		return m.faces[famArabic]
 	case language.Devanagari:
 		return m.faces[famDevanagari]
+	case language.Ethiopic:
+		return m.faces[famEthiopic]
+	case language.Han, language.Hiragana, language.Katakana:
+		return m.faces[famCJK]
 	}
 	return m.faces[famLatin]
 }

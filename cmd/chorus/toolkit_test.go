@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestReadLogo(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	encode := func(w, h int, enc func(io.Writer, image.Image) error) []byte {
+		img := image.NewNRGBA(image.Rect(0, 0, w, h))
+		img.Set(0, 0, color.NRGBA{0x12, 0x6E, 0xB4, 0x80})
+		var buf bytes.Buffer
+		if err := enc(&buf, img); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	jpegEncode := func(w io.Writer, img image.Image) error { return jpeg.Encode(w, img, nil) }
+	goodPNG := encode(300, 100, png.Encode)
+	for _, c := range []struct {
+		name, path, err string // err: "" for a logo that loads
+	}{
+		{"png", write("logo.png", goodPNG), ""},
+		{"jpeg", write("logo.jpg", encode(120, 80, jpegEncode)), ""},
+		{"missing", filepath.Join(dir, "none.png"), "no such file"},
+		{"text", write("logo.txt", []byte("not an image")), "not a PNG or JPEG image"},
+		{"gif", write("logo.gif", []byte("GIF89a\x01\x00\x01\x00")), "not a PNG or JPEG image"},
+		{"truncated", write("cut.png", goodPNG[:len(goodPNG)/2]), "damaged image"},
+		{"too wide", write("wide.png", encode(5000, 1, png.Encode)), "5000x1 pixels; a logo may have at most 4096"},
+		{"too large", write("big.png", append(append([]byte{}, goodPNG...), make([]byte, maxLogoBytes)...)), "larger than 10 MB"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			img, err := readLogo(c.path)
+			if c.err == "" {
+				if err != nil || img == nil {
+					t.Fatalf("readLogo: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("error %v, want one saying %q", err, c.err)
+			}
+		})
+	}
+}
+
+// TestToolkitBuildWithLogo: the kit's cards carry the logo (true-colour
+// PNGs, where cards without one are paletted), and a bad logo stops the
+// build before anything is written.
+func TestToolkitBuildWithLogo(t *testing.T) {
+	logo := filepath.Join(t.TempDir(), "partner.png")
+	var buf bytes.Buffer
+	img := image.NewNRGBA(image.Rect(0, 0, 200, 80))
+	for i := range img.Pix {
+		img.Pix[i] = 0xC0
+	}
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(logo, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	getenv := func(string) string { return "" }
+	out := t.TempDir()
+	err := toolkitCommand(context.Background(), []string{"build", "--lang", "en", "--out", out, "--logo", logo}, getenv, io.Discard, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(out, "cards", "message-1-square.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	card, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, paletted := card.(*image.Paletted); paletted {
+		t.Error("card without the logo")
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.png")
+	os.WriteFile(bad, []byte("<svg/>"), 0o644)
+	empty := filepath.Join(t.TempDir(), "kit")
+	err = toolkitCommand(context.Background(), []string{"build", "--lang", "en", "--out", empty, "--logo", bad}, getenv, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "--logo "+bad+": not a PNG or JPEG image") {
+		t.Errorf("bad logo: %v", err)
+	}
+	if _, err := os.Stat(empty); !os.IsNotExist(err) {
+		t.Error("the build wrote files despite a bad logo")
+	}
+}

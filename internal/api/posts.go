@@ -1,0 +1,189 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"chorus/internal/app"
+	"chorus/internal/storage"
+	"chorus/internal/story"
+)
+
+// MaxPostBytes bounds one incoming social post in JSON.
+const MaxPostBytes = 64 << 10
+
+// DecodePost reads one incoming social post; like DecodeSubmission it
+// refuses wrong types, trailing data and oversize bodies.
+func DecodePost(r io.Reader) (story.IncomingPost, error) {
+	var in story.IncomingPost
+	data, err := io.ReadAll(io.LimitReader(r, MaxPostBytes+1))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return in, story.Errorf(story.CodeTooLarge, "error.too_large", "The request is too large.")
+		}
+		return in, story.Errorf(story.CodeBadRequest, "error.bad_json", "The request body could not be read.")
+	}
+	if len(data) > MaxPostBytes {
+		return in, story.Errorf(story.CodeTooLarge, "error.too_large", "The request is too large (64 KB at most).")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&in); err != nil {
+		return story.IncomingPost{}, badJSON(err)
+	}
+	if dec.More() {
+		return story.IncomingPost{}, story.Errorf(story.CodeBadRequest, "error.bad_json", "The request body must hold exactly one JSON object.")
+	}
+	return in, nil
+}
+
+// Post is a social post as connectors see it after intake.
+type Post struct {
+	ID        string           `json:"id"`
+	Network   string           `json:"network"`
+	SourceID  string           `json:"source_id"`
+	Status    story.PostStatus `json:"status"`
+	DecidedBy string           `json:"decided_by"`
+	Language  string           `json:"language"`
+	CreatedAt time.Time        `json:"created_at"`
+}
+
+func postJSON(p *story.Post) Post {
+	return Post{ID: p.ID, Network: p.Network, SourceID: p.SourceID, Status: p.Status, DecidedBy: p.DecidedBy, Language: p.Language, CreatedAt: p.CreatedAt}
+}
+
+// ModeratedPost is a post as moderators see it through the API.
+type ModeratedPost struct {
+	Post
+	URL        string         `json:"url"`
+	Author     string         `json:"author"`
+	Text       string         `json:"text"`
+	PostedAt   time.Time      `json:"posted_at"`
+	HideReason string         `json:"hide_reason,omitempty"`
+	Signals    []story.Signal `json:"signals"`
+}
+
+func moderatedPost(p *story.Post) ModeratedPost {
+	m := ModeratedPost{Post: postJSON(p), URL: p.SourceURL, Author: p.Author, Text: p.Text, PostedAt: p.PostedAt, HideReason: p.HideReason, Signals: p.Signals}
+	if m.Signals == nil {
+		m.Signals = []story.Signal{}
+	}
+	return m
+}
+
+// ShowPosts handles GET /api/v1/moderation/posts?status=queued|visible|hidden.
+func (a *API) ShowPosts(w http.ResponseWriter, r *http.Request) {
+	u, err := a.staffUser(r)
+	if err != nil {
+		WriteError(w, r, a.Log, err)
+		return
+	}
+	status := story.PostStatus(r.URL.Query().Get("status"))
+	if status == "" {
+		status = story.PostQueued
+	}
+	if !slices.Contains(story.PostStatuses, status) {
+		WriteError(w, r, a.Log, story.FieldError("status", "error.post_status", `The status must be "queued", "visible" or "hidden".`))
+		return
+	}
+	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	posts, err := a.App.Posts(r.Context(), u, status, limit)
+	if err != nil {
+		WriteError(w, r, a.Log, err)
+		return
+	}
+	out := struct {
+		Items []ModeratedPost `json:"items"`
+	}{Items: []ModeratedPost{}}
+	for _, p := range posts {
+		out.Items = append(out.Items, moderatedPost(p))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// DecidePost handles POST /api/v1/moderation/posts/{id}/decision.
+func (a *API) DecidePost(w http.ResponseWriter, r *http.Request) {
+	u, err := a.staffUser(r)
+	if err != nil {
+		WriteError(w, r, a.Log, err)
+		return
+	}
+	var body struct {
+		Decision string `json:"decision"`
+		Reason   string `json:"reason"`
+		Note     string `json:"note"`
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := jsonDecoder(r).Decode(&body); err != nil {
+		WriteError(w, r, a.Log, badJSON(err))
+		return
+	}
+	if body.Decision != "show" && body.Decision != "hide" {
+		WriteError(w, r, a.Log, story.FieldError("decision", "error.post_decision", `The decision must be "show" or "hide".`))
+		return
+	}
+	p, err := a.App.DecidePost(r.Context(), u, r.PathValue("id"), app.PostDecision{Show: body.Decision == "show", Reason: body.Reason, Note: body.Note})
+	if err != nil {
+		WriteError(w, r, a.Log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, moderatedPost(p))
+}
+
+// connector lets through the admins' tokens connectors run with.
+func (a *API) connector(r *http.Request) error {
+	u, err := a.staffUser(r)
+	if err != nil {
+		return err
+	}
+	if u.Role != storage.RoleAdmin {
+		return story.Errorf(story.CodeForbidden, "error.forbidden", "Your role does not allow this.")
+	}
+	return nil
+}
+
+// IngestPost handles POST /api/v1/posts: a connector hands over a post
+// carrying a campaign hashtag. 201 when new, 200 when already known.
+func (a *API) IngestPost(w http.ResponseWriter, r *http.Request) {
+	if err := a.connector(r); err != nil {
+		WriteError(w, r, a.Log, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxPostBytes+1)
+	in, err := DecodePost(r.Body)
+	if err != nil {
+		WriteError(w, r, a.Log, err)
+		return
+	}
+	p, created, err := a.App.IngestPost(r.Context(), in)
+	if err != nil {
+		WriteError(w, r, a.Log, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, postJSON(p))
+}
+
+// RemovePost handles DELETE /api/v1/posts?network=N&source_id=S: the post
+// was deleted at its source, so it goes here too.
+func (a *API) RemovePost(w http.ResponseWriter, r *http.Request) {
+	if err := a.connector(r); err != nil {
+		WriteError(w, r, a.Log, err)
+		return
+	}
+	q := r.URL.Query()
+	if err := a.App.RemovePostAtSource(r.Context(), q.Get("network"), q.Get("source_id")); err != nil {
+		WriteError(w, r, a.Log, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

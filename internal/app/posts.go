@@ -1,0 +1,291 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"chorus/internal/moderation"
+	"chorus/internal/storage"
+	"chorus/internal/story"
+)
+
+// ContentKind names a kind of content the screening policy applies to.
+type ContentKind string
+
+const (
+	// KindStory is always pre-moderated: scores only order and explain.
+	KindStory ContentKind = "story"
+	// KindSocialPost may be hidden or approved automatically by policy.
+	KindSocialPost ContentKind = "social_post"
+)
+
+// PolicySetting is the policy in force for a kind of content, and who set
+// it (empty while the default applies).
+type PolicySetting struct {
+	Kind ContentKind
+	moderation.Policy
+	UpdatedBy string
+}
+
+func policyKey(kind ContentKind) string { return "policy." + string(kind) }
+
+// Policy returns the screening policy for social posts.
+func (a *App) Policy(ctx context.Context) (PolicySetting, error) {
+	return policyFrom(ctx, a.Store)
+}
+
+func policyFrom(ctx context.Context, r storage.Reader) (PolicySetting, error) {
+	ps := PolicySetting{Kind: KindSocialPost, Policy: moderation.DefaultPolicy}
+	s, err := r.Setting(ctx, policyKey(KindSocialPost))
+	if errors.Is(err, story.ErrNotFound) {
+		return ps, nil
+	}
+	if err != nil {
+		return ps, err
+	}
+	if err := json.Unmarshal(s.Value, &ps.Policy); err != nil {
+		return ps, fmt.Errorf("stored policy: %w", err)
+	}
+	ps.UpdatedBy = s.UpdatedBy
+	return ps, nil
+}
+
+// SetPolicy changes the thresholds for social posts. Only admins may; the
+// change is audited with the old and new values. Posts already decided keep
+// their status.
+func (a *App) SetPolicy(ctx context.Context, by *storage.User, p moderation.Policy) error {
+	if by == nil || by.Role != storage.RoleAdmin {
+		return errCannotModerate
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	value, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	now := a.now()
+	return a.Store.WithTx(ctx, func(tx storage.Tx) error {
+		old, err := policyFrom(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := tx.PutSetting(ctx, storage.Setting{Key: policyKey(KindSocialPost), Value: value, UpdatedAt: now, UpdatedBy: actor(by)}); err != nil {
+			return err
+		}
+		note := fmt.Sprintf("hide above %.2f → %.2f, approve below %.2f → %.2f", old.HideAbove, p.HideAbove, old.ApproveBelow, p.ApproveBelow)
+		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: "policy_change", SubjectID: policyKey(KindSocialPost), Note: note})
+	})
+}
+
+// postSubject is a post's subject in the audit log, apart from stories.
+func postSubject(id string) string { return "post:" + id }
+
+// Audit actions on social posts.
+const (
+	ActionAutoHide    = "auto_hide"
+	ActionAutoApprove = "auto_approve"
+	ActionPostShow    = "post_show"
+	ActionPostHide    = "post_hide"
+	// A person's decision that undoes an automatic one.
+	ActionReverseAutoHide    = "reverse_auto_hide"
+	ActionReverseAutoApprove = "reverse_auto_approve"
+)
+
+// IngestPost takes in a post from a connector: screened, then shown, hidden
+// or queued by the policy, each automatic action audited. Taking in the same
+// post again changes nothing unless its text changed at the source; then it
+// is screened and decided afresh, since what a person approved was another
+// text. It reports whether the post is new.
+func (a *App) IngestPost(ctx context.Context, in story.IncomingPost) (*story.Post, bool, error) {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, false, err
+	}
+	existing, err := a.Store.PostBySource(ctx, in.Network, in.SourceID)
+	switch {
+	case err == nil && existing.Text == in.Text:
+		return existing, false, nil
+	case err != nil && !errors.Is(err, story.ErrNotFound):
+		return nil, false, err
+	}
+	var signals []story.Signal
+	if a.Screener != nil {
+		signals = a.Screener.Screen(ctx, moderation.Input{Body: in.Text, Language: in.Language})
+	}
+	a.recentPosts.mu.Lock()
+	copies := a.recentPosts.remember(in.Network+"/"+in.SourceID, moderation.Fingerprint(in.Text))
+	a.recentPosts.mu.Unlock()
+	signals = raiseSpam(signals, copies)
+	now := a.now()
+	var post *story.Post
+	created := false
+	err = a.Store.WithTx(ctx, func(tx storage.Tx) error {
+		policy, err := policyFrom(ctx, tx)
+		if err != nil {
+			return err
+		}
+		p, err := tx.PostBySource(ctx, in.Network, in.SourceID)
+		switch {
+		case errors.Is(err, story.ErrNotFound):
+			p = &story.Post{ID: newID(), Network: in.Network, SourceID: in.SourceID, CreatedAt: now}
+			created = true
+		case err != nil:
+			return err
+		}
+		p.SourceURL, p.Author, p.Text, p.PostedAt, p.Signals = in.SourceURL, in.Author, in.Text, in.PostedAt.UTC(), signals
+		p.Language = postLanguage(in.Language, signals)
+		p.Status, p.DecidedBy, p.DecidedAt, p.HideReason = story.PostQueued, "", time.Time{}, ""
+		var audit *storage.AuditEntry
+		switch policy.Decide(signals) {
+		case moderation.ActionHide:
+			p.Status, p.DecidedBy, p.DecidedAt = story.PostHidden, story.DecidedByPolicy, now
+			audit = &storage.AuditEntry{Action: ActionAutoHide}
+		case moderation.ActionApprove:
+			p.Status, p.DecidedBy, p.DecidedAt = story.PostVisible, story.DecidedByPolicy, now
+			audit = &storage.AuditEntry{Action: ActionAutoApprove}
+		}
+		if created {
+			err = tx.InsertPost(ctx, p)
+		} else {
+			err = tx.UpdatePost(ctx, p)
+		}
+		if err != nil {
+			return err
+		}
+		post = p
+		if audit == nil {
+			return nil
+		}
+		audit.At, audit.Actor, audit.SubjectID, audit.Note = now, story.DecidedByPolicy, postSubject(p.ID), policy.Explain(signals)
+		return tx.AppendAudit(ctx, *audit)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	a.changed()
+	a.queueChanged()
+	return post, created, nil
+}
+
+// postLanguage prefers the language the network reports, then the one the
+// screen detected.
+func postLanguage(reported string, signals []story.Signal) string {
+	if reported != "" {
+		return reported
+	}
+	for _, s := range signals {
+		if s.Kind == story.SignalLanguage && s.Detail != "" {
+			return s.Detail
+		}
+	}
+	return ""
+}
+
+// PostDecision is a moderator's verdict on a post.
+type PostDecision struct {
+	Show   bool
+	Reason string // to hide: a code from story.RejectReasons
+	Note   string // for the log
+}
+
+// DecidePost shows or hides a post. It is how moderators decide queued
+// posts and how they reverse an automatic decision; either way it is
+// audited, a reversal under its own action.
+func (a *App) DecidePost(ctx context.Context, by *storage.User, id string, d PostDecision) (*story.Post, error) {
+	if by == nil || !by.Role.CanModerate() {
+		return nil, errCannotModerate
+	}
+	d.Note = story.CleanText(d.Note)
+	if len([]rune(d.Note)) > 2000 {
+		return nil, story.FieldError("note", "error.note_too_long", "The note is too long (2,000 characters at most).")
+	}
+	if !d.Show && !slices.Contains(story.RejectReasons, d.Reason) {
+		return nil, story.FieldError("reason", "error.hide_reason_required", "Please choose a reason for hiding this post.")
+	}
+	target, action := story.PostHidden, ActionPostHide
+	if d.Show {
+		target, action, d.Reason = story.PostVisible, ActionPostShow, ""
+	}
+	now := a.now()
+	var post *story.Post
+	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+		p, err := tx.Post(ctx, id)
+		if err != nil {
+			return err
+		}
+		if p.Status == target {
+			return &story.Error{Code: story.CodeConflict, Key: "error.post_already", Message: "This post already has that status."}
+		}
+		entry := storage.AuditEntry{At: now, Actor: actor(by), Action: action, SubjectID: postSubject(id), Reason: d.Reason, Note: d.Note}
+		if p.DecidedBy == story.DecidedByPolicy {
+			entry.Action = map[story.PostStatus]string{story.PostHidden: ActionReverseAutoHide, story.PostVisible: ActionReverseAutoApprove}[p.Status]
+		}
+		p.Status, p.DecidedBy, p.DecidedAt, p.HideReason = target, actor(by), now, d.Reason
+		if err := tx.UpdatePost(ctx, p); err != nil {
+			return err
+		}
+		post = p
+		return tx.AppendAudit(ctx, entry)
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.changed()
+	a.queueChanged()
+	return post, nil
+}
+
+// RemovePostAtSource forgets a post deleted on its network: its text and
+// author leave the database, and a purge makes them unrecoverable.
+func (a *App) RemovePostAtSource(ctx context.Context, network, sourceID string) error {
+	now := a.now()
+	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+		p, err := tx.PostBySource(ctx, network, sourceID)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeletePost(ctx, p.ID); err != nil {
+			return err
+		}
+		if err := a.enqueuePurge(ctx, tx, now); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: "connector:" + network, Action: "source_delete", SubjectID: postSubject(p.ID)})
+	})
+	if err != nil {
+		return err
+	}
+	a.changed()
+	a.queueChanged()
+	if err := a.Store.PurgeErased(context.WithoutCancel(ctx)); err != nil {
+		a.Log.Warn("a deleted post's text may linger in the database log until the next purge", "err", err)
+	}
+	return nil
+}
+
+// Posts lists posts with a status for moderators: queued ones oldest first,
+// decided ones newest first.
+func (a *App) Posts(ctx context.Context, by *storage.User, status story.PostStatus, limit int) ([]*story.Post, error) {
+	if by == nil || !by.Role.CanModerate() {
+		return nil, errCannotModerate
+	}
+	return a.Store.Posts(ctx, storage.PostFilter{Status: status, OldestFirst: status == story.PostQueued, Limit: limit})
+}
+
+// Wall lists the posts shown to the public, newest first.
+func (a *App) Wall(ctx context.Context, limit int) ([]*story.Post, error) {
+	return a.Store.Posts(ctx, storage.PostFilter{Status: story.PostVisible, Limit: limit})
+}
+
+// PostAudit returns the audit trail of a post.
+func (a *App) PostAudit(ctx context.Context, by *storage.User, id string) ([]storage.AuditEntry, error) {
+	if by == nil || !by.Role.CanModerate() {
+		return nil, errCannotModerate
+	}
+	return a.Store.Audit(ctx, postSubject(id))
+}
