@@ -30,3 +30,23 @@ func BenchmarkSubmit(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkIngestPost measures taking in one social post (validation,
+// screening, the flood check, the policy, the transaction and its audit
+// entry), as during a raid on the hashtag: half the posts are hateful and
+// hidden at once, half are shown.
+func BenchmarkIngestPost(b *testing.B) {
+	rig := testrig.New(b)
+	ctx := context.Background()
+	texts := []string{
+		"Refugees are filthy vermin, subhuman parasites. Send them all back. #ItTakesaCommunity %d",
+		"Our new neighbours from Syria cooked for the whole street tonight, dish number %d. #ItTakesaCommunity",
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		in := incoming(fmt.Sprint(i), fmt.Sprintf(texts[i%2], i))
+		if _, _, err := rig.App.IngestPost(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
