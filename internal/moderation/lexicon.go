@@ -24,10 +24,11 @@ const (
 	kindCondemn               // condemnation: "racist", "inacceptable"
 	kindPositive              // positive statement: "welcome", "neighbours"
 	kindInGroup               // speaker identifies with the group: "we are", "je suis"
+	kindDerog                 // a derogatory attribute, hateful when predicated of a group: "lazy", "thieves"
 	numKinds
 )
 
-var kindNames = [numKinds]string{"group", "slur", "reclaim", "dehum", "hostile", "neg", "report", "condemn", "positive", "ingroup"}
+var kindNames = [numKinds]string{"group", "slur", "reclaim", "dehum", "hostile", "neg", "report", "condemn", "positive", "ingroup", "derog"}
 
 type lexPattern struct {
 	text string // normalised
@@ -40,6 +41,10 @@ type lexEntry struct {
 	lang  string
 	term  string
 	words []lexPattern
+	// selfNeg marks entries that hold a negation themselves ("not human",
+	// "don't belong", "ne supporte plus"): a negation before them does not
+	// make them counter-speech.
+	selfNeg bool
 }
 
 // lexicon indexes the first word of every entry in a byte trie walked on the
@@ -48,6 +53,7 @@ type lexEntry struct {
 type lexicon struct {
 	entries  []lexEntry
 	children map[uint32]int32 // node<<8|byte -> child node
+	root     [256]int32       // children of the root, plus one (0: none): every token starts there
 	terminal [][]int32        // node -> entries whose first word ends here
 	groups   []string         // distinct target groups, sorted
 	// fuzzy maps hashes of group and slur word forms, and of those forms
@@ -60,6 +66,9 @@ type lexicon struct {
 }
 
 func (l *lexicon) child(node int32, c byte) int32 {
+	if node == 0 {
+		return l.root[c] - 1
+	}
 	if n, ok := l.children[uint32(node)<<8|uint32(c)]; ok {
 		return n
 	}
@@ -132,12 +141,33 @@ func loadLexicon() (*lexicon, error) {
 			l.add(e)
 		}
 	}
+	l.markSelfNegation()
 	l.indexFuzzy()
 	for g := range groups {
 		l.groups = append(l.groups, g)
 	}
 	sort.Strings(l.groups)
 	return l, nil
+}
+
+func (l *lexicon) markSelfNegation() {
+	neg := map[string]bool{}
+	for _, e := range l.entries {
+		if e.kind == kindNeg {
+			neg[e.words[0].text] = true
+		}
+	}
+	for i := range l.entries {
+		e := &l.entries[i]
+		if e.kind == kindNeg {
+			continue
+		}
+		for _, w := range e.words {
+			if neg[w.text] {
+				e.selfNeg = true
+			}
+		}
+	}
 }
 
 var fuzzyEndings = map[string][]string{
@@ -217,6 +247,9 @@ func (l *lexicon) add(e lexEntry) {
 			next = int32(len(l.terminal))
 			l.terminal = append(l.terminal, nil)
 			l.children[key] = next
+			if node == 0 {
+				l.root[w[i]] = next + 1
+			}
 		}
 		node = next
 	}
