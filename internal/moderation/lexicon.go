@@ -52,8 +52,8 @@ type lexEntry struct {
 // and stem matches.
 type lexicon struct {
 	entries  []lexEntry
-	children map[uint32]int32 // node<<8|byte -> child node
-	root     [256]int32       // children of the root, plus one (0: none): every token starts there
+	edges    [][]trieEdge // node -> its children; few each, so a scan beats a map
+	root     [256]int32   // children of the root, plus one (0: none): every token starts there
 	terminal [][]int32        // node -> entries whose first word ends here
 	groups   []string         // distinct target groups, sorted
 	// fuzzy maps hashes of group and slur word forms, and of those forms
@@ -69,10 +69,17 @@ func (l *lexicon) child(node int32, c byte) int32 {
 	if node == 0 {
 		return l.root[c] - 1
 	}
-	if n, ok := l.children[uint32(node)<<8|uint32(c)]; ok {
-		return n
+	for _, e := range l.edges[node] {
+		if e.c == c {
+			return e.next
+		}
 	}
 	return -1
+}
+
+type trieEdge struct {
+	c    byte
+	next int32
 }
 
 var defaultLexicon = mustLoadLexicon()
@@ -90,7 +97,7 @@ func loadLexicon() (*lexicon, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &lexicon{children: map[uint32]int32{}, terminal: [][]int32{nil}}
+	l := &lexicon{terminal: [][]int32{nil}, edges: [][]trieEdge{nil}}
 	groups := map[string]bool{}
 	for _, f := range files {
 		lang := strings.TrimSuffix(f.Name(), ".tsv")
@@ -241,12 +248,12 @@ func (l *lexicon) add(e lexEntry) {
 	node := int32(0)
 	w := e.words[0].text
 	for i := 0; i < len(w); i++ {
-		key := uint32(node)<<8 | uint32(w[i])
-		next, ok := l.children[key]
-		if !ok {
+		next := l.child(node, w[i])
+		if next < 0 {
 			next = int32(len(l.terminal))
 			l.terminal = append(l.terminal, nil)
-			l.children[key] = next
+			l.edges = append(l.edges, nil)
+			l.edges[node] = append(l.edges[node], trieEdge{w[i], next})
 			if node == 0 {
 				l.root[w[i]] = next + 1
 			}
