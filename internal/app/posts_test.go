@@ -24,7 +24,7 @@ func incoming(sourceID, text string) story.IncomingPost {
 
 const (
 	hatefulPost    = "Refugees are filthy vermin, subhuman parasites. Send them all back. #ItTakesaCommunity"
-	borderlinePost = "Refugees are vermin and should be sent back. #ItTakesaCommunity"
+	borderlinePost = "Send the refugees back. #ItTakesaCommunity"
 	warmPost       = "Our new neighbours from Syria cooked for the whole street tonight. #ItTakesaCommunity"
 )
 

@@ -88,7 +88,7 @@ func newSite(t *testing.T) *site {
 	for i, text := range []string{
 		"Our new neighbours from Syria cooked for the whole street tonight. #ItTakesaCommunity",
 		"Refugees are filthy vermin, subhuman parasites. Send them all back. #ItTakesaCommunity",
-		"Refugees are vermin and should be sent back. #ItTakesaCommunity",
+		"Send the refugees back. #ItTakesaCommunity",
 	} {
 		_, _, err := rig.App.IngestPost(context.Background(), story.IncomingPost{Network: "mastodon", SourceID: strconv.Itoa(i),
 			SourceURL: "https://social.example/@someone/" + strconv.Itoa(i), Author: "@someone@social.example",

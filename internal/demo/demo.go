@@ -73,7 +73,7 @@ var demoPosts = []struct{ language, text string }{
 	{"fr", "Merci à la bibliothèque du quartier pour les ateliers de conversation : ma mère y a trouvé des amies. #ItTakesaCommunity"},
 	{"ar", "جيراننا الجدد علّمونا خبز الكعك، وعلّمناهم ركوب الدراجة على الثلج. #ItTakesaCommunity"},
 	{"en", "Refugees are filthy vermin, subhuman parasites. Send them all back. #ItTakesaCommunity"},
-	{"en", "Refugees are vermin and should be sent back. #ItTakesaCommunity"},
+	{"en", "Send the refugees back. #ItTakesaCommunity"},
 }
 
 func seedPosts(ctx context.Context, a *app.App, now time.Time) error {

@@ -30,6 +30,9 @@ type analysis struct {
 	hits  []hit
 	kinds uint32 // bit set of kinds present
 	cand  []int32
+	// covered marks tokens that are part of a lexicon hit.
+	covered []bool
+	orig    string
 }
 
 var analysisPool = sync.Pool{New: func() any { return new(analysis) }}
@@ -41,6 +44,7 @@ func getAnalysis(s string, lex *lexicon) *analysis {
 }
 
 func putAnalysis(a *analysis) {
+	a.orig = ""
 	if cap(a.n.b) > 1<<16 {
 		return // don't keep huge buffers alive
 	}
@@ -72,6 +76,7 @@ func tokenByteAt(b []byte, i int) bool {
 
 func (a *analysis) run(s string, lex *lexicon) {
 	a.n.reset(s)
+	a.orig = s
 	a.toks = a.toks[:0]
 	a.sq = a.sq[:0]
 	a.hits = a.hits[:0]
@@ -84,8 +89,12 @@ func (a *analysis) run(s string, lex *lexicon) {
 		if !tokenByteAt(b, i) {
 			c := b[i]
 			switch c {
-			case '.', '!', '?', ';', '\n':
+			case '.', '!', '?', ';':
 				sent++
+			case '\n':
+				// A quotation left open does not run into the next paragraph.
+				sent++
+				quoted = false
 			case '"':
 				quoted = !quoted
 				openQuote = '"'
@@ -102,14 +111,26 @@ func (a *analysis) run(s string, lex *lexicon) {
 						openQuote = '\''
 					}
 				}
-			case 0xE2: // “ ” „ ‘ ’ … are three-byte sequences starting with E2 80
+			case 0xE2: // “ ” „ ‹ › … are three-byte sequences starting with E2 80
 				if i+2 < len(b) && b[i+1] == 0x80 {
 					switch b[i+2] {
-					case 0x9C, 0x9E: // “ „
+					case 0x9C: // “ opens in English, closes „…“ in German and Ukrainian
+						if quoted && (openQuote == 0x9E || openQuote == 0x9C) {
+							quoted = false
+						} else {
+							quoted = true
+							openQuote = 0x9C
+						}
+					case 0x9E, 0xB9: // „ ‹
 						quoted = true
-						openQuote = '"'
-					case 0x9D: // ”
-						quoted = false
+						openQuote = b[i+2]
+					case 0x9D, 0xBA: // ” ›: close, or open where ”…” is the style
+						if quoted {
+							quoted = false
+						} else if b[i+2] == 0x9D {
+							quoted = true
+							openQuote = 0x9D
+						}
 					case 0xA6: // …
 						sent++
 					}
@@ -123,8 +144,8 @@ func (a *analysis) run(s string, lex *lexicon) {
 						quoted = false
 					}
 				}
-			case 0xD8: // Arabic question mark and comma
-				if i+1 < len(b) && b[i+1] == 0x9F {
+			case 0xD8: // Arabic question mark and semicolon
+				if i+1 < len(b) && (b[i+1] == 0x9F || b[i+1] == 0x9B) {
 					sent++
 				}
 			}
@@ -162,6 +183,7 @@ var arabicPrefixes = [][]byte{
 }
 
 func (a *analysis) match(lex *lexicon) {
+	a.covered = append(a.covered[:0], make([]bool, len(a.toks))...)
 	for i := range a.toks {
 		w := a.tokSq(i)
 		a.cand = a.cand[:0]
@@ -176,22 +198,80 @@ func (a *analysis) match(lex *lexicon) {
 		if len(a.cand) == 0 && len(w) >= 6 {
 			a.fuzzyCandidates(lex, w)
 		}
+		if len(a.cand) == 0 && len(w) >= 5 && (w[0] == 'i' || w[0] == 'a') && a.joinedLetters(i) {
+			// "I h a t e them" was joined into "ihate": try without the
+			// one-letter word in front.
+			a.walk(lex, w, 1, 0, 0)
+		}
+		a.addHits(lex, i, i+1)
+	}
+	a.matchSplitWords(lex)
+}
+
+// addHits records the candidates whose first word spans tokens [i, next)
+// and whose further words follow.
+func (a *analysis) addHits(lex *lexicon, i, next int) {
+	for _, id := range a.cand {
+		e := &lex.entries[id]
+		last := next
+		ok := true
+		for k := 1; k < len(e.words); k++ {
+			if last >= len(a.toks) || !wordMatches(a.tokSq(last), e.words[k]) {
+				ok = false
+				break
+			}
+			last++
+		}
+		if !ok || a.seen(lex, id, i, last) {
+			continue
+		}
+		a.hits = append(a.hits, hit{entry: id, first: int32(i), last: int32(last)})
+		a.kinds |= 1 << e.kind
+		for k := i; k < last; k++ {
+			a.covered[k] = true
+		}
+	}
+}
+
+// joinedLetters reports whether token i was made of spaced-out letters.
+func (a *analysis) joinedLetters(i int) bool {
+	t := a.toks[i]
+	start, end := a.n.start[t.s], a.n.end[t.e-1]
+	for k := start; k < end && int(k) < len(a.orig); k++ {
+		if isSep(a.orig[k]) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchSplitWords finds group, slur and dehumanising words that a space
+// split in two ("ref ugees", "mus lims"): two adjacent unmatched tokens
+// whose concatenation is such a word of six letters or more.
+func (a *analysis) matchSplitWords(lex *lexicon) {
+	b := a.n.b
+	for i := 0; i+1 < len(a.toks); i++ {
+		t, u := a.toks[i], a.toks[i+1]
+		if a.covered[i] || a.covered[i+1] || u.s != t.e+1 || b[t.e] != ' ' || t.sent != u.sent {
+			continue
+		}
+		w := a.sq[t.qs:u.qe] // the two tokens are contiguous in the squeezed buffer
+		if utf8.RuneCount(w) < 6 || utf8.RuneCount(a.sq[t.qs:t.qe]) > utf8.RuneCount(w)-2 {
+			continue
+		}
+		a.cand = a.cand[:0]
+		a.walk(lex, w, 0, 0, 0)
+		n := 0
 		for _, id := range a.cand {
 			e := &lex.entries[id]
-			last := i + 1
-			ok := true
-			for k := 1; k < len(e.words); k++ {
-				if last >= len(a.toks) || !wordMatches(a.tokSq(last), e.words[k]) {
-					ok = false
-					break
-				}
-				last++
+			if len(e.words) == 1 && len(e.words[0].text) >= 6 && (e.kind == kindGroup || e.kind == kindSlur || e.kind == kindDehum) {
+				a.cand[n] = id
+				n++
 			}
-			if !ok || a.seen(id, i) {
-				continue
-			}
-			a.hits = append(a.hits, hit{entry: id, first: int32(i), last: int32(last)})
-			a.kinds |= 1 << e.kind
+		}
+		a.cand = a.cand[:n]
+		if n > 0 {
+			a.addHits(lex, i, i+2)
 		}
 	}
 }
@@ -222,9 +302,13 @@ func (a *analysis) fuzzyCandidates(lex *lexicon, w []byte) {
 	}
 }
 
-func (a *analysis) seen(id int32, first int) bool {
+// seen reports whether entry id, or another entry of the same kind on the
+// same words (the same word listed by two languages' lexicons), was already
+// matched at token first.
+func (a *analysis) seen(lex *lexicon, id int32, first, last int) bool {
+	kind := lex.entries[id].kind
 	for _, h := range a.hits {
-		if h.entry == id && int(h.first) == first {
+		if int(h.first) == first && (h.entry == id || int(h.last) == last && lex.entries[h.entry].kind == kind) {
 			return true
 		}
 	}
@@ -271,7 +355,7 @@ func (a *analysis) terminalAt(lex *lexicon, w []byte, i int, node int32) {
 	rest := w[i:]
 	for _, id := range ids {
 		p := lex.entries[id].words[0]
-		if p.stem || len(rest) == 0 || inflection(rest) {
+		if p.stem || len(rest) == 0 || inflection(p.text, rest) {
 			a.addCand(id)
 		}
 	}
@@ -286,10 +370,28 @@ func (a *analysis) addCand(id int32) {
 	a.cand = append(a.cand, id)
 }
 
-func inflection(rest []byte) bool {
+// inflection reports whether rest is an ending that word may take: a
+// plural or feminine ending of Latin-script words, or an Arabic plural or
+// pronoun suffix ("اكرههم" is "اكره" + "هم"). Short words take only a
+// plural "s", so that "rat" does not match "rate" nor "spic" "spice".
+func inflection(word string, rest []byte) bool {
+	if len(word) > 0 && word[0] >= 0xD8 && word[0] <= 0xDB {
+		if len(word) < 6 { // fewer than three Arabic letters
+			return false
+		}
+		switch string(rest) {
+		case "ين", "ون", "ه", "ها", "هم", "هن", "كم", "ك", "نا", "ات", "وا", "و", "ي":
+			return true
+		}
+		return false
+	}
 	switch string(rest) {
-	case "s", "es", "x", "e", "z":
+	case "s":
 		return true
+	case "x":
+		return len(word) >= 4
+	case "es", "e", "z":
+		return len(word) >= 5
 	}
 	return false
 }
@@ -299,7 +401,7 @@ func wordMatches(tok []byte, p lexPattern) bool {
 		return false
 	}
 	rest := tok[len(p.text):]
-	return p.stem || len(rest) == 0 || inflection(rest)
+	return p.stem || len(rest) == 0 || inflection(p.text, rest)
 }
 
 // tokenSpan returns the original byte range of tokens [first, last).

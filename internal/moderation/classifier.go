@@ -9,6 +9,7 @@ import (
 	"errors"
 	"math"
 	"sync"
+	"unicode/utf8"
 )
 
 // The classifier is a logistic regression over hashed features: character
@@ -107,10 +108,10 @@ func encodeModel(w []float32, bias float32) []byte {
 	return buf.Bytes()
 }
 
-func (m *Model) score(feats []uint32) float64 {
+func (m *Model) score(feats []uint32, vals []float32) float64 {
 	z := float64(m.bias)
-	for _, f := range feats {
-		z += float64(m.w[f])
+	for i, f := range feats {
+		z += float64(m.w[f] * vals[i])
 	}
 	return sigmoid(z)
 }
@@ -175,7 +176,7 @@ func slot(h uint32) uint32 {
 }
 
 // symbol kinds for the abstracted word sequence, by priority.
-var symPriority = []uint8{kindSlur, kindReclaim, kindGroup, kindDehum, kindHostile, kindNeg, kindReport, kindCondemn, kindPositive, kindInGroup}
+var symPriority = []uint8{kindSlur, kindReclaim, kindGroup, kindDehum, kindHostile, kindDerog, kindNeg, kindReport, kindCondemn, kindPositive, kindInGroup}
 
 // featureState holds per-text scratch for feature extraction.
 type featureState struct {
@@ -185,13 +186,21 @@ type featureState struct {
 	buf   []byte
 	offs  []int32
 	feats []uint32
+	vals  []float32 // value of each feature: 1, or less for character n-grams
+}
+
+func (fs *featureState) add(f uint32, v float32) {
+	fs.feats = append(fs.feats, f)
+	fs.vals = append(fs.vals, v)
 }
 
 var featurePool = sync.Pool{New: func() any { return new(featureState) }}
 
-// features appends the hashed features of an analysed text to fs.feats.
-func (fs *featureState) features(a *analysis, lex *lexicon, lexScore float64, threat bool) []uint32 {
+// features computes the hashed features of an analysed text and their
+// values (fs.feats, fs.vals).
+func (fs *featureState) features(a *analysis, lex *lexicon, lexScore float64, threat bool) ([]uint32, []float32) {
 	fs.feats = fs.feats[:0]
+	fs.vals = fs.vals[:0]
 	n := len(a.toks)
 	fs.syms = append(fs.syms[:0], make([]uint32, n)...)
 	fs.skip = append(fs.skip[:0], make([]bool, n)...)
@@ -233,34 +242,64 @@ func (fs *featureState) features(a *analysis, lex *lexicon, lexScore float64, th
 		t := a.toks[i]
 		w := a.n.b[t.s:t.e]
 		// Group names are masked to their kind so the model cannot learn
-		// that mentioning refugees is itself a sign of hate.
-		masked := fs.syms[i] == uint32(kindGroup)
+		// that mentioning refugees is itself a sign of hate; slurs and
+		// reclaimed words too, so that their context decides (a reclaimed
+		// word in in-group speech, a slur that is reported) and slurs the
+		// training data lacks weigh like those it has.
+		masked := fs.syms[i] < uint32(numKinds) && maskedKind[fs.syms[i]]
 		if !masked {
-			fs.feats = append(fs.feats, slot(hashBytes(hashStart(nsWord), w)))
+			fs.add(slot(hashBytes(hashStart(nsWord), w)), 1)
 		}
 		if fs.negSc[i] {
-			fs.feats = append(fs.feats, slot(hashU32(hashStart(nsNegWord), fs.syms[i])))
+			fs.add(slot(hashU32(hashStart(nsNegWord), fs.syms[i])), 1)
 		}
 		s := fs.syms[i]
 		if s < uint32(numKinds) {
-			fs.feats = append(fs.feats, slot(hashU32(hashStart(nsSym1), s)))
+			fs.add(slot(hashU32(hashStart(nsSym1), s)), 1)
 		}
 		if i > 0 && a.toks[i-1].sent != t.sent {
 			prev2, prev1 = 0xfffffff0, 0xfffffff1
 		}
-		fs.feats = append(fs.feats, slot(hashU32(hashU32(hashStart(nsSym2), prev1), s)))
-		fs.feats = append(fs.feats, slot(hashU32(hashU32(hashU32(hashStart(nsSym3), prev2), prev1), s)))
+		fs.add(slot(hashU32(hashU32(hashStart(nsSym2), prev1), s)), 1)
+		fs.add(slot(hashU32(hashU32(hashU32(hashStart(nsSym3), prev2), prev1), s)), 1)
 		prev2, prev1 = prev1, s
-		if !masked {
+		if !masked && charGramWord(w) {
 			fs.charGrams(w)
 		}
 	}
 	fs.flags(a, lex, lexScore, threat)
-	return fs.feats
+	return fs.feats, fs.vals
+}
+
+// maskedKind lists the kinds of lexicon hits whose words the model sees
+// only as their kind: groups, slurs, reclaimed, dehumanising, derogatory
+// and hostile words. Their context decides: the same word is hateful about
+// a group and counter-speech when negated, quoted or reported, and a word
+// that only the lexicon knows (in Ukrainian, say) weighs like those that
+// the training data has.
+var maskedKind = func() (m [numKinds]bool) {
+	for _, k := range []uint8{kindGroup, kindSlur, kindReclaim, kindDehum, kindDerog, kindHostile} {
+		m[k] = true
+	}
+	return m
+}()
+
+// charGramWord reports whether a word gets character n-grams: short words
+// and stop words do not, since their n-grams only repeat the word feature
+// and let function words weigh as much as content words.
+func charGramWord(w []byte) bool {
+	if utf8.RuneCount(w) <= 3 {
+		return false
+	}
+	_, stop := stopwords[string(w)]
+	return !stop
 }
 
 // charGrams adds character 3- to 5-grams of "<word>", hashing the UTF-8
-// bytes of each window of runes.
+// bytes of each window of runes. Each n-gram has the value 1/sqrt(count),
+// so that a long word weighs about as much as a short one: with hashed
+// features, the many n-grams of a word never seen in training would
+// otherwise add up to a large score made of collisions.
 func (fs *featureState) charGrams(w []byte) {
 	fs.buf = append(append(append(fs.buf[:0], '<'), w...), '>')
 	fs.offs = fs.offs[:0]
@@ -269,16 +308,24 @@ func (fs *featureState) charGrams(w []byte) {
 	}
 	fs.offs = append(fs.offs, int32(len(fs.buf)))
 	nr := len(fs.offs) - 1
+	count := 0
+	for size := 3; size <= 5; size++ {
+		count += max(0, nr-size+1)
+	}
+	if count == 0 {
+		return
+	}
+	v := float32(1 / math.Sqrt(float64(count)))
 	start := hashStart(nsChar)
 	for size := 3; size <= 5; size++ {
 		for i := 0; i+size <= nr; i++ {
-			fs.feats = append(fs.feats, slot(hashBytes(start^uint32(size), fs.buf[fs.offs[i]:fs.offs[i+size]])))
+			fs.add(slot(hashBytes(start^uint32(size), fs.buf[fs.offs[i]:fs.offs[i+size]])), v)
 		}
 	}
 }
 
 func (fs *featureState) flag(name string) {
-	fs.feats = append(fs.feats, slot(hashString(hashStart(nsFlag), name)))
+	fs.add(slot(hashString(hashStart(nsFlag), name)), 1)
 }
 
 var ctxNames = [...]string{"plain", "negated", "quoted", "reported", "condemned", "positive", "ingroup"}
@@ -287,12 +334,12 @@ func (fs *featureState) flags(a *analysis, lex *lexicon, lexScore float64, threa
 	hasGroup := a.has(kindGroup)
 	for _, h := range a.hits {
 		e := &lex.entries[h.entry]
-		if e.kind != kindSlur && e.kind != kindReclaim && e.kind != kindDehum && e.kind != kindHostile {
+		if e.kind != kindSlur && e.kind != kindReclaim && e.kind != kindDehum && e.kind != kindHostile && e.kind != kindDerog {
 			continue
 		}
 		c := a.contextOf(lex, h)
 		kind := kindNames[e.kind]
-		if e.kind == kindDehum || e.kind == kindHostile {
+		if e.kind == kindDehum || e.kind == kindHostile || e.kind == kindDerog {
 			if hasGroup {
 				kind += "+group"
 			} else {
@@ -303,12 +350,12 @@ func (fs *featureState) flags(a *analysis, lex *lexicon, lexScore float64, threa
 		any := false
 		for k, on := range [...]bool{false, c.negated, c.quoted, c.reported, c.condemned, c.positive, c.inGroup} {
 			if on {
-				fs.feats = append(fs.feats, slot(hashString(base, ctxNames[k])))
+				fs.add(slot(hashString(base, ctxNames[k])), 1)
 				any = true
 			}
 		}
 		if !any {
-			fs.feats = append(fs.feats, slot(hashString(base, ctxNames[0])))
+			fs.add(slot(hashString(base, ctxNames[0])), 1)
 		}
 	}
 	if threat {

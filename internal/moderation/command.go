@@ -34,7 +34,7 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 const usage = `usage:
   chorus moderation train [--seed N] [--out FILE] [--examples FILE] [--data DIR]
-  chorus moderation eval --csv FILE --text COLUMN --label COLUMN --positive VALUE [--lang CODE]`
+  chorus moderation eval --csv FILE --text COLUMN --label COLUMN --positive VALUE [--lang CODE] [--by COLUMN[,COLUMN]] [--show-errors]`
 
 // packageDir finds internal/moderation from the working directory upwards,
 // so that train writes the model that gets embedded.
@@ -132,6 +132,8 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	labelCol := fl.String("label", "", "column holding the label")
 	positive := fl.String("positive", "", "label value of the hate class")
 	lang := fl.String("lang", "", "language of every row (optional)")
+	by := fl.String("by", "", "comma-separated columns to break the figures down by (e.g. lang,phenomenon)")
+	showErrors := fl.Bool("show-errors", false, "list misclassified rows with their scores")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -155,26 +157,45 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("eval: %s: reading header: %w", *path, err)
 	}
-	ti, li := -1, -1
-	for i, h := range head {
-		h = strings.TrimSpace(h)
-		if h == *textCol {
-			ti = i
+	column := func(name string) int {
+		for i, h := range head {
+			if strings.TrimSpace(h) == name {
+				return i
+			}
 		}
-		if h == *labelCol {
-			li = i
-		}
+		return -1
 	}
-	for _, c := range []struct {
+	ti, li := column(*textCol), column(*labelCol)
+	type breakdown struct {
 		name string
 		idx  int
-	}{{*textCol, ti}, {*labelCol, li}} {
+		conf map[string]*Confusion
+	}
+	var groups []breakdown
+	if *by != "" {
+		for _, name := range strings.Split(*by, ",") {
+			name = strings.TrimSpace(name)
+			groups = append(groups, breakdown{name: name, idx: column(name), conf: map[string]*Confusion{}})
+		}
+	}
+	cols := []struct {
+		name string
+		idx  int
+	}{{*textCol, ti}, {*labelCol, li}}
+	for _, g := range groups {
+		cols = append(cols, struct {
+			name string
+			idx  int
+		}{g.name, g.idx})
+	}
+	for _, c := range cols {
 		if c.idx < 0 {
 			return fmt.Errorf("eval: %s: no column %q (columns: %s)", *path, c.name, strings.Join(head, ", "))
 		}
 	}
 	screen := NewScreen(Options{})
 	var conf Confusion
+	var mistakes []string
 	row := 1
 	for {
 		rec, err := r.Read()
@@ -196,10 +217,41 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		actual := strings.TrimSpace(rec[li]) == *positive
 		score := screen.HateScore(rec[ti], *lang)
-		conf.Add(actual, score >= DecisionThreshold)
+		predicted := score >= DecisionThreshold
+		conf.Add(actual, predicted)
+		for _, g := range groups {
+			key := ""
+			if g.idx < len(rec) {
+				key = strings.TrimSpace(rec[g.idx])
+			}
+			c := g.conf[key]
+			if c == nil {
+				c = &Confusion{}
+				g.conf[key] = c
+			}
+			c.Add(actual, predicted)
+		}
+		if *showErrors && actual != predicted {
+			mistakes = append(mistakes, fmt.Sprintf("row %d: %s %.2f %s", row, strings.TrimSpace(rec[li]), score, rec[ti]))
+		}
 	}
 	fmt.Fprintf(stdout, "model %s, threshold %.2f, %d rows\n", ModelVersion(), DecisionThreshold, conf.N())
 	conf.Report(stdout, *positive, "not "+*positive)
+	for _, g := range groups {
+		fmt.Fprintf(stdout, "by %s:\n%-24s %5s %5s %5s %9s %9s\n", g.name, g.name, "n", "pos", "wrong", "accuracy", "macro-F1")
+		for _, k := range sortedKeys(g.conf) {
+			c := g.conf[k]
+			// macro-F1 means little for a group holding one class only.
+			f1 := "-"
+			if c.TP+c.FN > 0 && c.TN+c.FP > 0 {
+				f1 = fmt.Sprintf("%.3f", c.MacroF1())
+			}
+			fmt.Fprintf(stdout, "%-24s %5d %5d %5d %9.3f %9s\n", k, c.N(), c.TP+c.FN, c.FP+c.FN, c.Accuracy(), f1)
+		}
+	}
+	for _, m := range mistakes {
+		fmt.Fprintln(stdout, "  miss:", m)
+	}
 	fmt.Fprintf(stdout, "macro_f1=%.3f accuracy=%.3f\n", conf.MacroF1(), conf.Accuracy())
 	return nil
 }

@@ -1,6 +1,7 @@
 package moderation
 
 import (
+	"bytes"
 	"sort"
 	"strings"
 
@@ -22,14 +23,23 @@ func (a *analysis) contextOf(lex *lexicon, h hit) hitContext {
 	var c hitContext
 	first := a.toks[h.first]
 	c.quoted = first.quoted
+	selfNeg := lex.entries[h.entry].selfNeg
 	for _, o := range a.hits {
+		if o.first >= h.first && o.first < h.last {
+			continue // part of the same phrase: "not human", "pas humains"
+		}
 		e := &lex.entries[o.entry]
 		ot := a.toks[o.first]
 		sameSent := ot.sent == first.sent
 		switch e.kind {
 		case kindNeg:
-			// Negation shortly before the hit, in the same sentence.
-			if sameSent && o.first < h.first && h.first-o.last <= 4 {
+			// Negation shortly before the hit, in the same sentence and
+			// clause ("I don't care, they are vermin" is not negated).
+			// A claim called false ("It's a myth that …", "Неправда, що …")
+			// reaches over the comma.
+			claim := denialWords[e.words[0].text]
+			if !selfNeg && sameSent && o.first < h.first && h.first-o.last <= 6 &&
+				(claim || !a.clauseBreak(o.last, h.first)) && !a.restrictive(o, h.first) {
 				c.negated = true
 			}
 		case kindReport:
@@ -48,6 +58,42 @@ func (a *analysis) contextOf(lex *lexicon, h hit) hitContext {
 	}
 	return c
 }
+
+// clauseBreak reports whether a comma, colon or dash stands between the
+// end of token from-1 and the start of token to.
+func (a *analysis) clauseBreak(from, to int32) bool {
+	if from <= 0 || from > to || int(to) >= len(a.toks)+1 {
+		return false
+	}
+	between := a.n.b[a.toks[from-1].e:a.toks[to].s]
+	return bytes.ContainsAny(between, ",:") || bytes.Contains(between, []byte("—")) || bytes.Contains(between, []byte("–"))
+}
+
+// restrictive reports whether negation o is the French "ne … que" or the
+// Spanish "no … más que" before token to: "ils ne sont que des rats", "no
+// son más que ratas" mean "nothing but".
+func (a *analysis) restrictive(o hit, to int32) bool {
+	word := func(k int32) string { return string(a.n.b[a.toks[k].s:a.toks[k].e]) }
+	neg := word(o.first)
+	for k := o.last; k < to; k++ {
+		switch w := word(k); {
+		case (neg == "ne" || neg == "n") && (w == "que" || w == "qu"):
+			return true
+		case neg == "no" && w == "que" && k > o.last && word(k-1) == "mas":
+			return true
+		}
+	}
+	return false
+}
+
+// denialWords are negations that call a whole claim false.
+var denialWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{"myth", "false", "lie", "lies", "mythe", "faux", "mito", "falso", "bulo", "خرافه", "كذبه", "اكاذيب", "міф", "неправда"} {
+		m[Normalize(w)] = true
+	}
+	return m
+}()
 
 // damping is how much counter-speech cues lower a lexicon hit: quoting,
 // negating, reporting or condemning hate is the daily work of allies.
@@ -75,8 +121,8 @@ func (c hitContext) damping(reclaim bool) float64 {
 }
 
 // groupNear returns the target group mentioned closest to hit h in its
-// sentence, or in the whole text.
-func (a *analysis) groupNear(lex *lexicon, h hit) string {
+// sentence, or in the whole text, and whether it is in the same sentence.
+func (a *analysis) groupNear(lex *lexicon, h hit) (string, bool) {
 	best, bestDist := "", 1<<30
 	sent := a.toks[h.first].sent
 	for _, o := range a.hits {
@@ -96,9 +142,9 @@ func (a *analysis) groupNear(lex *lexicon, h hit) string {
 		}
 	}
 	if bestDist >= 1000+40 {
-		return ""
+		return "", false
 	}
-	return best
+	return best, bestDist < 1000
 }
 
 // DecisionThreshold is the hate score from which eval counts a text as hate.
@@ -109,7 +155,7 @@ func lexiconHateScore(a *analysis, lex *lexicon) float64 {
 }
 
 // hateScore combines the classifier with the lexicon: the model decides,
-// and a lexicon hit the model under-rates pulls the score half-way up.
+// and a lexicon hit the model under-rates pulls the score up.
 func hateScore(a *analysis, lex *lexicon, m *Model, threat bool) (score, lexScore float64) {
 	lexScore = lexiconHateScore(a, lex)
 	if threat && a.has(kindGroup) {
@@ -130,7 +176,10 @@ func hateScore(a *analysis, lex *lexicon, m *Model, threat bool) (score, lexScor
 	p := m.score(fs.features(a, lex, lexScore, threat))
 	featurePool.Put(fs)
 	if lexScore > p {
-		p += 0.5 * (lexScore - p)
+		// The surer the lexicon, the further it pulls: an undamped slur
+		// (0.85) or a threat against a group (0.8) is hate even when the
+		// model has not seen the sentence frame; a damped hit barely moves.
+		p += lexScore * (lexScore - p)
 	}
 	return p, lexScore
 }
@@ -156,11 +205,17 @@ func lexiconHate(a *analysis, lex *lexicon, field string, sig *story.Signal, gro
 		case kindReclaim:
 			base, label, group = 0.45, LabelSlur, e.group
 		case kindDehum:
-			group = a.groupNear(lex, h)
+			var sameSentence bool
+			group, sameSentence = a.groupNear(lex, h)
 			if group == "" {
 				continue
 			}
+			// Said of a group in the same sentence ("refugees are
+			// parasites"), or of one named earlier ("They are rats").
 			base, label = 0.6, LabelDehumanising
+			if sameSentence {
+				base = 0.75
+			}
 		default:
 			continue
 		}

@@ -24,10 +24,11 @@ const (
 	kindCondemn               // condemnation: "racist", "inacceptable"
 	kindPositive              // positive statement: "welcome", "neighbours"
 	kindInGroup               // speaker identifies with the group: "we are", "je suis"
+	kindDerog                 // a derogatory attribute, hateful when predicated of a group: "lazy", "thieves"
 	numKinds
 )
 
-var kindNames = [numKinds]string{"group", "slur", "reclaim", "dehum", "hostile", "neg", "report", "condemn", "positive", "ingroup"}
+var kindNames = [numKinds]string{"group", "slur", "reclaim", "dehum", "hostile", "neg", "report", "condemn", "positive", "ingroup", "derog"}
 
 type lexPattern struct {
 	text string // normalised
@@ -40,6 +41,10 @@ type lexEntry struct {
 	lang  string
 	term  string
 	words []lexPattern
+	// selfNeg marks entries that hold a negation themselves ("not human",
+	// "don't belong", "ne supporte plus"): a negation before them does not
+	// make them counter-speech.
+	selfNeg bool
 }
 
 // lexicon indexes the first word of every entry in a byte trie walked on the
@@ -47,7 +52,8 @@ type lexEntry struct {
 // and stem matches.
 type lexicon struct {
 	entries  []lexEntry
-	children map[uint32]int32 // node<<8|byte -> child node
+	edges    [][]trieEdge // node -> its children; few each, so a scan beats a map
+	root     [256]int32   // children of the root, plus one (0: none): every token starts there
 	terminal [][]int32        // node -> entries whose first word ends here
 	groups   []string         // distinct target groups, sorted
 	// fuzzy maps hashes of group and slur word forms, and of those forms
@@ -60,10 +66,20 @@ type lexicon struct {
 }
 
 func (l *lexicon) child(node int32, c byte) int32 {
-	if n, ok := l.children[uint32(node)<<8|uint32(c)]; ok {
-		return n
+	if node == 0 {
+		return l.root[c] - 1
+	}
+	for _, e := range l.edges[node] {
+		if e.c == c {
+			return e.next
+		}
 	}
 	return -1
+}
+
+type trieEdge struct {
+	c    byte
+	next int32
 }
 
 var defaultLexicon = mustLoadLexicon()
@@ -81,7 +97,7 @@ func loadLexicon() (*lexicon, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &lexicon{children: map[uint32]int32{}, terminal: [][]int32{nil}}
+	l := &lexicon{terminal: [][]int32{nil}, edges: [][]trieEdge{nil}}
 	groups := map[string]bool{}
 	for _, f := range files {
 		lang := strings.TrimSuffix(f.Name(), ".tsv")
@@ -132,12 +148,33 @@ func loadLexicon() (*lexicon, error) {
 			l.add(e)
 		}
 	}
+	l.markSelfNegation()
 	l.indexFuzzy()
 	for g := range groups {
 		l.groups = append(l.groups, g)
 	}
 	sort.Strings(l.groups)
 	return l, nil
+}
+
+func (l *lexicon) markSelfNegation() {
+	neg := map[string]bool{}
+	for _, e := range l.entries {
+		if e.kind == kindNeg {
+			neg[e.words[0].text] = true
+		}
+	}
+	for i := range l.entries {
+		e := &l.entries[i]
+		if e.kind == kindNeg {
+			continue
+		}
+		for _, w := range e.words {
+			if neg[w.text] {
+				e.selfNeg = true
+			}
+		}
+	}
 }
 
 var fuzzyEndings = map[string][]string{
@@ -211,12 +248,15 @@ func (l *lexicon) add(e lexEntry) {
 	node := int32(0)
 	w := e.words[0].text
 	for i := 0; i < len(w); i++ {
-		key := uint32(node)<<8 | uint32(w[i])
-		next, ok := l.children[key]
-		if !ok {
+		next := l.child(node, w[i])
+		if next < 0 {
 			next = int32(len(l.terminal))
 			l.terminal = append(l.terminal, nil)
-			l.children[key] = next
+			l.edges = append(l.edges, nil)
+			l.edges[node] = append(l.edges[node], trieEdge{w[i], next})
+			if node == 0 {
+				l.root[w[i]] = next + 1
+			}
 		}
 		node = next
 	}

@@ -91,13 +91,24 @@ func (n *normText) emitRune(r rune, start, end int32) {
 
 func (n *normText) emitWord() {
 	hasLatin, hasLetter := false, false
+	latin, cyrillic := 0, 0
 	for _, r := range n.word {
 		if isLatinLetter(r) {
 			hasLatin = true
+			latin++
 		}
 		if unicode.IsLetter(r) {
 			hasLetter = true
 		}
+		if r >= 0x0400 && r <= 0x04FF {
+			cyrillic++
+		}
+	}
+	// A mostly Cyrillic word with a few Latin look-alikes or digits
+	// ("мiгранти", "б1женці") is folded to Cyrillic instead.
+	toCyrillic := cyrillic >= 2 && cyrillic > latin
+	if toCyrillic {
+		hasLatin = false
 	}
 	for k, r := range n.word {
 		st, en := n.wofs[k], n.wend[k]
@@ -108,6 +119,12 @@ func (n *normText) emitWord() {
 			} else if hasLetter {
 				if l, ok := leetByte(c, n.word, k); ok {
 					c = l
+				}
+			}
+			if toCyrillic {
+				if f, ok := latinToCyrillic[c]; ok {
+					n.emitRune(f, st, en)
+					continue
 				}
 			}
 			if c == '`' {
@@ -342,6 +359,13 @@ func (n *normText) joinSpaced() {
 	n.b = b[:w]
 	n.start = n.start[:w]
 	n.end = n.end[:w]
+}
+
+// latinToCyrillic folds Latin letters (and leetspeak already folded to
+// them) that look like Cyrillic ones, inside mostly Cyrillic words.
+var latinToCyrillic = map[byte]rune{
+	'a': 'а', 'c': 'с', 'e': 'е', 'i': 'і', 'k': 'к', 'm': 'м', 'o': 'о', 'p': 'р',
+	'x': 'х', 'y': 'у', 't': 'т', 'h': 'н', 'b': 'в',
 }
 
 // confusable folds Cyrillic and Greek letters that look like Latin ones; it

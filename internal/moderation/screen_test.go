@@ -286,3 +286,39 @@ func TestConcurrentScreens(t *testing.T) {
 		}
 	}
 }
+
+// TestPolicyContract pins the scores that the app, the demo content and
+// the web tests rely on under the default policy: the hateful post is
+// hidden, the borderline one is queued and still counts as hate, the warm
+// one is shown, and an ally's story quoting hate would not be hidden.
+func TestPolicyContract(t *testing.T) {
+	s := NewScreen(Options{})
+	score := func(title, body string) float64 {
+		return signal(s.Screen(context.Background(), Input{Title: title, Body: body, Language: "en"}), story.SignalHate).Score
+	}
+	if h := score("", "Refugees are filthy vermin, subhuman parasites. Send them all back. #ItTakesaCommunity"); h <= DefaultPolicy.HideAbove {
+		t.Errorf("hateful post %.3f, want above %.2f", h, DefaultPolicy.HideAbove)
+	}
+	// Exclusion without insult: a moderator's call, so it is queued.
+	if h := score("", "Send the refugees back. #ItTakesaCommunity"); h < DefaultPolicy.ApproveBelow+0.1 || h > DefaultPolicy.HideAbove-0.1 {
+		t.Errorf("borderline post %.3f, want well between %.2f and %.2f", h, DefaultPolicy.ApproveBelow, DefaultPolicy.HideAbove)
+	}
+	for _, warm := range []string{
+		"Our new neighbours from Syria cooked for the whole street tonight. #ItTakesaCommunity",
+		"Our new neighbours from Syria cooked for the whole street tonight. Best welcome party this town has seen. #ItTakesaCommunity",
+		"Merci à la bibliothèque du quartier pour les ateliers de conversation : ma mère y a trouvé des amies. #ItTakesaCommunity",
+		"جيراننا الجدد علّمونا خبز الكعك، وعلّمناهم ركوب الدراجة على الثلج. #ItTakesaCommunity",
+	} {
+		if h := score("", warm); h >= DefaultPolicy.ApproveBelow {
+			t.Errorf("warm post %.3f, want below %.2f", h, DefaultPolicy.ApproveBelow)
+		}
+	}
+	if h := score("What I heard on the bus", "A man called my neighbour \"vermin\" on the bus. Calling refugees vermin is disgusting and wrong: she is a nurse who saved lives."); h >= DefaultPolicy.HideAbove {
+		t.Errorf("ally's story %.3f, would be hidden", h)
+	}
+	hateful := score("They should all go back", "Refugees are vermin and parasites. Send them all back where they came from, they are not human.")
+	calm := score("Our first winter Calm", "We arrived in January and our neighbours helped us. Calm\n\nNow we help others.")
+	if hateful < DecisionThreshold || calm >= hateful {
+		t.Errorf("hateful story %.3f, calm story %.3f", hateful, calm)
+	}
+}

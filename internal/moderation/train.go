@@ -356,6 +356,7 @@ func heldOut(ex Example, every int) bool {
 
 type encoded struct {
 	feats []uint32
+	vals  []float32
 	y     float64
 	w     float64
 }
@@ -366,8 +367,8 @@ func encodeExamples(exs []Example, lex *lexicon) []encoded {
 	for i, ex := range exs {
 		a := getAnalysis(ex.Text, lex)
 		lexScore := lexiconHateScore(a, lex)
-		feats := fs.features(a, lex, lexScore, hasThreat(a))
-		out[i] = encoded{feats: append([]uint32(nil), feats...), w: ex.Weight}
+		feats, vals := fs.features(a, lex, lexScore, hasThreat(a))
+		out[i] = encoded{feats: append([]uint32(nil), feats...), vals: append([]float32(nil), vals...), w: ex.Weight}
 		if ex.Label == "hate" {
 			out[i].y = 1
 		}
@@ -376,25 +377,43 @@ func encodeExamples(exs []Example, lex *lexicon) []encoded {
 	return out
 }
 
+// balanceClasses reweights the hate examples of every source and language
+// so that both classes weigh the same there (within 1/4..4 times). A
+// source in which most texts are hostile (MLMA French) would otherwise
+// teach the model that writing in its language is a sign of hate, and a
+// global class weight would tilt the project's balanced templates.
+func balanceClasses(exs []Example) []Example {
+	type mass struct{ hate, ok float64 }
+	strata := map[string]*mass{}
+	key := func(ex Example) string { return sourceFamily(ex.Source) + ":" + ex.Language }
+	for _, ex := range exs {
+		m := strata[key(ex)]
+		if m == nil {
+			m = &mass{}
+			strata[key(ex)] = m
+		}
+		if ex.Label == "hate" {
+			m.hate += ex.Weight
+		} else {
+			m.ok += ex.Weight
+		}
+	}
+	out := make([]Example, len(exs))
+	for i, ex := range exs {
+		if m := strata[key(ex)]; ex.Label == "hate" && m.hate > 0 && m.ok > 0 {
+			ex.Weight *= min(max(m.ok/m.hate, 0.25), 4)
+		}
+		out[i] = ex
+	}
+	return out
+}
+
 // fit trains logistic regression with AdaGrad and L2 on a deterministic
-// shuffle. Classes are balanced by weight.
+// shuffle; the caller balances the classes by weight.
 func fit(data []encoded, epochs int, seed uint64) ([]float32, float32) {
 	w := make([]float64, featureDim)
 	g2 := make([]float64, featureDim)
 	var bias, biasG2 float64
-	var pos, neg float64
-	for _, d := range data {
-		if d.y > 0 {
-			pos += d.w
-		} else {
-			neg += d.w
-		}
-	}
-	posW := 1.0
-	if pos > 0 {
-		posW = neg / pos
-	}
-	posW = min(max(posW, 1), 4)
 	order := make([]int, len(data))
 	for i := range order {
 		order[i] = i
@@ -406,17 +425,13 @@ func fit(data []encoded, epochs int, seed uint64) ([]float32, float32) {
 		for _, idx := range order {
 			d := data[idx]
 			z := bias
-			for _, f := range d.feats {
-				z += w[f]
+			for k, f := range d.feats {
+				z += w[f] * float64(d.vals[k])
 			}
 			p := sigmoid(z)
-			sw := d.w
-			if d.y > 0 {
-				sw *= posW
-			}
-			g := (p - d.y) * sw
-			for _, f := range d.feats {
-				gf := g + l2*w[f]
+			g := (p - d.y) * d.w
+			for k, f := range d.feats {
+				gf := g*float64(d.vals[k]) + l2*w[f]
 				g2[f] += gf * gf
 				w[f] -= lr * gf / (math.Sqrt(g2[f]) + 1e-8)
 			}
@@ -456,7 +471,7 @@ func Train(cfg TrainConfig) (*TrainResult, error) {
 		}
 	}
 	lex := defaultLexicon
-	w, b := fit(encodeExamples(train, lex), cfg.Epochs, cfg.Seed)
+	w, b := fit(encodeExamples(balanceClasses(train), lex), cfg.Epochs, cfg.Seed)
 	m, err := LoadModel(encodeModel(w, b))
 	if err != nil {
 		return nil, err
@@ -477,7 +492,7 @@ func Train(cfg TrainConfig) (*TrainResult, error) {
 		}
 	}
 	if cfg.FinalAll {
-		w, b = fit(encodeExamples(all, lex), cfg.Epochs, cfg.Seed)
+		w, b = fit(encodeExamples(balanceClasses(all), lex), cfg.Epochs, cfg.Seed)
 	}
 	res.Model = encodeModel(w, b)
 	return res, nil

@@ -1,0 +1,111 @@
+package moderation
+
+import (
+	"encoding/csv"
+	"os"
+	"testing"
+)
+
+// The functional probe set (testdata/probes.csv) was written for this
+// project to test phenomena rather than a data source: derogation,
+// dehumanisation, threats, slurs, profanity with and without a target,
+// pronoun reference, negated hate, questions and opinions, counter-speech
+// quoting or referencing hate, negation, positive statements, reclaimed
+// words, spelling variations and non-protected targets, in English, French,
+// Spanish, Arabic and Ukrainian. It is never trained on: the training data
+// uses other sentence frames.
+
+// probeFloors are the per-language macro-F1 reached by the shipped model
+// (docs/moderation.md), less a margin of about two errors.
+var probeFloors = map[string]float64{"en": 0.88, "fr": 0.87, "es": 0.90, "ar": 0.90, "uk": 0.92}
+
+// Phenomena where a flag silences an ally, and where a miss lets direct
+// hate through.
+var (
+	allyPhenomena   = map[string]bool{"counter_quote": true, "counter_reference": true, "negation": true, "reporting": true, "positive": true, "reclaimed": true}
+	directPhenomena = map[string]bool{"derogation": true, "dehumanisation": true, "threat": true, "slur": true, "exclusion": true}
+)
+
+func TestProbeSet(t *testing.T) {
+	f, err := os.Open("testdata/probes.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	s := NewScreen(Options{})
+	var all Confusion
+	byLang := map[string]*Confusion{}
+	byPhen := map[string]*Confusion{}
+	var allyFlagged, allyN, directCaught, directN int
+	for _, r := range rows[1:] {
+		text, lang, phen := r[col["text"]], r[col["lang"]], r[col["phenomenon"]]
+		hate := r[col["label"]] == "hate"
+		flagged := s.HateScore(text, lang) >= DecisionThreshold
+		all.Add(hate, flagged)
+		for _, g := range []struct {
+			m map[string]*Confusion
+			k string
+		}{{byLang, lang}, {byPhen, phen}} {
+			if g.m[g.k] == nil {
+				g.m[g.k] = &Confusion{}
+			}
+			g.m[g.k].Add(hate, flagged)
+		}
+		if allyPhenomena[phen] {
+			allyN++
+			if flagged {
+				allyFlagged++
+			}
+		}
+		if directPhenomena[phen] {
+			directN++
+			if flagged {
+				directCaught++
+			}
+		}
+		if hate != flagged && testing.Verbose() {
+			t.Logf("miss [%s %s] %s", lang, phen, text)
+		}
+	}
+	for _, k := range sortedKeys(byPhen) {
+		c := byPhen[k]
+		t.Logf("%-18s n=%3d accuracy %.3f", k, c.N(), c.Accuracy())
+	}
+	if all.N() < 250 {
+		t.Fatalf("probe set has %d rows", all.N())
+	}
+	if f1 := all.MacroF1(); f1 < 0.90 {
+		t.Errorf("probe set macro-F1 %.3f, floor 0.90", f1)
+	}
+	for lang, floor := range probeFloors {
+		c := byLang[lang]
+		if c == nil || c.N() < 30 {
+			t.Errorf("%s: too few probes", lang)
+			continue
+		}
+		t.Logf("%s: n=%d macro-F1 %.3f (floor %.2f)", lang, c.N(), c.MacroF1(), floor)
+		if f1 := c.MacroF1(); f1 < floor {
+			t.Errorf("%s: probe macro-F1 %.3f, floor %.2f", lang, f1, floor)
+		}
+	}
+	// English and French are served equally well.
+	if d := byLang["en"].MacroF1() - byLang["fr"].MacroF1(); d > 0.05 || d < -0.05 {
+		t.Errorf("English %.3f and French %.3f differ by more than 0.05", byLang["en"].MacroF1(), byLang["fr"].MacroF1())
+	}
+	// A screen that silences allies is worse than none; direct hate must
+	// be caught.
+	if rate := float64(allyFlagged) / float64(allyN); rate > 0.12 {
+		t.Errorf("%d of %d counter-speech, negation, positive, reporting and reclaimed probes flagged (%.0f%%, at most 12%%)", allyFlagged, allyN, 100*rate)
+	}
+	if recall := float64(directCaught) / float64(directN); recall < 0.92 {
+		t.Errorf("%d of %d direct hate probes caught (recall %.2f, floor 0.92)", directCaught, directN, recall)
+	}
+}
