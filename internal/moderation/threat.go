@@ -3,6 +3,7 @@ package moderation
 import (
 	"bytes"
 	"regexp"
+	"sort"
 
 	"chorus/internal/story"
 )
@@ -66,16 +67,20 @@ func hasThreat(a *analysis) bool {
 }
 
 // triggeredRules marks the rules whose trigger words start within the first
-// three letters of a token (Arabic verbs carry their prefixes).
-func triggeredRules(a *analysis) uint32 {
+// three letters of a token (Arabic verbs carry their prefixes), and where:
+// at[r] lists the byte offsets of rule r's triggers.
+func triggeredRules(a *analysis, at *[maxThreatRules][]int32) uint32 {
 	var mask uint32
 	text := a.n.b
 	for _, t := range a.toks {
 		p := int(t.s)
 		for k := 0; k < 3 && p < int(t.e); k++ {
 			for _, tr := range threatTriggerIndex[text[p]] {
-				if mask&(1<<tr.rule) == 0 && bytes.HasPrefix(text[p:], tr.word) {
+				if bytes.HasPrefix(text[p:], tr.word) {
 					mask |= 1 << tr.rule
+					if n := len(at[tr.rule]); n == 0 || at[tr.rule][n-1] != int32(p) {
+						at[tr.rule] = append(at[tr.rule], int32(p))
+					}
 				}
 			}
 			p += runeLen(text[p])
@@ -84,12 +89,18 @@ func triggeredRules(a *analysis) uint32 {
 	return mask
 }
 
+// maxThreatRules bounds the rules: they are marked in a uint32.
+const maxThreatRules = 32
+
 type threatTrigger struct {
 	word []byte
 	rule int
 }
 
 var threatTriggerIndex = func() (idx [256][]threatTrigger) {
+	if len(threatRules) > maxThreatRules {
+		panic("moderation: more threat rules than maxThreatRules")
+	}
 	for r, rule := range threatRules {
 		for _, w := range rule.triggers {
 			idx[w[0]] = append(idx[w[0]], threatTrigger{[]byte(w), r})
@@ -98,8 +109,38 @@ var threatTriggerIndex = func() (idx [256][]threatTrigger) {
 	return idx
 }()
 
+// A rule's regexp runs on a window of tokens around each of its triggers,
+// as many as a rule allows before and after it, rather than on the whole
+// text: trying every position of a long text was a large part of a screen.
+const (
+	threatTokensBefore = 6
+	threatTokensAfter  = 5
+)
+
+// threatWindow returns the byte bounds of the window around offset p,
+// widened to whitespace so that no word is cut.
+func threatWindow(a *analysis, p int) (int, int) {
+	text := a.n.b
+	i := sort.Search(len(a.toks), func(i int) bool { return int(a.toks[i].e) > p })
+	lo, hi := 0, len(text)
+	if i-threatTokensBefore > 0 {
+		lo = int(a.toks[i-threatTokensBefore].s)
+	}
+	if i+threatTokensAfter < len(a.toks) {
+		hi = int(a.toks[i+threatTokensAfter].e)
+	}
+	for lo > 0 && !isSpaceByte(text[lo-1]) {
+		lo--
+	}
+	for hi < len(text) && !isSpaceByte(text[hi]) {
+		hi++
+	}
+	return lo, hi
+}
+
 func threatSignal(a *analysis, field string, sig *story.Signal) {
-	mask := triggeredRules(a)
+	var at [maxThreatRules][]int32
+	mask := triggeredRules(a, &at)
 	if mask == 0 {
 		return
 	}
@@ -109,14 +150,27 @@ func threatSignal(a *analysis, field string, sig *story.Signal) {
 		if mask&(1<<r) == 0 {
 			continue
 		}
-		for _, loc := range rule.re.FindAllIndex(text, -1) {
-			start, end := int(a.n.start[loc[0]]), int(a.n.end[loc[1]-1])
-			sig.Spans = append(sig.Spans, story.Span{Field: field, Start: start, End: end, Label: "threat"})
-			if score < 0 {
-				score = threatScore(a)
+		searched, reported := 0, 0 // ends of the last window and match
+		for _, p := range at[r] {
+			lo, hi := threatWindow(a, int(p))
+			if hi <= searched {
+				continue
 			}
-			if score > sig.Score {
-				sig.Score = score
+			searched = hi
+			for _, loc := range rule.re.FindAllIndex(text[lo:hi], -1) {
+				ms, me := lo+loc[0], lo+loc[1]
+				if ms < reported {
+					continue // found in the window before
+				}
+				reported = me
+				start, end := int(a.n.start[ms]), int(a.n.end[me-1])
+				sig.Spans = append(sig.Spans, story.Span{Field: field, Start: start, End: end, Label: "threat"})
+				if score < 0 {
+					score = threatScore(a)
+				}
+				if score > sig.Score {
+					sig.Score = score
+				}
 			}
 		}
 	}
