@@ -54,8 +54,8 @@ type lexicon struct {
 	entries  []lexEntry
 	edges    [][]trieEdge // node -> its children; few each, so a scan beats a map
 	root     [256]int32   // children of the root, plus one (0: none): every token starts there
-	terminal [][]int32        // node -> entries whose first word ends here
-	groups   []string         // distinct target groups, sorted
+	terminal [][]int32    // node -> entries whose first word ends here
+	groups   []string     // distinct target groups, sorted
 	// fuzzy maps hashes of group and slur word forms, and of those forms
 	// with one letter deleted, to entries: it catches a dropped, added,
 	// swapped or wrong letter ("imigrants", "refugess", "immigrnats").
