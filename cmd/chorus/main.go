@@ -33,7 +33,7 @@ Commands:
   export DIR                    write the whole site (SQLite or PostgreSQL) to DIR: site.jsonl, media/, secret.key
   import DIR                    load an export into the configured, empty database (moves a site between backends)
   toolkit build --lang L --out D write the campaign toolkit for one language into a folder;
-                                --logo F.png puts a partner's logo (PNG or JPEG) on its share cards
+                                --logo F.png puts a partner's logo (PNG, JPEG or WebP) on its share cards
   toolkit export --lang L       the toolkit's texts in one language as a content file (saved ones included)
   i18n coverage [--lang L]      how much of the interface each language translates (missing, stale)
   i18n export --lang L          one language's catalog as go-i18n JSON v2 with source hashes (saved ones included)

@@ -7,12 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"image"
-	"image/jpeg"
 	"image/png"
 	"io"
 	"os"
 
 	"chorus/internal/app"
+	"chorus/internal/media"
 	"chorus/internal/toolkit"
 	"chorus/internal/toolkit/card"
 )
@@ -33,7 +33,7 @@ func toolkitCommand(ctx context.Context, args []string, getenv func(string) stri
 		fs.StringVar(&out, "out", "", "folder (build) or file (export) to write")
 		fs.BoolVar(&shipped, "shipped", false, "the shipped texts alone, without those saved in the database")
 		if args[0] == "build" {
-			fs.StringVar(&logoPath, "logo", "", "a partner's logo (PNG or JPEG) to put on the share cards")
+			fs.StringVar(&logoPath, "logo", "", "a partner's logo (PNG, JPEG or WebP) to put on the share cards")
 		}
 	})
 	if err != nil {
@@ -112,49 +112,19 @@ func toolkitExport(lang, out string, saved []toolkit.Saved, stdout, stderr io.Wr
 	return nil
 }
 
-// Limits on a partner's logo: cards are at most 4096 pixels on a side.
-const (
-	maxLogoBytes = 10 << 20
-	maxLogoSide  = 4096
-)
-
-// readLogo decodes a PNG or JPEG logo, checking its size and dimensions
-// before decoding its pixels.
+// readLogo reads a partner's logo as the partner page does: checked before
+// decoding, scaled down, stripped of everything but its pixels.
 func readLogo(path string) (image.Image, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxLogoBytes+1))
+	data, err := media.ProcessLogo(f)
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > maxLogoBytes {
-		return nil, fmt.Errorf("larger than %d MB", maxLogoBytes>>20)
-	}
-	var decodeConfig func(io.Reader) (image.Config, error)
-	var decode func(io.Reader) (image.Image, error)
-	switch {
-	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
-		decodeConfig, decode = png.DecodeConfig, png.Decode
-	case bytes.HasPrefix(data, []byte{0xFF, 0xD8, 0xFF}):
-		decodeConfig, decode = jpeg.DecodeConfig, jpeg.Decode
-	default:
-		return nil, errors.New("not a PNG or JPEG image")
-	}
-	cfg, err := decodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("damaged image: %w", err)
-	}
-	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > maxLogoSide || cfg.Height > maxLogoSide {
-		return nil, fmt.Errorf("%dx%d pixels; a logo may have at most %d on a side", cfg.Width, cfg.Height, maxLogoSide)
-	}
-	img, err := decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("damaged image: %w", err)
-	}
-	return img, nil
+	return png.Decode(bytes.NewReader(data))
 }
 
 func bar(done, total, width int) string {

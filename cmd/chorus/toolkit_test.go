@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"chorus/internal/media"
 )
 
 func TestReadLogo(t *testing.T) {
@@ -40,11 +42,11 @@ func TestReadLogo(t *testing.T) {
 		{"png", write("logo.png", goodPNG), ""},
 		{"jpeg", write("logo.jpg", encode(120, 80, jpegEncode)), ""},
 		{"missing", filepath.Join(dir, "none.png"), "no such file"},
-		{"text", write("logo.txt", []byte("not an image")), "not a PNG or JPEG image"},
-		{"gif", write("logo.gif", []byte("GIF89a\x01\x00\x01\x00")), "not a PNG or JPEG image"},
-		{"truncated", write("cut.png", goodPNG[:len(goodPNG)/2]), "damaged image"},
-		{"too wide", write("wide.png", encode(5000, 1, png.Encode)), "5000x1 pixels; a logo may have at most 4096"},
-		{"too large", write("big.png", append(append([]byte{}, goodPNG...), make([]byte, maxLogoBytes)...)), "larger than 10 MB"},
+		{"text", write("logo.txt", []byte("not an image")), "not a logo we can use"},
+		{"gif", write("logo.gif", []byte("GIF89a\x01\x00\x01\x00")), "not a logo we can use"},
+		{"truncated", write("cut.png", goodPNG[:len(goodPNG)/2]), "could not be read"},
+		{"too many pixels", write("wide.png", encode(5000, 4000, png.Encode)), "too many pixels"},
+		{"too large", write("big.png", append(append([]byte{}, goodPNG...), make([]byte, media.MaxLogoBytes)...)), "smaller than 5 MB"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			img, err := readLogo(c.path)
@@ -100,7 +102,7 @@ func TestToolkitBuildWithLogo(t *testing.T) {
 	os.WriteFile(bad, []byte("<svg/>"), 0o644)
 	empty := filepath.Join(t.TempDir(), "kit")
 	err = toolkitCommand(context.Background(), []string{"build", "--lang", "en", "--out", empty, "--logo", bad}, getenv, io.Discard, io.Discard)
-	if err == nil || !strings.Contains(err.Error(), "--logo "+bad+": not a PNG or JPEG image") {
+	if err == nil || !strings.Contains(err.Error(), "--logo "+bad+": ") || !strings.Contains(err.Error(), "not a logo we can use") {
 		t.Errorf("bad logo: %v", err)
 	}
 	if _, err := os.Stat(empty); !os.IsNotExist(err) {
