@@ -248,6 +248,7 @@ func TestAccessibility(t *testing.T) {
 					{"policy", "/" + lang + "/staff/policy", 200},
 					{"replies", "/" + lang + "/staff/replies", 200},
 					{"reply-edit", "/" + lang + "/staff/replies/edit?id=en-refugees-neighbours", 200},
+					{"partner", "/" + lang + "/staff/partner", 200},
 				} {
 					t.Run(lang+"/"+p.name, func(t *testing.T) { check(t, admin, p, lang) })
 				}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"hash/fnv"
+	"image"
 	"net/http"
 	"strconv"
 
@@ -70,19 +71,29 @@ func (s *Server) downloadToolkit(w http.ResponseWriter, r *http.Request, p *Page
 		return nil
 	}
 	zipped, err := s.cards.get(toolkitPackagePrefix+fingerprint, func() ([]byte, error) {
-		cards, err := toolkit.Cards(s.renderer, kit, s.app.Campaign.Hashtag, nil)
-		if err != nil {
-			return nil, err
-		}
-		var buf bytes.Buffer
-		err = toolkit.WritePackage(&buf, kit, cards)
-		return buf.Bytes(), err
+		return s.toolkitPackage(kit, nil)
 	})
 	if err != nil {
 		return err
 	}
+	return writeZip(w, "ittakesacommunity-toolkit-"+kit.Lang+".zip", zipped)
+}
+
+// toolkitPackage builds the ZIP of a kit, its cards carrying logo unless
+// it is nil.
+func (s *Server) toolkitPackage(kit toolkit.Content, logo image.Image) ([]byte, error) {
+	cards, err := toolkit.Cards(s.renderer, kit, s.app.Campaign.Hashtag, logo)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	err = toolkit.WritePackage(&buf, kit, cards)
+	return buf.Bytes(), err
+}
+
+func writeZip(w http.ResponseWriter, filename string, zipped []byte) error {
 	w.Header().Set("Content-Type", "application/zip")
-	w.Header().Set("Content-Disposition", `attachment; filename="ittakesacommunity-toolkit-`+kit.Lang+`.zip"`)
-	_, err = w.Write(zipped)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	_, err := w.Write(zipped)
 	return err
 }

@@ -1,0 +1,117 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"unicode/utf8"
+
+	"chorus/internal/media"
+	"chorus/internal/storage"
+	"chorus/internal/story"
+)
+
+// PartnerProfile is how a partner organisation appears on its co-branded
+// toolkit: its name and its logo, a PNG from media.ProcessLogo.
+type PartnerProfile struct {
+	Organisation string `json:"organisation"`
+	Logo         []byte `json:"logo,omitempty"`
+}
+
+// MaxOrganisation bounds an organisation's name.
+const MaxOrganisation = 120
+
+func partnerKey(u *storage.User) string { return "partner." + strconv.FormatInt(u.ID, 10) }
+
+func hasPartnerProfile(u *storage.User) bool {
+	return u != nil && (u.Role == storage.RolePartner || u.Role == storage.RoleAdmin)
+}
+
+var errNotPartner = &story.Error{Code: story.CodeForbidden, Key: "error.forbidden", Message: "Your role does not allow this."}
+
+// Partner returns the profile of a partner (or an admin, who may make a
+// co-branded kit too); an empty one when none was saved.
+func (a *App) Partner(ctx context.Context, by *storage.User) (PartnerProfile, error) {
+	if !hasPartnerProfile(by) {
+		return PartnerProfile{}, errNotPartner
+	}
+	return partnerFrom(ctx, a.Store, by)
+}
+
+func partnerFrom(ctx context.Context, r storage.Reader, by *storage.User) (PartnerProfile, error) {
+	var p PartnerProfile
+	s, err := r.Setting(ctx, partnerKey(by))
+	if errors.Is(err, story.ErrNotFound) {
+		return p, nil
+	}
+	if err != nil {
+		return p, err
+	}
+	if err := json.Unmarshal(s.Value, &p); err != nil {
+		return p, fmt.Errorf("partner profile of user %d: %w", by.ID, err)
+	}
+	return p, nil
+}
+
+// PartnerUpdate is a change to a partner's profile. Logo, when not nil, is
+// an upload to check and re-encode; RemoveLogo drops the saved one.
+type PartnerUpdate struct {
+	Organisation string
+	Logo         io.Reader
+	RemoveLogo   bool
+}
+
+// SavePartner changes a partner's profile; the change is audited.
+func (a *App) SavePartner(ctx context.Context, by *storage.User, u PartnerUpdate) error {
+	if !hasPartnerProfile(by) {
+		return errNotPartner
+	}
+	name := story.CleanLine(u.Organisation)
+	if name == "" || utf8.RuneCountInString(name) > MaxOrganisation {
+		return story.FieldError("organisation", "error.organisation", "Give your organisation's name (120 characters at most).")
+	}
+	var logo []byte
+	if u.Logo != nil {
+		var err error
+		if logo, err = media.ProcessLogo(u.Logo); err != nil {
+			var se *story.Error
+			if errors.As(err, &se) {
+				e := *se
+				e.Field = "logo"
+				return &e
+			}
+			return err
+		}
+	}
+	now := a.now()
+	return a.Store.WithTx(ctx, func(tx storage.Tx) error {
+		old, err := partnerFrom(ctx, tx, by)
+		if err != nil {
+			return err
+		}
+		p := PartnerProfile{Organisation: name, Logo: old.Logo}
+		switch {
+		case logo != nil:
+			p.Logo = logo
+		case u.RemoveLogo:
+			p.Logo = nil
+		}
+		value, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		if err := tx.PutSetting(ctx, storage.Setting{Key: partnerKey(by), Value: value, UpdatedAt: now, UpdatedBy: actor(by)}); err != nil {
+			return err
+		}
+		note := "name"
+		if logo != nil {
+			note = "name and logo"
+		} else if u.RemoveLogo && old.Logo != nil {
+			note = "name; logo removed"
+		}
+		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: "partner_profile", SubjectID: partnerKey(by), Note: note})
+	})
+}
