@@ -20,7 +20,9 @@ type partnerView struct {
 	Admin        bool
 }
 
-func canBrand(u *storage.User) bool { return u.Role == storage.RolePartner || u.Role == storage.RoleAdmin }
+func canBrand(u *storage.User) bool {
+	return u.Role == storage.RolePartner || u.Role == storage.RoleAdmin
+}
 
 // showPartner lets a partner name its organisation and upload its logo,
 // then download the toolkit with the logo on every card.
