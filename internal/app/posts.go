@@ -277,6 +277,14 @@ func (a *App) Posts(ctx context.Context, by *storage.User, status story.PostStat
 	return a.Store.Posts(ctx, storage.PostFilter{Status: status, OldestFirst: status == story.PostQueued, Limit: limit})
 }
 
+// QueuedPosts counts the posts waiting for a moderator.
+func (a *App) QueuedPosts(ctx context.Context, by *storage.User) (int, error) {
+	if by == nil || !by.Role.CanModerate() {
+		return 0, errCannotModerate
+	}
+	return a.Store.CountPosts(ctx, story.PostQueued)
+}
+
 // Wall lists the posts shown to the public, newest first.
 func (a *App) Wall(ctx context.Context, limit int) ([]*story.Post, error) {
 	return a.Store.Posts(ctx, storage.PostFilter{Status: story.PostVisible, Limit: limit})

@@ -13,6 +13,8 @@ type PostReader interface {
 	Post(ctx context.Context, id string) (*story.Post, error)
 	// PostBySource returns the post a network knows by sourceID.
 	PostBySource(ctx context.Context, network, sourceID string) (*story.Post, error)
+	// CountPosts counts the posts with a status.
+	CountPosts(ctx context.Context, status story.PostStatus) (int, error)
 	// Posts lists posts with a status, newest first unless OldestFirst.
 	Posts(ctx context.Context, f PostFilter) ([]*story.Post, error)
 	// DecidedPosts lists posts a person showed or hid, by id after afterID,

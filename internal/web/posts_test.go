@@ -75,6 +75,11 @@ func TestConnectorPostsThroughPolicyToTheWall(t *testing.T) {
 	}
 
 	mod := rig.SignedIn("mod2@example.org", storage.RoleModerator)
+	var waiting postReceipt
+	rig.Do("POST", "/api/v1/posts", postBody("3", "Send the refugees back. #ItTakesaCommunity"), bearer(adminToken)).JSON(t, &waiting)
+	if queue := mod.Get("/en/staff/queue"); waiting.Status != "queued" || !strings.Contains(string(queue.Body), "1 social post is waiting too") {
+		t.Fatalf("the story queue does not say a social post is waiting (%s)", waiting.Status)
+	}
 	hidden := mod.Get("/en/staff/posts?status=hidden")
 	body := string(hidden.Body)
 	if hidden.Status != http.StatusOK || !strings.Contains(body, "<mark") || !strings.Contains(body, "Hidden automatically") ||

@@ -177,13 +177,14 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request, p *Page) error 
 
 type queueView struct {
 	*Page
-	Items      []*story.Story
-	Replies    map[string]*moderation.Reply // story id → a counter-speech reply
-	Reasons    []string
-	Notice     string
-	Errors     map[string]string // story id → message
-	CanFeature bool
-	ByRisk     bool
+	Items        []*story.Story
+	Replies      map[string]*moderation.Reply // story id → a counter-speech reply
+	PostsWaiting int
+	Reasons      []string
+	Notice       string
+	Errors       map[string]string // story id → message
+	CanFeature   bool
+	ByRisk       bool
 }
 
 func (s *Server) showQueue(w http.ResponseWriter, r *http.Request, p *Page) error {
@@ -195,6 +196,9 @@ func (s *Server) showQueue(w http.ResponseWriter, r *http.Request, p *Page) erro
 	p.Title = p.L.T("queue.title")
 	allowQueueScript(w)
 	v := queueView{Page: p, Items: items, Replies: s.suggestReplies(r, items), Reasons: story.RejectReasons, Errors: map[string]string{}, CanFeature: p.User.Role == storage.RoleAdmin, ByRisk: byRisk}
+	if v.PostsWaiting, err = s.app.QueuedPosts(r.Context(), p.User); err != nil {
+		return err
+	}
 	switch r.URL.Query().Get("done") {
 	case "approve":
 		v.Notice = p.L.T("queue.approved")

@@ -48,6 +48,12 @@ func (q queries) PostBySource(ctx context.Context, network, sourceID string) (*s
 	return p, domainError("post by source", err)
 }
 
+func (q queries) CountPosts(ctx context.Context, status story.PostStatus) (int, error) {
+	var n int
+	err := q.db.QueryRow(ctx, "SELECT count(*) FROM social_posts WHERE status = $1", string(status)).Scan(&n)
+	return n, domainError("count posts", err)
+}
+
 func (q queries) Posts(ctx context.Context, f storage.PostFilter) ([]*story.Post, error) {
 	order := "DESC"
 	if f.OldestFirst {

@@ -60,6 +60,12 @@ func testPosts(t *testing.T, st storage.Store) {
 		t.Fatalf("same source id twice: %v, want a conflict", err)
 	}
 
+	if n, err := st.CountPosts(ctx, story.PostQueued); err != nil || n != 2 {
+		t.Fatalf("queued posts counted: %d, %v", n, err)
+	}
+	if n, err := st.CountPosts(ctx, story.PostVisible); err != nil || n != 0 {
+		t.Fatalf("visible posts counted: %d, %v", n, err)
+	}
 	list, err := st.Posts(ctx, storage.PostFilter{Status: story.PostQueued, OldestFirst: true})
 	if err != nil || len(list) != 2 || list[0].ID != "p3" || list[1].ID != "p1" {
 		t.Fatalf("queued oldest first: %v, %v", postIDs(list), err)
