@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,6 +41,10 @@ type config struct {
 	TranslateURL     string
 	TranslateKey     string // from the environment only, like the S3 keys
 	TranslateTimeout time.Duration
+	// A Perspective-compatible classifier asked before the built-in one:
+	// off while ClassifierURL is empty.
+	ClassifierURL     string
+	ClassifierTimeout time.Duration
 }
 
 func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
@@ -65,6 +71,14 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 		c.TranslateTimeout = d
 	}
 	fs.DurationVar(&c.TranslateTimeout, "translate-timeout", c.TranslateTimeout, "longest wait for one machine translation")
+	// The URL may carry the service's key: from the environment only, so
+	// that it never shows in process lists.
+	c.ClassifierURL = getenv("CHORUS_CLASSIFIER_URL")
+	c.ClassifierTimeout = 2 * time.Second
+	if d, err := time.ParseDuration(getenv("CHORUS_CLASSIFIER_TIMEOUT")); err == nil && d > 0 {
+		c.ClassifierTimeout = d
+	}
+	fs.DurationVar(&c.ClassifierTimeout, "classifier-timeout", c.ClassifierTimeout, "longest wait for the external classifier before the built-in screen decides alone")
 }
 
 func (c *config) baseURL() string {
@@ -169,11 +183,17 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 		store.Close()
 		return nil, nil, err
 	}
+	if cfg.ClassifierURL != "" {
+		if u, err := url.Parse(cfg.ClassifierURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			store.Close()
+			return nil, nil, errors.New("CHORUS_CLASSIFIER_URL must be an http or https URL")
+		}
+	}
 	a := &app.App{
 		Store:    store,
 		Blobs:    blobs,
 		Photos:   app.ProcessPhotos,
-		Screener: moderation.NewScreen(moderation.Options{}),
+		Screener: moderation.NewScreen(moderation.Options{ExternalURL: cfg.ClassifierURL, ExternalTimeout: cfg.ClassifierTimeout}),
 		Keys:     keys,
 		Campaign: campaign,
 		Log:      log,

@@ -3,9 +3,14 @@ package main
 import (
 	"context"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"chorus/internal/moderation"
+	"chorus/internal/story"
 )
 
 func TestMachineTranslationIsOffUnlessConfigured(t *testing.T) {
@@ -41,6 +46,58 @@ func TestMachineTranslationIsOffUnlessConfigured(t *testing.T) {
 		t.Errorf("flags over the environment: %+v %v", cfg, err)
 	}
 	if _, err := open(map[string]string{"CHORUS_TRANSLATE_URL": "mt.example.org:5000"}); err == nil {
+		t.Error("a URL without a scheme was accepted")
+	}
+}
+
+// TestExternalClassifierIsOffUnlessConfigured: with CHORUS_CLASSIFIER_URL
+// the screen asks that Perspective-compatible service first, and keeps the
+// built-in score when it cannot answer in time.
+func TestExternalClassifierIsOffUnlessConfigured(t *testing.T) {
+	ctx := context.Background()
+	service := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"attributeScores":{"TOXICITY":{"summaryScore":{"value":0.97,"type":"PROBABILITY"}}}}`)
+	}))
+	defer service.Close()
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(2 * time.Second):
+		}
+	}))
+	defer slow.Close()
+	hate := func(env map[string]string) story.Signal {
+		t.Helper()
+		env["CHORUS_DATA"] = t.TempDir()
+		cfg, err := parseFlags("serve", nil, func(k string) string { return env[k] }, io.Discard, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, store, err := openApp(ctx, cfg, newLogger(io.Discard, "error"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		for _, s := range a.Screener.Screen(ctx, moderation.Input{Body: "Our neighbours welcomed us with bread.", Language: "en"}) {
+			if s.Kind == story.SignalHate {
+				return s
+			}
+		}
+		t.Fatal("no hate signal")
+		return story.Signal{}
+	}
+	if s := hate(map[string]string{}); s.ModelVersion == "external:perspective" || s.Score > 0.5 {
+		t.Errorf("default: %+v", s)
+	}
+	if s := hate(map[string]string{"CHORUS_CLASSIFIER_URL": service.URL}); s.ModelVersion != "external:perspective" || s.Score != 0.97 {
+		t.Errorf("with the service: %+v", s)
+	}
+	if s := hate(map[string]string{"CHORUS_CLASSIFIER_URL": slow.URL, "CHORUS_CLASSIFIER_TIMEOUT": "50ms"}); s.ModelVersion == "external:perspective" || s.Score > 0.5 {
+		t.Errorf("a slow service: %+v", s)
+	}
+	env := map[string]string{"CHORUS_DATA": t.TempDir(), "CHORUS_CLASSIFIER_URL": "classifier.example.org/analyze"}
+	cfg, _ := parseFlags("serve", nil, func(k string) string { return env[k] }, io.Discard, nil)
+	if _, _, err := openApp(ctx, cfg, newLogger(io.Discard, "error")); err == nil {
 		t.Error("a URL without a scheme was accepted")
 	}
 }

@@ -49,6 +49,9 @@ Settings (flags override the environment):
                                     drafts of stories (empty, the default: off); its key in
                                     CHORUS_TRANSLATE_API_KEY, its time limit in CHORUS_TRANSLATE_TIMEOUT
                                     or --translate-timeout (default 30s)
+  CHORUS_CLASSIFIER_URL             Perspective-compatible classifier asked before the built-in
+                                    screen (empty, the default: off); its time limit in
+                                    CHORUS_CLASSIFIER_TIMEOUT or --classifier-timeout (default 2s)
 `
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
