@@ -269,3 +269,26 @@ func TestFloodOfCopiedPostsWaitsForAPerson(t *testing.T) {
 		}
 	}
 }
+
+// TestPostDeletedAtSourceLeavesNoTrace reads the database's files after a
+// post is deleted at its source: neither its text nor its author remain.
+func TestPostDeletedAtSourceLeavesNoTrace(t *testing.T) {
+	if testrig.Postgres() {
+		t.Skip("reads the SQLite files; the PostgreSQL storage tests check its own")
+	}
+	rig := testrig.New(t)
+	in := incoming("gone", "Zanzibarquokka says welcome to the new families on Elm street. #ItTakesaCommunity")
+	in.Author = "@zanzibarquokka@social.example"
+	ingest(t, rig.App, in)
+	if files := testrig.FilesContaining(t, rig.DataDir, []byte("Zanzibarquokka")); len(files) == 0 {
+		t.Fatal("the post is not in the database files: the scan proves nothing")
+	}
+	if err := rig.App.RemovePostAtSource(context.Background(), "mastodon", "gone"); err != nil {
+		t.Fatal(err)
+	}
+	for _, needle := range []string{"Zanzibarquokka", "zanzibarquokka"} {
+		if files := testrig.FilesContaining(t, rig.DataDir, []byte(needle)); len(files) > 0 {
+			t.Errorf("%q still in %v", needle, files)
+		}
+	}
+}
