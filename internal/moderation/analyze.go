@@ -2,6 +2,7 @@ package moderation
 
 import (
 	"bytes"
+	"slices"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -33,6 +34,14 @@ type analysis struct {
 	// covered marks tokens that are part of a lexicon hit.
 	covered []bool
 	orig    string
+	// rules holds the group rules found by the last lexicon scoring.
+	rules groupRule
+	// threatSeen: a threat rule matched; threatUnquoted: one match starts
+	// outside quotation marks.
+	threatSeen, threatUnquoted bool
+	// ctx caches the context of each hit (ctxOK: computed).
+	ctx   []hitContext
+	ctxOK []bool
 }
 
 var analysisPool = sync.Pool{New: func() any { return new(analysis) }}
@@ -81,6 +90,9 @@ func (a *analysis) run(s string, lex *lexicon) {
 	a.sq = a.sq[:0]
 	a.hits = a.hits[:0]
 	a.kinds = 0
+	a.rules = 0
+	a.threatSeen, a.threatUnquoted = false, false
+	a.ctx, a.ctxOK = a.ctx[:0], a.ctxOK[:0]
 	b := a.n.b
 	sent := int16(0)
 	quoted := false
@@ -283,12 +295,16 @@ func (a *analysis) fuzzyCandidates(lex *lexicon, w []byte) {
 		return
 	}
 	for _, id := range lex.fuzzy[fuzzyHash(w, -1, 0)] {
-		a.addCand(id)
+		if lex.oneEditAway(w, id) {
+			a.addCand(id)
+		}
 	}
 	for i := 0; i < len(w); {
 		size := runeLen(w[i])
 		for _, id := range lex.fuzzy[fuzzyHash(w, i, size)] {
-			a.addCand(id)
+			if lex.oneEditAway(w, id) {
+				a.addCand(id)
+			}
 		}
 		i += size
 	}
@@ -300,6 +316,70 @@ func (a *analysis) fuzzyCandidates(lex *lexicon, w []byte) {
 			a.addCand(id)
 		}
 	}
+}
+
+// oneEditAway reports whether w is one letter away from a form of entry
+// id: one letter dropped, added or replaced, or two neighbours swapped.
+// Two words that each lose a different letter share a deleted form
+// ("bankers" and "beaners" both give "baners") but are two edits apart.
+func (l *lexicon) oneEditAway(w []byte, id int32) bool {
+	e := &l.entries[id]
+	p := e.words[0]
+	endings := []string{"", "s"}
+	if p.stem {
+		endings = fuzzyEndings[scriptOf(p.text)]
+	}
+	for _, end := range endings {
+		if withinOneEdit(w, p.text, end) {
+			return true
+		}
+	}
+	return false
+}
+
+// withinOneEdit compares w with stem+end rune by rune (optimal string
+// alignment distance at most one) without building the form.
+func withinOneEdit(w []byte, stem, end string) bool {
+	var fb [64]rune
+	var wb [64]rune
+	f := fb[:0]
+	for _, r := range stem {
+		f = append(f, r)
+	}
+	for _, r := range end {
+		f = append(f, r)
+	}
+	x := wb[:0]
+	for i := 0; i < len(w); {
+		r, size := utf8.DecodeRune(w[i:])
+		x = append(x, r)
+		i += size
+	}
+	switch len(x) - len(f) {
+	case 0:
+		i := 0
+		for i < len(x) && x[i] == f[i] {
+			i++
+		}
+		if i == len(x) {
+			return true
+		}
+		if i+1 < len(x) && x[i] == f[i+1] && x[i+1] == f[i] && slices.Equal(x[i+2:], f[i+2:]) {
+			return true // swapped neighbours
+		}
+		return slices.Equal(x[i+1:], f[i+1:]) // one letter replaced
+	case 1, -1:
+		long, short := x, f
+		if len(f) > len(x) {
+			long, short = f, x
+		}
+		i := 0
+		for i < len(short) && long[i] == short[i] {
+			i++
+		}
+		return slices.Equal(long[i+1:], short[i:])
+	}
+	return false
 }
 
 // seen reports whether entry id, or another entry of the same kind on the

@@ -109,11 +109,15 @@ func encodeModel(w []float32, bias float32) []byte {
 }
 
 func (m *Model) score(feats []uint32, vals []float32) float64 {
+	return sigmoid(m.logit(feats, vals))
+}
+
+func (m *Model) logit(feats []uint32, vals []float32) float64 {
 	z := float64(m.bias)
 	for i, f := range feats {
 		z += float64(m.w[f] * vals[i])
 	}
-	return sigmoid(z)
+	return z
 }
 
 func sigmoid(z float64) float64 {
@@ -176,7 +180,9 @@ func slot(h uint32) uint32 {
 }
 
 // symbol kinds for the abstracted word sequence, by priority.
-var symPriority = []uint8{kindSlur, kindReclaim, kindGroup, kindDehum, kindHostile, kindDerog, kindNeg, kindReport, kindCondemn, kindPositive, kindInGroup}
+// Claims, care words and rhetorical-question frames are not symbols: they
+// only feed the group rules (hateScore), whose outcome is a feature.
+var symPriority = []uint8{kindSlur, kindReclaim, kindGroup, kindNonProt, kindDehum, kindHostile, kindDerog, kindNeg, kindReport, kindCondemn, kindPositive, kindInGroup, kindWhy}
 
 // featureState holds per-text scratch for feature extraction.
 type featureState struct {
@@ -273,12 +279,12 @@ func (fs *featureState) features(a *analysis, lex *lexicon, lexScore float64, th
 
 // maskedKind lists the kinds of lexicon hits whose words the model sees
 // only as their kind: groups, slurs, reclaimed, dehumanising, derogatory
-// and hostile words. Their context decides: the same word is hateful about
+// and hostile words, and targets that are not protected groups. Their context decides: the same word is hateful about
 // a group and counter-speech when negated, quoted or reported, and a word
 // that only the lexicon knows (in Ukrainian, say) weighs like those that
 // the training data has.
 var maskedKind = func() (m [numKinds]bool) {
-	for _, k := range []uint8{kindGroup, kindSlur, kindReclaim, kindDehum, kindDerog, kindHostile} {
+	for _, k := range []uint8{kindGroup, kindSlur, kindReclaim, kindDehum, kindDerog, kindHostile, kindNonProt, kindWhy} {
 		m[k] = true
 	}
 	return m
@@ -328,7 +334,7 @@ func (fs *featureState) flag(name string) {
 	fs.add(slot(hashString(hashStart(nsFlag), name)), 1)
 }
 
-var ctxNames = [...]string{"plain", "negated", "quoted", "reported", "condemned", "positive", "ingroup"}
+var ctxNames = [...]string{"plain", "negated", "quoted", "reported", "condemned", "positive", "ingroup", "hostile", "treatment"}
 
 func (fs *featureState) flags(a *analysis, lex *lexicon, lexScore float64, threat bool) {
 	hasGroup := a.has(kindGroup)
@@ -338,17 +344,21 @@ func (fs *featureState) flags(a *analysis, lex *lexicon, lexScore float64, threa
 			continue
 		}
 		c := a.contextOf(lex, h)
-		kind := kindNames[e.kind]
+		// The hash of the kind and its target, as of "dehum+group": FNV
+		// hashes the pieces in turn as it would their concatenation.
+		base := hashString(hashStart(nsHitCtx), kindNames[e.kind])
 		if e.kind == kindDehum || e.kind == kindHostile || e.kind == kindDerog {
-			if hasGroup {
-				kind += "+group"
-			} else {
-				kind += "-group"
+			switch {
+			case a.aimedAtNonProtected(lex, h):
+				base = hashString(base, "+nonprot")
+			case hasGroup:
+				base = hashString(base, "+group")
+			default:
+				base = hashString(base, "-group")
 			}
 		}
-		base := hashString(hashStart(nsHitCtx), kind)
 		any := false
-		for k, on := range [...]bool{false, c.negated, c.quoted, c.reported, c.condemned, c.positive, c.inGroup} {
+		for k, on := range [...]bool{false, c.negated, c.quoted, c.reported, c.condemned, c.positive, c.inGroup, c.hostile, c.treatment} {
 			if on {
 				fs.add(slot(hashString(base, ctxNames[k])), 1)
 				any = true
@@ -359,7 +369,33 @@ func (fs *featureState) flags(a *analysis, lex *lexicon, lexScore float64, threa
 		}
 	}
 	if threat {
-		fs.flag("threat")
+		if a.threatSeen && !a.threatUnquoted {
+			fs.flag("threat-quoted") // "The graffiti read “kill the …”"
+		} else {
+			fs.flag("threat")
+		}
+	}
+	if a.rules&ruleExclusion != 0 {
+		fs.flag("rule-exclusion")
+	}
+	if a.rules&ruleRhetorical != 0 {
+		fs.flag("rule-rhetorical")
+	}
+	if a.rules&ruleExpulsion != 0 {
+		fs.flag("rule-expulsion")
+	}
+	if a.rules&ruleCare != 0 {
+		fs.flag("rule-care")
+	}
+	// A group named with nothing hostile about it: only warmly, or only
+	// named ("There are many refugees in my street").
+	if hasGroup && !threat && a.rules&^ruleCare == 0 && !a.has(kindSlur) && !a.has(kindDehum) && !a.has(kindDerog) && !a.has(kindHostile) {
+		switch {
+		case a.hasPlainPositive(lex):
+			fs.flag("group-positive-only")
+		case !a.has(kindNeg) && !a.has(kindReclaim):
+			fs.flag("group-mention-only")
+		}
 	}
 	switch {
 	case lexScore >= 0.7:
@@ -369,9 +405,19 @@ func (fs *featureState) flags(a *analysis, lex *lexicon, lexScore float64, threa
 	case lexScore > 0.1:
 		fs.flag("lex-low")
 	}
-	for k := range numKinds {
+	// The kinds from claim on feed the group rules (or, for "why", the
+	// word sequence): they have no flag of their own.
+	for k := range kindClaim {
 		if a.has(k) {
-			fs.flag("has-" + kindNames[k])
+			fs.add(hasKindSlot[k], 1)
 		}
 	}
 }
+
+// hasKindSlot is the slot of the flag "has-<kind>" of each kind.
+var hasKindSlot = func() (s [numKinds]uint32) {
+	for k, name := range kindNames {
+		s[k] = slot(hashString(hashStart(nsFlag), "has-"+name))
+	}
+	return s
+}()

@@ -108,6 +108,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		c := res.Metrics[k]
 		fmt.Fprintf(stdout, "%-22s %6d %9.3f %9.3f\n", k, c.N(), c.Accuracy(), c.MacroF1())
 	}
+	fmt.Fprintf(stdout, "calibration: temperature %.2f (held-out log-loss %.3f -> %.3f, expected calibration error %.3f -> %.3f)\n",
+		res.Temperature, res.LogLoss[0], res.LogLoss[1], res.ECE[0], res.ECE[1])
 	if *showErrors {
 		for _, m := range res.Mistakes {
 			fmt.Fprintln(stdout, "  miss:", m)

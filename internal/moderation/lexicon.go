@@ -25,10 +25,16 @@ const (
 	kindPositive              // positive statement: "welcome", "neighbours"
 	kindInGroup               // speaker identifies with the group: "we are", "je suis"
 	kindDerog                 // a derogatory attribute, hateful when predicated of a group: "lazy", "thieves"
+	kindNonProt               // a target that is not a protected group: "bankers", "politicians", "wasps"
+	kindClaim                 // what exclusion denies a group: a home, benefits, a vote, a place among us
+	kindCare                  // what makes a denial about a group care for it: sleeping rough, losing a job, having to
+	kindRhetQ                 // a rhetorical-question frame: "why should we", "jusqu'à quand", "скільки ще"
+	kindWhy                   // "why" in every language: the model weighs it alike in all of them
+	kindExpel                 // an order to expel, hateful right before a group: "send", "deport", "renvoyez", "виженіть"
 	numKinds
 )
 
-var kindNames = [numKinds]string{"group", "slur", "reclaim", "dehum", "hostile", "neg", "report", "condemn", "positive", "ingroup", "derog"}
+var kindNames = [numKinds]string{"group", "slur", "reclaim", "dehum", "hostile", "neg", "report", "condemn", "positive", "ingroup", "derog", "nonprot", "claim", "care", "rhetq", "why", "expel"}
 
 type lexPattern struct {
 	text string // normalised
@@ -45,6 +51,10 @@ type lexEntry struct {
 	// "don't belong", "ne supporte plus"): a negation before them does not
 	// make them counter-speech.
 	selfNeg bool
+	// denial marks negations that call a whole claim false ("myth", "not
+	// true", "неправда"): their scope reaches over a comma, and they do
+	// not deny a group anything.
+	denial bool
 }
 
 // lexicon indexes the first word of every entry in a byte trie walked on the
@@ -149,6 +159,10 @@ func loadLexicon() (*lexicon, error) {
 		}
 	}
 	l.markSelfNegation()
+	for i := range l.entries {
+		e := &l.entries[i]
+		e.denial = e.kind == kindNeg && denialTerms[e.joined()]
+	}
 	l.indexFuzzy()
 	for g := range groups {
 		l.groups = append(l.groups, g)
@@ -156,6 +170,37 @@ func loadLexicon() (*lexicon, error) {
 	sort.Strings(l.groups)
 	return l, nil
 }
+
+// joined is the entry's normalised words separated by spaces.
+func (e *lexEntry) joined() string {
+	if len(e.words) == 1 {
+		return e.words[0].text
+	}
+	parts := make([]string, len(e.words))
+	for i, w := range e.words {
+		parts[i] = w.text
+	}
+	return strings.Join(parts, " ")
+}
+
+// denialTerms are negations that call a whole claim false.
+var denialTerms = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{
+		"myth", "false", "lie", "lies", "not true", "untrue",
+		"don't think", "don't believe", "do not think", "do not believe",
+		"stop saying", "nobody should say", "no one should say",
+		"arrêtez de dire", "personne ne devrait dire", "dejad de decir", "nadie debería decir",
+		"припиніть казати", "ніхто не має казати", "توقفوا عن القول",
+		"mythe", "faux", "pas vrai", "mensonge", "ne crois pas", "ne pense pas",
+		"mito", "falso", "bulo", "no es verdad", "no es cierto", "mentira", "no creo", "no pienso",
+		"خرافه", "كذبه", "اكاذيب", "ليس صحيحا", "غير صحيح", "لا اعتقد", "لا أظن",
+		"міф", "неправда", "не правда", "брехня", "не вважаю", "не думаю",
+	} {
+		m[strings.Join(splitTokens(Normalize(w)), " ")] = true
+	}
+	return m
+}()
 
 func (l *lexicon) markSelfNegation() {
 	neg := map[string]bool{}

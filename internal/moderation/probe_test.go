@@ -109,3 +109,79 @@ func TestProbeSet(t *testing.T) {
 		t.Errorf("%d of %d direct hate probes caught (recall %.2f, floor 0.92)", directCaught, directN, recall)
 	}
 }
+
+// The second probe set (testdata/probes2.csv) was written for this project
+// after the first one, with other sentence frames, for the phenomena the
+// first left weak: exclusion phrased with a negation and no hostile word,
+// negated positive statements, rhetorical questions, counter-speech that
+// repeats the insult in order to define it, reclaimed words without a
+// first-person cue, and insults of targets that are not protected groups,
+// each beside its contrasts. It is never trained on.
+
+// probe2Floors are the per-language macro-F1 reached by the shipped model
+// (docs/moderation.md), less a margin of about two errors.
+var probe2Floors = map[string]float64{"en": 0.94, "fr": 0.87, "es": 0.92, "ar": 0.92, "uk": 0.92}
+
+func TestProbeSet2(t *testing.T) {
+	f, err := os.Open("testdata/probes2.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	s := NewScreen(Options{})
+	var all Confusion
+	byLang := map[string]*Confusion{}
+	byPhen := map[string]*Confusion{}
+	for _, r := range rows[1:] {
+		text, lang, phen := r[col["text"]], r[col["lang"]], r[col["phenomenon"]]
+		hate := r[col["label"]] == "hate"
+		flagged := s.HateScore(text, lang) >= DecisionThreshold
+		all.Add(hate, flagged)
+		for _, g := range []struct {
+			m map[string]*Confusion
+			k string
+		}{{byLang, lang}, {byPhen, phen}} {
+			if g.m[g.k] == nil {
+				g.m[g.k] = &Confusion{}
+			}
+			g.m[g.k].Add(hate, flagged)
+		}
+		if hate != flagged && testing.Verbose() {
+			t.Logf("miss [%s %s] %s", lang, phen, text)
+		}
+	}
+	if all.N() < 150 {
+		t.Fatalf("probe set has %d rows", all.N())
+	}
+	if f1 := all.MacroF1(); f1 < 0.93 {
+		t.Errorf("second probe set macro-F1 %.3f, floor 0.93", f1)
+	}
+	for lang, floor := range probe2Floors {
+		c := byLang[lang]
+		if c == nil || c.N() < 25 {
+			t.Errorf("%s: too few probes", lang)
+			continue
+		}
+		t.Logf("%s: n=%d macro-F1 %.3f (floor %.2f)", lang, c.N(), c.MacroF1(), floor)
+		if f1 := c.MacroF1(); f1 < floor {
+			t.Errorf("%s: second probe set macro-F1 %.3f, floor %.2f", lang, f1, floor)
+		}
+	}
+	// Every phenomenon with ten probes or more, hateful or not, is mostly
+	// right: none may be traded for another.
+	for _, k := range sortedKeys(byPhen) {
+		c := byPhen[k]
+		t.Logf("%-15s n=%3d accuracy %.3f", k, c.N(), c.Accuracy())
+		if c.N() >= 10 && c.Accuracy() < 0.85 {
+			t.Errorf("%s: accuracy %.3f on %d probes, floor 0.85", k, c.Accuracy(), c.N())
+		}
+	}
+}

@@ -163,6 +163,10 @@ func threatSignal(a *analysis, field string, sig *story.Signal) {
 					continue // found in the window before
 				}
 				reported = me
+				a.threatSeen = true
+				if k := sort.Search(len(a.toks), func(i int) bool { return int(a.toks[i].e) > ms }); k >= len(a.toks) || !a.toks[k].quoted {
+					a.threatUnquoted = true
+				}
 				start, end := int(a.n.start[ms]), int(a.n.end[me-1])
 				sig.Spans = append(sig.Spans, story.Span{Field: field, Start: start, End: end, Label: "threat"})
 				if score < 0 {

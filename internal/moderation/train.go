@@ -46,6 +46,12 @@ type TrainResult struct {
 	// Mistakes lists misclassified held-out examples of the project's own
 	// and moderators' data, for error analysis.
 	Mistakes []string
+	// Temperature divides the weights so that probabilities are
+	// calibrated on the held-out split; LogLoss and ECE are the held-out
+	// log-loss and expected calibration error before and after.
+	Temperature float64
+	LogLoss     [2]float64
+	ECE         [2]float64
 }
 
 // LoadTrainingData reads every labelled source under dir.
@@ -476,7 +482,28 @@ func Train(cfg TrainConfig) (*TrainResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &TrainResult{Metrics: map[string]*Confusion{}, Train: len(train), Held: len(held)}
+	res := &TrainResult{Metrics: map[string]*Confusion{}, Train: len(train), Held: len(held), Temperature: 1}
+	if len(held) > 0 {
+		// The weights learnt on balanced, repeated template examples make
+		// the model overconfident: one temperature, fitted on the held-out
+		// examples, softens its probabilities without moving its decisions.
+		// MLMA is left out: its labels are hostility of many kinds rather
+		// than hate, and fitting them would make every score lukewarm.
+		var cal []Example
+		for _, ex := range held {
+			if sourceFamily(ex.Source) != "mlma" {
+				cal = append(cal, ex)
+			}
+		}
+		z, y := heldOutLogits(m, cal, lex)
+		res.Temperature = fitTemperature(z, y)
+		res.LogLoss[0], res.ECE[0] = calibration(z, y, 1)
+		res.LogLoss[1], res.ECE[1] = calibration(z, y, res.Temperature)
+		w, b = scaleWeights(w, b, res.Temperature)
+		if m, err = LoadModel(encodeModel(w, b)); err != nil {
+			return nil, err
+		}
+	}
 	for _, ex := range held {
 		score := classifyText(ex.Text, lex, m)
 		for _, key := range []string{"all", "lang:" + ex.Language, "source:" + sourceFamily(ex.Source)} {
@@ -493,9 +520,75 @@ func Train(cfg TrainConfig) (*TrainResult, error) {
 	}
 	if cfg.FinalAll {
 		w, b = fit(encodeExamples(balanceClasses(all), lex), cfg.Epochs, cfg.Seed)
+		w, b = scaleWeights(w, b, res.Temperature)
 	}
 	res.Model = encodeModel(w, b)
 	return res, nil
+}
+
+// heldOutLogits returns the model's log-odds of hate for each example
+// (without the lexicon's pull) and whether it is labelled hate.
+func heldOutLogits(m *Model, held []Example, lex *lexicon) (z []float64, y []bool) {
+	fs := new(featureState)
+	for _, ex := range held {
+		a := getAnalysis(ex.Text, lex)
+		feats, vals := fs.features(a, lex, lexiconHateScore(a, lex), hasThreat(a))
+		z = append(z, m.logit(feats, vals))
+		y = append(y, ex.Label == "hate")
+		putAnalysis(a)
+	}
+	return z, y
+}
+
+// fitTemperature returns the temperature in [1, 6] (steps of 0.05) that
+// minimises the log-loss of sigmoid(z/T).
+func fitTemperature(z []float64, y []bool) float64 {
+	best, bestLoss := 1.0, math.Inf(1)
+	for k := 0; k <= 100; k++ {
+		t := 1 + 0.05*float64(k)
+		if loss, _ := calibration(z, y, t); loss < bestLoss-1e-12 {
+			best, bestLoss = t, loss
+		}
+	}
+	return best
+}
+
+// calibration returns the mean log-loss and the expected calibration error
+// (ten equal bins) of sigmoid(z/t).
+func calibration(z []float64, y []bool, t float64) (logLoss, ece float64) {
+	var bins [10]struct{ n, hate, p float64 }
+	for i, zi := range z {
+		p := min(max(sigmoid(zi/t), 1e-6), 1-1e-6)
+		if y[i] {
+			logLoss -= math.Log(p)
+		} else {
+			logLoss -= math.Log(1 - p)
+		}
+		k := min(int(p*10), 9)
+		bins[k].n++
+		bins[k].p += p
+		if y[i] {
+			bins[k].hate++
+		}
+	}
+	n := float64(len(z))
+	for _, b := range bins {
+		if b.n > 0 {
+			ece += b.n / n * math.Abs(b.hate/b.n-b.p/b.n)
+		}
+	}
+	return logLoss / n, ece
+}
+
+func scaleWeights(w []float32, b float32, t float64) ([]float32, float32) {
+	if t == 1 {
+		return w, b
+	}
+	out := make([]float32, len(w))
+	for i, x := range w {
+		out[i] = float32(float64(x) / t)
+	}
+	return out, float32(float64(b) / t)
 }
 
 func sourceFamily(s string) string {
