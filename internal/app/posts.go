@@ -123,7 +123,7 @@ func (a *App) IngestPost(ctx context.Context, in story.IncomingPost) (*story.Pos
 	signals = raiseSpam(signals, copies)
 	now := a.now()
 	var post *story.Post
-	created := false
+	created, before := false, story.PostStatus("")
 	err = a.Store.WithTx(ctx, func(tx storage.Tx) error {
 		policy, err := policyFrom(ctx, tx)
 		if err != nil {
@@ -136,6 +136,8 @@ func (a *App) IngestPost(ctx context.Context, in story.IncomingPost) (*story.Pos
 			created = true
 		case err != nil:
 			return err
+		default:
+			before = p.Status
 		}
 		p.SourceURL, p.Author, p.Text, p.PostedAt, p.Signals = in.SourceURL, in.Author, in.Text, in.PostedAt.UTC(), signals
 		p.Language = postLanguage(in.Language, signals)
@@ -167,8 +169,15 @@ func (a *App) IngestPost(ctx context.Context, in story.IncomingPost) (*story.Pos
 	if err != nil {
 		return nil, false, err
 	}
-	a.changed()
-	a.queueChanged()
+	// During a raid most posts are hidden: only a change to the wall
+	// clears the page caches, only a change to the waiting posts tells
+	// moderators.
+	if before == story.PostVisible || post.Status == story.PostVisible {
+		a.changed()
+	}
+	if before == story.PostQueued || post.Status == story.PostQueued {
+		a.queueChanged()
+	}
 	return post, created, nil
 }
 
@@ -213,6 +222,7 @@ func (a *App) DecidePost(ctx context.Context, by *storage.User, id string, d Pos
 	}
 	now := a.now()
 	var post *story.Post
+	var before story.PostStatus
 	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
 		p, err := tx.Post(ctx, id)
 		if err != nil {
@@ -225,6 +235,7 @@ func (a *App) DecidePost(ctx context.Context, by *storage.User, id string, d Pos
 		if p.DecidedBy == story.DecidedByPolicy {
 			entry.Action = map[story.PostStatus]string{story.PostHidden: ActionReverseAutoHide, story.PostVisible: ActionReverseAutoApprove}[p.Status]
 		}
+		before = p.Status
 		p.Status, p.DecidedBy, p.DecidedAt, p.HideReason = target, actor(by), now, d.Reason
 		if err := tx.UpdatePost(ctx, p); err != nil {
 			return err
@@ -235,8 +246,12 @@ func (a *App) DecidePost(ctx context.Context, by *storage.User, id string, d Pos
 	if err != nil {
 		return nil, err
 	}
-	a.changed()
-	a.queueChanged()
+	if before == story.PostVisible || target == story.PostVisible {
+		a.changed()
+	}
+	if before == story.PostQueued {
+		a.queueChanged()
+	}
 	return post, nil
 }
 

@@ -292,3 +292,22 @@ func TestPostDeletedAtSourceLeavesNoTrace(t *testing.T) {
 		}
 	}
 }
+
+func TestHiddenPostsLeaveThePageCachesAlone(t *testing.T) {
+	rig := testrig.New(t)
+	changed, queue := 0, 0
+	rig.App.Changed = func() { changed++ }
+	rig.App.QueueChanged = func() { queue++ }
+	for i := range 3 {
+		if p := ingest(t, rig.App, incoming("raid-"+itoa(int64(i)), hatefulPost+" "+itoa(int64(i)))); p.Status != story.PostHidden {
+			t.Fatalf("raid post %d: %s", i, p.Status)
+		}
+	}
+	if changed != 0 || queue != 0 {
+		t.Fatalf("hidden posts cleared the caches %d times and woke the queue %d times", changed, queue)
+	}
+	ingest(t, rig.App, incoming("warm", warmPost))
+	if changed != 1 {
+		t.Fatalf("a shown post cleared the caches %d times", changed)
+	}
+}
