@@ -2,16 +2,12 @@ package media
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"image"
 	"image/png"
 	"io"
-	"strings"
 
 	"golang.org/x/image/draw"
-
-	"chorus/internal/story"
 )
 
 // Limits of a partner's logo upload.
@@ -31,39 +27,12 @@ const (
 func ProcessLogo(r io.Reader) (out []byte, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			out, err = nil, errCorrupt(fmt.Errorf("panic: %v", p))
-		}
-		if err != nil {
-			err = asLogoError(err)
+			out, err = nil, errCorrupt(logo, fmt.Errorf("panic: %v", p))
 		}
 	}()
-	data, err := readLimited(r, MaxLogoBytes)
+	src, _, _, err := checkedDecode(logo, r, Limits{MaxBytes: MaxLogoBytes, MaxPixels: maxLogoPixels})
 	if err != nil {
 		return nil, err
-	}
-	if len(data) == 0 {
-		return nil, errCorrupt(errors.New("empty upload"))
-	}
-	f := sniff(data)
-	if f == formatUnknown {
-		return nil, errFormat()
-	}
-	cfg, err := decodeConfig(f, data)
-	if err != nil {
-		return nil, errCorrupt(err)
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, errCorrupt(fmt.Errorf("dimensions %dx%d", cfg.Width, cfg.Height))
-	}
-	if cfg.Width > maxSide || cfg.Height > maxSide || int64(cfg.Width)*int64(cfg.Height) > maxLogoPixels {
-		return nil, errTooManyPixels(maxLogoPixels)
-	}
-	if f == formatJPEG && jpegScans(data) > maxJPEGScans {
-		return nil, errCorrupt(errors.New("too many JPEG scans"))
-	}
-	src, err := decode(f, data)
-	if err != nil {
-		return nil, errCorrupt(err)
 	}
 	sb := src.Bounds()
 	w, h := fit(sb.Dx(), sb.Dy(), LogoSide)
@@ -75,19 +44,7 @@ func ProcessLogo(r io.Reader) (out []byte, err error) {
 	}
 	var buf bytes.Buffer
 	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, dst); err != nil {
-		return nil, errCorrupt(err)
+		return nil, errCorrupt(logo, err)
 	}
 	return buf.Bytes(), nil
-}
-
-// asLogoError words a photo error for a logo.
-func asLogoError(err error) error {
-	var se *story.Error
-	if !errors.As(err, &se) {
-		return err
-	}
-	e := *se
-	e.Key = strings.Replace(e.Key, "error.photo_", "error.logo_", 1)
-	e.Message = strings.ReplaceAll(e.Message, "photo", "logo")
-	return &e
 }

@@ -69,24 +69,33 @@ const (
 	KeyCorrupt       = "error.photo_corrupt"
 )
 
-func errTooLarge(limit int64) *story.Error {
-	return story.Errorf(story.CodeTooLarge, KeyTooLarge,
-		"This photo is too large. Please choose a photo smaller than %s.", formatBytes(limit))
+// upload names what an image is for, in error keys and messages: a
+// storyteller's "photo" or a partner's "logo".
+type upload string
+
+const (
+	photo upload = "photo"
+	logo  upload = "logo"
+)
+
+func errTooLarge(u upload, limit int64) *story.Error {
+	return story.Errorf(story.CodeTooLarge, "error."+string(u)+"_too_large",
+		"This %s is too large. Please choose a %s smaller than %s.", u, u, formatBytes(limit))
 }
 
-func errFormat() *story.Error {
-	return story.Errorf(story.CodeUnsupported, KeyFormat,
-		"This file is not a photo we can use. Please choose a JPEG, PNG or WebP photo.")
+func errFormat(u upload) *story.Error {
+	return story.Errorf(story.CodeUnsupported, "error."+string(u)+"_format",
+		"This file is not a %s we can use. Please choose a JPEG, PNG or WebP %s.", u, u)
 }
 
-func errTooManyPixels(limit int64) *story.Error {
-	return story.Errorf(story.CodeTooLarge, KeyTooManyPixels,
-		"This photo has too many pixels. Please choose a photo of at most %d megapixels.", limit/1_000_000)
+func errTooManyPixels(u upload, limit int64) *story.Error {
+	return story.Errorf(story.CodeTooLarge, "error."+string(u)+"_too_many_pixels",
+		"This %s has too many pixels. Please choose a %s of at most %d megapixels.", u, u, limit/1_000_000)
 }
 
-func errCorrupt(cause error) *story.Error {
-	e := story.Errorf(story.CodeInvalid, KeyCorrupt,
-		"This photo could not be read. It may be damaged or incomplete; please try another one.")
+func errCorrupt(u upload, cause error) *story.Error {
+	e := story.Errorf(story.CodeInvalid, "error."+string(u)+"_corrupt",
+		"This %s could not be read. It may be damaged or incomplete; please try another one.", u)
 	e.Err = cause
 	return e
 }
@@ -130,7 +139,7 @@ func sniff(b []byte) format {
 func Process(r io.Reader, limits Limits) (renditions []Rendition, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			renditions, err = nil, errCorrupt(fmt.Errorf("panic: %v", p))
+			renditions, err = nil, errCorrupt(photo, fmt.Errorf("panic: %v", p))
 		}
 	}()
 	if limits.MaxBytes <= 0 {
@@ -139,46 +148,53 @@ func Process(r io.Reader, limits Limits) (renditions []Rendition, err error) {
 	if limits.MaxPixels <= 0 {
 		limits.MaxPixels = DefaultLimits.MaxPixels
 	}
-
-	data, err := readLimited(r, limits.MaxBytes)
+	img, f, data, err := checkedDecode(photo, r, limits)
 	if err != nil {
 		return nil, err
 	}
-	if len(data) == 0 {
-		return nil, errCorrupt(errors.New("empty upload"))
-	}
-	f := sniff(data)
-	if f == formatUnknown {
-		return nil, errFormat()
-	}
-
-	cfg, err := decodeConfig(f, data)
-	if err != nil {
-		return nil, errCorrupt(err)
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, errCorrupt(fmt.Errorf("dimensions %dx%d", cfg.Width, cfg.Height))
-	}
-	if cfg.Width > maxSide || cfg.Height > maxSide || int64(cfg.Width)*int64(cfg.Height) > limits.MaxPixels {
-		return nil, errTooManyPixels(limits.MaxPixels)
-	}
-
-	if f == formatJPEG && jpegScans(data) > maxJPEGScans {
-		return nil, errCorrupt(errors.New("too many JPEG scans"))
-	}
-
-	img, err := decode(f, data)
-	if err != nil {
-		return nil, errCorrupt(err)
-	}
-	if b := img.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
-		return nil, errCorrupt(fmt.Errorf("decoded %v, header said %dx%d", b, cfg.Width, cfg.Height))
-	}
-
 	return render(img, orientation(f, data))
 }
 
-func readLimited(r io.Reader, maxBytes int64) ([]byte, error) {
+// checkedDecode reads at most limits.MaxBytes+1 bytes from r, checks the
+// real format, the dimensions and the JPEG scans before decoding, and
+// decodes the pixels. It returns the format and the bytes too, for what
+// reads metadata (the orientation). Errors are worded for u.
+func checkedDecode(u upload, r io.Reader, limits Limits) (image.Image, format, []byte, error) {
+	data, err := readLimited(u, r, limits.MaxBytes)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	if len(data) == 0 {
+		return nil, 0, nil, errCorrupt(u, errors.New("empty upload"))
+	}
+	f := sniff(data)
+	if f == formatUnknown {
+		return nil, 0, nil, errFormat(u)
+	}
+	cfg, err := decodeConfig(f, data)
+	if err != nil {
+		return nil, 0, nil, errCorrupt(u, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, 0, nil, errCorrupt(u, fmt.Errorf("dimensions %dx%d", cfg.Width, cfg.Height))
+	}
+	if cfg.Width > maxSide || cfg.Height > maxSide || int64(cfg.Width)*int64(cfg.Height) > limits.MaxPixels {
+		return nil, 0, nil, errTooManyPixels(u, limits.MaxPixels)
+	}
+	if f == formatJPEG && jpegScans(data) > maxJPEGScans {
+		return nil, 0, nil, errCorrupt(u, errors.New("too many JPEG scans"))
+	}
+	img, err := decode(f, data)
+	if err != nil {
+		return nil, 0, nil, errCorrupt(u, err)
+	}
+	if b := img.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
+		return nil, 0, nil, errCorrupt(u, fmt.Errorf("decoded %v, header said %dx%d", b, cfg.Width, cfg.Height))
+	}
+	return img, f, data, nil
+}
+
+func readLimited(u upload, r io.Reader, maxBytes int64) ([]byte, error) {
 	n := maxBytes
 	if n < math.MaxInt64 {
 		n++
@@ -186,12 +202,12 @@ func readLimited(r io.Reader, maxBytes int64) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, n))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return nil, errTooLarge(maxBytes)
+			return nil, errTooLarge(u, maxBytes)
 		}
-		return nil, errCorrupt(err)
+		return nil, errCorrupt(u, err)
 	}
 	if int64(len(data)) > maxBytes {
-		return nil, errTooLarge(maxBytes)
+		return nil, errTooLarge(u, maxBytes)
 	}
 	return data, nil
 }

@@ -49,7 +49,7 @@ func render(src image.Image, orientation int) ([]Rendition, error) {
 		var buf bytes.Buffer
 		buf.Grow(r.img.Rect.Dx() * r.img.Rect.Dy() / 4)
 		if err := jpeg.Encode(&buf, r.img, &jpeg.Options{Quality: jpegQuality}); err != nil {
-			return nil, errCorrupt(err)
+			return nil, errCorrupt(photo, err)
 		}
 		renditions = append(renditions, Rendition{
 			Name:        r.name,
