@@ -421,6 +421,23 @@ func (a *API) ShowQueue(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// decision is a moderator's verdict in the API, on a story or a post.
+type decision struct {
+	Decision string `json:"decision"`
+	Reason   string `json:"reason"`
+	Note     string `json:"note"`
+}
+
+// maxDecisionBytes bounds a decision: a reason and a note.
+const maxDecisionBytes = 64 << 10
+
+func readDecision(w http.ResponseWriter, r *http.Request) (decision, error) {
+	var d decision
+	r.Body = http.MaxBytesReader(w, r.Body, maxDecisionBytes+1)
+	err := decodeOne(r.Body, &d, maxDecisionBytes)
+	return d, err
+}
+
 // DecideItem handles POST /api/v1/moderation/items/{id}/decision.
 func (a *API) DecideItem(w http.ResponseWriter, r *http.Request) {
 	u, err := a.staffUser(r)
@@ -428,15 +445,9 @@ func (a *API) DecideItem(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, a.Log, err)
 		return
 	}
-	var body struct {
-		Decision string `json:"decision"`
-		Reason   string `json:"reason"`
-		Note     string `json:"note"`
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	dec := jsonDecoder(r)
-	if err := dec.Decode(&body); err != nil {
-		WriteError(w, r, a.Log, badJSON(err))
+	body, err := readDecision(w, r)
+	if err != nil {
+		WriteError(w, r, a.Log, err)
 		return
 	}
 	d := app.Decision{Reason: body.Reason, Note: body.Note}

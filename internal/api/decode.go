@@ -18,28 +18,37 @@ const MaxSubmissionBytes = 256 << 10
 // ignored; wrong types, trailing data and oversize bodies are refused.
 func DecodeSubmission(r io.Reader) (story.Submission, error) {
 	var sub story.Submission
-	data, err := io.ReadAll(io.LimitReader(r, MaxSubmissionBytes+1))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return sub, story.Errorf(story.CodeTooLarge, "error.too_large", "The request is too large.")
-		}
-		return sub, story.Errorf(story.CodeBadRequest, "error.bad_json", "The request body could not be read.")
-	}
-	if len(data) > MaxSubmissionBytes {
-		return sub, story.Errorf(story.CodeTooLarge, "error.too_large", "The request is too large (256 KB at most).")
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&sub); err != nil {
-		return story.Submission{}, badJSON(err)
-	}
-	if dec.More() {
-		return story.Submission{}, story.Errorf(story.CodeBadRequest, "error.bad_json", "The request body must hold exactly one JSON object.")
+	if err := decodeOne(r, &sub, MaxSubmissionBytes); err != nil {
+		return story.Submission{}, err
 	}
 	if len(sub.Themes) > 50 {
 		return story.Submission{}, story.FieldError("themes", "error.themes_too_many", "Please choose at most five themes.")
 	}
 	return sub, nil
+}
+
+// decodeOne reads exactly one JSON object of at most maxBytes into v, with
+// a domain error for every way it can fail.
+func decodeOne(r io.Reader, v any, maxBytes int) error {
+	data, err := io.ReadAll(io.LimitReader(r, int64(maxBytes)+1))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return story.Errorf(story.CodeTooLarge, "error.too_large", "The request is too large.")
+		}
+		return story.Errorf(story.CodeBadRequest, "error.bad_json", "The request body could not be read.")
+	}
+	if len(data) > maxBytes {
+		return story.Errorf(story.CodeTooLarge, "error.too_large", "The request is too large (%d KB at most).", maxBytes>>10)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(v); err != nil {
+		return badJSON(err)
+	}
+	if dec.More() {
+		return story.Errorf(story.CodeBadRequest, "error.bad_json", "The request body must hold exactly one JSON object.")
+	}
+	return nil
 }
 
 func badJSON(err error) error {

@@ -1,9 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"slices"
@@ -22,23 +19,8 @@ const MaxPostBytes = 64 << 10
 // refuses wrong types, trailing data and oversize bodies.
 func DecodePost(r io.Reader) (story.IncomingPost, error) {
 	var in story.IncomingPost
-	data, err := io.ReadAll(io.LimitReader(r, MaxPostBytes+1))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return in, story.Errorf(story.CodeTooLarge, "error.too_large", "The request is too large.")
-		}
-		return in, story.Errorf(story.CodeBadRequest, "error.bad_json", "The request body could not be read.")
-	}
-	if len(data) > MaxPostBytes {
-		return in, story.Errorf(story.CodeTooLarge, "error.too_large", "The request is too large (64 KB at most).")
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&in); err != nil {
-		return story.IncomingPost{}, badJSON(err)
-	}
-	if dec.More() {
-		return story.IncomingPost{}, story.Errorf(story.CodeBadRequest, "error.bad_json", "The request body must hold exactly one JSON object.")
+	if err := decodeOne(r, &in, MaxPostBytes); err != nil {
+		return story.IncomingPost{}, err
 	}
 	return in, nil
 }
@@ -114,14 +96,9 @@ func (a *API) DecidePost(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, a.Log, err)
 		return
 	}
-	var body struct {
-		Decision string `json:"decision"`
-		Reason   string `json:"reason"`
-		Note     string `json:"note"`
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := jsonDecoder(r).Decode(&body); err != nil {
-		WriteError(w, r, a.Log, badJSON(err))
+	body, err := readDecision(w, r)
+	if err != nil {
+		WriteError(w, r, a.Log, err)
 		return
 	}
 	if body.Decision != "show" && body.Decision != "hide" {
