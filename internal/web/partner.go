@@ -76,21 +76,31 @@ func (s *Server) savePartner(w http.ResponseWriter, r *http.Request, p *Page) er
 	return nil
 }
 
-// servePartnerLogo shows the signed-in partner its own logo.
-func (s *Server) servePartnerLogo(w http.ResponseWriter, r *http.Request, p *Page) error {
+// partnerLogo returns the signed-in partner's logo, a PNG; not found
+// while it has none.
+func (s *Server) partnerLogo(r *http.Request, p *Page) ([]byte, error) {
 	if !canBrand(p.User) {
-		return errAdminOnly
+		return nil, errAdminOnly
 	}
 	profile, err := s.app.Partner(r.Context(), p.User)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if profile.Logo == nil {
-		return story.ErrNotFound
+		return nil, story.ErrNotFound
+	}
+	return profile.Logo, nil
+}
+
+// servePartnerLogo shows the signed-in partner its own logo.
+func (s *Server) servePartnerLogo(w http.ResponseWriter, r *http.Request, p *Page) error {
+	data, err := s.partnerLogo(r, p)
+	if err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Cache-Control", "private, no-store")
-	_, err = w.Write(profile.Logo)
+	_, err = w.Write(data)
 	return err
 }
 
@@ -98,17 +108,11 @@ func (s *Server) servePartnerLogo(w http.ResponseWriter, r *http.Request, p *Pag
 // partner's logo on every card. It is built on demand: partners download
 // it now and then, and each has a kit of its own.
 func (s *Server) downloadPartnerToolkit(w http.ResponseWriter, r *http.Request, p *Page) error {
-	if !canBrand(p.User) {
-		return errAdminOnly
-	}
-	profile, err := s.app.Partner(r.Context(), p.User)
+	data, err := s.partnerLogo(r, p)
 	if err != nil {
 		return err
 	}
-	if profile.Logo == nil {
-		return story.ErrNotFound
-	}
-	logo, err := png.Decode(bytes.NewReader(profile.Logo))
+	logo, err := png.Decode(bytes.NewReader(data))
 	if err != nil {
 		return err
 	}

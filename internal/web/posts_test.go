@@ -82,7 +82,7 @@ func TestConnectorPostsThroughPolicyToTheWall(t *testing.T) {
 	}
 	hidden := mod.Get("/en/staff/posts?status=hidden")
 	body := string(hidden.Body)
-	if hidden.Status != http.StatusOK || !strings.Contains(body, "<mark") || !strings.Contains(body, "Hidden automatically") ||
+	if hidden.Status != http.StatusOK || !strings.Contains(body, "<mark") || !strings.Contains(body, `class="signal signal-hate"`) || !strings.Contains(body, "Hidden automatically") ||
 		!strings.Contains(body, "Suggested counter-speech reply") || !strings.Contains(body, "Undo: show on the wall") {
 		t.Fatalf("hidden posts for moderators: %d\n%s", hidden.Status, body)
 	}

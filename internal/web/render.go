@@ -170,6 +170,7 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"networkName": toolkit.NetworkName,
 		"inc":         func(i int) int { return i + 1 },
 		"replyBox":    func(p *Page, r *moderation.Reply) replyBox { return replyBox{Page: p, Reply: r} },
+		"signalsOf":   func(p *Page, signals []story.Signal) signalsBox { return signalsBox{Page: p, Signals: signals} },
 		"has":         slices.Contains[[]string],
 		"signalLabel": signalLabel,
 		"percent":     func(f float64) int { return int(f*100 + 0.5) },
@@ -348,6 +349,11 @@ func notableSignals(signals []story.Signal) []story.Signal {
 
 // suggestedReply is a sourced counter-speech reply for hateful text, nil
 // when none fits.
+type signalsBox struct {
+	Page    *Page
+	Signals []story.Signal
+}
+
 type replyBox struct {
 	Page  *Page
 	Reply *moderation.Reply
