@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"chorus/internal/storage"
 	"chorus/internal/story"
@@ -22,21 +23,33 @@ var errCannotModerate = &story.Error{Code: story.CodeForbidden, Key: "error.forb
 
 func actor(u *storage.User) string { return "user:" + strconv.FormatInt(u.ID, 10) }
 
+// maxNote bounds a moderator's note on a decision.
+const maxNote = 2000
+
+// cleanNote cleans a moderator's note and checks its length.
+func cleanNote(note string) (string, error) {
+	note = story.CleanText(note)
+	if utf8.RuneCountInString(note) > maxNote {
+		return "", story.FieldError("note", "error.note_too_long", "The note is too long (2,000 characters at most).")
+	}
+	return note, nil
+}
+
 // Decide approves or rejects a pending story.
 func (a *App) Decide(ctx context.Context, by *storage.User, id string, d Decision) (*story.Story, error) {
 	if by == nil || !by.Role.CanModerate() {
 		return nil, errCannotModerate
 	}
-	d.Note = story.CleanText(d.Note)
-	if len([]rune(d.Note)) > 2000 {
-		return nil, story.FieldError("note", "error.note_too_long", "The note is too long (2,000 characters at most).")
+	var err error
+	if d.Note, err = cleanNote(d.Note); err != nil {
+		return nil, err
 	}
 	if !d.Approve && !slices.Contains(story.RejectReasons, d.Reason) {
 		return nil, story.FieldError("reason", "error.reason_required", "Please choose a reason for the rejection.")
 	}
 	now := a.now()
 	var decided *story.Story
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err = a.Store.WithTx(ctx, func(tx storage.Tx) error {
 		s, err := tx.Story(ctx, id)
 		if err != nil {
 			return err

@@ -209,9 +209,9 @@ func (a *App) DecidePost(ctx context.Context, by *storage.User, id string, d Pos
 	if by == nil || !by.Role.CanModerate() {
 		return nil, errCannotModerate
 	}
-	d.Note = story.CleanText(d.Note)
-	if len([]rune(d.Note)) > 2000 {
-		return nil, story.FieldError("note", "error.note_too_long", "The note is too long (2,000 characters at most).")
+	var err error
+	if d.Note, err = cleanNote(d.Note); err != nil {
+		return nil, err
 	}
 	if !d.Show && !slices.Contains(story.RejectReasons, d.Reason) {
 		return nil, story.FieldError("reason", "error.hide_reason_required", "Please choose a reason for hiding this post.")
@@ -223,7 +223,7 @@ func (a *App) DecidePost(ctx context.Context, by *storage.User, id string, d Pos
 	now := a.now()
 	var post *story.Post
 	var before story.PostStatus
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err = a.Store.WithTx(ctx, func(tx storage.Tx) error {
 		p, err := tx.Post(ctx, id)
 		if err != nil {
 			return err
