@@ -59,38 +59,13 @@ func (q queries) Posts(ctx context.Context, f storage.PostFilter) ([]*story.Post
 	if limit <= 0 || limit > 500 {
 		limit = 500
 	}
-	rows, err := q.db.QueryContext(ctx, "SELECT "+postColumns+" FROM social_posts WHERE status = ? ORDER BY created_at "+order+", id "+order+" LIMIT ?",
-		string(f.Status), limit)
-	if err != nil {
-		return nil, domainError("posts", err)
-	}
-	defer rows.Close()
-	var posts []*story.Post
-	for rows.Next() {
-		p, err := scanPost(rows)
-		if err != nil {
-			return nil, domainError("posts", err)
-		}
-		posts = append(posts, p)
-	}
-	return posts, domainError("posts", rows.Err())
+	return queryAll(ctx, q.db, "posts", scanPost,
+		"SELECT "+postColumns+" FROM social_posts WHERE status = ? ORDER BY created_at "+order+", id "+order+" LIMIT ?", string(f.Status), limit)
 }
 
 func (q queries) DecidedPosts(ctx context.Context, afterID string, limit int) ([]*story.Post, error) {
-	rows, err := q.db.QueryContext(ctx, "SELECT "+postColumns+" FROM social_posts WHERE decided_by LIKE 'user:%' AND id > ? ORDER BY id LIMIT ?", afterID, limit)
-	if err != nil {
-		return nil, domainError("decided posts", err)
-	}
-	defer rows.Close()
-	var posts []*story.Post
-	for rows.Next() {
-		p, err := scanPost(rows)
-		if err != nil {
-			return nil, domainError("decided posts", err)
-		}
-		posts = append(posts, p)
-	}
-	return posts, domainError("decided posts", rows.Err())
+	return queryAll(ctx, q.db, "decided posts", scanPost,
+		"SELECT "+postColumns+" FROM social_posts WHERE decided_by LIKE 'user:%' AND id > ? ORDER BY id LIMIT ?", afterID, limit)
 }
 
 func (q queries) Setting(ctx context.Context, key string) (storage.Setting, error) {
@@ -106,20 +81,7 @@ func (q queries) Setting(ctx context.Context, key string) (storage.Setting, erro
 }
 
 func (q queries) StoredReplies(ctx context.Context) ([]storage.StoredReply, error) {
-	rows, err := q.db.QueryContext(ctx, "SELECT id, data, removed, updated_at, updated_by FROM stored_replies ORDER BY id")
-	if err != nil {
-		return nil, domainError("stored replies", err)
-	}
-	defer rows.Close()
-	var replies []storage.StoredReply
-	for rows.Next() {
-		r, err := scanStoredReply(rows)
-		if err != nil {
-			return nil, domainError("stored replies", err)
-		}
-		replies = append(replies, r)
-	}
-	return replies, domainError("stored replies", rows.Err())
+	return queryAll(ctx, q.db, "stored replies", scanStoredReply, "SELECT id, data, removed, updated_at, updated_by FROM stored_replies ORDER BY id")
 }
 
 func scanStoredReply(row scanner) (storage.StoredReply, error) {

@@ -68,6 +68,24 @@ func fromMicros(v int64) time.Time {
 
 type scanner interface{ Scan(dest ...any) error }
 
+// queryAll runs a query and scans every row it returns.
+func queryAll[T any](ctx context.Context, db querier, op string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, domainError(op, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, domainError(op, err)
+		}
+		out = append(out, v)
+	}
+	return out, domainError(op, rows.Err())
+}
+
 func scanStory(row scanner) (*story.Story, error) {
 	var (
 		s                                  story.Story
@@ -265,37 +283,13 @@ func (q queries) Queue(ctx context.Context, limit int) ([]*story.Story, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	rows, err := q.db.QueryContext(ctx, "SELECT "+storyColumns+" FROM stories WHERE status = 'pending' ORDER BY created_at, id LIMIT ?", limit)
-	if err != nil {
-		return nil, domainError("queue", err)
-	}
-	defer rows.Close()
-	var out []*story.Story
-	for rows.Next() {
-		s, err := scanStory(rows)
-		if err != nil {
-			return nil, domainError("queue", err)
-		}
-		out = append(out, s)
-	}
-	return out, domainError("queue", rows.Err())
+	return queryAll(ctx, q.db, "queue", scanStory,
+		"SELECT "+storyColumns+" FROM stories WHERE status = 'pending' ORDER BY created_at, id LIMIT ?", limit)
 }
 
 func (q queries) DecidedStories(ctx context.Context, afterID string, limit int) ([]*story.Story, error) {
-	rows, err := q.db.QueryContext(ctx, "SELECT "+storyColumns+" FROM stories WHERE status IN ('published', 'rejected') AND id > ? ORDER BY id LIMIT ?", afterID, limit)
-	if err != nil {
-		return nil, domainError("decided stories", err)
-	}
-	defer rows.Close()
-	var out []*story.Story
-	for rows.Next() {
-		s, err := scanStory(rows)
-		if err != nil {
-			return nil, domainError("decided stories", err)
-		}
-		out = append(out, s)
-	}
-	return out, domainError("decided stories", rows.Err())
+	return queryAll(ctx, q.db, "decided stories", scanStory,
+		"SELECT "+storyColumns+" FROM stories WHERE status IN ('published', 'rejected') AND id > ? ORDER BY id LIMIT ?", afterID, limit)
 }
 
 func (q queries) CountByStatus(ctx context.Context, status story.Status) (int, error) {

@@ -26,20 +26,7 @@ func scanTranslation(row scanner) (storage.Translation, error) {
 }
 
 func (q queries) Translations(ctx context.Context) ([]storage.Translation, error) {
-	rows, err := q.db.QueryContext(ctx, "SELECT "+translationColumns+" FROM translations ORDER BY catalog, lang, key")
-	if err != nil {
-		return nil, domainError("translations", err)
-	}
-	defer rows.Close()
-	var out []storage.Translation
-	for rows.Next() {
-		t, err := scanTranslation(rows)
-		if err != nil {
-			return nil, domainError("translations", err)
-		}
-		out = append(out, t)
-	}
-	return out, domainError("translations", rows.Err())
+	return queryAll(ctx, q.db, "translations", scanTranslation, "SELECT "+translationColumns+" FROM translations ORDER BY catalog, lang, key")
 }
 
 func (q queries) Translation(ctx context.Context, catalog, lang, key string) (*storage.Translation, error) {

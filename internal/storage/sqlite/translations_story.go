@@ -34,20 +34,7 @@ func scanStoryTranslation(row scanner) (*story.Translation, error) {
 }
 
 func (q queries) collectStoryTranslations(ctx context.Context, op, query string, args ...any) ([]*story.Translation, error) {
-	rows, err := q.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, domainError(op, err)
-	}
-	defer rows.Close()
-	var out []*story.Translation
-	for rows.Next() {
-		t, err := scanStoryTranslation(rows)
-		if err != nil {
-			return nil, domainError(op, err)
-		}
-		out = append(out, t)
-	}
-	return out, domainError(op, rows.Err())
+	return queryAll(ctx, q.db, op, scanStoryTranslation, query, args...)
 }
 
 func (q queries) StoryTranslation(ctx context.Context, storyID, language string) (*story.Translation, error) {
