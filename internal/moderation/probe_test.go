@@ -26,8 +26,29 @@ var (
 	directPhenomena = map[string]bool{"derogation": true, "dehumanisation": true, "threat": true, "slur": true, "exclusion": true}
 )
 
-func TestProbeSet(t *testing.T) {
-	f, err := os.Open("testdata/probes.csv")
+// probeResults are a probe set's decisions, over all and by language and
+// phenomenon.
+type probeResults struct {
+	all            Confusion
+	byLang, byPhen map[string]*Confusion
+}
+
+// flagged counts the probes of the phenomena in set that the screen
+// flagged, and those probes.
+func (p probeResults) flagged(set map[string]bool) (flagged, n int) {
+	for phen, c := range p.byPhen {
+		if set[phen] {
+			flagged += c.TP + c.FP
+			n += c.N()
+		}
+	}
+	return flagged, n
+}
+
+// runProbes screens every row of a probe CSV (text,label,lang,phenomenon).
+func runProbes(t *testing.T, path string) probeResults {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,40 +62,33 @@ func TestProbeSet(t *testing.T) {
 		col[h] = i
 	}
 	s := NewScreen(Options{})
-	var all Confusion
-	byLang := map[string]*Confusion{}
-	byPhen := map[string]*Confusion{}
-	var allyFlagged, allyN, directCaught, directN int
+	res := probeResults{byLang: map[string]*Confusion{}, byPhen: map[string]*Confusion{}}
 	for _, r := range rows[1:] {
 		text, lang, phen := r[col["text"]], r[col["lang"]], r[col["phenomenon"]]
 		hate := r[col["label"]] == "hate"
 		flagged := s.HateScore(text, lang) >= DecisionThreshold
-		all.Add(hate, flagged)
+		res.all.Add(hate, flagged)
 		for _, g := range []struct {
 			m map[string]*Confusion
 			k string
-		}{{byLang, lang}, {byPhen, phen}} {
+		}{{res.byLang, lang}, {res.byPhen, phen}} {
 			if g.m[g.k] == nil {
 				g.m[g.k] = &Confusion{}
 			}
 			g.m[g.k].Add(hate, flagged)
 		}
-		if allyPhenomena[phen] {
-			allyN++
-			if flagged {
-				allyFlagged++
-			}
-		}
-		if directPhenomena[phen] {
-			directN++
-			if flagged {
-				directCaught++
-			}
-		}
 		if hate != flagged && testing.Verbose() {
 			t.Logf("miss [%s %s] %s", lang, phen, text)
 		}
 	}
+	return res
+}
+
+func TestProbeSet(t *testing.T) {
+	res := runProbes(t, "testdata/probes.csv")
+	all, byLang, byPhen := res.all, res.byLang, res.byPhen
+	allyFlagged, allyN := res.flagged(allyPhenomena)
+	directCaught, directN := res.flagged(directPhenomena)
 	for _, k := range sortedKeys(byPhen) {
 		c := byPhen[k]
 		t.Logf("%-18s n=%3d accuracy %.3f", k, c.N(), c.Accuracy())
@@ -123,41 +137,8 @@ func TestProbeSet(t *testing.T) {
 var probe2Floors = map[string]float64{"en": 0.94, "fr": 0.87, "es": 0.92, "ar": 0.92, "uk": 0.92}
 
 func TestProbeSet2(t *testing.T) {
-	f, err := os.Open("testdata/probes2.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		col[h] = i
-	}
-	s := NewScreen(Options{})
-	var all Confusion
-	byLang := map[string]*Confusion{}
-	byPhen := map[string]*Confusion{}
-	for _, r := range rows[1:] {
-		text, lang, phen := r[col["text"]], r[col["lang"]], r[col["phenomenon"]]
-		hate := r[col["label"]] == "hate"
-		flagged := s.HateScore(text, lang) >= DecisionThreshold
-		all.Add(hate, flagged)
-		for _, g := range []struct {
-			m map[string]*Confusion
-			k string
-		}{{byLang, lang}, {byPhen, phen}} {
-			if g.m[g.k] == nil {
-				g.m[g.k] = &Confusion{}
-			}
-			g.m[g.k].Add(hate, flagged)
-		}
-		if hate != flagged && testing.Verbose() {
-			t.Logf("miss [%s %s] %s", lang, phen, text)
-		}
-	}
+	res := runProbes(t, "testdata/probes2.csv")
+	all, byLang, byPhen := res.all, res.byLang, res.byPhen
 	if all.N() < 150 {
 		t.Fatalf("probe set has %d rows", all.N())
 	}
