@@ -322,3 +322,34 @@ func TestPolicyContract(t *testing.T) {
 		t.Errorf("hateful story %.3f, calm story %.3f", hateful, calm)
 	}
 }
+
+// TestThreatFarIntoALongText: threat rules run on a window of tokens around
+// their trigger words; a threat deep in a long text, or two far apart, are
+// still found, with spans on the original text.
+func TestThreatFarIntoALongText(t *testing.T) {
+	s := NewScreen(Options{})
+	filler := strings.Repeat("Our street held a market on Sunday and everyone brought bread. ", 12)
+	first, second := "I will kill the next one I see.", "We are going to burn them all down tonight."
+	body := filler + first + " " + filler + second
+	var threat story.Signal
+	for _, sig := range s.Screen(context.Background(), Input{Body: body, Language: "en"}) {
+		if sig.Kind == story.SignalThreat {
+			threat = sig
+		}
+	}
+	if threat.Score < 0.5 || len(threat.Spans) < 2 {
+		t.Fatalf("threats in a long text: %+v", threat)
+	}
+	found := map[string]bool{}
+	for _, sp := range threat.Spans {
+		found[body[sp.Start:sp.End]] = true
+	}
+	if !found["I will kill"] && !found["I will kill the"] {
+		t.Errorf("first threat's span: %v", found)
+	}
+	for text := range found {
+		if !strings.Contains(first, text) && !strings.Contains(second, text) {
+			t.Errorf("span %q lies outside the threats", text)
+		}
+	}
+}
