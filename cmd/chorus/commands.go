@@ -99,6 +99,22 @@ func moderationCommand(ctx context.Context, args []string, getenv func(string) s
 	return moderation.RunCommand(ctx, args, stdout, stderr)
 }
 
+// eachDecided walks what moderators decided, a page at a time by id.
+func eachDecided[T any](ctx context.Context, page func(context.Context, string, int) ([]T, error), id func(T) string, fn func(T) error) error {
+	for after := ""; ; {
+		batch, err := page(ctx, after, 500)
+		if err != nil || len(batch) == 0 {
+			return err
+		}
+		for _, v := range batch {
+			after = id(v)
+			if err := fn(v); err != nil {
+				return err
+			}
+		}
+	}
+}
+
 // moderationExamples writes moderators' decisions as training examples:
 // a story rejected for hate is labelled "hate", a published one "ok"; a
 // social post a moderator hid for hate "hate", one a moderator showed "ok".
@@ -115,61 +131,33 @@ func moderationExamples(ctx context.Context, args []string, getenv func(string) 
 		}
 		enc := json.NewEncoder(f)
 		counts := map[string]int{}
-		after := ""
-		for {
-			batch, err := a.Store.DecidedStories(ctx, after, 500)
-			if err != nil {
-				f.Close()
-				return err
-			}
-			if len(batch) == 0 {
-				break
-			}
-			for _, s := range batch {
-				after = s.ID
-				label := ""
-				switch {
-				case s.Status == story.StatusPublished && !s.Demo:
-					label = "ok"
-				case s.Status == story.StatusRejected && s.RejectReason == "hate":
-					label = "hate"
-				default:
-					continue
-				}
-				counts[label]++
-				if err := enc.Encode(map[string]string{"text": s.Title + "\n\n" + s.Body, "language": s.Language, "label": label}); err != nil {
-					f.Close()
-					return err
-				}
-			}
+		write := func(text, language, label string) error {
+			counts[label]++
+			return enc.Encode(map[string]string{"text": text, "language": language, "label": label})
 		}
-		after = ""
-		for {
-			batch, err := a.Store.DecidedPosts(ctx, after, 500)
-			if err != nil {
-				f.Close()
-				return err
+		err = eachDecided(ctx, a.Store.DecidedStories, func(s *story.Story) string { return s.ID }, func(s *story.Story) error {
+			switch {
+			case s.Status == story.StatusPublished && !s.Demo:
+				return write(s.Title+"\n\n"+s.Body, s.Language, "ok")
+			case s.Status == story.StatusRejected && s.RejectReason == "hate":
+				return write(s.Title+"\n\n"+s.Body, s.Language, "hate")
 			}
-			if len(batch) == 0 {
-				break
-			}
-			for _, p := range batch {
-				after = p.ID
-				label := ""
+			return nil
+		})
+		if err == nil {
+			err = eachDecided(ctx, a.Store.DecidedPosts, func(p *story.Post) string { return p.ID }, func(p *story.Post) error {
 				switch {
 				case p.Status == story.PostVisible:
-					label = "ok"
+					return write(p.Text, p.Language, "ok")
 				case p.Status == story.PostHidden && p.HideReason == "hate":
-					label = "hate"
-				default:
-					continue
+					return write(p.Text, p.Language, "hate")
 				}
-				counts[label]++
-				if err := enc.Encode(map[string]string{"text": p.Text, "language": p.Language, "label": label}); err != nil {
-					f.Close()
-					return err
-				}
-			}
+				return nil
+			})
+		}
+		if err != nil {
+			f.Close()
+			return err
 		}
 		if err := f.Close(); err != nil {
 			return err
