@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"chorus/internal/moderation"
@@ -305,10 +306,23 @@ func (a *App) Wall(ctx context.Context, limit int) ([]*story.Post, error) {
 	return a.Store.Posts(ctx, storage.PostFilter{Status: story.PostVisible, Limit: limit})
 }
 
-// PostAudit returns the audit trail of a post.
-func (a *App) PostAudit(ctx context.Context, by *storage.User, id string) ([]storage.AuditEntry, error) {
+// PostAudit returns the audit trails of posts, by post id, in one read.
+func (a *App) PostAudit(ctx context.Context, by *storage.User, ids ...string) (map[string][]storage.AuditEntry, error) {
 	if by == nil || !by.Role.CanModerate() {
 		return nil, errCannotModerate
 	}
-	return a.Store.Audit(ctx, postSubject(id))
+	subjects := make([]string, len(ids))
+	for i, id := range ids {
+		subjects[i] = postSubject(id)
+	}
+	entries, err := a.Store.Audit(ctx, subjects...)
+	if err != nil {
+		return nil, err
+	}
+	trails := make(map[string][]storage.AuditEntry, len(ids))
+	for _, e := range entries {
+		id := strings.TrimPrefix(e.SubjectID, postSubject(""))
+		trails[id] = append(trails[id], e)
+	}
+	return trails, nil
 }

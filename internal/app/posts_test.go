@@ -39,11 +39,11 @@ func ingest(t *testing.T, a *app.App, in story.IncomingPost) *story.Post {
 
 func auditActions(t *testing.T, rig *testrig.Rig, by *storage.User, id string) []storage.AuditEntry {
 	t.Helper()
-	entries, err := rig.App.PostAudit(context.Background(), by, id)
+	trails, err := rig.App.PostAudit(context.Background(), by, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return entries
+	return trails[id]
 }
 
 func TestPolicyActsAsConfiguredAndIsAudited(t *testing.T) {

@@ -54,7 +54,8 @@ type Reader interface {
 	UserByID(ctx context.Context, id int64) (*User, error)
 	// CredentialUser returns the user owning a live credential of the kind.
 	CredentialUser(ctx context.Context, kind CredentialKind, tokenHash []byte, now time.Time) (*User, error)
-	Audit(ctx context.Context, subjectID string) ([]AuditEntry, error)
+	// Audit lists the audit entries of the subjects, oldest first.
+	Audit(ctx context.Context, subjectIDs ...string) ([]AuditEntry, error)
 	// DecidedStories lists published and rejected stories by id after
 	// afterID, for moderators' decisions to become training examples.
 	DecidedStories(ctx context.Context, afterID string, limit int) ([]*story.Story, error)

@@ -71,15 +71,20 @@ func (s *Server) renderPosts(r *http.Request, p *Page, status story.PostStatus, 
 	}
 	v := postsView{Page: p, Status: status, Statuses: story.PostStatuses, Policy: policy.Policy, Reasons: story.RejectReasons}
 	library := s.app.ActiveReplies(ctx)
+	var decided []string
 	for _, post := range posts {
-		item := postItem{Post: post}
+		if post.DecidedBy != "" {
+			decided = append(decided, post.ID)
+		}
+	}
+	trails, err := s.app.PostAudit(ctx, p.User, decided...)
+	if err != nil {
+		return err
+	}
+	for _, post := range posts {
+		item := postItem{Post: post, Audit: trails[post.ID]}
 		if reply, ok := moderation.SuggestFrom(library, post.Language, post.Signals); ok {
 			item.Reply = &reply
-		}
-		if post.DecidedBy != "" {
-			if item.Audit, err = s.app.PostAudit(ctx, p.User, post.ID); err != nil {
-				return err
-			}
 		}
 		v.Items = append(v.Items, item)
 	}

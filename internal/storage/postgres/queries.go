@@ -362,8 +362,11 @@ func (q queries) CredentialUser(ctx context.Context, kind storage.CredentialKind
 		tokenHash, string(kind), now))
 }
 
-func (q queries) Audit(ctx context.Context, subjectID string) ([]storage.AuditEntry, error) {
-	rows, err := q.db.Query(ctx, "SELECT id, at, actor, action, subject_id, reason, note FROM audit_log WHERE subject_id = $1 ORDER BY id", subjectID)
+func (q queries) Audit(ctx context.Context, subjectIDs ...string) ([]storage.AuditEntry, error) {
+	if len(subjectIDs) == 0 {
+		return nil, nil
+	}
+	rows, err := q.db.Query(ctx, "SELECT id, at, actor, action, subject_id, reason, note FROM audit_log WHERE subject_id = ANY($1) ORDER BY id", subjectIDs)
 	if err != nil {
 		return nil, domainError("audit", err)
 	}

@@ -355,23 +355,25 @@ func (q queries) CredentialUser(ctx context.Context, kind storage.CredentialKind
 		tokenHash, string(kind), micros(now)))
 }
 
-func (q queries) Audit(ctx context.Context, subjectID string) ([]storage.AuditEntry, error) {
-	rows, err := q.db.QueryContext(ctx, "SELECT id, at, actor, action, subject_id, reason, note FROM audit_log WHERE subject_id = ? ORDER BY id", subjectID)
-	if err != nil {
-		return nil, domainError("audit", err)
+func (q queries) Audit(ctx context.Context, subjectIDs ...string) ([]storage.AuditEntry, error) {
+	if len(subjectIDs) == 0 {
+		return nil, nil
 	}
-	defer rows.Close()
-	var out []storage.AuditEntry
-	for rows.Next() {
-		var e storage.AuditEntry
-		var at int64
-		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.SubjectID, &e.Reason, &e.Note); err != nil {
-			return nil, domainError("audit", err)
-		}
-		e.At = fromMicros(at)
-		out = append(out, e)
+	args := make([]any, len(subjectIDs))
+	for i, id := range subjectIDs {
+		args[i] = id
 	}
-	return out, domainError("audit", rows.Err())
+	marks := strings.Repeat("?, ", len(args))
+	return queryAll(ctx, q.db, "audit", scanAuditEntry,
+		"SELECT id, at, actor, action, subject_id, reason, note FROM audit_log WHERE subject_id IN ("+marks[:len(marks)-2]+") ORDER BY id", args...)
+}
+
+func scanAuditEntry(row scanner) (storage.AuditEntry, error) {
+	var e storage.AuditEntry
+	var at int64
+	err := row.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.SubjectID, &e.Reason, &e.Note)
+	e.At = fromMicros(at)
+	return e, err
 }
 
 func (q queries) DueBlobDeletions(ctx context.Context, now time.Time, limit int) ([]string, error) {

@@ -352,6 +352,24 @@ func testAudit(t *testing.T, st storage.Store) {
 	if err != nil || len(entries) != 3 || entries[0].Action != "submit" || entries[2].Action != "approve" || !entries[1].At.Equal(epoch.Add(time.Second)) {
 		t.Fatalf("audit %+v %v", entries, err)
 	}
+	err = st.WithTx(ctx, func(tx storage.Tx) error {
+		for _, subject := range []string{"y", "z"} {
+			if err := tx.AppendAudit(ctx, storage.AuditEntry{At: epoch, Actor: "policy", Action: "auto_hide", SubjectID: subject}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	several, err := st.Audit(ctx, "z", "x", "missing")
+	if err != nil || len(several) != 4 || several[0].SubjectID != "x" || several[3].SubjectID != "z" {
+		t.Fatalf("audit of several subjects, oldest first: %+v %v", several, err)
+	}
+	if none, err := st.Audit(ctx); err != nil || len(none) != 0 {
+		t.Fatalf("audit of no subject: %+v %v", none, err)
+	}
 }
 
 func testUsers(t *testing.T, st storage.Store) {
