@@ -143,62 +143,62 @@ type Counts struct {
 	Translations      int64
 }
 
-// Of returns the count for one record type.
-func (c Counts) Of(t RecordType) int64 {
+// field is the count of one record type, nil for an unknown type.
+func (c *Counts) field(t RecordType) *int64 {
 	switch t {
 	case RecordUser:
-		return c.Users
+		return &c.Users
 	case RecordCredential:
-		return c.Credentials
+		return &c.Credentials
 	case RecordStory:
-		return c.Stories
+		return &c.Stories
 	case RecordStoryTranslation:
-		return c.StoryTranslations
+		return &c.StoryTranslations
 	case RecordAudit:
-		return c.Audit
+		return &c.Audit
 	case RecordBlobDeletion:
-		return c.BlobDeletions
+		return &c.BlobDeletions
 	case RecordPost:
-		return c.Posts
+		return &c.Posts
 	case RecordSetting:
-		return c.Settings
+		return &c.Settings
 	case RecordStoredReply:
-		return c.StoredReplies
+		return &c.StoredReplies
 	case RecordTranslation:
-		return c.Translations
+		return &c.Translations
+	}
+	return nil
+}
+
+// Of returns the count for one record type.
+func (c Counts) Of(t RecordType) int64 {
+	if f := c.field(t); f != nil {
+		return *f
 	}
 	return 0
 }
 
+// Set sets the count for one record type.
+func (c *Counts) Set(t RecordType, n int64) {
+	if f := c.field(t); f != nil {
+		*f = n
+	}
+}
+
 // Add counts one more record of type t.
 func (c *Counts) Add(t RecordType) {
-	switch t {
-	case RecordUser:
-		c.Users++
-	case RecordCredential:
-		c.Credentials++
-	case RecordStory:
-		c.Stories++
-	case RecordStoryTranslation:
-		c.StoryTranslations++
-	case RecordAudit:
-		c.Audit++
-	case RecordBlobDeletion:
-		c.BlobDeletions++
-	case RecordPost:
-		c.Posts++
-	case RecordSetting:
-		c.Settings++
-	case RecordStoredReply:
-		c.StoredReplies++
-	case RecordTranslation:
-		c.Translations++
+	if f := c.field(t); f != nil {
+		*f++
 	}
 }
 
 // Total is the number of records.
 func (c Counts) Total() int64 {
-	return c.Users + c.Credentials + c.Stories + c.StoryTranslations + c.Audit + c.BlobDeletions + c.Posts + c.Settings + c.StoredReplies + c.Translations
+	var n int64
+	for _, t := range RecordTypes {
+		n += c.Of(t)
+	}
+	return n
 }
 
 // CheckRecord rejects a record that no backend could store faithfully; both

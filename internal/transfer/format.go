@@ -58,14 +58,11 @@ func countsMap(c storage.Counts) map[string]int64 {
 
 // RecordCounts returns the header's counts.
 func (h Header) RecordCounts() storage.Counts {
-	return storage.Counts{
-		Users: h.Counts[string(storage.RecordUser)], Credentials: h.Counts[string(storage.RecordCredential)],
-		Stories: h.Counts[string(storage.RecordStory)], StoryTranslations: h.Counts[string(storage.RecordStoryTranslation)],
-		Audit:         h.Counts[string(storage.RecordAudit)],
-		BlobDeletions: h.Counts[string(storage.RecordBlobDeletion)], Posts: h.Counts[string(storage.RecordPost)],
-		Settings: h.Counts[string(storage.RecordSetting)], StoredReplies: h.Counts[string(storage.RecordStoredReply)],
-		Translations: h.Counts[string(storage.RecordTranslation)],
+	var c storage.Counts
+	for _, t := range storage.RecordTypes {
+		c.Set(t, h.Counts[string(t)])
 	}
+	return c
 }
 
 // The records as they are written. Field names are the file format's and
