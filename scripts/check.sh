@@ -6,7 +6,8 @@
 # Runs, in order, and times each step: gofmt, go vet, the README's test
 # command, the race detector on the packages with shared state, short
 # fuzzing of every Fuzz* target found in the repository, the short load
-# run, and (with CHECK_SOAK=1) the one-minute soak. Every step runs even
+# run, (with CHECK_SOAK=1) the one-minute soak, and that the work tree is
+# unchanged afterwards. Every step runs even
 # when an earlier one failed; the exit status is non-zero if any failed.
 #
 # Environment:
@@ -183,6 +184,23 @@ if [ "${CHECK_SOAK:-0}" = 1 ]; then
 	fi
 else
 	record "make soak-short" skipped "$(now_ms)" "set CHECK_SOAK=1 to run it"
+fi
+
+# 8. nothing run-time left behind: the tests, fuzzing and load runs must
+# leave the work tree exactly as git has it (no database, key, media or
+# benchmark output); only checked where git knows the tree.
+step "work tree unchanged"
+t0="$(now_ms)"
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	changed="$(git status --porcelain --untracked-files=all)"
+	if [ -z "$changed" ]; then
+		record "work tree unchanged" pass "$t0" ""
+	else
+		echo "$changed" | head -n 20
+		record "work tree unchanged" FAIL "$t0" "$(echo "$changed" | grep -c .) paths changed or left behind"
+	fi
+else
+	record "work tree unchanged" skipped "$t0" "not a git work tree"
 fi
 
 # Summary: a plain table here, Markdown in the report.

@@ -79,7 +79,13 @@ func TestToolkitBuildWithLogo(t *testing.T) {
 	if err := os.WriteFile(logo, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	getenv := func(string) string { return "" }
+	data := t.TempDir()
+	getenv := func(key string) string {
+		if key == "CHORUS_DATA" {
+			return data
+		}
+		return ""
+	}
 	out := t.TempDir()
 	err := toolkitCommand(context.Background(), []string{"build", "--lang", "en", "--out", out, "--logo", logo}, getenv, io.Discard, io.Discard)
 	if err != nil {
