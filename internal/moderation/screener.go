@@ -48,6 +48,11 @@ func (s *Screen) Screen(ctx context.Context, in Input) (out []story.Signal) {
 			out = nil
 		}
 	}()
+	return s.screen(ctx, in)
+}
+
+// screen is Screen without the recovery, so that tests see a panic.
+func (s *Screen) screen(ctx context.Context, in Input) []story.Signal {
 	version := ModelVersion()
 	hate := story.Signal{Kind: story.SignalHate, ModelVersion: version}
 	threat := story.Signal{Kind: story.SignalThreat, ModelVersion: version}

@@ -416,12 +416,14 @@ func TestQueueCanPutTheStrongestSignalsFirst(t *testing.T) {
 	raid, _ := rig.Submit(hateful)
 	b := rig.SignedIn("mod@example.org", storage.RoleModerator)
 	oldest := string(b.Get("/en/staff/queue").Body)
-	if strings.Index(oldest, "q-"+calm) > strings.Index(oldest, "q-"+raid) {
-		t.Error("default order is not oldest first")
+	calmAt, raidAt := strings.Index(oldest, `id="q-`+calm+`"`), strings.Index(oldest, `id="q-`+raid+`"`)
+	if calmAt < 0 || raidAt < 0 || calmAt > raidAt {
+		t.Errorf("default order is not oldest first: calm at %d, raid at %d", calmAt, raidAt)
 	}
 	risky := string(b.Get("/en/staff/queue?order=risk").Body)
-	if strings.Index(risky, "q-"+raid) > strings.Index(risky, "q-"+calm) {
-		t.Error("order=risk does not put the hateful story first")
+	calmAt, raidAt = strings.Index(risky, `id="q-`+calm+`"`), strings.Index(risky, `id="q-`+raid+`"`)
+	if calmAt < 0 || raidAt < 0 || raidAt > calmAt {
+		t.Errorf("order=risk does not put the hateful story first: calm at %d, raid at %d", calmAt, raidAt)
 	}
 	_, token := rig.Staff("api@example.org", storage.RoleModerator)
 	var out struct{ Items []struct{ ID string } }
