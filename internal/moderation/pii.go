@@ -26,6 +26,8 @@ var piiConfidence = map[string]float64{
 	LabelAddress:  0.8,
 	LabelIDNumber: 0.8,
 	LabelLocation: 0.85,
+	LabelIBAN:     0.95,
+	LabelPostcode: 0.7,
 }
 
 // phoneRegions are tried, in order, for numbers written without a country
@@ -82,6 +84,9 @@ func findPII(field, s, lang string, spans []story.Span) []story.Span {
 		for _, loc := range reIDNumber.FindAllStringIndex(s, -1) {
 			add(LabelIDNumber, loc)
 		}
+		spans = findIBANs(field, s, spans)
+		spans = findPostcodes(field, s, spans)
+		spans = findDocumentCodes(field, s, spans)
 	}
 	if hasAnyFold(s, idKeywords) {
 		for _, loc := range reIDContext.FindAllStringSubmatchIndex(s, -1) {
@@ -131,7 +136,7 @@ func findPII(field, s, lang string, spans []story.Span) []story.Span {
 func addSpan(spans []story.Span, sp story.Span) []story.Span {
 	for i, o := range spans {
 		if o.Field == sp.Field && sp.Start < o.End && o.Start < sp.End {
-			if sp.End-sp.Start > o.End-o.Start && (o.Label == sp.Label || sp.Label == LabelAddress) {
+			if sp.End-sp.Start > o.End-o.Start && (o.Label == sp.Label || sp.Label == LabelAddress || sp.Label == LabelIBAN) {
 				spans[i] = sp
 			}
 			return spans
