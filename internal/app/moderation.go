@@ -90,6 +90,11 @@ type Redaction struct {
 	Title string
 	Body  string
 	Note  string
+	// Base, when set, is the TextVersion the redaction was made from: a
+	// story changed since is refused.
+	Base string
+	// Kind, when set, is the kind of personal data removed, for the audit.
+	Kind string
 }
 
 // Redact edits a pending or published story's text to remove personal details.
@@ -117,6 +122,9 @@ func (a *App) Redact(ctx context.Context, by *storage.User, id string, r Redacti
 		if s.Status != story.StatusPending && s.Status != story.StatusPublished {
 			return errNotPending
 		}
+		if r.Base != "" && TextVersion(s) != r.Base {
+			return errStaleSpan
+		}
 		s.Title, s.Body, s.UpdatedAt = r.Title, r.Body, now
 		s.Signals = a.screen(ctx, s)
 		public = s.Status == story.StatusPublished
@@ -137,7 +145,7 @@ func (a *App) Redact(ctx context.Context, by *storage.User, id string, r Redacti
 				return err
 			}
 		}
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: "redact", SubjectID: id, Note: r.Note})
+		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: "redact", SubjectID: id, Reason: r.Kind, Note: r.Note})
 	})
 	if err != nil {
 		return err

@@ -64,6 +64,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/en/staff/queue", staffOnly(http.StatusOK)},
 		{"GET", "/en/staff/published", expect{"nobody": http.StatusSeeOther, "partner": 200, "translator": 200, "moderator": 200, "admin": 200}},
 		{"POST", "/en/staff/stories/" + otherID + "/redact", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 422, "admin": 422}},
+		// The form posted names no span: refused after the role check.
+		{"POST", "/en/staff/stories/" + otherID + "/redact-span", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 400, "admin": 400}},
+		{"GET", "/en/staff/stories/" + otherID + "/audit", staffOnly(http.StatusOK)},
 		{"POST", "/en/staff/stories/" + otherID + "/feature", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 403, "admin": 404}},
 		{"POST", "/en/staff/stories/" + otherID + "/decision", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 422, "admin": 422}},
 		{"GET", "/en/staff/posts", staffOnly(http.StatusOK)},

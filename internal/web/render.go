@@ -177,6 +177,8 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"storyPath":   api.StoryPath,
 		"langName":    func(l *i18n.Lang, code string) string { return l.T("language." + code) },
 		"isolated":    isolated,
+		"removable":   removableSpans,
+		"textVersion": app.TextVersion,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {
@@ -416,6 +418,15 @@ func signalLabel(lang *i18n.Lang, label string) string {
 		return lang.T("signal." + label)
 	}
 	return strings.ReplaceAll(label, "_", " ")
+}
+
+// auditAction names an audit action; one the catalog does not know yet
+// shows as its code.
+func auditAction(lang *i18n.Lang, action string) string {
+	if lang.Has("audit.action_" + action) {
+		return lang.T("audit.action_" + action)
+	}
+	return strings.ReplaceAll(action, "_", " ")
 }
 
 // isolated wraps text in Unicode isolates (FSI … PDI), so a name in one

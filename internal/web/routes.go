@@ -53,6 +53,8 @@ func (s *Server) routes() http.Handler {
 	page("GET /{lang}/staff/queue/events", s.staff(s.streamQueueEvents))
 	page("POST /{lang}/staff/stories/{id}/decision", s.staff(s.decideStory))
 	page("POST /{lang}/staff/stories/{id}/redact", s.staff(s.redactStory))
+	page("POST /{lang}/staff/stories/{id}/redact-span", s.staff(s.redactSpan))
+	page("GET /{lang}/staff/stories/{id}/audit", s.staff(s.showStoryAudit))
 	page("GET /{lang}/staff/published", s.staff(s.showPublished))
 	page("GET /{lang}/staff/jobs", s.staff(s.showFailedJobs))
 	page("GET /{lang}/staff/translations", s.staff(s.showTranslations))

@@ -206,6 +206,8 @@ func (s *Server) showQueue(w http.ResponseWriter, r *http.Request, p *Page) erro
 		v.Notice = p.L.T("queue.rejected")
 	case "redact":
 		v.Notice = p.L.T("queue.redacted")
+	case "redact_span":
+		v.Notice = p.L.T("queue.span_removed")
 	}
 	return s.render(p, "queue", v)
 }
@@ -296,6 +298,7 @@ type publishedView struct {
 	*Page
 	Stories    []*story.Story
 	CanFeature bool
+	CanAudit   bool
 	NextURL    string
 }
 
@@ -307,7 +310,7 @@ func (s *Server) showPublished(w http.ResponseWriter, r *http.Request, p *Page) 
 		return err
 	}
 	p.Title = p.L.T("published.title")
-	v := publishedView{Page: p, Stories: page.Stories, CanFeature: p.User.Role == storage.RoleAdmin}
+	v := publishedView{Page: p, Stories: page.Stories, CanFeature: p.User.Role == storage.RoleAdmin, CanAudit: p.User.Role.CanModerate()}
 	if page.NextCursor != "" {
 		v.NextURL = p.Link("/staff/published?cursor=" + page.NextCursor)
 	}
