@@ -203,8 +203,18 @@ func TestAccessibility(t *testing.T) {
 				for _, p := range []page{
 					{"story-translations", "/" + lang + "/staff/story-translations", 200},
 					{"translation-review", "/" + lang + "/staff/story-translations/" + s.toReview + "/fr", 200},
+					{"story-audit", "/" + lang + "/staff/stories/" + s.pending + "/audit", 200},
+					{"story-audit-translated", "/" + lang + "/staff/stories/" + s.translated + "/audit", 200},
 				} {
-					t.Run(lang+"/"+p.name, func(t *testing.T) { check(t, staff, p, lang) })
+					t.Run(lang+"/"+p.name, func(t *testing.T) {
+						check(t, staff, p, lang)
+						if strings.HasPrefix(p.name, "story-audit") && staff.count("ol.audit-trail li") == 0 {
+							t.Errorf("%s: no audit rows", p.path)
+						}
+						if p.name == "story-audit-translated" && vp.name == phone.name {
+							staff.shot(lang + "-story-audit")
+						}
+					})
 				}
 			}
 			translator := newTab(t, s.rig, vp, true, "a11y-"+vp.name)
@@ -221,6 +231,12 @@ func TestAccessibility(t *testing.T) {
 				t.Run(lang+"/queue", func(t *testing.T) {
 					if staff.open("/" + lang + "/staff/queue"); staff.count("article.queue-item") < 2 {
 						t.Fatalf("queue has %d items", staff.count("article.queue-item"))
+					}
+					if staff.count(".span-removals button") == 0 {
+						t.Error("no button removes the highlighted phone number")
+					}
+					if vp.name == phone.name {
+						staff.shot(lang + "-queue-span-removal")
 					}
 					if vs := axeViolations(staff); len(vs) > 0 {
 						staff.shot(lang + "-queue")

@@ -114,6 +114,9 @@ func (s *Server) showStoryAudit(w http.ResponseWriter, r *http.Request, p *Page)
 		case strings.HasPrefix(e.Action, "translation") && p.L.Has("language."+e.Reason):
 			row.Why = p.L.T("language." + e.Reason)
 		}
+		if strings.HasPrefix(e.Action, "translation") && p.L.Has("audit.origin_"+e.Note) {
+			row.Note = p.L.T("audit.origin_" + e.Note)
+		}
 		v.Rows = append(v.Rows, row)
 	}
 	p.Title = p.L.T("audit.title")
