@@ -131,9 +131,16 @@ func findPII(field, s, lang string, spans []story.Span) []story.Span {
 	return spans
 }
 
+// maxPIISpans bounds the spans kept for one text: addSpan compares each new
+// span with those found, and a moderator needs no more to see the problem.
+const maxPIISpans = 256
+
 // addSpan adds sp unless it overlaps a span already found, keeping the
 // longer one.
 func addSpan(spans []story.Span, sp story.Span) []story.Span {
+	if len(spans) >= maxPIISpans {
+		return spans
+	}
 	for i, o := range spans {
 		if o.Field == sp.Field && sp.Start < o.End && o.Start < sp.End {
 			if sp.End-sp.Start > o.End-o.Start && (o.Label == sp.Label || sp.Label == LabelAddress || sp.Label == LabelIBAN) {

@@ -141,3 +141,15 @@ func TestCodeDetectorsOnTheCorpora(t *testing.T) {
 
 // maxCorpusFalsePositives is the count measured when the detectors were added.
 const maxCorpusFalsePositives = 0
+
+// TestManySpansStayBounded: a text made of postcodes or document codes
+// keeps at most maxPIISpans spans, so adding each (which compares it with
+// those found) stays cheap.
+func TestManySpansStayBounded(t *testing.T) {
+	for _, unit := range []string{"A1 1AA ", "12AB34567 ", "a@b.co "} {
+		text := strings.Repeat(unit, 20000/len(unit))
+		if n := len(findPII("body", text, "en", nil)); n > maxPIISpans {
+			t.Errorf("%q repeated: %d spans, want at most %d", unit, n, maxPIISpans)
+		}
+	}
+}
