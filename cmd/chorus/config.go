@@ -45,6 +45,10 @@ type config struct {
 	// off while ClassifierURL is empty.
 	ClassifierURL     string
 	ClassifierTimeout time.Duration
+	// ImageMemory bounds the memory all image decoding takes at once.
+	ImageMemory int64
+
+	envErr error // a setting from the environment that cannot be read
 }
 
 func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
@@ -79,6 +83,13 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 		c.ClassifierTimeout = d
 	}
 	fs.DurationVar(&c.ClassifierTimeout, "classifier-timeout", c.ClassifierTimeout, "longest wait for the external classifier before the built-in screen decides alone")
+	c.ImageMemory = media.DefaultImageMemory
+	if v := getenv("CHORUS_IMAGE_MEMORY"); v != "" {
+		if err := (byteSize{&c.ImageMemory}).Set(v); err != nil {
+			c.envErr = fmt.Errorf("CHORUS_IMAGE_MEMORY: %w", err)
+		}
+	}
+	fs.Var(byteSize{&c.ImageMemory}, "image-memory", "memory all photo and logo decoding may take at once (e.g. 512MiB, 1GiB)")
 }
 
 func (c *config) baseURL() string {
@@ -99,6 +110,9 @@ func parseFlags(name string, args []string, getenv func(string) string, stderr i
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	if cfg.envErr != nil {
+		return nil, cfg.envErr
+	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
@@ -114,6 +128,9 @@ func parseOneArg(name, argName string, args []string, getenv func(string) string
 	cfg.register(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return nil, "", err
+	}
+	if cfg.envErr != nil {
+		return nil, "", cfg.envErr
 	}
 	if fs.NArg() != 1 {
 		return nil, "", fmt.Errorf("usage: chorus %s [flags] %s", name, argName)
@@ -189,6 +206,7 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 			return nil, nil, errors.New("CHORUS_CLASSIFIER_URL must be an http or https URL")
 		}
 	}
+	media.SetImageMemory(cfg.ImageMemory)
 	a := &app.App{
 		Store:    store,
 		Blobs:    blobs,

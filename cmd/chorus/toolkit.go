@@ -51,7 +51,8 @@ func toolkitCommand(ctx context.Context, args []string, getenv func(string) stri
 	}
 	var logo image.Image
 	if logoPath != "" {
-		if logo, err = readLogo(logoPath); err != nil {
+		media.SetImageMemory(cfg.ImageMemory)
+		if logo, err = readLogo(ctx, logoPath); err != nil {
 			return fmt.Errorf("chorus toolkit build: --logo %s: %w", logoPath, err)
 		}
 	}
@@ -114,13 +115,13 @@ func toolkitExport(lang, out string, saved []toolkit.Saved, stdout, stderr io.Wr
 
 // readLogo reads a partner's logo as the partner page does: checked before
 // decoding, scaled down, stripped of everything but its pixels.
-func readLogo(path string) (image.Image, error) {
+func readLogo(ctx context.Context, path string) (image.Image, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := media.ProcessLogo(f)
+	data, err := media.ProcessLogo(ctx, f)
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ func TestReadLogo(t *testing.T) {
 		{"too large", write("big.png", append(append([]byte{}, goodPNG...), make([]byte, media.MaxLogoBytes)...)), "smaller than 5 MB"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			img, err := readLogo(c.path)
+			img, err := readLogo(t.Context(), c.path)
 			if c.err == "" {
 				if err != nil || img == nil {
 					t.Fatalf("readLogo: %v", err)

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"chorus/internal/story"
 )
@@ -40,6 +42,20 @@ func StatusFor(code story.Code) int {
 	}
 }
 
+// retryAfter is an error that says how long the client should wait.
+type retryAfter interface {
+	error
+	RetryAfter() time.Duration
+}
+
+// SetRetryAfter sets the Retry-After header when err says how long the
+// client should wait, as a busy image memory budget does.
+func SetRetryAfter(w http.ResponseWriter, err error) {
+	if ra, ok := errors.AsType[retryAfter](err); ok && ra.RetryAfter() > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(ra.RetryAfter().Round(time.Second)/time.Second)))
+	}
+}
+
 type errorBody struct {
 	Error errorDetail `json:"error"`
 }
@@ -70,6 +86,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	var de *story.Error
 	if errors.As(err, &de) {
 		status := StatusFor(de.Code)
+		SetRetryAfter(w, err)
 		if status >= 500 {
 			log.Error("request failed", "route", r.Pattern, "err", err)
 		}

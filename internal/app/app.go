@@ -17,11 +17,12 @@ import (
 )
 
 // PhotoProcessor decodes an upload and re-encodes it without metadata.
-type PhotoProcessor func(r io.Reader) ([]media.Rendition, error)
+// It waits, while ctx lasts, for its share of the image memory budget.
+type PhotoProcessor func(ctx context.Context, r io.Reader) ([]media.Rendition, error)
 
 // ProcessPhotos is the PhotoProcessor of media with its default limits.
-func ProcessPhotos(r io.Reader) ([]media.Rendition, error) {
-	return media.Process(r, media.DefaultLimits)
+func ProcessPhotos(ctx context.Context, r io.Reader) ([]media.Rendition, error) {
+	return media.Process(ctx, r, media.DefaultLimits)
 }
 
 // BlobStore keeps media files by key.

@@ -76,7 +76,7 @@ func (a *App) SavePartner(ctx context.Context, by *storage.User, u PartnerUpdate
 	var logo []byte
 	if u.Logo != nil {
 		var err error
-		if logo, err = media.ProcessLogo(u.Logo); err != nil {
+		if logo, err = media.ProcessLogo(ctx, u.Logo); err != nil {
 			var se *story.Error
 			if errors.As(err, &se) {
 				e := *se

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -253,23 +252,13 @@ func checkAlt(alt string) (string, error) {
 	return alt, nil
 }
 
-// photoSlots bounds how many photos are decoded at once: a 40-megapixel
-// photo takes a few hundred megabytes while it is being processed.
-var photoSlots = make(chan struct{}, max(1, runtime.NumCPU()))
-
 // processPhoto checks and re-encodes an upload; errors name the photo field.
 func (a *App) processPhoto(ctx context.Context, upload PhotoUpload) ([]media.Rendition, string, error) {
 	alt, err := checkAlt(upload.Alt)
 	if err != nil {
 		return nil, "", err
 	}
-	select {
-	case photoSlots <- struct{}{}:
-		defer func() { <-photoSlots }()
-	case <-ctx.Done():
-		return nil, "", &story.Error{Code: story.CodeUnavailable, Key: "error.busy", Message: "We are busy; please try again in a moment.", Err: ctx.Err()}
-	}
-	renditions, err := a.Photos(upload.File)
+	renditions, err := a.Photos(ctx, upload.File)
 	if err != nil {
 		var de *story.Error
 		if errors.As(err, &de) && de.Field == "" {

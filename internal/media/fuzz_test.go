@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"chorus/internal/media/mediatest"
 	"chorus/internal/story"
 )
 
@@ -41,7 +42,7 @@ func FuzzProcess(f *testing.F) {
 	// Small pixel limits keep each run fast; the code paths are the same.
 	limits := Limits{MaxBytes: 1 << 20, MaxPixels: 1 << 20}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		out, err := Process(bytes.NewReader(data), limits)
+		out, err := Process(t.Context(), bytes.NewReader(data), limits)
 		if err != nil {
 			var se *story.Error
 			if !errors.As(err, &se) {
@@ -91,6 +92,27 @@ func FuzzOrientation(f *testing.F) {
 			if got := webpOrientation(webpFile(riffChunk("EXIF", data))); got != want && !bytes.HasPrefix(data, []byte("Exif\x00\x00")) {
 				t.Fatalf("webp wrapper: %d, tiff: %d", got, want)
 			}
+		}
+	})
+}
+
+func FuzzJPEGFrame(f *testing.F) {
+	f.Add(encodeJPEG(f, quadrants(24, 16), 80))
+	f.Add(mediatest.ProgressiveJPEG(40, 30, 3))
+	f.Add(insertSegments(encodeJPEG(f, quadrants(8, 8), 50), jpegSegment(0xEE, []byte("Adobe\x00\x64\x00\x00\x00\x00\x00"))))
+	f.Add([]byte{0xFF, 0xD8, 0xFF, 0xC2, 0x00, 0x0B, 8, 0xFF, 0xFF, 0xFF, 0xFF, 1, 1, 0x44, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		frame, ok := parseJPEGFrame(data)
+		if !ok {
+			return
+		}
+		if len(frame.components) < 1 || len(frame.components) > 4 {
+			t.Fatalf("%d components", len(frame.components))
+		}
+		// The largest frame Process lets through must cost a positive,
+		// finite amount, and at least one byte a pixel.
+		if c := jpegDecodeCost(frame, maxSide, maxSide); c < int64(maxSide)*maxSide || c > 1<<50 {
+			t.Fatalf("cost %d", c)
 		}
 	})
 }

@@ -34,7 +34,7 @@ func pngWithText(t *testing.T, w, h int, text string) []byte {
 
 func TestProcessLogoKeepsPixelsAndTransparencyOnly(t *testing.T) {
 	in := pngWithText(t, 1200, 300, "GPS 45.5017,-73.5673 home of the author")
-	out, err := ProcessLogo(bytes.NewReader(in))
+	out, err := ProcessLogo(t.Context(), bytes.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestProcessLogoRefusesWhatIsNotALogo(t *testing.T) {
 		"too large": append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, MaxLogoBytes)...),
 		"truncated": pngWithText(t, 40, 40, "x")[:60],
 	} {
-		_, err := ProcessLogo(bytes.NewReader(data))
+		_, err := ProcessLogo(t.Context(), bytes.NewReader(data))
 		var se *story.Error
 		if !errors.As(err, &se) || !strings.HasPrefix(se.Key, "error.logo_") || !strings.Contains(se.Message, "logo") {
 			t.Errorf("%s: %v, want a clear error about the logo", name, err)

@@ -8,6 +8,7 @@ package media
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -37,10 +38,13 @@ var DefaultLimits = Limits{MaxBytes: 10 << 20, MaxPixels: 40_000_000}
 // such as a 1 x 40,000,000 strip.
 const maxSide = 1 << 15
 
-// maxJPEGScans caps progressive JPEG scans: each one walks every block of the
-// image, so thousands of tiny scans make a small file cost minutes of CPU.
-// Cameras and encoders write at most a dozen or so.
-const maxJPEGScans = 100
+// maxJPEGScans caps progressive JPEG scans: each one walks every block of
+// the image, so a small file of many tiny scans costs a lot of CPU for
+// nothing. libjpeg and libjpeg-turbo, which most cameras, phones and
+// editors use, write 10 scans for colour, 6 for grey and 18 for CMYK
+// (jpeg_simple_progression); Photoshop writes 3 to 5; mozjpeg's searched
+// scripts stay around a dozen. A file beyond 20 was crafted.
+const maxJPEGScans = 20
 
 // Rendition names and their bounding boxes (longest side, in pixels).
 const (
@@ -135,8 +139,14 @@ func sniff(b []byte) format {
 // Process reads at most limits.MaxBytes+1 bytes from r, checks the real
 // format and dimensions before decoding, and returns the "list" and "page"
 // renditions, in that order, re-encoded as JPEG from pixels only. It never
-// upscales. Every error is a *story.Error.
-func Process(r io.Reader, limits Limits) (renditions []Rendition, err error) {
+// upscales. The decoding and re-encoding wait, while ctx lasts, for their
+// share of the image memory budget (see Budget). Every error is a
+// *story.Error.
+func Process(ctx context.Context, r io.Reader, limits Limits) ([]Rendition, error) {
+	return processWithin(ctx, r, limits, images.Load())
+}
+
+func processWithin(ctx context.Context, r io.Reader, limits Limits, budget *Budget) (renditions []Rendition, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			renditions, err = nil, errCorrupt(photo, fmt.Errorf("panic: %v", p))
@@ -148,50 +158,73 @@ func Process(r io.Reader, limits Limits) (renditions []Rendition, err error) {
 	if limits.MaxPixels <= 0 {
 		limits.MaxPixels = DefaultLimits.MaxPixels
 	}
-	img, f, data, err := checkedDecode(photo, r, limits)
+	in, err := checkedRead(photo, r, limits)
 	if err != nil {
 		return nil, err
 	}
-	return render(img, orientation(f, data))
+	release, err := budget.acquire(ctx, photo, in.cost)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	img, err := in.decode()
+	if err != nil {
+		return nil, err
+	}
+	return render(img, orientation(in.format, in.data))
 }
 
-// checkedDecode reads at most limits.MaxBytes+1 bytes from r, checks the
-// real format, the dimensions and the JPEG scans before decoding, and
-// decodes the pixels. It returns the format and the bytes too, for what
-// reads metadata (the orientation). Errors are worded for u.
-func checkedDecode(u upload, r io.Reader, limits Limits) (image.Image, format, []byte, error) {
+// checkedImage is an upload whose format, dimensions and JPEG scans were
+// checked, and whose decoding cost was estimated, from its headers.
+type checkedImage struct {
+	upload upload
+	format format
+	data   []byte
+	cfg    image.Config
+	cost   int64 // bytes to reserve from the budget
+}
+
+// checkedRead reads at most limits.MaxBytes+1 bytes from r and checks the
+// real format, the dimensions and the JPEG scans, without decoding. Errors
+// are worded for u.
+func checkedRead(u upload, r io.Reader, limits Limits) (*checkedImage, error) {
 	data, err := readLimited(u, r, limits.MaxBytes)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, err
 	}
 	if len(data) == 0 {
-		return nil, 0, nil, errCorrupt(u, errors.New("empty upload"))
+		return nil, errCorrupt(u, errors.New("empty upload"))
 	}
 	f := sniff(data)
 	if f == formatUnknown {
-		return nil, 0, nil, errFormat(u)
+		return nil, errFormat(u)
 	}
 	cfg, err := decodeConfig(f, data)
 	if err != nil {
-		return nil, 0, nil, errCorrupt(u, err)
+		return nil, errCorrupt(u, err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, 0, nil, errCorrupt(u, fmt.Errorf("dimensions %dx%d", cfg.Width, cfg.Height))
+		return nil, errCorrupt(u, fmt.Errorf("dimensions %dx%d", cfg.Width, cfg.Height))
 	}
 	if cfg.Width > maxSide || cfg.Height > maxSide || int64(cfg.Width)*int64(cfg.Height) > limits.MaxPixels {
-		return nil, 0, nil, errTooManyPixels(u, limits.MaxPixels)
+		return nil, errTooManyPixels(u, limits.MaxPixels)
 	}
 	if f == formatJPEG && jpegScans(data) > maxJPEGScans {
-		return nil, 0, nil, errCorrupt(u, errors.New("too many JPEG scans"))
+		return nil, errCorrupt(u, errors.New("too many JPEG scans"))
 	}
-	img, err := decode(f, data)
+	return &checkedImage{upload: u, format: f, data: data, cfg: cfg, cost: imageCost(u, f, data, cfg)}, nil
+}
+
+// decode decodes the pixels; the caller holds their cost from the budget.
+func (c *checkedImage) decode() (image.Image, error) {
+	img, err := decode(c.format, c.data)
 	if err != nil {
-		return nil, 0, nil, errCorrupt(u, err)
+		return nil, errCorrupt(c.upload, err)
 	}
-	if b := img.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
-		return nil, 0, nil, errCorrupt(u, fmt.Errorf("decoded %v, header said %dx%d", b, cfg.Width, cfg.Height))
+	if b := img.Bounds(); b.Dx() != c.cfg.Width || b.Dy() != c.cfg.Height {
+		return nil, errCorrupt(c.upload, fmt.Errorf("decoded %v, header said %dx%d", b, c.cfg.Width, c.cfg.Height))
 	}
-	return img, f, data, nil
+	return img, nil
 }
 
 func readLimited(u upload, r io.Reader, maxBytes int64) ([]byte, error) {

@@ -24,7 +24,7 @@ import (
 
 func process(t *testing.T, data []byte) []Rendition {
 	t.Helper()
-	out, err := Process(bytes.NewReader(data), DefaultLimits)
+	out, err := Process(t.Context(), bytes.NewReader(data), DefaultLimits)
 	if err != nil {
 		t.Fatalf("Process: %v", err)
 	}
@@ -420,7 +420,7 @@ func checkError(t *testing.T, err error, code story.Code, key string) {
 func TestProcessRefusesHostileInput(t *testing.T) {
 	for _, tt := range hostileInputs(t) {
 		t.Run(tt.name, func(t *testing.T) {
-			out, err := Process(bytes.NewReader(tt.data), tt.limits)
+			out, err := Process(t.Context(), bytes.NewReader(tt.data), tt.limits)
 			if out != nil {
 				t.Errorf("got %d renditions with the error", len(out))
 			}
@@ -433,7 +433,7 @@ func TestProcessRefusesBombBeforeAllocating(t *testing.T) {
 	bomb := pngHeaderOnly(30000, 30000) // under maxSide, 900 megapixels
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	_, err := Process(bytes.NewReader(bomb), DefaultLimits)
+	_, err := Process(t.Context(), bytes.NewReader(bomb), DefaultLimits)
 	runtime.ReadMemStats(&after)
 	checkError(t, err, story.CodeTooLarge, KeyTooManyPixels)
 	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
@@ -444,7 +444,7 @@ func TestProcessRefusesBombBeforeAllocating(t *testing.T) {
 func TestProcessDefaultMaxBytes(t *testing.T) {
 	data := make([]byte, DefaultLimits.MaxBytes+1)
 	copy(data, encodeJPEG(t, quadrants(16, 16), 80))
-	_, err := Process(bytes.NewReader(data), Limits{})
+	_, err := Process(t.Context(), bytes.NewReader(data), Limits{})
 	checkError(t, err, story.CodeTooLarge, KeyTooLarge)
 	if se, _ := errors.AsType[*story.Error](err); !strings.Contains(se.Message, "10 MB") {
 		t.Errorf("message %q does not name the limit", se.Message)
@@ -453,7 +453,7 @@ func TestProcessDefaultMaxBytes(t *testing.T) {
 
 func TestProcessAcceptsExactlyMaxBytes(t *testing.T) {
 	valid := encodeJPEG(t, quadrants(120, 80), 80)
-	out, err := Process(bytes.NewReader(valid), Limits{MaxBytes: int64(len(valid))})
+	out, err := Process(t.Context(), bytes.NewReader(valid), Limits{MaxBytes: int64(len(valid))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -461,12 +461,12 @@ func TestProcessAcceptsExactlyMaxBytes(t *testing.T) {
 }
 
 func TestProcessReadErrors(t *testing.T) {
-	_, err := Process(io.MultiReader(strings.NewReader("\xFF\xD8\xFF"), errReader{}), DefaultLimits)
+	_, err := Process(t.Context(), io.MultiReader(strings.NewReader("\xFF\xD8\xFF"), errReader{}), DefaultLimits)
 	checkError(t, err, story.CodeInvalid, KeyCorrupt)
 
 	// A request body capped by http.MaxBytesReader reports the cap as too large.
 	body := http.MaxBytesReader(httptest.NewRecorder(), io.NopCloser(bytes.NewReader(make([]byte, 100))), 10)
-	_, err = Process(body, DefaultLimits)
+	_, err = Process(t.Context(), body, DefaultLimits)
 	checkError(t, err, story.CodeTooLarge, KeyTooLarge)
 }
 
@@ -514,7 +514,7 @@ func BenchmarkProcess(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Process(bytes.NewReader(data), DefaultLimits); err != nil {
+		if _, err := Process(b.Context(), bytes.NewReader(data), DefaultLimits); err != nil {
 			b.Fatal(err)
 		}
 	}

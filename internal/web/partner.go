@@ -59,7 +59,7 @@ func (s *Server) savePartner(w http.ResponseWriter, r *http.Request, p *Page) er
 			return perr
 		}
 		p.Title = p.L.T("partner.title")
-		p.status = http.StatusUnprocessableEntity
+		p.status = uploadErrorStatus(w, err)
 		return s.render(p, "partner", partnerView{Page: p, Profile: profile, Organisation: u.Organisation, Errors: fields, Admin: p.User.Role == storage.RoleAdmin})
 	}
 	http.Redirect(w, r, p.Link("/staff/partner?done=saved"), http.StatusSeeOther)

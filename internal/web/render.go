@@ -279,6 +279,7 @@ func (s *Server) renderError(p *Page, err error) {
 		status, key = http.StatusUnprocessableEntity, verrs[0].Key
 	case errors.As(err, &de):
 		status, key, args = api.StatusFor(de.Code), de.Key, de.Args
+		api.SetRetryAfter(p.writer, err)
 	}
 	if status >= 500 {
 		s.log.Error("page failed", "route", p.request.Pattern, "err", err)

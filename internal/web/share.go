@@ -76,6 +76,17 @@ func fieldErrors(p *Page, err error) (map[string]string, bool) {
 	return out, true
 }
 
+// uploadErrorStatus is the status of a form shown again with an error on
+// its photo or logo: 422, but 413 for an image too large or costly to
+// process and 503, with Retry-After, while the image memory budget is busy.
+func uploadErrorStatus(w http.ResponseWriter, err error) int {
+	if de, ok := errors.AsType[*story.Error](err); ok && (de.Code == story.CodeTooLarge || de.Code == story.CodeUnavailable) {
+		api.SetRetryAfter(w, err)
+		return api.StatusFor(de.Code)
+	}
+	return http.StatusUnprocessableEntity
+}
+
 // checkUpload admits a form that may carry a photo: within the client's
 // submission rate, from this site, within the size limit. The photo is read
 // into memory (see checkForm), so nothing is left to clean up afterwards.
@@ -105,7 +116,7 @@ func (s *Server) submitStory(w http.ResponseWriter, r *http.Request, p *Page) er
 			v := s.shareView(p, sub)
 			v.Alt, v.Errors = r.PostFormValue("alt"), fields
 			p.Title = p.L.T("share.title")
-			p.status = http.StatusUnprocessableEntity
+			p.status = uploadErrorStatus(w, err)
 			return s.render(p, "share", v)
 		}
 		return err
@@ -245,7 +256,7 @@ func (s *Server) uploadPhoto(w http.ResponseWriter, r *http.Request, p *Page) er
 		}
 		v := s.submissionPage(r, p, st)
 		v.PhotoError = fields["photo"] + fields["alt"]
-		p.status = http.StatusUnprocessableEntity
+		p.status = uploadErrorStatus(w, err)
 		return s.render(p, "submission", v)
 	}
 	http.Redirect(w, r, p.Link("/my/"+id+"/"+token+"?done=photo"), http.StatusSeeOther)
