@@ -18,6 +18,7 @@ import (
 	"chorus/internal/i18n"
 	"chorus/internal/media"
 	"chorus/internal/moderation"
+	"chorus/internal/outbound"
 	"chorus/internal/storage"
 	"chorus/internal/storage/postgres"
 	"chorus/internal/storage/sqlite"
@@ -45,6 +46,9 @@ type config struct {
 	// off while ClassifierURL is empty.
 	ClassifierURL     string
 	ClassifierTimeout time.Duration
+	// Private hosts the outbound client may reach (comma-separated hosts,
+	// host:port or CIDR ranges); every other private address is refused.
+	AllowPrivateHosts string
 }
 
 func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
@@ -79,6 +83,7 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 		c.ClassifierTimeout = d
 	}
 	fs.DurationVar(&c.ClassifierTimeout, "classifier-timeout", c.ClassifierTimeout, "longest wait for the external classifier before the built-in screen decides alone")
+	fs.StringVar(&c.AllowPrivateHosts, "allow-private-hosts", env("CHORUS_ALLOW_PRIVATE_HOSTS", ""), "private hosts the server may call out to: comma-separated hosts, host:port or CIDR ranges (default: public addresses only)")
 }
 
 func (c *config) baseURL() string {
@@ -183,6 +188,12 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 		store.Close()
 		return nil, nil, err
 	}
+	allowPrivate, err := outbound.ParseAllowList(cfg.AllowPrivateHosts)
+	if err != nil {
+		store.Close()
+		return nil, nil, fmt.Errorf("CHORUS_ALLOW_PRIVATE_HOSTS: %w", err)
+	}
+	client := outbound.New(outbound.Options{AllowPrivate: allowPrivate, UserAgent: outbound.UserAgent(cfg.baseURL())})
 	if cfg.ClassifierURL != "" {
 		if u, err := url.Parse(cfg.ClassifierURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			store.Close()
@@ -193,7 +204,7 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 		Store:    store,
 		Blobs:    blobs,
 		Photos:   app.ProcessPhotos,
-		Screener: moderation.NewScreen(moderation.Options{ExternalURL: cfg.ClassifierURL, ExternalTimeout: cfg.ClassifierTimeout}),
+		Screener: moderation.NewScreen(moderation.Options{ExternalURL: cfg.ClassifierURL, ExternalTimeout: cfg.ClassifierTimeout, Client: client}),
 		Keys:     keys,
 		Campaign: campaign,
 		Log:      log,
@@ -202,7 +213,7 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 		a.TranslationLanguages = append(a.TranslationLanguages, l.Code)
 	}
 	if cfg.TranslateURL != "" {
-		mt, err := translate.New(translate.Options{URL: cfg.TranslateURL, APIKey: cfg.TranslateKey, Timeout: cfg.TranslateTimeout})
+		mt, err := translate.New(translate.Options{URL: cfg.TranslateURL, APIKey: cfg.TranslateKey, Timeout: cfg.TranslateTimeout, Client: client})
 		if err != nil {
 			store.Close()
 			return nil, nil, err

@@ -228,9 +228,9 @@ func TestIsPublic(t *testing.T) {
 		{"::ffff:127.0.0.1", false},
 		{"::ffff:10.0.0.1", false},
 		{"::ffff:93.184.215.14", true},
-		{"64:ff9b::a00:1", false},   // NAT64 of 10.0.0.1
+		{"64:ff9b::a00:1", false},    // NAT64 of 10.0.0.1
 		{"64:ff9b::5db8:d70e", true}, // NAT64 of 93.184.215.14
-		{"2002:7f00:1::", false},    // 6to4 of 127.0.0.1
+		{"2002:7f00:1::", false},     // 6to4 of 127.0.0.1
 		{"2001:db8::1", false},
 	} {
 		if got := IsPublic(netip.MustParseAddr(c.ip)); got != c.public {
