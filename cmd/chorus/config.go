@@ -162,9 +162,9 @@ func openDatabase(ctx context.Context, cfg *config) (database, string, error) {
 		return st, path, err
 	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
 		st, err := postgres.Open(ctx, u)
-		return st, redactURL(u), err
+		return st, outbound.RedactURL(u), err
 	default:
-		return nil, "", fmt.Errorf("database %q: use postgres://..., sqlite:PATH, or nothing for SQLite in the data folder", redactURL(u))
+		return nil, "", fmt.Errorf("database %q: use postgres://..., sqlite:PATH, or nothing for SQLite in the data folder", outbound.RedactURL(u))
 	}
 }
 
@@ -221,15 +221,6 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 		a.Translator = mt
 	}
 	return a, store, nil
-}
-
-func redactURL(u string) string {
-	if i := strings.Index(u, "@"); i > 0 {
-		if j := strings.Index(u, "://"); j > 0 && j < i {
-			return u[:j+3] + "…" + u[i:]
-		}
-	}
-	return u
 }
 
 func loadCatalog(log *slog.Logger) (*i18n.Catalog, error) {
