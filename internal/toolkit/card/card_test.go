@@ -38,7 +38,7 @@ var goldenSpecs = []struct {
 	{"zh-square", Spec{Text: "我刚来的时候谁也不认识。邻居送来一碗热汤，后来整条街都成了我的家人。#ItTakesaCommunity 我们一起建设新的家园。", Attribution: "李梅，温尼伯", Lang: "zh", Hashtag: "#ItTakesaCommunity"}, Sizes[0]},
 	{"zh-og", Spec{Text: "我刚来的时候谁也不认识。邻居送来一碗热汤，后来整条街都成了我的家人。#ItTakesaCommunity 我们一起建设新的家园。", Attribution: "李梅，温尼伯", Lang: "zh", Hashtag: "#ItTakesaCommunity"}, Sizes[2]},
 	{"ti-square", Spec{Text: "ናብዚ ምስ መጻእኩ ሓደ ሰብ ኣይፈልጥን ነይረ። ሕጂ ግን እዚ ጎደና ስድራይ እዩ።", Attribution: "ሰላም፣ ካልጋሪ", Lang: "ti", Hashtag: "#ItTakesaCommunity"}, Sizes[0]},
-	{"fa-square", Spec{Text: "وقتی به اینجا رسیدم هیچ‌کس را نمی‌شناختم. همسایه‌ها برایم سوپ گرم آوردند و حالا این کوچه خانوادهٔ بزرگ من است.", Attribution: "مریم، ونکوور", Lang: "fa", Hashtag: "#ItTakesaCommunity"}, Sizes[0]},
+	{"fa-square", Spec{Text: "وقتی به اینجا رسیدم هیچ\u200cکس را نمی\u200cشناختم. همسایه\u200cها برایم سوپ گرم آوردند و حالا این کوچه خانوادهٔ بزرگ من است.", Attribution: "مریم، ونکوور", Lang: "fa", Hashtag: "#ItTakesaCommunity"}, Sizes[0]},
 }
 
 var (
@@ -360,8 +360,8 @@ func TestArabicShaped(t *testing.T) {
 		t.Errorf("only %d of %d glyphs are contextual forms", joined, len(run.Glyphs))
 	}
 	// RTL: glyphs in visual order, so the first letter's cluster is last
-	if first := run.Glyphs[len(run.Glyphs)-1]; first.ClusterIndex != 0 {
-		t.Errorf("rightmost glyph is cluster %d, want 0", first.ClusterIndex)
+	if first := run.Glyphs[len(run.Glyphs)-1]; first.TextIndex() != 0 {
+		t.Errorf("rightmost glyph is cluster %d, want 0", first.TextIndex())
 	}
 }
 
@@ -404,7 +404,7 @@ func TestScriptFaces(t *testing.T) {
 			}
 			for _, run := range st.shape(in.text, in.dir, in.lang, weightBold, 40) {
 				for _, g := range run.Glyphs {
-					char := in.text[g.ClusterIndex]
+					char := in.text[g.TextIndex()]
 					if g.GlyphID == 0 {
 						t.Errorf("no glyph for %q", char)
 					}
@@ -473,8 +473,8 @@ func TestArabicWithLatinHashtag(t *testing.T) {
 		pen := l.x
 		for _, run := range l.runs {
 			for _, g := range run.Glyphs {
-				if g.ClusterIndex == hash || g.ClusterIndex == hash+1 || g.ClusterIndex == hash+2 {
-					xs[g.ClusterIndex] = pen
+				if g.TextIndex() == hash || g.TextIndex() == hash+1 || g.TextIndex() == hash+2 {
+					xs[g.TextIndex()] = pen
 					tagDir, found = run.Direction, true
 				}
 				pen += fl(g.Advance)
