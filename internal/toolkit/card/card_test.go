@@ -759,3 +759,33 @@ func TestCoversTellsWhatRenderCanDraw(t *testing.T) {
 		}
 	}
 }
+
+// TestParagraphDirectionFromText: the first strong character outside
+// isolates decides, for every right-to-left script the Unicode data knows.
+func TestParagraphDirectionFromText(t *testing.T) {
+	for _, c := range []struct {
+		name, text string
+		want       di.Direction
+	}{
+		{"Latin", "Welcome", di.DirectionLTR},
+		{"Arabic", "مرحبا بكم", di.DirectionRTL},
+		{"Hebrew", "ברוכים הבאים", di.DirectionRTL},
+		{"Syriac", "ܫܠܡܐ", di.DirectionRTL},
+		{"Thaana", "ދިވެހި", di.DirectionRTL},
+		{"N'Ko", "ߒߞߏ", di.DirectionRTL},
+		{"Adlam (Fula)", "\U0001E900\U0001E922\U0001E934", di.DirectionRTL},
+		{"Hanifi Rohingya", "\U00010D00\U00010D01\U00010D02", di.DirectionRTL},
+		{"Mandaic", "\u0840\u0841\u0842", di.DirectionRTL},
+		{"Samaritan", "\u0800\u0801\u0802", di.DirectionRTL},
+		{"digits then Arabic", "2024 مرحبا", di.DirectionRTL},
+		{"punctuation then Latin", "« Bonjour »", di.DirectionLTR},
+		{"isolated Latin then Arabic", "\u2068#ItTakesaCommunity\u2069 معاً", di.DirectionRTL},
+		{"isolated Arabic then Latin", "\u2067معاً\u2069 together", di.DirectionLTR},
+		{"no strong character", "123 !?", di.DirectionLTR},
+		{"empty", "", di.DirectionLTR},
+	} {
+		if got := paragraphDirection([]rune(c.text)); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}
