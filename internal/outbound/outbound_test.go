@@ -89,6 +89,24 @@ func TestHostnameResolvingToLoopbackRefused(t *testing.T) {
 	}
 }
 
+// TestOtherFormsOfLoopbackRefused: the unspecified address (which Linux
+// connects to the local host) and IPv4-mapped IPv6 are judged as what they
+// reach.
+func TestOtherFormsOfLoopbackRefused(t *testing.T) {
+	srv := echoServer(t)
+	u, _ := url.Parse(srv.URL)
+	for _, host := range []string{"0.0.0.0", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]", "[::]"} {
+		_, err := New(Options{}).GetJSON(t.Context(), "http://"+host+":"+u.Port()+"/")
+		if !IsCode(err, CodeRefusedAddress) {
+			t.Errorf("%s: err = %v, want %s", host, err, CodeRefusedAddress)
+		}
+	}
+	list, _ := ParseAllowList("127.0.0.1")
+	if _, err := New(Options{AllowPrivate: list}).GetJSON(t.Context(), "http://[::ffff:127.0.0.1]:"+u.Port()+"/"); err != nil {
+		t.Errorf("IPv4-mapped form of an allowed address: %v", err)
+	}
+}
+
 func TestRedirectToPrivateAddressRefused(t *testing.T) {
 	private := echoServer(t)
 	// The redirecting server is allowed; where it sends the client is not.
