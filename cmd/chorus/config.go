@@ -193,7 +193,10 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 		store.Close()
 		return nil, nil, fmt.Errorf("CHORUS_ALLOW_PRIVATE_HOSTS: %w", err)
 	}
-	client := outbound.New(outbound.Options{AllowPrivate: allowPrivate, UserAgent: outbound.UserAgent(cfg.baseURL())})
+	// Each service's own timeout bounds its calls; the client's must not cut them shorter.
+	longest := max(cfg.TranslateTimeout, cfg.ClassifierTimeout)
+	client := outbound.New(outbound.Options{AllowPrivate: allowPrivate, UserAgent: outbound.UserAgent(cfg.baseURL()),
+		Timeout: longest, ResponseHeaderTimeout: longest})
 	if cfg.ClassifierURL != "" {
 		if u, err := url.Parse(cfg.ClassifierURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			store.Close()

@@ -157,7 +157,8 @@ func checkURL(u *url.URL) error {
 }
 
 // Do sends req. The answer's body, which the caller closes, fails with
-// ErrTooLarge past MaxResponseBytes rather than end early.
+// ErrTooLarge past MaxResponseBytes rather than end early (at once when
+// the answer declares a larger size).
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if err := checkURL(req.URL); err != nil {
 		return nil, err
@@ -173,11 +174,11 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
+	body := &limitedBody{body: res.Body, left: c.opts.MaxResponseBytes}
 	if res.ContentLength > c.opts.MaxResponseBytes {
-		res.Body.Close()
-		return nil, ErrTooLarge
+		body.left = -1 // declared too large: the first read fails
 	}
-	res.Body = &limitedBody{body: res.Body, left: c.opts.MaxResponseBytes}
+	res.Body = body
 	return res, nil
 }
 

@@ -160,9 +160,9 @@ func TestOversizeBodyRefused(t *testing.T) {
 			w.Write([]byte(strings.Repeat("x", limit+1)))
 		}))
 		c := New(Options{AllowPrivate: allowServer(t, srv), MaxResponseBytes: limit})
-		_, err := c.GetJSON(t.Context(), srv.URL)
-		if !errors.Is(err, ErrTooLarge) {
-			t.Errorf("declared size %v: err = %v, want %v", declared, err, ErrTooLarge)
+		res, err := c.GetJSON(t.Context(), srv.URL)
+		if !errors.Is(err, ErrTooLarge) || res.Status != http.StatusOK {
+			t.Errorf("declared size %v: status %d, err = %v, want %v", declared, res.Status, err, ErrTooLarge)
 		}
 		srv.Close()
 	}
