@@ -56,6 +56,9 @@ func ParseAllowList(s string) (AllowList, error) {
 }
 
 func parseAllowEntry(item string) (allowEntry, error) {
+	if strings.Contains(item, "://") {
+		return allowEntry{}, errors.New("a host, not a URL: leave out the scheme and the path")
+	}
 	if strings.Contains(item, "/") {
 		p, err := netip.ParsePrefix(item)
 		if err != nil {
