@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -179,6 +180,8 @@ func (c *Client) request(ctx context.Context, text, source, target string) (stri
 	case err == nil:
 	case ctx.Err() != nil:
 		return "", &Error{Kind: KindTimeout, Status: res.Status, Err: ctx.Err()}
+	case isTimeout(err):
+		return "", &Error{Kind: KindTimeout, Status: res.Status, Err: err}
 	case res.Status == 0:
 		// No answer. The error names the URL, never the body: safe to keep.
 		return "", &Error{Kind: KindUnreachable, Err: err}
@@ -195,6 +198,12 @@ func (c *Client) request(ctx context.Context, text, source, target string) (stri
 		return "", &Error{Kind: KindBadAnswer, Status: res.Status, Err: fmt.Errorf("an answer of %d characters for %d", n, utf8.RuneCountInString(text))}
 	}
 	return translated, nil
+}
+
+// isTimeout reports whether err is a bound of the HTTP client's running out.
+func isTimeout(err error) bool {
+	var netErr net.Error
+	return errors.As(err, &netErr) && netErr.Timeout()
 }
 
 // ParseResponse reads one answer of the service: the translated text of a

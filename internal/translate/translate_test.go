@@ -252,6 +252,16 @@ func TestTimeoutAndUnreachable(t *testing.T) {
 	if time.Since(start) > 3*time.Second {
 		t.Errorf("the timeout was not applied: %v", time.Since(start))
 	}
+	// The HTTP client's own bound, shorter than the call's, is a timeout too.
+	u, _ := url.Parse(slow.URL)
+	allow, _ := outbound.ParseAllowList(u.Host)
+	bounded, err := New(Options{URL: slow.URL, Client: outbound.New(outbound.Options{AllowPrivate: allow, ResponseHeaderTimeout: 100 * time.Millisecond})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err = bounded.Translate(context.Background(), "en", "fr", "Hello."); !errors.As(err, &te) || te.Kind != KindTimeout {
+		t.Errorf("slow service, client bound: %v", err)
+	}
 	_, err = client(t, Options{URL: "http://127.0.0.1:1", Timeout: time.Second}).Translate(context.Background(), "en", "fr", "Hello.")
 	if !errors.As(err, &te) || te.Kind != KindUnreachable {
 		t.Errorf("closed port: %v", err)
