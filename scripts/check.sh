@@ -3,12 +3,12 @@
 #
 #   bash scripts/check.sh        (or: make check)
 #
-# Runs, in order, and times each step: gofmt, go vet, the README's test
-# command, the race detector on the packages with shared state, short
-# fuzzing of every Fuzz* target found in the repository, the short load
-# run, (with CHECK_SOAK=1) the one-minute soak, and that the work tree is
-# unchanged afterwards. Every step runs even
-# when an earlier one failed; the exit status is non-zero if any failed.
+# Runs, in order, and times each step: gofmt, go vet, staticcheck, the
+# README's test command, the race detector on the packages with shared
+# state, short fuzzing of every Fuzz* target found in the repository, the
+# short load run, (with CHECK_SOAK=1) the one-minute soak, and that the
+# work tree is unchanged afterwards. Every step runs even when an earlier
+# one failed; the exit status is non-zero if any failed.
 #
 # Environment:
 #   FUZZTIME      fuzzing time per target (default 10s)
@@ -70,6 +70,21 @@ if $GO vet ./... >"$log" 2>&1; then
 else
 	show_tail "$log"
 	record "go vet ./..." FAIL "$t0" "$(grep -c '\.go:' "$log") findings"
+fi
+
+# 2b. staticcheck: from PATH, else where go install puts it
+step "staticcheck ./..."
+t0="$(now_ms)"
+log="$logdir/staticcheck.log"
+staticcheck="$(command -v staticcheck || echo "$($GO env GOPATH)/bin/staticcheck")"
+if [ ! -x "$staticcheck" ]; then
+	echo "staticcheck not found: go install honnef.co/go/tools/cmd/staticcheck@v0.8.2"
+	record "staticcheck ./..." FAIL "$t0" "not installed"
+elif "$staticcheck" ./... >"$log" 2>&1; then
+	record "staticcheck ./..." pass "$t0" ""
+else
+	show_tail "$log"
+	record "staticcheck ./..." FAIL "$t0" "$(grep -c '\.go:' "$log") findings"
 fi
 
 # 3. the README's test command, as JSON events so tests can be counted

@@ -10,7 +10,7 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/demo"
-	"chorus/internal/moderation"
+	"chorus/internal/moderation/train"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )
@@ -96,7 +96,7 @@ func moderationCommand(ctx context.Context, args []string, getenv func(string) s
 	if len(args) > 0 && args[0] == "examples" {
 		return moderationExamples(ctx, args[1:], getenv, stdout, stderr)
 	}
-	return moderation.RunCommand(ctx, args, stdout, stderr)
+	return train.RunCommand(ctx, args, stdout, stderr)
 }
 
 // eachDecided walks what moderators decided, a page at a time by id.

@@ -18,6 +18,7 @@ import (
 	"chorus/internal/i18n"
 	"chorus/internal/media"
 	"chorus/internal/moderation"
+	"chorus/internal/outbound"
 	"chorus/internal/storage"
 	"chorus/internal/storage/postgres"
 	"chorus/internal/storage/sqlite"
@@ -47,6 +48,9 @@ type config struct {
 	ClassifierTimeout time.Duration
 	// ImageMemory bounds the memory all image decoding takes at once.
 	ImageMemory int64
+	// Private hosts the outbound client may reach (comma-separated hosts,
+	// host:port or CIDR ranges); every other private address is refused.
+	AllowPrivateHosts string
 
 	envErr error // a setting from the environment that cannot be read
 }
@@ -90,6 +94,7 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 		}
 	}
 	fs.Var(byteSize{&c.ImageMemory}, "image-memory", "memory all photo and logo decoding may take at once (e.g. 512MiB, 1GiB)")
+	fs.StringVar(&c.AllowPrivateHosts, "allow-private-hosts", env("CHORUS_ALLOW_PRIVATE_HOSTS", ""), "private hosts the server may call out to: comma-separated hosts, host:port or CIDR ranges (default: public addresses only)")
 }
 
 func (c *config) baseURL() string {
@@ -174,9 +179,9 @@ func openDatabase(ctx context.Context, cfg *config) (database, string, error) {
 		return st, path, err
 	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
 		st, err := postgres.Open(ctx, u)
-		return st, redactURL(u), err
+		return st, outbound.RedactURL(u), err
 	default:
-		return nil, "", fmt.Errorf("database %q: use postgres://..., sqlite:PATH, or nothing for SQLite in the data folder", redactURL(u))
+		return nil, "", fmt.Errorf("database %q: use postgres://..., sqlite:PATH, or nothing for SQLite in the data folder", outbound.RedactURL(u))
 	}
 }
 
@@ -200,6 +205,15 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 		store.Close()
 		return nil, nil, err
 	}
+	allowPrivate, err := outbound.ParseAllowList(cfg.AllowPrivateHosts)
+	if err != nil {
+		store.Close()
+		return nil, nil, fmt.Errorf("CHORUS_ALLOW_PRIVATE_HOSTS: %w", err)
+	}
+	// Each service's own timeout bounds its calls; the client's must not cut them shorter.
+	longest := max(cfg.TranslateTimeout, cfg.ClassifierTimeout)
+	client := outbound.New(outbound.Options{AllowPrivate: allowPrivate, UserAgent: outbound.UserAgent(cfg.baseURL()),
+		Timeout: longest, ResponseHeaderTimeout: longest})
 	if cfg.ClassifierURL != "" {
 		if u, err := url.Parse(cfg.ClassifierURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			store.Close()
@@ -211,7 +225,7 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 		Store:    store,
 		Blobs:    blobs,
 		Photos:   app.ProcessPhotos,
-		Screener: moderation.NewScreen(moderation.Options{ExternalURL: cfg.ClassifierURL, ExternalTimeout: cfg.ClassifierTimeout}),
+		Screener: moderation.NewScreen(moderation.Options{ExternalURL: cfg.ClassifierURL, ExternalTimeout: cfg.ClassifierTimeout, Client: client}),
 		Keys:     keys,
 		Campaign: campaign,
 		Log:      log,
@@ -220,7 +234,7 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 		a.TranslationLanguages = append(a.TranslationLanguages, l.Code)
 	}
 	if cfg.TranslateURL != "" {
-		mt, err := translate.New(translate.Options{URL: cfg.TranslateURL, APIKey: cfg.TranslateKey, Timeout: cfg.TranslateTimeout})
+		mt, err := translate.New(translate.Options{URL: cfg.TranslateURL, APIKey: cfg.TranslateKey, Timeout: cfg.TranslateTimeout, Client: client})
 		if err != nil {
 			store.Close()
 			return nil, nil, err
@@ -228,15 +242,6 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 		a.Translator = mt
 	}
 	return a, store, nil
-}
-
-func redactURL(u string) string {
-	if i := strings.Index(u, "@"); i > 0 {
-		if j := strings.Index(u, "://"); j > 0 && j < i {
-			return u[:j+3] + "…" + u[i:]
-		}
-	}
-	return u
 }
 
 func loadCatalog(log *slog.Logger) (*i18n.Catalog, error) {

@@ -89,14 +89,23 @@ func TestExternalClassifierIsOffUnlessConfigured(t *testing.T) {
 	if s := hate(map[string]string{}); s.ModelVersion == "external:perspective" || s.Score > 0.5 {
 		t.Errorf("default: %+v", s)
 	}
-	if s := hate(map[string]string{"CHORUS_CLASSIFIER_URL": service.URL}); s.ModelVersion != "external:perspective" || s.Score != 0.97 {
+	// The test services run on loopback, which only the allow-list opens.
+	if s := hate(map[string]string{"CHORUS_CLASSIFIER_URL": service.URL}); s.ModelVersion == "external:perspective" {
+		t.Errorf("a loopback service called without the allow-list: %+v", s)
+	}
+	if s := hate(map[string]string{"CHORUS_CLASSIFIER_URL": service.URL, "CHORUS_ALLOW_PRIVATE_HOSTS": "127.0.0.1"}); s.ModelVersion != "external:perspective" || s.Score != 0.97 {
 		t.Errorf("with the service: %+v", s)
 	}
-	if s := hate(map[string]string{"CHORUS_CLASSIFIER_URL": slow.URL, "CHORUS_CLASSIFIER_TIMEOUT": "50ms"}); s.ModelVersion == "external:perspective" || s.Score > 0.5 {
+	if s := hate(map[string]string{"CHORUS_CLASSIFIER_URL": slow.URL, "CHORUS_CLASSIFIER_TIMEOUT": "50ms", "CHORUS_ALLOW_PRIVATE_HOSTS": "127.0.0.0/8"}); s.ModelVersion == "external:perspective" || s.Score > 0.5 {
 		t.Errorf("a slow service: %+v", s)
 	}
-	env := map[string]string{"CHORUS_DATA": t.TempDir(), "CHORUS_CLASSIFIER_URL": "classifier.example.org/analyze"}
+	env := map[string]string{"CHORUS_DATA": t.TempDir(), "CHORUS_ALLOW_PRIVATE_HOSTS": "http://10.0.0.1"}
 	cfg, _ := parseFlags("serve", nil, func(k string) string { return env[k] }, io.Discard, nil)
+	if _, _, err := openApp(ctx, cfg, newLogger(io.Discard, "error")); err == nil || !strings.Contains(err.Error(), "CHORUS_ALLOW_PRIVATE_HOSTS") {
+		t.Errorf("an allow-list entry with a scheme: %v", err)
+	}
+	env = map[string]string{"CHORUS_DATA": t.TempDir(), "CHORUS_CLASSIFIER_URL": "classifier.example.org/analyze"}
+	cfg, _ = parseFlags("serve", nil, func(k string) string { return env[k] }, io.Discard, nil)
 	if _, _, err := openApp(ctx, cfg, newLogger(io.Discard, "error")); err == nil {
 		t.Error("a URL without a scheme was accepted")
 	}

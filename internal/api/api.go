@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"chorus/internal/app"
+	"chorus/internal/paths"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )
@@ -103,9 +104,6 @@ type QueueItem struct {
 	Signals []story.Signal `json:"signals"`
 }
 
-// StoryPath is the path of a story's page.
-func StoryPath(lang, id string) string { return "/" + lang + "/stories/" + id }
-
 func (a *API) pageLanguage(storyLang string) string {
 	for _, l := range a.PageLanguages {
 		if l == storyLang {
@@ -124,13 +122,10 @@ func (a *API) photoJSON(s *story.Story, base string) *Photo {
 	}
 	p := &Photo{Alt: s.Photo.Alt, Sizes: map[string]PhotoSize{}}
 	for _, size := range s.Photo.Sizes {
-		p.Sizes[size.Name] = PhotoSize{URL: base + PhotoFile(size.Key), Width: size.Width, Height: size.Height}
+		p.Sizes[size.Name] = PhotoSize{URL: base + paths.PhotoFile(size.Key), Width: size.Width, Height: size.Height}
 	}
 	return p
 }
-
-// PhotoFile is the last element of a photo key, the file name served.
-func PhotoFile(key string) string { return key[strings.LastIndexByte(key, '/')+1:] }
 
 func (a *API) content(s *story.Story, photoBase string) StoryContent {
 	c := StoryContent{ID: s.ID, Title: s.Title, Body: s.Body, Language: s.Language, Country: s.Country, City: s.City,
@@ -144,14 +139,14 @@ func (a *API) content(s *story.Story, photoBase string) StoryContent {
 // PublicStory converts a published story and its published translations
 // to its JSON shape.
 func (a *API) PublicStory(s *story.Story, translations []*story.Translation) Story {
-	out := Story{StoryContent: a.content(s, a.BaseURL+"/media/"+s.ID+"/"), PublishedAt: s.PublishedAt,
-		URL: a.BaseURL + StoryPath(a.pageLanguage(s.Language), s.ID), Demo: s.Demo, Translations: []Translation{}}
+	out := Story{StoryContent: a.content(s, a.BaseURL+paths.PhotosPath(s.ID)), PublishedAt: s.PublishedAt,
+		URL: a.BaseURL + paths.StoryPath(a.pageLanguage(s.Language), s.ID), Demo: s.Demo, Translations: []Translation{}}
 	for _, t := range translations {
 		if t.Status != story.TranslationPublished {
 			continue
 		}
 		tr := Translation{Language: t.Language, Title: t.Title, Body: t.Body, Origin: string(t.Origin),
-			PublishedAt: t.PublishedAt, URL: a.BaseURL + StoryPath(t.Language, s.ID)}
+			PublishedAt: t.PublishedAt, URL: a.BaseURL + paths.StoryPath(t.Language, s.ID)}
 		if t.Origin == story.OriginHuman {
 			tr.Credit = t.Credit
 		}
@@ -168,11 +163,11 @@ func nonNil(v []string) []string {
 }
 
 func (a *API) submissionJSON(s *story.Story) Submission {
-	out := Submission{StoryContent: a.content(s, a.BaseURL+"/staff/media/"+s.ID+"/"), Status: s.Status,
+	out := Submission{StoryContent: a.content(s, a.BaseURL+paths.StaffPhotosPath(s.ID)), Status: s.Status,
 		Consent: s.Consent, HasContact: len(s.ContactSealed) > 0, RejectReason: s.RejectReason, RejectNote: s.RejectNote,
 		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}
 	if s.Status == story.StatusPublished {
-		out.URL = a.BaseURL + StoryPath(a.pageLanguage(s.Language), s.ID)
+		out.URL = a.BaseURL + paths.StoryPath(a.pageLanguage(s.Language), s.ID)
 	}
 	if s.Status == story.StatusWithdrawn {
 		at := s.WithdrawnAt

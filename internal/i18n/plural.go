@@ -1,7 +1,6 @@
 package i18n
 
 import (
-	"slices"
 	"sync"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -81,5 +80,3 @@ func PluralFormNames(code string) []string {
 	}
 	return names
 }
-
-func hasPluralForm(code, name string) bool { return slices.Contains(PluralFormNames(code), name) }

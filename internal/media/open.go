@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
+
+	"chorus/internal/outbound"
 )
 
 // OpenOptions carries what a store URL may leave out. The caller reads it
@@ -39,14 +40,14 @@ func OpenStore(ctx context.Context, rawURL, localDir string, opts OpenOptions) (
 	}
 	s, err := NewS3Store(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("media store %s: %w", RedactURL(rawURL), err)
+		return nil, fmt.Errorf("media store %s: %w", outbound.RedactURL(rawURL), err)
 	}
 	return s, nil
 }
 
 // ParseS3URL reads an s3:// store URL (see OpenStore) into a configuration.
 func ParseS3URL(rawURL string, opts OpenOptions) (S3Config, error) {
-	shown := RedactURL(rawURL)
+	shown := outbound.RedactURL(rawURL)
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		// Both url.Parse's error and its reason may quote the secret (a raw
@@ -93,16 +94,4 @@ func ParseS3URL(rawURL string, opts OpenOptions) (S3Config, error) {
 		return S3Config{}, fmt.Errorf("media store %s: access key and secret key missing: put them in the URL or the environment", shown)
 	}
 	return cfg, nil
-}
-
-// RedactURL hides the user information of a URL, so it can be logged. It
-// cuts up to the last '@', so a secret holding a raw '/', '?' or '@' is
-// hidden too.
-func RedactURL(rawURL string) string {
-	scheme := strings.Index(rawURL, "://")
-	at := strings.LastIndex(rawURL, "@")
-	if scheme < 0 || at < scheme {
-		return rawURL
-	}
-	return rawURL[:scheme+3] + "…" + rawURL[at:]
 }

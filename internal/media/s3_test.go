@@ -15,6 +15,7 @@ import (
 
 	"github.com/minio/minio-go/v7"
 
+	"chorus/internal/outbound"
 	"chorus/internal/story"
 )
 
@@ -502,7 +503,7 @@ func TestParseS3URL(t *testing.T) {
 	for _, c := range good {
 		got, err := ParseS3URL(c.raw, c.opts)
 		if err != nil || got != c.want {
-			t.Errorf("ParseS3URL(%q) = %+v, %v; want %+v", RedactURL(c.raw), got, err, c.want)
+			t.Errorf("ParseS3URL(%q) = %+v, %v; want %+v", outbound.RedactURL(c.raw), got, err, c.want)
 		}
 	}
 	bad := []string{
@@ -519,7 +520,7 @@ func TestParseS3URL(t *testing.T) {
 	for _, raw := range bad {
 		_, err := ParseS3URL(raw, OpenOptions{})
 		if err == nil {
-			t.Errorf("ParseS3URL(%q) accepted", RedactURL(raw))
+			t.Errorf("ParseS3URL(%q) accepted", outbound.RedactURL(raw))
 			continue
 		}
 		if strings.Contains(err.Error(), "s3cr3t") {
@@ -539,19 +540,6 @@ func TestParseS3URL(t *testing.T) {
 		}
 		if err == nil {
 			t.Errorf("%s accepted", raw)
-		}
-	}
-}
-
-func TestRedactURL(t *testing.T) {
-	for raw, want := range map[string]string{
-		"s3://K:S@b?endpoint=h:1":     "s3://…@b?endpoint=h:1",
-		"s3://K:a/b?c@d@b?endpoint=h": "s3://…@b?endpoint=h",
-		"s3://b?endpoint=h:1":         "s3://b?endpoint=h:1",
-		"":                            "",
-	} {
-		if got := RedactURL(raw); got != want {
-			t.Errorf("RedactURL(%q) = %q, want %q", raw, got, want)
 		}
 	}
 }

@@ -1,12 +1,9 @@
 package moderation
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 
 	"chorus/internal/story"
@@ -38,27 +35,17 @@ func (s *Screen) externalToxicity(ctx context.Context, text, lang string) (float
 		req.Languages = []string{l}
 	}
 	req.RequestedAttributes = map[string]struct{}{"TOXICITY": {}}
-	body, err := json.Marshal(req)
-	if err != nil {
-		return 0, err
-	}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.ExternalTimeout)
 	defer cancel()
-	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, s.opts.ExternalURL, bytes.NewReader(body))
+	res, err := s.opts.Client.PostJSON(ctx, s.opts.ExternalURL, req)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("external classifier: %w", err)
 	}
-	hr.Header.Set("Content-Type", "application/json")
-	resp, err := s.opts.HTTPClient.Do(hr)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("external classifier: %s", resp.Status)
+	if res.Status != http.StatusOK {
+		return 0, fmt.Errorf("external classifier: HTTP %d", res.Status)
 	}
 	var pr perspectiveResponse
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&pr); err != nil {
+	if err := res.Decode(&pr); err != nil {
 		return 0, fmt.Errorf("external classifier: %w", err)
 	}
 	tox, ok := pr.AttributeScores["TOXICITY"]

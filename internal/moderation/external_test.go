@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"chorus/internal/outbound"
 	"chorus/internal/story"
 )
 
@@ -23,6 +25,16 @@ const recordedResponse = `{
   "detectedLanguages": ["en"]
 }`
 
+// loopbackClient is a guarded client that may reach the test servers.
+func loopbackClient(t *testing.T) *outbound.Client {
+	t.Helper()
+	allow, err := outbound.ParseAllowList("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return outbound.New(outbound.Options{AllowPrivate: allow})
+}
+
 func TestExternalClassifier(t *testing.T) {
 	var got perspectiveRequest
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -35,7 +47,7 @@ func TestExternalClassifier(t *testing.T) {
 		w.Write([]byte(recordedResponse))
 	}))
 	defer srv.Close()
-	s := NewScreen(Options{ExternalURL: srv.URL, ExternalTimeout: time.Second})
+	s := NewScreen(Options{ExternalURL: srv.URL, ExternalTimeout: time.Second, Client: loopbackClient(t)})
 	sigs := s.Screen(context.Background(), Input{Body: "Refugees are welcome here.", Language: "en-GB"})
 	h := signal(sigs, story.SignalHate)
 	if h.Score != 0.0712 || h.ModelVersion != "external:perspective" {
@@ -46,6 +58,23 @@ func TestExternalClassifier(t *testing.T) {
 	}
 	if _, ok := got.RequestedAttributes["TOXICITY"]; !ok {
 		t.Error("TOXICITY not requested")
+	}
+}
+
+// TestExternalClassifierPrivateAddressRefused: without the allow-list, a
+// classifier on a private address is never called, and the built-in
+// screen decides.
+func TestExternalClassifierPrivateAddressRefused(t *testing.T) {
+	var called atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		called.Store(true)
+		w.Write([]byte(recordedResponse))
+	}))
+	defer srv.Close()
+	s := NewScreen(Options{ExternalURL: srv.URL, ExternalTimeout: time.Second})
+	h := signal(s.Screen(context.Background(), Input{Body: "Refugees are welcome here.", Language: "en"}), story.SignalHate)
+	if called.Load() || h.ModelVersion == "external:perspective" {
+		t.Errorf("a loopback classifier was called without the allow-list: %+v", h)
 	}
 }
 
@@ -65,7 +94,7 @@ func TestExternalClassifierFallsBack(t *testing.T) {
 	defer broken.Close()
 	builtin := signal(NewScreen(Options{}).Screen(context.Background(), Input{Body: "Refugees are vermin.", Language: "en"}), story.SignalHate)
 	for _, url := range []string{slow.URL, broken.URL, "http://127.0.0.1:1"} {
-		s := NewScreen(Options{ExternalURL: url, ExternalTimeout: 50 * time.Millisecond})
+		s := NewScreen(Options{ExternalURL: url, ExternalTimeout: 50 * time.Millisecond, Client: loopbackClient(t)})
 		start := time.Now()
 		h := signal(s.Screen(context.Background(), Input{Body: "Refugees are vermin.", Language: "en"}), story.SignalHate)
 		if h.Score != builtin.Score || h.ModelVersion != builtin.ModelVersion {

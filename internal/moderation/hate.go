@@ -212,8 +212,8 @@ func (a *analysis) inGroupCue(h hit) bool {
 		if t.sent != sent || i >= int(h.first) && i < int(h.last) {
 			continue
 		}
-		w := string(a.n.b[t.s:t.e])
-		if inGroupWords[w] || betweenWords[w] && i == int(h.first)-1 {
+		w := a.n.b[t.s:t.e]
+		if inGroupWords[string(w)] || betweenWords[string(w)] && i == int(h.first)-1 {
 			return true
 		}
 	}

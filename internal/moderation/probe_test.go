@@ -2,7 +2,9 @@ package moderation
 
 import (
 	"encoding/csv"
+	"maps"
 	"os"
+	"slices"
 	"testing"
 )
 
@@ -166,3 +168,5 @@ func TestProbeSet2(t *testing.T) {
 		}
 	}
 }
+
+func sortedKeys(m map[string]*Confusion) []string { return slices.Sorted(maps.Keys(m)) }

@@ -2,9 +2,9 @@ package moderation
 
 import (
 	"context"
-	"net/http"
 	"time"
 
+	"chorus/internal/outbound"
 	"chorus/internal/story"
 )
 
@@ -15,8 +15,9 @@ type Options struct {
 	ExternalURL string
 	// ExternalTimeout bounds each external call; default 2s.
 	ExternalTimeout time.Duration
-	// HTTPClient is used for external calls; default a plain client.
-	HTTPClient *http.Client
+	// Client sends the external calls; default a guarded client that
+	// reaches public addresses only.
+	Client *outbound.Client
 }
 
 // Screen is the built-in screener: lexicons, patterns and the embedded
@@ -34,8 +35,8 @@ func NewScreen(opts Options) *Screen {
 	if opts.ExternalTimeout <= 0 {
 		opts.ExternalTimeout = 2 * time.Second
 	}
-	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{}
+	if opts.Client == nil {
+		opts.Client = outbound.New(outbound.Options{})
 	}
 	return &Screen{opts: opts, lex: defaultLexicon, model: DefaultModel()}
 }

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"chorus/internal/i18n"
+	"chorus/internal/paths"
 	"chorus/internal/story"
 	"chorus/internal/toolkit/card"
 )
@@ -250,7 +251,7 @@ func NetworkName(id string) string {
 }
 
 // PostURL is the address {url} stands for in a post in lang.
-func PostURL(siteURL, lang string) string { return siteURL + "/" + lang + "/" }
+func PostURL(siteURL, lang string) string { return siteURL + paths.HomePath(lang) }
 
 // CheckText validates a text for the toolkit item source in lang and
 // returns it cleaned. A post must fit its network's limit as the network

@@ -10,17 +10,18 @@
 package translate
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"chorus/internal/outbound"
 )
 
 // Options configure a Client.
@@ -38,17 +39,15 @@ type Options struct {
 	// MaxConcurrent bounds the calls in flight, so a busy day does not
 	// overwhelm the service; default 2.
 	MaxConcurrent int
-	// HTTPClient is used for requests; default a client that follows no
-	// redirects.
-	HTTPClient *http.Client
+	// Client sends the requests; default a guarded client that reaches
+	// public addresses only.
+	Client *outbound.Client
 }
 
 // Limits on what is sent and read.
 const (
 	// MaxText is the most characters one Translate call accepts per text.
 	MaxText = 40000
-	// maxResponse bounds one answer's bytes.
-	maxResponse = 1 << 20
 	// maxServiceMessage bounds the service's error text kept for people.
 	maxServiceMessage = 300
 )
@@ -75,8 +74,8 @@ func New(opts Options) (*Client, error) {
 	if opts.MaxConcurrent <= 0 {
 		opts.MaxConcurrent = 2
 	}
-	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if opts.Client == nil {
+		opts.Client = outbound.New(outbound.Options{})
 	}
 	return &Client{endpoint: u.String() + "/translate", opts: opts, slots: make(chan struct{}, opts.MaxConcurrent)}, nil
 }
@@ -176,45 +175,35 @@ type request struct {
 }
 
 func (c *Client) request(ctx context.Context, text, source, target string) (string, error) {
-	body, err := json.Marshal(request{Q: text, Source: source, Target: target, Format: "text", APIKey: c.opts.APIKey})
-	if err != nil {
-		return "", &Error{Kind: KindBadAnswer, Err: err}
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, bytes.NewReader(body))
-	if err != nil {
+	res, err := c.opts.Client.PostJSON(ctx, c.endpoint, request{Q: text, Source: source, Target: target, Format: "text", APIKey: c.opts.APIKey})
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		return "", &Error{Kind: KindTimeout, Status: res.Status, Err: ctx.Err()}
+	case isTimeout(err):
+		return "", &Error{Kind: KindTimeout, Status: res.Status, Err: err}
+	case res.Status == 0:
+		// No answer. The error names the URL, never the body: safe to keep.
 		return "", &Error{Kind: KindUnreachable, Err: err}
+	default:
+		return "", &Error{Kind: KindBadAnswer, Status: res.Status, Err: err}
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	res, err := c.opts.HTTPClient.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return "", &Error{Kind: KindTimeout, Err: ctx.Err()}
-		}
-		// The error names the URL, never the body: safe to keep.
-		return "", &Error{Kind: KindUnreachable, Err: err}
-	}
-	defer res.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(res.Body, maxResponse+1))
-	if err != nil {
-		if ctx.Err() != nil {
-			return "", &Error{Kind: KindTimeout, Status: res.StatusCode, Err: ctx.Err()}
-		}
-		return "", &Error{Kind: KindBadAnswer, Status: res.StatusCode, Err: err}
-	}
-	if len(data) > maxResponse {
-		return "", &Error{Kind: KindBadAnswer, Status: res.StatusCode, Err: errors.New("the answer is over 1 MB")}
-	}
-	translated, err := ParseResponse(res.StatusCode, data)
+	translated, err := ParseResponse(res.Status, res.Body)
 	if err != nil {
 		return "", err
 	}
 	// A machine answer many times longer than its question is not a
 	// translation of it.
 	if n := utf8.RuneCountInString(translated); n > 4*utf8.RuneCountInString(text)+200 {
-		return "", &Error{Kind: KindBadAnswer, Status: res.StatusCode, Err: fmt.Errorf("an answer of %d characters for %d", n, utf8.RuneCountInString(text))}
+		return "", &Error{Kind: KindBadAnswer, Status: res.Status, Err: fmt.Errorf("an answer of %d characters for %d", n, utf8.RuneCountInString(text))}
 	}
 	return translated, nil
+}
+
+// isTimeout reports whether err is a bound of the HTTP client's running out.
+func isTimeout(err error) bool {
+	var netErr net.Error
+	return errors.As(err, &netErr) && netErr.Timeout()
 }
 
 // ParseResponse reads one answer of the service: the translated text of a

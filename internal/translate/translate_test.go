@@ -6,11 +6,14 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"chorus/internal/outbound"
 )
 
 // Answers as LibreTranslate gives them (libretranslate/app.py: the
@@ -70,8 +73,19 @@ func replay(name string) func(request) (int, string) {
 	return func(request) (int, string) { return recorded[name].status, recorded[name].body }
 }
 
+// client is a client of the service at opts.URL, which the test runs on
+// loopback: the allow-list names its address and port, and nothing else.
 func client(t *testing.T, opts Options) *Client {
 	t.Helper()
+	u, err := url.Parse(opts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	allow, err := outbound.ParseAllowList(u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Client = outbound.New(outbound.Options{AllowPrivate: allow})
 	c, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -182,7 +196,9 @@ func TestBrokenServicesFailCleanly(t *testing.T) {
 			w.Write([]byte(`{"detectedLanguage": {"language": "en"}}`))
 		},
 		"array for a string": func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"translatedText": ["a", "b"]}`)) },
-		"redirect": func(w http.ResponseWriter, r *http.Request) {
+		// Redirects are followed, re-checked: this one leads to an address
+		// the allow-list does not name.
+		"redirect to a private address": func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "http://127.0.0.1:1/elsewhere", http.StatusFound)
 		},
 		"endless answer": func(w http.ResponseWriter, r *http.Request) {
@@ -205,8 +221,11 @@ func TestBrokenServicesFailCleanly(t *testing.T) {
 			continue
 		}
 		want := KindBadAnswer
-		if name == "html error page" {
+		switch name {
+		case "html error page":
 			want = KindFailed
+		case "redirect to a private address":
+			want = KindUnreachable
 		}
 		if te.Kind != want {
 			t.Errorf("%s: kind %s, want %s (%v)", name, te.Kind, want, err)
@@ -233,6 +252,16 @@ func TestTimeoutAndUnreachable(t *testing.T) {
 	if time.Since(start) > 3*time.Second {
 		t.Errorf("the timeout was not applied: %v", time.Since(start))
 	}
+	// The HTTP client's own bound, shorter than the call's, is a timeout too.
+	u, _ := url.Parse(slow.URL)
+	allow, _ := outbound.ParseAllowList(u.Host)
+	bounded, err := New(Options{URL: slow.URL, Client: outbound.New(outbound.Options{AllowPrivate: allow, ResponseHeaderTimeout: 100 * time.Millisecond})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err = bounded.Translate(context.Background(), "en", "fr", "Hello."); !errors.As(err, &te) || te.Kind != KindTimeout {
+		t.Errorf("slow service, client bound: %v", err)
+	}
 	_, err = client(t, Options{URL: "http://127.0.0.1:1", Timeout: time.Second}).Translate(context.Background(), "en", "fr", "Hello.")
 	if !errors.As(err, &te) || te.Kind != KindUnreachable {
 		t.Errorf("closed port: %v", err)
@@ -240,6 +269,24 @@ func TestTimeoutAndUnreachable(t *testing.T) {
 	_, err = client(t, Options{URL: slow.URL}).Translate(context.Background(), "en", "fr", strings.Repeat("a", MaxText+1))
 	if !errors.As(err, &te) || te.Kind != KindTooLong {
 		t.Errorf("text over the limit: %v", err)
+	}
+}
+
+// TestPrivateServiceRefusedUnlessAllowed: a service on loopback is not
+// called unless the allow-list names it.
+func TestPrivateServiceRefusedUnlessAllowed(t *testing.T) {
+	svc := newService(t, replay("ok"))
+	c, err := New(Options{URL: svc.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Translate(t.Context(), "en", "fr", "Hello.")
+	var te *Error
+	if !errors.As(err, &te) || te.Kind != KindUnreachable || !outbound.IsCode(err, outbound.CodeRefusedAddress) {
+		t.Errorf("loopback service without the allow-list: %v", err)
+	}
+	if len(svc.requests) != 0 {
+		t.Errorf("the service was sent %d requests", len(svc.requests))
 	}
 }
 

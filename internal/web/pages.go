@@ -11,6 +11,7 @@ import (
 
 	"chorus/internal/api"
 	"chorus/internal/i18n"
+	"chorus/internal/paths"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )
@@ -199,7 +200,7 @@ func (s *Server) renderStory(w http.ResponseWriter, r *http.Request, p *Page, or
 		v.Translation = byLang[p.L.Code]
 	}
 	originalPage := s.originalPath(st, byLang)
-	v.OriginalLink = p.Link("/stories/" + st.ID + "/original")
+	v.OriginalLink = paths.OriginalStoryPath(p.L.Code, st.ID)
 	title := st.Title
 	if v.Translation != nil {
 		title = v.Translation.Title
@@ -209,12 +210,12 @@ func (s *Server) renderStory(w http.ResponseWriter, r *http.Request, p *Page, or
 	// language shows the original text, so it is no version of its own.
 	p.alternates = []alternate{{Code: st.Language, URL: originalPage}}
 	for _, t := range v.Translations {
-		p.alternates = append(p.alternates, alternate{Code: t.Language, URL: api.StoryPath(t.Language, st.ID)})
+		p.alternates = append(p.alternates, alternate{Code: t.Language, URL: paths.StoryPath(t.Language, st.ID)})
 	}
 	p.xDefault = originalPage
 	p.Title = title
 	p.cacheable = true
-	v.ShareURL = s.cfg.BaseURL + api.StoryPath(p.L.Code, st.ID)
+	v.ShareURL = s.cfg.BaseURL + paths.StoryPath(p.L.Code, st.ID)
 	v.Canonical = v.ShareURL
 	if original {
 		v.Canonical = s.cfg.BaseURL + originalPage
@@ -229,14 +230,14 @@ func (s *Server) renderStory(w http.ResponseWriter, r *http.Request, p *Page, or
 // no translation in the way, or else the original view.
 func (s *Server) originalPath(st *story.Story, translated map[string]*story.Translation) string {
 	if s.catalog.Lang(st.Language) != nil {
-		return api.StoryPath(st.Language, st.ID)
+		return paths.StoryPath(st.Language, st.ID)
 	}
 	for _, l := range s.catalog.Languages() {
 		if translated[l.Code] == nil {
-			return api.StoryPath(l.Code, st.ID)
+			return paths.StoryPath(l.Code, st.ID)
 		}
 	}
-	return api.StoryPath(s.catalog.Languages()[0].Code, st.ID) + "/original"
+	return paths.OriginalStoryPath(s.catalog.Languages()[0].Code, st.ID)
 }
 
 // shareLinks are plain links to each network's own sharing page: nothing
@@ -289,7 +290,7 @@ func (s *Server) servePhoto(w http.ResponseWriter, r *http.Request, st *story.St
 	}
 	file := r.PathValue("file")
 	for _, size := range st.Photo.Sizes {
-		if api.PhotoFile(size.Key) != file {
+		if paths.PhotoFile(size.Key) != file {
 			continue
 		}
 		blob, err := s.app.Blobs.Open(r.Context(), size.Key)

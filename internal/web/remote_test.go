@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"chorus/internal/moderation"
+	"chorus/internal/outbound"
 	"chorus/internal/testrig"
 )
 
@@ -27,7 +28,13 @@ func TestDeadOrSlowRemoteNeverBlocks(t *testing.T) {
 	for name, remote := range map[string]string{"slow": slow.URL, "dead": deadURL} {
 		t.Run(name, func(t *testing.T) {
 			rig := testrig.New(t)
-			rig.App.Screener = moderation.NewScreen(moderation.Options{ExternalURL: remote, ExternalTimeout: 200 * time.Millisecond})
+			// The remotes run on loopback, which the allow-list opens.
+			allow, err := outbound.ParseAllowList("127.0.0.1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			client := outbound.New(outbound.Options{AllowPrivate: allow})
+			rig.App.Screener = moderation.NewScreen(moderation.Options{ExternalURL: remote, ExternalTimeout: 200 * time.Millisecond, Client: client})
 			done := make(chan int, 1)
 			go func() {
 				sub := testrig.Submission("Remote")

@@ -25,6 +25,7 @@ import (
 	"chorus/internal/app"
 	"chorus/internal/i18n"
 	"chorus/internal/moderation"
+	"chorus/internal/paths"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/toolkit"
@@ -174,7 +175,11 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"has":         slices.Contains[[]string],
 		"signalLabel": signalLabel,
 		"percent":     func(f float64) int { return int(f*100 + 0.5) },
-		"storyPath":   api.StoryPath,
+		"storyPath":   paths.StoryPath,
+		"cardPath":    paths.StoryCardPath,
+		"kitCardPath": paths.ToolkitCardPath,
+		"photoPath":   paths.PhotoPath,
+		"staffPhoto":  paths.StaffPhotoPath,
 		"langName":    func(l *i18n.Lang, code string) string { return l.T("language." + code) },
 		"isolated":    isolated,
 		"removable":   removableSpans,
@@ -319,7 +324,7 @@ func photoSize(s *story.Story, name string) *photoSizeView {
 	}
 	for _, ps := range s.Photo.Sizes {
 		if ps.Name == name {
-			return &photoSizeView{File: api.PhotoFile(ps.Key), Width: ps.Width, Height: ps.Height}
+			return &photoSizeView{File: paths.PhotoFile(ps.Key), Width: ps.Width, Height: ps.Height}
 		}
 	}
 	return nil

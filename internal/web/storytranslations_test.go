@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"chorus/internal/app"
+	"chorus/internal/outbound"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
@@ -54,7 +55,12 @@ func newLibreTranslate(t *testing.T) *libreTranslate {
 func machineRig(t *testing.T) (*testrig.Rig, *libreTranslate) {
 	t.Helper()
 	lt := newLibreTranslate(t)
-	mt, err := translate.New(translate.Options{URL: lt.URL})
+	// The service runs on loopback, which the allow-list opens.
+	allow, err := outbound.ParseAllowList(strings.TrimPrefix(lt.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt, err := translate.New(translate.Options{URL: lt.URL, Client: outbound.New(outbound.Options{AllowPrivate: allow})})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,7 +38,7 @@ var goldenSpecs = []struct {
 	{"zh-square", Spec{Text: "我刚来的时候谁也不认识。邻居送来一碗热汤，后来整条街都成了我的家人。#ItTakesaCommunity 我们一起建设新的家园。", Attribution: "李梅，温尼伯", Lang: "zh", Hashtag: "#ItTakesaCommunity"}, Sizes[0]},
 	{"zh-og", Spec{Text: "我刚来的时候谁也不认识。邻居送来一碗热汤，后来整条街都成了我的家人。#ItTakesaCommunity 我们一起建设新的家园。", Attribution: "李梅，温尼伯", Lang: "zh", Hashtag: "#ItTakesaCommunity"}, Sizes[2]},
 	{"ti-square", Spec{Text: "ናብዚ ምስ መጻእኩ ሓደ ሰብ ኣይፈልጥን ነይረ። ሕጂ ግን እዚ ጎደና ስድራይ እዩ።", Attribution: "ሰላም፣ ካልጋሪ", Lang: "ti", Hashtag: "#ItTakesaCommunity"}, Sizes[0]},
-	{"fa-square", Spec{Text: "وقتی به اینجا رسیدم هیچ‌کس را نمی‌شناختم. همسایه‌ها برایم سوپ گرم آوردند و حالا این کوچه خانوادهٔ بزرگ من است.", Attribution: "مریم، ونکوور", Lang: "fa", Hashtag: "#ItTakesaCommunity"}, Sizes[0]},
+	{"fa-square", Spec{Text: "وقتی به اینجا رسیدم هیچ\u200cکس را نمی\u200cشناختم. همسایه\u200cها برایم سوپ گرم آوردند و حالا این کوچه خانوادهٔ بزرگ من است.", Attribution: "مریم، ونکوور", Lang: "fa", Hashtag: "#ItTakesaCommunity"}, Sizes[0]},
 }
 
 var (
@@ -360,8 +360,8 @@ func TestArabicShaped(t *testing.T) {
 		t.Errorf("only %d of %d glyphs are contextual forms", joined, len(run.Glyphs))
 	}
 	// RTL: glyphs in visual order, so the first letter's cluster is last
-	if first := run.Glyphs[len(run.Glyphs)-1]; first.ClusterIndex != 0 {
-		t.Errorf("rightmost glyph is cluster %d, want 0", first.ClusterIndex)
+	if first := run.Glyphs[len(run.Glyphs)-1]; first.TextIndex() != 0 {
+		t.Errorf("rightmost glyph is cluster %d, want 0", first.TextIndex())
 	}
 }
 
@@ -404,7 +404,7 @@ func TestScriptFaces(t *testing.T) {
 			}
 			for _, run := range st.shape(in.text, in.dir, in.lang, weightBold, 40) {
 				for _, g := range run.Glyphs {
-					char := in.text[g.ClusterIndex]
+					char := in.text[g.TextIndex()]
 					if g.GlyphID == 0 {
 						t.Errorf("no glyph for %q", char)
 					}
@@ -473,8 +473,8 @@ func TestArabicWithLatinHashtag(t *testing.T) {
 		pen := l.x
 		for _, run := range l.runs {
 			for _, g := range run.Glyphs {
-				if g.ClusterIndex == hash || g.ClusterIndex == hash+1 || g.ClusterIndex == hash+2 {
-					xs[g.ClusterIndex] = pen
+				if g.TextIndex() == hash || g.TextIndex() == hash+1 || g.TextIndex() == hash+2 {
+					xs[g.TextIndex()] = pen
 					tagDir, found = run.Direction, true
 				}
 				pen += fl(g.Advance)
@@ -756,6 +756,36 @@ func TestCoversTellsWhatRenderCanDraw(t *testing.T) {
 		_, err := r.Render(Spec{Text: text, Lang: "en"}, Sizes[0])
 		if drawn := err == nil; drawn != want {
 			t.Errorf("Render(%q): %v, but Covers says %v", text, err, want)
+		}
+	}
+}
+
+// TestParagraphDirectionFromText: the first strong character outside
+// isolates decides, for every right-to-left script the Unicode data knows.
+func TestParagraphDirectionFromText(t *testing.T) {
+	for _, c := range []struct {
+		name, text string
+		want       di.Direction
+	}{
+		{"Latin", "Welcome", di.DirectionLTR},
+		{"Arabic", "مرحبا بكم", di.DirectionRTL},
+		{"Hebrew", "ברוכים הבאים", di.DirectionRTL},
+		{"Syriac", "ܫܠܡܐ", di.DirectionRTL},
+		{"Thaana", "ދިވެހި", di.DirectionRTL},
+		{"N'Ko", "ߒߞߏ", di.DirectionRTL},
+		{"Adlam (Fula)", "\U0001E900\U0001E922\U0001E934", di.DirectionRTL},
+		{"Hanifi Rohingya", "\U00010D00\U00010D01\U00010D02", di.DirectionRTL},
+		{"Mandaic", "\u0840\u0841\u0842", di.DirectionRTL},
+		{"Samaritan", "\u0800\u0801\u0802", di.DirectionRTL},
+		{"digits then Arabic", "2024 مرحبا", di.DirectionRTL},
+		{"punctuation then Latin", "« Bonjour »", di.DirectionLTR},
+		{"isolated Latin then Arabic", "\u2068#ItTakesaCommunity\u2069 معاً", di.DirectionRTL},
+		{"isolated Arabic then Latin", "\u2067معاً\u2069 together", di.DirectionLTR},
+		{"no strong character", "123 !?", di.DirectionLTR},
+		{"empty", "", di.DirectionLTR},
+	} {
+		if got := paragraphDirection([]rune(c.text)); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/go-text/typesetting/font"
 	"github.com/go-text/typesetting/language"
 	"github.com/go-text/typesetting/segmenter"
+	"golang.org/x/text/unicode/bidi"
 )
 
 // input is a Spec checked and cleaned for layout.
@@ -28,12 +29,6 @@ const (
 	fsi = '\u2068' // first strong isolate
 	pdi = '\u2069' // pop directional isolate
 )
-
-// rtlLangs are the primary language subtags written right to left.
-var rtlLangs = map[string]bool{
-	"ar": true, "fa": true, "he": true, "iw": true, "ur": true, "ps": true,
-	"ckb": true, "yi": true, "dv": true, "sd": true, "ug": true, "prs": true,
-}
 
 func (r *Renderer) prepare(spec Spec) (input, error) {
 	var in input
@@ -70,8 +65,8 @@ func (r *Renderer) prepare(spec Spec) (input, error) {
 		lang = ""
 	}
 	in.lang = language.NewLanguage(lang)
-	in.dir = paragraphDirection(in.text, lang)
-	in.tagDir = paragraphDirection(in.hashtag, "")
+	in.dir = paragraphDirection(in.text)
+	in.tagDir = paragraphDirection(in.hashtag)
 	in.text = isolateHashtags(in.text)
 	in.attribution = isolateHashtags(in.attribution)
 	if spec.Logo != nil && !spec.Logo.Bounds().Empty() {
@@ -203,34 +198,33 @@ func (r *Renderer) covered(c rune) bool {
 	return false
 }
 
-// paragraphDirection is right to left for a right-to-left language and,
-// without a language, when the first strong character is right to left.
-func paragraphDirection(text []rune, lang string) di.Direction {
-	if lang != "" {
-		primary := strings.ToLower(lang)
-		if i := strings.IndexAny(primary, "-_"); i >= 0 {
-			primary = primary[:i]
-		}
-		if rtlLangs[primary] {
-			return di.DirectionRTL
-		}
-		if primary != "" && primary != "und" {
-			return di.DirectionLTR
-		}
-	}
+// paragraphDirection is the direction of the text's first strong
+// character outside isolates (rules P2 and P3 of the Unicode bidirectional
+// algorithm, as HTML's dir="auto"), left to right when it has none. The
+// Unicode data knows every right-to-left script, Adlam and Hanifi Rohingya
+// included, where a list of languages or scripts would miss some.
+func paragraphDirection(text []rune) di.Direction {
+	isolates := 0
 	for _, c := range text {
-		if isRTL(c) {
-			return di.DirectionRTL
-		}
-		if unicode.IsLetter(c) {
-			return di.DirectionLTR
+		props, _ := bidi.LookupRune(c)
+		switch props.Class() {
+		case bidi.LRI, bidi.RLI, bidi.FSI:
+			isolates++
+		case bidi.PDI:
+			if isolates > 0 {
+				isolates--
+			}
+		case bidi.L:
+			if isolates == 0 {
+				return di.DirectionLTR
+			}
+		case bidi.R, bidi.AL:
+			if isolates == 0 {
+				return di.DirectionRTL
+			}
 		}
 	}
 	return di.DirectionLTR
-}
-
-func isRTL(c rune) bool {
-	return unicode.In(c, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana, unicode.Nko)
 }
 
 // isolateHashtags wraps every hashtag in a first-strong isolate, so that a

@@ -1,7 +1,8 @@
-package moderation
+package train
 
 import (
 	"bufio"
+	"chorus/internal/moderation"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -36,20 +37,19 @@ const usage = `usage:
   chorus moderation train [--seed N] [--out FILE] [--examples FILE] [--data DIR]
   chorus moderation eval --csv FILE --text COLUMN --label COLUMN --positive VALUE [--lang CODE] [--by COLUMN[,COLUMN]] [--show-errors]`
 
-// packageDir finds internal/moderation from the working directory upwards,
-// so that train writes the model that gets embedded.
-func packageDir() (string, error) {
+// moderationDir finds internal/moderation from the working directory
+// upwards, so that train reads the data beside it and writes the model that
+// gets embedded.
+func moderationDir() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
 	for {
-		cand := filepath.Join(dir, "internal", "moderation")
-		if _, err := os.Stat(filepath.Join(cand, "data", "chorus", "groups.tsv")); err == nil {
-			return cand, nil
-		}
-		if _, err := os.Stat(filepath.Join(dir, "data", "chorus", "groups.tsv")); err == nil && filepath.Base(dir) == "moderation" {
-			return dir, nil
+		for _, cand := range []string{filepath.Join(dir, "internal", "moderation"), filepath.Dir(dir), dir} {
+			if _, err := os.Stat(filepath.Join(cand, "train", "data", "chorus", "groups.tsv")); err == nil && filepath.Base(cand) == "moderation" {
+				return cand, nil
+			}
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
@@ -65,19 +65,19 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	seed := fl.Uint64("seed", 1, "random seed")
 	out := fl.String("out", "", "model file to write (default: the embedded model)")
 	examples := fl.String("examples", "", "JSON Lines of moderators' decisions {text, language, label: hate|ok}")
-	dataDir := fl.String("data", "", "training data folder (default: the package's data folder)")
+	dataDir := fl.String("data", "", "training data folder (default: internal/moderation/train/data)")
 	epochs := fl.Int("epochs", 6, "passes over the data")
 	showErrors := fl.Bool("show-errors", false, "list misclassified held-out examples of the project's own data")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
 	if *dataDir == "" || *out == "" {
-		dir, err := packageDir()
+		dir, err := moderationDir()
 		if err != nil {
 			return err
 		}
 		if *dataDir == "" {
-			*dataDir = filepath.Join(dir, "data")
+			*dataDir = filepath.Join(dir, "train", "data")
 		}
 		if *out == "" {
 			*out = filepath.Join(dir, "model", "hate.bin")
@@ -118,7 +118,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := os.WriteFile(*out, res.Model, 0o644); err != nil {
 		return err
 	}
-	m, err := LoadModel(res.Model)
+	m, err := moderation.LoadModel(res.Model)
 	if err != nil {
 		return err
 	}
@@ -171,13 +171,13 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	type breakdown struct {
 		name string
 		idx  int
-		conf map[string]*Confusion
+		conf map[string]*moderation.Confusion
 	}
 	var groups []breakdown
 	if *by != "" {
 		for _, name := range strings.Split(*by, ",") {
 			name = strings.TrimSpace(name)
-			groups = append(groups, breakdown{name: name, idx: column(name), conf: map[string]*Confusion{}})
+			groups = append(groups, breakdown{name: name, idx: column(name), conf: map[string]*moderation.Confusion{}})
 		}
 	}
 	cols := []struct {
@@ -195,8 +195,8 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return fmt.Errorf("eval: %s: no column %q (columns: %s)", *path, c.name, strings.Join(head, ", "))
 		}
 	}
-	screen := NewScreen(Options{})
-	var conf Confusion
+	screen := moderation.NewScreen(moderation.Options{})
+	var conf moderation.Confusion
 	var mistakes []string
 	row := 1
 	for {
@@ -219,7 +219,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		actual := strings.TrimSpace(rec[li]) == *positive
 		score := screen.HateScore(rec[ti], *lang)
-		predicted := score >= DecisionThreshold
+		predicted := score >= moderation.DecisionThreshold
 		conf.Add(actual, predicted)
 		for _, g := range groups {
 			key := ""
@@ -228,7 +228,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 			c := g.conf[key]
 			if c == nil {
-				c = &Confusion{}
+				c = &moderation.Confusion{}
 				g.conf[key] = c
 			}
 			c.Add(actual, predicted)
@@ -237,7 +237,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			mistakes = append(mistakes, fmt.Sprintf("row %d: %s %.2f %s", row, strings.TrimSpace(rec[li]), score, rec[ti]))
 		}
 	}
-	fmt.Fprintf(stdout, "model %s, threshold %.2f, %d rows\n", ModelVersion(), DecisionThreshold, conf.N())
+	fmt.Fprintf(stdout, "model %s, threshold %.2f, %d rows\n", moderation.ModelVersion(), moderation.DecisionThreshold, conf.N())
 	conf.Report(stdout, *positive, "not "+*positive)
 	for _, g := range groups {
 		fmt.Fprintf(stdout, "by %s:\n%-24s %5s %5s %5s %9s %9s\n", g.name, g.name, "n", "pos", "wrong", "accuracy", "macro-F1")

@@ -1,7 +1,12 @@
-package moderation
+// Package train is the offline trainer of the hate classifier and its
+// evaluation: "chorus moderation train|eval". It reads the training data
+// under data/ from disk and writes the model that internal/moderation
+// embeds (model/hate.bin); the server's screen needs none of it.
+package train
 
 import (
 	"bufio"
+	"chorus/internal/moderation"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -40,7 +45,7 @@ type TrainConfig struct {
 // TrainResult is a trained model and its held-out figures.
 type TrainResult struct {
 	Model   []byte
-	Metrics map[string]*Confusion // by language and source
+	Metrics map[string]*moderation.Confusion // by language and source
 	Train   int
 	Held    int
 	// Mistakes lists misclassified held-out examples of the project's own
@@ -367,18 +372,14 @@ type encoded struct {
 	w     float64
 }
 
-func encodeExamples(exs []Example, lex *lexicon) []encoded {
+func encodeExamples(exs []Example) []encoded {
 	out := make([]encoded, len(exs))
-	fs := new(featureState)
 	for i, ex := range exs {
-		a := getAnalysis(ex.Text, lex)
-		lexScore := lexiconHateScore(a, lex)
-		feats, vals := fs.features(a, lex, lexScore, hasThreat(a))
-		out[i] = encoded{feats: append([]uint32(nil), feats...), vals: append([]float32(nil), vals...), w: ex.Weight}
+		feats, vals := moderation.Features(ex.Text)
+		out[i] = encoded{feats: feats, vals: vals, w: ex.Weight}
 		if ex.Label == "hate" {
 			out[i].y = 1
 		}
-		putAnalysis(a)
 	}
 	return out
 }
@@ -417,8 +418,8 @@ func balanceClasses(exs []Example) []Example {
 // fit trains logistic regression with AdaGrad and L2 on a deterministic
 // shuffle; the caller balances the classes by weight.
 func fit(data []encoded, epochs int, seed uint64) ([]float32, float32) {
-	w := make([]float64, featureDim)
-	g2 := make([]float64, featureDim)
+	w := make([]float64, moderation.FeatureDim)
+	g2 := make([]float64, moderation.FeatureDim)
 	var bias, biasG2 float64
 	order := make([]int, len(data))
 	for i := range order {
@@ -434,7 +435,7 @@ func fit(data []encoded, epochs int, seed uint64) ([]float32, float32) {
 			for k, f := range d.feats {
 				z += w[f] * float64(d.vals[k])
 			}
-			p := sigmoid(z)
+			p := moderation.Sigmoid(z)
 			g := (p - d.y) * d.w
 			for k, f := range d.feats {
 				gf := g*float64(d.vals[k]) + l2*w[f]
@@ -445,7 +446,7 @@ func fit(data []encoded, epochs int, seed uint64) ([]float32, float32) {
 			bias -= lr * g / (math.Sqrt(biasG2) + 1e-8)
 		}
 	}
-	out := make([]float32, featureDim)
+	out := make([]float32, moderation.FeatureDim)
 	for i, x := range w {
 		out[i] = float32(x)
 	}
@@ -476,13 +477,12 @@ func Train(cfg TrainConfig) (*TrainResult, error) {
 			train = append(train, ex)
 		}
 	}
-	lex := defaultLexicon
-	w, b := fit(encodeExamples(balanceClasses(train), lex), cfg.Epochs, cfg.Seed)
-	m, err := LoadModel(encodeModel(w, b))
+	w, b := fit(encodeExamples(balanceClasses(train)), cfg.Epochs, cfg.Seed)
+	m, err := moderation.LoadModel(moderation.EncodeModel(w, b))
 	if err != nil {
 		return nil, err
 	}
-	res := &TrainResult{Metrics: map[string]*Confusion{}, Train: len(train), Held: len(held), Temperature: 1}
+	res := &TrainResult{Metrics: map[string]*moderation.Confusion{}, Train: len(train), Held: len(held), Temperature: 1}
 	if len(held) > 0 {
 		// The weights learnt on balanced, repeated template examples make
 		// the model overconfident: one temperature, fitted on the held-out
@@ -495,53 +495,49 @@ func Train(cfg TrainConfig) (*TrainResult, error) {
 				cal = append(cal, ex)
 			}
 		}
-		z, y := heldOutLogits(m, cal, lex)
+		z, y := heldOutLogits(m, cal)
 		res.Temperature = fitTemperature(z, y)
 		res.LogLoss[0], res.ECE[0] = calibration(z, y, 1)
 		res.LogLoss[1], res.ECE[1] = calibration(z, y, res.Temperature)
 		w, b = scaleWeights(w, b, res.Temperature)
-		if m, err = LoadModel(encodeModel(w, b)); err != nil {
+		if m, err = moderation.LoadModel(moderation.EncodeModel(w, b)); err != nil {
 			return nil, err
 		}
 	}
 	for _, ex := range held {
-		score := classifyText(ex.Text, lex, m)
+		score := m.HateScore(ex.Text)
 		for _, key := range []string{"all", "lang:" + ex.Language, "source:" + sourceFamily(ex.Source)} {
 			c := res.Metrics[key]
 			if c == nil {
-				c = &Confusion{}
+				c = &moderation.Confusion{}
 				res.Metrics[key] = c
 			}
-			c.Add(ex.Label == "hate", score >= DecisionThreshold)
+			c.Add(ex.Label == "hate", score >= moderation.DecisionThreshold)
 		}
-		if sf := sourceFamily(ex.Source); (sf == "chorus" || sf == "moderators") && (ex.Label == "hate") != (score >= DecisionThreshold) {
+		if sf := sourceFamily(ex.Source); (sf == "chorus" || sf == "moderators") && (ex.Label == "hate") != (score >= moderation.DecisionThreshold) {
 			res.Mistakes = append(res.Mistakes, fmt.Sprintf("%s %.2f %s [%s] %s", ex.Label, score, ex.Language, ex.Source, ex.Text))
 		}
 	}
 	if cfg.FinalAll {
-		w, b = fit(encodeExamples(balanceClasses(all), lex), cfg.Epochs, cfg.Seed)
+		w, b = fit(encodeExamples(balanceClasses(all)), cfg.Epochs, cfg.Seed)
 		w, b = scaleWeights(w, b, res.Temperature)
 	}
-	res.Model = encodeModel(w, b)
+	res.Model = moderation.EncodeModel(w, b)
 	return res, nil
 }
 
 // heldOutLogits returns the model's log-odds of hate for each example
 // (without the lexicon's pull) and whether it is labelled hate.
-func heldOutLogits(m *Model, held []Example, lex *lexicon) (z []float64, y []bool) {
-	fs := new(featureState)
+func heldOutLogits(m *moderation.Model, held []Example) (z []float64, y []bool) {
 	for _, ex := range held {
-		a := getAnalysis(ex.Text, lex)
-		feats, vals := fs.features(a, lex, lexiconHateScore(a, lex), hasThreat(a))
-		z = append(z, m.logit(feats, vals))
+		z = append(z, m.Logit(moderation.Features(ex.Text)))
 		y = append(y, ex.Label == "hate")
-		putAnalysis(a)
 	}
 	return z, y
 }
 
 // fitTemperature returns the temperature in [1, 6] (steps of 0.05) that
-// minimises the log-loss of sigmoid(z/T).
+// minimises the log-loss of moderation.Sigmoid(z/T).
 func fitTemperature(z []float64, y []bool) float64 {
 	best, bestLoss := 1.0, math.Inf(1)
 	for k := 0; k <= 100; k++ {
@@ -554,11 +550,11 @@ func fitTemperature(z []float64, y []bool) float64 {
 }
 
 // calibration returns the mean log-loss and the expected calibration error
-// (ten equal bins) of sigmoid(z/t).
+// (ten equal bins) of moderation.Sigmoid(z/t).
 func calibration(z []float64, y []bool, t float64) (logLoss, ece float64) {
 	var bins [10]struct{ n, hate, p float64 }
 	for i, zi := range z {
-		p := min(max(sigmoid(zi/t), 1e-6), 1-1e-6)
+		p := min(max(moderation.Sigmoid(zi/t), 1e-6), 1-1e-6)
 		if y[i] {
 			logLoss -= math.Log(p)
 		} else {
@@ -611,7 +607,7 @@ func capPerSource(all []Example, n int) []Example {
 	return out
 }
 
-func sortedKeys(m map[string]*Confusion) []string {
+func sortedKeys(m map[string]*moderation.Confusion) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

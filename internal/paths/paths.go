@@ -1,0 +1,58 @@
+// Package paths builds the public paths of the site's pages and files, so
+// that any package (API, web pages, toolkit, later federation and feeds)
+// links to them without importing the packages that serve them. The routes
+// that serve them are in internal/web/routes.go; a test there checks that
+// every path built here is served.
+package paths
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// HomePath is the home page in lang: /{lang}/.
+func HomePath(lang string) string { return "/" + seg(lang) + "/" }
+
+// StoryPath is a story's page in lang: /{lang}/stories/{id}.
+func StoryPath(lang, id string) string { return "/" + seg(lang) + "/stories/" + seg(id) }
+
+// OriginalStoryPath is the page of a story in the words it was written in,
+// with the interface in lang: /{lang}/stories/{id}/original.
+func OriginalStoryPath(lang, id string) string { return StoryPath(lang, id) + "/original" }
+
+// StoryCardPath is a story's share card image of one size ("og",
+// "square"...): /{lang}/stories/{id}/card/{size}.png.
+func StoryCardPath(lang, id, size string) string {
+	return StoryPath(lang, id) + "/card/" + seg(size) + ".png"
+}
+
+// ToolkitCardPath is the card image of the toolkit's key message number n
+// (from 1) in one size: /{lang}/toolkit/cards/{n}-{size}.png.
+func ToolkitCardPath(lang string, n int, size string) string {
+	return "/" + seg(lang) + "/toolkit/cards/" + strconv.Itoa(n) + "-" + seg(size) + ".png"
+}
+
+// PhotoPath is a published story's photo file: /media/{id}/{file}.
+func PhotoPath(id, file string) string { return PhotosPath(id) + seg(file) }
+
+// PhotosPath is the folder of a published story's photo files:
+// /media/{id}/.
+func PhotosPath(id string) string { return "/media/" + seg(id) + "/" }
+
+// StaffPhotoPath is a pending story's photo file as staff see it:
+// /staff/media/{id}/{file}.
+func StaffPhotoPath(id, file string) string { return StaffPhotosPath(id) + seg(file) }
+
+// StaffPhotosPath is the folder of a story's photo files as staff see
+// them: /staff/media/{id}/.
+func StaffPhotosPath(id string) string { return "/staff/media/" + seg(id) + "/" }
+
+// PhotoFile is the file name a photo is served under: the last element of
+// its storage key.
+func PhotoFile(key string) string { return key[strings.LastIndexByte(key, '/')+1:] }
+
+// seg escapes one path segment. Identifiers, language codes and file names
+// need no escaping; a value that would (a stray '/', '?' or '%') stays one
+// segment instead of changing the path.
+func seg(s string) string { return url.PathEscape(s) }
