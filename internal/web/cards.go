@@ -79,15 +79,7 @@ func cardSize(name string) (card.Size, bool) {
 // storyCardSpec quotes the opening of a story, signed as the storyteller
 // chose to appear.
 func (s *Server) storyCardSpec(st *story.Story, p *Page) card.Spec {
-	who := st.DisplayName
-	if st.Anonymous || who == "" {
-		who = p.L.T("story.anonymous")
-	}
-	place := countryName(p.L, st.Country)
-	if st.City != "" {
-		place = st.City + p.L.T("byline.place_separator") + place
-	}
-	return card.Spec{Text: excerpt(st.Body, 220), Attribution: who + ", " + place, Lang: st.Language, Hashtag: s.app.Campaign.Hashtag}
+	return card.Spec{Text: toolkit.Excerpt(st.Body, toolkit.VoiceQuoteRunes), Attribution: toolkit.Attribution(p.L, st), Lang: st.Language, Hashtag: s.app.Campaign.Hashtag}
 }
 
 // serveStoryCard sends a published story's share card, only if its author
@@ -161,4 +153,52 @@ func writePNG(w http.ResponseWriter, r *http.Request, png []byte, key, cacheCont
 		return
 	}
 	w.Write(png)
+}
+
+// serveVoiceCard sends the card of a voice of the toolkit: a story, or its
+// translation into the page's language, only while its author agrees to
+// the toolkit.
+func (s *Server) serveVoiceCard(w http.ResponseWriter, r *http.Request, p *Page) error {
+	id, sizeName, _ := strings.Cut(strings.TrimSuffix(r.PathValue("card"), ".png"), "-")
+	size, ok := cardSize(sizeName)
+	if !ok {
+		return story.ErrNotFound
+	}
+	st, err := s.app.PublicStory(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if !st.Consent.Toolkit {
+		return story.ErrNotFound
+	}
+	var translation *story.Translation
+	version := st.UpdatedAt
+	if st.Language != p.L.Code {
+		all, err := s.app.PublishedTranslations(r.Context(), st)
+		if err != nil {
+			return err
+		}
+		for _, t := range all[st.ID] {
+			if t.Language == p.L.Code {
+				translation = t
+			}
+		}
+		if translation == nil {
+			return story.ErrNotFound
+		}
+		version = translation.UpdatedAt
+	}
+	voice := toolkit.NewVoice(p.L, st, translation, s.cfg.BaseURL)
+	key := fmt.Sprintf("voice/%s/%s/%s/%d/%d", p.L.Code, st.ID, size.Name, st.UpdatedAt.UnixMicro(), version.UnixMicro())
+	png, err := s.cards.get(key, func() ([]byte, error) {
+		return s.renderer.Render(card.Spec{Text: voice.Quote, Attribution: voice.Attribution, Lang: voice.Lang, Hashtag: s.app.Campaign.Hashtag}, size)
+	})
+	if errors.Is(err, card.ErrUnsupportedScript) || errors.Is(err, card.ErrEmptyText) {
+		return story.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	writePNG(w, r, png, key, "no-cache")
+	return nil
 }

@@ -90,7 +90,7 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 	}
 	prev := a.Changed
 	a.Changed = func() {
-		s.cache.invalidate()
+		s.InvalidateCache()
 		if prev != nil {
 			prev()
 		}
@@ -120,7 +120,11 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 
 // InvalidateCache drops every cached page, when another node changed
 // public content.
-func (s *Server) InvalidateCache() { s.cache.invalidate() }
+// Toolkit packages go too: their voices follow the published stories.
+func (s *Server) InvalidateCache() {
+	s.cards.forget(toolkitPackagePrefix)
+	s.cache.invalidate()
+}
 
 // ServeHTTP makes Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
