@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"chorus/internal/storage"
@@ -151,7 +152,12 @@ func (a *App) ToolkitVoices(ctx context.Context, lang string) ([]ToolkitVoice, e
 			}
 		}
 	}
-	slices.SortStableFunc(voices, func(x, y ToolkitVoice) int { return y.publishedAt().Compare(x.publishedAt()) })
+	slices.SortFunc(voices, func(x, y ToolkitVoice) int {
+		if c := y.publishedAt().Compare(x.publishedAt()); c != 0 {
+			return c
+		}
+		return strings.Compare(y.Story.ID, x.Story.ID)
+	})
 	if len(voices) > MaxToolkitVoices {
 		voices = voices[:MaxToolkitVoices]
 	}
