@@ -50,10 +50,11 @@ func Attribution(l *i18n.Lang, s *story.Story) string {
 			place = name
 		}
 	}
+	separator := l.T("byline.place_separator")
 	if s.City != "" {
-		place = s.City + l.T("byline.place_separator") + place
+		place = s.City + separator + place
 	}
-	return who + ", " + place
+	return who + separator + place
 }
 
 // Excerpt is the opening of text in at most n characters, cut between
