@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/sync/singleflight"
+
 	"chorus/internal/story"
 	"chorus/internal/toolkit"
 	"chorus/internal/toolkit/card"
@@ -21,6 +23,10 @@ type cardCache struct {
 	mu      sync.Mutex
 	entries map[string][]byte
 	max     int
+	// renders runs one render per key at a time: after a change clears
+	// the toolkit packages, the readers asking for one wait for the same
+	// build rather than each starting their own.
+	renders singleflight.Group
 }
 
 func newCardCache(max int) *cardCache { return &cardCache{entries: map[string][]byte{}, max: max} }
@@ -32,17 +38,23 @@ func (c *cardCache) get(key string, render func() ([]byte, error)) ([]byte, erro
 	if ok {
 		return png, nil
 	}
-	png, err := render()
+	v, err, _ := c.renders.Do(key, func() (any, error) {
+		png, err := render()
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		if len(c.entries) >= c.max {
+			evictOne(c.entries)
+		}
+		c.entries[key] = png
+		c.mu.Unlock()
+		return png, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	if len(c.entries) >= c.max {
-		evictOne(c.entries)
-	}
-	c.entries[key] = png
-	c.mu.Unlock()
-	return png, nil
+	return v.([]byte), nil
 }
 
 // forget drops the entries whose key starts with prefix.
