@@ -118,9 +118,9 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 	return s, nil
 }
 
-// InvalidateCache drops every cached page, when another node changed
-// public content.
-// Toolkit packages go too: their voices follow the published stories.
+// InvalidateCache drops every cached page and toolkit package (whose
+// voices follow the published stories), when another node changed public
+// content.
 func (s *Server) InvalidateCache() {
 	s.cards.forget(toolkitPackagePrefix)
 	s.cache.invalidate()

@@ -60,8 +60,8 @@ func (s *Server) voices(ctx context.Context, p *Page) ([]toolkit.Voice, string, 
 // also hold a fingerprint of the kit's texts.
 const toolkitPackagePrefix = "zip/"
 
-// kitFingerprint identifies a kit's texts: it names the package built
-// from them, and is its ETag.
+// kitFingerprint identifies a kit's texts and voices: it names the
+// package built from them, and is its ETag.
 func kitFingerprint(kit toolkit.Content) string {
 	data, _ := json.Marshal(struct {
 		Kit         toolkit.Content
