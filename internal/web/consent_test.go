@@ -12,6 +12,7 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/storage"
+	"chorus/internal/story"
 	"chorus/internal/testrig"
 )
 
@@ -204,5 +205,49 @@ func TestConsentThroughTheAPI(t *testing.T) {
 	res.JSON(t, &view)
 	if res.Status != http.StatusOK || !view.Consent["toolkit"] || view.Consent["social"] {
 		t.Errorf("toolkit consent given back: %d %s", res.Status, res.Body)
+	}
+}
+
+// TestToolkitVoiceInTranslation: a story whose author agreed to the
+// toolkit and to translation is a voice of the French toolkit through its
+// reviewed French translation, card included, until translation consent
+// is withdrawn.
+func TestToolkitVoiceInTranslation(t *testing.T) {
+	rig := testrig.New(t)
+	ctx := context.Background()
+	sub := testrig.Submission("Traduction")
+	sub.Consent.Toolkit, sub.Consent.Translate = true, true
+	id, token := rig.Submit(sub)
+	moderator, _ := rig.Staff("mod@example.org", storage.RoleModerator)
+	translator, _ := rig.Staff("tr@example.org", storage.RoleTranslator)
+	if _, err := rig.App.Decide(ctx, moderator, id, app.Decision{Approve: true}); err != nil {
+		t.Fatal(err)
+	}
+	edit := app.StoryTranslationEdit{Text: story.TranslationText{Title: "Notre premier hiver", Body: "Nous sommes arrivés en janvier et nos voisins nous ont aidés.", Credit: "Léa"}}
+	if _, err := rig.App.SaveStoryTranslation(ctx, translator, id, "fr", edit); err != nil {
+		t.Fatal(err)
+	}
+	if err := rig.App.PublishTranslation(ctx, moderator, id, "fr"); err != nil {
+		t.Fatal(err)
+	}
+	voiceCard := "/fr/toolkit/voices/" + id + "-og.png"
+	kit := string(rig.Do("GET", "/fr/toolkit", nil, nil).Body)
+	if !strings.Contains(kit, "nos voisins nous ont aidés") || strings.Contains(kit, "our neighbours helped us") {
+		t.Errorf("French toolkit does not quote the translation:\n%s", kit)
+	}
+	if res := rig.Do("GET", voiceCard, nil, nil); res.Status != http.StatusOK {
+		t.Errorf("card of the translated voice: %d", res.Status)
+	}
+	if res := rig.Do("GET", "/ar/toolkit/voices/"+id+"-og.png", nil, nil); res.Status != http.StatusNotFound {
+		t.Errorf("card in a language with no translation: %d", res.Status)
+	}
+	if err := rig.App.SetTranslationConsent(ctx, id, token, false); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(rig.Do("GET", "/fr/toolkit", nil, nil).Body), "nos voisins nous ont aidés") {
+		t.Error("the translation is still quoted after translation consent was withdrawn")
+	}
+	if res := rig.Do("GET", voiceCard, nil, nil); res.Status != http.StatusNotFound {
+		t.Errorf("card of the deleted translation: %d", res.Status)
 	}
 }
