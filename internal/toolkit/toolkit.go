@@ -226,7 +226,7 @@ func writeParts(c Content, extra map[string][]byte, add func(name string, data [
 	if err := add("README.md", []byte(readme(c))); err != nil {
 		return err
 	}
-	if err := add("toolkit.md", []byte(markdown(c))); err != nil {
+	if err := add("toolkit.md", []byte(markdown(c, extra))); err != nil {
 		return err
 	}
 	posts := [][]string{{"network", "text", "length", "limit"}}
@@ -269,7 +269,9 @@ func readme(c Content) string {
 		"- toolkit.md\n- posts.csv\n- myths-and-facts.csv\n- cards/\n\n#ItTakesaCommunity\n"
 }
 
-func markdown(c Content) string {
+// markdown is the kit as one text; files are the package's other files,
+// so that a voice names its card only when it has one.
+func markdown(c Content, files map[string][]byte) string {
 	var b strings.Builder
 	list := func(title string, items []string) {
 		b.WriteString("\n## " + title + "\n\n")
@@ -293,7 +295,10 @@ func markdown(c Content) string {
 	if len(c.Voices) > 0 {
 		b.WriteString("\n## " + c.VoicesTitle + "\n")
 		for i, v := range c.Voices {
-			fmt.Fprintf(&b, "\n> %s\n>\n> — %s\n\n%s\n\n%s\n", v.Quote, v.Attribution, v.URL, VoiceCardName(i, card.Sizes[0].Name))
+			fmt.Fprintf(&b, "\n> %s\n>\n> — %s\n\n%s\n", v.Quote, v.Attribution, v.URL)
+			if name := VoiceCardName(i, card.Sizes[0].Name); files[name] != nil {
+				fmt.Fprintf(&b, "\n%s\n", name)
+			}
 		}
 	}
 	return b.String()

@@ -89,14 +89,17 @@ func TestPackageCarriesItsVoices(t *testing.T) {
 	if err := WritePackage(&buf, kit, cards); err != nil {
 		t.Fatal(err)
 	}
-	md := markdown(kit)
+	md := markdown(kit, cards)
 	for _, want := range []string{"## Voices", "> Our neighbour taught us to skate.", "— Amal, Canada", "/en/stories/s1", "cards/voice-1-square.png"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("toolkit.md lacks %q", want)
 		}
 	}
+	if strings.Contains(markdown(kit, nil), "cards/voice-1") {
+		t.Error("toolkit.md names a card the package lacks")
+	}
 	kit.Voices = nil
-	if strings.Contains(markdown(kit), "## Voices") {
+	if strings.Contains(markdown(kit, cards), "## Voices") {
 		t.Error("a voices heading without voices")
 	}
 }
