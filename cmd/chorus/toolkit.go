@@ -31,7 +31,7 @@ func toolkitCommand(ctx context.Context, args []string, getenv func(string) stri
 	cfg, err := parseFlags("toolkit "+args[0], args[1:], getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&lang, "lang", "en", "language of the kit")
 		fs.StringVar(&out, "out", "", "folder (build) or file (export) to write")
-		fs.BoolVar(&shipped, "shipped", false, "the shipped texts alone, without those saved in the database")
+		fs.BoolVar(&shipped, "shipped", false, "the shipped texts alone, without those saved in the database (and, for build, without the storytellers' voices)")
 		if args[0] == "build" {
 			fs.StringVar(&logoPath, "logo", "", "a partner's logo (PNG, JPEG or WebP) to put on the share cards")
 		}
@@ -63,6 +63,11 @@ func toolkitCommand(ctx context.Context, args []string, getenv func(string) stri
 	if !ok {
 		return fmt.Errorf("no complete toolkit in %q yet; shipped languages: %v (translate the rest at /en/staff/translations)", lang, toolkit.Languages())
 	}
+	if !shipped {
+		if err := addVoices(ctx, cfg, &kit, stderr); err != nil {
+			return err
+		}
+	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
@@ -85,6 +90,33 @@ func toolkitCommand(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote the %s toolkit (%d files) to %s\n", lang, total, out)
+	return nil
+}
+
+// addVoices puts into kit the storytellers who agreed to the toolkit, as
+// the site's toolkit page shows them.
+func addVoices(ctx context.Context, cfg *config, kit *toolkit.Content, stderr io.Writer) error {
+	var voices []app.ToolkitVoice
+	err := runWithApp(ctx, cfg, stderr, func(a *app.App, _ *config) error {
+		var err error
+		voices, err = a.ToolkitVoices(ctx, kit.Lang)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	catalog, err := loadCatalog(newLogger(stderr, cfg.LogLevel))
+	if err != nil {
+		return err
+	}
+	l := catalog.Lang(kit.Lang)
+	if l == nil {
+		l = catalog.Lang("en")
+	}
+	for _, v := range voices {
+		kit.Voices = append(kit.Voices, toolkit.NewVoice(l, v.Story, v.Translation, cfg.baseURL()))
+	}
+	kit.VoicesTitle = l.T("toolkit.voices_title")
 	return nil
 }
 

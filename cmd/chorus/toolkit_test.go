@@ -13,7 +13,10 @@ import (
 	"strings"
 	"testing"
 
+	"chorus/internal/app"
 	"chorus/internal/media"
+	"chorus/internal/storage"
+	"chorus/internal/story"
 )
 
 func TestReadLogo(t *testing.T) {
@@ -113,5 +116,82 @@ func TestToolkitBuildWithLogo(t *testing.T) {
 	}
 	if _, err := os.Stat(empty); !os.IsNotExist(err) {
 		t.Error("the build wrote files despite a bad logo")
+	}
+}
+
+// TestToolkitBuildHasTheVoicesThatAgreed: chorus toolkit build quotes the
+// published stories whose authors agreed to the toolkit, signed as they
+// chose (an anonymous author by no name), with their cards, and leaves out
+// the others.
+func TestToolkitBuildHasTheVoicesThatAgreed(t *testing.T) {
+	ctx := context.Background()
+	data := t.TempDir()
+	getenv := func(name string) string {
+		if name == "CHORUS_DATA" {
+			return data
+		}
+		return ""
+	}
+	cfg, err := parseFlags("test", nil, getenv, os.Stderr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	publish := func(a *app.App, title, body, name, city string, anonymous, toolkit bool) error {
+		sub := story.Submission{Title: title, Body: body, Language: "en", Country: "CA", City: city,
+			Identity: story.IdentityRefugee, DisplayName: name, Anonymous: anonymous, ContactEmail: "amal@example.org",
+			Consent: story.Consent{Publish: true, Toolkit: toolkit}}
+		receipt, err := a.Submit(ctx, sub)
+		if err != nil {
+			return err
+		}
+		if _, err := a.AddUser(ctx, "mod@example.org", storage.RoleModerator); err != nil && story.ErrorCode(err) != story.CodeConflict {
+			return err
+		}
+		mod, err := a.Store.UserByEmail(ctx, "mod@example.org")
+		if err != nil {
+			return err
+		}
+		_, err = a.Decide(ctx, mod, receipt.ID, app.Decision{Approve: true})
+		return err
+	}
+	err = runWithApp(ctx, cfg, os.Stderr, func(a *app.App, _ *config) error {
+		if err := publish(a, "Skating", "Our neighbour Mrs Kowalski taught my daughter to skate on the backyard rink.", "", "Winnipeg", true, true); err != nil {
+			return err
+		}
+		if err := publish(a, "Private", "A story whose author keeps it out of the campaign toolkit entirely.", "Bilal", "Montréal", false, false); err != nil {
+			return err
+		}
+		return publish(a, "Bakery", "The bakery on our street hired me the week we arrived, before I spoke any French.", "Chadia", "", false, true)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if err := run(ctx, []string{"toolkit", "build", "--lang", "en", "--out", out}, getenv, nil, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	md, err := os.ReadFile(filepath.Join(out, "toolkit.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(md)
+	for _, want := range []string{"## Voices", "taught my daughter to skate", "— Anonymous, Winnipeg, Canada", "hired me the week", "— Chadia, Canada", "cards/voice-2-square.png"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("toolkit.md lacks %q", want)
+		}
+	}
+	for _, leak := range []string{"amal@example.org", "out of the campaign toolkit", "Bilal", "Montréal"} {
+		if strings.Contains(text, leak) {
+			t.Errorf("toolkit.md shows %q", leak)
+		}
+	}
+	for _, size := range []string{"square", "story", "og", "wide"} {
+		if _, err := os.Stat(filepath.Join(out, "cards", "voice-1-"+size+".png")); err != nil {
+			t.Errorf("voice card: %v", err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "cards", "voice-3-square.png")); err == nil {
+		t.Error("a card for a story whose author did not agree")
 	}
 }

@@ -265,30 +265,38 @@ func (a *API) ShowSubmission(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// consentBodyHelp is the message of every refused consent body.
+const consentBodyHelp = `The body must name at least one consent: {"social": true or false, "toolkit": true or false, "translate": true or false}. To withdraw the story itself, DELETE /api/v1/stories/{id}.`
+
 // SetConsent handles PUT /api/v1/submissions/{id}/consent: the storyteller
-// gives or withdraws consent to translation, whatever the story's status;
-// withdrawing it deletes every translation. The other consents are part of
-// the submission itself.
+// gives or withdraws consent to sharing on social networks, to the
+// toolkit and to translation until the story is withdrawn; a consent left
+// out stays as it is. Withdrawing translation consent deletes every
+// translation. Consent to publish is withdrawn with DELETE
+// /api/v1/stories/{id}, which erases the story.
 func (a *API) SetConsent(w http.ResponseWriter, r *http.Request) {
 	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), bearer(r)); err != nil {
 		WriteError(w, r, a.Log, err)
 		return
 	}
 	var body struct {
+		Social    *bool `json:"social"`
+		Toolkit   *bool `json:"toolkit"`
 		Translate *bool `json:"translate"`
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	dec := jsonDecoder(r)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		WriteError(w, r, a.Log, story.Errorf(story.CodeBadRequest, "error.bad_json", `The body must be {"translate": true or false}.`))
+	if err := dec.Decode(&body); err != nil || dec.More() {
+		WriteError(w, r, a.Log, story.Errorf(story.CodeBadRequest, "error.bad_json", consentBodyHelp))
 		return
 	}
-	if body.Translate == nil {
-		WriteError(w, r, a.Log, story.FieldError("translate", "error.bad_json", `The body must be {"translate": true or false}.`))
+	change := app.ConsentChange{Social: body.Social, Toolkit: body.Toolkit, Translate: body.Translate}
+	if change.Empty() {
+		WriteError(w, r, a.Log, story.FieldError("consent", "error.bad_json", consentBodyHelp))
 		return
 	}
-	if err := a.App.SetTranslationConsent(r.Context(), r.PathValue("id"), bearer(r), *body.Translate); err != nil {
+	if err := a.App.SetConsent(r.Context(), r.PathValue("id"), bearer(r), change); err != nil {
 		WriteError(w, r, a.Log, err)
 		return
 	}

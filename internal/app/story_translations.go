@@ -329,48 +329,7 @@ func (a *App) purge(ctx context.Context) {
 // translation. Withdrawing it deletes every translation of the story at
 // once, published or not.
 func (a *App) SetTranslationConsent(ctx context.Context, id, token string, allow bool) error {
-	if err := a.CheckToken(ctx, id, token); err != nil {
-		return err
-	}
-	now := a.now()
-	removed := 0
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
-		s, err := tx.Story(ctx, id)
-		if err != nil {
-			return err
-		}
-		if s.Status == story.StatusWithdrawn {
-			return errConsentWithdrawn
-		}
-		if s.Consent.Translate == allow {
-			return nil
-		}
-		s.Consent.Translate, s.UpdatedAt = allow, now
-		if err := tx.UpdateStory(ctx, s); err != nil {
-			return err
-		}
-		reason := "given"
-		if !allow {
-			reason = "withdrawn"
-			if removed, err = tx.DeleteStoryTranslations(ctx, id); err != nil {
-				return err
-			}
-			if removed > 0 {
-				if err := a.enqueuePurge(ctx, tx, now); err != nil {
-					return err
-				}
-			}
-		}
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: "storyteller", Action: "consent_translate", SubjectID: id, Reason: reason})
-	})
-	if err != nil {
-		return err
-	}
-	if removed > 0 {
-		a.changed()
-		a.purge(ctx)
-	}
-	return nil
+	return a.SetConsent(ctx, id, token, ConsentChange{Translate: &allow})
 }
 
 // PublishedTranslations returns the published translations of stories,

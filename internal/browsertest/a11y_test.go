@@ -61,6 +61,7 @@ type site struct {
 	pending, pendingToken string // awaiting review, with a photo
 	withdrawn             string // withdrawn after publication: its page is 410
 	translated, toReview  string // translated and reviewed; a translation waiting for review
+	voice                 voice  // published, in the toolkit, shared on social networks
 }
 
 func newSite(t *testing.T) *site {
@@ -84,6 +85,7 @@ func newSite(t *testing.T) *site {
 	}
 	s.withdrawn = id
 	s.translated, s.toReview = translatedStories(t, rig)
+	s.voice = voiceStories(t, rig)["en"]
 
 	for i, text := range []string{
 		"Our new neighbours from Syria cooked for the whole street tonight. #ItTakesaCommunity",
@@ -122,6 +124,7 @@ func (s *site) publicPages(lang string) []page {
 		{"wall", l + "/wall", 200},
 		{"privacy", l + "/privacy", 200},
 		{"private", l + "/my/" + s.pending + "/" + s.pendingToken + "?new=1", 200},
+		{"private-published", l + "/my/" + s.voice.id + "/" + s.voice.token + "?done=consent", 200},
 		{"gone", l + "/stories/" + s.withdrawn, 410},
 		{"not-found", l + "/stories/nosuchstory", 404},
 	}

@@ -36,7 +36,7 @@ func TestInjectedTextNeverRuns(t *testing.T) {
 	var pages []string
 	for i, p := range xssPayloads {
 		sub := story.Submission{Title: "T " + p, Body: "Story text " + p + "\n\n" + p, Language: "en", Country: "CA", City: p,
-			Themes: []string{"work"}, Identity: story.IdentityMigrant, DisplayName: p, Consent: story.Consent{Publish: true}}
+			Themes: []string{"work"}, Identity: story.IdentityMigrant, DisplayName: p, Consent: story.Consent{Publish: true, Social: true, Toolkit: true}}
 		id, token := rig.Submit(sub)
 		if res := rig.UploadPhoto(id, token, "p.jpg", testrig.PhotoWithGPS(64, 48), p); res.Status != 200 {
 			t.Fatalf("photo: %d", res.Status)
@@ -49,7 +49,7 @@ func TestInjectedTextNeverRuns(t *testing.T) {
 			pages = append(pages, "/en/stories/"+id, "/ar/stories/"+id)
 		}
 	}
-	pages = append(pages, "/en/", "/en/stories", "/fr/stories?q=%3Cscript%3Ewindow.__xss%3D9%3C%2Fscript%3E")
+	pages = append(pages, "/en/toolkit", "/ar/toolkit", "/en/", "/en/stories", "/fr/stories?q=%3Cscript%3Ewindow.__xss%3D9%3C%2Fscript%3E")
 	tb := newTab(t, rig, desktop, true, "xss")
 	check := func(page string) {
 		tb.t.Helper()

@@ -105,7 +105,7 @@ func TestCodeSpansOfTheScreen(t *testing.T) {
 // false positive; the count is reported in docs/moderation.md.
 func TestCodeDetectorsOnTheCorpora(t *testing.T) {
 	files := []string{"../demo/stories.json", "testdata/probes.csv", "testdata/probes2.csv", "testdata/probes3.csv"}
-	for _, pattern := range []string{"data/*/*.jsonl", "data/*/*.tsv", "data/*/*.csv"} {
+	for _, pattern := range []string{"train/data/*/*.jsonl", "train/data/*/*.tsv", "train/data/*/*.csv"} {
 		more, err := filepath.Glob(pattern)
 		if err != nil {
 			t.Fatal(err)

@@ -122,6 +122,9 @@ type StoryFilter struct {
 	Featured bool
 	Cursor   string // opaque, from a previous StoryPage
 	Limit    int
+
+	// Toolkit keeps the stories whose authors agreed to the campaign toolkit.
+	Toolkit bool
 }
 
 // StoryPage is one page of a listing.

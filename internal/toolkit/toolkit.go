@@ -37,6 +37,11 @@ type Content struct {
 	HowToShare      []string   `json:"how_to_share"`
 	Sections        Sections   `json:"sections"`
 	MythFacts       []MythFact `json:"-"`
+	// Voices are quotes of storytellers who agreed to the toolkit, under
+	// the heading VoicesTitle; they come from the database, not the
+	// content files.
+	Voices      []Voice `json:"-"`
+	VoicesTitle string  `json:"-"`
 }
 
 // Sections are the headings and labels of the toolkit, in its language.
@@ -144,7 +149,11 @@ func WriteContent(c Content) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-// Cards renders every key message of a kit in every size, named as they
+// VoiceCardName is where the card of the kit's i-th voice (from 0) is in
+// its package.
+func VoiceCardName(i int, size string) string { return fmt.Sprintf("cards/voice-%d-%s.png", i+1, size) }
+
+// Cards renders every key message and voice of a kit in every size, named as they
 // appear in the package, with a partner's logo unless logo is nil; a
 // message in a script the card fonts lack gets none.
 func Cards(r *card.Renderer, c Content, hashtag string, logo image.Image) (map[string][]byte, error) {
@@ -159,6 +168,18 @@ func Cards(r *card.Renderer, c Content, hashtag string, logo image.Image) (map[s
 				return nil, fmt.Errorf("toolkit %s: card %d %s: %w", c.Lang, i+1, size.Name, err)
 			}
 			out[fmt.Sprintf("cards/message-%d-%s.png", i+1, size.Name)] = png
+		}
+	}
+	for i, v := range c.Voices {
+		for _, size := range card.Sizes {
+			png, err := r.Render(card.Spec{Text: v.Quote, Attribution: v.Attribution, Lang: v.Lang, Hashtag: hashtag, Logo: logo}, size)
+			if errors.Is(err, card.ErrUnsupportedScript) || errors.Is(err, card.ErrEmptyText) {
+				break
+			}
+			if err != nil {
+				return nil, fmt.Errorf("toolkit %s: voice %d %s: %w", c.Lang, i+1, size.Name, err)
+			}
+			out[VoiceCardName(i, size.Name)] = png
 		}
 	}
 	return out, nil
@@ -205,7 +226,7 @@ func writeParts(c Content, extra map[string][]byte, add func(name string, data [
 	if err := add("README.md", []byte(readme(c))); err != nil {
 		return err
 	}
-	if err := add("toolkit.md", []byte(markdown(c))); err != nil {
+	if err := add("toolkit.md", []byte(markdown(c, extra))); err != nil {
 		return err
 	}
 	posts := [][]string{{"network", "text", "length", "limit"}}
@@ -248,7 +269,9 @@ func readme(c Content) string {
 		"- toolkit.md\n- posts.csv\n- myths-and-facts.csv\n- cards/\n\n#ItTakesaCommunity\n"
 }
 
-func markdown(c Content) string {
+// markdown is the kit as one text; files are the package's other files,
+// so that a voice names its card only when it has one.
+func markdown(c Content, files map[string][]byte) string {
 	var b strings.Builder
 	list := func(title string, items []string) {
 		b.WriteString("\n## " + title + "\n\n")
@@ -268,6 +291,15 @@ func markdown(c Content) string {
 	b.WriteString("\n## " + c.Sections.MythFacts + "\n")
 	for _, m := range c.MythFacts {
 		fmt.Fprintf(&b, "\n**%s**\n\n%s\n\n%s: %s\n", m.Myth, m.Fact, m.Source, m.SourceURL)
+	}
+	if len(c.Voices) > 0 {
+		b.WriteString("\n## " + c.VoicesTitle + "\n")
+		for i, v := range c.Voices {
+			fmt.Fprintf(&b, "\n> %s\n>\n> — %s\n\n%s\n", v.Quote, v.Attribution, v.URL)
+			if name := VoiceCardName(i, card.Sizes[0].Name); files[name] != nil {
+				fmt.Fprintf(&b, "\n%s\n", name)
+			}
+		}
 	}
 	return b.String()
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/sync/singleflight"
+
 	"chorus/internal/story"
 	"chorus/internal/toolkit"
 	"chorus/internal/toolkit/card"
@@ -21,6 +23,10 @@ type cardCache struct {
 	mu      sync.Mutex
 	entries map[string][]byte
 	max     int
+	// renders runs one render per key at a time: after a change clears
+	// the toolkit packages, the readers asking for one wait for the same
+	// build rather than each starting their own.
+	renders singleflight.Group
 }
 
 func newCardCache(max int) *cardCache { return &cardCache{entries: map[string][]byte{}, max: max} }
@@ -32,17 +38,23 @@ func (c *cardCache) get(key string, render func() ([]byte, error)) ([]byte, erro
 	if ok {
 		return png, nil
 	}
-	png, err := render()
+	v, err, _ := c.renders.Do(key, func() (any, error) {
+		png, err := render()
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		if len(c.entries) >= c.max {
+			evictOne(c.entries)
+		}
+		c.entries[key] = png
+		c.mu.Unlock()
+		return png, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	if len(c.entries) >= c.max {
-		evictOne(c.entries)
-	}
-	c.entries[key] = png
-	c.mu.Unlock()
-	return png, nil
+	return v.([]byte), nil
 }
 
 // forget drops the entries whose key starts with prefix.
@@ -79,15 +91,7 @@ func cardSize(name string) (card.Size, bool) {
 // storyCardSpec quotes the opening of a story, signed as the storyteller
 // chose to appear.
 func (s *Server) storyCardSpec(st *story.Story, p *Page) card.Spec {
-	who := st.DisplayName
-	if st.Anonymous || who == "" {
-		who = p.L.T("story.anonymous")
-	}
-	place := countryName(p.L, st.Country)
-	if st.City != "" {
-		place = st.City + p.L.T("byline.place_separator") + place
-	}
-	return card.Spec{Text: excerpt(st.Body, 220), Attribution: who + ", " + place, Lang: st.Language, Hashtag: s.app.Campaign.Hashtag}
+	return card.Spec{Text: toolkit.Excerpt(st.Body, toolkit.VoiceQuoteRunes), Attribution: toolkit.Attribution(p.L, st), Lang: st.Language, Hashtag: s.app.Campaign.Hashtag}
 }
 
 // serveStoryCard sends a published story's share card, only if its author
@@ -161,4 +165,52 @@ func writePNG(w http.ResponseWriter, r *http.Request, png []byte, key, cacheCont
 		return
 	}
 	w.Write(png)
+}
+
+// serveVoiceCard sends the card of a voice of the toolkit: a story, or its
+// translation into the page's language, only while its author agrees to
+// the toolkit.
+func (s *Server) serveVoiceCard(w http.ResponseWriter, r *http.Request, p *Page) error {
+	id, sizeName, _ := strings.Cut(strings.TrimSuffix(r.PathValue("card"), ".png"), "-")
+	size, ok := cardSize(sizeName)
+	if !ok {
+		return story.ErrNotFound
+	}
+	st, err := s.app.PublicStory(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if !st.Consent.Toolkit {
+		return story.ErrNotFound
+	}
+	var translation *story.Translation
+	version := st.UpdatedAt
+	if st.Language != p.L.Code {
+		all, err := s.app.PublishedTranslations(r.Context(), st)
+		if err != nil {
+			return err
+		}
+		for _, t := range all[st.ID] {
+			if t.Language == p.L.Code {
+				translation = t
+			}
+		}
+		if translation == nil {
+			return story.ErrNotFound
+		}
+		version = translation.UpdatedAt
+	}
+	voice := toolkit.NewVoice(p.L, st, translation, s.cfg.BaseURL)
+	key := fmt.Sprintf("voice/%s/%s/%s/%d/%d", p.L.Code, st.ID, size.Name, st.UpdatedAt.UnixMicro(), version.UnixMicro())
+	png, err := s.cards.get(key, func() ([]byte, error) {
+		return s.renderer.Render(card.Spec{Text: voice.Quote, Attribution: voice.Attribution, Lang: voice.Lang, Hashtag: s.app.Campaign.Hashtag}, size)
+	})
+	if errors.Is(err, card.ErrUnsupportedScript) || errors.Is(err, card.ErrEmptyText) {
+		return story.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	writePNG(w, r, png, key, "no-cache")
+	return nil
 }

@@ -103,7 +103,7 @@ func (s *Server) downloadPartnerToolkit(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	kit, _, err := s.toolkitFor(p)
+	kit, _, err := s.toolkitWithVoices(r.Context(), p)
 	if err != nil {
 		return err
 	}

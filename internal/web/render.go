@@ -165,7 +165,7 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"photoSize":   photoSize,
 		"cardOf":      func(p *Page, s *story.Story) cardData { return cardData{Page: p, Story: s} },
 		"cardsOf":     func(p *Page, list []*story.Story) cardsData { return cardsData{Page: p, Stories: list} },
-		"excerpt":     excerpt,
+		"excerpt":     toolkit.Excerpt,
 		"spans":       allSpans,
 		"notable":     notableSignals,
 		"networkName": toolkit.NetworkName,
@@ -328,19 +328,6 @@ func photoSize(s *story.Story, name string) *photoSizeView {
 		}
 	}
 	return nil
-}
-
-// excerpt cuts text at a word boundary near n characters.
-func excerpt(text string, n int) string {
-	runes := []rune(strings.Join(strings.Fields(text), " "))
-	if len(runes) <= n {
-		return string(runes)
-	}
-	cut := n
-	for cut > n/2 && runes[cut] != ' ' {
-		cut--
-	}
-	return strings.TrimRight(string(runes[:cut]), " ,.;:") + "…"
 }
 
 // notableSignals are the signals worth a moderator's eye: a score of at

@@ -33,6 +33,7 @@ func (s *Server) routes() http.Handler {
 	page("GET /{lang}/toolkit", s.showToolkit)
 	page("GET /{lang}/toolkit.zip", s.downloadToolkit)
 	page("GET /{lang}/toolkit/cards/{card}", s.serveToolkitCard)
+	page("GET /{lang}/toolkit/voices/{card}", s.serveVoiceCard)
 	page("GET /{lang}/stories/{id}/card/{size}", s.serveStoryCard)
 	page("GET /{lang}/wall", s.showWall)
 	page("GET /{lang}/share", s.showShareForm)
@@ -43,6 +44,7 @@ func (s *Server) routes() http.Handler {
 	page("POST /{lang}/my/{id}/{token}/withdraw", s.withdrawSubmission)
 	page("GET /{lang}/my/{id}/{token}/photo/{file}", s.serveOwnPhoto)
 	page("POST /{lang}/my/{id}/{token}/translation", s.setTranslationConsent)
+	page("POST /{lang}/my/{id}/{token}/consent", s.setConsent)
 
 	page("GET /{lang}/staff/signin", s.showSignIn)
 	page("POST /{lang}/staff/signin", s.signIn)

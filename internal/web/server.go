@@ -90,7 +90,7 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 	}
 	prev := a.Changed
 	a.Changed = func() {
-		s.cache.invalidate()
+		s.InvalidateCache()
 		if prev != nil {
 			prev()
 		}
@@ -118,9 +118,13 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 	return s, nil
 }
 
-// InvalidateCache drops every cached page, when another node changed
-// public content.
-func (s *Server) InvalidateCache() { s.cache.invalidate() }
+// InvalidateCache drops every cached page and toolkit package (whose
+// voices follow the published stories), when another node changed public
+// content.
+func (s *Server) InvalidateCache() {
+	s.cards.forget(toolkitPackagePrefix)
+	s.cache.invalidate()
+}
 
 // ServeHTTP makes Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

@@ -160,6 +160,8 @@ func (s *Server) submissionPage(r *http.Request, p *Page, st *story.Story) submi
 		v.Notice = p.L.T("my.photo_added")
 	case "translation":
 		v.Notice = p.L.T("my.translation_saved")
+	case "consent":
+		v.Notice = p.L.T("my.consent_saved")
 	}
 	sub := story.Submission{Title: st.Title, Body: st.Body, Language: st.Language, Country: st.Country, City: st.City,
 		Themes: st.Themes, Identity: st.Identity, DisplayName: st.DisplayName, Anonymous: st.Anonymous, Consent: st.Consent}
@@ -205,6 +207,38 @@ func (s *Server) setTranslationConsent(w http.ResponseWriter, r *http.Request, p
 		return err
 	}
 	http.Redirect(w, r, p.Link("/my/"+id+"/"+token+"?done=translation"), http.StatusSeeOther)
+	return nil
+}
+
+// setConsent records the storyteller's choice about sharing on social
+// networks or the toolkit, one consent per form.
+func (s *Server) setConsent(w http.ResponseWriter, r *http.Request, p *Page) error {
+	if err := s.checkForm(w, r, 4<<10); err != nil {
+		return err
+	}
+	id, token := r.PathValue("id"), r.PathValue("token")
+	var change app.ConsentChange
+	for _, field := range []struct {
+		name    string
+		consent **bool
+	}{{"social", &change.Social}, {"toolkit", &change.Toolkit}} {
+		switch r.PostFormValue(field.name) {
+		case "yes":
+			*field.consent = new(true)
+		case "no":
+			*field.consent = new(false)
+		case "":
+		default:
+			return story.Errorf(story.CodeBadRequest, "error.bad_form", "The form could not be read.")
+		}
+	}
+	if change.Empty() {
+		return story.Errorf(story.CodeBadRequest, "error.bad_form", "The form could not be read.")
+	}
+	if err := s.app.SetConsent(r.Context(), id, token, change); err != nil {
+		return err
+	}
+	http.Redirect(w, r, p.Link("/my/"+id+"/"+token+"?done=consent"), http.StatusSeeOther)
 	return nil
 }
 

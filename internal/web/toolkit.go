@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"hash/fnv"
 	"image"
@@ -32,21 +33,48 @@ func (s *Server) toolkitFor(p *Page) (toolkit.Content, bool, error) {
 	return kit, true, err
 }
 
+// toolkitWithVoices is toolkitFor with the voices of the page's language:
+// the storytellers who agreed to the toolkit, as they are right now.
+func (s *Server) toolkitWithVoices(ctx context.Context, p *Page) (toolkit.Content, bool, error) {
+	kit, fallback, err := s.toolkitFor(p)
+	if err != nil {
+		return kit, fallback, err
+	}
+	kit.Voices, kit.VoicesTitle, err = s.voices(ctx, p)
+	return kit, fallback, err
+}
+
+func (s *Server) voices(ctx context.Context, p *Page) ([]toolkit.Voice, string, error) {
+	list, err := s.app.ToolkitVoices(ctx, p.L.Code)
+	if err != nil {
+		return nil, "", err
+	}
+	voices := make([]toolkit.Voice, 0, len(list))
+	for _, v := range list {
+		voices = append(voices, toolkit.NewVoice(p.L, v.Story, v.Translation, s.cfg.BaseURL))
+	}
+	return voices, p.L.T("toolkit.voices_title"), nil
+}
+
 // toolkitPackagePrefix starts the cache keys of toolkit packages, which
 // also hold a fingerprint of the kit's texts.
 const toolkitPackagePrefix = "zip/"
 
-// kitFingerprint identifies a kit's texts: it names the package built
-// from them, and is its ETag.
+// kitFingerprint identifies a kit's texts and voices: it names the
+// package built from them, and is its ETag.
 func kitFingerprint(kit toolkit.Content) string {
-	data, _ := json.Marshal(kit)
+	data, _ := json.Marshal(struct {
+		Kit         toolkit.Content
+		Voices      []toolkit.Voice
+		VoicesTitle string
+	}{kit, kit.Voices, kit.VoicesTitle})
 	h := fnv.New64a()
 	h.Write(data)
 	return kit.Lang + "-" + strconv.FormatUint(h.Sum64(), 36)
 }
 
 func (s *Server) showToolkit(w http.ResponseWriter, r *http.Request, p *Page) error {
-	kit, fallback, err := s.toolkitFor(p)
+	kit, fallback, err := s.toolkitWithVoices(r.Context(), p)
 	if err != nil {
 		return err
 	}
@@ -57,7 +85,7 @@ func (s *Server) showToolkit(w http.ResponseWriter, r *http.Request, p *Page) er
 
 // downloadToolkit sends the whole kit for the page's language as a ZIP.
 func (s *Server) downloadToolkit(w http.ResponseWriter, r *http.Request, p *Page) error {
-	kit, _, err := s.toolkitFor(p)
+	kit, _, err := s.toolkitWithVoices(r.Context(), p)
 	if err != nil {
 		return err
 	}

@@ -196,6 +196,9 @@ func (q queries) PublishedStories(ctx context.Context, f storage.StoryFilter) (s
 	if f.Featured {
 		where = append(where, "s.featured")
 	}
+	if f.Toolkit {
+		where = append(where, "s.consent_toolkit")
+	}
 	var window string
 	if f.Cursor != "" {
 		at, id, err := decodeCursor(f.Cursor)

@@ -186,6 +186,9 @@ func (q queries) PublishedStories(ctx context.Context, f storage.StoryFilter) (s
 	if f.Featured {
 		where = append(where, "s.featured = 1")
 	}
+	if f.Toolkit {
+		where = append(where, "s.consent_toolkit = 1")
+	}
 	if f.Theme != "" {
 		from += " JOIN story_themes t ON t.story_id = s.id AND t.theme = ?"
 		args = append([]any{f.Theme}, args...)

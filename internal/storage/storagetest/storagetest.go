@@ -125,7 +125,9 @@ func testPublishedFilters(t *testing.T, st storage.Store) {
 	a := sample("a", story.StatusPublished, epoch)
 	b := sample("b", story.StatusPublished, epoch.Add(time.Minute))
 	b.Language, b.Country, b.Themes, b.Featured = "fr", "FR", []string{"education"}, true
+	b.Consent.Toolkit = true
 	c := sample("c", story.StatusPending, epoch.Add(2*time.Minute))
+	c.Consent.Toolkit = true
 	d := sample("d", story.StatusRejected, epoch.Add(3*time.Minute))
 	insert(t, st, a, b, c, d)
 	cases := []struct {
@@ -139,6 +141,8 @@ func testPublishedFilters(t *testing.T, st storage.Store) {
 		{storage.StoryFilter{Theme: "education", Language: "fr"}, []string{"b"}},
 		{storage.StoryFilter{Theme: "education", Language: "en"}, nil},
 		{storage.StoryFilter{Featured: true}, []string{"b"}},
+		{storage.StoryFilter{Toolkit: true}, []string{"b"}},
+		{storage.StoryFilter{Toolkit: true, Language: "en"}, nil},
 	}
 	for _, tc := range cases {
 		page, err := st.PublishedStories(ctx, tc.filter)
