@@ -212,8 +212,7 @@ func (a *App) EditSubmission(ctx context.Context, id, token string, sub story.Su
 		return err
 	}
 	now := a.now()
-	defer a.queueChanged()
-	return a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
 		s, err := tx.Story(ctx, id)
 		if err != nil {
 			return err
@@ -232,8 +231,18 @@ func (a *App) EditSubmission(ctx context.Context, id, token string, sub story.Su
 		if err := tx.UpdateStory(ctx, s); err != nil {
 			return err
 		}
+		// What the author took out must leave the database files too.
+		if err := a.enqueuePurge(ctx, tx, now); err != nil {
+			return err
+		}
 		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: "storyteller", Action: "edit", SubjectID: id})
 	})
+	if err != nil {
+		return err
+	}
+	a.queueChanged()
+	a.purge(ctx)
+	return nil
 }
 
 // PhotoUpload is a photo sent with a submission.

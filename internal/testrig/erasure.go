@@ -1,0 +1,76 @@
+package testrig
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"chorus/internal/storage/postgres/pgtest"
+)
+
+// LeftInDatabase reads the raw bytes of the database files and lists where
+// the needles still are. On SQLite it reads every file of the data folder;
+// on PostgreSQL it runs the daily compaction (which an erasure marks as
+// due) and reads the table and index files, retrying for a bounded time
+// while a snapshot held elsewhere keeps a dead row alive. It skips the
+// test when PostgreSQL's data directory cannot be read here.
+func (r *Rig) LeftInDatabase(needles ...string) []string {
+	r.T.Helper()
+	if !Postgres() {
+		var found []string
+		for _, needle := range needles {
+			for _, file := range FilesContaining(r.T, r.DataDir, []byte(needle)) {
+				found = append(found, file+" still holds "+needle)
+			}
+		}
+		return found
+	}
+	ctx := context.Background()
+	if !r.compactionDue(ctx) {
+		return []string{"no compaction is due: the table files keep what was erased"}
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if err := r.Store.CompactErased(ctx); err != nil {
+			r.T.Fatal(err)
+		}
+		found, read, skip := pgtest.TableFilesContaining(r.T, r.DatabaseURL, needles...)
+		if skip != "" {
+			r.T.Skip(skip)
+		}
+		if read == 0 {
+			r.T.Skip("the data directory is not readable here")
+		}
+		if len(found) == 0 || time.Now().After(deadline) {
+			return found
+		}
+		time.Sleep(200 * time.Millisecond)
+		r.execPostgres(ctx, "UPDATE maintenance SET value = true WHERE key = 'compaction_due'")
+	}
+}
+
+func (r *Rig) compactionDue(ctx context.Context) bool {
+	var due bool
+	r.execPostgres(ctx, "SELECT value FROM maintenance WHERE key = 'compaction_due'", &due)
+	return due
+}
+
+// execPostgres runs one statement on the rig's schema, scanning its row
+// into dest when given.
+func (r *Rig) execPostgres(ctx context.Context, sql string, dest ...any) {
+	r.T.Helper()
+	conn, err := pgx.Connect(ctx, r.DatabaseURL)
+	if err != nil {
+		r.T.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if len(dest) > 0 {
+		err = conn.QueryRow(ctx, sql).Scan(dest...)
+	} else {
+		_, err = conn.Exec(ctx, sql)
+	}
+	if err != nil {
+		r.T.Fatal(err)
+	}
+}
