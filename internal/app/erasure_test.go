@@ -2,10 +2,14 @@ package app_test
 
 import (
 	"context"
+	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"chorus/internal/app"
 	"chorus/internal/storage"
+	"chorus/internal/story"
 	"chorus/internal/testrig"
 )
 
@@ -45,5 +49,65 @@ func TestEditingAPendingStoryPurgesTheOldText(t *testing.T) {
 	}
 	for _, left := range rig.LeftInDatabase("QX7719Zorblatt", "Vendrickmoor") {
 		t.Error(left)
+	}
+}
+
+// TestWithdrawReasonIsAChoiceFromAList: free text as a withdrawal reason is
+// refused with a clear error and the story stays as it was; a reason from
+// the list, or none, is kept as its code.
+func TestWithdrawReasonIsAChoiceFromAList(t *testing.T) {
+	rig := testrig.New(t)
+	ctx := context.Background()
+	id, token := rig.Submit(testrig.Submission("Reasonfree"))
+	auth := map[string]string{"Authorization": "Bearer " + token}
+	for _, reason := range []string{"My+ex-husband+found+it", strings.Repeat("x", 900_000), "author_request", "OTHER"} {
+		res := rig.Do("DELETE", "/api/v1/stories/"+id+"?reason="+reason, nil, auth)
+		var body struct {
+			Error struct{ Code, Message string }
+		}
+		res.JSON(t, &body)
+		if res.Status != http.StatusBadRequest || body.Error.Code != "bad_request" || !strings.Contains(body.Error.Message, "changed_mind") {
+			t.Errorf("reason %.30q: %d %s", reason, res.Status, res.Body)
+		}
+	}
+	if s, _ := rig.Store.Story(ctx, id); s.Status != story.StatusPending || s.Body == "" {
+		t.Fatalf("a refused withdrawal changed the story: %s", s.Status)
+	}
+
+	for _, reason := range append([]string{""}, story.WithdrawReasons...) {
+		id, token := rig.Submit(testrig.Submission("Reason" + reason))
+		res := rig.Do("DELETE", "/api/v1/stories/"+id+"?reason="+reason, nil, map[string]string{"Authorization": "Bearer " + token})
+		if res.Status != http.StatusOK {
+			t.Fatalf("reason %q: %d %s", reason, res.Status, res.Body)
+		}
+		s, err := rig.Store.Story(ctx, id)
+		if err != nil || s.WithdrawReason != reason {
+			t.Errorf("reason %q stored as %q (%v)", reason, s.WithdrawReason, err)
+		}
+		entries, err := rig.Store.Audit(ctx, id)
+		if err != nil || entries[len(entries)-1].Action != "withdraw" || entries[len(entries)-1].Reason != reason {
+			t.Errorf("reason %q audited as %+v (%v)", reason, entries, err)
+		}
+	}
+}
+
+// TestWithdrawFormOffersTheReasons: the private page's withdrawal form
+// lists the reasons, translated, and the one chosen is kept.
+func TestWithdrawFormOffersTheReasons(t *testing.T) {
+	rig := testrig.New(t)
+	id, token := rig.Submit(testrig.Submission("Reasonform"))
+	b := rig.Browser()
+	page := b.Get("/fr/my/" + id + "/" + token)
+	for _, want := range []string{`name="reason"`, `value="privacy"`, "J&#39;ai changé d&#39;avis"} {
+		if !strings.Contains(string(page.Body), want) {
+			t.Errorf("the French withdrawal form lacks %s", want)
+		}
+	}
+	res := b.PostForm("/fr/my/"+id+"/"+token+"/withdraw", url.Values{"csrf": {testrig.CSRF(t, page)}, "confirm": {"yes"}, "reason": {"privacy"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("withdraw: %d %.300s", res.Status, res.Body)
+	}
+	if s, _ := rig.Store.Story(context.Background(), id); s.Status != story.StatusWithdrawn || s.WithdrawReason != "privacy" {
+		t.Errorf("withdrawn through the form: %s %q", s.Status, s.WithdrawReason)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -409,12 +410,13 @@ func (a *App) discardBlobs(ctx context.Context, sizes []story.PhotoSize) {
 // Withdraw takes a story off every public surface and erases its personal
 // data, keeping a tombstone. It is allowed whatever the story's status and
 // is idempotent.
+// reason is a code from story.WithdrawReasons or empty.
 func (a *App) Withdraw(ctx context.Context, id, token, reason string) error {
+	if reason != "" && !slices.Contains(story.WithdrawReasons, reason) {
+		return story.ErrUnknownWithdrawReason
+	}
 	if err := a.CheckToken(ctx, id, token); err != nil {
 		return err
-	}
-	if reason == "" {
-		reason = "author_request"
 	}
 	now := a.now()
 	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {

@@ -75,7 +75,8 @@ type Story struct {
 	// RejectReason is a code from RejectReasons; RejectNote is the moderator's free text.
 	RejectReason string
 	RejectNote   string
-	// WithdrawReason is kept on the tombstone.
+	// WithdrawReason is a code from WithdrawReasons, or empty when the
+	// storyteller gave none; never free text.
 	WithdrawReason string
 
 	CreatedAt   time.Time
@@ -113,5 +114,11 @@ type Span struct {
 // RejectReasons are the translatable reasons a moderator picks from.
 var RejectReasons = []string{"personal_data", "hate", "off_topic", "spam", "not_authentic", "duplicate", "other"}
 
-// WithdrawReasons are the reason codes kept on a tombstone.
-var WithdrawReasons = []string{"author_request", "consent_withdrawn", "safety"}
+// WithdrawReasons are the reasons a storyteller may pick when withdrawing
+// a story; giving none is fine. Only the code is kept, so nothing they
+// write survives the withdrawal.
+var WithdrawReasons = []string{"changed_mind", "safety", "privacy", "incorrect", "other"}
+
+// ErrUnknownWithdrawReason answers a withdrawal reason not in WithdrawReasons.
+var ErrUnknownWithdrawReason = &Error{Code: CodeBadRequest, Key: "error.withdraw_reason_unknown", Field: "reason",
+	Message: "This withdrawal reason is not on the list: use changed_mind, safety, privacy, incorrect or other, or leave it out."}
