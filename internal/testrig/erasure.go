@@ -9,22 +9,14 @@ import (
 	"chorus/internal/storage/postgres/pgtest"
 )
 
-// LeftInDatabase reads the raw bytes of the database files and lists where
-// the needles still are. On SQLite it reads every file of the data folder;
-// on PostgreSQL it runs the daily compaction (which an erasure marks as
-// due) and reads the table and index files, retrying for a bounded time
-// while a snapshot held elsewhere keeps a dead row alive. It skips the
-// test when PostgreSQL's data directory cannot be read here.
+// LeftInDatabase lists where the needles are still in the raw bytes of the
+// database files after an erasure. On PostgreSQL it first runs the daily
+// compaction, which the erasure must have marked as due, retrying for a
+// bounded time while a snapshot held elsewhere keeps a dead row alive.
 func (r *Rig) LeftInDatabase(needles ...string) []string {
 	r.T.Helper()
 	if !Postgres() {
-		var found []string
-		for _, needle := range needles {
-			for _, file := range FilesContaining(r.T, r.DataDir, []byte(needle)) {
-				found = append(found, file+" still holds "+needle)
-			}
-		}
-		return found
+		return r.DatabaseFilesHold(needles...)
 	}
 	ctx := context.Background()
 	if !r.compactionDue(ctx) {
@@ -35,19 +27,39 @@ func (r *Rig) LeftInDatabase(needles ...string) []string {
 		if err := r.Store.CompactErased(ctx); err != nil {
 			r.T.Fatal(err)
 		}
-		found, read, skip := pgtest.TableFilesContaining(r.T, r.DatabaseURL, needles...)
-		if skip != "" {
-			r.T.Skip(skip)
-		}
-		if read == 0 {
-			r.T.Skip("the data directory is not readable here")
-		}
+		found := r.DatabaseFilesHold(needles...)
 		if len(found) == 0 || time.Now().After(deadline) {
 			return found
 		}
 		time.Sleep(200 * time.Millisecond)
 		r.execPostgres(ctx, "UPDATE maintenance SET value = true WHERE key = 'compaction_due'")
 	}
+}
+
+// DatabaseFilesHold reads the raw bytes of the database files as they are
+// and lists where the needles are: on SQLite every file of the data
+// folder, on PostgreSQL the schema's table and index files after a
+// checkpoint. It skips the test when PostgreSQL's data directory cannot be
+// read here.
+func (r *Rig) DatabaseFilesHold(needles ...string) []string {
+	r.T.Helper()
+	if !Postgres() {
+		var found []string
+		for _, needle := range needles {
+			for _, file := range FilesContaining(r.T, r.DataDir, []byte(needle)) {
+				found = append(found, file+" still holds "+needle)
+			}
+		}
+		return found
+	}
+	found, read, skip := pgtest.TableFilesContaining(r.T, r.DatabaseURL, needles...)
+	if skip != "" {
+		r.T.Skip(skip)
+	}
+	if read == 0 {
+		r.T.Skip("the data directory is not readable here")
+	}
+	return found
 }
 
 func (r *Rig) compactionDue(ctx context.Context) bool {
