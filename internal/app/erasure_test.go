@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -109,5 +110,25 @@ func TestWithdrawFormOffersTheReasons(t *testing.T) {
 	}
 	if s, _ := rig.Store.Story(context.Background(), id); s.Status != story.StatusWithdrawn || s.WithdrawReason != "privacy" {
 		t.Errorf("withdrawn through the form: %s %q", s.Status, s.WithdrawReason)
+	}
+}
+
+// BenchmarkEditPendingWithPurge measures a storyteller's edit of a pending
+// story, the purge of the superseded text included, with 500 stories in
+// the queue.
+func BenchmarkEditPendingWithPurge(b *testing.B) {
+	rig := testrig.New(b)
+	ctx := context.Background()
+	for i := range 500 {
+		rig.Submit(testrig.Submission(fmt.Sprintf("Queued%d", i)))
+	}
+	sub := testrig.Submission("Edited")
+	id, token := rig.Submit(sub)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sub.Body = fmt.Sprintf("We arrived in January, version %d of the story, and our neighbours helped us.", i)
+		if err := rig.App.EditSubmission(ctx, id, token, sub); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
