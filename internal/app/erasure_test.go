@@ -132,3 +132,38 @@ func BenchmarkEditPendingWithPurge(b *testing.B) {
 		}
 	}
 }
+
+// TestReplacingAPhotoPurgesItsOldDescription: a photo's description can
+// name people and places; when the storyteller replaces the photo, the old
+// description is in no database file.
+func TestReplacingAPhotoPurgesItsOldDescription(t *testing.T) {
+	rig := testrig.New(t)
+	id, token := rig.Submit(testrig.Submission("Rephoto"))
+	if res := rig.UploadPhoto(id, token, "a.jpg", testrig.PhotoWithGPS(300, 200), "My sister Yzolthea outside 9 Brambleworth Court"); res.Status != http.StatusOK {
+		t.Fatalf("photo: %d %s", res.Status, res.Body)
+	}
+	if res := rig.UploadPhoto(id, token, "b.jpg", testrig.PhotoWithGPS(300, 200), "A street in the snow"); res.Status != http.StatusOK {
+		t.Fatalf("second photo: %d %s", res.Status, res.Body)
+	}
+	for _, left := range rig.LeftInDatabase("Yzolthea", "Brambleworth") {
+		t.Error(left)
+	}
+}
+
+// TestEditingATranslationPurgesTheOldText: what a translator takes out of
+// a story's translation is in no database file afterwards.
+func TestEditingATranslationPurgesTheOldText(t *testing.T) {
+	rig := testrig.New(t)
+	ctx := context.Background()
+	id := published(t, rig, "Retranslate", true)
+	tr, _ := rig.Staff("translator@example.org", storage.RoleTranslator)
+	for _, body := range []string{"Nous sommes arrivés en janvier chez Grumbaldine, 3 impasse Quervilloux.", "Nous sommes arrivés en janvier chez des amis."} {
+		edit := app.StoryTranslationEdit{Text: story.TranslationText{Title: "Notre premier hiver", Body: body, Credit: "Léa"}}
+		if _, err := rig.App.SaveStoryTranslation(ctx, tr, id, "fr", edit); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, left := range rig.LeftInDatabase("Grumbaldine", "Quervilloux") {
+		t.Error(left)
+	}
+}

@@ -377,6 +377,10 @@ func (a *App) attachRenditions(ctx context.Context, id string, renditions []medi
 					return err
 				}
 			}
+			// The old description must leave the database files too.
+			if err := a.enqueuePurge(ctx, tx, now); err != nil {
+				return err
+			}
 		}
 		for _, size := range photo.Sizes {
 			if err := tx.CancelBlobDeletion(ctx, size.Key); err != nil {
@@ -396,6 +400,7 @@ func (a *App) attachRenditions(ctx context.Context, id string, renditions []medi
 	}
 	a.queueChanged()
 	a.SweepBlobs(ctx)
+	a.purge(ctx)
 	return nil
 }
 
