@@ -138,7 +138,9 @@ func (a *App) Enrol(ctx context.Context, linkToken string, e Enrolment) (session
 	})
 	if err == nil && totpStep != 0 {
 		// The code that enrolled signs in no one else.
-		_, err = a.Store.ClaimTOTPStep(ctx, u.ID, totpStep)
+		if _, claimErr := a.Store.ClaimTOTPStep(ctx, u.ID, totpStep); claimErr != nil {
+			a.Log.Warn("the enrolment code stays usable until it expires", "user", u.ID, "err", claimErr)
+		}
 	}
 	return session, err
 }

@@ -363,6 +363,7 @@ func (a *App) attachRenditions(ctx context.Context, id string, renditions []medi
 			return &story.Error{Code: story.CodeUnavailable, Key: "error.photo_not_saved", Message: "We could not save the photo right now. Your story is saved; please add the photo again later.", Err: err}
 		}
 	}
+	var replaced bool
 	err = a.Store.WithTx(ctx, func(tx storage.Tx) error {
 		current, err := tx.Story(ctx, id)
 		if err != nil {
@@ -381,6 +382,7 @@ func (a *App) attachRenditions(ctx context.Context, id string, renditions []medi
 			if err := a.enqueuePurge(ctx, tx, now); err != nil {
 				return err
 			}
+			replaced = true
 		}
 		for _, size := range photo.Sizes {
 			if err := tx.CancelBlobDeletion(ctx, size.Key); err != nil {
@@ -400,7 +402,9 @@ func (a *App) attachRenditions(ctx context.Context, id string, renditions []medi
 	}
 	a.queueChanged()
 	a.SweepBlobs(ctx)
-	a.purge(ctx)
+	if replaced {
+		a.purge(ctx)
+	}
 	return nil
 }
 
@@ -414,8 +418,8 @@ func (a *App) discardBlobs(ctx context.Context, sizes []story.PhotoSize) {
 
 // Withdraw takes a story off every public surface and erases its personal
 // data, keeping a tombstone. It is allowed whatever the story's status and
-// is idempotent.
-// reason is a code from story.WithdrawReasons or empty.
+// is idempotent. The reason is a code from story.WithdrawReasons, or empty
+// when the storyteller gives none.
 func (a *App) Withdraw(ctx context.Context, id, token, reason string) error {
 	if reason != "" && !slices.Contains(story.WithdrawReasons, reason) {
 		return story.ErrUnknownWithdrawReason
