@@ -1,7 +1,10 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +14,7 @@ import (
 	"chorus/internal/auth"
 	"chorus/internal/storage"
 	"chorus/internal/testrig"
+	"chorus/internal/transfer"
 )
 
 const passphrase = "a long enough passphrase"
@@ -51,6 +55,13 @@ func TestTOTPSecretIsSealedAtRest(t *testing.T) {
 	}
 	for _, found := range rig.DatabaseFilesHold(secret) {
 		t.Error(found)
+	}
+	dir := filepath.Join(t.TempDir(), "export")
+	if _, err := transfer.Export(context.Background(), rig.Store.(storage.Dumper), rig.App.Blobs, dir, transfer.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if exported, _ := os.ReadFile(filepath.Join(dir, transfer.SiteFile)); len(exported) == 0 || bytes.Contains(exported, []byte(secret)) {
+		t.Errorf("the export holds the plain secret (or nothing: %d bytes)", len(exported))
 	}
 	rig.Clock.Advance(90 * time.Second)
 	code, _ := auth.TOTPCode(secret, rig.Clock.Now())
