@@ -104,7 +104,14 @@ func TestWithdrawFormOffersTheReasons(t *testing.T) {
 			t.Errorf("the French withdrawal form lacks %s", want)
 		}
 	}
-	res := b.PostForm("/fr/my/"+id+"/"+token+"/withdraw", url.Values{"csrf": {testrig.CSRF(t, page)}, "confirm": {"yes"}, "reason": {"privacy"}})
+	res := b.PostForm("/fr/my/"+id+"/"+token+"/withdraw", url.Values{"csrf": {testrig.CSRF(t, page)}, "confirm": {"yes"}, "reason": {"parce que mon frère l'a vue"}})
+	if res.Status != http.StatusBadRequest || !strings.Contains(string(res.Body), "ne figure pas dans la liste") {
+		t.Errorf("free text through the form: %d %.300s", res.Status, res.Body)
+	}
+	if s, _ := rig.Store.Story(context.Background(), id); s.Status != story.StatusPending {
+		t.Fatalf("a refused withdrawal changed the story: %s", s.Status)
+	}
+	res = b.PostForm("/fr/my/"+id+"/"+token+"/withdraw", url.Values{"csrf": {testrig.CSRF(t, page)}, "confirm": {"yes"}, "reason": {"privacy"}})
 	if res.Status != http.StatusSeeOther {
 		t.Fatalf("withdraw: %d %.300s", res.Status, res.Body)
 	}
