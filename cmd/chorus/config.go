@@ -241,6 +241,12 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 		}
 		a.Translator = mt
 	}
+	if n, err := a.SealTOTPSecrets(ctx); err != nil {
+		store.Close()
+		return nil, nil, fmt.Errorf("seal second-factor secrets: %w", err)
+	} else if n > 0 {
+		log.Info("second-factor secrets sealed", "count", n)
+	}
 	return a, store, nil
 }
 

@@ -140,10 +140,10 @@ func (a *App) Redact(ctx context.Context, by *storage.User, id string, r Redacti
 				return err
 			}
 		}
-		if public {
-			if err := a.enqueuePurge(ctx, tx, now); err != nil {
-				return err
-			}
+		// The text before the redaction, pending or published, must leave
+		// the database files too.
+		if err := a.enqueuePurge(ctx, tx, now); err != nil {
+			return err
 		}
 		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: "redact", SubjectID: id, Reason: r.Kind, Note: r.Note})
 	})
@@ -153,10 +153,8 @@ func (a *App) Redact(ctx context.Context, by *storage.User, id string, r Redacti
 	a.queueChanged()
 	if public {
 		a.changed()
-		if err := a.Store.PurgeErased(context.WithoutCancel(ctx)); err != nil {
-			a.Log.Warn("redacted text may linger in the database log until the next purge", "err", err)
-		}
 	}
+	a.purge(ctx)
 	return nil
 }
 

@@ -109,11 +109,13 @@ func (a *App) Enrol(ctx context.Context, linkToken string, e Enrolment) (session
 	if n := len([]rune(e.Password)); n < auth.MinPasswordLength || n > auth.MaxPasswordLength {
 		return "", story.FieldError("password", "error.password_length", "Please choose a password of at least 12 characters.")
 	}
+	var totpStep int64
 	if RequiresTOTP(u.Role) {
-		if e.TOTPSecret == "" || !auth.VerifyTOTP(e.TOTPSecret, e.TOTPCode, a.now()) {
+		step, ok := auth.MatchTOTP(e.TOTPSecret, e.TOTPCode, a.now())
+		if e.TOTPSecret == "" || !ok {
 			return "", story.FieldError("totp", "error.totp_invalid", "The code from your authenticator app is not right.")
 		}
-		u.TOTPSecret = e.TOTPSecret
+		u.TOTPSecret, totpStep = a.Keys.SealTOTPSecret(e.TOTPSecret), step
 	}
 	hash, err := auth.HashPassword(e.Password)
 	if err != nil {
@@ -134,6 +136,12 @@ func (a *App) Enrol(ctx context.Context, linkToken string, e Enrolment) (session
 		}
 		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(u), Action: "enrol", SubjectID: "user:" + u.Email})
 	})
+	if err == nil && totpStep != 0 {
+		// The code that enrolled signs in no one else.
+		if _, claimErr := a.Store.ClaimTOTPStep(ctx, u.ID, totpStep); claimErr != nil {
+			a.Log.Warn("the enrolment code stays usable until it expires", "user", u.ID, "err", claimErr)
+		}
+	}
 	return session, err
 }
 
@@ -160,8 +168,13 @@ func (a *App) SignIn(ctx context.Context, email, password, code string) (string,
 	if err != nil || !ok {
 		return "", errSignIn
 	}
-	if (u.TOTPSecret != "" || RequiresTOTP(u.Role)) && !auth.VerifyTOTP(u.TOTPSecret, code, a.now()) {
-		return "", errSignIn
+	if u.TOTPSecret != "" || RequiresTOTP(u.Role) {
+		if ok, err := a.checkSecondFactor(ctx, u, code); err != nil || !ok {
+			if err != nil {
+				a.Log.Error("second factor not checked", "err", err)
+			}
+			return "", errSignIn
+		}
 	}
 	session := auth.NewToken()
 	now := a.now()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -211,8 +212,7 @@ func (a *App) EditSubmission(ctx context.Context, id, token string, sub story.Su
 		return err
 	}
 	now := a.now()
-	defer a.queueChanged()
-	return a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
 		s, err := tx.Story(ctx, id)
 		if err != nil {
 			return err
@@ -231,8 +231,18 @@ func (a *App) EditSubmission(ctx context.Context, id, token string, sub story.Su
 		if err := tx.UpdateStory(ctx, s); err != nil {
 			return err
 		}
+		// What the author took out must leave the database files too.
+		if err := a.enqueuePurge(ctx, tx, now); err != nil {
+			return err
+		}
 		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: "storyteller", Action: "edit", SubjectID: id})
 	})
+	if err != nil {
+		return err
+	}
+	a.queueChanged()
+	a.purge(ctx)
+	return nil
 }
 
 // PhotoUpload is a photo sent with a submission.
@@ -342,6 +352,7 @@ func (a *App) attachRenditions(ctx context.Context, id string, renditions []medi
 			return &story.Error{Code: story.CodeUnavailable, Key: "error.photo_not_saved", Message: "We could not save the photo right now. Your story is saved; please add the photo again later.", Err: err}
 		}
 	}
+	var replaced bool
 	err = a.Store.WithTx(ctx, func(tx storage.Tx) error {
 		current, err := tx.Story(ctx, id)
 		if err != nil {
@@ -356,6 +367,11 @@ func (a *App) attachRenditions(ctx context.Context, id string, renditions []medi
 					return err
 				}
 			}
+			// The old description must leave the database files too.
+			if err := a.enqueuePurge(ctx, tx, now); err != nil {
+				return err
+			}
+			replaced = true
 		}
 		for _, size := range photo.Sizes {
 			if err := tx.CancelBlobDeletion(ctx, size.Key); err != nil {
@@ -375,6 +391,9 @@ func (a *App) attachRenditions(ctx context.Context, id string, renditions []medi
 	}
 	a.queueChanged()
 	a.SweepBlobs(ctx)
+	if replaced {
+		a.purge(ctx)
+	}
 	return nil
 }
 
@@ -388,13 +407,14 @@ func (a *App) discardBlobs(ctx context.Context, sizes []story.PhotoSize) {
 
 // Withdraw takes a story off every public surface and erases its personal
 // data, keeping a tombstone. It is allowed whatever the story's status and
-// is idempotent.
+// is idempotent. The reason is a code from story.WithdrawReasons, or empty
+// when the storyteller gives none.
 func (a *App) Withdraw(ctx context.Context, id, token, reason string) error {
+	if reason != "" && !slices.Contains(story.WithdrawReasons, reason) {
+		return story.ErrUnknownWithdrawReason
+	}
 	if err := a.CheckToken(ctx, id, token); err != nil {
 		return err
-	}
-	if reason == "" {
-		reason = "author_request"
 	}
 	now := a.now()
 	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {

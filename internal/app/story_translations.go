@@ -146,6 +146,10 @@ func (a *App) SaveStoryTranslation(ctx context.Context, by *storage.User, id, la
 			return err
 		}
 		saved = t
+		// The text this version replaces must leave the database files.
+		if err := a.enqueuePurge(ctx, tx, now); err != nil {
+			return err
+		}
 		return tx.AppendAudit(ctx, translationAudit(by, "translation_save", t, now))
 	})
 	if err != nil {
@@ -154,6 +158,7 @@ func (a *App) SaveStoryTranslation(ctx context.Context, by *storage.User, id, la
 	if wasPublic {
 		a.changed()
 	}
+	a.purge(ctx)
 	return saved, nil
 }
 

@@ -53,22 +53,28 @@ func hotp(key []byte, counter uint64) string {
 // VerifyTOTP accepts the code of the current step or one step either side,
 // to allow for clock drift.
 func VerifyTOTP(secret, code string, now time.Time) bool {
+	_, ok := MatchTOTP(secret, code, now)
+	return ok
+}
+
+// MatchTOTP is VerifyTOTP that also returns the time step the code belongs
+// to, which the caller records so that the code is not used again.
+func MatchTOTP(secret, code string, now time.Time) (step int64, ok bool) {
 	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
 	if len(code) != totpDigits {
-		return false
+		return 0, false
 	}
 	key, err := base32NoPad.DecodeString(strings.ToUpper(secret))
 	if err != nil {
-		return false
+		return 0, false
 	}
-	step := uint64(now.Unix() / totpStep)
-	ok := false
-	for _, c := range []uint64{step - 1, step, step + 1} {
-		if hmac.Equal([]byte(hotp(key, c)), []byte(code)) {
-			ok = true
+	current := now.Unix() / totpStep
+	for _, c := range []int64{current - 1, current, current + 1} {
+		if hmac.Equal([]byte(hotp(key, uint64(c))), []byte(code)) {
+			step, ok = c, true
 		}
 	}
-	return ok
+	return step, ok
 }
 
 // TOTPURI is the otpauth:// URI authenticator apps import.

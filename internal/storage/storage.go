@@ -34,6 +34,7 @@ type Store interface {
 	// CompactErased finishes what PurgeErased could not do at once without
 	// blocking the site (PostgreSQL rewrites its tables); it runs daily.
 	CompactErased(ctx context.Context) error
+	SecondFactors
 	Close() error
 }
 

@@ -75,7 +75,8 @@ type Story struct {
 	// RejectReason is a code from RejectReasons; RejectNote is the moderator's free text.
 	RejectReason string
 	RejectNote   string
-	// WithdrawReason is kept on the tombstone.
+	// WithdrawReason is a code from WithdrawReasons, or empty when the
+	// storyteller gave none; never free text.
 	WithdrawReason string
 
 	CreatedAt   time.Time
@@ -113,5 +114,37 @@ type Span struct {
 // RejectReasons are the translatable reasons a moderator picks from.
 var RejectReasons = []string{"personal_data", "hate", "off_topic", "spam", "not_authentic", "duplicate", "other"}
 
-// WithdrawReasons are the reason codes kept on a tombstone.
-var WithdrawReasons = []string{"author_request", "consent_withdrawn", "safety"}
+// WithdrawReasons are the reasons a storyteller may pick when withdrawing
+// a story; giving none is fine. Only the code is kept, so nothing they
+// write survives the withdrawal.
+var WithdrawReasons = []string{"changed_mind", "safety", "privacy", "incorrect", "other"}
+
+// ErrUnknownWithdrawReason answers a withdrawal reason not in WithdrawReasons.
+var ErrUnknownWithdrawReason = &Error{Code: CodeBadRequest, Key: "error.withdraw_reason_unknown", Field: "reason",
+	Message: "This withdrawal reason is not on the list: use changed_mind, safety, privacy, incorrect or other, or leave it out."}
+
+// Tombstone is what is kept of a withdrawn story, in the database and in
+// an export: its id (so its addresses answer 410 Gone), when it was told
+// (the order of the storyteller's record) and when it was withdrawn (the
+// proof of the erasure), and the code of the reason they chose, if any.
+// Nothing else, not even the country, language, identity or consents,
+// which together can point at a person; with no name, it is anonymous.
+func Tombstone(s *Story) *Story {
+	return &Story{ID: s.ID, Status: StatusWithdrawn, Anonymous: true, WithdrawReason: s.WithdrawReason,
+		CreatedAt: s.CreatedAt, UpdatedAt: s.WithdrawnAt, WithdrawnAt: s.WithdrawnAt}
+}
+
+// WithdrawReasonCode reads a withdrawal reason recorded before reasons
+// were codes: a code stays, the former default "author_request" meant that
+// none was given, and anything else, free text, becomes "other".
+func WithdrawReasonCode(reason string) string {
+	for _, code := range WithdrawReasons {
+		if reason == code {
+			return code
+		}
+	}
+	if reason == "" || reason == "author_request" {
+		return ""
+	}
+	return "other"
+}

@@ -51,6 +51,8 @@ type Rig struct {
 	Server   *httptest.Server
 	URL      string
 	Clock    *Clock
+	// DatabaseURL is the PostgreSQL schema's URL when the rig runs on it.
+	DatabaseURL string
 }
 
 // Clock is a controllable clock.
@@ -79,7 +81,7 @@ func New(t testing.TB, opts ...Option) *Rig {
 // NewIn starts a site whose data lives in dir.
 func NewIn(t testing.TB, dir string, opts ...Option) *Rig {
 	t.Helper()
-	store, err := openStore(t, dir)
+	store, databaseURL, err := openStore(t, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +123,7 @@ func NewIn(t testing.TB, dir string, opts ...Option) *Rig {
 	}
 	srv.Config.Handler = site
 	srv.Start()
-	r := &Rig{T: t, DataDir: dir, MediaDir: mediaDir, Store: store, App: a, Server: srv, URL: base, Clock: clock}
+	r := &Rig{T: t, DataDir: dir, MediaDir: mediaDir, Store: store, App: a, Server: srv, URL: base, Clock: clock, DatabaseURL: databaseURL}
 	t.Cleanup(func() {
 		srv.Close()
 		store.Close()
@@ -137,11 +139,14 @@ const DatabaseEnv = "CHORUS_TEST_DATABASE"
 // Postgres tells whether rigs run on PostgreSQL.
 func Postgres() bool { return os.Getenv(DatabaseEnv) == "postgres" }
 
-func openStore(t testing.TB, dir string) (storage.Store, error) {
+func openStore(t testing.TB, dir string) (storage.Store, string, error) {
 	if Postgres() {
-		return postgres.Open(context.Background(), pgtest.URL(t))
+		url := pgtest.URL(t)
+		store, err := postgres.Open(context.Background(), url)
+		return store, url, err
 	}
-	return sqlite.Open(context.Background(), filepath.Join(dir, "chorus.db"))
+	store, err := sqlite.Open(context.Background(), filepath.Join(dir, "chorus.db"))
+	return store, "", err
 }
 
 // Submission returns a valid submission, marked with a unique word.

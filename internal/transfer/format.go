@@ -10,7 +10,11 @@
 // "story", "story_translation", "audit", "blob_deletion", "post", "setting",
 // "stored_reply" or "translation") and that record's fields, in that order
 // of types. Version 2 added story translations and the consent to
-// translation; version 1 files, which have neither, are read too. A file
+// translation; version 1 files, which have neither, are read too. A
+// withdrawn story is written as its tombstone (id, status, private link's
+// hash, reason code, created and withdrawn times); the fields older files
+// carried for it are dropped on reading, and a free-text withdrawal reason
+// becomes "other". A file
 // from before a type existed reads as one whose count of it is zero. Times are RFC 3339 in UTC with microseconds, omitted when
 // unset; binary values (token hashes, sealed contact e-mails) are base64.
 // Every line ends with a newline, so a cut file is told from a whole one;
@@ -150,6 +154,20 @@ type storyLine struct {
 	WithdrawnAt    *time.Time   `json:"withdrawn_at,omitempty"`
 }
 
+// tombstoneLine is a withdrawn story: story.Tombstone's fields and the
+// private link's hash, with which the storyteller can still see that it is
+// withdrawn. A storyLine with a withdrawn status reads as one, dropping the
+// rest that older exports carried.
+type tombstoneLine struct {
+	Type           string     `json:"type"`
+	ID             string     `json:"id"`
+	Status         string     `json:"status"`
+	TokenHash      []byte     `json:"token_hash"`
+	WithdrawReason string     `json:"withdraw_reason,omitempty"`
+	CreatedAt      *time.Time `json:"created_at,omitempty"`
+	WithdrawnAt    *time.Time `json:"withdrawn_at,omitempty"`
+}
+
 type storyTranslationLine struct {
 	Type         string     `json:"type"`
 	StoryID      string     `json:"story_id"`
@@ -280,6 +298,11 @@ func encodeRecord(r storage.Record) (any, error) {
 		return credentialLine{"credential", string(c.Kind), c.TokenHash, c.UserID, ts(c.CreatedAt), ts(c.ExpiresAt)}, nil
 	case storage.RecordStory:
 		s := r.Story.Story
+		if s.Status == story.StatusWithdrawn {
+			tomb := story.Tombstone(s)
+			return tombstoneLine{Type: "story", ID: tomb.ID, Status: string(tomb.Status), TokenHash: r.Story.TokenHash,
+				WithdrawReason: tomb.WithdrawReason, CreatedAt: ts(tomb.CreatedAt), WithdrawnAt: ts(tomb.WithdrawnAt)}, nil
+		}
 		l := storyLine{
 			Type: "story", ID: s.ID, Status: string(s.Status), TokenHash: r.Story.TokenHash,
 			Title: s.Title, Body: s.Body, Language: s.Language, Country: s.Country, City: s.City, Themes: s.Themes,
@@ -369,6 +392,13 @@ func decodeRecord(line []byte) (storage.Record, error) {
 			RejectReason: l.RejectReason, RejectNote: l.RejectNote, WithdrawReason: l.WithdrawReason,
 			CreatedAt: fromTS(l.CreatedAt), UpdatedAt: fromTS(l.UpdatedAt), PublishedAt: fromTS(l.PublishedAt), WithdrawnAt: fromTS(l.WithdrawnAt),
 		}
+		if s.Status == story.StatusWithdrawn {
+			s.WithdrawReason = story.WithdrawReasonCode(s.WithdrawReason)
+			if s.WithdrawnAt.IsZero() {
+				s.WithdrawnAt = s.UpdatedAt
+			}
+			return storage.Record{Story: &storage.StoryRecord{Story: story.Tombstone(s), TokenHash: l.TokenHash}}, nil
+		}
 		if len(s.Themes) == 0 {
 			s.Themes = nil
 		}
@@ -396,6 +426,9 @@ func decodeRecord(line []byte) (storage.Record, error) {
 		var l auditLine
 		if err := strict(&l); err != nil {
 			return storage.Record{}, err
+		}
+		if l.Action == "withdraw" {
+			l.Reason, l.Note = story.WithdrawReasonCode(l.Reason), ""
 		}
 		return storage.Record{Audit: &storage.AuditEntry{ID: l.ID, At: fromTS(l.At), Actor: l.Actor, Action: l.Action,
 			SubjectID: l.SubjectID, Reason: l.Reason, Note: l.Note}}, nil

@@ -202,10 +202,10 @@ func seed(t *testing.T, s site) {
 	// The storyteller withdraws s-gone: a tombstone, its notes blanked, its
 	// photo scheduled for deletion.
 	err = s.db.WithTx(ctx, func(tx storage.Tx) error {
-		if err := tx.EraseStory(ctx, "s-gone", "consent_withdrawn", epoch.Add(72*time.Hour)); err != nil {
+		if err := tx.EraseStory(ctx, "s-gone", "privacy", epoch.Add(72*time.Hour)); err != nil {
 			return err
 		}
-		if err := tx.AppendAudit(ctx, storage.AuditEntry{At: epoch.Add(72 * time.Hour), Actor: "storyteller", Action: "withdraw", SubjectID: "s-gone", Reason: "consent_withdrawn"}); err != nil {
+		if err := tx.AppendAudit(ctx, storage.AuditEntry{At: epoch.Add(72 * time.Hour), Actor: "storyteller", Action: "withdraw", SubjectID: "s-gone", Reason: "privacy"}); err != nil {
 			return err
 		}
 		for _, z := range gone.Photo.Sizes {

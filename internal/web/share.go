@@ -143,13 +143,15 @@ type submissionView struct {
 	Notice     string
 	// Translations are the published translations of the story.
 	Translations []*story.Translation
+	// WithdrawReasons are offered on the withdrawal form.
+	WithdrawReasons []string
 }
 
 func (s *Server) submissionPage(r *http.Request, p *Page, st *story.Story) submissionView {
 	id, token := r.PathValue("id"), r.PathValue("token")
 	base := p.Link("/my/" + id + "/" + token)
 	v := submissionView{Page: p, Story: st, PrivateURL: s.cfg.BaseURL + base, New: r.URL.Query().Get("new") == "1",
-		Base: base, PhotoBase: base + "/photo/"}
+		Base: base, PhotoBase: base + "/photo/", WithdrawReasons: story.WithdrawReasons}
 	if r.URL.Query().Get("photo") == "failed" {
 		v.PhotoError = p.L.T("error.photo_not_saved")
 	}
@@ -312,7 +314,7 @@ func (s *Server) withdrawSubmission(w http.ResponseWriter, r *http.Request, p *P
 		p.status = http.StatusUnprocessableEntity
 		return s.render(p, "submission", v)
 	}
-	if err := s.app.Withdraw(r.Context(), id, token, "author_request"); err != nil {
+	if err := s.app.Withdraw(r.Context(), id, token, r.PostFormValue("reason")); err != nil {
 		return err
 	}
 	http.Redirect(w, r, p.Link("/my/"+id+"/"+token), http.StatusSeeOther)

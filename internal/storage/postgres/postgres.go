@@ -154,7 +154,7 @@ func (s *Store) PurgeErased(ctx context.Context) error {
 	if _, err := s.pool.Exec(ctx, "UPDATE maintenance SET value = true WHERE key = 'compaction_due'"); err != nil {
 		return domainError("purge", err)
 	}
-	if _, err := s.pool.Exec(ctx, "VACUUM stories, story_themes, story_translations, audit_log"); err != nil {
+	if _, err := s.pool.Exec(ctx, "VACUUM stories, story_themes, story_translations, audit_log, users"); err != nil {
 		return domainError("vacuum", err)
 	}
 	return nil
@@ -166,8 +166,9 @@ func (s *Store) PurgeErased(ctx context.Context) error {
 // stories (with its TOAST table, where long bodies live, and every index,
 // the search index included: GIN keeps a word as an entry key after its
 // last posting is gone), story_translations (deleted with their story's
-// text) and audit_log (whose erased notes linger the same way) are rewritten by VACUUM FULL into new files, and the old files are
-// deleted. VACUUM FULL holds an exclusive lock on each table while it
+// text), audit_log (whose erased notes linger the same way) and users
+// (whose second-factor secrets were once stored in plain text) are
+// rewritten by VACUUM FULL into new files, and the old files are deleted. VACUUM FULL holds an exclusive lock on each table while it
 // copies it: seconds per hundred thousand stories, which is why it runs
 // once a day at a quiet hour rather than after every withdrawal.
 // lock_timeout bounds the wait behind a long reader, after which it fails
@@ -211,7 +212,7 @@ func (s *Store) CompactErased(ctx context.Context) error {
 		return domainError("compact", err)
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), "RESET lock_timeout")
-	if _, err := conn.Exec(ctx, "VACUUM (FULL) stories, story_translations, audit_log"); err != nil {
+	if _, err := conn.Exec(ctx, "VACUUM (FULL) stories, story_translations, audit_log, users"); err != nil {
 		conn.Exec(context.WithoutCancel(ctx), "UPDATE maintenance SET value = true WHERE key = 'compaction_due'")
 		return domainError("vacuum full", err)
 	}

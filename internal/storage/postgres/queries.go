@@ -486,7 +486,9 @@ func (t *txStore) EraseStory(ctx context.Context, id, reason string, at time.Tim
 	}
 	tag, err := t.db.Exec(ctx, `UPDATE stories SET status = 'withdrawn', title = '', body = '', city = '', themes = '{}',
 		display_name = '', anonymous = true, contact_sealed = NULL, photo = NULL, signals = NULL, reject_note = '',
-		featured = false, consent_translate = false, search = NULL, withdraw_reason = $1, updated_at = $2, withdrawn_at = $2 WHERE id = $3`,
+		featured = false, consent_translate = false, search = NULL, withdraw_reason = $1, updated_at = $2, withdrawn_at = $2,
+		language = '', country = '', identity = '', consent_publish = false, consent_social = false, consent_toolkit = false,
+		demo = false, reject_reason = '', published_at = '-infinity' WHERE id = $3`,
 		reason, nullTime(at), id)
 	if err != nil {
 		return domainError("erase story", err)

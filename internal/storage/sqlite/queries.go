@@ -499,7 +499,9 @@ func (t *txStore) EraseStory(ctx context.Context, id, reason string, at time.Tim
 	}
 	res, err := t.db.ExecContext(ctx, `UPDATE stories SET status = 'withdrawn', title = '', body = '', city = '', themes = '',
 		display_name = '', anonymous = 1, contact_sealed = NULL, photo = NULL, signals = NULL, reject_note = '',
-		featured = 0, consent_translate = 0, withdraw_reason = ?, updated_at = ?, withdrawn_at = ? WHERE id = ?`, reason, micros(at), micros(at), id)
+		featured = 0, consent_translate = 0, withdraw_reason = ?, updated_at = ?, withdrawn_at = ?,
+		language = '', country = '', identity = '', consent_publish = 0, consent_social = 0, consent_toolkit = 0,
+		demo = 0, reject_reason = '', published_at = 0 WHERE id = ?`, reason, micros(at), micros(at), id)
 	if err != nil {
 		return domainError("erase story", err)
 	}

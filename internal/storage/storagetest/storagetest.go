@@ -34,6 +34,8 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		"Translations":         testTranslations,
 		"StoryTranslations":    testStoryTranslations,
 		"EraseTranslations":    testEraseRemovesTranslations,
+		"OnlyTombstoneKept":    testEraseKeepsOnlyTheTombstone,
+		"TOTPStepsUsedOnce":    testTOTPStepsAreUsedOnce,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
