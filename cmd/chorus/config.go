@@ -22,6 +22,7 @@ import (
 	"chorus/internal/storage/postgres"
 	"chorus/internal/storage/sqlite"
 	"chorus/internal/translate"
+	"chorus/internal/web"
 )
 
 // config is every setting, from the environment then the flags.
@@ -37,6 +38,8 @@ type config struct {
 	SubmitRate  int
 	SignInRate  int
 	TrustProxy  bool
+	// SignInTotal is the site-wide ceiling on sign-in attempts a minute.
+	SignInTotal int
 	// Machine translation: off while TranslateURL is empty.
 	TranslateURL     string
 	TranslateKey     string // from the environment only, like the S3 keys
@@ -63,6 +66,7 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.LogLevel, "log-level", env("CHORUS_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.IntVar(&c.SubmitRate, "submissions-per-hour", 60, "submissions allowed per client address and hour")
 	fs.IntVar(&c.SignInRate, "signins-per-minute", 10, "sign-in attempts allowed per client address and minute")
+	fs.IntVar(&c.SignInTotal, "signins-per-minute-total", web.DefaultSignInsPerMinuteTotal, "sign-in attempts allowed per minute from all clients together")
 	fs.BoolVar(&c.TrustProxy, "trust-forwarded-for", false, "take the client address from X-Forwarded-For (behind a proxy)")
 	fs.StringVar(&c.TranslateURL, "translate-url", env("CHORUS_TRANSLATE_URL", ""), "LibreTranslate-compatible service for machine-translation drafts (empty: off)")
 	c.TranslateKey = getenv("CHORUS_TRANSLATE_API_KEY")

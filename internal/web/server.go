@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 
+	"golang.org/x/time/rate"
+
 	"chorus/internal/api"
 	"chorus/internal/app"
 	"chorus/internal/i18n"
@@ -22,10 +24,18 @@ type Config struct {
 	// means the defaults.
 	SubmissionsPerHour int
 	SignInsPerMinute   int
+	// SignInsPerMinuteTotal limits sign-in attempts from all clients
+	// together: each one costs a password hash.
+	SignInsPerMinuteTotal int
 	// TrustForwardedFor takes the client address from X-Forwarded-For, for
 	// a server behind a reverse proxy.
 	TrustForwardedFor bool
 }
+
+// DefaultSignInsPerMinuteTotal is the site-wide ceiling on sign-in
+// attempts: a staff of dozens signs in far less often, and two a second
+// keep the password hashing to a fraction of one core.
+const DefaultSignInsPerMinuteTotal = 120
 
 // Server is the HTTP face of Chorus.
 type Server struct {
@@ -46,6 +56,9 @@ type Server struct {
 	renderer *card.Renderer
 	cards    *cardCache
 	saved    savedTranslations
+
+	// signinsTotal is the site-wide ceiling on sign-in attempts.
+	signinsTotal *rate.Limiter
 }
 
 // New builds the server and its routes; templates are parsed here so a
@@ -61,6 +74,9 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 	}
 	if cfg.SignInsPerMinute <= 0 {
 		cfg.SignInsPerMinute = 10
+	}
+	if cfg.SignInsPerMinuteTotal <= 0 {
+		cfg.SignInsPerMinuteTotal = DefaultSignInsPerMinuteTotal
 	}
 	var langs []string
 	for _, l := range catalog.Languages() {
@@ -78,6 +94,7 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 		signins:  newLimiter(float64(cfg.SignInsPerMinute)/60, cfg.SignInsPerMinute),
 		queueHub: newHub(),
 	}
+	s.signinsTotal = rate.NewLimiter(rate.Limit(float64(cfg.SignInsPerMinuteTotal)/60), max(cfg.SignInsPerMinuteTotal/4, 1))
 	s.metrics = newMetrics(a)
 	if s.renderer, err = card.NewRenderer(); err != nil {
 		return nil, err
