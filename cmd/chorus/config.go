@@ -40,6 +40,9 @@ type config struct {
 	TrustProxy  bool
 	// SignInTotal is the site-wide ceiling on sign-in attempts a minute.
 	SignInTotal int
+	// Edits of a pending story, per submission and per client address.
+	EditRate          int
+	EditRatePerClient int
 	// Machine translation: off while TranslateURL is empty.
 	TranslateURL     string
 	TranslateKey     string // from the environment only, like the S3 keys
@@ -67,6 +70,8 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.IntVar(&c.SubmitRate, "submissions-per-hour", 60, "submissions allowed per client address and hour")
 	fs.IntVar(&c.SignInRate, "signins-per-minute", 10, "sign-in attempts allowed per client address and minute")
 	fs.IntVar(&c.SignInTotal, "signins-per-minute-total", web.DefaultSignInsPerMinuteTotal, "sign-in attempts allowed per minute from all clients together")
+	fs.IntVar(&c.EditRate, "edits-per-hour", web.DefaultEditsPerHour, "edits allowed per submission and hour")
+	fs.IntVar(&c.EditRatePerClient, "edits-per-hour-per-address", web.DefaultEditsPerHourPerAddress, "edits allowed per client address and hour")
 	fs.BoolVar(&c.TrustProxy, "trust-forwarded-for", false, "take the client address from X-Forwarded-For (behind a proxy)")
 	fs.StringVar(&c.TranslateURL, "translate-url", env("CHORUS_TRANSLATE_URL", ""), "LibreTranslate-compatible service for machine-translation drafts (empty: off)")
 	c.TranslateKey = getenv("CHORUS_TRANSLATE_API_KEY")

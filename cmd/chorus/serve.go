@@ -49,7 +49,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	site, err := web.New(a, catalog, web.Config{BaseURL: cfg.baseURL(), SubmissionsPerHour: cfg.SubmitRate,
-		SignInsPerMinute: cfg.SignInRate, SignInsPerMinuteTotal: cfg.SignInTotal, TrustForwardedFor: cfg.TrustProxy}, log)
+		SignInsPerMinute: cfg.SignInRate, SignInsPerMinuteTotal: cfg.SignInTotal, TrustForwardedFor: cfg.TrustProxy,
+		EditsPerHour: cfg.EditRate, EditsPerHourPerAddress: cfg.EditRatePerClient}, log)
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,10 @@ type Config struct {
 	// SignInsPerMinuteTotal limits sign-in attempts from all clients
 	// together: each one costs a password hash.
 	SignInsPerMinuteTotal int
+	// EditsPerHour limits the edits of one submission, and
+	// EditsPerHourPerAddress those from one client address.
+	EditsPerHour           int
+	EditsPerHourPerAddress int
 	// TrustForwardedFor takes the client address from X-Forwarded-For, for
 	// a server behind a reverse proxy.
 	TrustForwardedFor bool
@@ -58,7 +62,9 @@ type Server struct {
 	saved    savedTranslations
 
 	// signinsTotal is the site-wide ceiling on sign-in attempts.
-	signinsTotal *rate.Limiter
+	signinsTotal      *rate.Limiter
+	editsBySubmission *limiter
+	editsByAddress    *limiter
 }
 
 // New builds the server and its routes; templates are parsed here so a
@@ -78,6 +84,12 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 	if cfg.SignInsPerMinuteTotal <= 0 {
 		cfg.SignInsPerMinuteTotal = DefaultSignInsPerMinuteTotal
 	}
+	if cfg.EditsPerHour <= 0 {
+		cfg.EditsPerHour = DefaultEditsPerHour
+	}
+	if cfg.EditsPerHourPerAddress <= 0 {
+		cfg.EditsPerHourPerAddress = DefaultEditsPerHourPerAddress
+	}
 	var langs []string
 	for _, l := range catalog.Languages() {
 		langs = append(langs, l.Code)
@@ -95,6 +107,8 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 		queueHub: newHub(),
 	}
 	s.signinsTotal = rate.NewLimiter(rate.Limit(float64(cfg.SignInsPerMinuteTotal)/60), max(cfg.SignInsPerMinuteTotal/4, 1))
+	s.editsBySubmission = newLimiter(float64(cfg.EditsPerHour)/3600, max(cfg.EditsPerHour/3, 1))
+	s.editsByAddress = newLimiter(float64(cfg.EditsPerHourPerAddress)/3600, max(cfg.EditsPerHourPerAddress/3, 1))
 	s.metrics = newMetrics(a)
 	if s.renderer, err = card.NewRenderer(); err != nil {
 		return nil, err
