@@ -43,6 +43,12 @@ type config struct {
 	// Edits of a pending story, per submission and per client address.
 	EditRate          int
 	EditRatePerClient int
+	// Slow clients: the time a request body may take, and the open
+	// connections allowed in all and per client address.
+	FormReadTimeout   time.Duration
+	UploadReadTimeout time.Duration
+	MaxConns          int
+	MaxConnsPerClient int
 	// Machine translation: off while TranslateURL is empty.
 	TranslateURL     string
 	TranslateKey     string // from the environment only, like the S3 keys
@@ -72,6 +78,10 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.IntVar(&c.SignInTotal, "signins-per-minute-total", web.DefaultSignInsPerMinuteTotal, "sign-in attempts allowed per minute from all clients together")
 	fs.IntVar(&c.EditRate, "edits-per-hour", web.DefaultEditsPerHour, "edits allowed per submission and hour")
 	fs.IntVar(&c.EditRatePerClient, "edits-per-hour-per-address", web.DefaultEditsPerHourPerAddress, "edits allowed per client address and hour")
+	fs.DurationVar(&c.FormReadTimeout, "form-read-timeout", web.DefaultFormReadTimeout, "longest time a request body may take to arrive")
+	fs.DurationVar(&c.UploadReadTimeout, "upload-read-timeout", web.DefaultUploadReadTimeout, "longest time an upload (a multipart body, which may carry a photo) may take to arrive")
+	fs.IntVar(&c.MaxConns, "max-connections", web.DefaultMaxConnections, "open connections allowed in all")
+	fs.IntVar(&c.MaxConnsPerClient, "max-connections-per-address", web.DefaultMaxConnectionsPerAddress, "open connections allowed from one address (off with --trust-forwarded-for: the proxy is the only address seen)")
 	fs.BoolVar(&c.TrustProxy, "trust-forwarded-for", false, "take the client address from X-Forwarded-For (behind a proxy)")
 	fs.StringVar(&c.TranslateURL, "translate-url", env("CHORUS_TRANSLATE_URL", ""), "LibreTranslate-compatible service for machine-translation drafts (empty: off)")
 	c.TranslateKey = getenv("CHORUS_TRANSLATE_API_KEY")

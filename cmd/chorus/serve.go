@@ -24,6 +24,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	if cfg.MaxConns < 1 || cfg.MaxConnsPerClient < 0 {
+		return errors.New("--max-connections must be at least 1, --max-connections-per-address 0 (off) or more")
+	}
 	log := newLogger(stderr, cfg.LogLevel)
 	a, store, err := openApp(ctx, cfg, log)
 	if err != nil {
@@ -50,7 +53,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	site, err := web.New(a, catalog, web.Config{BaseURL: cfg.baseURL(), SubmissionsPerHour: cfg.SubmitRate,
 		SignInsPerMinute: cfg.SignInRate, SignInsPerMinuteTotal: cfg.SignInTotal, TrustForwardedFor: cfg.TrustProxy,
-		EditsPerHour: cfg.EditRate, EditsPerHourPerAddress: cfg.EditRatePerClient}, log)
+		EditsPerHour: cfg.EditRate, EditsPerHourPerAddress: cfg.EditRatePerClient,
+		FormReadTimeout: cfg.FormReadTimeout, UploadReadTimeout: cfg.UploadReadTimeout}, log)
 	if err != nil {
 		return err
 	}
@@ -87,11 +91,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	perAddress := cfg.MaxConnsPerClient
+	if cfg.TrustProxy {
+		// Every connection comes from the proxy: it limits each client.
+		perAddress = 0
+	}
+	listener = web.LimitConnections(listener, cfg.MaxConns, perAddress)
 	srv := &http.Server{
 		Handler:           site,
 		ReadHeaderTimeout: 10 * time.Second,
-		// Slow phone links need time to upload a photo.
-		ReadTimeout:  5 * time.Minute,
+		// No ReadTimeout: the site gives each request body its own time,
+		// longer for a photo upload than for a form.
 		WriteTimeout: 5 * time.Minute,
 		IdleTimeout:  2 * time.Minute,
 		ErrorLog:     nil,

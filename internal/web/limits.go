@@ -1,7 +1,10 @@
 package web
 
 import (
+	"io"
 	"net/http"
+	"strings"
+	"time"
 
 	"chorus/internal/api"
 )
@@ -49,4 +52,49 @@ func (s *Server) limitEditPage(h pageHandler) pageHandler {
 		}
 		return h(w, r, p)
 	}
+}
+
+// Defaults of the time a request body may take to arrive: a form is a few
+// kilobytes, a photo a few megabytes over a slow phone link.
+const (
+	DefaultFormReadTimeout   = 30 * time.Second
+	DefaultUploadReadTimeout = 2 * time.Minute
+)
+
+// limitBodyTime gives a request body FormReadTimeout to arrive, or
+// UploadReadTimeout for a multipart body, which may carry a photo; a
+// client that sends it slower is cut off.
+func (s *Server) limitBodyTime(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.Body != http.NoBody {
+			timeout := s.cfg.FormReadTimeout
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				timeout = s.cfg.UploadReadTimeout
+			}
+			rc := http.NewResponseController(w)
+			if rc.SetReadDeadline(time.Now().Add(timeout)) == nil {
+				r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// deadlineBody lifts the read deadline once the whole body has arrived:
+// the server goes on reading the connection in the background to notice a
+// client leaving, and a deadline passing there would cancel a handler
+// that is still working.
+type deadlineBody struct {
+	io.ReadCloser
+	rc   *http.ResponseController
+	done bool
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF && !b.done {
+		b.done = true
+		b.rc.SetReadDeadline(time.Time{})
+	}
+	return n, err
 }

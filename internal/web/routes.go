@@ -99,5 +99,5 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("DELETE /api/v1/posts", s.api.RemovePost)
 	mux.HandleFunc("/api/", s.api.NotFound)
 
-	return s.instrument(s.secureHeaders(mux))
+	return s.instrument(s.secureHeaders(s.limitBodyTime(mux)))
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"golang.org/x/time/rate"
 
@@ -31,6 +32,10 @@ type Config struct {
 	// EditsPerHourPerAddress those from one client address.
 	EditsPerHour           int
 	EditsPerHourPerAddress int
+	// FormReadTimeout and UploadReadTimeout bound the time a request body
+	// (a multipart one for uploads) may take to arrive.
+	FormReadTimeout   time.Duration
+	UploadReadTimeout time.Duration
 	// TrustForwardedFor takes the client address from X-Forwarded-For, for
 	// a server behind a reverse proxy.
 	TrustForwardedFor bool
@@ -83,6 +88,12 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 	}
 	if cfg.SignInsPerMinuteTotal <= 0 {
 		cfg.SignInsPerMinuteTotal = DefaultSignInsPerMinuteTotal
+	}
+	if cfg.FormReadTimeout <= 0 {
+		cfg.FormReadTimeout = DefaultFormReadTimeout
+	}
+	if cfg.UploadReadTimeout <= 0 {
+		cfg.UploadReadTimeout = DefaultUploadReadTimeout
 	}
 	if cfg.EditsPerHour <= 0 {
 		cfg.EditsPerHour = DefaultEditsPerHour
