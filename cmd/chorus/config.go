@@ -49,6 +49,8 @@ type config struct {
 	UploadReadTimeout time.Duration
 	MaxConns          int
 	MaxConnsPerClient int
+	// MetricsAddr serves /metrics apart from the public site; empty: off.
+	MetricsAddr string
 	// Machine translation: off while TranslateURL is empty.
 	TranslateURL     string
 	TranslateKey     string // from the environment only, like the S3 keys
@@ -71,6 +73,7 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.DatabaseURL, "database", env("CHORUS_DATABASE_URL", ""), "database URL (empty: SQLite in the data folder)")
 	fs.StringVar(&c.MediaURL, "media", env("CHORUS_MEDIA_URL", ""), "photo store URL: s3://BUCKET?endpoint=HOST:PORT (empty: the media folder in the data folder)")
 	c.S3Access, c.S3Secret = getenv("CHORUS_S3_ACCESS_KEY"), getenv("CHORUS_S3_SECRET_KEY")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("CHORUS_METRICS_ADDR", ""), "address serving /metrics for Prometheus, apart from the site (empty: no metrics)")
 	fs.StringVar(&c.BaseURL, "base-url", env("CHORUS_BASE_URL", ""), "public URL (default http://ADDR)")
 	fs.StringVar(&c.LogLevel, "log-level", env("CHORUS_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.IntVar(&c.SubmitRate, "submissions-per-hour", 60, "submissions allowed per client address and hour")

@@ -96,7 +96,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		// Every connection comes from the proxy: it limits each client.
 		perAddress = 0
 	}
-	listener = web.LimitConnections(listener, cfg.MaxConns, perAddress)
+	limited := web.LimitConnections(listener, cfg.MaxConns, perAddress)
+	site.WatchConnections(limited)
+	listener = limited
+	var metricsListener net.Listener
+	if cfg.MetricsAddr != "" {
+		if metricsListener, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			listener.Close()
+			return fmt.Errorf("metrics address: %w", err)
+		}
+	}
 	srv := &http.Server{
 		Handler:           site,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -129,6 +138,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(listener) }()
+	if metricsListener != nil {
+		metricsSrv := &http.Server{Handler: site.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: time.Minute}
+		defer metricsSrv.Close()
+		go func() {
+			if err := metricsSrv.Serve(metricsListener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("metrics stopped", "err", err)
+			}
+		}()
+		log.Info("metrics served apart from the site", "addr", metricsListener.Addr().String())
+	}
 	select {
 	case err := <-serveErr:
 		return err

@@ -10,7 +10,6 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 
 	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.HandleFunc("GET /robots.txt", s.robots)
 	mux.HandleFunc("GET /static/{file}", s.serveStatic)
 	mux.HandleFunc("GET /media/{id}/{file}", s.servePublicPhoto)
