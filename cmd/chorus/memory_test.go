@@ -46,7 +46,7 @@ func TestSignInAttackKeepsMemoryBounded(t *testing.T) {
 	idleRSS, _ := childRSS(t, pid)
 
 	const addresses, perAddress, rounds = 4, 10, 3
-	statuses := map[int]int{}
+	statuses, busyUnexplained := map[int]int{}, 0
 	var mu sync.Mutex
 	attackDone := make(chan struct{})
 	healthOK, healthFailed := 0, []string{}
@@ -83,9 +83,12 @@ func TestSignInAttackKeepsMemoryBounded(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					status := client.attempt(fmt.Sprintf("nobody%d-%d@example.org", a, i))
+					status, page := client.attempt(fmt.Sprintf("nobody%d-%d@example.org", a, i))
 					mu.Lock()
 					statuses[status]++
+					if status == http.StatusTooManyRequests && !strings.Contains(page, "Many people are signing in right now") {
+						busyUnexplained++
+					}
 					mu.Unlock()
 				}()
 			}
@@ -102,6 +105,9 @@ func TestSignInAttackKeepsMemoryBounded(t *testing.T) {
 		if status != http.StatusUnauthorized && status != http.StatusTooManyRequests {
 			t.Errorf("%d sign-in attempts answered %d: want 401 or 429", n, status)
 		}
+	}
+	if busyUnexplained > 0 {
+		t.Errorf("%d refusals without the message that many people are signing in", busyUnexplained)
 	}
 	if ratio > maxSignInMemoryRatio {
 		t.Errorf("peak RSS is %.1f× the idle RSS under the sign-in attack: want at most %.1f×", ratio, maxSignInMemoryRatio)
@@ -146,8 +152,8 @@ func signInClient(t *testing.T, base, address string) *signInForm {
 	return f
 }
 
-// attempt signs in with a wrong password and returns the status.
-func (f *signInForm) attempt(email string) int {
+// attempt signs in with a wrong password and returns the answer.
+func (f *signInForm) attempt(email string) (status int, page string) {
 	form := url.Values{"csrf": {f.token}, "email": {email}, "password": {"not the right password"}, "code": {"123456"}}
 	req, _ := http.NewRequest("POST", f.base+"/en/staff/signin", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -155,11 +161,11 @@ func (f *signInForm) attempt(email string) int {
 	res, err := f.client.Do(req)
 	if err != nil {
 		f.t.Errorf("sign-in attempt: %v", err)
-		return 0
+		return 0, ""
 	}
-	io.Copy(io.Discard, res.Body)
+	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	return res.StatusCode
+	return res.StatusCode, string(body)
 }
 
 // childRSS reads a process's resident memory now (VmRSS) and its
