@@ -178,10 +178,10 @@ func (a *App) SignIn(ctx context.Context, email, password, code string) (string,
 var errPasswordsBusy = &story.Error{Code: story.CodeRateLimited, Key: "error.signin_busy",
 	Message: "Many people are signing in right now. Please wait a minute and try again."}
 
-// passwordError tells a refused password check (too many at once) from
-// other failures.
+// passwordError tells a password check that could not run (too many at
+// once, or the client left while it waited its turn) from other failures.
 func passwordError(err error) error {
-	if errors.Is(err, auth.ErrBusy) {
+	if errors.Is(err, auth.ErrBusy) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return errPasswordsBusy
 	}
 	return err
