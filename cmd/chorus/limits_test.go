@@ -3,7 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
+	"net"
+	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -39,4 +44,60 @@ func TestLimitSettings(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "--max-connections") {
 		t.Errorf("--max-connections 0: %v", err)
 	}
+}
+
+// TestServeAppliesConnectionAndBodyLimits runs the binary with small
+// limits: a third connection from one address is closed unread, and a
+// form body dribbled a byte every 50 ms is cut off after the form read
+// timeout of one second, long before it ends.
+func TestServeAppliesConnectionAndBodyLimits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := buildBinary(t)
+	addr := freeAddr(t)
+	env := append(os.Environ(), "CHORUS_DATA="+t.TempDir(), "CHORUS_ADDR="+addr)
+	startServerWithArgs(t, bin, env, "serve", "--max-connections-per-address", "2", "--form-read-timeout", "1s")
+	waitHealthy(t, "http://"+addr)
+	http.DefaultClient.CloseIdleConnections()
+
+	dial := func() net.Conn {
+		c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	slow := dial()
+	fmt.Fprintf(slow, "POST /api/v1/stories HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n", addr)
+	second := dial()
+	third := dial()
+	third.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := third.Read(make([]byte, 1)); n != 0 || err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("a third connection from one address: read %d bytes, %v; want it closed at once", n, err)
+	}
+	second.Close()
+
+	answered := make(chan struct{})
+	go func() {
+		slow.Read(make([]byte, 1))
+		close(answered)
+	}()
+	sent := 0
+dribble:
+	for ; sent < 200; sent++ {
+		select {
+		case <-answered:
+			break dribble
+		case <-time.After(50 * time.Millisecond):
+		}
+		if _, err := slow.Write([]byte{' '}); err != nil {
+			break
+		}
+	}
+	if sent >= 100 {
+		t.Errorf("a body dribbled a byte every 50 ms was not cut off after 1 s: %d of 200 bytes sent", sent)
+	}
+	stopServer(t)
 }
