@@ -75,7 +75,7 @@ start_node() {
 	port="$(free_port)"
 	log="$tmp/node$1.log"
 	env CHORUS_DATABASE_URL="$db_url" ${NODE_GOMAXPROCS:+GOMAXPROCS=$NODE_GOMAXPROCS} "$tmp/chorus" serve --addr "127.0.0.1:$port" --data "$tmp/data" \
-		--log-level warn --submissions-per-hour 1000000000 >"$log" 2>&1 &
+		--log-level warn --submissions-per-hour 1000000000 --edits-per-hour-per-address 1000000000 --max-connections-per-address 0 >"$log" 2>&1 &
 	pids+=("$!")
 	node_pid="$!"
 	node_url="http://127.0.0.1:$port"

@@ -394,7 +394,9 @@ func startServer(ctx context.Context, o options, out io.Writer) (*server, error)
 	}
 	defer logf.Close()
 	s.cmd = exec.Command(bin, "serve", "--addr", addr, "--data", data, "--log-level", "warn",
-		"--submissions-per-hour", "1000000000")
+		"--submissions-per-hour", "1000000000", "--edits-per-hour-per-address", "1000000000",
+		// Every load connection comes from this one address.
+		"--max-connections-per-address", "0")
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf
 	if err := s.cmd.Start(); err != nil {
 		return fail(err)

@@ -23,6 +23,7 @@ import (
 	"chorus/internal/storage/postgres"
 	"chorus/internal/storage/sqlite"
 	"chorus/internal/translate"
+	"chorus/internal/web"
 )
 
 // config is every setting, from the environment then the flags.
@@ -38,6 +39,19 @@ type config struct {
 	SubmitRate  int
 	SignInRate  int
 	TrustProxy  bool
+	// SignInTotal is the site-wide ceiling on sign-in attempts a minute.
+	SignInTotal int
+	// Edits of a pending story, per submission and per client address.
+	EditRate          int
+	EditRatePerClient int
+	// Slow clients: the time a request body may take, and the open
+	// connections allowed in all and per client address.
+	FormReadTimeout   time.Duration
+	UploadReadTimeout time.Duration
+	MaxConns          int
+	MaxConnsPerClient int
+	// MetricsAddr serves /metrics apart from the public site; empty: off.
+	MetricsAddr string
 	// Machine translation: off while TranslateURL is empty.
 	TranslateURL     string
 	TranslateKey     string // from the environment only, like the S3 keys
@@ -67,10 +81,18 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.DatabaseURL, "database", env("CHORUS_DATABASE_URL", ""), "database URL (empty: SQLite in the data folder)")
 	fs.StringVar(&c.MediaURL, "media", env("CHORUS_MEDIA_URL", ""), "photo store URL: s3://BUCKET?endpoint=HOST:PORT (empty: the media folder in the data folder)")
 	c.S3Access, c.S3Secret = getenv("CHORUS_S3_ACCESS_KEY"), getenv("CHORUS_S3_SECRET_KEY")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("CHORUS_METRICS_ADDR", ""), "address serving /metrics for Prometheus, apart from the site (empty: no metrics)")
 	fs.StringVar(&c.BaseURL, "base-url", env("CHORUS_BASE_URL", ""), "public URL (default http://ADDR)")
 	fs.StringVar(&c.LogLevel, "log-level", env("CHORUS_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.IntVar(&c.SubmitRate, "submissions-per-hour", 60, "submissions allowed per client address and hour")
 	fs.IntVar(&c.SignInRate, "signins-per-minute", 10, "sign-in attempts allowed per client address and minute")
+	fs.IntVar(&c.SignInTotal, "signins-per-minute-total", web.DefaultSignInsPerMinuteTotal, "sign-in attempts allowed per minute from all clients together")
+	fs.IntVar(&c.EditRate, "edits-per-hour", web.DefaultEditsPerHour, "edits allowed per submission and hour")
+	fs.IntVar(&c.EditRatePerClient, "edits-per-hour-per-address", web.DefaultEditsPerHourPerAddress, "edits allowed per client address and hour")
+	fs.DurationVar(&c.FormReadTimeout, "form-read-timeout", web.DefaultFormReadTimeout, "longest time a request body may take to arrive")
+	fs.DurationVar(&c.UploadReadTimeout, "upload-read-timeout", web.DefaultUploadReadTimeout, "longest time an upload (a multipart body, which may carry a photo) may take to arrive")
+	fs.IntVar(&c.MaxConns, "max-connections", web.DefaultMaxConnections, "open connections allowed in all")
+	fs.IntVar(&c.MaxConnsPerClient, "max-connections-per-address", web.DefaultMaxConnectionsPerAddress, "open connections allowed from one address (off with --trust-forwarded-for: the proxy is the only address seen)")
 	fs.BoolVar(&c.TrustProxy, "trust-forwarded-for", false, "take the client address from X-Forwarded-For (behind a proxy)")
 	fs.StringVar(&c.TranslateURL, "translate-url", env("CHORUS_TRANSLATE_URL", ""), "LibreTranslate-compatible service for machine-translation drafts (empty: off)")
 	c.TranslateKey = getenv("CHORUS_TRANSLATE_API_KEY")

@@ -24,6 +24,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	if cfg.MaxConns < 1 || cfg.MaxConnsPerClient < 0 {
+		return errors.New("--max-connections must be at least 1, --max-connections-per-address 0 (off) or more")
+	}
 	log := newLogger(stderr, cfg.LogLevel)
 	a, store, err := openApp(ctx, cfg, log)
 	if err != nil {
@@ -49,7 +52,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	site, err := web.New(a, catalog, web.Config{BaseURL: cfg.baseURL(), SubmissionsPerHour: cfg.SubmitRate,
-		SignInsPerMinute: cfg.SignInRate, TrustForwardedFor: cfg.TrustProxy}, log)
+		SignInsPerMinute: cfg.SignInRate, SignInsPerMinuteTotal: cfg.SignInTotal, TrustForwardedFor: cfg.TrustProxy,
+		EditsPerHour: cfg.EditRate, EditsPerHourPerAddress: cfg.EditRatePerClient,
+		FormReadTimeout: cfg.FormReadTimeout, UploadReadTimeout: cfg.UploadReadTimeout}, log)
 	if err != nil {
 		return err
 	}
@@ -86,11 +91,26 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	perAddress := cfg.MaxConnsPerClient
+	if cfg.TrustProxy {
+		// Every connection comes from the proxy: it limits each client.
+		perAddress = 0
+	}
+	limited := web.LimitConnections(listener, cfg.MaxConns, perAddress)
+	site.WatchConnections(limited)
+	listener = limited
+	var metricsListener net.Listener
+	if cfg.MetricsAddr != "" {
+		if metricsListener, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			listener.Close()
+			return fmt.Errorf("metrics address: %w", err)
+		}
+	}
 	srv := &http.Server{
 		Handler:           site,
 		ReadHeaderTimeout: 10 * time.Second,
-		// Slow phone links need time to upload a photo.
-		ReadTimeout:  5 * time.Minute,
+		// No ReadTimeout: the site gives each request body its own time,
+		// longer for a photo upload than for a form.
 		WriteTimeout: 5 * time.Minute,
 		IdleTimeout:  2 * time.Minute,
 		ErrorLog:     nil,
@@ -118,6 +138,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(listener) }()
+	if metricsListener != nil {
+		metricsSrv := &http.Server{Handler: site.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: time.Minute}
+		defer metricsSrv.Close()
+		go func() {
+			if err := metricsSrv.Serve(metricsListener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("metrics stopped", "err", err)
+			}
+		}()
+		log.Info("metrics served apart from the site", "addr", metricsListener.Addr().String())
+	}
 	select {
 	case err := <-serveErr:
 		return err

@@ -176,6 +176,9 @@ func (a *API) submissionJSON(s *story.Story) Submission {
 	return out
 }
 
+// Bearer returns the token of an "Authorization: Bearer" header, or "".
+func Bearer(r *http.Request) string { return bearer(r) }
+
 func bearer(r *http.Request) string {
 	h := r.Header.Get("Authorization")
 	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {

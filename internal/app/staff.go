@@ -6,7 +6,6 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"chorus/internal/auth"
@@ -117,9 +116,9 @@ func (a *App) Enrol(ctx context.Context, linkToken string, e Enrolment) (session
 		}
 		u.TOTPSecret, totpStep = a.Keys.SealTOTPSecret(e.TOTPSecret), step
 	}
-	hash, err := auth.HashPassword(e.Password)
+	hash, err := auth.HashPassword(ctx, e.Password)
 	if err != nil {
-		return "", err
+		return "", passwordError(err)
 	}
 	u.PasswordHash = hash
 	session = auth.NewToken()
@@ -152,19 +151,21 @@ func (a *App) SignIn(ctx context.Context, email, password, code string) (string,
 		return "", errSignIn
 	}
 	u, err := a.Store.UserByEmail(ctx, email)
-	if errors.Is(err, story.ErrNotFound) {
+	if errors.Is(err, story.ErrNotFound) || (err == nil && u.PasswordHash == "") {
 		// Spend the same effort as a real check, so timing does not tell
 		// which addresses have accounts.
-		auth.VerifyPassword(dummyHash(), password)
+		if err := auth.VerifyNoPassword(ctx, password); err != nil {
+			return "", passwordError(err)
+		}
 		return "", errSignIn
 	}
 	if err != nil {
 		return "", err
 	}
-	if u.PasswordHash == "" {
-		return "", errSignIn
+	ok, err := auth.VerifyPassword(ctx, u.PasswordHash, password)
+	if errors.Is(err, auth.ErrBusy) {
+		return "", passwordError(err)
 	}
-	ok, err := auth.VerifyPassword(u.PasswordHash, password)
 	if err != nil || !ok {
 		return "", errSignIn
 	}
@@ -187,10 +188,17 @@ func (a *App) SignIn(ctx context.Context, email, password, code string) (string,
 	return session, err
 }
 
-var dummyHash = sync.OnceValue(func() string {
-	hash, _ := auth.HashPassword(auth.NewToken())
-	return hash
-})
+var errPasswordsBusy = &story.Error{Code: story.CodeRateLimited, Key: "error.signin_busy",
+	Message: "Many people are signing in right now. Please wait a minute and try again."}
+
+// passwordError tells a password check that could not run (too many at
+// once, or the client left while it waited its turn) from other failures.
+func passwordError(err error) error {
+	if errors.Is(err, auth.ErrBusy) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return errPasswordsBusy
+	}
+	return err
+}
 
 // SignOut ends a session.
 func (a *App) SignOut(ctx context.Context, session string) error {

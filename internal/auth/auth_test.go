@@ -2,24 +2,82 @@ package auth
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 )
 
 func TestPasswordRoundTrip(t *testing.T) {
-	hash, err := HashPassword("correct horse battery staple")
+	ctx := context.Background()
+	hash, err := HashPassword(ctx, "correct horse battery staple")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := VerifyPassword(hash, "correct horse battery staple"); !ok || err != nil {
+	if ok, err := VerifyPassword(ctx, hash, "correct horse battery staple"); !ok || err != nil {
 		t.Fatalf("right password refused: %v %v", ok, err)
 	}
-	if ok, _ := VerifyPassword(hash, "correct horse battery stapler"); ok {
+	if ok, _ := VerifyPassword(ctx, hash, "correct horse battery stapler"); ok {
 		t.Fatal("wrong password accepted")
 	}
-	if _, err := VerifyPassword("$argon2id$garbage", "x"); err == nil {
+	if _, err := VerifyPassword(ctx, "$argon2id$garbage", "x"); err == nil {
 		t.Fatal("malformed hash accepted")
+	}
+}
+
+// TestNoPasswordRunsOneRealCheck: the check for an unknown account is one
+// argon2id run, like a real one, and matches nothing.
+func TestNoPasswordRunsOneRealCheck(t *testing.T) {
+	before, _ := PasswordHashes()
+	if err := VerifyNoPassword(context.Background(), "anything at all"); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := PasswordHashes(); after != before+1 {
+		t.Errorf("argon2id runs for an unknown account: %d, want 1", after-before)
+	}
+	if ok, err := VerifyPassword(context.Background(), dummyHash, ""); ok || err != nil {
+		t.Errorf("the dummy hash matched or is malformed: %v %v", ok, err)
+	}
+}
+
+// TestPasswordChecksAreBounded starts more checks than there are slots and
+// waiting places: never more than the slots run at once, and the surplus
+// is refused with ErrBusy instead of waiting without end.
+func TestPasswordChecksAreBounded(t *testing.T) {
+	var mu sync.Mutex
+	running, most, refused := 0, 0, 0
+	var wg sync.WaitGroup
+	for range cap(hashSlots) + maxWaitingHashes + 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := gatedRun(context.Background(), func() {
+				mu.Lock()
+				running++
+				most = max(most, running)
+				mu.Unlock()
+				time.Sleep(50 * time.Millisecond)
+				mu.Lock()
+				running--
+				mu.Unlock()
+			})
+			if errors.Is(err, ErrBusy) {
+				mu.Lock()
+				refused++
+				mu.Unlock()
+			} else if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if most > cap(hashSlots) {
+		t.Errorf("%d checks ran at once, want at most %d", most, cap(hashSlots))
+	}
+	if refused == 0 {
+		t.Error("no check refused beyond the waiting places")
 	}
 }
 

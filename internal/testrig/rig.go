@@ -117,7 +117,7 @@ func NewIn(t testing.TB, dir string, opts ...Option) *Rig {
 	}
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
-	site, err := web.New(a, catalog, web.Config{BaseURL: base, SubmissionsPerHour: 100000, SignInsPerMinute: 100000}, log)
+	site, err := web.New(a, catalog, web.Config{BaseURL: base, SubmissionsPerHour: 100000, SignInsPerMinute: 100000, SignInsPerMinuteTotal: 100000}, log)
 	if err != nil {
 		t.Fatal(err)
 	}

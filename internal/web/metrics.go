@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"chorus/internal/app"
+	"chorus/internal/auth"
 	"chorus/internal/story"
 )
 
@@ -46,7 +47,13 @@ func newMetrics(a *app.App) *metrics {
 		}
 		return float64(n)
 	})
-	m.registry.MustRegister(m.requests, m.durations, m.submissions, queue,
+	hashes := prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "chorus_password_hashes_total", Help: "Password hashes run (sign-ins, enrolments).",
+	}, func() float64 { run, _ := auth.PasswordHashes(); return float64(run) })
+	hashesRefused := prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "chorus_password_checks_refused_total", Help: "Password checks refused because too many were waiting.",
+	}, func() float64 { _, refused := auth.PasswordHashes(); return float64(refused) })
+	m.registry.MustRegister(m.requests, m.durations, m.submissions, queue, hashes, hashesRefused,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -59,6 +66,18 @@ func (m *metrics) observe(route string, status int, elapsed time.Duration) {
 	m.durations.WithLabelValues(route).Observe(elapsed.Seconds())
 }
 
-func (m *metrics) handler() http.Handler {
-	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+// MetricsHandler serves the Prometheus metrics. They tell the queue size
+// and the requests to private pages, so they are served on their own
+// address, never on the public site.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
+	return mux
+}
+
+// WatchConnections adds the connections a limiter refused to the metrics.
+func (s *Server) WatchConnections(l *ConnLimiter) {
+	s.metrics.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "chorus_connections_refused_total", Help: "Connections closed for being over a connection cap.",
+	}, func() float64 { return float64(l.Refused()) }))
 }

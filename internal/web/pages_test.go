@@ -7,12 +7,14 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
 
 	"chorus/internal/demo"
 	"chorus/internal/testrig"
+	"chorus/internal/web"
 )
 
 func seeded(t *testing.T) *testrig.Rig {
@@ -140,12 +142,24 @@ func TestHealthAndMetrics(t *testing.T) {
 	}
 	rig.Submit(testrig.Submission("Metrics"))
 	rig.Do("GET", "/en/", nil, nil)
-	res := rig.Do("GET", "/metrics", nil, nil)
+	if public := rig.Do("GET", "/metrics", nil, nil); public.Status != http.StatusNotFound {
+		t.Errorf("/metrics on the public site: %d, want 404", public.Status)
+	}
+	metrics := httptest.NewServer(rig.Server.Config.Handler.(*web.Server).MetricsHandler())
+	defer metrics.Close()
+	answer, err := http.Get(metrics.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(answer.Body)
+	answer.Body.Close()
+	res := testrig.Response{Status: answer.StatusCode, Body: body}
 	for _, want := range []string{
 		`chorus_http_requests_total{route="GET /en/{$}",status="200"}`,
 		"chorus_http_request_duration_seconds_bucket",
 		"chorus_moderation_queue_size 1",
 		"chorus_submissions_total 1",
+		"chorus_password_hashes_total",
 	} {
 		if !bytes.Contains(res.Body, []byte(want)) {
 			t.Errorf("metrics lack %s", want)

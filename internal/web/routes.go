@@ -10,7 +10,6 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 
 	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.HandleFunc("GET /robots.txt", s.robots)
 	mux.HandleFunc("GET /static/{file}", s.serveStatic)
 	mux.HandleFunc("GET /media/{id}/{file}", s.servePublicPhoto)
@@ -39,7 +38,7 @@ func (s *Server) routes() http.Handler {
 	page("GET /{lang}/share", s.showShareForm)
 	page("POST /{lang}/share", s.submitStory)
 	page("GET /{lang}/my/{id}/{token}", s.showSubmission)
-	page("POST /{lang}/my/{id}/{token}/edit", s.editSubmission)
+	page("POST /{lang}/my/{id}/{token}/edit", s.limitEditPage(s.editSubmission))
 	page("POST /{lang}/my/{id}/{token}/photo", s.uploadPhoto)
 	page("POST /{lang}/my/{id}/{token}/withdraw", s.withdrawSubmission)
 	page("GET /{lang}/my/{id}/{token}/photo/{file}", s.serveOwnPhoto)
@@ -92,7 +91,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/stories/{id}", s.api.ShowStory)
 	mux.HandleFunc("DELETE /api/v1/stories/{id}", s.api.WithdrawStory)
 	mux.HandleFunc("GET /api/v1/submissions/{id}", s.api.ShowSubmission)
-	mux.HandleFunc("PUT /api/v1/submissions/{id}", s.api.EditSubmission)
+	mux.HandleFunc("PUT /api/v1/submissions/{id}", s.limitAPIEdits(s.api.EditSubmission))
 	mux.HandleFunc("PUT /api/v1/submissions/{id}/consent", s.api.SetConsent)
 	mux.HandleFunc("POST /api/v1/submissions/{id}/photo", s.limitSubmissions(s.api.UploadPhoto))
 	mux.HandleFunc("GET /api/v1/moderation/queue", s.api.ShowQueue)
@@ -103,5 +102,5 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("DELETE /api/v1/posts", s.api.RemovePost)
 	mux.HandleFunc("/api/", s.api.NotFound)
 
-	return s.instrument(s.secureHeaders(mux))
+	return s.instrument(s.secureHeaders(s.limitBodyTime(mux)))
 }

@@ -7,6 +7,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
+
+	"golang.org/x/time/rate"
 
 	"chorus/internal/api"
 	"chorus/internal/app"
@@ -22,10 +25,26 @@ type Config struct {
 	// means the defaults.
 	SubmissionsPerHour int
 	SignInsPerMinute   int
+	// SignInsPerMinuteTotal limits sign-in attempts from all clients
+	// together: each one costs a password hash.
+	SignInsPerMinuteTotal int
+	// EditsPerHour limits the edits of one submission, and
+	// EditsPerHourPerAddress those from one client address.
+	EditsPerHour           int
+	EditsPerHourPerAddress int
+	// FormReadTimeout and UploadReadTimeout bound the time a request body
+	// (a multipart one for uploads) may take to arrive.
+	FormReadTimeout   time.Duration
+	UploadReadTimeout time.Duration
 	// TrustForwardedFor takes the client address from X-Forwarded-For, for
 	// a server behind a reverse proxy.
 	TrustForwardedFor bool
 }
+
+// DefaultSignInsPerMinuteTotal is the site-wide ceiling on sign-in
+// attempts: a staff of dozens signs in far less often, and two a second
+// keep the password hashing to a fraction of one core.
+const DefaultSignInsPerMinuteTotal = 120
 
 // Server is the HTTP face of Chorus.
 type Server struct {
@@ -46,6 +65,11 @@ type Server struct {
 	renderer *card.Renderer
 	cards    *cardCache
 	saved    savedTranslations
+
+	// signinsTotal is the site-wide ceiling on sign-in attempts.
+	signinsTotal      *rate.Limiter
+	editsBySubmission *limiter
+	editsByAddress    *limiter
 }
 
 // New builds the server and its routes; templates are parsed here so a
@@ -61,6 +85,21 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 	}
 	if cfg.SignInsPerMinute <= 0 {
 		cfg.SignInsPerMinute = 10
+	}
+	if cfg.SignInsPerMinuteTotal <= 0 {
+		cfg.SignInsPerMinuteTotal = DefaultSignInsPerMinuteTotal
+	}
+	if cfg.FormReadTimeout <= 0 {
+		cfg.FormReadTimeout = DefaultFormReadTimeout
+	}
+	if cfg.UploadReadTimeout <= 0 {
+		cfg.UploadReadTimeout = DefaultUploadReadTimeout
+	}
+	if cfg.EditsPerHour <= 0 {
+		cfg.EditsPerHour = DefaultEditsPerHour
+	}
+	if cfg.EditsPerHourPerAddress <= 0 {
+		cfg.EditsPerHourPerAddress = DefaultEditsPerHourPerAddress
 	}
 	var langs []string
 	for _, l := range catalog.Languages() {
@@ -78,6 +117,9 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 		signins:  newLimiter(float64(cfg.SignInsPerMinute)/60, cfg.SignInsPerMinute),
 		queueHub: newHub(),
 	}
+	s.signinsTotal = rate.NewLimiter(rate.Limit(float64(cfg.SignInsPerMinuteTotal)/60), max(cfg.SignInsPerMinuteTotal/4, 1))
+	s.editsBySubmission = newLimiter(float64(cfg.EditsPerHour)/3600, max(cfg.EditsPerHour/3, 1))
+	s.editsByAddress = newLimiter(float64(cfg.EditsPerHourPerAddress)/3600, max(cfg.EditsPerHourPerAddress/3, 1))
 	s.metrics = newMetrics(a)
 	if s.renderer, err = card.NewRenderer(); err != nil {
 		return nil, err

@@ -64,8 +64,14 @@ func (s *Server) showSignIn(w http.ResponseWriter, r *http.Request, p *Page) err
 	return s.render(p, "signin", signInView{Page: p})
 }
 
+// allowSignIn applies the per-address limit, then the site-wide ceiling,
+// to an attempt that will hash a password.
+func (s *Server) allowSignIn(r *http.Request) bool {
+	return s.signins.allow(s.clientAddress(r)) && s.signinsTotal.Allow()
+}
+
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request, p *Page) error {
-	if !s.signins.allow(s.clientAddress(r)) {
+	if !s.allowSignIn(r) {
 		return errRateLimited
 	}
 	if err := s.checkForm(w, r, 16<<10); err != nil {
@@ -130,7 +136,7 @@ func (s *Server) showEnrol(w http.ResponseWriter, r *http.Request, p *Page) erro
 }
 
 func (s *Server) enrol(w http.ResponseWriter, r *http.Request, p *Page) error {
-	if !s.signins.allow(s.clientAddress(r)) {
+	if !s.allowSignIn(r) {
 		return errRateLimited
 	}
 	if err := s.checkForm(w, r, 16<<10); err != nil {
