@@ -45,6 +45,11 @@ type config struct {
 	// off while ClassifierURL is empty.
 	ClassifierURL     string
 	ClassifierTimeout time.Duration
+	// Campaign is checked by finish; its lists are read there from the
+	// comma-separated flags.
+	Campaign          app.Campaign
+	campaignLanguages string
+	campaignThemes    string
 }
 
 func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
@@ -79,6 +84,28 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 		c.ClassifierTimeout = d
 	}
 	fs.DurationVar(&c.ClassifierTimeout, "classifier-timeout", c.ClassifierTimeout, "longest wait for the external classifier before the built-in screen decides alone")
+	campaign := app.DefaultCampaign()
+	fs.StringVar(&c.Campaign.Name, "campaign-name", env("CHORUS_CAMPAIGN_NAME", campaign.Name), "the campaign's name, shown on pages and in authenticator apps")
+	fs.StringVar(&c.Campaign.Hashtag, "campaign-hashtag", env("CHORUS_CAMPAIGN_HASHTAG", campaign.Hashtag), "the campaign's hashtag, on share links and cards")
+	fs.StringVar(&c.campaignLanguages, "campaign-languages", env("CHORUS_CAMPAIGN_LANGUAGES", strings.Join(campaign.Languages, ",")), "comma-separated codes of the languages stories may be told in")
+	fs.StringVar(&c.campaignThemes, "campaign-themes", env("CHORUS_CAMPAIGN_THEMES", strings.Join(campaign.Themes, ",")), "comma-separated themes a story may be filed under")
+}
+
+// finish reads the settings that need more than one flag's parsing.
+func (c *config) finish() error {
+	c.Campaign.Languages = commaList(c.campaignLanguages)
+	c.Campaign.Themes = commaList(c.campaignThemes)
+	return c.Campaign.Validate()
+}
+
+func commaList(s string) []string {
+	var list []string
+	for v := range strings.SplitSeq(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			list = append(list, v)
+		}
+	}
+	return list
 }
 
 func (c *config) baseURL() string {
@@ -102,7 +129,7 @@ func parseFlags(name string, args []string, getenv func(string) string, stderr i
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
-	return cfg, nil
+	return cfg, cfg.finish()
 }
 
 // parseOneArg parses a command's settings followed by one argument, such
@@ -118,7 +145,7 @@ func parseOneArg(name, argName string, args []string, getenv func(string) string
 	if fs.NArg() != 1 {
 		return nil, "", fmt.Errorf("usage: chorus %s [flags] %s", name, argName)
 	}
-	return cfg, fs.Arg(0), nil
+	return cfg, fs.Arg(0), cfg.finish()
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
@@ -127,14 +154,6 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 		l = slog.LevelInfo
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
-}
-
-// campaign is the campaign's settings; later issues make them editable.
-var campaign = app.Campaign{
-	Name:      "It Takes a Community",
-	Hashtag:   "#ItTakesaCommunity",
-	Languages: []string{"en", "fr", "ar", "es", "uk", "fa", "ps", "so", "ti", "zh"},
-	Themes:    []string{"arrival", "belonging", "work", "family", "education", "community", "culture", "resilience"},
 }
 
 // database is a store that knows whether this start created it.
@@ -189,17 +208,13 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 			return nil, nil, errors.New("CHORUS_CLASSIFIER_URL must be an http or https URL")
 		}
 	}
-	a := &app.App{
+	deps := app.Deps{
 		Store:    store,
 		Blobs:    blobs,
-		Photos:   app.ProcessPhotos,
 		Screener: moderation.NewScreen(moderation.Options{ExternalURL: cfg.ClassifierURL, ExternalTimeout: cfg.ClassifierTimeout}),
 		Keys:     keys,
-		Campaign: campaign,
+		Campaign: cfg.Campaign,
 		Log:      log,
-	}
-	for _, l := range i18n.Known {
-		a.TranslationLanguages = append(a.TranslationLanguages, l.Code)
 	}
 	if cfg.TranslateURL != "" {
 		mt, err := translate.New(translate.Options{URL: cfg.TranslateURL, APIKey: cfg.TranslateKey, Timeout: cfg.TranslateTimeout})
@@ -207,7 +222,12 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 			store.Close()
 			return nil, nil, err
 		}
-		a.Translator = mt
+		deps.Translator = mt
+	}
+	a, err := app.New(deps)
+	if err != nil {
+		store.Close()
+		return nil, nil, err
 	}
 	return a, store, nil
 }

@@ -152,7 +152,7 @@ func (a *App) SaveStoryTranslation(ctx context.Context, by *storage.User, id, la
 		return nil, err
 	}
 	if wasPublic {
-		a.changed()
+		a.publish(StoryChanged{ID: id})
 	}
 	return saved, nil
 }
@@ -282,7 +282,7 @@ func (a *App) PublishTranslation(ctx context.Context, by *storage.User, id, lang
 	if err != nil {
 		return err
 	}
-	a.changed()
+	a.publish(StoryChanged{ID: id})
 	return nil
 }
 
@@ -311,7 +311,7 @@ func (a *App) DeleteStoryTranslation(ctx context.Context, by *storage.User, id, 
 		return err
 	}
 	if wasPublic {
-		a.changed()
+		a.publish(StoryChanged{ID: id})
 	}
 	a.purge(ctx)
 	return nil
@@ -367,7 +367,7 @@ func (a *App) SetTranslationConsent(ctx context.Context, id, token string, allow
 		return err
 	}
 	if removed > 0 {
-		a.changed()
+		a.publish(StoryChanged{ID: id})
 		a.purge(ctx)
 	}
 	return nil

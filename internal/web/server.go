@@ -3,6 +3,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -46,6 +47,7 @@ type Server struct {
 	renderer *card.Renderer
 	cards    *cardCache
 	saved    savedTranslations
+	mux      *http.ServeMux
 }
 
 // New builds the server and its routes; templates are parsed here so a
@@ -88,39 +90,51 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 	if err != nil {
 		return nil, err
 	}
-	prev := a.Changed
-	a.Changed = func() {
-		s.cache.invalidate()
-		if prev != nil {
-			prev()
-		}
-	}
-	prevTranslations := a.TranslationsChanged
-	a.TranslationsChanged = func() {
-		if err := s.ReloadTranslations(context.Background()); err != nil {
-			s.log.Error("a saved translation shows once the next one is saved or the server restarts", "err", err)
-		}
-		if prevTranslations != nil {
-			prevTranslations()
-		}
-	}
 	if err := s.ReloadTranslations(context.Background()); err != nil {
 		return nil, err
 	}
-	prevQueue := a.QueueChanged
-	a.QueueChanged = func() {
-		s.queueHub.publish()
-		if prevQueue != nil {
-			prevQueue()
-		}
-	}
+	a.Events.Subscribe(s.changed)
 	s.handler = s.routes()
 	return s, nil
 }
 
-// InvalidateCache drops every cached page, when another node changed
-// public content.
-func (s *Server) InvalidateCache() { s.cache.invalidate() }
+// changed keeps what this node holds in memory in step with a committed
+// change, made here or on another node.
+func (s *Server) changed(ev app.Event) {
+	switch ev.(type) {
+	case app.QueueChanged:
+		s.queueHub.publish()
+	case app.TranslationsChanged:
+		s.reloadTranslations()
+	case app.EverythingChanged:
+		s.reloadTranslations()
+		s.queueHub.publish()
+	default:
+		s.cache.invalidate()
+	}
+}
+
+// reloadTranslations also drops the cached pages.
+func (s *Server) reloadTranslations() {
+	if err := s.ReloadTranslations(context.Background()); err != nil {
+		s.log.Error("a saved translation shows once the next one is saved or the server restarts", "err", err)
+		s.cache.invalidate()
+	}
+}
+
+// Mount adds the handler of another package (a feature bringing its own
+// routes) to the site, with the site's headers and metrics, before the
+// server starts. A pattern that is malformed or clashes with a route of the
+// site is an error.
+func (s *Server) Mount(pattern string, h http.Handler) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("web: mount %q: %v", pattern, r)
+		}
+	}()
+	s.mux.Handle(pattern, h)
+	return nil
+}
 
 // ServeHTTP makes Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
