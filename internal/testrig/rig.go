@@ -47,6 +47,7 @@ type Rig struct {
 	MediaDir string
 	Store    storage.Store
 	App      *app.App
+	Site     *web.Server
 	Server   *httptest.Server
 	URL      string
 	Clock    *Clock
@@ -116,7 +117,7 @@ func NewIn(t testing.TB, dir string, opts ...Option) *Rig {
 	}
 	srv.Config.Handler = site
 	srv.Start()
-	r := &Rig{T: t, DataDir: dir, MediaDir: mediaDir, Store: store, App: a, Server: srv, URL: base, Clock: clock}
+	r := &Rig{T: t, DataDir: dir, MediaDir: mediaDir, Store: store, App: a, Site: site, Server: srv, URL: base, Clock: clock}
 	t.Cleanup(func() {
 		srv.Close()
 		store.Close()
