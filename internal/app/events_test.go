@@ -123,3 +123,21 @@ func TestEventTopicsRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPublish measures what a use-case pays after its commit: three
+// quick subscribers and one forwarder whose far end is slow.
+func BenchmarkPublish(b *testing.B) {
+	var events app.Events
+	heard := 0
+	for range 3 {
+		events.Subscribe(func(app.Event) { heard++ })
+	}
+	stop := events.Forward(256, func(app.Event) { time.Sleep(time.Millisecond) })
+	defer stop()
+	for b.Loop() {
+		events.Publish(app.StoryChanged{ID: "abcdefghijkm"})
+	}
+	if heard != 3*b.N {
+		b.Fatalf("heard %d of %d", heard, 3*b.N)
+	}
+}
