@@ -101,12 +101,17 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 // changed keeps what this node holds in memory in step with a committed
 // change, made here or on another node.
 func (s *Server) changed(ev app.Event) {
-	switch ev.(type) {
+	switch ev := ev.(type) {
 	case app.QueueChanged:
 		s.queueHub.publish()
 	case app.TranslationsChanged:
 		s.reloadTranslations()
+	case app.StoryChanged:
+		// A withdrawn story's words must not stay in memory in its cards.
+		s.cards.forget(storyCardPrefix(ev.ID))
+		s.cache.invalidate()
 	case app.EverythingChanged:
+		s.cards.forget(storyCardsPrefix)
 		s.reloadTranslations()
 		s.queueHub.publish()
 	default:

@@ -24,7 +24,7 @@ import (
 )
 
 // benchServer builds a Server over a fresh database holding the demo stories.
-func benchServer(b *testing.B) *Server {
+func benchServer(b testing.TB) *Server {
 	b.Helper()
 	ctx := context.Background()
 	dir := b.TempDir()
