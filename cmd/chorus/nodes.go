@@ -38,7 +38,7 @@ func relayChanges(ctx context.Context, events *app.Events, shared changeBroadcas
 			events.PublishRemote(app.TopicEvent(topic))
 		})
 	}()
-	return func() {
+	return func() { // safe to call more than once
 		stopListening()
 		<-listening
 		stopForwarding()
