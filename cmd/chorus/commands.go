@@ -88,7 +88,7 @@ func seedCommand(ctx context.Context, args []string, getenv func(string) string,
 		fs.IntVar(&count, "stories", 1000, "how many synthetic published stories to add")
 		fs.Int64Var(&seed, "seed", 1, "random seed, for repeatable data")
 	}, func(a *app.App, cfg *config) error {
-		return demo.Synthetic(ctx, a, count, seed, stdout)
+		return demo.Synthetic(ctx, a.Store, a.Campaign, count, seed, stdout)
 	})
 }
 

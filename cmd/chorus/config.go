@@ -65,6 +65,11 @@ type config struct {
 	// Private hosts the outbound client may reach (comma-separated hosts,
 	// host:port or CIDR ranges); every other private address is refused.
 	AllowPrivateHosts string
+	// Campaign is checked by finish; its lists are read there from the
+	// comma-separated flags.
+	Campaign          app.Campaign
+	campaignLanguages string
+	campaignThemes    string
 
 	envErr error // a setting from the environment that cannot be read
 }
@@ -117,6 +122,28 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 	}
 	fs.Var(byteSize{&c.ImageMemory}, "image-memory", "memory all photo and logo decoding may take at once (e.g. 512MiB, 1GiB)")
 	fs.StringVar(&c.AllowPrivateHosts, "allow-private-hosts", env("CHORUS_ALLOW_PRIVATE_HOSTS", ""), "private hosts the server may call out to: comma-separated hosts, host:port or CIDR ranges (default: public addresses only)")
+	campaign := app.DefaultCampaign()
+	fs.StringVar(&c.Campaign.Name, "campaign-name", env("CHORUS_CAMPAIGN_NAME", campaign.Name), "the campaign's name, shown on pages and in authenticator apps")
+	fs.StringVar(&c.Campaign.Hashtag, "campaign-hashtag", env("CHORUS_CAMPAIGN_HASHTAG", campaign.Hashtag), "the campaign's hashtag, on share links and cards")
+	fs.StringVar(&c.campaignLanguages, "campaign-languages", env("CHORUS_CAMPAIGN_LANGUAGES", strings.Join(campaign.Languages, ",")), "comma-separated codes of the languages stories may be told in")
+	fs.StringVar(&c.campaignThemes, "campaign-themes", env("CHORUS_CAMPAIGN_THEMES", strings.Join(campaign.Themes, ",")), "comma-separated themes a story may be filed under")
+}
+
+// finish reads the settings that need more than one flag's parsing.
+func (c *config) finish() error {
+	c.Campaign.Languages = commaList(c.campaignLanguages)
+	c.Campaign.Themes = commaList(c.campaignThemes)
+	return c.Campaign.Validate()
+}
+
+func commaList(s string) []string {
+	var list []string
+	for v := range strings.SplitSeq(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			list = append(list, v)
+		}
+	}
+	return list
 }
 
 func (c *config) baseURL() string {
@@ -143,7 +170,7 @@ func parseFlags(name string, args []string, getenv func(string) string, stderr i
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
-	return cfg, nil
+	return cfg, cfg.finish()
 }
 
 // parseOneArg parses a command's settings followed by one argument, such
@@ -162,7 +189,7 @@ func parseOneArg(name, argName string, args []string, getenv func(string) string
 	if fs.NArg() != 1 {
 		return nil, "", fmt.Errorf("usage: chorus %s [flags] %s", name, argName)
 	}
-	return cfg, fs.Arg(0), nil
+	return cfg, fs.Arg(0), cfg.finish()
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
@@ -171,14 +198,6 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 		l = slog.LevelInfo
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
-}
-
-// campaign is the campaign's settings; later issues make them editable.
-var campaign = app.Campaign{
-	Name:      "It Takes a Community",
-	Hashtag:   "#ItTakesaCommunity",
-	Languages: []string{"en", "fr", "ar", "es", "uk", "fa", "ps", "so", "ti", "zh"},
-	Themes:    []string{"arrival", "belonging", "work", "family", "education", "community", "culture", "resilience"},
 }
 
 // database is a store that knows whether this start created it.
@@ -243,17 +262,13 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 		}
 	}
 	media.SetImageMemory(cfg.ImageMemory)
-	a := &app.App{
+	deps := app.Deps{
 		Store:    store,
 		Blobs:    blobs,
-		Photos:   app.ProcessPhotos,
 		Screener: moderation.NewScreen(moderation.Options{ExternalURL: cfg.ClassifierURL, ExternalTimeout: cfg.ClassifierTimeout, Client: client}),
 		Keys:     keys,
-		Campaign: campaign,
+		Campaign: cfg.Campaign,
 		Log:      log,
-	}
-	for _, l := range i18n.Known {
-		a.TranslationLanguages = append(a.TranslationLanguages, l.Code)
 	}
 	if cfg.TranslateURL != "" {
 		mt, err := translate.New(translate.Options{URL: cfg.TranslateURL, APIKey: cfg.TranslateKey, Timeout: cfg.TranslateTimeout, Client: client})
@@ -261,7 +276,12 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 			store.Close()
 			return nil, nil, err
 		}
-		a.Translator = mt
+		deps.Translator = mt
+	}
+	a, err := app.New(deps)
+	if err != nil {
+		store.Close()
+		return nil, nil, err
 	}
 	if n, err := a.SealTOTPSecrets(ctx); err != nil {
 		store.Close()

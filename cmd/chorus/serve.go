@@ -61,31 +61,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if shared, ok := a.Store.(changeBroadcaster); ok {
 		// Several nodes on one database: tell the others what changed, and
 		// listen for their changes.
-		broadcast := func(topic string, local func()) func() {
-			return func() {
-				local()
-				if err := shared.Broadcast(context.WithoutCancel(ctx), topic); err != nil {
-					log.Warn("other nodes may serve stale pages until their next change", "err", err)
-				}
-			}
-		}
-		a.Changed = broadcast("public", a.Changed)
-		a.QueueChanged = broadcast("queue", a.QueueChanged)
-		a.TranslationsChanged = broadcast("translations", a.TranslationsChanged)
-		go shared.ListenChanges(ctx, func(topic string) {
-			// An empty topic means anything may have changed.
-			if topic == "translations" || topic == "" {
-				if err := site.ReloadTranslations(ctx); err != nil {
-					log.Warn("translations saved on another node show here after the next one", "err", err)
-				}
-			}
-			if topic != "queue" {
-				site.InvalidateCache()
-			}
-			if topic == "queue" || topic == "" {
-				site.NotifyQueue()
-			}
-		})
+		defer relayChanges(ctx, a.Events, shared, log)()
 	}
 	listener, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -161,12 +137,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	return err
-}
-
-// changeBroadcaster is a database shared by several nodes.
-type changeBroadcaster interface {
-	Broadcast(ctx context.Context, topic string) error
-	ListenChanges(ctx context.Context, changed func(topic string))
 }
 
 // adminLink prints a sign-in link while no admin has set a password.

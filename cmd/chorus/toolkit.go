@@ -76,7 +76,7 @@ func toolkitCommand(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	fmt.Fprintln(stderr, "rendering share cards ...")
-	cards, err := toolkit.Cards(renderer, kit, campaign.Hashtag, logo)
+	cards, err := toolkit.Cards(renderer, kit, cfg.Campaign.Hashtag, logo)
 	if err != nil {
 		return err
 	}

@@ -5,11 +5,13 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"io"
 	"log/slog"
 	"time"
 
 	"chorus/internal/auth"
+	"chorus/internal/i18n"
 	"chorus/internal/media"
 	"chorus/internal/moderation"
 	"chorus/internal/storage"
@@ -32,15 +34,7 @@ type BlobStore interface {
 	Delete(ctx context.Context, key string) error
 }
 
-// Campaign holds the settings submissions are checked against.
-type Campaign struct {
-	Name      string
-	Hashtag   string
-	Languages []string // story languages accepted
-	Themes    []string
-}
-
-// App wires the use-cases to their parts.
+// App wires the use-cases to their parts. Build it with New.
 type App struct {
 	Store    storage.Store
 	Blobs    BlobStore
@@ -56,18 +50,85 @@ type App struct {
 	Log        *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time
-	// Changed is called after a commit that changed a public surface, so
-	// caches can drop what they hold.
-	Changed func()
-	// QueueChanged is called after a commit that changed the moderation
-	// queue, so moderators watching it can be told.
-	QueueChanged func()
-	// TranslationsChanged is called after a commit that saved a
-	// translation, so the catalogs in memory can take it up.
-	TranslationsChanged func()
+	// Events tells subscribers (page cache, live queue, catalogs, other
+	// nodes) what each committed change touched.
+	Events *Events
 
+	jobs        *JobRegistry
 	recent      recentTexts // stories
 	recentPosts recentTexts // social posts, by network and source id
+}
+
+// Deps are the parts an App is made of. Store, Blobs and Keys are
+// required; the rest have defaults.
+type Deps struct {
+	Store storage.Store
+	Blobs BlobStore
+	Keys  *auth.Keys
+	// Campaign defaults to DefaultCampaign.
+	Campaign Campaign
+	// Photos defaults to ProcessPhotos.
+	Photos PhotoProcessor
+	// Screener defaults to the built-in screen.
+	Screener moderation.Screener
+	// TranslationLanguages default to every known site language.
+	TranslationLanguages []string
+	// Translator is optional: without it, no machine translation.
+	Translator MachineTranslator
+	// Log defaults to discarding.
+	Log *slog.Logger
+	// Now defaults to the system clock.
+	Now func() time.Time
+	// Events defaults to a new notifier.
+	Events *Events
+}
+
+// New checks the parts, fills the defaults and registers the app's own
+// durable jobs.
+func New(d Deps) (*App, error) {
+	switch {
+	case d.Store == nil:
+		return nil, errors.New("app: no store")
+	case d.Blobs == nil:
+		return nil, errors.New("app: no media store")
+	case d.Keys == nil:
+		return nil, errors.New("app: no keys")
+	}
+	if d.Campaign.Name == "" && d.Campaign.Hashtag == "" && d.Campaign.Languages == nil && d.Campaign.Themes == nil {
+		d.Campaign = DefaultCampaign()
+	}
+	if err := d.Campaign.Validate(); err != nil {
+		return nil, err
+	}
+	if d.Photos == nil {
+		d.Photos = ProcessPhotos
+	}
+	if d.Screener == nil {
+		d.Screener = moderation.NewScreen(moderation.Options{})
+	}
+	if d.TranslationLanguages == nil {
+		for _, l := range i18n.Known {
+			d.TranslationLanguages = append(d.TranslationLanguages, l.Code)
+		}
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Events == nil {
+		d.Events = &Events{}
+	}
+	a := &App{
+		Store: d.Store, Blobs: d.Blobs, Keys: d.Keys, Campaign: d.Campaign, Photos: d.Photos,
+		Screener: d.Screener, TranslationLanguages: d.TranslationLanguages, Translator: d.Translator,
+		Log: d.Log, Now: d.Now, Events: d.Events, jobs: newJobRegistry(),
+	}
+	if err := a.registerJobs(a.jobs); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 func (a *App) now() time.Time {
@@ -77,17 +138,10 @@ func (a *App) now() time.Time {
 	return time.Now().UTC()
 }
 
-func (a *App) changed() {
-	if a.Changed != nil {
-		a.Changed()
-	}
-}
+// publish tells the subscribers what a committed change touched.
+func (a *App) publish(ev Event) { a.Events.Publish(ev) }
 
-func (a *App) queueChanged() {
-	if a.QueueChanged != nil {
-		a.QueueChanged()
-	}
-}
+func (a *App) queueChanged() { a.publish(QueueChanged{}) }
 
 func (a *App) rules() story.Rules {
 	return story.Rules{Languages: a.Campaign.Languages, Themes: a.Campaign.Themes}

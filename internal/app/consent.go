@@ -87,7 +87,7 @@ func (a *App) SetConsent(ctx context.Context, id, token string, change ConsentCh
 		return err
 	}
 	if public || removed > 0 {
-		a.changed()
+		a.publish(StoryChanged{ID: id})
 	}
 	if removed > 0 {
 		a.purge(ctx)

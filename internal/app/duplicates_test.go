@@ -56,8 +56,11 @@ func TestDuplicateCheckRemembersAfterARestart(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		rig.Submit(flood)
 	}
-	restarted := &app.App{Store: rig.Store, Blobs: rig.App.Blobs, Photos: rig.App.Photos, Screener: rig.App.Screener,
-		Keys: rig.App.Keys, Campaign: rig.App.Campaign, Log: rig.App.Log, Now: rig.App.Now}
+	restarted, err := app.New(app.Deps{Store: rig.Store, Blobs: rig.App.Blobs, Photos: rig.App.Photos, Screener: rig.App.Screener,
+		Keys: rig.App.Keys, Campaign: rig.App.Campaign, Log: rig.App.Log, Now: rig.App.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
 	receipt, err := restarted.Submit(context.Background(), flood)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -67,40 +68,34 @@ func (a *App) enqueuePurge(ctx context.Context, tx storage.Tx, now time.Time) er
 	})
 }
 
-// Jobs returns the workers and periodic jobs the queue must run.
-func (a *App) Jobs() storage.JobsConfig {
-	workers := river.NewWorkers()
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[SweepMediaArgs]) error {
-		return a.sweepBlobs(ctx)
-	}))
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[PurgeErasedArgs]) error {
-		return a.Store.PurgeErased(ctx)
-	}))
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[CompactErasedArgs]) error {
-		return a.Store.CompactErased(ctx)
-	}))
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[ExpireCredentialsArgs]) error {
-		return a.Store.WithTx(ctx, func(tx storage.Tx) error {
-			n, err := tx.DeleteExpiredCredentials(ctx, a.now())
-			if n > 0 {
-				a.Log.Info("expired credentials removed", "count", n)
-			}
-			return err
-		})
-	}))
-	return storage.JobsConfig{
-		Workers:    workers,
-		MaxWorkers: 2,
-		Log:        a.Log,
-		Periodic: []*river.PeriodicJob{
-			river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
-				func() (river.JobArgs, *river.InsertOpts) { return SweepMediaArgs{}, nil },
-				&river.PeriodicJobOpts{RunOnStart: true}),
-			river.NewPeriodicJob(dailyAt(CompactHour),
-				func() (river.JobArgs, *river.InsertOpts) { return CompactErasedArgs{}, nil }, nil),
-			river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
-				func() (river.JobArgs, *river.InsertOpts) { return ExpireCredentialsArgs{}, nil },
-				&river.PeriodicJobOpts{RunOnStart: true}),
-		},
-	}
+// registerJobs adds the app's own workers and periodic jobs.
+func (a *App) registerJobs(r *JobRegistry) error {
+	return errors.Join(
+		AddWorker(r, func(ctx context.Context, _ *river.Job[SweepMediaArgs]) error {
+			return a.sweepBlobs(ctx)
+		}),
+		AddWorker(r, func(ctx context.Context, _ *river.Job[PurgeErasedArgs]) error {
+			return a.Store.PurgeErased(ctx)
+		}),
+		AddWorker(r, func(ctx context.Context, _ *river.Job[CompactErasedArgs]) error {
+			return a.Store.CompactErased(ctx)
+		}),
+		AddWorker(r, func(ctx context.Context, _ *river.Job[ExpireCredentialsArgs]) error {
+			return a.Store.WithTx(ctx, func(tx storage.Tx) error {
+				n, err := tx.DeleteExpiredCredentials(ctx, a.now())
+				if n > 0 {
+					a.Log.Info("expired credentials removed", "count", n)
+				}
+				return err
+			})
+		}),
+		r.AddPeriodic(river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+			func() (river.JobArgs, *river.InsertOpts) { return SweepMediaArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true})),
+		r.AddPeriodic(river.NewPeriodicJob(dailyAt(CompactHour),
+			func() (river.JobArgs, *river.InsertOpts) { return CompactErasedArgs{}, nil }, nil)),
+		r.AddPeriodic(river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return ExpireCredentialsArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true})),
+	)
 }

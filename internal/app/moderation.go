@@ -78,7 +78,7 @@ func (a *App) Decide(ctx context.Context, by *storage.User, id string, d Decisio
 		return nil, err
 	}
 	if d.Approve {
-		a.changed()
+		a.publish(StoryChanged{ID: id})
 	}
 	a.queueChanged()
 	return decided, nil
@@ -152,7 +152,7 @@ func (a *App) Redact(ctx context.Context, by *storage.User, id string, r Redacti
 	}
 	a.queueChanged()
 	if public {
-		a.changed()
+		a.publish(StoryChanged{ID: id})
 	}
 	a.purge(ctx)
 	return nil
@@ -183,7 +183,7 @@ func (a *App) SetFeatured(ctx context.Context, by *storage.User, id string, feat
 		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: action, SubjectID: id})
 	})
 	if err == nil {
-		a.changed()
+		a.publish(StoryChanged{ID: id})
 	}
 	return err
 }

@@ -174,7 +174,7 @@ func (a *App) IngestPost(ctx context.Context, in story.IncomingPost) (*story.Pos
 	// clears the page caches, only a change to the waiting posts tells
 	// moderators.
 	if before == story.PostVisible || post.Status == story.PostVisible {
-		a.changed()
+		a.publish(WallChanged{})
 	}
 	if before == story.PostQueued || post.Status == story.PostQueued {
 		a.queueChanged()
@@ -248,7 +248,7 @@ func (a *App) DecidePost(ctx context.Context, by *storage.User, id string, d Pos
 		return nil, err
 	}
 	if before == story.PostVisible || target == story.PostVisible {
-		a.changed()
+		a.publish(WallChanged{})
 	}
 	if before == story.PostQueued {
 		a.queueChanged()
@@ -276,7 +276,7 @@ func (a *App) RemovePostAtSource(ctx context.Context, network, sourceID string) 
 	if err != nil {
 		return err
 	}
-	a.changed()
+	a.publish(WallChanged{})
 	a.queueChanged()
 	if err := a.Store.PurgeErased(context.WithoutCancel(ctx)); err != nil {
 		a.Log.Warn("a deleted post's text may linger in the database log until the next purge", "err", err)

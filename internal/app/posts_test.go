@@ -296,8 +296,16 @@ func TestPostDeletedAtSourceLeavesNoTrace(t *testing.T) {
 func TestHiddenPostsLeaveThePageCachesAlone(t *testing.T) {
 	rig := testrig.New(t)
 	changed, queue := 0, 0
-	rig.App.Changed = func() { changed++ }
-	rig.App.QueueChanged = func() { queue++ }
+	rig.App.Events.Subscribe(func(ev app.Event) {
+		switch ev.(type) {
+		case app.QueueChanged:
+			queue++
+		case app.WallChanged:
+			changed++
+		default:
+			t.Errorf("a post published %#v", ev)
+		}
+	})
 	for i := range 3 {
 		if p := ingest(t, rig.App, incoming("raid-"+itoa(int64(i)), hatefulPost+" "+itoa(int64(i)))); p.Status != story.PostHidden {
 			t.Fatalf("raid post %d: %s", i, p.Status)

@@ -443,7 +443,7 @@ func (a *App) Withdraw(ctx context.Context, id, token, reason string) error {
 	if err != nil {
 		return err
 	}
-	a.changed()
+	a.publish(StoryChanged{ID: id})
 	a.queueChanged()
 	a.SweepBlobs(ctx)
 	if err := a.Store.PurgeErased(context.WithoutCancel(ctx)); err != nil {

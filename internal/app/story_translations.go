@@ -156,7 +156,7 @@ func (a *App) SaveStoryTranslation(ctx context.Context, by *storage.User, id, la
 		return nil, err
 	}
 	if wasPublic {
-		a.changed()
+		a.publish(StoryChanged{ID: id})
 	}
 	a.purge(ctx)
 	return saved, nil
@@ -287,7 +287,7 @@ func (a *App) PublishTranslation(ctx context.Context, by *storage.User, id, lang
 	if err != nil {
 		return err
 	}
-	a.changed()
+	a.publish(StoryChanged{ID: id})
 	return nil
 }
 
@@ -316,7 +316,7 @@ func (a *App) DeleteStoryTranslation(ctx context.Context, by *storage.User, id, 
 		return err
 	}
 	if wasPublic {
-		a.changed()
+		a.publish(StoryChanged{ID: id})
 	}
 	a.purge(ctx)
 	return nil

@@ -127,9 +127,7 @@ func (a *App) SaveTranslation(ctx context.Context, by *storage.User, e Translati
 	if err != nil {
 		return err
 	}
-	if a.TranslationsChanged != nil {
-		a.TranslationsChanged()
-	}
+	a.publish(TranslationsChanged{Lang: e.Lang})
 	return nil
 }
 
@@ -160,9 +158,7 @@ func (a *App) RemoveTranslation(ctx context.Context, by *storage.User, catalog, 
 	if err != nil {
 		return err
 	}
-	if a.TranslationsChanged != nil {
-		a.TranslationsChanged()
-	}
+	a.publish(TranslationsChanged{Lang: lang})
 	return nil
 }
 

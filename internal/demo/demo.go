@@ -100,9 +100,9 @@ var (
 	syntheticCountries = strings.Fields("CA FR US GB DE SE JO LB BE MA SN KE UA AF SY CO MX IT ES AU")
 )
 
-// Synthetic adds count published stories with random text, for load tests,
-// in batches of one transaction each.
-func Synthetic(ctx context.Context, a *app.App, count int, seed int64, progress io.Writer) error {
+// Synthetic adds count published stories with random text, filed under the
+// campaign's themes, for load tests, in batches of one transaction each.
+func Synthetic(ctx context.Context, store storage.Store, campaign app.Campaign, count int, seed int64, progress io.Writer) error {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x5eed))
 	langs := []string{"en", "fr", "ar"}
 	hash := auth.HashToken("synthetic")
@@ -110,7 +110,7 @@ func Synthetic(ctx context.Context, a *app.App, count int, seed int64, progress 
 	const batch = 2000
 	for done := 0; done < count; {
 		n := min(batch, count-done)
-		err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+		err := store.WithTx(ctx, func(tx storage.Tx) error {
 			for i := 0; i < n; i++ {
 				lang := langs[rng.IntN(len(langs))]
 				vocab := words[lang]
@@ -127,7 +127,7 @@ func Synthetic(ctx context.Context, a *app.App, count int, seed int64, progress 
 					body.WriteString(".\n\n")
 				}
 				at := start.Add(time.Duration(done+i) * time.Minute)
-				themes := []string{a.Campaign.Themes[rng.IntN(len(a.Campaign.Themes))], a.Campaign.Themes[rng.IntN(len(a.Campaign.Themes))]}
+				themes := []string{campaign.Themes[rng.IntN(len(campaign.Themes))], campaign.Themes[rng.IntN(len(campaign.Themes))]}
 				if themes[0] == themes[1] {
 					themes = themes[:1]
 				}

@@ -24,7 +24,6 @@ import (
 	"chorus/internal/auth"
 	"chorus/internal/i18n"
 	"chorus/internal/media"
-	"chorus/internal/moderation"
 	"chorus/internal/storage"
 	"chorus/internal/storage/postgres"
 	"chorus/internal/storage/postgres/pgtest"
@@ -48,6 +47,7 @@ type Rig struct {
 	MediaDir string
 	Store    storage.Store
 	App      *app.App
+	Site     *web.Server
 	Server   *httptest.Server
 	URL      string
 	Clock    *Clock
@@ -64,12 +64,12 @@ func (c *Clock) Now() time.Time { return c.now }
 // Advance moves the clock forward.
 func (c *Clock) Advance(d time.Duration) { c.now = c.now.Add(d) }
 
-// Option changes the site a rig starts.
-type Option func(*app.App)
+// Option changes the parts of the site a rig starts.
+type Option func(*app.Deps)
 
 // WithTranslator gives the site a machine translation service.
 func WithTranslator(mt app.MachineTranslator) Option {
-	return func(a *app.App) { a.Translator = mt }
+	return func(d *app.Deps) { d.Translator = mt }
 }
 
 // New starts a site in a fresh temporary folder.
@@ -99,17 +99,13 @@ func NewIn(t testing.TB, dir string, opts ...Option) *Rig {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	clock := &Clock{now: time.Now().UTC()}
-	a := &app.App{
-		Store: store, Blobs: blobs, Keys: keys, Campaign: Campaign, Log: log,
-		Screener: moderation.NewScreen(moderation.Options{}),
-		Photos:   app.ProcessPhotos,
-		Now:      clock.Now,
-	}
-	for _, l := range i18n.Known {
-		a.TranslationLanguages = append(a.TranslationLanguages, l.Code)
-	}
+	deps := app.Deps{Store: store, Blobs: blobs, Keys: keys, Campaign: Campaign, Log: log, Now: clock.Now}
 	for _, opt := range opts {
-		opt(a)
+		opt(&deps)
+	}
+	a, err := app.New(deps)
+	if err != nil {
+		t.Fatal(err)
 	}
 	catalog, err := i18n.Load(i18n.Known, log)
 	if err != nil {
@@ -123,7 +119,7 @@ func NewIn(t testing.TB, dir string, opts ...Option) *Rig {
 	}
 	srv.Config.Handler = site
 	srv.Start()
-	r := &Rig{T: t, DataDir: dir, MediaDir: mediaDir, Store: store, App: a, Server: srv, URL: base, Clock: clock, DatabaseURL: databaseURL}
+	r := &Rig{T: t, DataDir: dir, MediaDir: mediaDir, Store: store, App: a, Site: site, Server: srv, URL: base, Clock: clock, DatabaseURL: databaseURL}
 	t.Cleanup(func() {
 		srv.Close()
 		store.Close()

@@ -57,6 +57,12 @@ func (c *cardCache) get(key string, render func() ([]byte, error)) ([]byte, erro
 	return v.([]byte), nil
 }
 
+// storyCardsPrefix starts the keys of every story's cards, storyCardPrefix
+// those of one story.
+const storyCardsPrefix = "story/"
+
+func storyCardPrefix(id string) string { return storyCardsPrefix + id + "/" }
+
 // forget drops the entries whose key starts with prefix.
 func (c *cardCache) forget(prefix string) {
 	c.mu.Lock()
@@ -108,7 +114,7 @@ func (s *Server) serveStoryCard(w http.ResponseWriter, r *http.Request, p *Page)
 	if !s.hasCard(st, p) {
 		return story.ErrNotFound
 	}
-	key := fmt.Sprintf("story/%s/%s/%s/%d", p.L.Code, st.ID, size.Name, st.UpdatedAt.UnixMicro())
+	key := fmt.Sprintf("%s%s/%s/%d", storyCardPrefix(st.ID), p.L.Code, size.Name, st.UpdatedAt.UnixMicro())
 	png, err := s.cards.get(key, func() ([]byte, error) { return s.renderer.Render(s.storyCardSpec(st, p), size) })
 	if errors.Is(err, card.ErrUnsupportedScript) || errors.Is(err, card.ErrEmptyText) {
 		return story.ErrNotFound // no font for this script yet: no card

@@ -49,10 +49,6 @@ func (h *hub) publish() {
 	}
 }
 
-// NotifyQueue tells moderators watching the queue on this node that it
-// changed (called for changes made on other nodes too).
-func (s *Server) NotifyQueue() { s.queueHub.publish() }
-
 // CloseStreams ends the open event streams; call it when shutting down.
 func (s *Server) CloseStreams() { s.queueHub.close() }
 

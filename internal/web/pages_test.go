@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"chorus/internal/app"
 	"chorus/internal/demo"
 	"chorus/internal/testrig"
 	"chorus/internal/web"
@@ -22,7 +23,7 @@ func seeded(t *testing.T) *testrig.Rig {
 	if _, err := demo.Seed(context.Background(), rig.App); err != nil {
 		t.Fatal(err)
 	}
-	rig.App.Changed()
+	rig.App.Events.Publish(app.PublicChanged{})
 	return rig
 }
 

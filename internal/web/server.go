@@ -3,6 +3,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -70,6 +71,7 @@ type Server struct {
 	signinsTotal      *rate.Limiter
 	editsBySubmission *limiter
 	editsByAddress    *limiter
+	mux               *http.ServeMux
 }
 
 // New builds the server and its routes; templates are parsed here so a
@@ -130,42 +132,65 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 	if err != nil {
 		return nil, err
 	}
-	prev := a.Changed
-	a.Changed = func() {
-		s.InvalidateCache()
-		if prev != nil {
-			prev()
-		}
-	}
-	prevTranslations := a.TranslationsChanged
-	a.TranslationsChanged = func() {
-		if err := s.ReloadTranslations(context.Background()); err != nil {
-			s.log.Error("a saved translation shows once the next one is saved or the server restarts", "err", err)
-		}
-		if prevTranslations != nil {
-			prevTranslations()
-		}
-	}
 	if err := s.ReloadTranslations(context.Background()); err != nil {
 		return nil, err
 	}
-	prevQueue := a.QueueChanged
-	a.QueueChanged = func() {
-		s.queueHub.publish()
-		if prevQueue != nil {
-			prevQueue()
-		}
-	}
+	a.Events.Subscribe(s.changed)
 	s.handler = s.routes()
 	return s, nil
 }
 
-// InvalidateCache drops every cached page and toolkit package (whose
-// voices follow the published stories), when another node changed public
-// content.
-func (s *Server) InvalidateCache() {
+// changed keeps what this node holds in memory in step with a committed
+// change, made here or on another node.
+func (s *Server) changed(ev app.Event) {
+	switch ev := ev.(type) {
+	case app.QueueChanged:
+		s.queueHub.publish()
+	case app.TranslationsChanged:
+		s.reloadTranslations()
+	case app.StoryChanged:
+		// A withdrawn story's words must not stay in memory in its cards.
+		s.cards.forget(storyCardPrefix(ev.ID))
+		s.publicChanged()
+	case app.EverythingChanged:
+		s.cards.forget(storyCardsPrefix)
+		s.reloadTranslations()
+		s.queueHub.publish()
+		s.publicChanged()
+	case app.WallChanged:
+		s.cache.invalidate()
+	default:
+		s.publicChanged()
+	}
+}
+
+// publicChanged drops every cached page and toolkit package (whose voices
+// follow the published stories).
+func (s *Server) publicChanged() {
 	s.cards.forget(toolkitPackagePrefix)
 	s.cache.invalidate()
+}
+
+// reloadTranslations also drops the cached pages.
+func (s *Server) reloadTranslations() {
+	if err := s.ReloadTranslations(context.Background()); err != nil {
+		s.log.Error("a saved translation shows once the next one is saved or the server restarts", "err", err)
+		s.cache.invalidate()
+	}
+}
+
+// Mount adds the handler of another package (a feature bringing its own
+// routes) to the site, with the site's headers and metrics, before the
+// server starts. A pattern that is malformed or clashes with a route of the
+// site is an error.
+func (s *Server) Mount(pattern string, h http.Handler) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("web: mount %q: %v", pattern, r)
+		}
+	}()
+	s.mux.Handle(pattern, h)
+	return nil
 }
 
 // ServeHTTP makes Server an http.Handler.

@@ -24,7 +24,7 @@ import (
 )
 
 // benchServer builds a Server over a fresh database holding the demo stories.
-func benchServer(b *testing.B) *Server {
+func benchServer(b testing.TB) *Server {
 	b.Helper()
 	ctx := context.Background()
 	dir := b.TempDir()
@@ -42,11 +42,10 @@ func benchServer(b *testing.B) *Server {
 		b.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a := &app.App{Store: store, Blobs: blobs, Keys: keys, Log: log, Campaign: app.Campaign{
-		Name: "It Takes a Community", Hashtag: "#ItTakesaCommunity",
-		Languages: []string{"en", "fr", "ar", "es", "uk", "fa", "ps", "so", "ti", "zh"},
-		Themes:    []string{"arrival", "belonging", "work", "family", "education", "community", "culture", "resilience"},
-	}}
+	a, err := app.New(app.Deps{Store: store, Blobs: blobs, Keys: keys, Log: log, Campaign: app.DefaultCampaign()})
+	if err != nil {
+		b.Fatal(err)
+	}
 	if _, err := demo.Seed(ctx, a); err != nil {
 		b.Fatal(err)
 	}

@@ -105,12 +105,12 @@ func bigStore(b *testing.B) *postgres.Store {
 			return
 		}
 		if reuse == "" {
-			a := &app.App{Store: big.store, Campaign: app.Campaign{
+			campaign := app.Campaign{
 				Languages: []string{"en", "fr", "ar"},
 				Themes:    []string{"arrival", "belonging", "work", "family", "education", "community", "culture", "resilience"},
-			}}
+			}
 			t0 := time.Now()
-			if big.err = demo.Synthetic(ctx, a, big.count, 1, io.Discard); big.err != nil {
+			if big.err = demo.Synthetic(ctx, big.store, campaign, big.count, 1, io.Discard); big.err != nil {
 				return
 			}
 			if _, big.err = big.raw.Exec(ctx, "ANALYZE"); big.err != nil {
