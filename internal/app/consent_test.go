@@ -38,11 +38,11 @@ func TestConsentChangesAfterPublication(t *testing.T) {
 	rig := testrig.New(t)
 	ctx := context.Background()
 	changes := 0
-	notify := rig.App.Changed
-	rig.App.Changed = func() {
-		changes++
-		notify()
-	}
+	defer rig.App.Events.Subscribe(func(ev app.Event) {
+		if _, ok := ev.(app.StoryChanged); ok {
+			changes++
+		}
+	})()
 	sub := testrig.Submission("Voices")
 	sub.Consent.Toolkit = true
 	id, token := rig.Submit(sub)
