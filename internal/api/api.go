@@ -192,27 +192,25 @@ func bearer(r *http.Request) string {
 const SearchTimeout = 3 * time.Second
 
 // SubmitStory handles POST /api/v1/stories.
-func (a *API) SubmitStory(w http.ResponseWriter, r *http.Request) {
+func (a *API) SubmitStory(w http.ResponseWriter, r *http.Request) error {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-		WriteError(w, r, a.Log, story.Errorf(story.CodeUnsupported, "error.json_required", "Send the story as application/json."))
-		return
+		return story.Errorf(story.CodeUnsupported, "error.json_required", "Send the story as application/json.")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxSubmissionBytes)
 	sub, err := DecodeSubmission(r.Body)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	receipt, err := a.App.Submit(r.Context(), sub)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	if a.Submitted != nil {
 		a.Submitted()
 	}
 	w.Header().Set("Location", "/api/v1/submissions/"+receipt.ID)
 	writeJSON(w, http.StatusAccepted, map[string]string{"id": receipt.ID, "status": string(story.StatusPending), "token": receipt.Token})
+	return nil
 }
 
 // MaxPhotoRequestBytes bounds a photo upload request: the photo's own
@@ -220,52 +218,46 @@ func (a *API) SubmitStory(w http.ResponseWriter, r *http.Request) {
 const MaxPhotoRequestBytes = 10<<20 + 64<<10
 
 // UploadPhoto handles POST /api/v1/submissions/{id}/photo.
-func (a *API) UploadPhoto(w http.ResponseWriter, r *http.Request) {
+func (a *API) UploadPhoto(w http.ResponseWriter, r *http.Request) error {
 	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), bearer(r)); err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxPhotoRequestBytes)
 	// In memory, so the original photo never lands in a temporary file.
 	if err := r.ParseMultipartForm(MaxPhotoRequestBytes); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			WriteError(w, r, a.Log, story.Errorf(story.CodeTooLarge, "error.photo_too_large", "The photo is too large (10 MB at most)."))
-			return
+			return story.Errorf(story.CodeTooLarge, "error.photo_too_large", "The photo is too large (10 MB at most).")
 		}
-		WriteError(w, r, a.Log, story.Errorf(story.CodeBadRequest, "error.multipart_required", "Send the photo as multipart/form-data with fields photo and alt."))
-		return
+		return story.Errorf(story.CodeBadRequest, "error.multipart_required", "Send the photo as multipart/form-data with fields photo and alt.")
 	}
 	file, _, err := r.FormFile("photo")
 	if err != nil {
-		WriteError(w, r, a.Log, story.FieldError("photo", "error.photo_required", "Please choose a photo."))
-		return
+		return story.FieldError("photo", "error.photo_required", "Please choose a photo.")
 	}
 	defer file.Close()
 	if err := a.App.AttachPhoto(r.Context(), r.PathValue("id"), bearer(r), file, r.FormValue("alt")); err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
-	a.ShowSubmission(w, r)
+	return a.ShowSubmission(w, r)
 }
 
 // ShowSubmission handles GET /api/v1/submissions/{id}.
-func (a *API) ShowSubmission(w http.ResponseWriter, r *http.Request) {
+func (a *API) ShowSubmission(w http.ResponseWriter, r *http.Request) error {
 	s, err := a.App.Submission(r.Context(), r.PathValue("id"), bearer(r))
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	out := a.submissionJSON(s)
 	if s.Status == story.StatusPublished {
 		translations, err := a.App.PublishedTranslations(r.Context(), s)
 		if err != nil {
-			WriteError(w, r, a.Log, err)
-			return
+			return err
 		}
 		out.Translations = a.PublicStory(s, translations[s.ID]).Translations
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // consentBodyHelp is the message of every refused consent body.
@@ -277,10 +269,9 @@ const consentBodyHelp = `The body must name at least one consent: {"social": tru
 // out stays as it is. Withdrawing translation consent deletes every
 // translation. Consent to publish is withdrawn with DELETE
 // /api/v1/stories/{id}, which erases the story.
-func (a *API) SetConsent(w http.ResponseWriter, r *http.Request) {
+func (a *API) SetConsent(w http.ResponseWriter, r *http.Request) error {
 	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), bearer(r)); err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	var body struct {
 		Social    *bool `json:"social"`
@@ -291,51 +282,45 @@ func (a *API) SetConsent(w http.ResponseWriter, r *http.Request) {
 	dec := jsonDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&body); err != nil || dec.More() {
-		WriteError(w, r, a.Log, story.Errorf(story.CodeBadRequest, "error.bad_json", consentBodyHelp))
-		return
+		return story.Errorf(story.CodeBadRequest, "error.bad_json", consentBodyHelp)
 	}
 	change := app.ConsentChange{Social: body.Social, Toolkit: body.Toolkit, Translate: body.Translate}
 	if change.Empty() {
-		WriteError(w, r, a.Log, story.FieldError("consent", "error.bad_json", consentBodyHelp))
-		return
+		return story.FieldError("consent", "error.bad_json", consentBodyHelp)
 	}
 	if err := a.App.SetConsent(r.Context(), r.PathValue("id"), bearer(r), change); err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
-	a.ShowSubmission(w, r)
+	return a.ShowSubmission(w, r)
 }
 
 // EditSubmission handles PUT /api/v1/submissions/{id}: a whole new version while pending.
-func (a *API) EditSubmission(w http.ResponseWriter, r *http.Request) {
+func (a *API) EditSubmission(w http.ResponseWriter, r *http.Request) error {
 	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), bearer(r)); err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxSubmissionBytes)
 	sub, err := DecodeSubmission(r.Body)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	if err := a.App.EditSubmission(r.Context(), r.PathValue("id"), bearer(r), sub); err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
-	a.ShowSubmission(w, r)
+	return a.ShowSubmission(w, r)
 }
 
 // WithdrawStory handles DELETE /api/v1/stories/{id} with the private token.
-func (a *API) WithdrawStory(w http.ResponseWriter, r *http.Request) {
+func (a *API) WithdrawStory(w http.ResponseWriter, r *http.Request) error {
 	if err := a.App.Withdraw(r.Context(), r.PathValue("id"), bearer(r), r.URL.Query().Get("reason")); err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"id": r.PathValue("id"), "status": string(story.StatusWithdrawn)})
+	return nil
 }
 
 // ListStories handles GET /api/v1/stories.
-func (a *API) ListStories(w http.ResponseWriter, r *http.Request) {
+func (a *API) ListStories(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	limit, _ := strconv.Atoi(q.Get("limit"))
 	ctx := r.Context()
@@ -349,8 +334,7 @@ func (a *API) ListStories(w http.ResponseWriter, r *http.Request) {
 		Query: q.Get("q"), Cursor: q.Get("cursor"), Limit: limit,
 	})
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	out := struct {
 		Stories    []Story `json:"stories"`
@@ -358,8 +342,7 @@ func (a *API) ListStories(w http.ResponseWriter, r *http.Request) {
 	}{Stories: []Story{}, NextCursor: page.NextCursor}
 	translations, err := a.App.PublishedTranslations(ctx, page.Stories...)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	for _, s := range page.Stories {
 		out.Stories = append(out.Stories, a.PublicStory(s, translations[s.ID]))
@@ -372,21 +355,21 @@ func (a *API) ListStories(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Link", "<"+a.BaseURL+next.RequestURI()+`>; rel="next"`)
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // ShowStory handles GET /api/v1/stories/{id}.
-func (a *API) ShowStory(w http.ResponseWriter, r *http.Request) {
+func (a *API) ShowStory(w http.ResponseWriter, r *http.Request) error {
 	s, err := a.App.PublicStory(r.Context(), r.PathValue("id"))
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	translations, err := a.App.PublishedTranslations(r.Context(), s)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, a.PublicStory(s, translations[s.ID]))
+	return nil
 }
 
 func (a *API) staffUser(r *http.Request) (*storage.User, error) {
@@ -402,17 +385,15 @@ func (a *API) staffUser(r *http.Request) (*storage.User, error) {
 }
 
 // ShowQueue handles GET /api/v1/moderation/queue.
-func (a *API) ShowQueue(w http.ResponseWriter, r *http.Request) {
+func (a *API) ShowQueue(w http.ResponseWriter, r *http.Request) error {
 	u, err := a.staffUser(r)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
 	items, err := a.App.Queue(r.Context(), u, limit, r.URL.Query().Get("order") == "risk")
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	out := struct {
 		Items []QueueItem `json:"items"`
@@ -425,6 +406,7 @@ func (a *API) ShowQueue(w http.ResponseWriter, r *http.Request) {
 		out.Items = append(out.Items, item)
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // decision is a moderator's verdict in the API, on a story or a post.
@@ -445,16 +427,14 @@ func readDecision(w http.ResponseWriter, r *http.Request) (decision, error) {
 }
 
 // DecideItem handles POST /api/v1/moderation/items/{id}/decision.
-func (a *API) DecideItem(w http.ResponseWriter, r *http.Request) {
+func (a *API) DecideItem(w http.ResponseWriter, r *http.Request) error {
 	u, err := a.staffUser(r)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	body, err := readDecision(w, r)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	d := app.Decision{Reason: body.Reason, Note: body.Note}
 	switch body.Decision {
@@ -466,18 +446,17 @@ func (a *API) DecideItem(w http.ResponseWriter, r *http.Request) {
 			d.Reason, d.Note = "other", strings.TrimSpace(body.Reason+"\n\n"+body.Note)
 		}
 	default:
-		WriteError(w, r, a.Log, story.FieldError("decision", "error.decision_invalid", `The decision must be "approve" or "reject".`))
-		return
+		return story.FieldError("decision", "error.decision_invalid", `The decision must be "approve" or "reject".`)
 	}
 	s, err := a.App.Decide(r.Context(), u, r.PathValue("id"), d)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, a.submissionJSON(s))
+	return nil
 }
 
 // NotFound answers unknown API paths in JSON.
-func (a *API) NotFound(w http.ResponseWriter, r *http.Request) {
-	WriteError(w, r, a.Log, story.Errorf(story.CodeNotFound, "error.no_route", "There is no such API endpoint."))
+func (a *API) NotFound(w http.ResponseWriter, r *http.Request) error {
+	return story.Errorf(story.CodeNotFound, "error.no_route", "There is no such API endpoint.")
 }

@@ -72,6 +72,19 @@ type fieldError struct {
 	Message string `json:"message"`
 }
 
+// Handler serves one API request; an error it returns is answered by Serve.
+type Handler func(w http.ResponseWriter, r *http.Request) error
+
+// Serve adapts h to net/http: the one place an API handler's error is
+// answered, as WriteError does.
+func (a *API) Serve(h Handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			WriteError(w, r, a.Log, err)
+		}
+	}
+}
+
 // WriteError answers err as JSON; internal details are logged, never sent.
 func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	var verrs story.ValidationErrors
