@@ -420,10 +420,8 @@ type decision struct {
 const maxDecisionBytes = 64 << 10
 
 func readDecision(w http.ResponseWriter, r *http.Request) (decision, error) {
-	var d decision
 	r.Body = http.MaxBytesReader(w, r.Body, maxDecisionBytes+1)
-	err := decodeOne(r.Body, &d, maxDecisionBytes)
-	return d, err
+	return decodeOne[decision](r.Body, maxDecisionBytes)
 }
 
 // DecideItem handles POST /api/v1/moderation/items/{id}/decision.

@@ -18,11 +18,7 @@ const MaxPostBytes = 64 << 10
 // DecodePost reads one incoming social post; like DecodeSubmission it
 // refuses wrong types, trailing data and oversize bodies.
 func DecodePost(r io.Reader) (story.IncomingPost, error) {
-	var in story.IncomingPost
-	if err := decodeOne(r, &in, MaxPostBytes); err != nil {
-		return story.IncomingPost{}, err
-	}
-	return in, nil
+	return decodeOne[story.IncomingPost](r, MaxPostBytes)
 }
 
 // Post is a social post as connectors see it after intake.
