@@ -155,9 +155,9 @@ func (a *API) PublicStory(s *story.Story, translations []*story.Translation) Sto
 	return out
 }
 
-func nonNil(v []string) []string {
+func nonNil[T any](v []T) []T {
 	if v == nil {
-		return []string{}
+		return []T{}
 	}
 	return v
 }
@@ -177,9 +177,7 @@ func (a *API) submissionJSON(s *story.Story) Submission {
 }
 
 // Bearer returns the token of an "Authorization: Bearer" header, or "".
-func Bearer(r *http.Request) string { return bearer(r) }
-
-func bearer(r *http.Request) string {
+func Bearer(r *http.Request) string {
 	h := r.Header.Get("Authorization")
 	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
 		return strings.TrimSpace(h[7:])
@@ -219,7 +217,7 @@ const MaxPhotoRequestBytes = 10<<20 + 64<<10
 
 // UploadPhoto handles POST /api/v1/submissions/{id}/photo.
 func (a *API) UploadPhoto(w http.ResponseWriter, r *http.Request) error {
-	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), bearer(r)); err != nil {
+	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), Bearer(r)); err != nil {
 		return err
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxPhotoRequestBytes)
@@ -236,7 +234,7 @@ func (a *API) UploadPhoto(w http.ResponseWriter, r *http.Request) error {
 		return story.FieldError("photo", "error.photo_required", "Please choose a photo.")
 	}
 	defer file.Close()
-	if err := a.App.AttachPhoto(r.Context(), r.PathValue("id"), bearer(r), file, r.FormValue("alt")); err != nil {
+	if err := a.App.AttachPhoto(r.Context(), r.PathValue("id"), Bearer(r), file, r.FormValue("alt")); err != nil {
 		return err
 	}
 	return a.ShowSubmission(w, r)
@@ -244,7 +242,7 @@ func (a *API) UploadPhoto(w http.ResponseWriter, r *http.Request) error {
 
 // ShowSubmission handles GET /api/v1/submissions/{id}.
 func (a *API) ShowSubmission(w http.ResponseWriter, r *http.Request) error {
-	s, err := a.App.Submission(r.Context(), r.PathValue("id"), bearer(r))
+	s, err := a.App.Submission(r.Context(), r.PathValue("id"), Bearer(r))
 	if err != nil {
 		return err
 	}
@@ -270,7 +268,7 @@ const consentBodyHelp = `The body must name at least one consent: {"social": tru
 // translation. Consent to publish is withdrawn with DELETE
 // /api/v1/stories/{id}, which erases the story.
 func (a *API) SetConsent(w http.ResponseWriter, r *http.Request) error {
-	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), bearer(r)); err != nil {
+	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), Bearer(r)); err != nil {
 		return err
 	}
 	var body struct {
@@ -288,7 +286,7 @@ func (a *API) SetConsent(w http.ResponseWriter, r *http.Request) error {
 	if change.Empty() {
 		return story.FieldError("consent", "error.bad_json", consentBodyHelp)
 	}
-	if err := a.App.SetConsent(r.Context(), r.PathValue("id"), bearer(r), change); err != nil {
+	if err := a.App.SetConsent(r.Context(), r.PathValue("id"), Bearer(r), change); err != nil {
 		return err
 	}
 	return a.ShowSubmission(w, r)
@@ -296,7 +294,7 @@ func (a *API) SetConsent(w http.ResponseWriter, r *http.Request) error {
 
 // EditSubmission handles PUT /api/v1/submissions/{id}: a whole new version while pending.
 func (a *API) EditSubmission(w http.ResponseWriter, r *http.Request) error {
-	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), bearer(r)); err != nil {
+	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), Bearer(r)); err != nil {
 		return err
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxSubmissionBytes)
@@ -304,7 +302,7 @@ func (a *API) EditSubmission(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.App.EditSubmission(r.Context(), r.PathValue("id"), bearer(r), sub); err != nil {
+	if err := a.App.EditSubmission(r.Context(), r.PathValue("id"), Bearer(r), sub); err != nil {
 		return err
 	}
 	return a.ShowSubmission(w, r)
@@ -312,7 +310,7 @@ func (a *API) EditSubmission(w http.ResponseWriter, r *http.Request) error {
 
 // WithdrawStory handles DELETE /api/v1/stories/{id} with the private token.
 func (a *API) WithdrawStory(w http.ResponseWriter, r *http.Request) error {
-	if err := a.App.Withdraw(r.Context(), r.PathValue("id"), bearer(r), r.URL.Query().Get("reason")); err != nil {
+	if err := a.App.Withdraw(r.Context(), r.PathValue("id"), Bearer(r), r.URL.Query().Get("reason")); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"id": r.PathValue("id"), "status": string(story.StatusWithdrawn)})
@@ -373,7 +371,7 @@ func (a *API) ShowStory(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) staffUser(r *http.Request) (*storage.User, error) {
-	token := bearer(r)
+	token := Bearer(r)
 	if token == "" {
 		return nil, story.Errorf(story.CodeUnauthorized, "error.token_required", "An API token is required.")
 	}
@@ -382,6 +380,24 @@ func (a *API) staffUser(r *http.Request) (*storage.User, error) {
 		return nil, story.Errorf(story.CodeUnauthorized, "error.token_invalid", "This API token is not valid.")
 	}
 	return u, err
+}
+
+func (a *API) queueItem(s *story.Story) QueueItem {
+	return QueueItem{Submission: a.submissionJSON(s), Signals: nonNil(s.Signals)}
+}
+
+// itemList is the JSON shape of a moderation list.
+type itemList[T any] struct {
+	Items []T `json:"items"`
+}
+
+// listOf converts every element of from, listing none as [], not null.
+func listOf[S, T any](from []S, convert func(S) T) itemList[T] {
+	list := itemList[T]{Items: make([]T, 0, len(from))}
+	for _, s := range from {
+		list.Items = append(list.Items, convert(s))
+	}
+	return list
 }
 
 // ShowQueue handles GET /api/v1/moderation/queue.
@@ -395,17 +411,7 @@ func (a *API) ShowQueue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := struct {
-		Items []QueueItem `json:"items"`
-	}{Items: []QueueItem{}}
-	for _, s := range items {
-		item := QueueItem{Submission: a.submissionJSON(s), Signals: s.Signals}
-		if item.Signals == nil {
-			item.Signals = []story.Signal{}
-		}
-		out.Items = append(out.Items, item)
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, listOf(items, a.queueItem))
 	return nil
 }
 
@@ -419,18 +425,20 @@ type decision struct {
 // maxDecisionBytes bounds a decision: a reason and a note.
 const maxDecisionBytes = 64 << 10
 
-func readDecision(w http.ResponseWriter, r *http.Request) (decision, error) {
+// staffDecision authenticates the moderator, then reads their decision.
+func (a *API) staffDecision(w http.ResponseWriter, r *http.Request) (*storage.User, decision, error) {
+	u, err := a.staffUser(r)
+	if err != nil {
+		return nil, decision{}, err
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxDecisionBytes+1)
-	return decodeOne[decision](r.Body, maxDecisionBytes)
+	d, err := decodeOne[decision](r.Body, maxDecisionBytes)
+	return u, d, err
 }
 
 // DecideItem handles POST /api/v1/moderation/items/{id}/decision.
 func (a *API) DecideItem(w http.ResponseWriter, r *http.Request) error {
-	u, err := a.staffUser(r)
-	if err != nil {
-		return err
-	}
-	body, err := readDecision(w, r)
+	u, body, err := a.staffDecision(w, r)
 	if err != nil {
 		return err
 	}

@@ -48,11 +48,7 @@ type ModeratedPost struct {
 }
 
 func moderatedPost(p *story.Post) ModeratedPost {
-	m := ModeratedPost{Post: postJSON(p), URL: p.SourceURL, Author: p.Author, Text: p.Text, PostedAt: p.PostedAt, HideReason: p.HideReason, Signals: p.Signals}
-	if m.Signals == nil {
-		m.Signals = []story.Signal{}
-	}
-	return m
+	return ModeratedPost{Post: postJSON(p), URL: p.SourceURL, Author: p.Author, Text: p.Text, PostedAt: p.PostedAt, HideReason: p.HideReason, Signals: nonNil(p.Signals)}
 }
 
 // ShowPosts handles GET /api/v1/moderation/posts?status=queued|visible|hidden.
@@ -73,23 +69,13 @@ func (a *API) ShowPosts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := struct {
-		Items []ModeratedPost `json:"items"`
-	}{Items: []ModeratedPost{}}
-	for _, p := range posts {
-		out.Items = append(out.Items, moderatedPost(p))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, listOf(posts, moderatedPost))
 	return nil
 }
 
 // DecidePost handles POST /api/v1/moderation/posts/{id}/decision.
 func (a *API) DecidePost(w http.ResponseWriter, r *http.Request) error {
-	u, err := a.staffUser(r)
-	if err != nil {
-		return err
-	}
-	body, err := readDecision(w, r)
+	u, body, err := a.staffDecision(w, r)
 	if err != nil {
 		return err
 	}
