@@ -155,9 +155,9 @@ func (a *API) PublicStory(s *story.Story, translations []*story.Translation) Sto
 	return out
 }
 
-func nonNil(v []string) []string {
+func nonNil[T any](v []T) []T {
 	if v == nil {
-		return []string{}
+		return []T{}
 	}
 	return v
 }
@@ -177,9 +177,7 @@ func (a *API) submissionJSON(s *story.Story) Submission {
 }
 
 // Bearer returns the token of an "Authorization: Bearer" header, or "".
-func Bearer(r *http.Request) string { return bearer(r) }
-
-func bearer(r *http.Request) string {
+func Bearer(r *http.Request) string {
 	h := r.Header.Get("Authorization")
 	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
 		return strings.TrimSpace(h[7:])
@@ -192,27 +190,25 @@ func bearer(r *http.Request) string {
 const SearchTimeout = 3 * time.Second
 
 // SubmitStory handles POST /api/v1/stories.
-func (a *API) SubmitStory(w http.ResponseWriter, r *http.Request) {
+func (a *API) SubmitStory(w http.ResponseWriter, r *http.Request) error {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-		WriteError(w, r, a.Log, story.Errorf(story.CodeUnsupported, "error.json_required", "Send the story as application/json."))
-		return
+		return story.Errorf(story.CodeUnsupported, "error.json_required", "Send the story as application/json.")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxSubmissionBytes)
 	sub, err := DecodeSubmission(r.Body)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	receipt, err := a.App.Submit(r.Context(), sub)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	if a.Submitted != nil {
 		a.Submitted()
 	}
 	w.Header().Set("Location", "/api/v1/submissions/"+receipt.ID)
 	writeJSON(w, http.StatusAccepted, map[string]string{"id": receipt.ID, "status": string(story.StatusPending), "token": receipt.Token})
+	return nil
 }
 
 // MaxPhotoRequestBytes bounds a photo upload request: the photo's own
@@ -220,52 +216,46 @@ func (a *API) SubmitStory(w http.ResponseWriter, r *http.Request) {
 const MaxPhotoRequestBytes = 10<<20 + 64<<10
 
 // UploadPhoto handles POST /api/v1/submissions/{id}/photo.
-func (a *API) UploadPhoto(w http.ResponseWriter, r *http.Request) {
-	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), bearer(r)); err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+func (a *API) UploadPhoto(w http.ResponseWriter, r *http.Request) error {
+	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), Bearer(r)); err != nil {
+		return err
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxPhotoRequestBytes)
 	// In memory, so the original photo never lands in a temporary file.
 	if err := r.ParseMultipartForm(MaxPhotoRequestBytes); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			WriteError(w, r, a.Log, story.Errorf(story.CodeTooLarge, "error.photo_too_large", "The photo is too large (10 MB at most)."))
-			return
+			return story.Errorf(story.CodeTooLarge, "error.photo_too_large", "The photo is too large (10 MB at most).")
 		}
-		WriteError(w, r, a.Log, story.Errorf(story.CodeBadRequest, "error.multipart_required", "Send the photo as multipart/form-data with fields photo and alt."))
-		return
+		return story.Errorf(story.CodeBadRequest, "error.multipart_required", "Send the photo as multipart/form-data with fields photo and alt.")
 	}
 	file, _, err := r.FormFile("photo")
 	if err != nil {
-		WriteError(w, r, a.Log, story.FieldError("photo", "error.photo_required", "Please choose a photo."))
-		return
+		return story.FieldError("photo", "error.photo_required", "Please choose a photo.")
 	}
 	defer file.Close()
-	if err := a.App.AttachPhoto(r.Context(), r.PathValue("id"), bearer(r), file, r.FormValue("alt")); err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+	if err := a.App.AttachPhoto(r.Context(), r.PathValue("id"), Bearer(r), file, r.FormValue("alt")); err != nil {
+		return err
 	}
-	a.ShowSubmission(w, r)
+	return a.ShowSubmission(w, r)
 }
 
 // ShowSubmission handles GET /api/v1/submissions/{id}.
-func (a *API) ShowSubmission(w http.ResponseWriter, r *http.Request) {
-	s, err := a.App.Submission(r.Context(), r.PathValue("id"), bearer(r))
+func (a *API) ShowSubmission(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.App.Submission(r.Context(), r.PathValue("id"), Bearer(r))
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	out := a.submissionJSON(s)
 	if s.Status == story.StatusPublished {
 		translations, err := a.App.PublishedTranslations(r.Context(), s)
 		if err != nil {
-			WriteError(w, r, a.Log, err)
-			return
+			return err
 		}
 		out.Translations = a.PublicStory(s, translations[s.ID]).Translations
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // consentBodyHelp is the message of every refused consent body.
@@ -277,10 +267,9 @@ const consentBodyHelp = `The body must name at least one consent: {"social": tru
 // out stays as it is. Withdrawing translation consent deletes every
 // translation. Consent to publish is withdrawn with DELETE
 // /api/v1/stories/{id}, which erases the story.
-func (a *API) SetConsent(w http.ResponseWriter, r *http.Request) {
-	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), bearer(r)); err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+func (a *API) SetConsent(w http.ResponseWriter, r *http.Request) error {
+	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), Bearer(r)); err != nil {
+		return err
 	}
 	var body struct {
 		Social    *bool `json:"social"`
@@ -291,51 +280,45 @@ func (a *API) SetConsent(w http.ResponseWriter, r *http.Request) {
 	dec := jsonDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&body); err != nil || dec.More() {
-		WriteError(w, r, a.Log, story.Errorf(story.CodeBadRequest, "error.bad_json", consentBodyHelp))
-		return
+		return story.Errorf(story.CodeBadRequest, "error.bad_json", consentBodyHelp)
 	}
 	change := app.ConsentChange{Social: body.Social, Toolkit: body.Toolkit, Translate: body.Translate}
 	if change.Empty() {
-		WriteError(w, r, a.Log, story.FieldError("consent", "error.bad_json", consentBodyHelp))
-		return
+		return story.FieldError("consent", "error.bad_json", consentBodyHelp)
 	}
-	if err := a.App.SetConsent(r.Context(), r.PathValue("id"), bearer(r), change); err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+	if err := a.App.SetConsent(r.Context(), r.PathValue("id"), Bearer(r), change); err != nil {
+		return err
 	}
-	a.ShowSubmission(w, r)
+	return a.ShowSubmission(w, r)
 }
 
 // EditSubmission handles PUT /api/v1/submissions/{id}: a whole new version while pending.
-func (a *API) EditSubmission(w http.ResponseWriter, r *http.Request) {
-	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), bearer(r)); err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+func (a *API) EditSubmission(w http.ResponseWriter, r *http.Request) error {
+	if err := a.App.CheckToken(r.Context(), r.PathValue("id"), Bearer(r)); err != nil {
+		return err
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxSubmissionBytes)
 	sub, err := DecodeSubmission(r.Body)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
-	if err := a.App.EditSubmission(r.Context(), r.PathValue("id"), bearer(r), sub); err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+	if err := a.App.EditSubmission(r.Context(), r.PathValue("id"), Bearer(r), sub); err != nil {
+		return err
 	}
-	a.ShowSubmission(w, r)
+	return a.ShowSubmission(w, r)
 }
 
 // WithdrawStory handles DELETE /api/v1/stories/{id} with the private token.
-func (a *API) WithdrawStory(w http.ResponseWriter, r *http.Request) {
-	if err := a.App.Withdraw(r.Context(), r.PathValue("id"), bearer(r), r.URL.Query().Get("reason")); err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+func (a *API) WithdrawStory(w http.ResponseWriter, r *http.Request) error {
+	if err := a.App.Withdraw(r.Context(), r.PathValue("id"), Bearer(r), r.URL.Query().Get("reason")); err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"id": r.PathValue("id"), "status": string(story.StatusWithdrawn)})
+	return nil
 }
 
 // ListStories handles GET /api/v1/stories.
-func (a *API) ListStories(w http.ResponseWriter, r *http.Request) {
+func (a *API) ListStories(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	limit, _ := strconv.Atoi(q.Get("limit"))
 	ctx := r.Context()
@@ -349,8 +332,7 @@ func (a *API) ListStories(w http.ResponseWriter, r *http.Request) {
 		Query: q.Get("q"), Cursor: q.Get("cursor"), Limit: limit,
 	})
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	out := struct {
 		Stories    []Story `json:"stories"`
@@ -358,8 +340,7 @@ func (a *API) ListStories(w http.ResponseWriter, r *http.Request) {
 	}{Stories: []Story{}, NextCursor: page.NextCursor}
 	translations, err := a.App.PublishedTranslations(ctx, page.Stories...)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	for _, s := range page.Stories {
 		out.Stories = append(out.Stories, a.PublicStory(s, translations[s.ID]))
@@ -372,25 +353,25 @@ func (a *API) ListStories(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Link", "<"+a.BaseURL+next.RequestURI()+`>; rel="next"`)
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // ShowStory handles GET /api/v1/stories/{id}.
-func (a *API) ShowStory(w http.ResponseWriter, r *http.Request) {
+func (a *API) ShowStory(w http.ResponseWriter, r *http.Request) error {
 	s, err := a.App.PublicStory(r.Context(), r.PathValue("id"))
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	translations, err := a.App.PublishedTranslations(r.Context(), s)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, a.PublicStory(s, translations[s.ID]))
+	return nil
 }
 
 func (a *API) staffUser(r *http.Request) (*storage.User, error) {
-	token := bearer(r)
+	token := Bearer(r)
 	if token == "" {
 		return nil, story.Errorf(story.CodeUnauthorized, "error.token_required", "An API token is required.")
 	}
@@ -401,30 +382,37 @@ func (a *API) staffUser(r *http.Request) (*storage.User, error) {
 	return u, err
 }
 
+func (a *API) queueItem(s *story.Story) QueueItem {
+	return QueueItem{Submission: a.submissionJSON(s), Signals: nonNil(s.Signals)}
+}
+
+// itemList is the JSON shape of a moderation list.
+type itemList[T any] struct {
+	Items []T `json:"items"`
+}
+
+// listOf converts every element of from, listing none as [], not null.
+func listOf[S, T any](from []S, convert func(S) T) itemList[T] {
+	list := itemList[T]{Items: make([]T, 0, len(from))}
+	for _, s := range from {
+		list.Items = append(list.Items, convert(s))
+	}
+	return list
+}
+
 // ShowQueue handles GET /api/v1/moderation/queue.
-func (a *API) ShowQueue(w http.ResponseWriter, r *http.Request) {
+func (a *API) ShowQueue(w http.ResponseWriter, r *http.Request) error {
 	u, err := a.staffUser(r)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
 	items, err := a.App.Queue(r.Context(), u, limit, r.URL.Query().Get("order") == "risk")
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
-	out := struct {
-		Items []QueueItem `json:"items"`
-	}{Items: []QueueItem{}}
-	for _, s := range items {
-		item := QueueItem{Submission: a.submissionJSON(s), Signals: s.Signals}
-		if item.Signals == nil {
-			item.Signals = []story.Signal{}
-		}
-		out.Items = append(out.Items, item)
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, listOf(items, a.queueItem))
+	return nil
 }
 
 // decision is a moderator's verdict in the API, on a story or a post.
@@ -437,24 +425,22 @@ type decision struct {
 // maxDecisionBytes bounds a decision: a reason and a note.
 const maxDecisionBytes = 64 << 10
 
-func readDecision(w http.ResponseWriter, r *http.Request) (decision, error) {
-	var d decision
+// staffDecision authenticates the moderator, then reads their decision.
+func (a *API) staffDecision(w http.ResponseWriter, r *http.Request) (*storage.User, decision, error) {
+	u, err := a.staffUser(r)
+	if err != nil {
+		return nil, decision{}, err
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxDecisionBytes+1)
-	err := decodeOne(r.Body, &d, maxDecisionBytes)
-	return d, err
+	d, err := decodeOne[decision](r.Body, maxDecisionBytes)
+	return u, d, err
 }
 
 // DecideItem handles POST /api/v1/moderation/items/{id}/decision.
-func (a *API) DecideItem(w http.ResponseWriter, r *http.Request) {
-	u, err := a.staffUser(r)
+func (a *API) DecideItem(w http.ResponseWriter, r *http.Request) error {
+	u, body, err := a.staffDecision(w, r)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
-	}
-	body, err := readDecision(w, r)
-	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	d := app.Decision{Reason: body.Reason, Note: body.Note}
 	switch body.Decision {
@@ -466,18 +452,17 @@ func (a *API) DecideItem(w http.ResponseWriter, r *http.Request) {
 			d.Reason, d.Note = "other", strings.TrimSpace(body.Reason+"\n\n"+body.Note)
 		}
 	default:
-		WriteError(w, r, a.Log, story.FieldError("decision", "error.decision_invalid", `The decision must be "approve" or "reject".`))
-		return
+		return story.FieldError("decision", "error.decision_invalid", `The decision must be "approve" or "reject".`)
 	}
 	s, err := a.App.Decide(r.Context(), u, r.PathValue("id"), d)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, a.submissionJSON(s))
+	return nil
 }
 
 // NotFound answers unknown API paths in JSON.
-func (a *API) NotFound(w http.ResponseWriter, r *http.Request) {
-	WriteError(w, r, a.Log, story.Errorf(story.CodeNotFound, "error.no_route", "There is no such API endpoint."))
+func (a *API) NotFound(w http.ResponseWriter, r *http.Request) error {
+	return story.Errorf(story.CodeNotFound, "error.no_route", "There is no such API endpoint.")
 }

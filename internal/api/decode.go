@@ -17,38 +17,36 @@ const MaxSubmissionBytes = 256 << 10
 // DecodeSubmission reads one JSON submission object. Unknown fields are
 // ignored; wrong types, trailing data and oversize bodies are refused.
 func DecodeSubmission(r io.Reader) (story.Submission, error) {
-	var sub story.Submission
-	if err := decodeOne(r, &sub, MaxSubmissionBytes); err != nil {
-		return story.Submission{}, err
-	}
-	if len(sub.Themes) > 50 {
+	sub, err := decodeOne[story.Submission](r, MaxSubmissionBytes)
+	if err == nil && len(sub.Themes) > 50 {
 		return story.Submission{}, story.FieldError("themes", "error.themes_too_many", "Please choose at most five themes.")
 	}
-	return sub, nil
+	return sub, err
 }
 
-// decodeOne reads exactly one JSON object of at most maxBytes into v, with
-// a domain error for every way it can fail.
-func decodeOne(r io.Reader, v any, maxBytes int) error {
+// decodeOne reads exactly one JSON object of at most maxBytes, with a
+// domain error for every way it can fail.
+func decodeOne[T any](r io.Reader, maxBytes int) (T, error) {
+	var v, zero T
 	data, err := io.ReadAll(io.LimitReader(r, int64(maxBytes)+1))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return story.Errorf(story.CodeTooLarge, "error.too_large", "The request is too large.")
+			return zero, story.Errorf(story.CodeTooLarge, "error.too_large", "The request is too large.")
 		}
-		return story.Errorf(story.CodeBadRequest, "error.bad_json", "The request body could not be read.")
+		return zero, story.Errorf(story.CodeBadRequest, "error.bad_json", "The request body could not be read.")
 	}
 	if len(data) > maxBytes {
-		return story.Errorf(story.CodeTooLarge, "error.too_large", "The request is too large (%d KB at most).", maxBytes>>10)
+		return zero, story.Errorf(story.CodeTooLarge, "error.too_large", "The request is too large (%d KB at most).", maxBytes>>10)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(v); err != nil {
-		return badJSON(err)
+	if err := dec.Decode(&v); err != nil {
+		return zero, badJSON(err)
 	}
 	if dec.More() {
-		return story.Errorf(story.CodeBadRequest, "error.bad_json", "The request body must hold exactly one JSON object.")
+		return zero, story.Errorf(story.CodeBadRequest, "error.bad_json", "The request body must hold exactly one JSON object.")
 	}
-	return nil
+	return v, nil
 }
 
 func badJSON(err error) error {

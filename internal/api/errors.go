@@ -12,34 +12,28 @@ import (
 	"chorus/internal/story"
 )
 
+// statusByCode is the HTTP status of each domain error code; any other
+// code is a 500.
+var statusByCode = map[story.Code]int{
+	story.CodeBadRequest:   http.StatusBadRequest,
+	story.CodeInvalid:      http.StatusUnprocessableEntity,
+	story.CodeNotFound:     http.StatusNotFound,
+	story.CodeGone:         http.StatusGone,
+	story.CodeUnauthorized: http.StatusUnauthorized,
+	story.CodeForbidden:    http.StatusForbidden,
+	story.CodeConflict:     http.StatusConflict,
+	story.CodeTooLarge:     http.StatusRequestEntityTooLarge,
+	story.CodeUnsupported:  http.StatusUnsupportedMediaType,
+	story.CodeRateLimited:  http.StatusTooManyRequests,
+	story.CodeUnavailable:  http.StatusServiceUnavailable,
+}
+
 // StatusFor maps a domain error code to its HTTP status, for every surface.
 func StatusFor(code story.Code) int {
-	switch code {
-	case story.CodeBadRequest:
-		return http.StatusBadRequest
-	case story.CodeInvalid:
-		return http.StatusUnprocessableEntity
-	case story.CodeNotFound:
-		return http.StatusNotFound
-	case story.CodeGone:
-		return http.StatusGone
-	case story.CodeUnauthorized:
-		return http.StatusUnauthorized
-	case story.CodeForbidden:
-		return http.StatusForbidden
-	case story.CodeConflict:
-		return http.StatusConflict
-	case story.CodeTooLarge:
-		return http.StatusRequestEntityTooLarge
-	case story.CodeUnsupported:
-		return http.StatusUnsupportedMediaType
-	case story.CodeRateLimited:
-		return http.StatusTooManyRequests
-	case story.CodeUnavailable:
-		return http.StatusServiceUnavailable
-	default:
-		return http.StatusInternalServerError
+	if status, ok := statusByCode[code]; ok {
+		return status
 	}
+	return http.StatusInternalServerError
 }
 
 // retryAfter is an error that says how long the client should wait.
@@ -70,6 +64,19 @@ type fieldError struct {
 	Field   string `json:"field"`
 	Code    string `json:"code"`
 	Message string `json:"message"`
+}
+
+// Handler serves one API request; an error it returns is answered by Serve.
+type Handler func(w http.ResponseWriter, r *http.Request) error
+
+// Serve adapts h to net/http: the one place an API handler's error is
+// answered, as WriteError does.
+func (a *API) Serve(h Handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			WriteError(w, r, a.Log, err)
+		}
+	}
 }
 
 // WriteError answers err as JSON; internal details are logged, never sent.

@@ -1,10 +1,14 @@
 package api
 
 import (
+	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,5 +35,40 @@ func TestWriteErrorSaysWhenToRetry(t *testing.T) {
 	WriteError(w, r, log, &story.Error{Code: story.CodeUnavailable, Key: "error.storage_full", Message: "Full."})
 	if got := w.Header().Get("Retry-After"); got != "" {
 		t.Errorf("an error without a wait got Retry-After %q", got)
+	}
+}
+
+func TestServeAnswersAnInternalErrorWithoutItsDetail(t *testing.T) {
+	var logged strings.Builder
+	a := &API{Log: slog.New(slog.NewTextHandler(&logged, nil))}
+	failing := a.Serve(func(w http.ResponseWriter, r *http.Request) error {
+		return fmt.Errorf("query stories: %w", errors.New("pq: relation secret_table does not exist"))
+	})
+	w := httptest.NewRecorder()
+	failing(w, httptest.NewRequest("GET", "/api/v1/stories", nil))
+
+	var body struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+		t.Fatalf("body %q: %v", w.Body, err)
+	}
+	if w.Code != http.StatusInternalServerError || body.Error.Code != string(story.CodeInternal) || body.Error.Message == "" {
+		t.Errorf("got %d %+v, want 500 internal with a message", w.Code, body.Error)
+	}
+	if strings.Contains(w.Body.String(), "secret_table") {
+		t.Errorf("the answer leaks the error's detail: %s", w.Body)
+	}
+	if !strings.Contains(logged.String(), "secret_table") {
+		t.Errorf("the error's detail was not logged: %q", logged.String())
+	}
+
+	w = httptest.NewRecorder()
+	a.Serve(func(w http.ResponseWriter, r *http.Request) error {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})(w, httptest.NewRequest("DELETE", "/api/v1/posts", nil))
+	if w.Code != http.StatusNoContent || w.Body.Len() != 0 {
+		t.Errorf("a handler that succeeded was answered %d %q", w.Code, w.Body)
 	}
 }

@@ -18,11 +18,7 @@ const MaxPostBytes = 64 << 10
 // DecodePost reads one incoming social post; like DecodeSubmission it
 // refuses wrong types, trailing data and oversize bodies.
 func DecodePost(r io.Reader) (story.IncomingPost, error) {
-	var in story.IncomingPost
-	if err := decodeOne(r, &in, MaxPostBytes); err != nil {
-		return story.IncomingPost{}, err
-	}
-	return in, nil
+	return decodeOne[story.IncomingPost](r, MaxPostBytes)
 }
 
 // Post is a social post as connectors see it after intake.
@@ -52,65 +48,46 @@ type ModeratedPost struct {
 }
 
 func moderatedPost(p *story.Post) ModeratedPost {
-	m := ModeratedPost{Post: postJSON(p), URL: p.SourceURL, Author: p.Author, Text: p.Text, PostedAt: p.PostedAt, HideReason: p.HideReason, Signals: p.Signals}
-	if m.Signals == nil {
-		m.Signals = []story.Signal{}
-	}
-	return m
+	return ModeratedPost{Post: postJSON(p), URL: p.SourceURL, Author: p.Author, Text: p.Text, PostedAt: p.PostedAt, HideReason: p.HideReason, Signals: nonNil(p.Signals)}
 }
 
 // ShowPosts handles GET /api/v1/moderation/posts?status=queued|visible|hidden.
-func (a *API) ShowPosts(w http.ResponseWriter, r *http.Request) {
+func (a *API) ShowPosts(w http.ResponseWriter, r *http.Request) error {
 	u, err := a.staffUser(r)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	status := story.PostStatus(r.URL.Query().Get("status"))
 	if status == "" {
 		status = story.PostQueued
 	}
 	if !slices.Contains(story.PostStatuses, status) {
-		WriteError(w, r, a.Log, story.FieldError("status", "error.post_status", `The status must be "queued", "visible" or "hidden".`))
-		return
+		return story.FieldError("status", "error.post_status", `The status must be "queued", "visible" or "hidden".`)
 	}
 	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
 	posts, err := a.App.Posts(r.Context(), u, status, limit)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
-	out := struct {
-		Items []ModeratedPost `json:"items"`
-	}{Items: []ModeratedPost{}}
-	for _, p := range posts {
-		out.Items = append(out.Items, moderatedPost(p))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, listOf(posts, moderatedPost))
+	return nil
 }
 
 // DecidePost handles POST /api/v1/moderation/posts/{id}/decision.
-func (a *API) DecidePost(w http.ResponseWriter, r *http.Request) {
-	u, err := a.staffUser(r)
+func (a *API) DecidePost(w http.ResponseWriter, r *http.Request) error {
+	u, body, err := a.staffDecision(w, r)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
-	}
-	body, err := readDecision(w, r)
-	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	if body.Decision != "show" && body.Decision != "hide" {
-		WriteError(w, r, a.Log, story.FieldError("decision", "error.post_decision", `The decision must be "show" or "hide".`))
-		return
+		return story.FieldError("decision", "error.post_decision", `The decision must be "show" or "hide".`)
 	}
 	p, err := a.App.DecidePost(r.Context(), u, r.PathValue("id"), app.PostDecision{Show: body.Decision == "show", Reason: body.Reason, Note: body.Note})
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, moderatedPost(p))
+	return nil
 }
 
 // connector lets through the admins' tokens connectors run with.
@@ -127,40 +104,37 @@ func (a *API) connector(r *http.Request) error {
 
 // IngestPost handles POST /api/v1/posts: a connector hands over a post
 // carrying a campaign hashtag. 201 when new, 200 when already known.
-func (a *API) IngestPost(w http.ResponseWriter, r *http.Request) {
+func (a *API) IngestPost(w http.ResponseWriter, r *http.Request) error {
 	if err := a.connector(r); err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxPostBytes+1)
 	in, err := DecodePost(r.Body)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	p, created, err := a.App.IngestPost(r.Context(), in)
 	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	status := http.StatusOK
 	if created {
 		status = http.StatusCreated
 	}
 	writeJSON(w, status, postJSON(p))
+	return nil
 }
 
 // RemovePost handles DELETE /api/v1/posts?network=N&source_id=S: the post
 // was deleted at its source, so it goes here too.
-func (a *API) RemovePost(w http.ResponseWriter, r *http.Request) {
+func (a *API) RemovePost(w http.ResponseWriter, r *http.Request) error {
 	if err := a.connector(r); err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	q := r.URL.Query()
 	if err := a.App.RemovePostAtSource(r.Context(), q.Get("network"), q.Get("source_id")); err != nil {
-		WriteError(w, r, a.Log, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
