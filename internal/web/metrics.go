@@ -11,7 +11,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"chorus/internal/app"
-	"chorus/internal/story"
 )
 
 type metrics struct {
@@ -40,7 +39,7 @@ func newMetrics(a *app.App) *metrics {
 	}, func() float64 {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		n, err := a.Store.CountByStatus(ctx, story.StatusPending)
+		n, err := a.PendingCount(ctx)
 		if err != nil {
 			return -1
 		}
