@@ -399,14 +399,9 @@ func (a *API) staffUser(r *http.Request) (*storage.User, error) {
 }
 
 // ShowQueue handles GET /api/v1/moderation/queue.
-func (a *API) ShowQueue(w http.ResponseWriter, r *http.Request) {
-	u, err := a.staffUser(r)
-	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
-	}
+func (a *API) ShowQueue(w http.ResponseWriter, r *http.Request, by *storage.User) {
 	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-	items, err := a.App.Queue(r.Context(), u, limit, r.URL.Query().Get("order") == "risk")
+	items, err := a.App.Queue(r.Context(), by, limit, r.URL.Query().Get("order") == "risk")
 	if err != nil {
 		WriteError(w, r, a.Log, err)
 		return
@@ -442,12 +437,7 @@ func readDecision(w http.ResponseWriter, r *http.Request) (decision, error) {
 }
 
 // DecideItem handles POST /api/v1/moderation/items/{id}/decision.
-func (a *API) DecideItem(w http.ResponseWriter, r *http.Request) {
-	u, err := a.staffUser(r)
-	if err != nil {
-		WriteError(w, r, a.Log, err)
-		return
-	}
+func (a *API) DecideItem(w http.ResponseWriter, r *http.Request, by *storage.User) {
 	body, err := readDecision(w, r)
 	if err != nil {
 		WriteError(w, r, a.Log, err)
@@ -466,7 +456,7 @@ func (a *API) DecideItem(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, a.Log, story.FieldError("decision", "error.decision_invalid", `The decision must be "approve" or "reject".`))
 		return
 	}
-	s, err := a.App.Decide(r.Context(), u, r.PathValue("id"), d)
+	s, err := a.App.Decide(r.Context(), by, r.PathValue("id"), d)
 	if err != nil {
 		WriteError(w, r, a.Log, err)
 		return

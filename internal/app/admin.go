@@ -5,6 +5,7 @@ import (
 
 	"github.com/riverqueue/river/rivertype"
 
+	"chorus/internal/auth"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )
@@ -81,4 +82,22 @@ func (a *App) StaffPost(ctx context.Context, by *storage.User, id string) (*stor
 		return nil, err
 	}
 	return a.Store.Post(ctx, id)
+}
+
+// SeedStories stores stories already published (demo and synthetic
+// content) in one transaction. Each gets tokenHash as its private link's
+// hash, or when it is nil an unguessable one nobody holds.
+func (a *App) SeedStories(ctx context.Context, stories []*story.Story, tokenHash []byte) error {
+	return a.Store.WithTx(ctx, func(tx storage.Tx) error {
+		for _, s := range stories {
+			hash := tokenHash
+			if hash == nil {
+				hash = auth.HashToken(auth.NewToken())
+			}
+			if err := tx.InsertStory(ctx, s, hash); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

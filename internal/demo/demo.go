@@ -15,7 +15,6 @@ import (
 	"chorus/internal/app"
 	"chorus/internal/auth"
 	"chorus/internal/moderation"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
@@ -34,31 +33,27 @@ func Seed(ctx context.Context, a *app.App) (int, error) {
 		return 0, fmt.Errorf("demo: %w", err)
 	}
 	now := time.Now().UTC()
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
-		for i, d := range list {
-			sub := d.Submission
-			sub.Consent = story.Consent{Publish: true, Social: true, Toolkit: true, Translate: true}
-			sub.Normalize()
-			if err := sub.Validate(story.Rules{Languages: a.Campaign.Languages, Themes: a.Campaign.Themes}); err != nil {
-				return fmt.Errorf("demo story %d: %w", i, err)
-			}
-			at := now.Add(-time.Duration(len(list)-i) * 26 * time.Hour)
-			s := &story.Story{
-				ID: fmt.Sprintf("demo%02d", i+1), Status: story.StatusPublished, Demo: true, Featured: d.Featured,
-				Title: sub.Title, Body: sub.Body, Language: sub.Language, Country: sub.Country, City: sub.City,
-				Themes: sub.Themes, Identity: sub.Identity, DisplayName: sub.DisplayName, Anonymous: sub.Anonymous,
-				Consent: sub.Consent, CreatedAt: at, UpdatedAt: at, PublishedAt: at,
-			}
-			if a.Screener != nil {
-				s.Signals = a.Screener.Screen(ctx, moderation.Input{Title: s.Title, Body: s.Body, Language: s.Language})
-			}
-			if err := tx.InsertStory(ctx, s, auth.HashToken(auth.NewToken())); err != nil {
-				return err
-			}
+	stories := make([]*story.Story, 0, len(list))
+	for i, d := range list {
+		sub := d.Submission
+		sub.Consent = story.Consent{Publish: true, Social: true, Toolkit: true, Translate: true}
+		sub.Normalize()
+		if err := sub.Validate(story.Rules{Languages: a.Campaign.Languages, Themes: a.Campaign.Themes}); err != nil {
+			return 0, fmt.Errorf("demo story %d: %w", i, err)
 		}
-		return nil
-	})
-	if err != nil {
+		at := now.Add(-time.Duration(len(list)-i) * 26 * time.Hour)
+		s := &story.Story{
+			ID: fmt.Sprintf("demo%02d", i+1), Status: story.StatusPublished, Demo: true, Featured: d.Featured,
+			Title: sub.Title, Body: sub.Body, Language: sub.Language, Country: sub.Country, City: sub.City,
+			Themes: sub.Themes, Identity: sub.Identity, DisplayName: sub.DisplayName, Anonymous: sub.Anonymous,
+			Consent: sub.Consent, CreatedAt: at, UpdatedAt: at, PublishedAt: at,
+		}
+		if a.Screener != nil {
+			s.Signals = a.Screener.Screen(ctx, moderation.Input{Title: s.Title, Body: s.Body, Language: s.Language})
+		}
+		stories = append(stories, s)
+	}
+	if err := a.SeedStories(ctx, stories, nil); err != nil {
 		return 0, err
 	}
 	return len(list), seedPosts(ctx, a, now)
@@ -110,41 +105,37 @@ func Synthetic(ctx context.Context, a *app.App, count int, seed int64, progress 
 	const batch = 2000
 	for done := 0; done < count; {
 		n := min(batch, count-done)
-		err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
-			for i := 0; i < n; i++ {
-				lang := langs[rng.IntN(len(langs))]
-				vocab := words[lang]
-				sentence := func(k int) string {
-					parts := make([]string, k)
-					for j := range parts {
-						parts[j] = vocab[rng.IntN(len(vocab))]
-					}
-					return strings.Join(parts, " ")
+		stories := make([]*story.Story, 0, n)
+		for i := 0; i < n; i++ {
+			lang := langs[rng.IntN(len(langs))]
+			vocab := words[lang]
+			sentence := func(k int) string {
+				parts := make([]string, k)
+				for j := range parts {
+					parts[j] = vocab[rng.IntN(len(vocab))]
 				}
-				var body strings.Builder
-				for p := 0; p < 3+rng.IntN(4); p++ {
-					body.WriteString(sentence(25 + rng.IntN(40)))
-					body.WriteString(".\n\n")
-				}
-				at := start.Add(time.Duration(done+i) * time.Minute)
-				themes := []string{a.Campaign.Themes[rng.IntN(len(a.Campaign.Themes))], a.Campaign.Themes[rng.IntN(len(a.Campaign.Themes))]}
-				if themes[0] == themes[1] {
-					themes = themes[:1]
-				}
-				s := &story.Story{
-					ID: fmt.Sprintf("syn%09d", done+i), Status: story.StatusPublished, Demo: true,
-					Title: sentence(4 + rng.IntN(5)), Body: strings.TrimSpace(body.String()), Language: lang,
-					Country: syntheticCountries[rng.IntN(len(syntheticCountries))], Themes: themes,
-					Identity: story.Identities[rng.IntN(len(story.Identities))], Anonymous: true,
-					Consent: story.Consent{Publish: true}, CreatedAt: at, UpdatedAt: at, PublishedAt: at,
-				}
-				if err := tx.InsertStory(ctx, s, hash); err != nil {
-					return err
-				}
+				return strings.Join(parts, " ")
 			}
-			return nil
-		})
-		if err != nil {
+			var body strings.Builder
+			for p := 0; p < 3+rng.IntN(4); p++ {
+				body.WriteString(sentence(25 + rng.IntN(40)))
+				body.WriteString(".\n\n")
+			}
+			at := start.Add(time.Duration(done+i) * time.Minute)
+			themes := []string{a.Campaign.Themes[rng.IntN(len(a.Campaign.Themes))], a.Campaign.Themes[rng.IntN(len(a.Campaign.Themes))]}
+			if themes[0] == themes[1] {
+				themes = themes[:1]
+			}
+			s := &story.Story{
+				ID: fmt.Sprintf("syn%09d", done+i), Status: story.StatusPublished, Demo: true,
+				Title: sentence(4 + rng.IntN(5)), Body: strings.TrimSpace(body.String()), Language: lang,
+				Country: syntheticCountries[rng.IntN(len(syntheticCountries))], Themes: themes,
+				Identity: story.Identities[rng.IntN(len(story.Identities))], Anonymous: true,
+				Consent: story.Consent{Publish: true}, CreatedAt: at, UpdatedAt: at, PublishedAt: at,
+			}
+			stories = append(stories, s)
+		}
+		if err := a.SeedStories(ctx, stories, hash); err != nil {
 			return err
 		}
 		done += n
