@@ -1,11 +1,14 @@
 package app_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 
 	"chorus/internal/app"
 	"chorus/internal/storage"
+	"chorus/internal/story"
+	"chorus/internal/testrig"
 )
 
 // TestWhoMayDoWhat checks the authorisation table action by action and role
@@ -56,5 +59,58 @@ func TestWhoMayDoWhat(t *testing.T) {
 	}
 	if app.Allowed(&storage.User{ID: 1, Role: storage.RoleAdmin}, "unknown") {
 		t.Error("an action missing from the table is allowed")
+	}
+}
+
+// TestUseCasesCheckTheTable runs the use-cases handlers reach for staff
+// pages as nobody and as every role: each refuses exactly whom the table
+// refuses, and serves the others.
+func TestUseCasesCheckTheTable(t *testing.T) {
+	rig := testrig.New(t)
+	ctx := context.Background()
+	storyID, _ := rig.Submit(testrig.Submission("Pending"))
+	post := ingest(t, rig.App, incoming("1", warmPost))
+	callers := map[string]*storage.User{"nobody": nil}
+	for _, role := range storage.Roles {
+		callers[string(role)], _ = rig.Staff(string(role)+"@example.org", role)
+	}
+	for who, u := range callers {
+		// mustServe: allowed callers get no error at all; mayFail: allowed
+		// callers may get another error (the item does not exist), never
+		// a refusal.
+		check := func(name string, action app.Action, err error, mustServe bool) {
+			t.Helper()
+			refused := story.ErrorCode(err) == story.CodeForbidden
+			switch allowed := app.Allowed(u, action); {
+			case !allowed && !refused:
+				t.Errorf("%s as %s: %v, want forbidden", name, who, err)
+			case allowed && refused:
+				t.Errorf("%s as %s: refused", name, who)
+			case allowed && mustServe && err != nil:
+				t.Errorf("%s as %s: %v", name, who, err)
+			}
+		}
+		_, err := rig.App.FailedJobs(ctx, u)
+		check("FailedJobs", app.ActionManageJobs, err, true)
+		check("RetryJob", app.ActionManageJobs, rig.App.RetryJob(ctx, u, 1<<40), false)
+		check("DiscardJob", app.ActionManageJobs, rig.App.DiscardJob(ctx, u, 1<<40), false)
+		_, _, err = rig.App.IngestPostFrom(ctx, u, incoming("from-"+who, warmPost))
+		check("IngestPostFrom", app.ActionConnect, err, true)
+		check("RemovePostFrom", app.ActionConnect, rig.App.RemovePostFrom(ctx, u, "mastodon", "none"), false)
+		s, err := rig.App.StaffStory(ctx, u, storyID)
+		check("StaffStory", app.ActionModerate, err, true)
+		if err == nil && s.Status != story.StatusPending {
+			t.Errorf("StaffStory as %s: %s, want the pending story", who, s.Status)
+		}
+		_, err = rig.App.StaffPost(ctx, u, post.ID)
+		check("StaffPost", app.ActionModerate, err, true)
+		_, err = rig.App.SavedTranslations(ctx, u)
+		check("SavedTranslations", app.ActionTranslateInterface, err, true)
+		_, err = rig.App.TranslatorEmail(ctx, u, callers["admin"].ID)
+		check("TranslatorEmail", app.ActionTranslateInterface, err, true)
+		_, err = app.TranslationTarget(u, "fr", false)
+		check("TranslationTarget fr", app.ActionTranslateInterface, err, true)
+		_, err = app.TranslationTarget(u, "en", true)
+		check("TranslationTarget toolkit en", app.ActionEditToolkitSource, err, true)
 	}
 }
