@@ -401,13 +401,9 @@ func listOf[S, T any](from []S, convert func(S) T) itemList[T] {
 }
 
 // ShowQueue handles GET /api/v1/moderation/queue.
-func (a *API) ShowQueue(w http.ResponseWriter, r *http.Request) error {
-	u, err := a.staffUser(r)
-	if err != nil {
-		return err
-	}
+func (a *API) ShowQueue(w http.ResponseWriter, r *http.Request, by *storage.User) error {
 	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-	items, err := a.App.Queue(r.Context(), u, limit, r.URL.Query().Get("order") == "risk")
+	items, err := a.App.Queue(r.Context(), by, limit, r.URL.Query().Get("order") == "risk")
 	if err != nil {
 		return err
 	}
@@ -426,19 +422,14 @@ type decision struct {
 const maxDecisionBytes = 64 << 10
 
 // staffDecision authenticates the moderator, then reads their decision.
-func (a *API) staffDecision(w http.ResponseWriter, r *http.Request) (*storage.User, decision, error) {
-	u, err := a.staffUser(r)
-	if err != nil {
-		return nil, decision{}, err
-	}
+func readDecision(w http.ResponseWriter, r *http.Request) (decision, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxDecisionBytes+1)
-	d, err := decodeOne[decision](r.Body, maxDecisionBytes)
-	return u, d, err
+	return decodeOne[decision](r.Body, maxDecisionBytes)
 }
 
 // DecideItem handles POST /api/v1/moderation/items/{id}/decision.
-func (a *API) DecideItem(w http.ResponseWriter, r *http.Request) error {
-	u, body, err := a.staffDecision(w, r)
+func (a *API) DecideItem(w http.ResponseWriter, r *http.Request, by *storage.User) error {
+	body, err := readDecision(w, r)
 	if err != nil {
 		return err
 	}
@@ -454,7 +445,7 @@ func (a *API) DecideItem(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return story.FieldError("decision", "error.decision_invalid", `The decision must be "approve" or "reject".`)
 	}
-	s, err := a.App.Decide(r.Context(), u, r.PathValue("id"), d)
+	s, err := a.App.Decide(r.Context(), by, r.PathValue("id"), d)
 	if err != nil {
 		return err
 	}

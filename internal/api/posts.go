@@ -52,11 +52,7 @@ func moderatedPost(p *story.Post) ModeratedPost {
 }
 
 // ShowPosts handles GET /api/v1/moderation/posts?status=queued|visible|hidden.
-func (a *API) ShowPosts(w http.ResponseWriter, r *http.Request) error {
-	u, err := a.staffUser(r)
-	if err != nil {
-		return err
-	}
+func (a *API) ShowPosts(w http.ResponseWriter, r *http.Request, by *storage.User) error {
 	status := story.PostStatus(r.URL.Query().Get("status"))
 	if status == "" {
 		status = story.PostQueued
@@ -65,7 +61,7 @@ func (a *API) ShowPosts(w http.ResponseWriter, r *http.Request) error {
 		return story.FieldError("status", "error.post_status", `The status must be "queued", "visible" or "hidden".`)
 	}
 	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-	posts, err := a.App.Posts(r.Context(), u, status, limit)
+	posts, err := a.App.Posts(r.Context(), by, status, limit)
 	if err != nil {
 		return err
 	}
@@ -74,15 +70,15 @@ func (a *API) ShowPosts(w http.ResponseWriter, r *http.Request) error {
 }
 
 // DecidePost handles POST /api/v1/moderation/posts/{id}/decision.
-func (a *API) DecidePost(w http.ResponseWriter, r *http.Request) error {
-	u, body, err := a.staffDecision(w, r)
+func (a *API) DecidePost(w http.ResponseWriter, r *http.Request, by *storage.User) error {
+	body, err := readDecision(w, r)
 	if err != nil {
 		return err
 	}
 	if body.Decision != "show" && body.Decision != "hide" {
 		return story.FieldError("decision", "error.post_decision", `The decision must be "show" or "hide".`)
 	}
-	p, err := a.App.DecidePost(r.Context(), u, r.PathValue("id"), app.PostDecision{Show: body.Decision == "show", Reason: body.Reason, Note: body.Note})
+	p, err := a.App.DecidePost(r.Context(), by, r.PathValue("id"), app.PostDecision{Show: body.Decision == "show", Reason: body.Reason, Note: body.Note})
 	if err != nil {
 		return err
 	}
@@ -90,30 +86,15 @@ func (a *API) DecidePost(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// connector lets through the admins' tokens connectors run with.
-func (a *API) connector(r *http.Request) error {
-	u, err := a.staffUser(r)
-	if err != nil {
-		return err
-	}
-	if u.Role != storage.RoleAdmin {
-		return story.Errorf(story.CodeForbidden, "error.forbidden", "Your role does not allow this.")
-	}
-	return nil
-}
-
 // IngestPost handles POST /api/v1/posts: a connector hands over a post
 // carrying a campaign hashtag. 201 when new, 200 when already known.
-func (a *API) IngestPost(w http.ResponseWriter, r *http.Request) error {
-	if err := a.connector(r); err != nil {
-		return err
-	}
+func (a *API) IngestPost(w http.ResponseWriter, r *http.Request, by *storage.User) error {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxPostBytes+1)
 	in, err := DecodePost(r.Body)
 	if err != nil {
 		return err
 	}
-	p, created, err := a.App.IngestPost(r.Context(), in)
+	p, created, err := a.App.IngestPostFrom(r.Context(), by, in)
 	if err != nil {
 		return err
 	}
@@ -127,12 +108,9 @@ func (a *API) IngestPost(w http.ResponseWriter, r *http.Request) error {
 
 // RemovePost handles DELETE /api/v1/posts?network=N&source_id=S: the post
 // was deleted at its source, so it goes here too.
-func (a *API) RemovePost(w http.ResponseWriter, r *http.Request) error {
-	if err := a.connector(r); err != nil {
-		return err
-	}
+func (a *API) RemovePost(w http.ResponseWriter, r *http.Request, by *storage.User) error {
 	q := r.URL.Query()
-	if err := a.App.RemovePostAtSource(r.Context(), q.Get("network"), q.Get("source_id")); err != nil {
+	if err := a.App.RemovePostFrom(r.Context(), by, q.Get("network"), q.Get("source_id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -19,7 +19,7 @@ type Decision struct {
 	Note    string // free text for the storyteller (rejection) or the log
 }
 
-var errCannotModerate = &story.Error{Code: story.CodeForbidden, Key: "error.forbidden", Message: "Your role does not allow this."}
+var errCannotModerate = errForbidden
 
 func actor(u *storage.User) string { return "user:" + strconv.FormatInt(u.ID, 10) }
 
@@ -37,7 +37,7 @@ func cleanNote(note string) (string, error) {
 
 // Decide approves or rejects a pending story.
 func (a *App) Decide(ctx context.Context, by *storage.User, id string, d Decision) (*story.Story, error) {
-	if by == nil || !by.Role.CanModerate() {
+	if !Allowed(by, ActionModerate) {
 		return nil, errCannotModerate
 	}
 	var err error
@@ -99,7 +99,7 @@ type Redaction struct {
 
 // Redact edits a pending or published story's text to remove personal details.
 func (a *App) Redact(ctx context.Context, by *storage.User, id string, r Redaction) error {
-	if by == nil || !by.Role.CanModerate() {
+	if !Allowed(by, ActionModerate) {
 		return errCannotModerate
 	}
 	r.Title, r.Body, r.Note = story.CleanLine(r.Title), story.CleanText(r.Body), story.CleanText(r.Note)
@@ -160,7 +160,7 @@ func (a *App) Redact(ctx context.Context, by *storage.User, id string, r Redacti
 
 // SetFeatured puts a published story on the home page or takes it off.
 func (a *App) SetFeatured(ctx context.Context, by *storage.User, id string, featured bool) error {
-	if by == nil || by.Role != storage.RoleAdmin {
+	if !Allowed(by, ActionFeature) {
 		return errCannotModerate
 	}
 	now := a.now()
@@ -192,7 +192,7 @@ func (a *App) SetFeatured(ctx context.Context, by *storage.User, id string, feat
 // automatic signals are strongest first (among the oldest 500): during a
 // raid, moderators take the worst first. The screen orders; people decide.
 func (a *App) Queue(ctx context.Context, by *storage.User, limit int, byRisk bool) ([]*story.Story, error) {
-	if by == nil || !by.Role.CanModerate() {
+	if !Allowed(by, ActionModerate) {
 		return nil, errCannotModerate
 	}
 	if !byRisk {

@@ -27,10 +27,10 @@ const MaxOrganisation = 120
 func partnerKey(u *storage.User) string { return "partner." + strconv.FormatInt(u.ID, 10) }
 
 func hasPartnerProfile(u *storage.User) bool {
-	return u != nil && (u.Role == storage.RolePartner || u.Role == storage.RoleAdmin)
+	return Allowed(u, ActionPartnerProfile)
 }
 
-var errNotPartner = &story.Error{Code: story.CodeForbidden, Key: "error.forbidden", Message: "Your role does not allow this."}
+var errNotPartner = errForbidden
 
 // Partner returns the profile of a partner (or an admin, who may make a
 // co-branded kit too); an empty one when none was saved.

@@ -59,7 +59,7 @@ func policyFrom(ctx context.Context, r storage.Reader) (PolicySetting, error) {
 // change is audited with the old and new values. Posts already decided keep
 // their status.
 func (a *App) SetPolicy(ctx context.Context, by *storage.User, p moderation.Policy) error {
-	if by == nil || by.Role != storage.RoleAdmin {
+	if !Allowed(by, ActionSetPolicy) {
 		return errCannotModerate
 	}
 	if err := p.Validate(); err != nil {
@@ -207,7 +207,7 @@ type PostDecision struct {
 // posts and how they reverse an automatic decision; either way it is
 // audited, a reversal under its own action.
 func (a *App) DecidePost(ctx context.Context, by *storage.User, id string, d PostDecision) (*story.Post, error) {
-	if by == nil || !by.Role.CanModerate() {
+	if !Allowed(by, ActionModerate) {
 		return nil, errCannotModerate
 	}
 	var err error
@@ -287,7 +287,7 @@ func (a *App) RemovePostAtSource(ctx context.Context, network, sourceID string) 
 // Posts lists posts with a status for moderators: queued ones oldest first,
 // decided ones newest first.
 func (a *App) Posts(ctx context.Context, by *storage.User, status story.PostStatus, limit int) ([]*story.Post, error) {
-	if by == nil || !by.Role.CanModerate() {
+	if !Allowed(by, ActionModerate) {
 		return nil, errCannotModerate
 	}
 	return a.Store.Posts(ctx, storage.PostFilter{Status: status, OldestFirst: status == story.PostQueued, Limit: limit})
@@ -295,7 +295,7 @@ func (a *App) Posts(ctx context.Context, by *storage.User, status story.PostStat
 
 // QueuedPosts counts the posts waiting for a moderator.
 func (a *App) QueuedPosts(ctx context.Context, by *storage.User) (int, error) {
-	if by == nil || !by.Role.CanModerate() {
+	if !Allowed(by, ActionModerate) {
 		return 0, errCannotModerate
 	}
 	return a.Store.CountPosts(ctx, story.PostQueued)
@@ -308,7 +308,7 @@ func (a *App) Wall(ctx context.Context, limit int) ([]*story.Post, error) {
 
 // PostAudit returns the audit trails of posts, by post id, in one read.
 func (a *App) PostAudit(ctx context.Context, by *storage.User, ids ...string) (map[string][]storage.AuditEntry, error) {
-	if by == nil || !by.Role.CanModerate() {
+	if !Allowed(by, ActionModerate) {
 		return nil, errCannotModerate
 	}
 	subjects := make([]string, len(ids))

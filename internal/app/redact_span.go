@@ -45,7 +45,7 @@ func TextVersion(s *story.Story) string {
 // published story with a visible marker, through Redact. The audit entry
 // names the kind of data and where it was, never the text removed.
 func (a *App) RedactSpan(ctx context.Context, by *storage.User, id string, r SpanRedaction) error {
-	if by == nil || !by.Role.CanModerate() {
+	if !Allowed(by, ActionModerate) {
 		return errCannotModerate
 	}
 	if !slices.Contains(removableLabels, r.Label) || r.Field != "title" && r.Field != "body" || r.Start < 0 || r.End <= r.Start || r.Marker == nil {

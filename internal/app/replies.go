@@ -102,7 +102,7 @@ func (a *App) SuggestReply(ctx context.Context, language string, signals []story
 	return moderation.SuggestFrom(a.ActiveReplies(ctx), language, signals)
 }
 
-func canEditLibrary(u *storage.User) bool { return u != nil && u.Role == storage.RoleAdmin }
+func canEditLibrary(u *storage.User) bool { return Allowed(u, ActionEditReplies) }
 
 func replySubject(id string) string { return "reply:" + id }
 

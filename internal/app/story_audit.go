@@ -23,7 +23,7 @@ type StoryAuditEntry struct {
 // and admins. The trail holds who did what, when and why, never the text
 // of the story.
 func (a *App) StoryAudit(ctx context.Context, by *storage.User, id string) (*story.Story, []StoryAuditEntry, error) {
-	if by == nil || !by.Role.CanModerate() {
+	if !Allowed(by, ActionModerate) {
 		return nil, nil, errCannotModerate
 	}
 	s, err := a.Store.Story(ctx, id)

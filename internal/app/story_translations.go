@@ -56,7 +56,7 @@ func (a *App) checkTarget(s *story.Story, lang string) error {
 }
 
 func canSeeTranslations(u *storage.User) bool {
-	return u != nil && (u.Role.CanTranslateStories() || u.Role.CanModerate())
+	return Allowed(u, ActionSeeStoryTranslations)
 }
 
 // translationOf returns a story's translation into lang, nil when none.
@@ -110,7 +110,7 @@ func translationAudit(by *storage.User, action string, t *story.Translation, at 
 // published translation takes it back to review. Machine output keeps its
 // origin through a person's edits.
 func (a *App) SaveStoryTranslation(ctx context.Context, by *storage.User, id, lang string, e StoryTranslationEdit) (*story.Translation, error) {
-	if by == nil || !by.Role.CanTranslateStories() {
+	if !Allowed(by, ActionTranslateStories) {
 		return nil, errCannotModerate
 	}
 	e.Text.Normalize()
@@ -169,7 +169,7 @@ func (a *App) MachineTranslate(ctx context.Context, by *storage.User, id, lang s
 	if a.Translator == nil {
 		return nil, errMachineTranslationOff
 	}
-	if by == nil || !by.Role.CanTranslateStories() {
+	if !Allowed(by, ActionTranslateStories) {
 		return nil, errCannotModerate
 	}
 	// The service is slow: ask it outside any transaction, then check
@@ -257,7 +257,7 @@ func machineTranslationError(err error) error {
 // other than the one who wrote or checked it reviews it; machine output
 // must have been checked first.
 func (a *App) PublishTranslation(ctx context.Context, by *storage.User, id, lang string) error {
-	if by == nil || !by.Role.CanModerate() {
+	if !Allowed(by, ActionPublishStoryTranslation) {
 		return errCannotModerate
 	}
 	now := a.now()

@@ -31,7 +31,7 @@ type TranslationEdit struct {
 var errSourceChanged = &story.Error{Code: story.CodeConflict, Key: "error.translation_source_changed", Field: "text",
 	Message: "The English text changed since this page was opened: check the translation against the new text and save again."}
 
-var errCannotTranslate = &story.Error{Code: story.CodeForbidden, Key: "error.forbidden", Message: "Your role does not allow this."}
+var errCannotTranslate = errForbidden
 
 // TranslationLanguages are the languages translators work on: those on the
 // site, then those in translation.
@@ -56,7 +56,7 @@ func TranslationLanguage(code string) (i18n.Language, bool) {
 // toolkit into any language; only admins edit the toolkit's English, which
 // makes the translations made from the former text stale.
 func (a *App) SaveTranslation(ctx context.Context, by *storage.User, e TranslationEdit) error {
-	if by == nil || !by.Role.CanTranslate() {
+	if !Allowed(by, ActionTranslateInterface) {
 		return errCannotTranslate
 	}
 	if _, ok := TranslationLanguage(e.Lang); !ok {
@@ -83,7 +83,7 @@ func (a *App) SaveTranslation(ctx context.Context, by *storage.User, e Translati
 			}
 			saved.Forms, saved.SourceHash = forms, source.SourceHash()
 		case storage.CatalogToolkit:
-			if e.Lang == i18n.Source && by.Role != storage.RoleAdmin {
+			if e.Lang == i18n.Source && !Allowed(by, ActionEditToolkitSource) {
 				return errCannotTranslate
 			}
 			var english []toolkit.Saved
@@ -136,7 +136,7 @@ func (a *App) SaveTranslation(ctx context.Context, by *storage.User, e Translati
 // newer text was committed there. The removal is audited with the text it
 // removes.
 func (a *App) RemoveTranslation(ctx context.Context, by *storage.User, catalog, lang, key string) error {
-	if by == nil || !by.Role.CanTranslate() || (catalog == storage.CatalogToolkit && lang == i18n.Source && by.Role != storage.RoleAdmin) {
+	if !Allowed(by, ActionTranslateInterface) || (catalog == storage.CatalogToolkit && lang == i18n.Source && !Allowed(by, ActionEditToolkitSource)) {
 		return errCannotTranslate
 	}
 	now := a.now()

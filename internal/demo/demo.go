@@ -34,31 +34,27 @@ func Seed(ctx context.Context, a *app.App) (int, error) {
 		return 0, fmt.Errorf("demo: %w", err)
 	}
 	now := time.Now().UTC()
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
-		for i, d := range list {
-			sub := d.Submission
-			sub.Consent = story.Consent{Publish: true, Social: true, Toolkit: true, Translate: true}
-			sub.Normalize()
-			if err := sub.Validate(story.Rules{Languages: a.Campaign.Languages, Themes: a.Campaign.Themes}); err != nil {
-				return fmt.Errorf("demo story %d: %w", i, err)
-			}
-			at := now.Add(-time.Duration(len(list)-i) * 26 * time.Hour)
-			s := &story.Story{
-				ID: fmt.Sprintf("demo%02d", i+1), Status: story.StatusPublished, Demo: true, Featured: d.Featured,
-				Title: sub.Title, Body: sub.Body, Language: sub.Language, Country: sub.Country, City: sub.City,
-				Themes: sub.Themes, Identity: sub.Identity, DisplayName: sub.DisplayName, Anonymous: sub.Anonymous,
-				Consent: sub.Consent, CreatedAt: at, UpdatedAt: at, PublishedAt: at,
-			}
-			if a.Screener != nil {
-				s.Signals = a.Screener.Screen(ctx, moderation.Input{Title: s.Title, Body: s.Body, Language: s.Language})
-			}
-			if err := tx.InsertStory(ctx, s, auth.HashToken(auth.NewToken())); err != nil {
-				return err
-			}
+	stories := make([]*story.Story, 0, len(list))
+	for i, d := range list {
+		sub := d.Submission
+		sub.Consent = story.Consent{Publish: true, Social: true, Toolkit: true, Translate: true}
+		sub.Normalize()
+		if err := sub.Validate(story.Rules{Languages: a.Campaign.Languages, Themes: a.Campaign.Themes}); err != nil {
+			return 0, fmt.Errorf("demo story %d: %w", i, err)
 		}
-		return nil
-	})
-	if err != nil {
+		at := now.Add(-time.Duration(len(list)-i) * 26 * time.Hour)
+		s := &story.Story{
+			ID: fmt.Sprintf("demo%02d", i+1), Status: story.StatusPublished, Demo: true, Featured: d.Featured,
+			Title: sub.Title, Body: sub.Body, Language: sub.Language, Country: sub.Country, City: sub.City,
+			Themes: sub.Themes, Identity: sub.Identity, DisplayName: sub.DisplayName, Anonymous: sub.Anonymous,
+			Consent: sub.Consent, CreatedAt: at, UpdatedAt: at, PublishedAt: at,
+		}
+		if a.Screener != nil {
+			s.Signals = a.Screener.Screen(ctx, moderation.Input{Title: s.Title, Body: s.Body, Language: s.Language})
+		}
+		stories = append(stories, s)
+	}
+	if err := a.SeedStories(ctx, stories, nil); err != nil {
 		return 0, err
 	}
 	return len(list), seedPosts(ctx, a, now)

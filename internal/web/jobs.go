@@ -7,7 +7,6 @@ import (
 
 	"github.com/riverqueue/river/rivertype"
 
-	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
@@ -26,15 +25,9 @@ type jobsView struct {
 	Notice string
 }
 
-// errAdminOnly refuses a role what its page or action is not for.
-var errAdminOnly = &story.Error{Code: story.CodeForbidden, Key: "error.forbidden", Message: "Your role does not allow this."}
-
 // showFailedJobs lists the jobs that exhausted their retries, for admins.
 func (s *Server) showFailedJobs(w http.ResponseWriter, r *http.Request, p *Page) error {
-	if p.User.Role != storage.RoleAdmin {
-		return errAdminOnly
-	}
-	rows, err := s.app.Store.FailedJobs(r.Context(), 100)
+	rows, err := s.app.FailedJobs(r.Context(), p.User)
 	if err != nil {
 		return err
 	}
@@ -65,9 +58,6 @@ func (s *Server) handleFailedJob(w http.ResponseWriter, r *http.Request, p *Page
 	if err := s.checkForm(w, r, 4<<10); err != nil {
 		return err
 	}
-	if p.User.Role != storage.RoleAdmin {
-		return errAdminOnly
-	}
 	id, err := strconv.ParseInt(r.PathValue("job"), 10, 64)
 	if err != nil {
 		return story.ErrNotFound
@@ -75,9 +65,9 @@ func (s *Server) handleFailedJob(w http.ResponseWriter, r *http.Request, p *Page
 	action := r.PathValue("action")
 	switch action {
 	case "retry":
-		err = s.app.Store.RetryJob(r.Context(), id)
+		err = s.app.RetryJob(r.Context(), p.User, id)
 	case "discard":
-		err = s.app.Store.DiscardJob(r.Context(), id)
+		err = s.app.DiscardJob(r.Context(), p.User, id)
 	default:
 		return story.ErrNotFound
 	}

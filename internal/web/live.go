@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"chorus/internal/story"
+	"chorus/internal/app"
 )
 
 // hub tells the moderators watching the queue that it changed.
@@ -59,8 +59,9 @@ const heartbeat = 25 * time.Second
 // The queue page's small script shows a notice; without JavaScript the page
 // works as before and is reloaded by hand.
 func (s *Server) streamQueueEvents(w http.ResponseWriter, r *http.Request, p *Page) error {
-	if !p.User.Role.CanModerate() {
-		return &story.Error{Code: story.CodeForbidden, Key: "error.forbidden", Message: "Your role does not allow this."}
+	// No use-case stands behind the stream to check again.
+	if !app.Allowed(p.User, app.ActionModerate) {
+		return errForbidden
 	}
 	flusher := http.NewResponseController(w)
 	ch := s.queueHub.subscribe()

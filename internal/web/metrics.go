@@ -12,7 +12,6 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/auth"
-	"chorus/internal/story"
 )
 
 type metrics struct {
@@ -41,7 +40,7 @@ func newMetrics(a *app.App) *metrics {
 	}, func() float64 {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		n, err := a.Store.CountByStatus(ctx, story.StatusPending)
+		n, err := a.PendingCount(ctx)
 		if err != nil {
 			return -1
 		}

@@ -43,7 +43,7 @@ func (s *Server) page(lang *i18n.Lang, h pageHandler) http.Handler {
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if _, err := s.app.Store.CountByStatus(ctx, story.StatusPending); err != nil {
+	if _, err := s.app.PendingCount(ctx); err != nil {
 		s.log.Error("health check failed", "err", err)
 		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 		return
@@ -132,7 +132,7 @@ func (s *Server) listStories(w http.ResponseWriter, r *http.Request, p *Page) er
 	if err != nil {
 		return err
 	}
-	countries, err := s.app.Store.Countries(r.Context())
+	countries, err := s.app.Countries(r.Context())
 	if err != nil {
 		return err
 	}

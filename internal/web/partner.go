@@ -7,7 +7,6 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/media"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
@@ -17,7 +16,6 @@ type partnerView struct {
 	Organisation string
 	Errors       map[string]string
 	Notice       string
-	Admin        bool
 }
 
 // showPartner lets a partner name its organisation and upload its logo,
@@ -27,7 +25,7 @@ func (s *Server) showPartner(w http.ResponseWriter, r *http.Request, p *Page) er
 	if err != nil {
 		return err
 	}
-	v := partnerView{Page: p, Profile: profile, Organisation: profile.Organisation, Admin: p.User.Role == storage.RoleAdmin}
+	v := partnerView{Page: p, Profile: profile, Organisation: profile.Organisation}
 	if r.URL.Query().Get("done") == "saved" {
 		v.Notice = p.L.T("partner.saved")
 	}
@@ -60,7 +58,7 @@ func (s *Server) savePartner(w http.ResponseWriter, r *http.Request, p *Page) er
 		}
 		p.Title = p.L.T("partner.title")
 		p.status = uploadErrorStatus(w, err)
-		return s.render(p, "partner", partnerView{Page: p, Profile: profile, Organisation: u.Organisation, Errors: fields, Admin: p.User.Role == storage.RoleAdmin})
+		return s.render(p, "partner", partnerView{Page: p, Profile: profile, Organisation: u.Organisation, Errors: fields})
 	}
 	http.Redirect(w, r, p.Link("/staff/partner?done=saved"), http.StatusSeeOther)
 	return nil

@@ -6,7 +6,6 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/moderation"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
@@ -23,7 +22,7 @@ func (s *Server) showReplies(w http.ResponseWriter, r *http.Request, p *Page) er
 	if err != nil {
 		return err
 	}
-	v := repliesView{Page: p, Entries: entries, CanEdit: p.User.Role == storage.RoleAdmin}
+	v := repliesView{Page: p, Entries: entries, CanEdit: app.Allowed(p.User, app.ActionEditReplies)}
 	if done := r.URL.Query().Get("done"); done == "saved" || done == "removed" || done == "restored" {
 		v.Notice = p.L.T("replies." + done)
 	}
@@ -42,9 +41,6 @@ type replyFormView struct {
 
 // showReplyForm edits one reply (?id=) or writes a new one.
 func (s *Server) showReplyForm(w http.ResponseWriter, r *http.Request, p *Page) error {
-	if p.User.Role != storage.RoleAdmin {
-		return errAdminOnly
-	}
 	v := replyFormView{Page: p, New: true, Reply: moderation.Reply{Language: p.L.Code, Kind: moderation.ReplyMythFact}}
 	if id := r.URL.Query().Get("id"); id != "" {
 		entry, err := s.app.ReplyEntry(r.Context(), id)
@@ -69,9 +65,6 @@ func (s *Server) saveReply(w http.ResponseWriter, r *http.Request, p *Page) erro
 	if err := s.checkForm(w, r, 32<<10); err != nil {
 		return err
 	}
-	if p.User.Role != storage.RoleAdmin {
-		return errAdminOnly
-	}
 	form := r.PostForm
 	reply := moderation.Reply{
 		ID: form.Get("id"), Language: form.Get("language"), Kind: form.Get("kind"), Groups: form["groups"],
@@ -94,9 +87,6 @@ func (s *Server) saveReply(w http.ResponseWriter, r *http.Request, p *Page) erro
 func (s *Server) changeReply(w http.ResponseWriter, r *http.Request, p *Page) error {
 	if err := s.checkForm(w, r, 4<<10); err != nil {
 		return err
-	}
-	if p.User.Role != storage.RoleAdmin {
-		return errAdminOnly
 	}
 	id := r.PathValue("id")
 	var err error

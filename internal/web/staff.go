@@ -100,9 +100,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, p *Page) error {
 // stories to translate.
 func staffHome(role storage.Role) string {
 	switch {
-	case role.CanModerate():
+	case app.Moderators.Has(role):
 		return "/staff/queue"
-	case role == storage.RoleTranslator:
+	case app.Translators.Has(role):
 		return "/staff/translations"
 	}
 	return "/staff/story-translations"
@@ -201,7 +201,7 @@ func (s *Server) showQueue(w http.ResponseWriter, r *http.Request, p *Page) erro
 	}
 	p.Title = p.L.T("queue.title")
 	allowQueueScript(w)
-	v := queueView{Page: p, Items: items, Replies: s.suggestReplies(r, items), Reasons: story.RejectReasons, Errors: map[string]string{}, CanFeature: p.User.Role == storage.RoleAdmin, ByRisk: byRisk}
+	v := queueView{Page: p, Items: items, Replies: s.suggestReplies(r, items), Reasons: story.RejectReasons, Errors: map[string]string{}, CanFeature: app.Allowed(p.User, app.ActionFeature), ByRisk: byRisk}
 	if v.PostsWaiting, err = s.app.QueuedPosts(r.Context(), p.User); err != nil {
 		return err
 	}
@@ -240,7 +240,7 @@ func (s *Server) queueWithError(w http.ResponseWriter, r *http.Request, p *Page,
 	p.Title = p.L.T("queue.title")
 	p.status = http.StatusUnprocessableEntity
 	allowQueueScript(w)
-	return s.render(p, "queue", queueView{Page: p, Items: items, Replies: s.suggestReplies(r, items), Reasons: story.RejectReasons, Errors: map[string]string{id: msg}, CanFeature: p.User.Role == storage.RoleAdmin})
+	return s.render(p, "queue", queueView{Page: p, Items: items, Replies: s.suggestReplies(r, items), Reasons: story.RejectReasons, Errors: map[string]string{id: msg}, CanFeature: app.Allowed(p.User, app.ActionFeature)})
 }
 
 // suggestReplies picks a counter-speech reply for each hateful story.
@@ -316,7 +316,7 @@ func (s *Server) showPublished(w http.ResponseWriter, r *http.Request, p *Page) 
 		return err
 	}
 	p.Title = p.L.T("published.title")
-	v := publishedView{Page: p, Stories: page.Stories, CanFeature: p.User.Role == storage.RoleAdmin, CanAudit: p.User.Role.CanModerate()}
+	v := publishedView{Page: p, Stories: page.Stories, CanFeature: app.Allowed(p.User, app.ActionFeature), CanAudit: app.Allowed(p.User, app.ActionModerate)}
 	if page.NextCursor != "" {
 		v.NextURL = p.Link("/staff/published?cursor=" + page.NextCursor)
 	}
@@ -326,11 +326,11 @@ func (s *Server) showPublished(w http.ResponseWriter, r *http.Request, p *Page) 
 // serveStaffPhoto shows moderators a pending story's photo.
 func (s *Server) serveStaffPhoto(w http.ResponseWriter, r *http.Request) {
 	u := s.sessionUser(r)
-	if u == nil || !u.Role.CanModerate() {
+	st, err := s.app.StaffStory(r.Context(), u, r.PathValue("id"))
+	if story.ErrorCode(err) == story.CodeForbidden {
 		http.Error(w, "Forbidden", http.StatusForbidden)
 		return
 	}
-	st, err := s.app.Store.Story(r.Context(), r.PathValue("id"))
 	if err != nil {
 		http.NotFound(w, r)
 		return

@@ -134,10 +134,10 @@ func (s *Server) storyTranslationEditor(r *http.Request, p *Page) (translationEd
 	t, u := desk.Translation, p.User
 	v := translationEditorView{Page: p, Story: desk.Story, Translation: t, Target: target, State: translationState(t),
 		Errors: map[string]string{}, Base: p.translationDesk(desk.Story.ID, target.Code)}
-	v.CanWrite = u.Role.CanTranslateStories()
+	v.CanWrite = app.Allowed(u, app.ActionTranslateStories)
 	v.CanMachine = v.CanWrite && t == nil && s.app.MachineTranslationOn()
 	v.CanDelete = t != nil
-	v.CanPublish = t != nil && u.Role.CanModerate() && t.Status == story.TranslationDraft && t.ReadyForReview() &&
+	v.CanPublish = t != nil && app.Allowed(u, app.ActionPublishStoryTranslation) && t.Status == story.TranslationDraft && t.ReadyForReview() &&
 		t.TranslatorID != u.ID && t.CheckedBy != u.ID
 	if t != nil {
 		v.Form = story.TranslationText{Title: t.Title, Body: t.Body, Credit: t.Credit}

@@ -117,22 +117,7 @@ func (d *translationDraft) value(key, form, current string) string {
 // translationTarget resolves the language an editor translates into: any
 // language translators work on, English only for the toolkit and admins.
 func (s *Server) translationTarget(r *http.Request, p *Page, toolkitTexts bool) (i18n.Language, error) {
-	if !p.User.Role.CanTranslate() {
-		return i18n.Language{}, errAdminOnly
-	}
-	lang, ok := app.TranslationLanguage(r.PathValue("code"))
-	if !ok {
-		return i18n.Language{}, story.ErrNotFound
-	}
-	if lang.Code == i18n.Source {
-		if !toolkitTexts {
-			return i18n.Language{}, story.ErrNotFound
-		}
-		if p.User.Role != storage.RoleAdmin {
-			return i18n.Language{}, errAdminOnly
-		}
-	}
-	return lang, nil
+	return app.TranslationTarget(p.User, r.PathValue("code"), toolkitTexts)
 }
 
 func (s *Server) newEditor(r *http.Request, p *Page, lang i18n.Language, toolkitTexts bool) editorView {
@@ -169,15 +154,15 @@ func (v *editorView) count(state i18n.State) {
 }
 
 // savedByWhom names who saved each translation, reading each person once.
-func (s *Server) savedByWhom(r *http.Request) func(id int64) string {
+func (s *Server) savedByWhom(r *http.Request, user *storage.User) func(id int64) string {
 	names := map[int64]string{}
 	return func(id int64) string {
 		if name, ok := names[id]; ok {
 			return name
 		}
 		name := "#" + strconv.FormatInt(id, 10)
-		if u, err := s.app.Store.UserByID(r.Context(), id); err == nil {
-			name = u.Email
+		if email, err := s.app.TranslatorEmail(r.Context(), user, id); err == nil {
+			name = email
 		}
 		names[id] = name
 		return name
@@ -220,7 +205,7 @@ func applyDraft(p *Page, item *editorItem, draft *translationDraft) {
 // beside the translation into lang.
 func (s *Server) interfaceEditor(r *http.Request, p *Page, lang i18n.Language, draft *translationDraft) (editorView, error) {
 	v := s.newEditor(r, p, lang, false)
-	list, err := s.app.Store.Translations(r.Context())
+	list, err := s.app.SavedTranslations(r.Context(), p.User)
 	if err != nil {
 		return v, err
 	}
@@ -229,7 +214,7 @@ func (s *Server) interfaceEditor(r *http.Request, p *Page, lang i18n.Language, d
 		return v, err
 	}
 	meta := savedMeta(list, storage.CatalogInterface, lang.Code)
-	whom := s.savedByWhom(r)
+	whom := s.savedByWhom(r, p.User)
 
 	area := r.FormValue("area")
 	if draft != nil {
@@ -326,7 +311,7 @@ func examples(f i18n.PluralForm) string {
 // translation into lang (or, for English, the texts themselves).
 func (s *Server) toolkitEditor(r *http.Request, p *Page, lang i18n.Language, draft *translationDraft) (editorView, error) {
 	v := s.newEditor(r, p, lang, true)
-	list, err := s.app.Store.Translations(r.Context())
+	list, err := s.app.SavedTranslations(r.Context(), p.User)
 	if err != nil {
 		return v, err
 	}
@@ -335,7 +320,7 @@ func (s *Server) toolkitEditor(r *http.Request, p *Page, lang i18n.Language, dra
 		return v, err
 	}
 	meta := savedMeta(list, storage.CatalogToolkit, lang.Code)
-	whom := s.savedByWhom(r)
+	whom := s.savedByWhom(r, p.User)
 	v.TodoURL, v.AllURL = v.Action+"?show=todo", v.Action+"?show=all"
 	for _, e := range entries {
 		v.count(e.State)

@@ -8,7 +8,6 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/i18n"
-	"chorus/internal/storage"
 	"chorus/internal/toolkit"
 )
 
@@ -34,7 +33,7 @@ func (t *savedTranslations) toolkitTexts() []toolkit.Saved {
 func (s *Server) ReloadTranslations(ctx context.Context) error {
 	s.saved.reloading.Lock()
 	defer s.saved.reloading.Unlock()
-	list, err := s.app.Store.Translations(ctx)
+	list, err := s.app.AllSavedTranslations(ctx)
 	if err != nil {
 		return err
 	}
@@ -65,10 +64,7 @@ type translationsView struct {
 // showTranslations shows translators and admins how far each language is,
 // saved translations counted, with links to translate each.
 func (s *Server) showTranslations(w http.ResponseWriter, r *http.Request, p *Page) error {
-	if !p.User.Role.CanTranslate() {
-		return errAdminOnly
-	}
-	list, err := s.app.Store.Translations(r.Context())
+	list, err := s.app.SavedTranslations(r.Context(), p.User)
 	if err != nil {
 		return err
 	}
@@ -78,7 +74,7 @@ func (s *Server) showTranslations(w http.ResponseWriter, r *http.Request, p *Pag
 		return err
 	}
 	kitSaved := app.ToolkitSaved(list)
-	v := translationsView{Page: p, CanSource: p.User.Role == storage.RoleAdmin}
+	v := translationsView{Page: p, CanSource: app.Allowed(p.User, app.ActionEditToolkitSource)}
 	for _, c := range report {
 		row := coverageRow{Coverage: c}
 		row.Language, _ = app.TranslationLanguage(c.Code)

@@ -1,0 +1,103 @@
+package app
+
+import (
+	"context"
+
+	"github.com/riverqueue/river/rivertype"
+
+	"chorus/internal/auth"
+	"chorus/internal/storage"
+	"chorus/internal/story"
+)
+
+// maxFailedJobs bounds the failed jobs listed at once.
+const maxFailedJobs = 100
+
+// FailedJobs lists the jobs that exhausted their retries, newest first; only
+// admins may see them.
+func (a *App) FailedJobs(ctx context.Context, by *storage.User) ([]*rivertype.JobRow, error) {
+	if err := can(by, ActionManageJobs); err != nil {
+		return nil, err
+	}
+	return a.Store.FailedJobs(ctx, maxFailedJobs)
+}
+
+// RetryJob runs a failed job again.
+func (a *App) RetryJob(ctx context.Context, by *storage.User, id int64) error {
+	if err := can(by, ActionManageJobs); err != nil {
+		return err
+	}
+	return a.Store.RetryJob(ctx, id)
+}
+
+// DiscardJob gives up on a failed job.
+func (a *App) DiscardJob(ctx context.Context, by *storage.User, id int64) error {
+	if err := can(by, ActionManageJobs); err != nil {
+		return err
+	}
+	return a.Store.DiscardJob(ctx, id)
+}
+
+// IngestPostFrom is IngestPost for a connector acting with a staff token:
+// only admins' tokens may hand over posts.
+func (a *App) IngestPostFrom(ctx context.Context, by *storage.User, in story.IncomingPost) (*story.Post, bool, error) {
+	if err := can(by, ActionConnect); err != nil {
+		return nil, false, err
+	}
+	return a.IngestPost(ctx, in)
+}
+
+// RemovePostFrom is RemovePostAtSource for a connector acting with a staff
+// token: only admins' tokens may remove posts.
+func (a *App) RemovePostFrom(ctx context.Context, by *storage.User, network, sourceID string) error {
+	if err := can(by, ActionConnect); err != nil {
+		return err
+	}
+	return a.RemovePostAtSource(ctx, network, sourceID)
+}
+
+// PendingCount counts the stories waiting for a moderator. It also tells
+// whether the database answers: health checks and metrics use it.
+func (a *App) PendingCount(ctx context.Context) (int, error) {
+	return a.Store.CountByStatus(ctx, story.StatusPending)
+}
+
+// Countries lists the countries published stories come from, for filters.
+func (a *App) Countries(ctx context.Context) ([]string, error) {
+	return a.Store.Countries(ctx)
+}
+
+// StaffStory returns any story, whatever its status, for moderators (for
+// example to show a pending story's photo).
+func (a *App) StaffStory(ctx context.Context, by *storage.User, id string) (*story.Story, error) {
+	if err := can(by, ActionModerate); err != nil {
+		return nil, err
+	}
+	return a.Store.Story(ctx, id)
+}
+
+// StaffPost returns a social post, whatever its status, for moderators.
+func (a *App) StaffPost(ctx context.Context, by *storage.User, id string) (*story.Post, error) {
+	if err := can(by, ActionModerate); err != nil {
+		return nil, err
+	}
+	return a.Store.Post(ctx, id)
+}
+
+// SeedStories stores stories already published (demo and synthetic
+// content) in one transaction. Each gets tokenHash as its private link's
+// hash, or when it is nil an unguessable one nobody holds.
+func (a *App) SeedStories(ctx context.Context, stories []*story.Story, tokenHash []byte) error {
+	return a.Store.WithTx(ctx, func(tx storage.Tx) error {
+		for _, s := range stories {
+			hash := tokenHash
+			if hash == nil {
+				hash = auth.HashToken(auth.NewToken())
+			}
+			if err := tx.InsertStory(ctx, s, hash); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,93 @@
+package app
+
+import (
+	"slices"
+
+	"chorus/internal/storage"
+	"chorus/internal/story"
+)
+
+// Audience is a set of staff roles. Routes name the audience they are for;
+// use-cases check the action they carry out. Both read the table below.
+type Audience []storage.Role
+
+// The audiences of Chorus.
+var (
+	Staff            = Audience{storage.RoleAdmin, storage.RoleModerator, storage.RolePartner, storage.RoleTranslator}
+	Moderators       = Audience{storage.RoleAdmin, storage.RoleModerator}
+	Admins           = Audience{storage.RoleAdmin}
+	Translators      = Audience{storage.RoleAdmin, storage.RoleTranslator}
+	StoryTranslators = Audience{storage.RoleAdmin, storage.RoleTranslator, storage.RolePartner}
+	Partners         = Audience{storage.RoleAdmin, storage.RolePartner}
+)
+
+// Has reports whether the role belongs to the audience.
+func (au Audience) Has(r storage.Role) bool { return slices.Contains(au, r) }
+
+// Includes reports whether a signed-in user belongs to the audience; nobody
+// (nil) belongs to none.
+func (au Audience) Includes(u *storage.User) bool { return u != nil && au.Has(u.Role) }
+
+// Action is something only some staff may do.
+type Action string
+
+// The actions of Chorus that only some roles may carry out.
+const (
+	ActionModerate                Action = "moderate" // pending stories, social posts, audit trails, pending photos
+	ActionFeature                 Action = "feature"  // feature a published story on the home page
+	ActionSetPolicy               Action = "set_policy"
+	ActionEditReplies             Action = "edit_replies"
+	ActionManageJobs              Action = "manage_jobs"
+	ActionConnect                 Action = "connect" // connectors hand over and remove social posts
+	ActionPartnerProfile          Action = "partner_profile"
+	ActionTranslateInterface      Action = "translate_interface" // the interface's and the toolkit's texts
+	ActionEditToolkitSource       Action = "edit_toolkit_source" // the toolkit's English
+	ActionTranslateStories        Action = "translate_stories"
+	ActionSeeStoryTranslations    Action = "see_story_translations"
+	ActionPublishStoryTranslation Action = "publish_story_translation"
+)
+
+// permissions says which audience may carry out each action. It is the one
+// place that says so: use-cases check it, routes refuse early with it, pages
+// show or hide controls with it.
+var permissions = map[Action]Audience{
+	ActionModerate:                Moderators,
+	ActionFeature:                 Admins,
+	ActionSetPolicy:               Admins,
+	ActionEditReplies:             Admins,
+	ActionManageJobs:              Admins,
+	ActionConnect:                 Admins,
+	ActionPartnerProfile:          Partners,
+	ActionTranslateInterface:      Translators,
+	ActionEditToolkitSource:       Admins,
+	ActionTranslateStories:        StoryTranslators,
+	ActionSeeStoryTranslations:    Staff,
+	ActionPublishStoryTranslation: Moderators,
+}
+
+// Actions lists every action, for tests and documentation.
+func Actions() []Action {
+	out := make([]Action, 0, len(permissions))
+	for a := range permissions {
+		out = append(out, a)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// errForbidden refuses a role what it may not do.
+var errForbidden = &story.Error{Code: story.CodeForbidden, Key: "error.forbidden", Message: "Your role does not allow this."}
+
+// Allowed reports whether u may carry out the action. Pages use it to decide
+// what to show; use-cases use can.
+func Allowed(u *storage.User, action Action) bool {
+	return permissions[action].Includes(u)
+}
+
+// can returns a forbidden error unless u may carry out the action.
+func can(u *storage.User, action Action) error {
+	if !Allowed(u, action) {
+		return errForbidden
+	}
+	return nil
+}
