@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"chorus/internal/app"
 	"chorus/internal/media"
 	"chorus/internal/storage/sqlite"
 	"chorus/internal/transfer"
@@ -29,7 +28,7 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 	if err != nil {
 		return err
 	}
-	return runWithApp(ctx, cfg, stderr, func(a *app.App, _ *config) error {
+	return runWithApp(ctx, cfg, stderr, func(a site, _ *config) error {
 		store, ok := a.Store.(*sqlite.Store)
 		if !ok {
 			return errors.New("backup covers the embedded SQLite database; back PostgreSQL up with its own tools (pg_dump)")

@@ -18,7 +18,7 @@ import (
 // withApp parses a command's flags, opens the data folder for fn and closes
 // it afterwards.
 func withApp(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer,
-	flags func(*flag.FlagSet), fn func(*app.App, *config) error) error {
+	flags func(*flag.FlagSet), fn func(site, *config) error) error {
 	cfg, err := parseFlags(name, args, getenv, stderr, flags)
 	if err != nil {
 		return err
@@ -26,18 +26,26 @@ func withApp(ctx context.Context, name string, args []string, getenv func(string
 	return runWithApp(ctx, cfg, stderr, fn)
 }
 
+// site is an opened data folder: the use-cases, and below them the
+// database, for the commands that work on it whole (backup, export, import,
+// seeding, the training examples).
+type site struct {
+	*app.App
+	Store database
+}
+
 // runWithApp opens the data folder of cfg for fn and closes it afterwards.
-func runWithApp(ctx context.Context, cfg *config, stderr io.Writer, fn func(*app.App, *config) error) error {
+func runWithApp(ctx context.Context, cfg *config, stderr io.Writer, fn func(site, *config) error) error {
 	a, store, err := openApp(ctx, cfg, newLogger(stderr, cfg.LogLevel))
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	return fn(a, cfg)
+	return fn(site{App: a, Store: store}, cfg)
 }
 
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	return withApp(ctx, "migrate", args, getenv, stderr, nil, func(*app.App, *config) error {
+	return withApp(ctx, "migrate", args, getenv, stderr, nil, func(site, *config) error {
 		fmt.Fprintln(stdout, "database is up to date")
 		return nil
 	})
@@ -52,7 +60,7 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 		fs.StringVar(&email, "email", "", "the person's e-mail address")
 		fs.StringVar(&role, "role", "moderator", "admin, moderator, partner or translator")
 		fs.StringVar(&lang, "lang", "en", "language of the sign-in page")
-	}, func(a *app.App, cfg *config) error {
+	}, func(a site, cfg *config) error {
 		token, err := a.AddUser(ctx, email, storage.Role(role))
 		if err != nil {
 			return err
@@ -70,7 +78,7 @@ func tokenCommand(ctx context.Context, args []string, getenv func(string) string
 	var email string
 	return withApp(ctx, "token add", args[1:], getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", "the staff account's e-mail address")
-	}, func(a *app.App, cfg *config) error {
+	}, func(a site, cfg *config) error {
 		token, err := a.AddAPIToken(ctx, email)
 		if err != nil {
 			return err
@@ -87,7 +95,7 @@ func seedCommand(ctx context.Context, args []string, getenv func(string) string,
 	return withApp(ctx, "seed", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.IntVar(&count, "stories", 1000, "how many synthetic published stories to add")
 		fs.Int64Var(&seed, "seed", 1, "random seed, for repeatable data")
-	}, func(a *app.App, cfg *config) error {
+	}, func(a site, cfg *config) error {
 		return demo.Synthetic(ctx, a.Store, a.Campaign, count, seed, stdout)
 	})
 }
@@ -124,7 +132,7 @@ func moderationExamples(ctx context.Context, args []string, getenv func(string) 
 	var out string
 	return withApp(ctx, "moderation examples", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "out", "decisions.jsonl", "JSON Lines file to write")
-	}, func(a *app.App, cfg *config) error {
+	}, func(a site, cfg *config) error {
 		f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 		if err != nil {
 			return err

@@ -39,7 +39,7 @@ func savedTranslations(ctx context.Context, cfg *config, shipped bool, stderr io
 		return nil, nil
 	}
 	var list []storage.Translation
-	err := runWithApp(ctx, cfg, stderr, func(a *app.App, _ *config) error {
+	err := runWithApp(ctx, cfg, stderr, func(a site, _ *config) error {
 		var err error
 		list, err = a.Store.Translations(ctx)
 		return err

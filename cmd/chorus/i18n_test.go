@@ -31,7 +31,7 @@ func TestTranslationCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = runWithApp(ctx, cfg, os.Stderr, func(a *app.App, _ *config) error {
+	err = runWithApp(ctx, cfg, os.Stderr, func(a site, _ *config) error {
 		if _, err := a.AddUser(ctx, "tr@example.org", storage.RoleTranslator); err != nil {
 			return err
 		}

@@ -58,7 +58,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	if shared, ok := a.Store.(changeBroadcaster); ok {
+	if shared, ok := store.(changeBroadcaster); ok {
 		// Several nodes on one database: tell the others what changed, and
 		// listen for their changes.
 		defer relayChanges(ctx, a.Events, shared, log)()
@@ -93,13 +93,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	srv.RegisterOnShutdown(site.CloseStreams)
 	fmt.Fprintf(stdout, "Chorus is serving %s\n", cfg.baseURL())
-	if link, err := adminLink(ctx, a, cfg); err != nil {
+	if link, err := adminLink(ctx, a, store, cfg); err != nil {
 		log.Warn("no admin sign-in link", "err", err)
 	} else if link != "" {
 		fmt.Fprintf(stdout, "Admin sign-in link (one use, 24 hours): %s\n", link)
 	}
 
-	stopJobs, err := a.Store.StartJobs(context.WithoutCancel(ctx), a.Jobs())
+	stopJobs, err := store.StartJobs(context.WithoutCancel(ctx), a.Jobs())
 	if err != nil {
 		return err
 	}
@@ -140,8 +140,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 }
 
 // adminLink prints a sign-in link while no admin has set a password.
-func adminLink(ctx context.Context, a *app.App, cfg *config) (string, error) {
-	u, err := a.Store.UserByEmail(ctx, demoAdmin)
+func adminLink(ctx context.Context, a *app.App, store storage.Store, cfg *config) (string, error) {
+	u, err := store.UserByEmail(ctx, demoAdmin)
 	if err == nil && u.PasswordHash != "" {
 		return "", nil
 	}

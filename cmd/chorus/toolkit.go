@@ -97,7 +97,7 @@ func toolkitCommand(ctx context.Context, args []string, getenv func(string) stri
 // the site's toolkit page shows them.
 func addVoices(ctx context.Context, cfg *config, kit *toolkit.Content, stderr io.Writer) error {
 	var voices []app.ToolkitVoice
-	err := runWithApp(ctx, cfg, stderr, func(a *app.App, _ *config) error {
+	err := runWithApp(ctx, cfg, stderr, func(a site, _ *config) error {
 		var err error
 		voices, err = a.ToolkitVoices(ctx, kit.Lang)
 		return err

@@ -136,7 +136,7 @@ func TestToolkitBuildHasTheVoicesThatAgreed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	publish := func(a *app.App, title, body, name, city string, anonymous, toolkit bool) error {
+	publish := func(a site, title, body, name, city string, anonymous, toolkit bool) error {
 		sub := story.Submission{Title: title, Body: body, Language: "en", Country: "CA", City: city,
 			Identity: story.IdentityRefugee, DisplayName: name, Anonymous: anonymous, ContactEmail: "amal@example.org",
 			Consent: story.Consent{Publish: true, Toolkit: toolkit}}
@@ -154,7 +154,7 @@ func TestToolkitBuildHasTheVoicesThatAgreed(t *testing.T) {
 		_, err = a.Decide(ctx, mod, receipt.ID, app.Decision{Approve: true})
 		return err
 	}
-	err = runWithApp(ctx, cfg, os.Stderr, func(a *app.App, _ *config) error {
+	err = runWithApp(ctx, cfg, os.Stderr, func(a site, _ *config) error {
 		if err := publish(a, "Skating", "Our neighbour Mrs Kowalski taught my daughter to skate on the backyard rink.", "", "Winnipeg", true, true); err != nil {
 			return err
 		}

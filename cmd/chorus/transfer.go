@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"chorus/internal/app"
 	"chorus/internal/storage"
 	"chorus/internal/transfer"
 )
@@ -27,7 +26,7 @@ func exportCommand(ctx context.Context, args []string, getenv func(string) strin
 	if err != nil {
 		return err
 	}
-	return runWithApp(ctx, cfg, stderr, func(a *app.App, cfg *config) error {
+	return runWithApp(ctx, cfg, stderr, func(a site, cfg *config) error {
 		db, ok := a.Store.(storage.Dumper)
 		if !ok {
 			return errors.New("this database backend cannot be exported")
@@ -64,7 +63,7 @@ func importCommand(ctx context.Context, args []string, getenv func(string) strin
 	if err != nil {
 		return err
 	}
-	err = runWithApp(ctx, cfg, stderr, func(a *app.App, cfg *config) error {
+	err = runWithApp(ctx, cfg, stderr, func(a site, cfg *config) error {
 		db, ok := a.Store.(storage.Loader)
 		if !ok {
 			return errors.New("this database backend cannot be imported into")

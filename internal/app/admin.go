@@ -19,7 +19,7 @@ func (a *App) FailedJobs(ctx context.Context, by *storage.User) ([]*rivertype.Jo
 	if err := can(by, ActionManageJobs); err != nil {
 		return nil, err
 	}
-	return a.Store.FailedJobs(ctx, maxFailedJobs)
+	return a.store.FailedJobs(ctx, maxFailedJobs)
 }
 
 // RetryJob runs a failed job again.
@@ -27,7 +27,7 @@ func (a *App) RetryJob(ctx context.Context, by *storage.User, id int64) error {
 	if err := can(by, ActionManageJobs); err != nil {
 		return err
 	}
-	return a.Store.RetryJob(ctx, id)
+	return a.store.RetryJob(ctx, id)
 }
 
 // DiscardJob gives up on a failed job.
@@ -35,7 +35,7 @@ func (a *App) DiscardJob(ctx context.Context, by *storage.User, id int64) error 
 	if err := can(by, ActionManageJobs); err != nil {
 		return err
 	}
-	return a.Store.DiscardJob(ctx, id)
+	return a.store.DiscardJob(ctx, id)
 }
 
 // IngestPostFrom is IngestPost for a connector acting with a staff token:
@@ -59,12 +59,12 @@ func (a *App) RemovePostFrom(ctx context.Context, by *storage.User, network, sou
 // PendingCount counts the stories waiting for a moderator. It also tells
 // whether the database answers: health checks and metrics use it.
 func (a *App) PendingCount(ctx context.Context) (int, error) {
-	return a.Store.CountByStatus(ctx, story.StatusPending)
+	return a.store.CountByStatus(ctx, story.StatusPending)
 }
 
 // Countries lists the countries published stories come from, for filters.
 func (a *App) Countries(ctx context.Context) ([]string, error) {
-	return a.Store.Countries(ctx)
+	return a.store.Countries(ctx)
 }
 
 // StaffStory returns any story, whatever its status, for moderators (for
@@ -73,7 +73,7 @@ func (a *App) StaffStory(ctx context.Context, by *storage.User, id string) (*sto
 	if err := can(by, ActionModerate); err != nil {
 		return nil, err
 	}
-	return a.Store.Story(ctx, id)
+	return a.store.Story(ctx, id)
 }
 
 // StaffPost returns a social post, whatever its status, for moderators.
@@ -81,14 +81,14 @@ func (a *App) StaffPost(ctx context.Context, by *storage.User, id string) (*stor
 	if err := can(by, ActionModerate); err != nil {
 		return nil, err
 	}
-	return a.Store.Post(ctx, id)
+	return a.store.Post(ctx, id)
 }
 
 // SeedStories stores stories already published (demo and synthetic
 // content) in one transaction. Each gets tokenHash as its private link's
 // hash, or when it is nil an unguessable one nobody holds.
 func (a *App) SeedStories(ctx context.Context, stories []*story.Story, tokenHash []byte) error {
-	return a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	return a.store.WithTx(ctx, func(tx storage.Tx) error {
 		for _, s := range stories {
 			hash := tokenHash
 			if hash == nil {

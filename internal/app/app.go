@@ -36,7 +36,7 @@ type BlobStore interface {
 
 // App wires the use-cases to their parts. Build it with New.
 type App struct {
-	Store    storage.Store
+	store    storage.Store
 	Blobs    BlobStore
 	Photos   PhotoProcessor
 	Screener moderation.Screener
@@ -121,7 +121,7 @@ func New(d Deps) (*App, error) {
 		d.Events = &Events{}
 	}
 	a := &App{
-		Store: d.Store, Blobs: d.Blobs, Keys: d.Keys, Campaign: d.Campaign, Photos: d.Photos,
+		store: d.Store, Blobs: d.Blobs, Keys: d.Keys, Campaign: d.Campaign, Photos: d.Photos,
 		Screener: d.Screener, TranslationLanguages: d.TranslationLanguages, Translator: d.Translator,
 		Log: d.Log, Now: d.Now, Events: d.Events, jobs: newJobRegistry(),
 	}

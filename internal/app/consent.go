@@ -38,7 +38,7 @@ func (a *App) SetConsent(ctx context.Context, id, token string, change ConsentCh
 	}
 	now := a.now()
 	removed, public := 0, false
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		s, err := tx.Story(ctx, id)
 		if err != nil {
 			return err
@@ -121,7 +121,7 @@ const toolkitTranslationWindow = 100
 // toolkit: stories published in lang, and reviewed translations into lang
 // (which exist only while their authors agree to translation).
 func (a *App) ToolkitVoices(ctx context.Context, lang string) ([]ToolkitVoice, error) {
-	own, err := a.Store.PublishedStories(ctx, storage.StoryFilter{Language: lang, Toolkit: true, Limit: MaxToolkitVoices})
+	own, err := a.store.PublishedStories(ctx, storage.StoryFilter{Language: lang, Toolkit: true, Limit: MaxToolkitVoices})
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ func (a *App) ToolkitVoices(ctx context.Context, lang string) ([]ToolkitVoice, e
 	for _, s := range own.Stories {
 		voices = append(voices, ToolkitVoice{Story: s})
 	}
-	recent, err := a.Store.PublishedStories(ctx, storage.StoryFilter{Toolkit: true, Limit: toolkitTranslationWindow})
+	recent, err := a.store.PublishedStories(ctx, storage.StoryFilter{Toolkit: true, Limit: toolkitTranslationWindow})
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +142,7 @@ func (a *App) ToolkitVoices(ctx context.Context, lang string) ([]ToolkitVoice, e
 		}
 	}
 	if len(ids) > 0 {
-		translations, err := a.Store.StoryTranslations(ctx, ids, story.TranslationPublished)
+		translations, err := a.store.StoryTranslations(ctx, ids, story.TranslationPublished)
 		if err != nil {
 			return nil, err
 		}

@@ -75,13 +75,13 @@ func (a *App) registerJobs(r *JobRegistry) error {
 			return a.sweepBlobs(ctx)
 		}),
 		AddWorker(r, func(ctx context.Context, _ *river.Job[PurgeErasedArgs]) error {
-			return a.Store.PurgeErased(ctx)
+			return a.store.PurgeErased(ctx)
 		}),
 		AddWorker(r, func(ctx context.Context, _ *river.Job[CompactErasedArgs]) error {
-			return a.Store.CompactErased(ctx)
+			return a.store.CompactErased(ctx)
 		}),
 		AddWorker(r, func(ctx context.Context, _ *river.Job[ExpireCredentialsArgs]) error {
-			return a.Store.WithTx(ctx, func(tx storage.Tx) error {
+			return a.store.WithTx(ctx, func(tx storage.Tx) error {
 				n, err := tx.DeleteExpiredCredentials(ctx, a.now())
 				if n > 0 {
 					a.Log.Info("expired credentials removed", "count", n)

@@ -49,7 +49,7 @@ func (a *App) Decide(ctx context.Context, by *storage.User, id string, d Decisio
 	}
 	now := a.now()
 	var decided *story.Story
-	err = a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err = a.store.WithTx(ctx, func(tx storage.Tx) error {
 		s, err := tx.Story(ctx, id)
 		if err != nil {
 			return err
@@ -114,7 +114,7 @@ func (a *App) Redact(ctx context.Context, by *storage.User, id string, r Redacti
 	}
 	now := a.now()
 	var public bool
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		s, err := tx.Story(ctx, id)
 		if err != nil {
 			return err
@@ -164,7 +164,7 @@ func (a *App) SetFeatured(ctx context.Context, by *storage.User, id string, feat
 		return errCannotModerate
 	}
 	now := a.now()
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		s, err := tx.Story(ctx, id)
 		if err != nil {
 			return err
@@ -196,9 +196,9 @@ func (a *App) Queue(ctx context.Context, by *storage.User, limit int, byRisk boo
 		return nil, errCannotModerate
 	}
 	if !byRisk {
-		return a.Store.Queue(ctx, limit)
+		return a.store.Queue(ctx, limit)
 	}
-	items, err := a.Store.Queue(ctx, 500)
+	items, err := a.store.Queue(ctx, 500)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +236,7 @@ func (a *App) SweepBlobs(ctx context.Context) {
 
 func (a *App) sweepBlobs(ctx context.Context) error {
 	for {
-		keys, err := a.Store.DueBlobDeletions(ctx, a.now(), 100)
+		keys, err := a.store.DueBlobDeletions(ctx, a.now(), 100)
 		if err != nil {
 			return err
 		}
@@ -247,7 +247,7 @@ func (a *App) sweepBlobs(ctx context.Context) error {
 			if err := a.Blobs.Delete(ctx, key); err != nil {
 				return err
 			}
-			if err := a.Store.WithTx(ctx, func(tx storage.Tx) error { return tx.DoneBlobDeletion(ctx, key) }); err != nil {
+			if err := a.store.WithTx(ctx, func(tx storage.Tx) error { return tx.DoneBlobDeletion(ctx, key) }); err != nil {
 				return err
 			}
 		}

@@ -38,7 +38,7 @@ func (a *App) Partner(ctx context.Context, by *storage.User) (PartnerProfile, er
 	if !hasPartnerProfile(by) {
 		return PartnerProfile{}, errNotPartner
 	}
-	return partnerFrom(ctx, a.Store, by)
+	return partnerFrom(ctx, a.store, by)
 }
 
 func partnerFrom(ctx context.Context, r storage.Reader, by *storage.User) (PartnerProfile, error) {
@@ -87,7 +87,7 @@ func (a *App) SavePartner(ctx context.Context, by *storage.User, u PartnerUpdate
 		}
 	}
 	now := a.now()
-	return a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	return a.store.WithTx(ctx, func(tx storage.Tx) error {
 		old, err := partnerFrom(ctx, tx, by)
 		if err != nil {
 			return err

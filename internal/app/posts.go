@@ -36,7 +36,7 @@ func policyKey(kind ContentKind) string { return "policy." + string(kind) }
 
 // Policy returns the screening policy for social posts.
 func (a *App) Policy(ctx context.Context) (PolicySetting, error) {
-	return policyFrom(ctx, a.Store)
+	return policyFrom(ctx, a.store)
 }
 
 func policyFrom(ctx context.Context, r storage.Reader) (PolicySetting, error) {
@@ -70,7 +70,7 @@ func (a *App) SetPolicy(ctx context.Context, by *storage.User, p moderation.Poli
 		return err
 	}
 	now := a.now()
-	return a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	return a.store.WithTx(ctx, func(tx storage.Tx) error {
 		old, err := policyFrom(ctx, tx)
 		if err != nil {
 			return err
@@ -107,7 +107,7 @@ func (a *App) IngestPost(ctx context.Context, in story.IncomingPost) (*story.Pos
 	if err := in.Validate(); err != nil {
 		return nil, false, err
 	}
-	existing, err := a.Store.PostBySource(ctx, in.Network, in.SourceID)
+	existing, err := a.store.PostBySource(ctx, in.Network, in.SourceID)
 	switch {
 	case err == nil && existing.Text == in.Text:
 		return existing, false, nil
@@ -125,7 +125,7 @@ func (a *App) IngestPost(ctx context.Context, in story.IncomingPost) (*story.Pos
 	now := a.now()
 	var post *story.Post
 	created, before := false, story.PostStatus("")
-	err = a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err = a.store.WithTx(ctx, func(tx storage.Tx) error {
 		policy, err := policyFrom(ctx, tx)
 		if err != nil {
 			return err
@@ -224,7 +224,7 @@ func (a *App) DecidePost(ctx context.Context, by *storage.User, id string, d Pos
 	now := a.now()
 	var post *story.Post
 	var before story.PostStatus
-	err = a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err = a.store.WithTx(ctx, func(tx storage.Tx) error {
 		p, err := tx.Post(ctx, id)
 		if err != nil {
 			return err
@@ -260,7 +260,7 @@ func (a *App) DecidePost(ctx context.Context, by *storage.User, id string, d Pos
 // author leave the database, and a purge makes them unrecoverable.
 func (a *App) RemovePostAtSource(ctx context.Context, network, sourceID string) error {
 	now := a.now()
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		p, err := tx.PostBySource(ctx, network, sourceID)
 		if err != nil {
 			return err
@@ -278,7 +278,7 @@ func (a *App) RemovePostAtSource(ctx context.Context, network, sourceID string) 
 	}
 	a.publish(WallChanged{})
 	a.queueChanged()
-	if err := a.Store.PurgeErased(context.WithoutCancel(ctx)); err != nil {
+	if err := a.store.PurgeErased(context.WithoutCancel(ctx)); err != nil {
 		a.Log.Warn("a deleted post's text may linger in the database log until the next purge", "err", err)
 	}
 	return nil
@@ -290,7 +290,7 @@ func (a *App) Posts(ctx context.Context, by *storage.User, status story.PostStat
 	if !Allowed(by, ActionModerate) {
 		return nil, errCannotModerate
 	}
-	return a.Store.Posts(ctx, storage.PostFilter{Status: status, OldestFirst: status == story.PostQueued, Limit: limit})
+	return a.store.Posts(ctx, storage.PostFilter{Status: status, OldestFirst: status == story.PostQueued, Limit: limit})
 }
 
 // QueuedPosts counts the posts waiting for a moderator.
@@ -298,12 +298,12 @@ func (a *App) QueuedPosts(ctx context.Context, by *storage.User) (int, error) {
 	if !Allowed(by, ActionModerate) {
 		return 0, errCannotModerate
 	}
-	return a.Store.CountPosts(ctx, story.PostQueued)
+	return a.store.CountPosts(ctx, story.PostQueued)
 }
 
 // Wall lists the posts shown to the public, newest first.
 func (a *App) Wall(ctx context.Context, limit int) ([]*story.Post, error) {
-	return a.Store.Posts(ctx, storage.PostFilter{Status: story.PostVisible, Limit: limit})
+	return a.store.Posts(ctx, storage.PostFilter{Status: story.PostVisible, Limit: limit})
 }
 
 // PostAudit returns the audit trails of posts, by post id, in one read.
@@ -315,7 +315,7 @@ func (a *App) PostAudit(ctx context.Context, by *storage.User, ids ...string) (m
 	for i, id := range ids {
 		subjects[i] = postSubject(id)
 	}
-	entries, err := a.Store.Audit(ctx, subjects...)
+	entries, err := a.store.Audit(ctx, subjects...)
 	if err != nil {
 		return nil, err
 	}

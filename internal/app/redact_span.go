@@ -51,7 +51,7 @@ func (a *App) RedactSpan(ctx context.Context, by *storage.User, id string, r Spa
 	if !slices.Contains(removableLabels, r.Label) || r.Field != "title" && r.Field != "body" || r.Start < 0 || r.End <= r.Start || r.Marker == nil {
 		return story.Errorf(story.CodeBadRequest, "error.bad_form", "The form could not be read.")
 	}
-	s, err := a.Store.Story(ctx, id)
+	s, err := a.store.Story(ctx, id)
 	if err != nil {
 		return err
 	}

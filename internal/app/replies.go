@@ -27,7 +27,7 @@ type LibraryEntry struct {
 
 // ReplyLibrary lists every reply, removed ones included, by language then id.
 func (a *App) ReplyLibrary(ctx context.Context) ([]LibraryEntry, error) {
-	stored, err := a.Store.StoredReplies(ctx)
+	stored, err := a.store.StoredReplies(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +123,7 @@ func (a *App) SaveReply(ctx context.Context, by *storage.User, r moderation.Repl
 		return "", err
 	}
 	now := a.now()
-	return r.ID, a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	return r.ID, a.store.WithTx(ctx, func(tx storage.Tx) error {
 		if err := tx.PutStoredReply(ctx, storage.StoredReply{ID: r.ID, Data: data, UpdatedAt: now, UpdatedBy: actor(by)}); err != nil {
 			return err
 		}
@@ -142,7 +142,7 @@ func (a *App) RemoveReply(ctx context.Context, by *storage.User, id string) erro
 		return err
 	}
 	now := a.now()
-	return a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	return a.store.WithTx(ctx, func(tx storage.Tx) error {
 		var err error
 		if entry.Embedded {
 			err = tx.PutStoredReply(ctx, storage.StoredReply{ID: id, Data: []byte("{}"), Removed: true, UpdatedAt: now, UpdatedBy: actor(by)})
@@ -169,7 +169,7 @@ func (a *App) RestoreReply(ctx context.Context, by *storage.User, id string) err
 		return story.ErrNotFound
 	}
 	now := a.now()
-	return a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	return a.store.WithTx(ctx, func(tx storage.Tx) error {
 		if err := tx.DeleteStoredReply(ctx, id); err != nil && !errors.Is(err, story.ErrNotFound) {
 			return err
 		}

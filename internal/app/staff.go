@@ -33,7 +33,7 @@ func (a *App) AddUser(ctx context.Context, email string, role storage.Role) (str
 	}
 	token := auth.NewToken()
 	now := a.now()
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		u, err := tx.UserByEmail(ctx, email)
 		switch {
 		case errors.Is(err, story.ErrNotFound):
@@ -63,7 +63,7 @@ func (a *App) AddAPIToken(ctx context.Context, email string) (string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	token := auth.NewToken()
 	now := a.now()
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		u, err := tx.UserByEmail(ctx, email)
 		if err != nil {
 			if errors.Is(err, story.ErrNotFound) {
@@ -81,7 +81,7 @@ func (a *App) AddAPIToken(ctx context.Context, email string) (string, error) {
 
 // SignInLinkUser returns the user a one-time link belongs to, without using it up.
 func (a *App) SignInLinkUser(ctx context.Context, token string) (*storage.User, error) {
-	u, err := a.Store.CredentialUser(ctx, storage.CredentialSignInLink, auth.HashToken(token), a.now())
+	u, err := a.store.CredentialUser(ctx, storage.CredentialSignInLink, auth.HashToken(token), a.now())
 	if errors.Is(err, story.ErrNotFound) {
 		return nil, &story.Error{Code: story.CodeUnauthorized, Key: "error.link_expired", Message: "This sign-in link has expired or was already used."}
 	}
@@ -123,7 +123,7 @@ func (a *App) Enrol(ctx context.Context, linkToken string, e Enrolment) (session
 	u.PasswordHash = hash
 	session = auth.NewToken()
 	now := a.now()
-	err = a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err = a.store.WithTx(ctx, func(tx storage.Tx) error {
 		if err := tx.DeleteCredential(ctx, storage.CredentialSignInLink, auth.HashToken(linkToken)); err != nil {
 			return err
 		}
@@ -137,7 +137,7 @@ func (a *App) Enrol(ctx context.Context, linkToken string, e Enrolment) (session
 	})
 	if err == nil && totpStep != 0 {
 		// The code that enrolled signs in no one else.
-		if _, claimErr := a.Store.ClaimTOTPStep(ctx, u.ID, totpStep); claimErr != nil {
+		if _, claimErr := a.store.ClaimTOTPStep(ctx, u.ID, totpStep); claimErr != nil {
 			a.Log.Warn("the enrolment code stays usable until it expires", "user", u.ID, "err", claimErr)
 		}
 	}
@@ -150,7 +150,7 @@ func (a *App) SignIn(ctx context.Context, email, password, code string) (string,
 	if len(password) > auth.MaxPasswordLength*4 {
 		return "", errSignIn
 	}
-	u, err := a.Store.UserByEmail(ctx, email)
+	u, err := a.store.UserByEmail(ctx, email)
 	if errors.Is(err, story.ErrNotFound) || (err == nil && u.PasswordHash == "") {
 		// Spend the same effort as a real check, so timing does not tell
 		// which addresses have accounts.
@@ -179,7 +179,7 @@ func (a *App) SignIn(ctx context.Context, email, password, code string) (string,
 	}
 	session := auth.NewToken()
 	now := a.now()
-	err = a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err = a.store.WithTx(ctx, func(tx storage.Tx) error {
 		if err := tx.InsertCredential(ctx, storage.Credential{Kind: storage.CredentialSession, TokenHash: auth.HashToken(session), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionLifetime)}); err != nil {
 			return err
 		}
@@ -202,7 +202,7 @@ func passwordError(err error) error {
 
 // SignOut ends a session.
 func (a *App) SignOut(ctx context.Context, session string) error {
-	return a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	return a.store.WithTx(ctx, func(tx storage.Tx) error {
 		err := tx.DeleteCredential(ctx, storage.CredentialSession, auth.HashToken(session))
 		if errors.Is(err, story.ErrNotFound) {
 			return nil
@@ -213,10 +213,10 @@ func (a *App) SignOut(ctx context.Context, session string) error {
 
 // SessionUser returns the user of a live session.
 func (a *App) SessionUser(ctx context.Context, session string) (*storage.User, error) {
-	return a.Store.CredentialUser(ctx, storage.CredentialSession, auth.HashToken(session), a.now())
+	return a.store.CredentialUser(ctx, storage.CredentialSession, auth.HashToken(session), a.now())
 }
 
 // APITokenUser returns the user owning an API token.
 func (a *App) APITokenUser(ctx context.Context, token string) (*storage.User, error) {
-	return a.Store.CredentialUser(ctx, storage.CredentialAPIToken, auth.HashToken(token), a.now())
+	return a.store.CredentialUser(ctx, storage.CredentialAPIToken, auth.HashToken(token), a.now())
 }

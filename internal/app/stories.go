@@ -43,7 +43,7 @@ func (a *App) Submit(ctx context.Context, sub story.Submission) (Receipt, error)
 	}
 	a.applySubmission(ctx, s, sub)
 	token := auth.NewToken()
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		if err := tx.InsertStory(ctx, s, auth.HashToken(token)); err != nil {
 			return err
 		}
@@ -118,7 +118,7 @@ func (a *App) flagDuplicates(ctx context.Context, s *story.Story) {
 	a.recent.mu.Lock()
 	defer a.recent.mu.Unlock()
 	if !a.recent.seeded {
-		pending, err := a.Store.Queue(ctx, duplicateWindow)
+		pending, err := a.store.Queue(ctx, duplicateWindow)
 		if err != nil {
 			a.Log.Warn("duplicate check starts without the pending queue", "err", err)
 		}
@@ -163,7 +163,7 @@ func (a *App) Submission(ctx context.Context, id, token string) (*story.Story, e
 	if err := a.CheckToken(ctx, id, token); err != nil {
 		return nil, err
 	}
-	return a.Store.Story(ctx, id)
+	return a.store.Story(ctx, id)
 }
 
 // ContactEmail opens the sealed contact address of a story, "" when none.
@@ -187,7 +187,7 @@ func (a *App) CheckToken(ctx context.Context, id, token string) error {
 	if id == "" || token == "" || len(id) > 64 || len(token) > 128 {
 		return errBadToken
 	}
-	hash, err := a.Store.SubmissionTokenHash(ctx, id)
+	hash, err := a.store.SubmissionTokenHash(ctx, id)
 	if errors.Is(err, story.ErrNotFound) {
 		return errBadToken
 	}
@@ -212,7 +212,7 @@ func (a *App) EditSubmission(ctx context.Context, id, token string, sub story.Su
 		return err
 	}
 	now := a.now()
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		s, err := tx.Story(ctx, id)
 		if err != nil {
 			return err
@@ -311,7 +311,7 @@ func (a *App) AttachPhoto(ctx context.Context, id, token string, upload io.Reade
 	if err := a.CheckToken(ctx, id, token); err != nil {
 		return err
 	}
-	s, err := a.Store.Story(ctx, id)
+	s, err := a.store.Story(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -335,7 +335,7 @@ func (a *App) attachRenditions(ctx context.Context, id string, renditions []medi
 	// commits, each file is scheduled for deletion, so a crash in between
 	// leaves nothing behind once the sweeper runs.
 	now := a.now()
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		for _, size := range photo.Sizes {
 			if err := tx.ScheduleBlobDeletion(ctx, size.Key, now.Add(orphanGrace)); err != nil {
 				return err
@@ -353,7 +353,7 @@ func (a *App) attachRenditions(ctx context.Context, id string, renditions []medi
 		}
 	}
 	var replaced bool
-	err = a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err = a.store.WithTx(ctx, func(tx storage.Tx) error {
 		current, err := tx.Story(ctx, id)
 		if err != nil {
 			return err
@@ -417,7 +417,7 @@ func (a *App) Withdraw(ctx context.Context, id, token, reason string) error {
 		return err
 	}
 	now := a.now()
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		s, err := tx.Story(ctx, id)
 		if err != nil {
 			return err
@@ -446,7 +446,7 @@ func (a *App) Withdraw(ctx context.Context, id, token, reason string) error {
 	a.publish(StoryChanged{ID: id})
 	a.queueChanged()
 	a.SweepBlobs(ctx)
-	if err := a.Store.PurgeErased(context.WithoutCancel(ctx)); err != nil {
+	if err := a.store.PurgeErased(context.WithoutCancel(ctx)); err != nil {
 		a.Log.Warn("erased data may linger in the database log until the next purge", "err", err)
 	}
 	return nil
@@ -455,7 +455,7 @@ func (a *App) Withdraw(ctx context.Context, id, token, reason string) error {
 // PublicStory returns a published story; a withdrawn one answers ErrGone,
 // anything else ErrNotFound.
 func (a *App) PublicStory(ctx context.Context, id string) (*story.Story, error) {
-	s, err := a.Store.Story(ctx, id)
+	s, err := a.store.Story(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -471,5 +471,5 @@ func (a *App) PublicStory(ctx context.Context, id string) (*story.Story, error) 
 
 // Stories lists published stories.
 func (a *App) Stories(ctx context.Context, f storage.StoryFilter) (storage.StoryPage, error) {
-	return a.Store.PublishedStories(ctx, f)
+	return a.store.PublishedStories(ctx, f)
 }

@@ -26,11 +26,11 @@ func (a *App) StoryAudit(ctx context.Context, by *storage.User, id string) (*sto
 	if !Allowed(by, ActionModerate) {
 		return nil, nil, errCannotModerate
 	}
-	s, err := a.Store.Story(ctx, id)
+	s, err := a.store.Story(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	entries, err := a.Store.Audit(ctx, id)
+	entries, err := a.store.Audit(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -48,7 +48,7 @@ func (a *App) StoryAudit(ctx context.Context, by *storage.User, id string) (*sto
 		}
 		email, seen := staff[n]
 		if !seen {
-			u, err := a.Store.UserByID(ctx, n)
+			u, err := a.store.UserByID(ctx, n)
 			switch {
 			case err == nil:
 				email = u.Email

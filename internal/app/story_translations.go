@@ -81,14 +81,14 @@ func (a *App) TranslationDesk(ctx context.Context, by *storage.User, id, lang st
 	if !canSeeTranslations(by) {
 		return TranslationDesk{}, errCannotModerate
 	}
-	s, err := openForTranslation(ctx, a.Store, id)
+	s, err := openForTranslation(ctx, a.store, id)
 	if err != nil {
 		return TranslationDesk{}, err
 	}
 	if err := a.checkTarget(s, lang); err != nil {
 		return TranslationDesk{}, err
 	}
-	t, err := translationOf(ctx, a.Store, id, lang)
+	t, err := translationOf(ctx, a.store, id, lang)
 	return TranslationDesk{Story: s, Translation: t}, err
 }
 
@@ -117,7 +117,7 @@ func (a *App) SaveStoryTranslation(ctx context.Context, by *storage.User, id, la
 	now := a.now()
 	var saved *story.Translation
 	var wasPublic bool
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		s, err := openForTranslation(ctx, tx, id)
 		if err != nil {
 			return err
@@ -174,14 +174,14 @@ func (a *App) MachineTranslate(ctx context.Context, by *storage.User, id, lang s
 	}
 	// The service is slow: ask it outside any transaction, then check
 	// again that nothing changed meanwhile.
-	s, err := openForTranslation(ctx, a.Store, id)
+	s, err := openForTranslation(ctx, a.store, id)
 	if err != nil {
 		return nil, err
 	}
 	if err := a.checkTarget(s, lang); err != nil {
 		return nil, err
 	}
-	if t, err := translationOf(ctx, a.Store, id, lang); err != nil || t != nil {
+	if t, err := translationOf(ctx, a.store, id, lang); err != nil || t != nil {
 		return nil, orElse(err, errTranslationExists)
 	}
 	texts, err := a.Translator.Translate(ctx, s.Language, lang, s.Title, s.Body)
@@ -201,7 +201,7 @@ func (a *App) MachineTranslate(ctx context.Context, by *storage.User, id, lang s
 	now := a.now()
 	t := &story.Translation{StoryID: id, Language: lang, Title: text.Title, Body: text.Body, TranslatorID: by.ID,
 		Origin: story.OriginMachine, Status: story.TranslationDraft, CreatedAt: now, UpdatedAt: now}
-	err = a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err = a.store.WithTx(ctx, func(tx storage.Tx) error {
 		current, err := openForTranslation(ctx, tx, id)
 		if err != nil {
 			return err
@@ -261,7 +261,7 @@ func (a *App) PublishTranslation(ctx context.Context, by *storage.User, id, lang
 		return errCannotModerate
 	}
 	now := a.now()
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		if _, err := openForTranslation(ctx, tx, id); err != nil {
 			return err
 		}
@@ -298,7 +298,7 @@ func (a *App) DeleteStoryTranslation(ctx context.Context, by *storage.User, id, 
 	}
 	now := a.now()
 	var wasPublic bool
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		t, err := tx.StoryTranslation(ctx, id, lang)
 		if err != nil {
 			return err
@@ -325,7 +325,7 @@ func (a *App) DeleteStoryTranslation(ctx context.Context, by *storage.User, id, 
 // purge makes erased text unrecoverable now; the job enqueued with the
 // erasure retries it if this fails.
 func (a *App) purge(ctx context.Context) {
-	if err := a.Store.PurgeErased(context.WithoutCancel(ctx)); err != nil {
+	if err := a.store.PurgeErased(context.WithoutCancel(ctx)); err != nil {
 		a.Log.Warn("erased text may linger in the database log until the next purge", "err", err)
 	}
 }
@@ -351,7 +351,7 @@ func (a *App) PublishedTranslations(ctx context.Context, stories ...*story.Story
 	if len(ids) == 0 {
 		return out, nil
 	}
-	list, err := a.Store.StoryTranslations(ctx, ids, story.TranslationPublished)
+	list, err := a.store.StoryTranslations(ctx, ids, story.TranslationPublished)
 	if err != nil {
 		return nil, err
 	}
@@ -366,7 +366,7 @@ func (a *App) OwnTranslations(ctx context.Context, id, token string) ([]*story.T
 	if err := a.CheckToken(ctx, id, token); err != nil {
 		return nil, err
 	}
-	return a.Store.StoryTranslations(ctx, []string{id}, "")
+	return a.store.StoryTranslations(ctx, []string{id}, "")
 }
 
 // TranslationOverview is what translators and moderators start from: the
@@ -388,14 +388,14 @@ func (a *App) TranslationOverview(ctx context.Context, by *storage.User, cursor 
 		return TranslationOverview{}, errCannotModerate
 	}
 	var v TranslationOverview
-	drafts, err := a.Store.DraftStoryTranslations(ctx, maxDraftsShown)
+	drafts, err := a.store.DraftStoryTranslations(ctx, maxDraftsShown)
 	if err != nil {
 		return v, err
 	}
 	v.DraftOf = map[string]*story.Story{}
 	for _, d := range drafts {
 		if v.DraftOf[d.StoryID] == nil {
-			s, err := a.Store.Story(ctx, d.StoryID)
+			s, err := a.store.Story(ctx, d.StoryID)
 			if err != nil {
 				return v, err
 			}
@@ -403,7 +403,7 @@ func (a *App) TranslationOverview(ctx context.Context, by *storage.User, cursor 
 		}
 		v.Drafts = append(v.Drafts, d)
 	}
-	page, err := a.Store.TranslatableStories(ctx, cursor, 50)
+	page, err := a.store.TranslatableStories(ctx, cursor, 50)
 	if err != nil {
 		return v, err
 	}
@@ -412,7 +412,7 @@ func (a *App) TranslationOverview(ctx context.Context, by *storage.User, cursor 
 	for _, s := range page.Stories {
 		ids = append(ids, s.ID)
 	}
-	list, err := a.Store.StoryTranslations(ctx, ids, "")
+	list, err := a.store.StoryTranslations(ctx, ids, "")
 	if err != nil {
 		return v, err
 	}

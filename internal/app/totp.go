@@ -23,7 +23,7 @@ func (a *App) checkSecondFactor(ctx context.Context, u *storage.User, code strin
 	if !ok {
 		return false, nil
 	}
-	if claimed, err := a.Store.ClaimTOTPStep(ctx, u.ID, step); err != nil || !claimed {
+	if claimed, err := a.store.ClaimTOTPStep(ctx, u.ID, step); err != nil || !claimed {
 		return false, err
 	}
 	if plain {
@@ -38,7 +38,7 @@ func (a *App) checkSecondFactor(ctx context.Context, u *storage.User, code strin
 // before secrets were sealed, and returns how many it sealed. It runs at
 // start-up; sign-in seals any it meets too.
 func (a *App) SealTOTPSecrets(ctx context.Context) (int, error) {
-	users, err := a.Store.UsersWithTOTPSecret(ctx)
+	users, err := a.store.UsersWithTOTPSecret(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -66,7 +66,7 @@ func (a *App) SealTOTPSecrets(ctx context.Context) (int, error) {
 // unless it changed meanwhile.
 func (a *App) sealTOTPSecret(ctx context.Context, userID int64, plainSecret string) (bool, error) {
 	done := false
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		u, err := tx.UserByID(ctx, userID)
 		if err != nil || u.TOTPSecret != plainSecret {
 			return err

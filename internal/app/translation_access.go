@@ -11,7 +11,7 @@ import (
 // AllSavedTranslations reads every translation saved in the browser, for
 // serving pages with them (at start-up and after each save).
 func (a *App) AllSavedTranslations(ctx context.Context) ([]storage.Translation, error) {
-	return a.Store.Translations(ctx)
+	return a.store.Translations(ctx)
 }
 
 // SavedTranslations reads every translation saved in the browser, for the
@@ -20,7 +20,7 @@ func (a *App) SavedTranslations(ctx context.Context, by *storage.User) ([]storag
 	if err := can(by, ActionTranslateInterface); err != nil {
 		return nil, err
 	}
-	return a.Store.Translations(ctx)
+	return a.store.Translations(ctx)
 }
 
 // TranslatorEmail names the staff member who saved a translation, for the
@@ -29,7 +29,7 @@ func (a *App) TranslatorEmail(ctx context.Context, by *storage.User, id int64) (
 	if err := can(by, ActionTranslateInterface); err != nil {
 		return "", err
 	}
-	u, err := a.Store.UserByID(ctx, id)
+	u, err := a.store.UserByID(ctx, id)
 	if err != nil {
 		return "", err
 	}

@@ -64,7 +64,7 @@ func (a *App) SaveTranslation(ctx context.Context, by *storage.User, e Translati
 	}
 	now := a.now()
 	saved := storage.Translation{Catalog: e.Catalog, Lang: e.Lang, Key: e.Key, UpdatedBy: by.ID, UpdatedAt: now}
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		switch e.Catalog {
 		case storage.CatalogInterface:
 			if e.Lang == i18n.Source {
@@ -140,7 +140,7 @@ func (a *App) RemoveTranslation(ctx context.Context, by *storage.User, catalog, 
 		return errCannotTranslate
 	}
 	now := a.now()
-	err := a.Store.WithTx(ctx, func(tx storage.Tx) error {
+	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		saved, err := tx.Translation(ctx, catalog, lang, key)
 		if err != nil {
 			return err

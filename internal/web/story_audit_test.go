@@ -62,7 +62,7 @@ func TestOneClickSpanRedaction(t *testing.T) {
 	if res := mod.PostForm(bank.action, bank.form); res.Status != http.StatusSeeOther {
 		t.Fatalf("removal: %d %s", res.Status, res.Body)
 	}
-	s, err := rig.App.Store.Story(ctx, id)
+	s, err := rig.Store.Story(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,11 +76,11 @@ func TestOneClickSpanRedaction(t *testing.T) {
 	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(string(res.Body), "nothing was removed") {
 		t.Errorf("stale removal: %d, want 422 with a message", res.Status)
 	}
-	if again, _ := rig.App.Store.Story(ctx, id); again.Body != want {
+	if again, _ := rig.Store.Story(ctx, id); again.Body != want {
 		t.Errorf("stale removal changed the text: %q", again.Body)
 	}
 
-	entries, err := rig.App.Store.Audit(ctx, id)
+	entries, err := rig.Store.Audit(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestOneClickSpanRedaction(t *testing.T) {
 	if res := mod.PostForm(fresh.action, fresh.form); res.Status != http.StatusSeeOther {
 		t.Fatalf("fresh phone removal: %d", res.Status)
 	}
-	if s, _ := rig.App.Store.Story(ctx, id); strings.Contains(s.Body, phone) || !strings.Contains(s.Body, "Call me on [removed] if") {
+	if s, _ := rig.Store.Story(ctx, id); strings.Contains(s.Body, phone) || !strings.Contains(s.Body, "Call me on [removed] if") {
 		t.Errorf("body after the phone removal: %q (the marker is in the story's language, not the page's)", s.Body)
 	}
 }
@@ -126,7 +126,7 @@ func TestSpanRedactionMarkerInTheStorysLanguage(t *testing.T) {
 	if res := mod.PostForm(phone.action, phone.form); res.Status != http.StatusSeeOther {
 		t.Fatalf("removal: %d", res.Status)
 	}
-	s, _ := rig.App.Store.Story(context.Background(), id)
+	s, _ := rig.Store.Story(context.Background(), id)
 	if want := "Appelez-moi au [retiré] pour aider"; !strings.Contains(s.Body, want) {
 		t.Errorf("body %q, want %q", s.Body, want)
 	}
@@ -148,7 +148,7 @@ func TestStoryAuditPage(t *testing.T) {
 	if res := mod.PostForm(removal.action, removal.form); res.Status != http.StatusSeeOther {
 		t.Fatalf("removal: %d", res.Status)
 	}
-	moderator, err := rig.App.Store.UserByEmail(ctx, "mod@example.org")
+	moderator, err := rig.Store.UserByEmail(ctx, "mod@example.org")
 	if err != nil {
 		t.Fatal(err)
 	}
