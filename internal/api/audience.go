@@ -14,7 +14,9 @@ type StaffHandler func(w http.ResponseWriter, r *http.Request, by *storage.User)
 var errForbidden = story.Errorf(story.CodeForbidden, "error.forbidden", "Your role does not allow this.")
 
 // Moderators lets through the tokens of moderators and admins.
-func (a *API) Moderators(h StaffHandler) http.HandlerFunc { return a.Serve(a.staffIn(app.Moderators, h)) }
+func (a *API) Moderators(h StaffHandler) http.HandlerFunc {
+	return a.Serve(a.staffIn(app.Moderators, h))
+}
 
 // Admins lets through the tokens of admins, which connectors run with.
 func (a *API) Admins(h StaffHandler) http.HandlerFunc { return a.Serve(a.staffIn(app.Admins, h)) }
