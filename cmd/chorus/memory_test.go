@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,11 +8,12 @@ import (
 	"net/url"
 	"os"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"chorus/internal/loadtest"
 )
 
 // TestSignInAttackKeepsMemoryBounded runs the real binary and sends it 40
@@ -168,32 +168,13 @@ func (f *signInForm) attempt(email string) (status int, page string) {
 	return res.StatusCode, string(body)
 }
 
-// childRSS reads a process's resident memory now (VmRSS) and its
-// high-water mark (VmHWM), in KiB, from /proc/PID/status.
+// childRSS reads a process's resident memory now and its high-water
+// mark, in kB.
 func childRSS(t *testing.T, pid int) (rss, peak int64) {
 	t.Helper()
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	rss, peak, err := loadtest.ProcessMemory(pid)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		key, value, _ := strings.Cut(sc.Text(), ":")
-		fields := strings.Fields(value)
-		if len(fields) == 0 {
-			continue
-		}
-		n, _ := strconv.ParseInt(fields[0], 10, 64)
-		switch key {
-		case "VmRSS":
-			rss = n
-		case "VmHWM":
-			peak = n
-		}
-	}
-	if rss == 0 || peak == 0 {
-		t.Fatalf("no VmRSS or VmHWM in /proc/%d/status", pid)
 	}
 	return rss, peak
 }

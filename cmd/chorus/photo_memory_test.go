@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -9,13 +8,13 @@ import (
 	"net/http"
 	"os"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"chorus/internal/loadtest"
 	"chorus/internal/media/mediatest"
 )
 
@@ -76,7 +75,7 @@ func TestPhotoMemoryUnderAttack(t *testing.T) {
 	}
 
 	time.Sleep(time.Second)
-	idle, _ := photoTestRSS(t, pid)
+	idle, _ := childRSS(t, pid)
 
 	var peak atomic.Int64
 	stopSampling := make(chan struct{})
@@ -89,7 +88,7 @@ func TestPhotoMemoryUnderAttack(t *testing.T) {
 				return
 			case <-time.After(10 * time.Millisecond):
 			}
-			if rss, err := photoRSS(pid); err == nil && rss > peak.Load() {
+			if rss, _, err := loadtest.ProcessMemory(pid); err == nil && rss > peak.Load() {
 				peak.Store(rss)
 			}
 		}
@@ -121,14 +120,14 @@ func TestPhotoMemoryUnderAttack(t *testing.T) {
 	burst := time.Since(start)
 	close(stopSampling)
 	<-sampled
-	_, hwm := photoTestRSS(t, pid)
+	_, hwm := childRSS(t, pid)
 	peakRSS := max(peak.Load(), hwm)
 
 	// Memory must go back to the system once the burst is over.
 	after := int64(0)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		after, _ = photoTestRSS(t, pid)
+		after, _ = childRSS(t, pid)
 		if after <= 3*idle || time.Now().After(deadline) {
 			break
 		}
@@ -159,52 +158,3 @@ func TestPhotoMemoryUnderAttack(t *testing.T) {
 // over an idle server of about 60 MB. Without the budget the burst reached
 // 29 times idle on two CPUs, and more with more CPUs.
 const photoPeakRatio = 16.0
-
-func photoTestRSS(t *testing.T, pid int) (rss, hwm int64) {
-	t.Helper()
-	rss, err := photoRSS(pid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, hwm, err = photoStatus(pid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rss, hwm
-}
-
-func photoRSS(pid int) (int64, error) {
-	rss, _, err := photoStatus(pid)
-	return rss, err
-}
-
-// photoStatus reads VmRSS and VmHWM, in kB, from /proc/PID/status.
-func photoStatus(pid int) (rss, hwm int64, err error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, 0, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		name, value, ok := strings.Cut(sc.Text(), ":")
-		if !ok {
-			continue
-		}
-		fields := strings.Fields(value)
-		if len(fields) == 0 {
-			continue
-		}
-		n, perr := strconv.ParseInt(fields[0], 10, 64)
-		if perr != nil {
-			continue
-		}
-		switch name {
-		case "VmRSS":
-			rss = n
-		case "VmHWM":
-			hwm = n
-		}
-	}
-	return rss, hwm, sc.Err()
-}
