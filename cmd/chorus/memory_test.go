@@ -28,15 +28,13 @@ func TestSignInAttackKeepsMemoryBounded(t *testing.T) {
 	if _, err := os.Stat("/proc/self/status"); err != nil {
 		t.Skip("needs /proc to read the server's memory")
 	}
-	bin := buildBinary(t)
-	addr := freeAddr(t)
-	base := "http://" + addr
 	// Two cores, as on the machines the limits were measured on: the
 	// number of password hashes run at once follows the cores.
-	env := append(os.Environ(), "CHORUS_DATA="+t.TempDir(), "CHORUS_ADDR="+addr, "GOMAXPROCS=2")
+	site := newTestSite(t, "GOMAXPROCS=2")
+	base := site.base
 	// The rate limits are opened wide: this test is about what bounds
 	// password hashing itself.
-	startServerWithArgs(t, bin, env, "serve", "--trust-forwarded-for",
+	startServerWithArgs(t, site.bin, site.env, "serve", "--trust-forwarded-for",
 		"--signins-per-minute", "100000", "--signins-per-minute-total", "100000")
 	waitHealthy(t, base)
 	for range 20 {

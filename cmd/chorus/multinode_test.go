@@ -47,9 +47,7 @@ func TestTwoNodesOnePostgreSQL(t *testing.T) {
 	waitHealthy(t, baseB)
 
 	runCommand(t, bin, common, "user", "add", "--email", "mod@example.org", "--role", "moderator")
-	out := runCommand(t, bin, common, "token", "add", "--email", "mod@example.org")
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	staffToken := lines[len(lines)-1]
+	staffToken := addAPIToken(t, bin, common, "mod@example.org")
 
 	// A moderator watching the queue on node B hears of a submission to node A.
 	moderatorB := staffSession(t, bin, common, baseB, "watcher@example.org", "moderator")
@@ -169,15 +167,7 @@ func TestTwoNodesOnePostgreSQL(t *testing.T) {
 	close(stop)
 	wg.Wait()
 	for _, a := range acked {
-		req, _ := http.NewRequest("GET", baseB+"/api/v1/submissions/"+a.id, nil)
-		req.Header.Set("Authorization", "Bearer "+a.token)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK {
+		if res, _ := getWithToken(t, baseB+"/api/v1/submissions/"+a.id, a.token); res.StatusCode != http.StatusOK {
 			t.Errorf("acknowledged %s lost after node A was killed: %d", a.id, res.StatusCode)
 		}
 	}
@@ -282,37 +272,6 @@ func fetch(t *testing.T, url string) string {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return string(b)
-}
-
-func submit(t *testing.T, base, title string) (string, string) {
-	t.Helper()
-	body := `{"title":"` + title + `","body":"We arrived in winter and the neighbours helped.","language":"en","country":"CA","identity":"migrant","anonymous":true,"consent":{"publish":true}}`
-	res, err := http.Post(base+"/api/v1/stories", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var r struct{ ID, Token string }
-	json.NewDecoder(res.Body).Decode(&r)
-	if res.StatusCode != http.StatusAccepted {
-		t.Fatalf("submit: %d", res.StatusCode)
-	}
-	return r.ID, r.Token
-}
-
-func decide(t *testing.T, base, staffToken, id string) {
-	t.Helper()
-	req, _ := http.NewRequest("POST", base+"/api/v1/moderation/items/"+id+"/decision", strings.NewReader(`{"decision":"approve"}`))
-	req.Header.Set("Authorization", "Bearer "+staffToken)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("approve: %d", res.StatusCode)
-	}
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"mime/multipart"
 	"net/http"
-	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -31,11 +28,9 @@ func TestPhotoMemoryUnderAttack(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("reads resident memory from /proc")
 	}
-	bin := buildBinary(t)
-	addr := freeAddr(t)
-	base := "http://" + addr
-	env := append(os.Environ(), "CHORUS_DATA="+t.TempDir(), "CHORUS_ADDR="+addr)
-	stdout := startServerWithArgs(t, bin, env, "serve", "--submissions-per-hour", "1000")
+	site := newTestSite(t)
+	base := site.base
+	stdout := startServerWithArgs(t, site.bin, site.env, "serve", "--submissions-per-hour", "1000")
 	waitForLine(t, stdout, "Admin sign-in link")
 	waitHealthy(t, base)
 	pid := server.Process.Pid
@@ -98,22 +93,11 @@ func TestPhotoMemoryUnderAttack(t *testing.T) {
 	var wg sync.WaitGroup
 	for i, u := range uploads {
 		wg.Go(func() {
-			var body bytes.Buffer
-			mw := multipart.NewWriter(&body)
-			fw, _ := mw.CreateFormFile("photo", "photo.jpg")
-			fw.Write(u.photo)
-			mw.WriteField("alt", "A grey picture")
-			mw.Close()
-			req, _ := http.NewRequest("POST", base+"/api/v1/submissions/"+receipts[i].ID+"/photo", &body)
-			req.Header.Set("Content-Type", mw.FormDataContentType())
-			req.Header.Set("Authorization", "Bearer "+receipts[i].Token)
-			res, err := http.DefaultClient.Do(req)
+			status, err := uploadPhoto(http.DefaultClient, base, receipts[i].ID, receipts[i].Token, u.photo)
 			if err != nil {
 				t.Errorf("upload %d: %v", i, err)
-				return
 			}
-			res.Body.Close()
-			statuses[i] = res.StatusCode
+			statuses[i] = status
 		})
 	}
 	wg.Wait()
