@@ -284,6 +284,26 @@ func getWithToken(t *testing.T, url, token string) (*http.Response, []byte) {
 	return res, body
 }
 
+// onlyDataEnv is an environment whose one setting is CHORUS_DATA=dir.
+func onlyDataEnv(dir string) func(string) string {
+	return func(name string) string {
+		if name == "CHORUS_DATA" {
+			return dir
+		}
+		return ""
+	}
+}
+
+// testConfig is the configuration chorus reads from getenv without flags.
+func testConfig(t *testing.T, getenv func(string) string) *config {
+	t.Helper()
+	cfg, err := parseFlags("test", nil, getenv, os.Stderr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
 func freeAddr(t *testing.T) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
