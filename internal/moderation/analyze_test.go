@@ -30,6 +30,23 @@ func TestNormalizeMixedCyrillic(t *testing.T) {
 	}
 }
 
+func TestNormalizeLeetspeak(t *testing.T) {
+	for in, want := range map[string]string{
+		"r3fug33s": "refugees",
+		"5h17":     "shit",
+		"h@te":     "hate",
+		"$cum":     "scum",
+		"m!ss":     "miss",
+		"b8d":      "b8d",   // 8 stands for no letter
+		"2024":     "2024",  // digits without letters stay
+		"@home":    "@home", // @ needs a letter on both sides
+	} {
+		if got := Normalize(in); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestLexiconMatching(t *testing.T) {
 	cases := []struct {
 		text, word string
