@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bufio"
-	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
+
+	"chorus/internal/loadtest"
 )
 
 // memWatch samples a process's resident memory (VmRSS) every 100 ms and
@@ -45,7 +42,7 @@ func (m *memWatch) sample() int64 {
 	if m.pid <= 0 {
 		return 0
 	}
-	rss, hwm := procStatus(m.pid)
+	rss, hwm, _ := loadtest.ProcessMemory(m.pid)
 	m.mu.Lock()
 	m.peak = max(m.peak, rss, hwm)
 	m.mu.Unlock()
@@ -59,31 +56,3 @@ func (m *memWatch) peakKB() int64 {
 }
 
 func (m *memWatch) stop() { m.once.Do(func() { close(m.done) }) }
-
-// procStatus reads VmRSS and VmHWM (kB) from /proc/PID/status.
-func procStatus(pid int) (rss, hwm int64) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), ":")
-		if !ok {
-			continue
-		}
-		fields := strings.Fields(v)
-		if len(fields) == 0 {
-			continue
-		}
-		n, _ := strconv.ParseInt(fields[0], 10, 64)
-		switch k {
-		case "VmRSS":
-			rss = n
-		case "VmHWM":
-			hwm = n
-		}
-	}
-	return rss, hwm
-}

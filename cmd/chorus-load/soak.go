@@ -167,7 +167,7 @@ func runSoak(ctx context.Context, o options, srv soakServer, out io.Writer) erro
 	// Memory: a sample every so.sample, a progress line every so.table.
 	var samples []loadtest.MemSample
 	takeSample := func() loadtest.MemSample {
-		rss, hwm := procStatus(srv.pid)
+		rss, hwm, _ := loadtest.ProcessMemory(srv.pid)
 		req, errs := s.rec.Totals()
 		m := loadtest.MemSample{At: time.Since(start), RSSKB: rss, HWMKB: hwm, Requests: req, Errors: errs}
 		samples = append(samples, m)

@@ -19,24 +19,14 @@ func TestBackupWhileServingAndRestore(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the binary")
 	}
-	bin := buildBinary(t)
-	data := t.TempDir()
-	addr := freeAddr(t)
-	base := "http://" + addr
-	env := append(os.Environ(), "CHORUS_DATA="+data, "CHORUS_ADDR="+addr)
+	site := newTestSite(t)
+	bin, data, env := site.bin, site.data, site.env
 	startServer(t, bin, env)
-	waitHealthy(t, base)
+	waitHealthy(t, site.base)
 
-	body := `{"title":"Backed up","body":"A story that must survive a backup and a restore.","language":"en","country":"CA","identity":"migrant","anonymous":true,"consent":{"publish":true}}`
-	res, err := http.Post(base+"/api/v1/stories", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var receipt struct{ ID, Token string }
-	json.NewDecoder(res.Body).Decode(&receipt)
-	res.Body.Close()
-	if !uploadPhoto(http.DefaultClient, base, acknowledged{id: receipt.ID, token: receipt.Token}, testrig.PhotoWithGPS(320, 240)) {
-		t.Fatal("photo upload failed")
+	id, token := submit(t, site.base, "Backed up")
+	if status, err := uploadPhoto(http.DefaultClient, site.base, id, token, testrig.PhotoWithGPS(320, 240)); status != http.StatusOK {
+		t.Fatalf("photo upload: %d %v", status, err)
 	}
 
 	archive := filepath.Join(t.TempDir(), "site.tar.gz")
@@ -63,24 +53,18 @@ func TestBackupWhileServingAndRestore(t *testing.T) {
 	if res := get(t, "http://"+addr2+"/en/stories/demo01"); res.StatusCode != http.StatusOK {
 		t.Errorf("restored demo story: %d", res.StatusCode)
 	}
-	req, _ := http.NewRequest("GET", "http://"+addr2+"/api/v1/submissions/"+receipt.ID, nil)
-	req.Header.Set("Authorization", "Bearer "+receipt.Token)
-	res, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, body := getWithToken(t, "http://"+addr2+"/api/v1/submissions/"+id, token)
 	var own struct {
 		Title string
 		Photo struct {
 			Sizes map[string]struct{ URL string }
 		}
 	}
-	json.NewDecoder(res.Body).Decode(&own)
-	res.Body.Close()
+	json.Unmarshal(body, &own)
 	if own.Title != "Backed up" || len(own.Photo.Sizes) != 2 {
 		t.Fatalf("restored submission: %+v", own)
 	}
-	entries, _ := os.ReadDir(filepath.Join(restored, "media", "photos", receipt.ID))
+	entries, _ := os.ReadDir(filepath.Join(restored, "media", "photos", id))
 	if len(entries) != 2 {
 		t.Errorf("restored photo files: %v", entries)
 	}

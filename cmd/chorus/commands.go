@@ -44,6 +44,20 @@ func runWithApp(ctx context.Context, cfg *config, stderr io.Writer, fn func(site
 	return fn(site{App: a, Store: store}, cfg)
 }
 
+// writeOutput writes data to stdout, or, when out names a file, to that
+// file and then note to stderr.
+func writeOutput(data []byte, out string, stdout, stderr io.Writer, note string) error {
+	if out == "" {
+		_, err := stdout.Write(data)
+		return err
+	}
+	if err := os.WriteFile(out, data, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintln(stderr, note)
+	return nil
+}
+
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	return withApp(ctx, "migrate", args, getenv, stderr, nil, func(site, *config) error {
 		fmt.Fprintln(stdout, "database is up to date")

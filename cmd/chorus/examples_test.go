@@ -18,12 +18,7 @@ import (
 
 func TestModerationExamplesExportsDecisions(t *testing.T) {
 	dir := t.TempDir()
-	getenv := func(k string) string {
-		if k == "CHORUS_DATA" {
-			return dir
-		}
-		return ""
-	}
+	getenv := onlyDataEnv(dir)
 	ctx := context.Background()
 	cfg := &config{Data: dir}
 	a, store, err := openApp(ctx, cfg, newLogger(io.Discard, "error"))

@@ -33,11 +33,8 @@ func TestSIGKILLLosesNoAcknowledgedSubmission(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the binary under load")
 	}
-	bin := buildBinary(t)
-	data := t.TempDir()
-	addr := freeAddr(t)
-	base := "http://" + addr
-	env := append(os.Environ(), "CHORUS_DATA="+data, "CHORUS_ADDR="+addr)
+	site := newTestSite(t)
+	bin, data, base, env := site.bin, site.data, site.base, site.env
 	startServerWithArgs(t, bin, env, "serve", "--submissions-per-hour", "1000000")
 	waitHealthy(t, base)
 
@@ -79,7 +76,10 @@ func TestSIGKILLLosesNoAcknowledgedSubmission(t *testing.T) {
 				acked = append(acked, ack)
 				index := len(acked) - 1
 				mu.Unlock()
-				if n%2 == 0 && uploadPhoto(client, base, ack, photo) {
+				if n%2 != 0 {
+					continue
+				}
+				if status, _ := uploadPhoto(client, base, ack.id, ack.token, photo); status == http.StatusOK {
 					mu.Lock()
 					acked[index].photo = true
 					mu.Unlock()
@@ -152,34 +152,29 @@ func TestSIGKILLLosesNoAcknowledgedSubmission(t *testing.T) {
 	startServerWithArgs(t, bin, env, "serve")
 	waitHealthy(t, base)
 	last := acked[len(acked)-1]
-	req, _ := http.NewRequest("GET", base+"/api/v1/submissions/"+last.id, nil)
-	req.Header.Set("Authorization", "Bearer "+last.token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
+	if res, _ := getWithToken(t, base+"/api/v1/submissions/"+last.id, last.token); res.StatusCode != http.StatusOK {
 		t.Errorf("after restart, the last acknowledged submission answers %d", res.StatusCode)
 	}
 	stopServer(t)
 }
 
-func uploadPhoto(client *http.Client, base string, a acknowledged, photo []byte) bool {
+// uploadPhoto adds a photo to a submission through the API and returns
+// the answer's status.
+func uploadPhoto(client *http.Client, base, id, token string, photo []byte) (int, error) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
-	fw, _ := mw.CreateFormFile("photo", "p.jpg")
+	fw, _ := mw.CreateFormFile("photo", "photo.jpg")
 	fw.Write(photo)
 	mw.WriteField("alt", "a street")
 	mw.Close()
-	req, _ := http.NewRequest("POST", base+"/api/v1/submissions/"+a.id+"/photo", &buf)
+	req, _ := http.NewRequest("POST", base+"/api/v1/submissions/"+id+"/photo", &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+a.token)
+	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := client.Do(req)
 	if err != nil {
-		return false
+		return 0, err
 	}
 	io.Copy(io.Discard, res.Body)
 	res.Body.Close()
-	return res.StatusCode == http.StatusOK
+	return res.StatusCode, nil
 }

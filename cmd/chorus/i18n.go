@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"chorus/internal/app"
@@ -122,13 +121,5 @@ func i18nExport(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	if out == "" {
-		_, err = stdout.Write(data)
-		return err
-	}
-	if err := os.WriteFile(out, data, 0o644); err != nil {
-		return err
-	}
-	fmt.Fprintf(stderr, "wrote %d messages of %s to %s\n", len(messages), lang, out)
-	return nil
+	return writeOutput(data, out, stdout, stderr, fmt.Sprintf("wrote %d messages of %s to %s", len(messages), lang, out))
 }

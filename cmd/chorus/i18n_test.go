@@ -20,18 +20,9 @@ import (
 // toolkit export, which count and write them beside the shipped texts.
 func TestTranslationCommands(t *testing.T) {
 	ctx := context.Background()
-	data := t.TempDir()
-	getenv := func(name string) string {
-		if name == "CHORUS_DATA" {
-			return data
-		}
-		return ""
-	}
-	cfg, err := parseFlags("test", nil, getenv, os.Stderr, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = runWithApp(ctx, cfg, os.Stderr, func(a site, _ *config) error {
+	getenv := onlyDataEnv(t.TempDir())
+	cfg := testConfig(t, getenv)
+	err := runWithApp(ctx, cfg, os.Stderr, func(a site, _ *config) error {
 		if _, err := a.AddUser(ctx, "tr@example.org", storage.RoleTranslator); err != nil {
 			return err
 		}

@@ -54,11 +54,10 @@ func TestServeAppliesConnectionAndBodyLimits(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := buildBinary(t)
-	addr := freeAddr(t)
-	env := append(os.Environ(), "CHORUS_DATA="+t.TempDir(), "CHORUS_ADDR="+addr)
-	startServerWithArgs(t, bin, env, "serve", "--max-connections-per-address", "2", "--form-read-timeout", "1s")
-	waitHealthy(t, "http://"+addr)
+	site := newTestSite(t)
+	addr := site.addr
+	startServerWithArgs(t, site.bin, site.env, "serve", "--max-connections-per-address", "2", "--form-read-timeout", "1s")
+	waitHealthy(t, site.base)
 	http.DefaultClient.CloseIdleConnections()
 
 	dial := func() net.Conn {

@@ -26,11 +26,8 @@ func TestBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := buildBinary(t)
-	data := t.TempDir()
-	addr := freeAddr(t)
-	env := append(os.Environ(), "CHORUS_DATA="+data, "CHORUS_ADDR="+addr)
-	base := "http://" + addr
+	site := newTestSite(t)
+	bin, env, base := site.bin, site.env, site.base
 
 	stdout := startServer(t, bin, env)
 	link := waitForLine(t, stdout, "Admin sign-in link")
@@ -46,40 +43,14 @@ func TestBinary(t *testing.T) {
 	if !strings.Contains(out, base+"/en/staff/welcome/") {
 		t.Errorf("user add: %q", out)
 	}
-	out = runCommand(t, bin, env, "token", "add", "--email", "mod@example.org")
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	token := lines[len(lines)-1]
-	if len(token) < 40 || strings.Contains(token, " ") {
-		t.Fatalf("token add's last line is not a token: %q", out)
-	}
-
-	body := `{"title":"Binary test","body":"We arrived and the neighbours helped us settle.","language":"en","country":"CA","identity":"migrant","anonymous":true,"consent":{"publish":true}}`
-	res, err := http.Post(base+"/api/v1/stories", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var receipt struct{ ID, Token string }
-	json.NewDecoder(res.Body).Decode(&receipt)
-	res.Body.Close()
-	if res.StatusCode != http.StatusAccepted || receipt.ID == "" {
-		t.Fatalf("submit: %d", res.StatusCode)
-	}
-	req, _ := http.NewRequest("POST", base+"/api/v1/moderation/items/"+receipt.ID+"/decision", strings.NewReader(`{"decision":"approve"}`))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	res, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("approve with the printed token: %d", res.StatusCode)
-	}
+	token := addAPIToken(t, bin, env, "mod@example.org")
+	id, _ := submit(t, base, "Binary test")
+	decide(t, base, token, id)
 
 	stopServer(t)
 	startServer(t, bin, env)
 	waitHealthy(t, base)
-	if res := get(t, base+"/api/v1/stories/"+receipt.ID); res.StatusCode != http.StatusOK {
+	if res := get(t, base+"/api/v1/stories/"+id); res.StatusCode != http.StatusOK {
 		t.Errorf("story lost across a restart: %d", res.StatusCode)
 	}
 	if res := get(t, base+"/api/v1/stories?limit=100"); res.StatusCode != http.StatusOK {
@@ -89,6 +60,23 @@ func TestBinary(t *testing.T) {
 }
 
 var server *exec.Cmd
+
+// testSite is the built binary and the environment that serves a fresh
+// data folder on a free local address.
+type testSite struct {
+	bin, data, addr, base string
+	env                   []string
+}
+
+// newTestSite prepares a site; extraEnv (NAME=value) is added to its
+// environment. Nothing runs until startServer.
+func newTestSite(t *testing.T, extraEnv ...string) testSite {
+	t.Helper()
+	s := testSite{bin: buildBinary(t), data: t.TempDir(), addr: freeAddr(t)}
+	s.base = "http://" + s.addr
+	s.env = append(append(os.Environ(), "CHORUS_DATA="+s.data, "CHORUS_ADDR="+s.addr), extraEnv...)
+	return s
+}
 
 var (
 	buildOnce sync.Once
@@ -229,6 +217,91 @@ func runCommand(t *testing.T, bin string, env []string, args ...string) string {
 		t.Fatalf("chorus %v: %v\n%s", args, err, out)
 	}
 	return string(out)
+}
+
+// addAPIToken runs chorus token add for a staff account and returns the
+// token it prints on its last line.
+func addAPIToken(t *testing.T, bin string, env []string, email string) string {
+	t.Helper()
+	out := runCommand(t, bin, env, "token", "add", "--email", email)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	token := lines[len(lines)-1]
+	if len(token) < 40 || strings.Contains(token, " ") {
+		t.Fatalf("token add's last line is not a token: %q", out)
+	}
+	return token
+}
+
+// submit sends a story through the API and returns its id and the
+// storyteller's token.
+func submit(t *testing.T, base, title string) (id, token string) {
+	t.Helper()
+	body := `{"title":"` + title + `","body":"We arrived in winter and the neighbours helped.","language":"en","country":"CA","identity":"migrant","anonymous":true,"consent":{"publish":true}}`
+	res, err := http.Post(base+"/api/v1/stories", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var r struct{ ID, Token string }
+	json.NewDecoder(res.Body).Decode(&r)
+	if res.StatusCode != http.StatusAccepted || r.ID == "" {
+		t.Fatalf("submit: %d", res.StatusCode)
+	}
+	return r.ID, r.Token
+}
+
+// decide approves a story through the moderation API.
+func decide(t *testing.T, base, staffToken, id string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", base+"/api/v1/moderation/items/"+id+"/decision", strings.NewReader(`{"decision":"approve"}`))
+	req.Header.Set("Authorization", "Bearer "+staffToken)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("approve: %d", res.StatusCode)
+	}
+}
+
+// getWithToken requests url with a bearer token and returns the answer
+// and its body, read and closed.
+func getWithToken(t *testing.T, url, token string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, body
+}
+
+// onlyDataEnv is an environment whose one setting is CHORUS_DATA=dir.
+func onlyDataEnv(dir string) func(string) string {
+	return func(name string) string {
+		if name == "CHORUS_DATA" {
+			return dir
+		}
+		return ""
+	}
+}
+
+// testConfig is the configuration chorus reads from getenv without flags.
+func testConfig(t *testing.T, getenv func(string) string) *config {
+	t.Helper()
+	cfg, err := parseFlags("test", nil, getenv, os.Stderr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }
 
 func freeAddr(t *testing.T) string {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,11 +8,12 @@ import (
 	"net/url"
 	"os"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"chorus/internal/loadtest"
 )
 
 // TestSignInAttackKeepsMemoryBounded runs the real binary and sends it 40
@@ -28,15 +28,13 @@ func TestSignInAttackKeepsMemoryBounded(t *testing.T) {
 	if _, err := os.Stat("/proc/self/status"); err != nil {
 		t.Skip("needs /proc to read the server's memory")
 	}
-	bin := buildBinary(t)
-	addr := freeAddr(t)
-	base := "http://" + addr
 	// Two cores, as on the machines the limits were measured on: the
 	// number of password hashes run at once follows the cores.
-	env := append(os.Environ(), "CHORUS_DATA="+t.TempDir(), "CHORUS_ADDR="+addr, "GOMAXPROCS=2")
+	site := newTestSite(t, "GOMAXPROCS=2")
+	base := site.base
 	// The rate limits are opened wide: this test is about what bounds
 	// password hashing itself.
-	startServerWithArgs(t, bin, env, "serve", "--trust-forwarded-for",
+	startServerWithArgs(t, site.bin, site.env, "serve", "--trust-forwarded-for",
 		"--signins-per-minute", "100000", "--signins-per-minute-total", "100000")
 	waitHealthy(t, base)
 	for range 20 {
@@ -168,32 +166,13 @@ func (f *signInForm) attempt(email string) (status int, page string) {
 	return res.StatusCode, string(body)
 }
 
-// childRSS reads a process's resident memory now (VmRSS) and its
-// high-water mark (VmHWM), in KiB, from /proc/PID/status.
+// childRSS reads a process's resident memory now and its high-water
+// mark, in kB.
 func childRSS(t *testing.T, pid int) (rss, peak int64) {
 	t.Helper()
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	rss, peak, err := loadtest.ProcessMemory(pid)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		key, value, _ := strings.Cut(sc.Text(), ":")
-		fields := strings.Fields(value)
-		if len(fields) == 0 {
-			continue
-		}
-		n, _ := strconv.ParseInt(fields[0], 10, 64)
-		switch key {
-		case "VmRSS":
-			rss = n
-		case "VmHWM":
-			peak = n
-		}
-	}
-	if rss == 0 || peak == 0 {
-		t.Fatalf("no VmRSS or VmHWM in /proc/%d/status", pid)
 	}
 	return rss, peak
 }

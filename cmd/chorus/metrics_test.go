@@ -3,7 +3,6 @@ package main
 import (
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 )
@@ -14,13 +13,12 @@ func TestMetricsOnTheirOwnAddress(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := buildBinary(t)
-	addr, metricsAddr := freeAddr(t), freeAddr(t)
-	env := append(os.Environ(), "CHORUS_DATA="+t.TempDir(), "CHORUS_ADDR="+addr, "CHORUS_METRICS_ADDR="+metricsAddr)
-	startServer(t, bin, env)
-	waitHealthy(t, "http://"+addr)
-	get(t, "http://"+addr+"/en/")
-	if res := get(t, "http://"+addr+"/metrics"); res.StatusCode != http.StatusNotFound {
+	metricsAddr := freeAddr(t)
+	site := newTestSite(t, "CHORUS_METRICS_ADDR="+metricsAddr)
+	startServer(t, site.bin, site.env)
+	waitHealthy(t, site.base)
+	get(t, site.base+"/en/")
+	if res := get(t, site.base+"/metrics"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("/metrics on the public address: %d, want 404", res.StatusCode)
 	}
 	res, err := http.Get("http://" + metricsAddr + "/metrics")

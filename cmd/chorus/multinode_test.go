@@ -47,9 +47,7 @@ func TestTwoNodesOnePostgreSQL(t *testing.T) {
 	waitHealthy(t, baseB)
 
 	runCommand(t, bin, common, "user", "add", "--email", "mod@example.org", "--role", "moderator")
-	out := runCommand(t, bin, common, "token", "add", "--email", "mod@example.org")
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	staffToken := lines[len(lines)-1]
+	staffToken := addAPIToken(t, bin, common, "mod@example.org")
 
 	// A moderator watching the queue on node B hears of a submission to node A.
 	moderatorB := staffSession(t, bin, common, baseB, "watcher@example.org", "moderator")
@@ -169,15 +167,7 @@ func TestTwoNodesOnePostgreSQL(t *testing.T) {
 	close(stop)
 	wg.Wait()
 	for _, a := range acked {
-		req, _ := http.NewRequest("GET", baseB+"/api/v1/submissions/"+a.id, nil)
-		req.Header.Set("Authorization", "Bearer "+a.token)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK {
+		if res, _ := getWithToken(t, baseB+"/api/v1/submissions/"+a.id, a.token); res.StatusCode != http.StatusOK {
 			t.Errorf("acknowledged %s lost after node A was killed: %d", a.id, res.StatusCode)
 		}
 	}
@@ -217,30 +207,16 @@ func staffSession(t *testing.T, bin string, env []string, base, email, role stri
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	welcome := base + "/en/staff/welcome/" + token
-	res, err := client.Get(welcome)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(res.Body)
-	res.Body.Close()
+	status, page := readPage(t, client, welcome)
 	secret := regexp.MustCompile(`name="totp_secret" value="([A-Z2-7]+)"`).FindSubmatch(page)
-	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
+	csrf := csrfField.FindSubmatch(page)
 	if secret == nil || csrf == nil {
-		t.Fatalf("welcome page on %s: %d", base, res.StatusCode)
+		t.Fatalf("welcome page on %s: %d", base, status)
 	}
 	code, _ := auth.TOTPCode(string(secret[1]), time.Now())
 	form := url.Values{"csrf": {string(csrf[1])}, "password": {"a long enough passphrase"}, "totp_secret": {string(secret[1])}, "code": {code}}
-	req, _ := http.NewRequest("POST", welcome, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", base)
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	res, err = client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("enrol on %s: %d", base, res.StatusCode)
+	if status := postSameOrigin(t, client, base, welcome, form); status != http.StatusSeeOther {
+		t.Fatalf("enrol on %s: %d", base, status)
 	}
 	return client
 }
@@ -248,71 +224,51 @@ func staffSession(t *testing.T, bin string, env []string, base, email, role stri
 // saveTranslation saves one text through a translation editor's form.
 func saveTranslation(t *testing.T, client *http.Client, base, editor, key, text string) {
 	t.Helper()
-	res, err := client.Get(base + editor + "?show=all")
+	status, page := readPage(t, client, base+editor+"?show=all")
+	csrf := csrfField.FindSubmatch(page)
+	if status != http.StatusOK || csrf == nil {
+		t.Fatalf("editor %s: %d", editor, status)
+	}
+	form := url.Values{"csrf": {string(csrf[1])}, "key": {key}, "form-other": {text}}
+	if status := postSameOrigin(t, client, base, base+editor, form); status != http.StatusSeeOther {
+		t.Fatalf("save %s on %s: %d", key, editor, status)
+	}
+}
+
+func readPage(t *testing.T, client *http.Client, url string) (status int, page []byte) {
+	t.Helper()
+	res, err := client.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	page, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
-	if res.StatusCode != http.StatusOK || csrf == nil {
-		t.Fatalf("editor %s: %d", editor, res.StatusCode)
+	defer res.Body.Close()
+	page, err = io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
 	}
-	form := url.Values{"csrf": {string(csrf[1])}, "key": {key}, "form-other": {text}}
-	req, _ := http.NewRequest("POST", base+editor, strings.NewReader(form.Encode()))
+	return res.StatusCode, page
+}
+
+// postSameOrigin posts a form to target as a page of base would, and
+// returns the answer's status.
+func postSameOrigin(t *testing.T, client *http.Client, base, target string, form url.Values) int {
+	t.Helper()
+	req, _ := http.NewRequest("POST", target, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", base)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	res, err = client.Do(req)
+	res, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("save %s on %s: %d", key, editor, res.StatusCode)
-	}
+	return res.StatusCode
 }
 
 func fetch(t *testing.T, url string) string {
 	t.Helper()
-	res, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return string(b)
-}
-
-func submit(t *testing.T, base, title string) (string, string) {
-	t.Helper()
-	body := `{"title":"` + title + `","body":"We arrived in winter and the neighbours helped.","language":"en","country":"CA","identity":"migrant","anonymous":true,"consent":{"publish":true}}`
-	res, err := http.Post(base+"/api/v1/stories", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var r struct{ ID, Token string }
-	json.NewDecoder(res.Body).Decode(&r)
-	if res.StatusCode != http.StatusAccepted {
-		t.Fatalf("submit: %d", res.StatusCode)
-	}
-	return r.ID, r.Token
-}
-
-func decide(t *testing.T, base, staffToken, id string) {
-	t.Helper()
-	req, _ := http.NewRequest("POST", base+"/api/v1/moderation/items/"+id+"/decision", strings.NewReader(`{"decision":"approve"}`))
-	req.Header.Set("Authorization", "Bearer "+staffToken)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("approve: %d", res.StatusCode)
-	}
+	_, page := readPage(t, http.DefaultClient, url)
+	return string(page)
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {

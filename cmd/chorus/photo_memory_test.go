@@ -1,21 +1,17 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"mime/multipart"
 	"net/http"
-	"os"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"chorus/internal/loadtest"
 	"chorus/internal/media/mediatest"
 )
 
@@ -32,11 +28,9 @@ func TestPhotoMemoryUnderAttack(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("reads resident memory from /proc")
 	}
-	bin := buildBinary(t)
-	addr := freeAddr(t)
-	base := "http://" + addr
-	env := append(os.Environ(), "CHORUS_DATA="+t.TempDir(), "CHORUS_ADDR="+addr)
-	stdout := startServerWithArgs(t, bin, env, "serve", "--submissions-per-hour", "1000")
+	site := newTestSite(t)
+	base := site.base
+	stdout := startServerWithArgs(t, site.bin, site.env, "serve", "--submissions-per-hour", "1000")
 	waitForLine(t, stdout, "Admin sign-in link")
 	waitHealthy(t, base)
 	pid := server.Process.Pid
@@ -76,7 +70,7 @@ func TestPhotoMemoryUnderAttack(t *testing.T) {
 	}
 
 	time.Sleep(time.Second)
-	idle, _ := photoTestRSS(t, pid)
+	idle, _ := childRSS(t, pid)
 
 	var peak atomic.Int64
 	stopSampling := make(chan struct{})
@@ -89,7 +83,7 @@ func TestPhotoMemoryUnderAttack(t *testing.T) {
 				return
 			case <-time.After(10 * time.Millisecond):
 			}
-			if rss, err := photoRSS(pid); err == nil && rss > peak.Load() {
+			if rss, _, err := loadtest.ProcessMemory(pid); err == nil && rss > peak.Load() {
 				peak.Store(rss)
 			}
 		}
@@ -99,36 +93,25 @@ func TestPhotoMemoryUnderAttack(t *testing.T) {
 	var wg sync.WaitGroup
 	for i, u := range uploads {
 		wg.Go(func() {
-			var body bytes.Buffer
-			mw := multipart.NewWriter(&body)
-			fw, _ := mw.CreateFormFile("photo", "photo.jpg")
-			fw.Write(u.photo)
-			mw.WriteField("alt", "A grey picture")
-			mw.Close()
-			req, _ := http.NewRequest("POST", base+"/api/v1/submissions/"+receipts[i].ID+"/photo", &body)
-			req.Header.Set("Content-Type", mw.FormDataContentType())
-			req.Header.Set("Authorization", "Bearer "+receipts[i].Token)
-			res, err := http.DefaultClient.Do(req)
+			status, err := uploadPhoto(http.DefaultClient, base, receipts[i].ID, receipts[i].Token, u.photo)
 			if err != nil {
 				t.Errorf("upload %d: %v", i, err)
-				return
 			}
-			res.Body.Close()
-			statuses[i] = res.StatusCode
+			statuses[i] = status
 		})
 	}
 	wg.Wait()
 	burst := time.Since(start)
 	close(stopSampling)
 	<-sampled
-	_, hwm := photoTestRSS(t, pid)
+	_, hwm := childRSS(t, pid)
 	peakRSS := max(peak.Load(), hwm)
 
 	// Memory must go back to the system once the burst is over.
 	after := int64(0)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		after, _ = photoTestRSS(t, pid)
+		after, _ = childRSS(t, pid)
 		if after <= 3*idle || time.Now().After(deadline) {
 			break
 		}
@@ -159,52 +142,3 @@ func TestPhotoMemoryUnderAttack(t *testing.T) {
 // over an idle server of about 60 MB. Without the budget the burst reached
 // 29 times idle on two CPUs, and more with more CPUs.
 const photoPeakRatio = 16.0
-
-func photoTestRSS(t *testing.T, pid int) (rss, hwm int64) {
-	t.Helper()
-	rss, err := photoRSS(pid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, hwm, err = photoStatus(pid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rss, hwm
-}
-
-func photoRSS(pid int) (int64, error) {
-	rss, _, err := photoStatus(pid)
-	return rss, err
-}
-
-// photoStatus reads VmRSS and VmHWM, in kB, from /proc/PID/status.
-func photoStatus(pid int) (rss, hwm int64, err error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, 0, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		name, value, ok := strings.Cut(sc.Text(), ":")
-		if !ok {
-			continue
-		}
-		fields := strings.Fields(value)
-		if len(fields) == 0 {
-			continue
-		}
-		n, perr := strconv.ParseInt(fields[0], 10, 64)
-		if perr != nil {
-			continue
-		}
-		switch name {
-		case "VmRSS":
-			rss = n
-		case "VmHWM":
-			hwm = n
-		}
-	}
-	return rss, hwm, sc.Err()
-}

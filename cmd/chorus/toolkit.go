@@ -134,15 +134,7 @@ func toolkitExport(lang, out string, saved []toolkit.Saved, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	if out == "" {
-		_, err = stdout.Write(data)
-		return err
-	}
-	if err := os.WriteFile(out, data, 0o644); err != nil {
-		return err
-	}
-	fmt.Fprintf(stderr, "wrote the %s toolkit texts to %s\n", lang, out)
-	return nil
+	return writeOutput(data, out, stdout, stderr, fmt.Sprintf("wrote the %s toolkit texts to %s", lang, out))
 }
 
 // readLogo reads a partner's logo as the partner page does: checked before

@@ -82,13 +82,7 @@ func TestToolkitBuildWithLogo(t *testing.T) {
 	if err := os.WriteFile(logo, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	data := t.TempDir()
-	getenv := func(key string) string {
-		if key == "CHORUS_DATA" {
-			return data
-		}
-		return ""
-	}
+	getenv := onlyDataEnv(t.TempDir())
 	out := t.TempDir()
 	err := toolkitCommand(context.Background(), []string{"build", "--lang", "en", "--out", out, "--logo", logo}, getenv, io.Discard, io.Discard)
 	if err != nil {
@@ -125,17 +119,8 @@ func TestToolkitBuildWithLogo(t *testing.T) {
 // the others.
 func TestToolkitBuildHasTheVoicesThatAgreed(t *testing.T) {
 	ctx := context.Background()
-	data := t.TempDir()
-	getenv := func(name string) string {
-		if name == "CHORUS_DATA" {
-			return data
-		}
-		return ""
-	}
-	cfg, err := parseFlags("test", nil, getenv, os.Stderr, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	getenv := onlyDataEnv(t.TempDir())
+	cfg := testConfig(t, getenv)
 	publish := func(a site, title, body, name, city string, anonymous, toolkit bool) error {
 		sub := story.Submission{Title: title, Body: body, Language: "en", Country: "CA", City: city,
 			Identity: story.IdentityRefugee, DisplayName: name, Anonymous: anonymous, ContactEmail: "amal@example.org",
@@ -154,7 +139,7 @@ func TestToolkitBuildHasTheVoicesThatAgreed(t *testing.T) {
 		_, err = a.Decide(ctx, mod, receipt.ID, app.Decision{Approve: true})
 		return err
 	}
-	err = runWithApp(ctx, cfg, os.Stderr, func(a site, _ *config) error {
+	err := runWithApp(ctx, cfg, os.Stderr, func(a site, _ *config) error {
 		if err := publish(a, "Skating", "Our neighbour Mrs Kowalski taught my daughter to skate on the backyard rink.", "", "Winnipeg", true, true); err != nil {
 			return err
 		}

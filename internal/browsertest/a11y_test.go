@@ -170,10 +170,13 @@ func TestAccessibility(t *testing.T) {
 					t.Errorf("%s has %d axe violations:%s", p.path, len(vs), formatViolations(vs))
 				}
 			}
-			for _, lang := range languages {
-				for _, p := range s.publicPages(lang) {
+			checkPages := func(t *testing.T, tb *tab, lang string, pages []page) {
+				for _, p := range pages {
 					t.Run(lang+"/"+p.name, func(t *testing.T) { check(t, tb, p, lang) })
 				}
+			}
+			for _, lang := range languages {
+				checkPages(t, tb, lang, s.publicPages(lang))
 				t.Run(lang+"/share-with-errors", func(t *testing.T) {
 					// The server's own error page for a form the browser
 					// would have stopped: turn off the browser's checks.
@@ -223,12 +226,10 @@ func TestAccessibility(t *testing.T) {
 			translator := newTab(t, s.rig, vp, true, "a11y-"+vp.name)
 			enrolWithoutSecondFactor(t, translator, "tr-"+vp.name+"@example.org", storage.RolePartner)
 			for _, lang := range languages {
-				for _, p := range []page{
+				checkPages(t, translator, lang, []page{
 					{"translation-editor", "/" + lang + "/staff/story-translations/" + s.translated + "/ar", 200},
 					{"translation-new", "/" + lang + "/staff/story-translations/" + s.toReview + "/ar", 200},
-				} {
-					t.Run(lang+"/"+p.name, func(t *testing.T) { check(t, translator, p, lang) })
-				}
+				})
 			}
 			for _, lang := range languages {
 				t.Run(lang+"/queue", func(t *testing.T) {
@@ -259,33 +260,24 @@ func TestAccessibility(t *testing.T) {
 				}
 			}
 
-			// An admin's pages: the screening policy and the reply library.
+			// An admin's pages: the screening policy, the reply library and
+			// the translation editors (an admin sees them all): plural
+			// forms, a right-to-left target, a language with nothing
+			// translated yet, the toolkit's English, and a refused post.
 			admin := newTab(t, s.rig, vp, true, "a11y-admin-"+vp.name)
 			enrolStaff(t, admin, "admin-"+vp.name+"@example.org", storage.RoleAdmin)
 			for _, lang := range languages {
-				for _, p := range []page{
+				checkPages(t, admin, lang, []page{
 					{"policy", "/" + lang + "/staff/policy", 200},
 					{"replies", "/" + lang + "/staff/replies", 200},
 					{"reply-edit", "/" + lang + "/staff/replies/edit?id=en-refugees-neighbours", 200},
 					{"partner", "/" + lang + "/staff/partner", 200},
-				} {
-					t.Run(lang+"/"+p.name, func(t *testing.T) { check(t, admin, p, lang) })
-				}
-			}
-
-			// The translation editors, as an admin (who sees them all):
-			// plural forms, a right-to-left target, a language with nothing
-			// translated yet, the toolkit's English, and a refused post.
-			for _, lang := range languages {
-				for _, p := range []page{
 					{"translations", "/" + lang + "/staff/translations", 200},
 					{"translate-plural-rtl", "/" + lang + "/staff/translations/ar?area=queue&show=all", 200},
 					{"translate-todo", "/" + lang + "/staff/translations/ti", 200},
 					{"translate-toolkit", "/" + lang + "/staff/translations/es/toolkit", 200},
 					{"translate-toolkit-source", "/" + lang + "/staff/translations/en/toolkit", 200},
-				} {
-					t.Run(lang+"/"+p.name, func(t *testing.T) { check(t, admin, p, lang) })
-				}
+				})
 				t.Run(lang+"/translate-refused", func(t *testing.T) {
 					admin.open("/" + lang + "/staff/translations/fr/toolkit?show=all")
 					eval[bool](admin, `document.querySelector("#t-posts\\.x").value = "trop long ".repeat(40) + "#ItTakesaCommunity {url}", true`)

@@ -245,43 +245,41 @@ func readLimited(u upload, r io.Reader, maxBytes int64) ([]byte, error) {
 	return data, nil
 }
 
-// decodeConfig and decode call each format's decoder directly rather than
-// image.Decode, so that a format registered elsewhere in the program (GIF,
-// BMP, ...) can never be accepted here.
+// decoders are each format's own decoders: decodeConfig and decode call
+// them rather than image.Decode, so that a format registered elsewhere in
+// the program (GIF, BMP, ...) can never be accepted here.
+var decoders = map[format]struct {
+	config func(io.Reader) (image.Config, error)
+	image  func(io.Reader) (image.Image, error)
+}{
+	formatJPEG: {jpeg.DecodeConfig, jpeg.Decode},
+	formatPNG:  {png.DecodeConfig, png.Decode},
+	formatWebP: {webp.DecodeConfig, webp.Decode},
+}
+
 func decodeConfig(f format, data []byte) (cfg image.Config, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("decoder panic: %v", p)
-		}
-	}()
-	r := bytes.NewReader(data)
-	switch f {
-	case formatJPEG:
-		return jpeg.DecodeConfig(r)
-	case formatPNG:
-		return png.DecodeConfig(r)
-	case formatWebP:
-		return webp.DecodeConfig(r)
+	d, ok := decoders[f]
+	if !ok {
+		return image.Config{}, errors.New("unknown format")
 	}
-	return image.Config{}, errors.New("unknown format")
+	defer recoverDecoderPanic(&err)
+	return d.config(bytes.NewReader(data))
 }
 
 func decode(f format, data []byte) (img image.Image, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			img, err = nil, fmt.Errorf("decoder panic: %v", p)
-		}
-	}()
-	r := bytes.NewReader(data)
-	switch f {
-	case formatJPEG:
-		return jpeg.Decode(r)
-	case formatPNG:
-		return png.Decode(r)
-	case formatWebP:
-		return webp.Decode(r)
+	d, ok := decoders[f]
+	if !ok {
+		return nil, errors.New("unknown format")
 	}
-	return nil, errors.New("unknown format")
+	defer recoverDecoderPanic(&err)
+	return d.image(bytes.NewReader(data))
+}
+
+// recoverDecoderPanic, deferred, turns a decoder's panic into *err.
+func recoverDecoderPanic(err *error) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("decoder panic: %v", p)
+	}
 }
 
 // jpegScans counts the SOS markers of a JPEG, skipping segment payloads.

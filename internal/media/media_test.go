@@ -542,3 +542,22 @@ func TestJPEGScans(t *testing.T) {
 		jpegScans(b) // must not panic
 	}
 }
+
+// A decoder's panic becomes an error, with no half-decoded image.
+func TestDecoderPanicIsAnError(t *testing.T) {
+	saved := decoders[formatPNG]
+	t.Cleanup(func() { decoders[formatPNG] = saved })
+	d := saved
+	d.config = func(io.Reader) (image.Config, error) { panic("bad header") }
+	d.image = func(io.Reader) (image.Image, error) { panic("bad pixels") }
+	decoders[formatPNG] = d
+	if _, err := decodeConfig(formatPNG, []byte("x")); err == nil || !strings.Contains(err.Error(), "decoder panic: bad header") {
+		t.Errorf("decodeConfig: %v", err)
+	}
+	if img, err := decode(formatPNG, []byte("x")); img != nil || err == nil || !strings.Contains(err.Error(), "decoder panic: bad pixels") {
+		t.Errorf("decode: %v %v", img, err)
+	}
+	if _, err := decode(format(99), nil); err == nil {
+		t.Error("an unknown format was decoded")
+	}
+}

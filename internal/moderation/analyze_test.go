@@ -17,12 +17,20 @@ func hitIn(a *analysis, kind uint8, word string) (hit, bool) {
 	return hit{}, false
 }
 
-func TestNormalizeMixedCyrillic(t *testing.T) {
+func TestNormalizeMixedScriptsAndLeetspeak(t *testing.T) {
 	for in, want := range map[string]string{
 		"м1гранти": "мігранти", // leetspeak inside a Cyrillic word
 		"біженцi":  "біженці",  // Latin i among Cyrillic letters
 		"rаgheads": "ragheads", // Cyrillic а among Latin letters
 		"Мiгранти": "мігранти",
+		"r3fug33s": "refugees", // leetspeak digits, symbols
+		"5h17":     "shit",
+		"h@te":     "hate",
+		"$cum":     "scum",
+		"m!ss":     "miss",
+		"b8d":      "b8d",   // 8 stands for no letter
+		"2024":     "2024",  // digits without letters stay
+		"@home":    "@home", // @ needs a letter on both sides
 	} {
 		if got := Normalize(in); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)

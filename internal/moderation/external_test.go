@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"chorus/internal/outbound"
+	"chorus/internal/outbound/outboundtest"
 	"chorus/internal/story"
 )
 
@@ -79,15 +80,7 @@ func TestExternalClassifierPrivateAddressRefused(t *testing.T) {
 }
 
 func TestExternalClassifierFallsBack(t *testing.T) {
-	release := make(chan struct{})
-	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-	}))
-	defer slow.Close()
-	defer close(release)
+	slow := outboundtest.HangingServer(t)
 	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(`{"attributeScores":{}}`))
 	}))

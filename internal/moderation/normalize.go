@@ -218,24 +218,19 @@ func isLatinLetter(r rune) bool {
 	return r < 0x250 && unicode.IsLetter(r)
 }
 
+// leetDigits are the letters that digits stand for, by digit.
+var leetDigits = [10]byte{0: 'o', 1: 'i', 3: 'e', 4: 'a', 5: 's', 7: 't'}
+
 // leetByte folds digits and symbols commonly used in place of letters, but
 // only inside words that also contain letters ("r3fug33s", "$cum", "h@te").
 func leetByte(c byte, word []rune, k int) (byte, bool) {
 	prevLetter := k > 0 && isWordRune(word[k-1])
 	nextLetter := k+1 < len(word) && isWordRune(word[k+1])
+	if c >= '0' && c <= '9' {
+		l := leetDigits[c-'0']
+		return l, l != 0 && (prevLetter || nextLetter)
+	}
 	switch c {
-	case '0':
-		return 'o', prevLetter || nextLetter
-	case '1':
-		return 'i', prevLetter || nextLetter
-	case '3':
-		return 'e', prevLetter || nextLetter
-	case '4':
-		return 'a', prevLetter || nextLetter
-	case '5':
-		return 's', prevLetter || nextLetter
-	case '7':
-		return 't', prevLetter || nextLetter
 	case '@':
 		return 'a', prevLetter && nextLetter
 	case '$':

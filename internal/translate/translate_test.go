@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"chorus/internal/outbound"
+	"chorus/internal/outbound/outboundtest"
 )
 
 // Answers as LibreTranslate gives them (libretranslate/app.py: the
@@ -234,15 +235,7 @@ func TestBrokenServicesFailCleanly(t *testing.T) {
 }
 
 func TestTimeoutAndUnreachable(t *testing.T) {
-	release := make(chan struct{})
-	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-	}))
-	defer slow.Close()
-	defer close(release)
+	slow := outboundtest.HangingServer(t)
 	start := time.Now()
 	_, err := client(t, Options{URL: slow.URL, Timeout: 100 * time.Millisecond}).Translate(context.Background(), "en", "fr", "Hello.")
 	var te *Error

@@ -1,10 +1,8 @@
 package train
 
 import (
-	"bufio"
 	"chorus/internal/moderation"
 	"context"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -142,28 +140,14 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *path == "" || *textCol == "" || *labelCol == "" || *positive == "" {
 		return errors.New("eval: --csv, --text, --label and --positive are required")
 	}
-	f, err := os.Open(*path)
+	table, err := openCSV(*path)
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
-	defer f.Close()
-	br := bufio.NewReaderSize(f, 1<<16)
-	if b, _ := br.Peek(3); string(b) == "\xef\xbb\xbf" {
-		br.Discard(3)
-	}
-	r := csv.NewReader(br)
-	r.FieldsPerRecord = -1
-	r.LazyQuotes = true
-	r.ReuseRecord = true
-	head, err := r.Read()
-	if err != nil {
-		return fmt.Errorf("eval: %s: reading header: %w", *path, err)
-	}
+	defer table.Close()
 	column := func(name string) int {
-		for i, h := range head {
-			if strings.TrimSpace(h) == name {
-				return i
-			}
+		if i, ok := table.column[name]; ok {
+			return i
 		}
 		return -1
 	}
@@ -192,7 +176,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	for _, c := range cols {
 		if c.idx < 0 {
-			return fmt.Errorf("eval: %s: no column %q (columns: %s)", *path, c.name, strings.Join(head, ", "))
+			return fmt.Errorf("eval: %s: no column %q (columns: %s)", *path, c.name, strings.Join(table.header, ", "))
 		}
 	}
 	screen := moderation.NewScreen(moderation.Options{})
@@ -200,7 +184,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var mistakes []string
 	row := 1
 	for {
-		rec, err := r.Read()
+		rec, err := table.Read()
 		if err == io.EOF {
 			break
 		}

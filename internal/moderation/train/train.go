@@ -16,6 +16,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -86,12 +87,20 @@ func LoadTrainingData(dir string, seed uint64) ([]Example, error) {
 	return all, nil
 }
 
-func openCSV(path string) (*csv.Reader, io.Closer, map[string]int, error) {
+// csvTable is a CSV file with a header row, read past a byte-order mark.
+type csvTable struct {
+	*csv.Reader
+	file   *os.File
+	header []string
+	column map[string]int // a header's index by its trimmed name
+}
+
+func openCSV(path string) (*csvTable, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	br := bufio.NewReader(f)
+	br := bufio.NewReaderSize(f, 1<<16)
 	if b, _ := br.Peek(3); string(b) == "\xef\xbb\xbf" {
 		br.Discard(3)
 	}
@@ -99,16 +108,52 @@ func openCSV(path string) (*csv.Reader, io.Closer, map[string]int, error) {
 	r.LazyQuotes = true
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
-	head, err := r.Read()
+	header, err := r.Read()
 	if err != nil {
 		f.Close()
-		return nil, nil, nil, fmt.Errorf("%s: reading header: %w", path, err)
+		return nil, fmt.Errorf("%s: reading header: %w", path, err)
 	}
-	cols := map[string]int{}
-	for i, h := range head {
-		cols[strings.TrimSpace(h)] = i
+	t := &csvTable{Reader: r, file: f, header: header, column: map[string]int{}}
+	for i, h := range header {
+		if _, seen := t.column[strings.TrimSpace(h)]; !seen {
+			t.column[strings.TrimSpace(h)] = i
+		}
 	}
-	return r, f, cols, nil
+	return t, nil
+}
+
+func (t *csvTable) Close() error { return t.file.Close() }
+
+// eachRow calls fn with every row of the CSV file at path, which must have
+// the named columns; field gives the row's value in one of them. A row too
+// short to hold them all is skipped.
+func eachRow(path string, columns []string, fn func(field func(column string) string)) error {
+	table, err := openCSV(path)
+	if err != nil {
+		return err
+	}
+	defer table.Close()
+	width := 0
+	for _, k := range columns {
+		i, ok := table.column[k]
+		if !ok {
+			return fmt.Errorf("%s: no column %q", path, k)
+		}
+		width = max(width, i+1)
+	}
+	for {
+		rec, err := table.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if len(rec) < width {
+			continue
+		}
+		fn(func(column string) string { return rec[table.column[column]] })
+	}
 }
 
 // loadDavidson maps Davidson et al.'s classes to hate/ok. Class 0 (hate) is
@@ -116,42 +161,25 @@ func openCSV(path string) (*csv.Reader, io.Closer, map[string]int, error) {
 // and misogyny rather than hate, so it counts as ok with a low weight because
 // some of it is mislabelled hate.
 func loadDavidson(path string) ([]Example, error) {
-	r, c, cols, err := openCSV(path)
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
-	for _, k := range []string{"count", "hate_speech", "class", "tweet"} {
-		if _, ok := cols[k]; !ok {
-			return nil, fmt.Errorf("%s: no column %q", path, k)
-		}
-	}
 	var out []Example
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		count, _ := strconv.Atoi(rec[cols["count"]])
-		hateVotes, _ := strconv.Atoi(rec[cols["hate_speech"]])
-		ex := Example{Text: rec[cols["tweet"]], Language: "en", Source: "davidson"}
-		switch rec[cols["class"]] {
+	err := eachRow(path, []string{"count", "hate_speech", "class", "tweet"}, func(field func(string) string) {
+		count, _ := strconv.Atoi(field("count"))
+		hateVotes, _ := strconv.Atoi(field("hate_speech"))
+		ex := Example{Text: field("tweet"), Language: "en", Source: "davidson"}
+		switch field("class") {
 		case "0":
 			ex.Label, ex.Weight = "hate", float64(hateVotes)/float64(max(count, 1))
 		case "1":
 			ex.Label, ex.Weight = "ok", 0.3
 			if hateVotes > 0 {
-				continue // disputed
+				return // disputed
 			}
 		default:
 			ex.Label, ex.Weight = "ok", 1
 		}
 		out = append(out, ex)
-	}
-	return out, nil
+	})
+	return out, err
 }
 
 var mlmaOriginGroups = map[string]bool{
@@ -165,51 +193,26 @@ var mlmaOriginGroups = map[string]bool{
 // half weight; other hostility (insults of individuals, politics) is ok with
 // a low weight; mixed normal/hostile labels are dropped.
 func loadMLMA(path, lang string) ([]Example, error) {
-	r, c, cols, err := openCSV(path)
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
-	for _, k := range []string{"tweet", "sentiment", "group"} {
-		if _, ok := cols[k]; !ok {
-			return nil, fmt.Errorf("%s: no column %q", path, k)
-		}
-	}
 	var out []Example
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		sent := rec[cols["sentiment"]]
+	err := eachRow(path, []string{"tweet", "sentiment", "group"}, func(field func(string) string) {
+		sent := field("sentiment")
 		labels := strings.Split(sent, "_")
-		has := func(l string) bool {
-			for _, x := range labels {
-				if x == l {
-					return true
-				}
-			}
-			return false
-		}
-		ex := Example{Text: rec[cols["tweet"]], Language: lang, Source: "mlma"}
+		ex := Example{Text: field("tweet"), Language: lang, Source: "mlma"}
 		switch {
 		case sent == "normal":
 			ex.Label, ex.Weight = "ok", 1
-		case has("normal"):
-			continue
-		case has("hateful"):
+		case slices.Contains(labels, "normal"):
+			return
+		case slices.Contains(labels, "hateful"):
 			ex.Label, ex.Weight = "hate", 1
-		case mlmaOriginGroups[rec[cols["group"]]]:
+		case mlmaOriginGroups[field("group")]:
 			ex.Label, ex.Weight = "hate", 0.5
 		default:
 			ex.Label, ex.Weight = "ok", 0.3
 		}
 		out = append(out, ex)
-	}
-	return out, nil
+	})
+	return out, err
 }
 
 // loadChorus expands the project's own templates over group words, adds
