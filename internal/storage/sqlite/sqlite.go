@@ -16,10 +16,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 
 	"chorus/internal/storage"
 	"chorus/internal/storage/jobqueue"
+	"chorus/internal/storage/sqlstore"
 	"chorus/internal/story"
 
 	sqlite3 "modernc.org/sqlite"
@@ -36,7 +38,7 @@ type Store struct {
 	*jobqueue.Jobs[*sql.Tx] // the job methods of storage.Store
 	writer                  *sql.DB
 	reader                  *sql.DB
-	queries
+	sqlstore.Queries
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -93,7 +95,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	reader.SetMaxOpenConns(readers)
 	reader.SetMaxIdleConns(readers)
 	s.reader = reader
-	s.queries = queries{db: reader}
+	s.Queries = sqlstore.NewQueries(sqlstore.StdDB{DB: reader}, dialect{})
 	return s, nil
 }
 
@@ -111,7 +113,7 @@ func (s *Store) WithTx(ctx context.Context, fn func(storage.Tx) error) error {
 	if err != nil {
 		return domainError("begin", err)
 	}
-	if err := fn(&txStore{queries: queries{db: tx}, tx: tx, jobs: s.Jobs}); err != nil {
+	if err := fn(s.newTx(tx)); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -119,6 +121,13 @@ func (s *Store) WithTx(ctx context.Context, fn func(storage.Tx) error) error {
 		return domainError("commit", err)
 	}
 	return nil
+}
+
+// newTx serves storage.Tx from a transaction on the writer connection.
+func (s *Store) newTx(tx *sql.Tx) *sqlstore.Tx {
+	return sqlstore.NewTx(sqlstore.StdDB{DB: tx}, dialect{}, func(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
+		return s.Jobs.Enqueue(ctx, tx, args, opts)
+	})
 }
 
 // PurgeErased makes erased text unrecoverable from the files. The search
@@ -129,18 +138,18 @@ func (s *Store) WithTx(ctx context.Context, fn func(storage.Tx) error) error {
 // delay the checkpoint, so it retries briefly.
 func (s *Store) PurgeErased(ctx context.Context) error {
 	err := s.WithTx(ctx, func(tx storage.Tx) error {
-		db := tx.(*txStore).db
+		db := tx.(*sqlstore.Tx).DB
 		var dirty int
-		if err := db.QueryRowContext(ctx, "SELECT value FROM maintenance WHERE key = 'search_dirty'").Scan(&dirty); err != nil {
+		if err := db.QueryRow(ctx, "SELECT value FROM maintenance WHERE key = 'search_dirty'").Scan(&dirty); err != nil {
 			return domainError("search index state", err)
 		}
 		if dirty == 0 {
 			return nil
 		}
-		if _, err := db.ExecContext(ctx, "INSERT INTO story_search (story_search) VALUES ('optimize')"); err != nil {
+		if _, err := db.Exec(ctx, "INSERT INTO story_search (story_search) VALUES ('optimize')"); err != nil {
 			return domainError("optimize search index", err)
 		}
-		_, err := db.ExecContext(ctx, "UPDATE maintenance SET value = 0 WHERE key = 'search_dirty'")
+		_, err := db.Exec(ctx, "UPDATE maintenance SET value = 0 WHERE key = 'search_dirty'")
 		return domainError("search index state", err)
 	})
 	if err != nil {
