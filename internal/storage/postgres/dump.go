@@ -11,11 +11,6 @@ import (
 	"chorus/internal/storage/sqlstore"
 )
 
-var (
-	_ storage.Dumper = (*Store)(nil)
-	_ storage.Loader = (*Store)(nil)
-)
-
 // Dump reads the whole database in one read-only, repeatable-read
 // transaction: one snapshot, while other sessions keep writing. Rows are
 // streamed from the server as fn consumes them.

@@ -43,7 +43,7 @@ type Store struct {
 	d dialect
 }
 
-var _ storage.Store = (*Store)(nil)
+var _ sqlstore.Backend = (*Store)(nil)
 
 // Open connects to the database at url (a postgres:// URL or a key=value
 // connection string; unknown parameters such as search_path are sent as

@@ -7,11 +7,6 @@ import (
 	"chorus/internal/storage/sqlstore"
 )
 
-var (
-	_ storage.Dumper = (*Store)(nil)
-	_ storage.Loader = (*Store)(nil)
-)
-
 // Dump reads the whole database in one read transaction: in WAL mode it
 // sees one snapshot while the site keeps serving and writing.
 func (s *Store) Dump(ctx context.Context, counts func(storage.Counts) error, fn func(storage.Record) error) error {

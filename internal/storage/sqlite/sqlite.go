@@ -41,7 +41,7 @@ type Store struct {
 	sqlstore.Queries
 }
 
-var _ storage.Store = (*Store)(nil)
+var _ sqlstore.Backend = (*Store)(nil)
 
 // Open opens (creating if needed) the database at path and applies migrations.
 func Open(ctx context.Context, path string) (*Store, error) {
@@ -235,31 +235,20 @@ func (s *Store) Created() bool { return s.created }
 
 // domainError turns driver errors into domain errors; nil stays nil.
 func domainError(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var se *story.Error
-	if errors.As(err, &se) {
-		return err
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return story.ErrNotFound
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &story.Error{Code: story.CodeUnavailable, Key: "error.unavailable", Message: "The request was cancelled.", Err: err}
-	}
+	wrapped, done := sqlstore.CommonError("sqlite", op, err)
 	var le *sqlite3.Error
-	if errors.As(err, &le) {
-		switch le.Code() & 0xff {
-		case sqlite3lib.SQLITE_CONSTRAINT:
-			return &story.Error{Code: story.CodeConflict, Key: "error.conflict", Message: "This item conflicts with an existing one.", Err: fmt.Errorf("sqlite: %s: %w", op, err)}
-		case sqlite3lib.SQLITE_FULL, sqlite3lib.SQLITE_IOERR:
-			return &story.Error{Code: story.CodeUnavailable, Key: "error.storage_full", Message: "We cannot save right now. Nothing was lost; please try again later.", Err: fmt.Errorf("sqlite: %s: %w", op, err)}
-		case sqlite3lib.SQLITE_BUSY, sqlite3lib.SQLITE_LOCKED:
-			return &story.Error{Code: story.CodeUnavailable, Key: "error.busy", Message: "We are busy; please try again in a moment.", Err: fmt.Errorf("sqlite: %s: %w", op, err)}
-		}
+	if done || !errors.As(err, &le) {
+		return wrapped
 	}
-	return fmt.Errorf("sqlite: %s: %w", op, err)
+	switch le.Code() & 0xff {
+	case sqlite3lib.SQLITE_CONSTRAINT:
+		return &story.Error{Code: story.CodeConflict, Key: "error.conflict", Message: "This item conflicts with an existing one.", Err: wrapped}
+	case sqlite3lib.SQLITE_FULL, sqlite3lib.SQLITE_IOERR:
+		return &story.Error{Code: story.CodeUnavailable, Key: "error.storage_full", Message: "We cannot save right now. Nothing was lost; please try again later.", Err: wrapped}
+	case sqlite3lib.SQLITE_BUSY, sqlite3lib.SQLITE_LOCKED:
+		return &story.Error{Code: story.CodeUnavailable, Key: "error.busy", Message: "We are busy; please try again in a moment.", Err: wrapped}
+	}
+	return wrapped
 }
 
 // DB is the read-only pool, for checks and tools.

@@ -112,3 +112,10 @@ func Strings(items []string) []any {
 	}
 	return out
 }
+
+// Backend is what each storage backend built on this layer provides.
+type Backend interface {
+	storage.Store
+	storage.Dumper
+	storage.Loader
+}
