@@ -8,137 +8,87 @@ import (
 	"strings"
 
 	"chorus/internal/storage"
+	"chorus/internal/story"
 )
 
 // recordTable is where one type of storage.Record lives: how a dump reads
-// it and a load writes it. recordTables, in storage.RecordTypes order,
-// drives Dump, Load and the counts; a new record type is one entry here.
+// it and a load writes it. recordTables, in storage.RecordTypes order (a
+// test checks it), drives Dump, Load and the counts; a new record type is
+// one entry here besides its entry in storage's record registry.
 type recordTable struct {
 	typ   storage.RecordType
 	table string
 	// dump reads every row in the canonical order.
 	dump string
 	scan func(Row) (storage.Record, error)
-	// load inserts one record into an empty database; name names it in errors.
+	// load inserts one record into an empty database.
 	load func(ctx context.Context, t *Tx, r storage.Record) error
-	name func(r storage.Record) string
+}
+
+// tableOf ties a record type's field of storage.Record to its table.
+func tableOf[T any](f storage.RecordField[T], table, dump string, scan func(Row) (*T, error), load func(context.Context, *Tx, *T) error) recordTable {
+	return recordTable{
+		typ: f.Type(), table: table, dump: dump,
+		scan: func(row Row) (storage.Record, error) {
+			v, err := scan(row)
+			return f.Record(v), err
+		},
+		load: func(ctx context.Context, t *Tx, r storage.Record) error { return load(ctx, t, f.Of(r)) },
+	}
 }
 
 var recordTables = []recordTable{
-	{
-		typ: storage.RecordUser, table: "users", dump: "SELECT " + UserColumns + " FROM users ORDER BY id",
-		scan: func(row Row) (storage.Record, error) {
-			u, err := scanUser(row)
-			return storage.Record{User: u}, err
-		},
-		load: func(ctx context.Context, t *Tx, r storage.Record) error {
-			u := r.User
+	tableOf(storage.UserRecords, "users", "SELECT "+UserColumns+" FROM users ORDER BY id", scanUser,
+		func(ctx context.Context, t *Tx, u *storage.User) error {
 			_, err := t.DB.Exec(ctx, "INSERT INTO users ("+UserColumns+")"+t.D.KeepIdentity()+" VALUES (?, ?, ?, ?, ?, ?)",
 				u.ID, u.Email, string(u.Role), u.PasswordHash, u.TOTPSecret, t.D.NullTime(u.CreatedAt))
 			return t.err("load user", err)
-		},
-		name: func(r storage.Record) string { return "user " + fmt.Sprint(r.User.ID) },
-	},
-	{
-		typ: storage.RecordCredential, table: "credentials", dump: "SELECT " + CredentialColumns + " FROM credentials ORDER BY token_hash",
-		scan: func(row Row) (storage.Record, error) {
-			c, err := scanCredential(row)
-			return storage.Record{Credential: c}, err
-		},
-		load: func(ctx context.Context, t *Tx, r storage.Record) error {
-			return t.InsertCredential(ctx, *r.Credential)
-		},
-		name: func(r storage.Record) string { return "credential of user " + fmt.Sprint(r.Credential.UserID) },
-	},
-	{
-		typ: storage.RecordStory, table: "stories", dump: "SELECT " + StoryColumns + ", token_hash FROM stories ORDER BY id",
-		scan: func(row Row) (storage.Record, error) {
+		}),
+	tableOf(storage.CredentialRecords, "credentials", "SELECT "+CredentialColumns+" FROM credentials ORDER BY token_hash", scanCredential,
+		func(ctx context.Context, t *Tx, c *storage.Credential) error { return t.InsertCredential(ctx, *c) }),
+	// InsertStory fills the theme and search indexes of published stories.
+	tableOf(storage.StoryRecords, "stories", "SELECT "+StoryColumns+", token_hash FROM stories ORDER BY id",
+		func(row Row) (*storage.StoryRecord, error) {
 			var hash []byte
 			s, err := ScanStory(row, &hash)
-			return storage.Record{Story: &storage.StoryRecord{Story: s, TokenHash: hash}}, err
+			return &storage.StoryRecord{Story: s, TokenHash: hash}, err
 		},
-		// InsertStory fills the theme and search indexes of published stories.
-		load: func(ctx context.Context, t *Tx, r storage.Record) error {
-			return t.InsertStory(ctx, r.Story.Story, r.Story.TokenHash)
-		},
-		name: func(r storage.Record) string { return "story " + r.Story.Story.ID },
-	},
-	{
-		typ: storage.RecordStoryTranslation, table: "story_translations",
-		dump: "SELECT " + StoryTranslationColumns + " FROM story_translations ORDER BY story_id, language",
-		scan: func(row Row) (storage.Record, error) {
-			tr, err := scanStoryTranslation(row)
-			return storage.Record{StoryTranslation: tr}, err
-		},
-		load: func(ctx context.Context, t *Tx, r storage.Record) error {
-			return t.PutStoryTranslation(ctx, r.StoryTranslation)
-		},
-		name: func(r storage.Record) string { return "translation of story " + r.StoryTranslation.StoryID },
-	},
-	{
-		typ: storage.RecordAudit, table: "audit_log", dump: "SELECT " + AuditColumns + " FROM audit_log ORDER BY id",
-		scan: func(row Row) (storage.Record, error) {
+		func(ctx context.Context, t *Tx, s *storage.StoryRecord) error {
+			return t.InsertStory(ctx, s.Story, s.TokenHash)
+		}),
+	tableOf(storage.StoryTranslationRecords, "story_translations",
+		"SELECT "+StoryTranslationColumns+" FROM story_translations ORDER BY story_id, language", scanStoryTranslation,
+		func(ctx context.Context, t *Tx, tr *story.Translation) error { return t.PutStoryTranslation(ctx, tr) }),
+	tableOf(storage.AuditRecords, "audit_log", "SELECT "+AuditColumns+" FROM audit_log ORDER BY id",
+		func(row Row) (*storage.AuditEntry, error) {
 			e, err := scanAuditEntry(row)
-			return storage.Record{Audit: &e}, err
+			return &e, err
 		},
-		load: func(ctx context.Context, t *Tx, r storage.Record) error {
-			e := r.Audit
+		func(ctx context.Context, t *Tx, e *storage.AuditEntry) error {
 			_, err := t.DB.Exec(ctx, "INSERT INTO audit_log ("+AuditColumns+")"+t.D.KeepIdentity()+" VALUES (?, ?, ?, ?, ?, ?, ?)",
 				e.ID, t.D.NullTime(e.At), e.Actor, e.Action, e.SubjectID, e.Reason, e.Note)
 			return t.err("load audit", err)
-		},
-		name: func(r storage.Record) string { return "audit entry " + fmt.Sprint(r.Audit.ID) },
-	},
-	{
-		typ: storage.RecordBlobDeletion, table: "blob_deletions", dump: "SELECT key, due_at FROM blob_deletions ORDER BY key",
-		scan: func(row Row) (storage.Record, error) {
-			b, err := scanBlobDeletion(row)
-			return storage.Record{BlobDeletion: b}, err
-		},
-		load: func(ctx context.Context, t *Tx, r storage.Record) error {
-			return t.ScheduleBlobDeletion(ctx, r.BlobDeletion.Key, r.BlobDeletion.DueAt)
-		},
-		name: func(r storage.Record) string { return "blob deletion " + r.BlobDeletion.Key },
-	},
-	{
-		typ: storage.RecordPost, table: "social_posts", dump: "SELECT " + PostColumns + " FROM social_posts ORDER BY id",
-		scan: func(row Row) (storage.Record, error) {
-			p, err := scanPost(row)
-			return storage.Record{Post: p}, err
-		},
-		load: func(ctx context.Context, t *Tx, r storage.Record) error { return t.InsertPost(ctx, r.Post) },
-		name: func(r storage.Record) string { return "social post " + r.Post.ID },
-	},
-	{
-		typ: storage.RecordSetting, table: "settings", dump: "SELECT " + SettingColumns + " FROM settings ORDER BY key",
-		scan: func(row Row) (storage.Record, error) {
-			s, err := scanSetting(row)
-			return storage.Record{Setting: s}, err
-		},
-		load: func(ctx context.Context, t *Tx, r storage.Record) error { return t.PutSetting(ctx, *r.Setting) },
-		name: func(r storage.Record) string { return "setting " + r.Setting.Key },
-	},
-	{
-		typ: storage.RecordStoredReply, table: "stored_replies", dump: "SELECT " + StoredReplyColumns + " FROM stored_replies ORDER BY id",
-		scan: func(row Row) (storage.Record, error) {
+		}),
+	tableOf(storage.BlobDeletionRecords, "blob_deletions", "SELECT key, due_at FROM blob_deletions ORDER BY key", scanBlobDeletion,
+		func(ctx context.Context, t *Tx, b *storage.BlobDeletion) error {
+			return t.ScheduleBlobDeletion(ctx, b.Key, b.DueAt)
+		}),
+	tableOf(storage.PostRecords, "social_posts", "SELECT "+PostColumns+" FROM social_posts ORDER BY id", scanPost,
+		func(ctx context.Context, t *Tx, p *story.Post) error { return t.InsertPost(ctx, p) }),
+	tableOf(storage.SettingRecords, "settings", "SELECT "+SettingColumns+" FROM settings ORDER BY key", scanSetting,
+		func(ctx context.Context, t *Tx, s *storage.Setting) error { return t.PutSetting(ctx, *s) }),
+	tableOf(storage.StoredReplyRecords, "stored_replies", "SELECT "+StoredReplyColumns+" FROM stored_replies ORDER BY id",
+		func(row Row) (*storage.StoredReply, error) {
 			sr, err := scanStoredReply(row)
-			return storage.Record{StoredReply: &sr}, err
+			return &sr, err
 		},
-		load: func(ctx context.Context, t *Tx, r storage.Record) error { return t.PutStoredReply(ctx, *r.StoredReply) },
-		name: func(r storage.Record) string { return "reply " + r.StoredReply.ID },
-	},
-	{
-		typ: storage.RecordTranslation, table: "translations",
-		dump: "SELECT " + TranslationColumns + " FROM translations ORDER BY catalog, lang, key",
-		scan: func(row Row) (storage.Record, error) {
+		func(ctx context.Context, t *Tx, sr *storage.StoredReply) error { return t.PutStoredReply(ctx, *sr) }),
+	tableOf(storage.TranslationRecords, "translations", "SELECT "+TranslationColumns+" FROM translations ORDER BY catalog, lang, key",
+		func(row Row) (*storage.Translation, error) {
 			tr, err := scanTranslation(row)
-			return storage.Record{Translation: &tr}, err
+			return &tr, err
 		},
-		load: func(ctx context.Context, t *Tx, r storage.Record) error { return t.PutTranslation(ctx, *r.Translation) },
-		name: func(r storage.Record) string {
-			return "translation " + r.Translation.Catalog + "/" + r.Translation.Lang + "/" + r.Translation.Key
-		},
-	},
+		func(ctx context.Context, t *Tx, tr *storage.Translation) error { return t.PutTranslation(ctx, *tr) }),
 }
 
 // RecordTables lists the tables of every record type, in dump order.
@@ -150,7 +100,7 @@ func RecordTables() []string {
 	return out
 }
 
-func tableOf(t storage.RecordType) *recordTable {
+func tableFor(t storage.RecordType) *recordTable {
 	for i := range recordTables {
 		if recordTables[i].typ == t {
 			return &recordTables[i]
@@ -238,12 +188,12 @@ func (t *Tx) Load(ctx context.Context, next func() (storage.Record, error)) erro
 		if err := storage.CheckRecord(r); err != nil {
 			return err
 		}
-		rt := tableOf(r.Type())
+		rt := tableFor(r.Type())
 		if rt == nil {
 			return errors.New("empty record")
 		}
 		if err := rt.load(ctx, t, r); err != nil {
-			return fmt.Errorf("load %s: %w", rt.name(r), err)
+			return fmt.Errorf("load %s: %w", r.Name(), err)
 		}
 	}
 }
