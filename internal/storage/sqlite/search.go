@@ -76,9 +76,11 @@ func (search) SearchStories(ctx context.Context, db sqlstore.DB, l sqlstore.List
 	if err != nil {
 		return nil, domainError("search", err)
 	}
-	var rowids []any
+	var (
+		rowids []any
+		id     int64 // one scan target for every row: it escapes through the Rows interface
+	)
 	for rows.Next() {
-		var id int64
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
 			return nil, domainError("search", err)
