@@ -108,6 +108,10 @@ type Listing struct {
 	Limit  int
 }
 
+// listedStoryColumns are StoryColumns of stories aliased s, built once: a
+// listing is a hot path.
+var listedStoryColumns = Prefixed("s.", StoryColumns)
+
 // NewestFirst orders a listing of stories aliased s.
 const NewestFirst = "s.published_at DESC, s.id DESC"
 
@@ -119,7 +123,7 @@ func (l Listing) Run(ctx context.Context, from Cond, where []Cond, order string)
 		conds[i] = c.SQL
 		args = append(args, c.Args...)
 	}
-	query := "SELECT " + Prefixed("s.", StoryColumns) + " FROM " + from.SQL + " WHERE " + strings.Join(conds, " AND ") +
+	query := "SELECT " + listedStoryColumns + " FROM " + from.SQL + " WHERE " + strings.Join(conds, " AND ") +
 		" ORDER BY " + order + " LIMIT ?"
 	return queryAll(ctx, l.Q, "list stories", scanStoryRow, query, append(args, l.Limit)...)
 }
