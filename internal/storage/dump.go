@@ -2,10 +2,8 @@ package storage
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"chorus/internal/story"
@@ -51,69 +49,7 @@ var ErrNotEmpty = errors.New("the database is not empty: load a site only into a
 
 // NotEmptyError builds Load's refusal from the target's counts.
 func NotEmptyError(c Counts) error {
-	return fmt.Errorf("%w (it holds %d stories, %d story translations, %d users, %d credentials, %d audit entries, %d blob deletions, %d social posts, %d settings, %d edited replies, %d saved translations)",
-		ErrNotEmpty, c.Stories, c.StoryTranslations, c.Users, c.Credentials, c.Audit, c.BlobDeletions, c.Posts, c.Settings, c.StoredReplies, c.Translations)
-}
-
-// RecordType names the kind of a Record.
-type RecordType string
-
-const (
-	RecordUser             RecordType = "user"
-	RecordCredential       RecordType = "credential"
-	RecordStory            RecordType = "story"
-	RecordStoryTranslation RecordType = "story_translation"
-	RecordAudit            RecordType = "audit"
-	RecordBlobDeletion     RecordType = "blob_deletion"
-	RecordPost             RecordType = "post"
-	RecordSetting          RecordType = "setting"
-	RecordStoredReply      RecordType = "stored_reply"
-	RecordTranslation      RecordType = "translation"
-)
-
-// RecordTypes lists the types in the canonical order of a dump.
-var RecordTypes = []RecordType{RecordUser, RecordCredential, RecordStory, RecordStoryTranslation, RecordAudit, RecordBlobDeletion,
-	RecordPost, RecordSetting, RecordStoredReply, RecordTranslation}
-
-// Record is one row of a site: exactly one field is set.
-type Record struct {
-	User             *User
-	Credential       *Credential
-	Story            *StoryRecord
-	StoryTranslation *story.Translation
-	Audit            *AuditEntry
-	BlobDeletion     *BlobDeletion
-	Post             *story.Post
-	Setting          *Setting
-	StoredReply      *StoredReply
-	Translation      *Translation
-}
-
-// Type tells which field of r is set ("" when none is).
-func (r Record) Type() RecordType {
-	switch {
-	case r.User != nil:
-		return RecordUser
-	case r.Credential != nil:
-		return RecordCredential
-	case r.Story != nil:
-		return RecordStory
-	case r.StoryTranslation != nil:
-		return RecordStoryTranslation
-	case r.Audit != nil:
-		return RecordAudit
-	case r.BlobDeletion != nil:
-		return RecordBlobDeletion
-	case r.Post != nil:
-		return RecordPost
-	case r.Setting != nil:
-		return RecordSetting
-	case r.StoredReply != nil:
-		return RecordStoredReply
-	case r.Translation != nil:
-		return RecordTranslation
-	}
-	return ""
+	return fmt.Errorf("%w (it holds %s)", ErrNotEmpty, c.Describe())
 }
 
 // StoryRecord is a story, tombstones included, with the hash of its private
@@ -141,123 +77,4 @@ type Counts struct {
 	Settings          int64
 	StoredReplies     int64
 	Translations      int64
-}
-
-// field is the count of one record type, nil for an unknown type.
-func (c *Counts) field(t RecordType) *int64 {
-	switch t {
-	case RecordUser:
-		return &c.Users
-	case RecordCredential:
-		return &c.Credentials
-	case RecordStory:
-		return &c.Stories
-	case RecordStoryTranslation:
-		return &c.StoryTranslations
-	case RecordAudit:
-		return &c.Audit
-	case RecordBlobDeletion:
-		return &c.BlobDeletions
-	case RecordPost:
-		return &c.Posts
-	case RecordSetting:
-		return &c.Settings
-	case RecordStoredReply:
-		return &c.StoredReplies
-	case RecordTranslation:
-		return &c.Translations
-	}
-	return nil
-}
-
-// Of returns the count for one record type.
-func (c Counts) Of(t RecordType) int64 {
-	if f := c.field(t); f != nil {
-		return *f
-	}
-	return 0
-}
-
-// Set sets the count for one record type.
-func (c *Counts) Set(t RecordType, n int64) {
-	if f := c.field(t); f != nil {
-		*f = n
-	}
-}
-
-// Add counts one more record of type t.
-func (c *Counts) Add(t RecordType) {
-	if f := c.field(t); f != nil {
-		*f++
-	}
-}
-
-// Total is the number of records.
-func (c Counts) Total() int64 {
-	var n int64
-	for _, t := range RecordTypes {
-		n += c.Of(t)
-	}
-	return n
-}
-
-// CheckRecord rejects a record that no backend could store faithfully; both
-// loaders call it before inserting.
-func CheckRecord(r Record) error {
-	switch r.Type() {
-	case RecordUser:
-		if r.User.ID <= 0 || r.User.Email == "" {
-			return errors.New("user without id or e-mail")
-		}
-	case RecordCredential:
-		if len(r.Credential.TokenHash) == 0 || r.Credential.Kind == "" {
-			return errors.New("credential without token hash or kind")
-		}
-	case RecordStory:
-		if r.Story.Story == nil || r.Story.Story.ID == "" {
-			return errors.New("story without id")
-		}
-		if len(r.Story.TokenHash) == 0 {
-			return fmt.Errorf("story %s without token hash", r.Story.Story.ID)
-		}
-	case RecordStoryTranslation:
-		t := r.StoryTranslation
-		if t.StoryID == "" || t.Language == "" {
-			return errors.New("translation without story id or language")
-		}
-		if t.Origin != story.OriginHuman && t.Origin != story.OriginMachine {
-			return fmt.Errorf("translation %s/%s: unknown origin %q", t.StoryID, t.Language, t.Origin)
-		}
-		if t.Status != story.TranslationDraft && t.Status != story.TranslationPublished {
-			return fmt.Errorf("translation %s/%s: unknown status %q", t.StoryID, t.Language, t.Status)
-		}
-	case RecordAudit:
-		if r.Audit.ID <= 0 {
-			return errors.New("audit entry without id")
-		}
-	case RecordBlobDeletion:
-		if r.BlobDeletion.Key == "" {
-			return errors.New("blob deletion without key")
-		}
-	case RecordPost:
-		if r.Post.ID == "" || r.Post.Network == "" || r.Post.SourceID == "" || !slices.Contains(story.PostStatuses, r.Post.Status) {
-			return errors.New("social post without id, source or known status")
-		}
-	case RecordSetting:
-		if r.Setting.Key == "" || !json.Valid(r.Setting.Value) {
-			return errors.New("setting without key or with a value that is not JSON")
-		}
-	case RecordStoredReply:
-		if r.StoredReply.ID == "" || !json.Valid(r.StoredReply.Data) {
-			return errors.New("reply without id or with data that is not JSON")
-		}
-	case RecordTranslation:
-		tr := r.Translation
-		if (tr.Catalog != CatalogInterface && tr.Catalog != CatalogToolkit) || tr.Lang == "" || tr.Key == "" || len(tr.Forms) == 0 {
-			return errors.New("translation without catalog, language, key or text")
-		}
-	default:
-		return errors.New("empty record")
-	}
-	return nil
 }

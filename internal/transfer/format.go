@@ -287,63 +287,191 @@ func fromTS(t *time.Time) time.Time {
 	return t.UTC()
 }
 
+// codec is how one record type is written as a line and read back.
+type codec struct {
+	encode func(storage.Record) any
+	decode func(strict func(line any) error) (storage.Record, error)
+}
+
+// codecOf ties a record type's field of storage.Record to its line type L.
+func codecOf[T, L any](f storage.RecordField[T], encode func(*T) L, decode func(*L) (*T, error)) codec {
+	return codec{
+		encode: func(r storage.Record) any { return encode(f.Of(r)) },
+		decode: func(strict func(any) error) (storage.Record, error) {
+			var l L
+			if err := strict(&l); err != nil {
+				return storage.Record{}, err
+			}
+			v, err := decode(&l)
+			if err != nil {
+				return storage.Record{}, err
+			}
+			return f.Record(v), nil
+		},
+	}
+}
+
+// codecs has one entry per storage.RecordTypes (a test checks it).
+var codecs = map[storage.RecordType]codec{
+	storage.RecordUser: codecOf(storage.UserRecords,
+		func(u *storage.User) userLine {
+			return userLine{string(storage.RecordUser), u.ID, u.Email, string(u.Role), u.PasswordHash, u.TOTPSecret, ts(u.CreatedAt)}
+		},
+		func(l *userLine) (*storage.User, error) {
+			return &storage.User{ID: l.ID, Email: l.Email, Role: storage.Role(l.Role),
+				PasswordHash: l.PasswordHash, TOTPSecret: l.TOTPSecret, CreatedAt: fromTS(l.CreatedAt)}, nil
+		}),
+	storage.RecordCredential: codecOf(storage.CredentialRecords,
+		func(c *storage.Credential) credentialLine {
+			return credentialLine{string(storage.RecordCredential), string(c.Kind), c.TokenHash, c.UserID, ts(c.CreatedAt), ts(c.ExpiresAt)}
+		},
+		func(l *credentialLine) (*storage.Credential, error) {
+			return &storage.Credential{Kind: storage.CredentialKind(l.Kind), TokenHash: l.TokenHash,
+				UserID: l.UserID, CreatedAt: fromTS(l.CreatedAt), ExpiresAt: fromTS(l.ExpiresAt)}, nil
+		}),
+	storage.RecordStory: storyCodec(),
+	storage.RecordStoryTranslation: codecOf(storage.StoryTranslationRecords,
+		func(t *story.Translation) storyTranslationLine {
+			return storyTranslationLine{string(storage.RecordStoryTranslation), t.StoryID, t.Language, t.Title, t.Body, t.Credit, t.TranslatorID,
+				string(t.Origin), string(t.Status), t.CheckedBy, t.ReviewedBy, ts(t.CreatedAt), ts(t.UpdatedAt), ts(t.PublishedAt)}
+		},
+		func(l *storyTranslationLine) (*story.Translation, error) {
+			return &story.Translation{StoryID: l.StoryID, Language: l.Language, Title: l.Title, Body: l.Body,
+				Credit: l.Credit, TranslatorID: l.TranslatorID, Origin: story.TranslationOrigin(l.Origin), Status: story.TranslationStatus(l.Status),
+				CheckedBy: l.CheckedBy, ReviewedBy: l.ReviewedBy, CreatedAt: fromTS(l.CreatedAt), UpdatedAt: fromTS(l.UpdatedAt),
+				PublishedAt: fromTS(l.PublishedAt)}, nil
+		}),
+	storage.RecordAudit: codecOf(storage.AuditRecords,
+		func(e *storage.AuditEntry) auditLine {
+			return auditLine{string(storage.RecordAudit), e.ID, ts(e.At), e.Actor, e.Action, e.SubjectID, e.Reason, e.Note}
+		},
+		func(l *auditLine) (*storage.AuditEntry, error) {
+			if l.Action == "withdraw" {
+				l.Reason, l.Note = story.WithdrawReasonCode(l.Reason), ""
+			}
+			return &storage.AuditEntry{ID: l.ID, At: fromTS(l.At), Actor: l.Actor, Action: l.Action,
+				SubjectID: l.SubjectID, Reason: l.Reason, Note: l.Note}, nil
+		}),
+	storage.RecordBlobDeletion: codecOf(storage.BlobDeletionRecords,
+		func(b *storage.BlobDeletion) blobDeletionLine {
+			return blobDeletionLine{string(storage.RecordBlobDeletion), b.Key, ts(b.DueAt)}
+		},
+		func(l *blobDeletionLine) (*storage.BlobDeletion, error) {
+			return &storage.BlobDeletion{Key: l.Key, DueAt: fromTS(l.DueAt)}, nil
+		}),
+	storage.RecordPost: codecOf(storage.PostRecords,
+		func(p *story.Post) postLine {
+			return postLine{Type: string(storage.RecordPost), ID: p.ID, Network: p.Network, SourceID: p.SourceID, SourceURL: p.SourceURL,
+				Author: p.Author, Text: p.Text, Language: p.Language, PostedAt: ts(p.PostedAt), CreatedAt: ts(p.CreatedAt),
+				Status: string(p.Status), DecidedBy: p.DecidedBy, DecidedAt: ts(p.DecidedAt), HideReason: p.HideReason,
+				Signals: signalLines(p.Signals)}
+		},
+		func(l *postLine) (*story.Post, error) {
+			return &story.Post{ID: l.ID, Network: l.Network, SourceID: l.SourceID, SourceURL: l.SourceURL,
+				Author: l.Author, Text: l.Text, Language: l.Language, PostedAt: fromTS(l.PostedAt), CreatedAt: fromTS(l.CreatedAt),
+				Status: story.PostStatus(l.Status), DecidedBy: l.DecidedBy, DecidedAt: fromTS(l.DecidedAt), HideReason: l.HideReason,
+				Signals: fromSignalLines(l.Signals)}, nil
+		}),
+	storage.RecordSetting: codecOf(storage.SettingRecords,
+		func(st *storage.Setting) settingLine {
+			return settingLine{string(storage.RecordSetting), st.Key, json.RawMessage(st.Value), ts(st.UpdatedAt), st.UpdatedBy}
+		},
+		func(l *settingLine) (*storage.Setting, error) {
+			return &storage.Setting{Key: l.Key, Value: []byte(l.Value), UpdatedAt: fromTS(l.UpdatedAt), UpdatedBy: l.UpdatedBy}, nil
+		}),
+	storage.RecordStoredReply: codecOf(storage.StoredReplyRecords,
+		func(sr *storage.StoredReply) storedReplyLine {
+			return storedReplyLine{string(storage.RecordStoredReply), sr.ID, json.RawMessage(sr.Data), sr.Removed, ts(sr.UpdatedAt), sr.UpdatedBy}
+		},
+		func(l *storedReplyLine) (*storage.StoredReply, error) {
+			return &storage.StoredReply{ID: l.ID, Data: []byte(l.Data), Removed: l.Removed, UpdatedAt: fromTS(l.UpdatedAt), UpdatedBy: l.UpdatedBy}, nil
+		}),
+	storage.RecordTranslation: codecOf(storage.TranslationRecords,
+		func(tr *storage.Translation) translationLine {
+			return translationLine{string(storage.RecordTranslation), tr.Catalog, tr.Lang, tr.Key, tr.Forms, tr.SourceHash, tr.UpdatedBy, ts(tr.UpdatedAt)}
+		},
+		func(l *translationLine) (*storage.Translation, error) {
+			return &storage.Translation{Catalog: l.Catalog, Lang: l.Lang, Key: l.Key, Forms: l.Forms,
+				SourceHash: l.SourceHash, UpdatedBy: l.UpdatedBy, UpdatedAt: fromTS(l.UpdatedAt)}, nil
+		}),
+}
+
+// storyCodec writes a withdrawn story as its tombstone alone.
+func storyCodec() codec {
+	c := codecOf(storage.StoryRecords, encodeStory, decodeStory)
+	c.encode = func(r storage.Record) any {
+		rec := storage.StoryRecords.Of(r)
+		if rec.Story.Status != story.StatusWithdrawn {
+			return encodeStory(rec)
+		}
+		tomb := story.Tombstone(rec.Story)
+		return tombstoneLine{Type: string(storage.RecordStory), ID: tomb.ID, Status: string(tomb.Status), TokenHash: rec.TokenHash,
+			WithdrawReason: tomb.WithdrawReason, CreatedAt: ts(tomb.CreatedAt), WithdrawnAt: ts(tomb.WithdrawnAt)}
+	}
+	return c
+}
+
+func encodeStory(r *storage.StoryRecord) storyLine {
+	s := r.Story
+	l := storyLine{
+		Type: string(storage.RecordStory), ID: s.ID, Status: string(s.Status), TokenHash: r.TokenHash,
+		Title: s.Title, Body: s.Body, Language: s.Language, Country: s.Country, City: s.City, Themes: s.Themes,
+		Identity: string(s.Identity), DisplayName: s.DisplayName, Anonymous: s.Anonymous, ContactSealed: s.ContactSealed,
+		Consent: consentLine(s.Consent), Demo: s.Demo, Featured: s.Featured,
+		RejectReason: s.RejectReason, RejectNote: s.RejectNote, WithdrawReason: s.WithdrawReason,
+		CreatedAt: ts(s.CreatedAt), UpdatedAt: ts(s.UpdatedAt), PublishedAt: ts(s.PublishedAt), WithdrawnAt: ts(s.WithdrawnAt),
+	}
+	if s.Photo != nil {
+		l.Photo = &photoLine{Alt: s.Photo.Alt, Sizes: []photoSizeLine{}}
+		for _, z := range s.Photo.Sizes {
+			l.Photo.Sizes = append(l.Photo.Sizes, photoSizeLine(z))
+		}
+	}
+	l.Signals = signalLines(s.Signals)
+	return l
+}
+
+func decodeStory(l *storyLine) (*storage.StoryRecord, error) {
+	if !slices.Contains([]story.Status{story.StatusPending, story.StatusPublished, story.StatusRejected, story.StatusWithdrawn}, story.Status(l.Status)) {
+		return nil, fmt.Errorf("story %s: unknown status %q", l.ID, l.Status)
+	}
+	s := &story.Story{
+		ID: l.ID, Status: story.Status(l.Status), Title: l.Title, Body: l.Body, Language: l.Language, Country: l.Country,
+		City: l.City, Themes: l.Themes, Identity: story.Identity(l.Identity), DisplayName: l.DisplayName, Anonymous: l.Anonymous,
+		ContactSealed: l.ContactSealed, Consent: story.Consent(l.Consent), Demo: l.Demo, Featured: l.Featured,
+		RejectReason: l.RejectReason, RejectNote: l.RejectNote, WithdrawReason: l.WithdrawReason,
+		CreatedAt: fromTS(l.CreatedAt), UpdatedAt: fromTS(l.UpdatedAt), PublishedAt: fromTS(l.PublishedAt), WithdrawnAt: fromTS(l.WithdrawnAt),
+	}
+	if s.Status == story.StatusWithdrawn {
+		s.WithdrawReason = story.WithdrawReasonCode(s.WithdrawReason)
+		if s.WithdrawnAt.IsZero() {
+			s.WithdrawnAt = s.UpdatedAt
+		}
+		return &storage.StoryRecord{Story: story.Tombstone(s), TokenHash: l.TokenHash}, nil
+	}
+	if len(s.Themes) == 0 {
+		s.Themes = nil
+	}
+	if len(s.ContactSealed) == 0 {
+		s.ContactSealed = nil
+	}
+	if l.Photo != nil {
+		s.Photo = &story.Photo{Alt: l.Photo.Alt}
+		for _, z := range l.Photo.Sizes {
+			s.Photo.Sizes = append(s.Photo.Sizes, story.PhotoSize(z))
+		}
+	}
+	s.Signals = fromSignalLines(l.Signals)
+	return &storage.StoryRecord{Story: s, TokenHash: l.TokenHash}, nil
+}
+
 // encodeRecord turns a record into its line's value.
 func encodeRecord(r storage.Record) (any, error) {
-	switch r.Type() {
-	case storage.RecordUser:
-		u := r.User
-		return userLine{"user", u.ID, u.Email, string(u.Role), u.PasswordHash, u.TOTPSecret, ts(u.CreatedAt)}, nil
-	case storage.RecordCredential:
-		c := r.Credential
-		return credentialLine{"credential", string(c.Kind), c.TokenHash, c.UserID, ts(c.CreatedAt), ts(c.ExpiresAt)}, nil
-	case storage.RecordStory:
-		s := r.Story.Story
-		if s.Status == story.StatusWithdrawn {
-			tomb := story.Tombstone(s)
-			return tombstoneLine{Type: "story", ID: tomb.ID, Status: string(tomb.Status), TokenHash: r.Story.TokenHash,
-				WithdrawReason: tomb.WithdrawReason, CreatedAt: ts(tomb.CreatedAt), WithdrawnAt: ts(tomb.WithdrawnAt)}, nil
-		}
-		l := storyLine{
-			Type: "story", ID: s.ID, Status: string(s.Status), TokenHash: r.Story.TokenHash,
-			Title: s.Title, Body: s.Body, Language: s.Language, Country: s.Country, City: s.City, Themes: s.Themes,
-			Identity: string(s.Identity), DisplayName: s.DisplayName, Anonymous: s.Anonymous, ContactSealed: s.ContactSealed,
-			Consent: consentLine(s.Consent), Demo: s.Demo, Featured: s.Featured,
-			RejectReason: s.RejectReason, RejectNote: s.RejectNote, WithdrawReason: s.WithdrawReason,
-			CreatedAt: ts(s.CreatedAt), UpdatedAt: ts(s.UpdatedAt), PublishedAt: ts(s.PublishedAt), WithdrawnAt: ts(s.WithdrawnAt),
-		}
-		if s.Photo != nil {
-			l.Photo = &photoLine{Alt: s.Photo.Alt, Sizes: []photoSizeLine{}}
-			for _, z := range s.Photo.Sizes {
-				l.Photo.Sizes = append(l.Photo.Sizes, photoSizeLine(z))
-			}
-		}
-		l.Signals = signalLines(s.Signals)
-		return l, nil
-	case storage.RecordStoryTranslation:
-		t := r.StoryTranslation
-		return storyTranslationLine{"story_translation", t.StoryID, t.Language, t.Title, t.Body, t.Credit, t.TranslatorID, string(t.Origin), string(t.Status),
-			t.CheckedBy, t.ReviewedBy, ts(t.CreatedAt), ts(t.UpdatedAt), ts(t.PublishedAt)}, nil
-	case storage.RecordAudit:
-		e := r.Audit
-		return auditLine{"audit", e.ID, ts(e.At), e.Actor, e.Action, e.SubjectID, e.Reason, e.Note}, nil
-	case storage.RecordBlobDeletion:
-		return blobDeletionLine{"blob_deletion", r.BlobDeletion.Key, ts(r.BlobDeletion.DueAt)}, nil
-	case storage.RecordPost:
-		p := r.Post
-		return postLine{Type: "post", ID: p.ID, Network: p.Network, SourceID: p.SourceID, SourceURL: p.SourceURL, Author: p.Author,
-			Text: p.Text, Language: p.Language, PostedAt: ts(p.PostedAt), CreatedAt: ts(p.CreatedAt), Status: string(p.Status),
-			DecidedBy: p.DecidedBy, DecidedAt: ts(p.DecidedAt), HideReason: p.HideReason, Signals: signalLines(p.Signals)}, nil
-	case storage.RecordSetting:
-		st := r.Setting
-		return settingLine{"setting", st.Key, json.RawMessage(st.Value), ts(st.UpdatedAt), st.UpdatedBy}, nil
-	case storage.RecordStoredReply:
-		sr := r.StoredReply
-		return storedReplyLine{"stored_reply", sr.ID, json.RawMessage(sr.Data), sr.Removed, ts(sr.UpdatedAt), sr.UpdatedBy}, nil
-	case storage.RecordTranslation:
-		tr := r.Translation
-		return translationLine{"translation", tr.Catalog, tr.Lang, tr.Key, tr.Forms, tr.SourceHash, tr.UpdatedBy, ts(tr.UpdatedAt)}, nil
+	c, ok := codecs[r.Type()]
+	if !ok {
+		return nil, errors.New("transfer: empty record")
 	}
-	return nil, errors.New("transfer: empty record")
+	return c.encode(r), nil
 }
 
 // decodeRecord parses one line, strictly: unknown fields are errors.
@@ -357,118 +485,15 @@ func decodeRecord(line []byte) (storage.Record, error) {
 	if peek.Type == nil {
 		return storage.Record{}, errors.New(`no "type"`)
 	}
-	strict := func(v any) error {
+	c, ok := codecs[storage.RecordType(*peek.Type)]
+	if !ok {
+		return storage.Record{}, fmt.Errorf("unknown record type %q", *peek.Type)
+	}
+	return c.decode(func(v any) error {
 		dec := json.NewDecoder(bytes.NewReader(line))
 		dec.DisallowUnknownFields()
 		return dec.Decode(v)
-	}
-	switch storage.RecordType(*peek.Type) {
-	case storage.RecordUser:
-		var l userLine
-		if err := strict(&l); err != nil {
-			return storage.Record{}, err
-		}
-		return storage.Record{User: &storage.User{ID: l.ID, Email: l.Email, Role: storage.Role(l.Role),
-			PasswordHash: l.PasswordHash, TOTPSecret: l.TOTPSecret, CreatedAt: fromTS(l.CreatedAt)}}, nil
-	case storage.RecordCredential:
-		var l credentialLine
-		if err := strict(&l); err != nil {
-			return storage.Record{}, err
-		}
-		return storage.Record{Credential: &storage.Credential{Kind: storage.CredentialKind(l.Kind), TokenHash: l.TokenHash,
-			UserID: l.UserID, CreatedAt: fromTS(l.CreatedAt), ExpiresAt: fromTS(l.ExpiresAt)}}, nil
-	case storage.RecordStory:
-		var l storyLine
-		if err := strict(&l); err != nil {
-			return storage.Record{}, err
-		}
-		if !slices.Contains([]story.Status{story.StatusPending, story.StatusPublished, story.StatusRejected, story.StatusWithdrawn}, story.Status(l.Status)) {
-			return storage.Record{}, fmt.Errorf("story %s: unknown status %q", l.ID, l.Status)
-		}
-		s := &story.Story{
-			ID: l.ID, Status: story.Status(l.Status), Title: l.Title, Body: l.Body, Language: l.Language, Country: l.Country,
-			City: l.City, Themes: l.Themes, Identity: story.Identity(l.Identity), DisplayName: l.DisplayName, Anonymous: l.Anonymous,
-			ContactSealed: l.ContactSealed, Consent: story.Consent(l.Consent), Demo: l.Demo, Featured: l.Featured,
-			RejectReason: l.RejectReason, RejectNote: l.RejectNote, WithdrawReason: l.WithdrawReason,
-			CreatedAt: fromTS(l.CreatedAt), UpdatedAt: fromTS(l.UpdatedAt), PublishedAt: fromTS(l.PublishedAt), WithdrawnAt: fromTS(l.WithdrawnAt),
-		}
-		if s.Status == story.StatusWithdrawn {
-			s.WithdrawReason = story.WithdrawReasonCode(s.WithdrawReason)
-			if s.WithdrawnAt.IsZero() {
-				s.WithdrawnAt = s.UpdatedAt
-			}
-			return storage.Record{Story: &storage.StoryRecord{Story: story.Tombstone(s), TokenHash: l.TokenHash}}, nil
-		}
-		if len(s.Themes) == 0 {
-			s.Themes = nil
-		}
-		if len(s.ContactSealed) == 0 {
-			s.ContactSealed = nil
-		}
-		if l.Photo != nil {
-			s.Photo = &story.Photo{Alt: l.Photo.Alt}
-			for _, z := range l.Photo.Sizes {
-				s.Photo.Sizes = append(s.Photo.Sizes, story.PhotoSize(z))
-			}
-		}
-		s.Signals = fromSignalLines(l.Signals)
-		return storage.Record{Story: &storage.StoryRecord{Story: s, TokenHash: l.TokenHash}}, nil
-	case storage.RecordStoryTranslation:
-		var l storyTranslationLine
-		if err := strict(&l); err != nil {
-			return storage.Record{}, err
-		}
-		return storage.Record{StoryTranslation: &story.Translation{StoryID: l.StoryID, Language: l.Language, Title: l.Title, Body: l.Body,
-			Credit: l.Credit, TranslatorID: l.TranslatorID, Origin: story.TranslationOrigin(l.Origin), Status: story.TranslationStatus(l.Status),
-			CheckedBy: l.CheckedBy, ReviewedBy: l.ReviewedBy, CreatedAt: fromTS(l.CreatedAt), UpdatedAt: fromTS(l.UpdatedAt),
-			PublishedAt: fromTS(l.PublishedAt)}}, nil
-	case storage.RecordAudit:
-		var l auditLine
-		if err := strict(&l); err != nil {
-			return storage.Record{}, err
-		}
-		if l.Action == "withdraw" {
-			l.Reason, l.Note = story.WithdrawReasonCode(l.Reason), ""
-		}
-		return storage.Record{Audit: &storage.AuditEntry{ID: l.ID, At: fromTS(l.At), Actor: l.Actor, Action: l.Action,
-			SubjectID: l.SubjectID, Reason: l.Reason, Note: l.Note}}, nil
-	case storage.RecordBlobDeletion:
-		var l blobDeletionLine
-		if err := strict(&l); err != nil {
-			return storage.Record{}, err
-		}
-		return storage.Record{BlobDeletion: &storage.BlobDeletion{Key: l.Key, DueAt: fromTS(l.DueAt)}}, nil
-	case storage.RecordPost:
-		var l postLine
-		if err := strict(&l); err != nil {
-			return storage.Record{}, err
-		}
-		return storage.Record{Post: &story.Post{ID: l.ID, Network: l.Network, SourceID: l.SourceID, SourceURL: l.SourceURL,
-			Author: l.Author, Text: l.Text, Language: l.Language, PostedAt: fromTS(l.PostedAt), CreatedAt: fromTS(l.CreatedAt),
-			Status: story.PostStatus(l.Status), DecidedBy: l.DecidedBy, DecidedAt: fromTS(l.DecidedAt), HideReason: l.HideReason,
-			Signals: fromSignalLines(l.Signals)}}, nil
-	case storage.RecordSetting:
-		var l settingLine
-		if err := strict(&l); err != nil {
-			return storage.Record{}, err
-		}
-		return storage.Record{Setting: &storage.Setting{Key: l.Key, Value: []byte(l.Value), UpdatedAt: fromTS(l.UpdatedAt), UpdatedBy: l.UpdatedBy}}, nil
-	case storage.RecordStoredReply:
-		var l storedReplyLine
-		if err := strict(&l); err != nil {
-			return storage.Record{}, err
-		}
-		return storage.Record{StoredReply: &storage.StoredReply{ID: l.ID, Data: []byte(l.Data), Removed: l.Removed,
-			UpdatedAt: fromTS(l.UpdatedAt), UpdatedBy: l.UpdatedBy}}, nil
-	case storage.RecordTranslation:
-		var l translationLine
-		if err := strict(&l); err != nil {
-			return storage.Record{}, err
-		}
-		return storage.Record{Translation: &storage.Translation{Catalog: l.Catalog, Lang: l.Lang, Key: l.Key, Forms: l.Forms,
-			SourceHash: l.SourceHash, UpdatedBy: l.UpdatedBy, UpdatedAt: fromTS(l.UpdatedAt)}}, nil
-	}
-	return storage.Record{}, fmt.Errorf("unknown record type %q", *peek.Type)
+	})
 }
 
 // Writer writes site.jsonl.
@@ -603,7 +628,7 @@ func (r *Reader) Next() (storage.Record, error) {
 		want := r.Header.RecordCounts()
 		if r.count != want {
 			return storage.Record{}, &LineError{r.line, fmt.Errorf("the file ends after %s where the header announces %s: it is truncated or damaged",
-				describe(r.count), describe(want))}
+				r.count.Describe(), want.Describe())}
 		}
 		r.done = true
 		return storage.Record{}, io.EOF
@@ -649,9 +674,4 @@ func typeOrder() string {
 		s = append(s, string(t))
 	}
 	return strings.Join(s, ", ")
-}
-
-func describe(c storage.Counts) string {
-	return fmt.Sprintf("%d users, %d credentials, %d stories, %d story translations, %d audit entries, %d blob deletions, %d social posts, %d settings, %d edited replies, %d saved translations",
-		c.Users, c.Credentials, c.Stories, c.StoryTranslations, c.Audit, c.BlobDeletions, c.Posts, c.Settings, c.StoredReplies, c.Translations)
 }

@@ -1,32 +1,20 @@
 package postgres
 
 import (
-	"context"
 	"errors"
-	"fmt"
 
+	"chorus/internal/storage/sqlstore"
 	"chorus/internal/story"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // domainError turns driver errors into domain errors; nil stays nil and
 // domain errors pass through. Codes are PostgreSQL's SQLSTATEs.
 func domainError(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var se *story.Error
-	if errors.As(err, &se) {
-		return err
-	}
-	if errors.Is(err, pgx.ErrNoRows) {
-		return story.ErrNotFound
-	}
-	wrapped := fmt.Errorf("postgres: %s: %w", op, err)
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &story.Error{Code: story.CodeUnavailable, Key: "error.unavailable", Message: "The request was cancelled.", Err: wrapped}
+	wrapped, done := sqlstore.CommonError("postgres", op, err)
+	if done {
+		return wrapped
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {

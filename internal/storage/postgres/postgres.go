@@ -17,9 +17,11 @@ import (
 
 	"chorus/internal/storage"
 	"chorus/internal/storage/jobqueue"
+	"chorus/internal/storage/sqlstore"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 )
 
@@ -37,10 +39,11 @@ type Store struct {
 	pool                   *pgxpool.Pool
 	created                bool
 	*jobqueue.Jobs[pgx.Tx] // the job methods of storage.Store
-	queries
+	sqlstore.Queries
+	d dialect
 }
 
-var _ storage.Store = (*Store)(nil)
+var _ sqlstore.Backend = (*Store)(nil)
 
 // Open connects to the database at url (a postgres:// URL or a key=value
 // connection string; unknown parameters such as search_path are sent as
@@ -71,7 +74,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, domainError("connect", err)
 	}
-	s := &Store{pool: pool, queries: queries{db: pool}}
+	s := &Store{pool: pool}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -81,7 +84,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, domainError("check search folding", err)
 	}
-	s.goFold = folded != "e"
+	s.d = dialect{search{goFold: folded != "e"}}
+	s.Queries = sqlstore.NewQueries(pgxDB{pool}, s.d)
 	if s.Jobs, err = s.openJobs(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -121,7 +125,7 @@ func (s *Store) Created() bool { return s.created }
 
 // UnaccentInDatabase tells whether search folding is done by the unaccent
 // extension (true) or in Go (false).
-func (s *Store) UnaccentInDatabase() bool { return !s.goFold }
+func (s *Store) UnaccentInDatabase() bool { return !s.d.goFold }
 
 // WithTx runs fn in one read-committed transaction, committed when fn
 // returns nil. Within it, reading a story or a user locks its row (SELECT
@@ -134,13 +138,20 @@ func (s *Store) WithTx(ctx context.Context, fn func(storage.Tx) error) error {
 		return domainError("begin", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) // no-op once committed
-	if err := fn(&txStore{queries: queries{db: tx, lock: true, goFold: s.goFold}, tx: tx, jobs: s.Jobs}); err != nil {
+	if err := fn(s.newTx(tx)); err != nil {
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return domainError("commit", err)
 	}
 	return nil
+}
+
+// newTx serves storage.Tx from a transaction.
+func (s *Store) newTx(tx pgx.Tx) *sqlstore.Tx {
+	return sqlstore.NewTx(pgxDB{tx}, s.d, func(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
+		return s.Jobs.Enqueue(ctx, tx, args, opts)
+	})
 }
 
 // PurgeErased runs right after an erasure. It removes the dead row

@@ -1,8 +1,13 @@
 package postgres
 
 import (
+	"context"
+	"strconv"
 	"strings"
 	"unicode"
+
+	"chorus/internal/storage/sqlstore"
+	"chorus/internal/story"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
@@ -58,4 +63,68 @@ func foldGo(text string) string {
 		return text
 	}
 	return out
+}
+
+// search is the stories.search column: the words of published stories.
+type search struct{ goFold bool }
+
+func (search) SearchColumn() (string, string) {
+	return "search", "to_tsvector('simple', chorus_fold(?::text))"
+}
+
+// SearchValue is the text to index: NULL unless the story is published.
+func (se search) SearchValue(s *story.Story) any {
+	if s.Status != story.StatusPublished {
+		return nil
+	}
+	return searchText(s.Title+"\n"+s.Body, se.goFold)
+}
+
+// Reindex has nothing to do: the column is written with the story.
+func (search) Reindex(context.Context, sqlstore.DB, *story.Story) error { return nil }
+
+// Unindex has nothing to do: erasing sets the column to NULL.
+func (search) Unindex(context.Context, sqlstore.DB, string) error { return nil }
+
+// searchWindow is how many of the newest stories a search tests one by one
+// before asking the search index for every match.
+const searchWindow = 5000
+
+// SearchStories works around a planner that cannot tell a rare word from a
+// common one, and walks the stories newest first testing each: quick for a
+// common word, a walk of the whole table for a rare one. So it searches the
+// newest searchWindow stories that way first; if that does not fill the
+// page, it takes every match from the search index and sorts them (the
+// OFFSET 0 keeps the planner from turning it back into the walk). Only the
+// columns the test needs are read for the window; the few stories found
+// are then fetched whole.
+func (se search) SearchStories(ctx context.Context, db sqlstore.DB, l sqlstore.Listing, query string) ([]*story.Story, error) {
+	words := queryWords(query, se.goFold)
+	if len(words) == 0 {
+		return nil, nil
+	}
+	const match = "search @@ chorus_tsquery(?::text[])"
+	window := sqlstore.Cond{SQL: "(SELECT id, published_at, search FROM stories WHERE status = 'published'"}
+	if l.Cursor != nil {
+		before := (dialect{}).Before("", l.Cursor)
+		window.SQL += " AND " + before.SQL
+		window.Args = append(window.Args, before.Args...)
+	}
+	window.SQL += " ORDER BY published_at DESC, id DESC LIMIT " + strconv.Itoa(searchWindow) + ") w JOIN stories s ON s.id = w.id" + l.Join.SQL
+	window.Args = append(window.Args, l.Join.Args...)
+	recent, err := l.Run(ctx, window, append(l.Where[:len(l.Where):len(l.Where)], sqlstore.Cond{SQL: "w." + match, Args: []any{words}}),
+		"w.published_at DESC, w.id DESC")
+	if err != nil || len(recent) >= l.Limit {
+		return recent, err
+	}
+	where := append(l.Where[:len(l.Where):len(l.Where)], sqlstore.Cond{SQL: "s." + match, Args: []any{words}})
+	from := l.From()
+	conds := make([]string, len(where))
+	args := append([]any(nil), from.Args...)
+	for i, c := range where {
+		conds[i] = c.SQL
+		args = append(args, c.Args...)
+	}
+	matches := sqlstore.Cond{SQL: "(SELECT s.* FROM " + from.SQL + " WHERE " + strings.Join(conds, " AND ") + " OFFSET 0) s", Args: args}
+	return l.Run(ctx, matches, []sqlstore.Cond{{SQL: "TRUE"}}, sqlstore.NewestFirst)
 }

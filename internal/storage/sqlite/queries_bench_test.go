@@ -1,8 +1,8 @@
 package sqlite_test
 
-// Benchmarks of the public listing queries at scale. They need a large
-// database, so they run only when CHORUS_BENCH_STORIES says how many
-// synthetic stories to seed (e.g. 100000, about 40 s); the database is
+// The benchmarks at scale (storagetest/bench.go) on SQLite, and proposed
+// rewrites of its queries. They run only when CHORUS_BENCH_STORIES says how
+// many synthetic stories to seed (e.g. 100000, about 40 s); the database is
 // seeded once per test process into a temporary folder, removed at the end.
 //
 //	CHORUS_BENCH_STORIES=100000 go test -run '^$' -bench PublishedStories -benchtime 200x ./internal/storage/sqlite/
@@ -10,180 +10,100 @@ package sqlite_test
 // CHORUS_BENCH_DB names a database already seeded with "chorus seed
 // --stories N" (the data folder's chorus.db) to measure instead: nothing is
 // seeded and the file is kept; CHORUS_BENCH_STORIES must then be that N.
-//
-// Each benchmark reports the median and 99th percentile of single calls
-// (p50-ms, p99-ms) besides the mean (ns/op), and logs the query plan once.
+// Plans are SQLite's EXPLAIN QUERY PLAN.
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"chorus/internal/app"
-	"chorus/internal/auth"
-	"chorus/internal/demo"
 	"chorus/internal/storage"
 	"chorus/internal/storage/sqlite"
-	"chorus/internal/story"
+	"chorus/internal/storage/storagetest"
 )
 
 // TestMain removes the seeded database once every benchmark has run. (If
 // another test file of this package needs a TestMain, merge the two.)
 func TestMain(m *testing.M) {
 	code := m.Run()
+	bench.Close()
+	os.Exit(code)
+}
+
+var (
+	bench = &storagetest.Bench{Open: openBench, Seeded: benchSize, Plans: plans, Explain: explain, Close: closeBench}
+	big   struct {
+		dir, path string
+		store     *sqlite.Store
+		raw       *sql.DB // a plain connection, for EXPLAIN QUERY PLAN and the proposed queries
+	}
+)
+
+func BenchmarkPublishedStories_Filtered(b *testing.B) { bench.PublishedStoriesFiltered(b) }
+func BenchmarkPublishedStories_Search(b *testing.B)   { bench.PublishedStoriesSearch(b) }
+func BenchmarkCountries(b *testing.B)                 { bench.Countries(b) }
+func BenchmarkStory(b *testing.B)                     { bench.Story(b) }
+func BenchmarkWithdrawAndPurge(b *testing.B)          { bench.WithdrawAndPurge(b) }
+
+func openBench(ctx context.Context, b *testing.B, count int) (storage.Store, bool, error) {
+	big.path = os.Getenv("CHORUS_BENCH_DB")
+	seeded := big.path != ""
+	if !seeded {
+		dir, err := os.MkdirTemp("", "chorus-bench-")
+		if err != nil {
+			return nil, false, err
+		}
+		big.dir, big.path = dir, filepath.Join(dir, "chorus.db")
+	}
+	var err error
+	if big.store, err = sqlite.Open(ctx, big.path); err != nil {
+		return nil, false, err
+	}
+	big.raw, err = sql.Open("sqlite", "file:"+big.path+"?_pragma=query_only(1)")
+	return big.store, seeded, err
+}
+
+func closeBench() {
+	if big.raw != nil {
+		big.raw.Close()
+	}
 	if big.store != nil {
 		big.store.Close()
 	}
 	if big.dir != "" {
 		os.RemoveAll(big.dir)
 	}
-	os.Exit(code)
 }
 
-var big struct {
-	once  sync.Once
-	dir   string
-	store *sqlite.Store
-	raw   *sql.DB // a plain connection, for EXPLAIN QUERY PLAN
-	count int
-	err   error
-}
-
-// bigStore returns the seeded store, or skips the benchmark.
-func bigStore(b *testing.B) *sqlite.Store {
-	b.Helper()
-	env := os.Getenv("CHORUS_BENCH_STORIES")
-	if env == "" {
-		b.Skip("set CHORUS_BENCH_STORIES=100000 to run the benchmarks at scale")
-	}
-	big.once.Do(func() {
-		big.count, big.err = strconv.Atoi(env)
-		if big.err != nil || big.count <= 0 {
-			big.err = fmt.Errorf("CHORUS_BENCH_STORIES=%q: want a positive number", env)
-			return
-		}
-		ctx := context.Background()
-		path := os.Getenv("CHORUS_BENCH_DB")
-		if path != "" {
-			if big.store, big.err = sqlite.Open(ctx, path); big.err != nil {
-				return
-			}
-			fmt.Fprintf(os.Stderr, "measuring %s (%d stories seeded before), %s on disk\n", path, big.count, fileSizes(path))
-			if big.err = addRare(ctx, big.store, big.count); big.err != nil {
-				return
-			}
-			big.raw, big.err = sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)")
-			return
-		}
-		big.dir, big.err = os.MkdirTemp("", "chorus-bench-")
-		if big.err != nil {
-			return
-		}
-		path = filepath.Join(big.dir, "chorus.db")
-		big.store, big.err = sqlite.Open(ctx, path)
-		if big.err != nil {
-			return
-		}
-		campaign := app.Campaign{
-			Languages: []string{"en", "fr", "ar"},
-			Themes:    []string{"arrival", "belonging", "work", "family", "education", "community", "culture", "resilience"},
-		}
-		t0 := time.Now()
-		if big.err = demo.Synthetic(ctx, big.store, campaign, big.count, 1, io.Discard); big.err != nil {
-			return
-		}
-		if big.err = addRare(ctx, big.store, big.count); big.err != nil {
-			return
-		}
-		fmt.Fprintf(os.Stderr, "seeded %d stories in %s, %s on disk\n", big.count, time.Since(t0).Round(time.Millisecond), fileSizes(path))
-		big.raw, big.err = sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)")
-	})
-	if big.err != nil {
-		b.Fatal(big.err)
-	}
-	return big.store
-}
-
-// addRare publishes, once, five stories with a word no synthetic story
-// has ("samovar"), spread over the whole date range, so that a rare word
-// is measured: its matches are few and mostly far from the newest page.
-func addRare(ctx context.Context, st storage.Store, count int) error {
-	if _, err := st.Story(ctx, "rare00"); err == nil {
-		return nil
-	}
-	start := time.Now().UTC().Add(-time.Duration(count) * time.Minute)
-	return st.WithTx(ctx, func(tx storage.Tx) error {
-		for i := 0; i < 5; i++ {
-			at := start.Add(time.Duration(count/10+i*count/5) * time.Minute)
-			s := &story.Story{
-				ID: fmt.Sprintf("rare%02d", i), Status: story.StatusPublished, Demo: true,
-				Title: "The samovar", Body: "We carried the samovar from home; every winter it warms the neighbours.",
-				Language: "en", Country: "CA", Themes: []string{"culture"}, Identity: story.IdentityMigrant,
-				Anonymous: true, Consent: story.Consent{Publish: true}, CreatedAt: at, UpdatedAt: at, PublishedAt: at,
-			}
-			if err := tx.InsertStory(ctx, s, auth.HashToken("synthetic")); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// fileSizes gives the size of the database file and its write-ahead log.
-func fileSizes(path string) string {
+// benchSize gives the size of the database file and its write-ahead log.
+func benchSize(context.Context) (string, error) {
 	size := func(p string) float64 {
 		if fi, err := os.Stat(p); err == nil {
 			return float64(fi.Size()) / (1 << 20)
 		}
 		return 0
 	}
-	return fmt.Sprintf("%.0f MB (+ %.0f MB WAL)", size(path), size(path+"-wal"))
+	return fmt.Sprintf("%s: %.0f MB (+ %.0f MB WAL) on disk", big.path, size(big.path), size(big.path+"-wal")), nil
 }
 
-// timed runs fn b.N times and reports the median and 99th percentile.
-func timed(b *testing.B, fn func() error) {
-	b.Helper()
-	lat := make([]time.Duration, 0, b.N)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		t0 := time.Now()
-		if err := fn(); err != nil {
-			b.Fatal(err)
-		}
-		lat = append(lat, time.Since(t0))
-	}
-	b.StopTimer()
-	slices.Sort(lat)
-	at := func(p float64) float64 {
-		i := min(len(lat)-1, max(0, int(p/100*float64(len(lat))+0.5)-1))
-		return float64(lat[i]) / float64(time.Millisecond)
-	}
-	b.ReportMetric(at(50), "p50-ms")
-	b.ReportMetric(at(99), "p99-ms")
-}
+// bigStore returns the seeded store, or skips the benchmark.
+func bigStore(b *testing.B) storage.Store { return bench.Store(b) }
 
-var planned sync.Map
+var timed = storagetest.Timed
 
-// logPlan logs, once per query, SQLite's plan for it. The text mirrors
-// what PublishedStories builds for the same filter.
 func logPlan(b *testing.B, name, query string, args ...any) {
-	if _, done := planned.LoadOrStore(name, true); done || big.raw == nil {
-		return
-	}
-	rows, err := big.raw.Query("EXPLAIN QUERY PLAN "+query, args...)
+	bench.LogPlan(b, name, storagetest.Query{SQL: query, Args: args})
+}
+
+func explain(ctx context.Context, q storagetest.Query) ([]string, error) {
+	rows, err := big.raw.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.SQL, q.Args...)
 	if err != nil {
-		b.Logf("plan of %s: %v", name, err)
-		return
+		return nil, err
 	}
 	defer rows.Close()
 	var lines []string
@@ -191,110 +111,30 @@ func logPlan(b *testing.B, name, query string, args ...any) {
 		var id, parent, unused int
 		var detail string
 		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			b.Logf("plan of %s: %v", name, err)
-			return
+			return nil, err
 		}
 		lines = append(lines, detail)
 	}
-	fmt.Fprintf(os.Stderr, "plan of %s:\n\t%s\n", name, strings.Join(lines, "\n\t"))
+	return lines, rows.Err()
 }
 
-const listColumns = "s.id, s.title, s.body"
+// listColumns stands for the full column list in the plans: the plan
+// shape does not depend on it. The texts mirror what PublishedStories
+// builds for the same filter.
+const (
+	listColumns = "s.id, s.title, s.body"
+	themed      = "SELECT " + listColumns + " FROM stories s JOIN story_themes t ON t.story_id = s.id AND t.theme = ? WHERE s.status = 'published' AND "
+	newest      = " ORDER BY s.published_at DESC, s.id DESC LIMIT 21"
+)
 
-func BenchmarkPublishedStories_Filtered(b *testing.B) {
-	store := bigStore(b)
-	ctx := context.Background()
-	first, err := store.PublishedStories(ctx, storage.StoryFilter{Language: "fr", Theme: "work", Limit: 20})
-	if err != nil || first.NextCursor == "" {
-		b.Fatalf("first page: %v (cursor %q)", err, first.NextCursor)
-	}
-	cases := []struct {
-		name   string
-		filter storage.StoryFilter
-		sql    string
-		args   []any
-	}{
-		{"all", storage.StoryFilter{Limit: 20},
-			"SELECT " + listColumns + " FROM stories s WHERE s.status = 'published' ORDER BY s.published_at DESC, s.id DESC LIMIT 21", nil},
-		{"language=fr,theme=work", storage.StoryFilter{Language: "fr", Theme: "work", Limit: 20},
-			"SELECT " + listColumns + " FROM stories s JOIN story_themes t ON t.story_id = s.id AND t.theme = ? WHERE s.status = 'published' AND s.language = ? ORDER BY s.published_at DESC, s.id DESC LIMIT 21",
-			[]any{"work", "fr"}},
-		{"language=fr,theme=work,page2", storage.StoryFilter{Language: "fr", Theme: "work", Limit: 20, Cursor: first.NextCursor}, "", nil},
-		{"country=CA,theme=arrival", storage.StoryFilter{Country: "CA", Theme: "arrival", Limit: 20},
-			"SELECT " + listColumns + " FROM stories s JOIN story_themes t ON t.story_id = s.id AND t.theme = ? WHERE s.status = 'published' AND s.country = ? ORDER BY s.published_at DESC, s.id DESC LIMIT 21",
-			[]any{"arrival", "CA"}},
-		{"language=ar,country=JO,theme=family", storage.StoryFilter{Language: "ar", Country: "JO", Theme: "family", Limit: 20},
-			"SELECT " + listColumns + " FROM stories s JOIN story_themes t ON t.story_id = s.id AND t.theme = ? WHERE s.status = 'published' AND s.language = ? AND s.country = ? ORDER BY s.published_at DESC, s.id DESC LIMIT 21",
-			[]any{"family", "ar", "JO"}},
-	}
-	for _, c := range cases {
-		b.Run(c.name, func(b *testing.B) {
-			if c.sql != "" {
-				logPlan(b, c.name, c.sql, c.args...)
-			}
-			timed(b, func() error {
-				p, err := store.PublishedStories(ctx, c.filter)
-				if err == nil && len(p.Stories) == 0 {
-					err = fmt.Errorf("%s: no stories", c.name)
-				}
-				return err
-			})
-		})
-	}
-}
-
-func BenchmarkPublishedStories_Search(b *testing.B) {
-	store := bigStore(b)
-	ctx := context.Background()
-	cases := []struct {
-		name   string
-		filter storage.StoryFilter
-		empty  bool
-	}{
-		// The synthetic vocabulary is small: a single word is in about
-		// every story of its language, the worst case for ordering.
-		{"q=community", storage.StoryFilter{Query: "community", Limit: 20}, false},
-		{"q=river_winter", storage.StoryFilter{Query: "river winter", Limit: 20}, false},
-		{"q=école", storage.StoryFilter{Query: "école", Limit: 20}, false},
-		{"q=comm(prefix)", storage.StoryFilter{Query: "comm", Limit: 20}, false},
-		{"q=community,language=en,theme=work", storage.StoryFilter{Query: "community", Language: "en", Theme: "work", Limit: 20}, false},
-		{"q=samovar(rare)", storage.StoryFilter{Query: "samovar", Limit: 20}, false},
-		{"q=nomatch", storage.StoryFilter{Query: "zanzibarqx", Limit: 20}, true},
-	}
-	for _, c := range cases {
-		b.Run(c.name, func(b *testing.B) {
-			logPlan(b, c.name, "SELECT "+listColumns+" FROM stories s WHERE s.status = 'published' AND s.rowid IN (SELECT rowid FROM story_search WHERE story_search MATCH ?) ORDER BY s.published_at DESC, s.id DESC LIMIT 21",
-				`"community"*`)
-			timed(b, func() error {
-				p, err := store.PublishedStories(ctx, c.filter)
-				if err == nil && (len(p.Stories) == 0) != c.empty {
-					err = fmt.Errorf("%s: %d stories", c.name, len(p.Stories))
-				}
-				return err
-			})
-		})
-	}
-}
-
-// BenchmarkCountries is the country list every story-list page renders.
-func BenchmarkCountries(b *testing.B) {
-	store := bigStore(b)
-	logPlan(b, "countries", "SELECT DISTINCT country FROM stories WHERE status = 'published' ORDER BY country")
-	timed(b, func() error {
-		_, err := store.Countries(context.Background())
-		return err
-	})
-}
-
-// BenchmarkStory is the single-story read behind every story page.
-func BenchmarkStory(b *testing.B) {
-	store := bigStore(b)
-	i := 0
-	timed(b, func() error {
-		i = (i + 7919) % big.count
-		_, err := store.Story(context.Background(), fmt.Sprintf("syn%09d", i))
-		return err
-	})
+var plans = map[string]storagetest.Query{
+	"all":                                 {SQL: "SELECT " + listColumns + " FROM stories s WHERE s.status = 'published'" + newest},
+	"language=fr,theme=work":              {SQL: themed + "s.language = ?" + newest, Args: []any{"work", "fr"}},
+	"country=CA,theme=arrival":            {SQL: themed + "s.country = ?" + newest, Args: []any{"arrival", "CA"}},
+	"language=ar,country=JO,theme=family": {SQL: themed + "s.language = ? AND s.country = ?" + newest, Args: []any{"family", "ar", "JO"}},
+	"q=community": {SQL: "SELECT " + listColumns + " FROM stories s WHERE s.status = 'published' AND s.rowid IN (SELECT rowid FROM story_search WHERE story_search MATCH ?)" + newest,
+		Args: []any{`"community"*`}},
+	"countries": {SQL: "SELECT DISTINCT country FROM stories WHERE status = 'published' ORDER BY country"},
 }
 
 // The benchmarks below measure proposed rewrites of the queries above, on
@@ -358,28 +198,6 @@ func BenchmarkProposed_SearchByMatches(b *testing.B) {
 				return rows.Err()
 			})
 		})
-	}
-}
-
-// BenchmarkWithdrawAndPurge measures what a withdrawal costs at scale:
-// erasing one published story, then rewriting the search index and
-// truncating the log so its words leave the files.
-func BenchmarkWithdrawAndPurge(b *testing.B) {
-	st := bigStore(b)
-	ctx := context.Background()
-	page, err := st.PublishedStories(ctx, storage.StoryFilter{Limit: 100})
-	if err != nil || len(page.Stories) < b.N {
-		b.Skipf("need %d published stories, have %d (%v)", b.N, len(page.Stories), err)
-	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		id := page.Stories[i].ID
-		if err := st.WithTx(ctx, func(tx storage.Tx) error { return tx.EraseStory(ctx, id, "author_request", time.Now()) }); err != nil {
-			b.Fatal(err)
-		}
-		if err := st.PurgeErased(ctx); err != nil {
-			b.Fatal(err)
-		}
 	}
 }
 

@@ -16,10 +16,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 
 	"chorus/internal/storage"
 	"chorus/internal/storage/jobqueue"
+	"chorus/internal/storage/sqlstore"
 	"chorus/internal/story"
 
 	sqlite3 "modernc.org/sqlite"
@@ -36,10 +38,10 @@ type Store struct {
 	*jobqueue.Jobs[*sql.Tx] // the job methods of storage.Store
 	writer                  *sql.DB
 	reader                  *sql.DB
-	queries
+	sqlstore.Queries
 }
 
-var _ storage.Store = (*Store)(nil)
+var _ sqlstore.Backend = (*Store)(nil)
 
 // Open opens (creating if needed) the database at path and applies migrations.
 func Open(ctx context.Context, path string) (*Store, error) {
@@ -93,7 +95,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	reader.SetMaxOpenConns(readers)
 	reader.SetMaxIdleConns(readers)
 	s.reader = reader
-	s.queries = queries{db: reader}
+	s.Queries = sqlstore.NewQueries(sqlstore.StdDB{DB: reader}, dialect{})
 	return s, nil
 }
 
@@ -111,7 +113,7 @@ func (s *Store) WithTx(ctx context.Context, fn func(storage.Tx) error) error {
 	if err != nil {
 		return domainError("begin", err)
 	}
-	if err := fn(&txStore{queries: queries{db: tx}, tx: tx, jobs: s.Jobs}); err != nil {
+	if err := fn(s.newTx(tx)); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -119,6 +121,13 @@ func (s *Store) WithTx(ctx context.Context, fn func(storage.Tx) error) error {
 		return domainError("commit", err)
 	}
 	return nil
+}
+
+// newTx serves storage.Tx from a transaction on the writer connection.
+func (s *Store) newTx(tx *sql.Tx) *sqlstore.Tx {
+	return sqlstore.NewTx(sqlstore.StdDB{DB: tx}, dialect{}, func(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
+		return s.Jobs.Enqueue(ctx, tx, args, opts)
+	})
 }
 
 // PurgeErased makes erased text unrecoverable from the files. The search
@@ -129,18 +138,18 @@ func (s *Store) WithTx(ctx context.Context, fn func(storage.Tx) error) error {
 // delay the checkpoint, so it retries briefly.
 func (s *Store) PurgeErased(ctx context.Context) error {
 	err := s.WithTx(ctx, func(tx storage.Tx) error {
-		db := tx.(*txStore).db
+		db := tx.(*sqlstore.Tx).DB
 		var dirty int
-		if err := db.QueryRowContext(ctx, "SELECT value FROM maintenance WHERE key = 'search_dirty'").Scan(&dirty); err != nil {
+		if err := db.QueryRow(ctx, "SELECT value FROM maintenance WHERE key = 'search_dirty'").Scan(&dirty); err != nil {
 			return domainError("search index state", err)
 		}
 		if dirty == 0 {
 			return nil
 		}
-		if _, err := db.ExecContext(ctx, "INSERT INTO story_search (story_search) VALUES ('optimize')"); err != nil {
+		if _, err := db.Exec(ctx, "INSERT INTO story_search (story_search) VALUES ('optimize')"); err != nil {
 			return domainError("optimize search index", err)
 		}
-		_, err := db.ExecContext(ctx, "UPDATE maintenance SET value = 0 WHERE key = 'search_dirty'")
+		_, err := db.Exec(ctx, "UPDATE maintenance SET value = 0 WHERE key = 'search_dirty'")
 		return domainError("search index state", err)
 	})
 	if err != nil {
@@ -226,31 +235,20 @@ func (s *Store) Created() bool { return s.created }
 
 // domainError turns driver errors into domain errors; nil stays nil.
 func domainError(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var se *story.Error
-	if errors.As(err, &se) {
-		return err
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return story.ErrNotFound
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &story.Error{Code: story.CodeUnavailable, Key: "error.unavailable", Message: "The request was cancelled.", Err: err}
-	}
+	wrapped, done := sqlstore.CommonError("sqlite", op, err)
 	var le *sqlite3.Error
-	if errors.As(err, &le) {
-		switch le.Code() & 0xff {
-		case sqlite3lib.SQLITE_CONSTRAINT:
-			return &story.Error{Code: story.CodeConflict, Key: "error.conflict", Message: "This item conflicts with an existing one.", Err: fmt.Errorf("sqlite: %s: %w", op, err)}
-		case sqlite3lib.SQLITE_FULL, sqlite3lib.SQLITE_IOERR:
-			return &story.Error{Code: story.CodeUnavailable, Key: "error.storage_full", Message: "We cannot save right now. Nothing was lost; please try again later.", Err: fmt.Errorf("sqlite: %s: %w", op, err)}
-		case sqlite3lib.SQLITE_BUSY, sqlite3lib.SQLITE_LOCKED:
-			return &story.Error{Code: story.CodeUnavailable, Key: "error.busy", Message: "We are busy; please try again in a moment.", Err: fmt.Errorf("sqlite: %s: %w", op, err)}
-		}
+	if done || !errors.As(err, &le) {
+		return wrapped
 	}
-	return fmt.Errorf("sqlite: %s: %w", op, err)
+	switch le.Code() & 0xff {
+	case sqlite3lib.SQLITE_CONSTRAINT:
+		return &story.Error{Code: story.CodeConflict, Key: "error.conflict", Message: "This item conflicts with an existing one.", Err: wrapped}
+	case sqlite3lib.SQLITE_FULL, sqlite3lib.SQLITE_IOERR:
+		return &story.Error{Code: story.CodeUnavailable, Key: "error.storage_full", Message: "We cannot save right now. Nothing was lost; please try again later.", Err: wrapped}
+	case sqlite3lib.SQLITE_BUSY, sqlite3lib.SQLITE_LOCKED:
+		return &story.Error{Code: story.CodeUnavailable, Key: "error.busy", Message: "We are busy; please try again in a moment.", Err: wrapped}
+	}
+	return wrapped
 }
 
 // DB is the read-only pool, for checks and tools.

@@ -1,0 +1,49 @@
+package storage
+
+import (
+	"testing"
+
+	"chorus/internal/story"
+)
+
+// Each entry of the registry points at its own field of Record and of
+// Counts: a copied entry that kept another type's field would send records
+// to the wrong table or count them twice.
+func TestRegistryEntriesAreDistinct(t *testing.T) {
+	var c Counts
+	for i, k := range recordKinds {
+		c.Set(k.typ, int64(i+1))
+	}
+	for i, k := range recordKinds {
+		if got := c.Of(k.typ); got != int64(i+1) {
+			t.Errorf("count of %s = %d, want %d: another type shares its field", k.typ, got, i+1)
+		}
+	}
+	fields := map[RecordType]func() Record{
+		RecordUser:             func() Record { return UserRecords.Record(&User{}) },
+		RecordCredential:       func() Record { return CredentialRecords.Record(&Credential{}) },
+		RecordStory:            func() Record { return StoryRecords.Record(&StoryRecord{}) },
+		RecordStoryTranslation: func() Record { return StoryTranslationRecords.Record(&story.Translation{}) },
+		RecordAudit:            func() Record { return AuditRecords.Record(&AuditEntry{}) },
+		RecordBlobDeletion:     func() Record { return BlobDeletionRecords.Record(&BlobDeletion{}) },
+		RecordPost:             func() Record { return PostRecords.Record(&story.Post{}) },
+		RecordSetting:          func() Record { return SettingRecords.Record(&Setting{}) },
+		RecordStoredReply:      func() Record { return StoredReplyRecords.Record(&StoredReply{}) },
+		RecordTranslation:      func() Record { return TranslationRecords.Record(&Translation{}) },
+	}
+	if len(fields) != len(RecordTypes) {
+		t.Fatalf("%d fields for %d record types", len(fields), len(RecordTypes))
+	}
+	for _, typ := range RecordTypes {
+		r := fields[typ]()
+		if r.Type() != typ {
+			t.Errorf("a %s record reads as %q", typ, r.Type())
+		}
+		if CheckRecord(r) == nil {
+			t.Errorf("an empty %s record passes the check", typ)
+		}
+	}
+	if CheckRecord(Record{}) == nil || (Record{}).Type() != "" {
+		t.Error("an empty record passes")
+	}
+}
