@@ -1,6 +1,7 @@
 package main
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"encoding/json"
 	"flag"
@@ -11,7 +12,6 @@ import (
 	"chorus/internal/app"
 	"chorus/internal/demo"
 	"chorus/internal/moderation/train"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
@@ -75,7 +75,7 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 		fs.StringVar(&role, "role", "moderator", "admin, moderator, partner or translator")
 		fs.StringVar(&lang, "lang", "en", "language of the sign-in page")
 	}, func(a site, cfg *config) error {
-		token, err := a.AddUser(ctx, email, storage.Role(role))
+		token, err := a.AddUser(ctx, email, staff.Role(role))
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"chorus/internal/staff"
 	"context"
 	"fmt"
 	"io"
@@ -12,7 +13,6 @@ import (
 	"time"
 
 	"chorus/internal/app"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
@@ -32,7 +32,7 @@ func TestModerationExamplesExportsDecisions(t *testing.T) {
 	good, _ := a.Submit(ctx, sub("Welcome neighbours"))
 	bad, _ := a.Submit(ctx, sub("Hateful rant"))
 	spam, _ := a.Submit(ctx, sub("Buy now"))
-	a.AddUser(ctx, "mod@example.org", storage.RoleModerator)
+	a.AddUser(ctx, "mod@example.org", staff.RoleModerator)
 	mod, _ := store.UserByEmail(ctx, "mod@example.org")
 	for id, d := range map[string]app.Decision{good.ID: {Approve: true}, bad.ID: {Reason: "hate"}, spam.ID: {Reason: "spam"}} {
 		if _, err := a.Decide(ctx, mod, id, d); err != nil {

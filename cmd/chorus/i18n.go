@@ -1,6 +1,7 @@
 package main
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"errors"
 	"flag"
@@ -10,7 +11,6 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/i18n"
-	"chorus/internal/storage"
 )
 
 const i18nUsage = "usage: chorus i18n coverage [--lang L] [--list] [--shipped] | chorus i18n export --lang L [--out FILE] [--shipped]"
@@ -33,11 +33,11 @@ func i18nCommand(ctx context.Context, args []string, getenv func(string) string,
 
 // savedTranslations reads the translations saved in the configured
 // database, or none with --shipped (nothing opened, nothing created).
-func savedTranslations(ctx context.Context, cfg *config, shipped bool, stderr io.Writer) ([]storage.Translation, error) {
+func savedTranslations(ctx context.Context, cfg *config, shipped bool, stderr io.Writer) ([]staff.Translation, error) {
 	if shipped {
 		return nil, nil
 	}
-	var list []storage.Translation
+	var list []staff.Translation
 	err := runWithApp(ctx, cfg, stderr, func(a site, _ *config) error {
 		var err error
 		list, err = a.Store.Translations(ctx)

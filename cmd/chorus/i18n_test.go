@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"chorus/internal/staff"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,7 +13,6 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/i18n"
-	"chorus/internal/storage"
 )
 
 // TestTranslationCommands saves translations as the browser does, then
@@ -23,7 +23,7 @@ func TestTranslationCommands(t *testing.T) {
 	getenv := onlyDataEnv(t.TempDir())
 	cfg := testConfig(t, getenv)
 	err := runWithApp(ctx, cfg, os.Stderr, func(a site, _ *config) error {
-		if _, err := a.AddUser(ctx, "tr@example.org", storage.RoleTranslator); err != nil {
+		if _, err := a.AddUser(ctx, "tr@example.org", staff.RoleTranslator); err != nil {
 			return err
 		}
 		u, err := a.Store.UserByEmail(ctx, "tr@example.org")
@@ -31,8 +31,8 @@ func TestTranslationCommands(t *testing.T) {
 			return err
 		}
 		for _, e := range []app.TranslationEdit{
-			{Catalog: storage.CatalogInterface, Lang: "es", Key: "nav.toolkit", Forms: map[string]string{"other": "Kit de campaña"}},
-			{Catalog: storage.CatalogToolkit, Lang: "fr", Key: "title", Forms: map[string]string{"other": "Trousse de la communauté"}},
+			{Catalog: staff.CatalogInterface, Lang: "es", Key: "nav.toolkit", Forms: map[string]string{"other": "Kit de campaña"}},
+			{Catalog: staff.CatalogToolkit, Lang: "fr", Key: "title", Forms: map[string]string{"other": "Trousse de la communauté"}},
 		} {
 			if err := a.SaveTranslation(ctx, u, e); err != nil {
 				return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"errors"
 	"fmt"
@@ -145,7 +146,7 @@ func adminLink(ctx context.Context, a *app.App, store storage.Store, cfg *config
 	if err == nil && u.PasswordHash != "" {
 		return "", nil
 	}
-	token, err := a.AddUser(ctx, demoAdmin, storage.RoleAdmin)
+	token, err := a.AddUser(ctx, demoAdmin, staff.RoleAdmin)
 	if err != nil {
 		return "", err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"chorus/internal/staff"
 	"context"
 	"image"
 	"image/color"
@@ -15,7 +16,6 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/media"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
@@ -129,7 +129,7 @@ func TestToolkitBuildHasTheVoicesThatAgreed(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if _, err := a.AddUser(ctx, "mod@example.org", storage.RoleModerator); err != nil && story.ErrorCode(err) != story.CodeConflict {
+		if _, err := a.AddUser(ctx, "mod@example.org", staff.RoleModerator); err != nil && story.ErrorCode(err) != story.CodeConflict {
 			return err
 		}
 		mod, err := a.Store.UserByEmail(ctx, "mod@example.org")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"chorus/internal/staff"
 	"context"
 	"os"
 	"path/filepath"
@@ -29,7 +30,7 @@ func TestStartSealsPlainTOTPSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = st.WithTx(ctx, func(tx storage.Tx) error {
-		return tx.InsertUser(ctx, &storage.User{Email: "old@example.org", Role: storage.RoleAdmin, TOTPSecret: secret, CreatedAt: time.Now()})
+		return tx.InsertUser(ctx, &staff.User{Email: "old@example.org", Role: staff.RoleAdmin, TOTPSecret: secret, CreatedAt: time.Now()})
 	})
 	st.Close()
 	if err != nil {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"errors"
 	"log/slog"
@@ -13,7 +14,6 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/paths"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
@@ -327,7 +327,7 @@ func (a *API) ListStories(w http.ResponseWriter, r *http.Request) error {
 		ctx, cancel = context.WithTimeout(ctx, SearchTimeout)
 		defer cancel()
 	}
-	page, err := a.App.Stories(ctx, storage.StoryFilter{
+	page, err := a.App.Stories(ctx, story.Filter{
 		Language: q.Get("language"), Country: strings.ToUpper(q.Get("country")), Theme: q.Get("theme"),
 		Query: q.Get("q"), Cursor: q.Get("cursor"), Limit: limit,
 	})
@@ -370,7 +370,7 @@ func (a *API) ShowStory(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) staffUser(r *http.Request) (*storage.User, error) {
+func (a *API) staffUser(r *http.Request) (*staff.User, error) {
 	token := Bearer(r)
 	if token == "" {
 		return nil, story.Errorf(story.CodeUnauthorized, "error.token_required", "An API token is required.")
@@ -401,7 +401,7 @@ func listOf[S, T any](from []S, convert func(S) T) itemList[T] {
 }
 
 // ShowQueue handles GET /api/v1/moderation/queue.
-func (a *API) ShowQueue(w http.ResponseWriter, r *http.Request, by *storage.User) error {
+func (a *API) ShowQueue(w http.ResponseWriter, r *http.Request, by *staff.User) error {
 	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
 	items, err := a.App.Queue(r.Context(), by, limit, r.URL.Query().Get("order") == "risk")
 	if err != nil {
@@ -428,7 +428,7 @@ func readDecision(w http.ResponseWriter, r *http.Request) (decision, error) {
 }
 
 // DecideItem handles POST /api/v1/moderation/items/{id}/decision.
-func (a *API) DecideItem(w http.ResponseWriter, r *http.Request, by *storage.User) error {
+func (a *API) DecideItem(w http.ResponseWriter, r *http.Request, by *staff.User) error {
 	body, err := readDecision(w, r)
 	if err != nil {
 		return err

@@ -1,15 +1,15 @@
 package api
 
 import (
+	"chorus/internal/staff"
 	"net/http"
 
 	"chorus/internal/app"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
 // StaffHandler answers an API request made with a staff member's token.
-type StaffHandler func(w http.ResponseWriter, r *http.Request, by *storage.User) error
+type StaffHandler func(w http.ResponseWriter, r *http.Request, by *staff.User) error
 
 var errForbidden = story.Errorf(story.CodeForbidden, "error.forbidden", "Your role does not allow this.")
 

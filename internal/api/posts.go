@@ -1,6 +1,7 @@
 package api
 
 import (
+	"chorus/internal/staff"
 	"io"
 	"net/http"
 	"slices"
@@ -8,7 +9,6 @@ import (
 	"time"
 
 	"chorus/internal/app"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
@@ -52,7 +52,7 @@ func moderatedPost(p *story.Post) ModeratedPost {
 }
 
 // ShowPosts handles GET /api/v1/moderation/posts?status=queued|visible|hidden.
-func (a *API) ShowPosts(w http.ResponseWriter, r *http.Request, by *storage.User) error {
+func (a *API) ShowPosts(w http.ResponseWriter, r *http.Request, by *staff.User) error {
 	status := story.PostStatus(r.URL.Query().Get("status"))
 	if status == "" {
 		status = story.PostQueued
@@ -70,7 +70,7 @@ func (a *API) ShowPosts(w http.ResponseWriter, r *http.Request, by *storage.User
 }
 
 // DecidePost handles POST /api/v1/moderation/posts/{id}/decision.
-func (a *API) DecidePost(w http.ResponseWriter, r *http.Request, by *storage.User) error {
+func (a *API) DecidePost(w http.ResponseWriter, r *http.Request, by *staff.User) error {
 	body, err := readDecision(w, r)
 	if err != nil {
 		return err
@@ -88,7 +88,7 @@ func (a *API) DecidePost(w http.ResponseWriter, r *http.Request, by *storage.Use
 
 // IngestPost handles POST /api/v1/posts: a connector hands over a post
 // carrying a campaign hashtag. 201 when new, 200 when already known.
-func (a *API) IngestPost(w http.ResponseWriter, r *http.Request, by *storage.User) error {
+func (a *API) IngestPost(w http.ResponseWriter, r *http.Request, by *staff.User) error {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxPostBytes+1)
 	in, err := DecodePost(r.Body)
 	if err != nil {
@@ -108,7 +108,7 @@ func (a *API) IngestPost(w http.ResponseWriter, r *http.Request, by *storage.Use
 
 // RemovePost handles DELETE /api/v1/posts?network=N&source_id=S: the post
 // was deleted at its source, so it goes here too.
-func (a *API) RemovePost(w http.ResponseWriter, r *http.Request, by *storage.User) error {
+func (a *API) RemovePost(w http.ResponseWriter, r *http.Request, by *staff.User) error {
 	q := r.URL.Query()
 	if err := a.App.RemovePostFrom(r.Context(), by, q.Get("network"), q.Get("source_id")); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"chorus/internal/staff"
 	"context"
 
 	"github.com/riverqueue/river/rivertype"
@@ -15,7 +16,7 @@ const maxFailedJobs = 100
 
 // FailedJobs lists the jobs that exhausted their retries, newest first; only
 // admins may see them.
-func (a *App) FailedJobs(ctx context.Context, by *storage.User) ([]*rivertype.JobRow, error) {
+func (a *App) FailedJobs(ctx context.Context, by *staff.User) ([]*rivertype.JobRow, error) {
 	if err := can(by, ActionManageJobs); err != nil {
 		return nil, err
 	}
@@ -23,7 +24,7 @@ func (a *App) FailedJobs(ctx context.Context, by *storage.User) ([]*rivertype.Jo
 }
 
 // RetryJob runs a failed job again.
-func (a *App) RetryJob(ctx context.Context, by *storage.User, id int64) error {
+func (a *App) RetryJob(ctx context.Context, by *staff.User, id int64) error {
 	if err := can(by, ActionManageJobs); err != nil {
 		return err
 	}
@@ -31,7 +32,7 @@ func (a *App) RetryJob(ctx context.Context, by *storage.User, id int64) error {
 }
 
 // DiscardJob gives up on a failed job.
-func (a *App) DiscardJob(ctx context.Context, by *storage.User, id int64) error {
+func (a *App) DiscardJob(ctx context.Context, by *staff.User, id int64) error {
 	if err := can(by, ActionManageJobs); err != nil {
 		return err
 	}
@@ -40,7 +41,7 @@ func (a *App) DiscardJob(ctx context.Context, by *storage.User, id int64) error 
 
 // IngestPostFrom is IngestPost for a connector acting with a staff token:
 // only admins' tokens may hand over posts.
-func (a *App) IngestPostFrom(ctx context.Context, by *storage.User, in story.IncomingPost) (*story.Post, bool, error) {
+func (a *App) IngestPostFrom(ctx context.Context, by *staff.User, in story.IncomingPost) (*story.Post, bool, error) {
 	if err := can(by, ActionConnect); err != nil {
 		return nil, false, err
 	}
@@ -49,7 +50,7 @@ func (a *App) IngestPostFrom(ctx context.Context, by *storage.User, in story.Inc
 
 // RemovePostFrom is RemovePostAtSource for a connector acting with a staff
 // token: only admins' tokens may remove posts.
-func (a *App) RemovePostFrom(ctx context.Context, by *storage.User, network, sourceID string) error {
+func (a *App) RemovePostFrom(ctx context.Context, by *staff.User, network, sourceID string) error {
 	if err := can(by, ActionConnect); err != nil {
 		return err
 	}
@@ -69,7 +70,7 @@ func (a *App) Countries(ctx context.Context) ([]string, error) {
 
 // StaffStory returns any story, whatever its status, for moderators (for
 // example to show a pending story's photo).
-func (a *App) StaffStory(ctx context.Context, by *storage.User, id string) (*story.Story, error) {
+func (a *App) StaffStory(ctx context.Context, by *staff.User, id string) (*story.Story, error) {
 	if err := can(by, ActionModerate); err != nil {
 		return nil, err
 	}
@@ -77,7 +78,7 @@ func (a *App) StaffStory(ctx context.Context, by *storage.User, id string) (*sto
 }
 
 // StaffPost returns a social post, whatever its status, for moderators.
-func (a *App) StaffPost(ctx context.Context, by *storage.User, id string) (*story.Post, error) {
+func (a *App) StaffPost(ctx context.Context, by *staff.User, id string) (*story.Post, error) {
 	if err := can(by, ActionModerate); err != nil {
 		return nil, err
 	}

@@ -1,32 +1,32 @@
 package app
 
 import (
+	"chorus/internal/staff"
 	"slices"
 
-	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
 // Audience is a set of staff roles. Routes name the audience they are for;
 // use-cases check the action they carry out. Both read the table below.
-type Audience []storage.Role
+type Audience []staff.Role
 
 // The audiences of Chorus.
 var (
-	Staff            = Audience{storage.RoleAdmin, storage.RoleModerator, storage.RolePartner, storage.RoleTranslator}
-	Moderators       = Audience{storage.RoleAdmin, storage.RoleModerator}
-	Admins           = Audience{storage.RoleAdmin}
-	Translators      = Audience{storage.RoleAdmin, storage.RoleTranslator}
-	StoryTranslators = Audience{storage.RoleAdmin, storage.RoleTranslator, storage.RolePartner}
-	Partners         = Audience{storage.RoleAdmin, storage.RolePartner}
+	Staff            = Audience{staff.RoleAdmin, staff.RoleModerator, staff.RolePartner, staff.RoleTranslator}
+	Moderators       = Audience{staff.RoleAdmin, staff.RoleModerator}
+	Admins           = Audience{staff.RoleAdmin}
+	Translators      = Audience{staff.RoleAdmin, staff.RoleTranslator}
+	StoryTranslators = Audience{staff.RoleAdmin, staff.RoleTranslator, staff.RolePartner}
+	Partners         = Audience{staff.RoleAdmin, staff.RolePartner}
 )
 
 // Has reports whether the role belongs to the audience.
-func (au Audience) Has(r storage.Role) bool { return slices.Contains(au, r) }
+func (au Audience) Has(r staff.Role) bool { return slices.Contains(au, r) }
 
 // Includes reports whether a signed-in user belongs to the audience; nobody
 // (nil) belongs to none.
-func (au Audience) Includes(u *storage.User) bool { return u != nil && au.Has(u.Role) }
+func (au Audience) Includes(u *staff.User) bool { return u != nil && au.Has(u.Role) }
 
 // Action is something only some staff may do.
 type Action string
@@ -80,12 +80,12 @@ var errForbidden = &story.Error{Code: story.CodeForbidden, Key: "error.forbidden
 
 // Allowed reports whether u may carry out the action. Pages use it to decide
 // what to show; use-cases use can.
-func Allowed(u *storage.User, action Action) bool {
+func Allowed(u *staff.User, action Action) bool {
 	return permissions[action].Includes(u)
 }
 
 // can returns a forbidden error unless u may carry out the action.
-func can(u *storage.User, action Action) error {
+func can(u *staff.User, action Action) error {
 	if !Allowed(u, action) {
 		return errForbidden
 	}

@@ -1,12 +1,12 @@
 package app_test
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"slices"
 	"testing"
 
 	"chorus/internal/app"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )
@@ -44,8 +44,8 @@ func TestWhoMayDoWhat(t *testing.T) {
 			t.Errorf("%s: not in this test", action)
 			continue
 		}
-		for _, role := range storage.Roles {
-			u := &storage.User{ID: 1, Role: role}
+		for _, role := range staff.Roles {
+			u := &staff.User{ID: 1, Role: role}
 			if got, wanted := app.Allowed(u, action), slices.Contains(allowed, string(role)); got != wanted {
 				t.Errorf("%s as %s: allowed %v, want %v", action, role, got, wanted)
 			}
@@ -53,11 +53,11 @@ func TestWhoMayDoWhat(t *testing.T) {
 		if app.Allowed(nil, action) {
 			t.Errorf("%s as nobody: allowed", action)
 		}
-		if app.Allowed(&storage.User{ID: 2, Role: "owner"}, action) {
+		if app.Allowed(&staff.User{ID: 2, Role: "owner"}, action) {
 			t.Errorf("%s as an unknown role: allowed", action)
 		}
 	}
-	if app.Allowed(&storage.User{ID: 1, Role: storage.RoleAdmin}, "unknown") {
+	if app.Allowed(&staff.User{ID: 1, Role: staff.RoleAdmin}, "unknown") {
 		t.Error("an action missing from the table is allowed")
 	}
 }
@@ -70,8 +70,8 @@ func TestUseCasesCheckTheTable(t *testing.T) {
 	ctx := context.Background()
 	storyID, _ := rig.Submit(testrig.Submission("Pending"))
 	post := ingest(t, rig.App, incoming("1", warmPost))
-	callers := map[string]*storage.User{"nobody": nil}
-	for _, role := range storage.Roles {
+	callers := map[string]*staff.User{"nobody": nil}
+	for _, role := range staff.Roles {
 		callers[string(role)], _ = rig.Staff(string(role)+"@example.org", role)
 	}
 	for who, u := range callers {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"chorus/internal/audit"
 	"context"
 	"slices"
 	"strings"
@@ -46,7 +47,7 @@ func (a *App) SetConsent(ctx context.Context, id, token string, change ConsentCh
 		if s.Status == story.StatusWithdrawn {
 			return errConsentWithdrawn
 		}
-		var changed []storage.AuditEntry
+		var changed []audit.Entry
 		apply := func(kind string, consent *bool, want *bool) {
 			if want == nil || *consent == *want {
 				return
@@ -64,7 +65,7 @@ func (a *App) SetConsent(ctx context.Context, id, token string, change ConsentCh
 		if err := tx.UpdateStory(ctx, s); err != nil {
 			return err
 		}
-		if slices.ContainsFunc(changed, func(e storage.AuditEntry) bool { return e.Action == "consent_translate" }) && !s.Consent.Translate {
+		if slices.ContainsFunc(changed, func(e audit.Entry) bool { return e.Action == "consent_translate" }) && !s.Consent.Translate {
 			if removed, err = tx.DeleteStoryTranslations(ctx, id); err != nil {
 				return err
 			}
@@ -75,7 +76,7 @@ func (a *App) SetConsent(ctx context.Context, id, token string, change ConsentCh
 			}
 		}
 		public = s.Status == story.StatusPublished &&
-			slices.ContainsFunc(changed, func(e storage.AuditEntry) bool { return e.Action != "consent_translate" })
+			slices.ContainsFunc(changed, func(e audit.Entry) bool { return e.Action != "consent_translate" })
 		for _, e := range changed {
 			if err := tx.AppendAudit(ctx, e); err != nil {
 				return err
@@ -95,12 +96,12 @@ func (a *App) SetConsent(ctx context.Context, id, token string, change ConsentCh
 	return nil
 }
 
-func consentAudit(id, kind string, given bool, at time.Time) storage.AuditEntry {
+func consentAudit(id, kind string, given bool, at time.Time) audit.Entry {
 	reason := "withdrawn"
 	if given {
 		reason = "given"
 	}
-	return storage.AuditEntry{At: at, Actor: "storyteller", Action: "consent_" + kind, SubjectID: id, Reason: reason}
+	return audit.Entry{At: at, Actor: "storyteller", Action: "consent_" + kind, SubjectID: id, Reason: reason}
 }
 
 // ToolkitVoice is a text offered in the toolkit: a published story in the
@@ -121,7 +122,7 @@ const toolkitTranslationWindow = 100
 // toolkit: stories published in lang, and reviewed translations into lang
 // (which exist only while their authors agree to translation).
 func (a *App) ToolkitVoices(ctx context.Context, lang string) ([]ToolkitVoice, error) {
-	own, err := a.store.PublishedStories(ctx, storage.StoryFilter{Language: lang, Toolkit: true, Limit: MaxToolkitVoices})
+	own, err := a.store.PublishedStories(ctx, story.Filter{Language: lang, Toolkit: true, Limit: MaxToolkitVoices})
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +130,7 @@ func (a *App) ToolkitVoices(ctx context.Context, lang string) ([]ToolkitVoice, e
 	for _, s := range own.Stories {
 		voices = append(voices, ToolkitVoice{Story: s})
 	}
-	recent, err := a.store.PublishedStories(ctx, storage.StoryFilter{Toolkit: true, Limit: toolkitTranslationWindow})
+	recent, err := a.store.PublishedStories(ctx, story.Filter{Toolkit: true, Limit: toolkitTranslationWindow})
 	if err != nil {
 		return nil, err
 	}

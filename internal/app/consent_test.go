@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"fmt"
 	"slices"
@@ -8,7 +9,6 @@ import (
 	"testing"
 
 	"chorus/internal/app"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )
@@ -46,7 +46,7 @@ func TestConsentChangesAfterPublication(t *testing.T) {
 	sub := testrig.Submission("Voices")
 	sub.Consent.Toolkit = true
 	id, token := rig.Submit(sub)
-	moderator, _ := rig.Staff("mod@example.org", storage.RoleModerator)
+	moderator, _ := rig.Staff("mod@example.org", staff.RoleModerator)
 	if _, err := rig.App.Decide(ctx, moderator, id, app.Decision{Approve: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -127,8 +127,8 @@ func TestConsentChangesAfterPublication(t *testing.T) {
 func TestToolkitVoicesByLanguage(t *testing.T) {
 	rig := testrig.New(t)
 	ctx := context.Background()
-	moderator, _ := rig.Staff("mod@example.org", storage.RoleModerator)
-	translator, _ := rig.Staff("tr@example.org", storage.RoleTranslator)
+	moderator, _ := rig.Staff("mod@example.org", staff.RoleModerator)
+	translator, _ := rig.Staff("tr@example.org", staff.RoleTranslator)
 	submit := func(marker, lang string, consent story.Consent, approve bool) string {
 		t.Helper()
 		sub := testrig.Submission(marker)

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"fmt"
 	"net/http"
@@ -9,7 +10,6 @@ import (
 	"testing"
 
 	"chorus/internal/app"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )
@@ -25,7 +25,7 @@ func TestRedactingAPendingStoryPurgesTheRemovedText(t *testing.T) {
 	sub := testrig.Submission("Redactpending")
 	sub.Body = secretBody
 	id, _ := rig.Submit(sub)
-	mod, _ := rig.Staff("mod@example.org", storage.RoleModerator)
+	mod, _ := rig.Staff("mod@example.org", staff.RoleModerator)
 	err := rig.App.Redact(ctx, mod, id, app.Redaction{Title: "Our first winter",
 		Body: "We arrived in January. My passport number is [removed] and we live at [address removed].", Note: "ID number and address"})
 	if err != nil {
@@ -163,7 +163,7 @@ func TestEditingATranslationPurgesTheOldText(t *testing.T) {
 	rig := testrig.New(t)
 	ctx := context.Background()
 	id := published(t, rig, "Retranslate", true)
-	tr, _ := rig.Staff("translator@example.org", storage.RoleTranslator)
+	tr, _ := rig.Staff("translator@example.org", staff.RoleTranslator)
 	for _, body := range []string{"Nous sommes arrivés en janvier chez Grumbaldine, 3 impasse Quervilloux.", "Nous sommes arrivés en janvier chez des amis."} {
 		edit := app.StoryTranslationEdit{Text: story.TranslationText{Title: "Notre premier hiver", Body: body, Credit: "Léa"}}
 		if _, err := rig.App.SaveStoryTranslation(ctx, tr, id, "fr", edit); err != nil {

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"context"
 	"slices"
 	"sort"
@@ -21,7 +23,7 @@ type Decision struct {
 
 var errCannotModerate = errForbidden
 
-func actor(u *storage.User) string { return "user:" + strconv.FormatInt(u.ID, 10) }
+func actor(u *staff.User) string { return "user:" + strconv.FormatInt(u.ID, 10) }
 
 // maxNote bounds a moderator's note on a decision.
 const maxNote = 2000
@@ -36,7 +38,7 @@ func cleanNote(note string) (string, error) {
 }
 
 // Decide approves or rejects a pending story.
-func (a *App) Decide(ctx context.Context, by *storage.User, id string, d Decision) (*story.Story, error) {
+func (a *App) Decide(ctx context.Context, by *staff.User, id string, d Decision) (*story.Story, error) {
 	if !Allowed(by, ActionModerate) {
 		return nil, errCannotModerate
 	}
@@ -57,7 +59,7 @@ func (a *App) Decide(ctx context.Context, by *storage.User, id string, d Decisio
 		if s.Status != story.StatusPending {
 			return &story.Error{Code: story.CodeConflict, Key: "error.already_decided", Message: "This story has already been decided."}
 		}
-		entry := storage.AuditEntry{At: now, Actor: actor(by), SubjectID: id, Note: d.Note}
+		entry := audit.Entry{At: now, Actor: actor(by), SubjectID: id, Note: d.Note}
 		if d.Approve {
 			s.Status = story.StatusPublished
 			s.PublishedAt = now
@@ -98,7 +100,7 @@ type Redaction struct {
 }
 
 // Redact edits a pending or published story's text to remove personal details.
-func (a *App) Redact(ctx context.Context, by *storage.User, id string, r Redaction) error {
+func (a *App) Redact(ctx context.Context, by *staff.User, id string, r Redaction) error {
 	if !Allowed(by, ActionModerate) {
 		return errCannotModerate
 	}
@@ -136,7 +138,7 @@ func (a *App) Redact(ctx context.Context, by *storage.User, id string, r Redacti
 		if n, err := tx.DeleteStoryTranslations(ctx, id); err != nil {
 			return err
 		} else if n > 0 {
-			if err := tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: "translations_removed", SubjectID: id, Reason: "redacted"}); err != nil {
+			if err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: actor(by), Action: "translations_removed", SubjectID: id, Reason: "redacted"}); err != nil {
 				return err
 			}
 		}
@@ -145,7 +147,7 @@ func (a *App) Redact(ctx context.Context, by *storage.User, id string, r Redacti
 		if err := a.enqueuePurge(ctx, tx, now); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: "redact", SubjectID: id, Reason: r.Kind, Note: r.Note})
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: actor(by), Action: "redact", SubjectID: id, Reason: r.Kind, Note: r.Note})
 	})
 	if err != nil {
 		return err
@@ -159,7 +161,7 @@ func (a *App) Redact(ctx context.Context, by *storage.User, id string, r Redacti
 }
 
 // SetFeatured puts a published story on the home page or takes it off.
-func (a *App) SetFeatured(ctx context.Context, by *storage.User, id string, featured bool) error {
+func (a *App) SetFeatured(ctx context.Context, by *staff.User, id string, featured bool) error {
 	if !Allowed(by, ActionFeature) {
 		return errCannotModerate
 	}
@@ -180,7 +182,7 @@ func (a *App) SetFeatured(ctx context.Context, by *storage.User, id string, feat
 		if featured {
 			action = "feature"
 		}
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: action, SubjectID: id})
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: actor(by), Action: action, SubjectID: id})
 	})
 	if err == nil {
 		a.publish(StoryChanged{ID: id})
@@ -191,7 +193,7 @@ func (a *App) SetFeatured(ctx context.Context, by *storage.User, id string, feat
 // Queue lists pending stories oldest first, or, byRisk, those whose
 // automatic signals are strongest first (among the oldest 500): during a
 // raid, moderators take the worst first. The screen orders; people decide.
-func (a *App) Queue(ctx context.Context, by *storage.User, limit int, byRisk bool) ([]*story.Story, error) {
+func (a *App) Queue(ctx context.Context, by *staff.User, limit int, byRisk bool) ([]*story.Story, error) {
 	if !Allowed(by, ActionModerate) {
 		return nil, errCannotModerate
 	}

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"context"
 	"encoding/json"
 	"errors"
@@ -24,9 +26,9 @@ type PartnerProfile struct {
 // MaxOrganisation bounds an organisation's name.
 const MaxOrganisation = 120
 
-func partnerKey(u *storage.User) string { return "partner." + strconv.FormatInt(u.ID, 10) }
+func partnerKey(u *staff.User) string { return "partner." + strconv.FormatInt(u.ID, 10) }
 
-func hasPartnerProfile(u *storage.User) bool {
+func hasPartnerProfile(u *staff.User) bool {
 	return Allowed(u, ActionPartnerProfile)
 }
 
@@ -34,14 +36,14 @@ var errNotPartner = errForbidden
 
 // Partner returns the profile of a partner (or an admin, who may make a
 // co-branded kit too); an empty one when none was saved.
-func (a *App) Partner(ctx context.Context, by *storage.User) (PartnerProfile, error) {
+func (a *App) Partner(ctx context.Context, by *staff.User) (PartnerProfile, error) {
 	if !hasPartnerProfile(by) {
 		return PartnerProfile{}, errNotPartner
 	}
 	return partnerFrom(ctx, a.store, by)
 }
 
-func partnerFrom(ctx context.Context, r storage.Reader, by *storage.User) (PartnerProfile, error) {
+func partnerFrom(ctx context.Context, r storage.Reader, by *staff.User) (PartnerProfile, error) {
 	var p PartnerProfile
 	s, err := r.Setting(ctx, partnerKey(by))
 	if errors.Is(err, story.ErrNotFound) {
@@ -65,7 +67,7 @@ type PartnerUpdate struct {
 }
 
 // SavePartner changes a partner's profile; the change is audited.
-func (a *App) SavePartner(ctx context.Context, by *storage.User, u PartnerUpdate) error {
+func (a *App) SavePartner(ctx context.Context, by *staff.User, u PartnerUpdate) error {
 	if !hasPartnerProfile(by) {
 		return errNotPartner
 	}
@@ -112,6 +114,6 @@ func (a *App) SavePartner(ctx context.Context, by *storage.User, u PartnerUpdate
 		} else if u.RemoveLogo && old.Logo != nil {
 			note = "name; logo removed"
 		}
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: "partner_profile", SubjectID: partnerKey(by), Note: note})
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: actor(by), Action: "partner_profile", SubjectID: partnerKey(by), Note: note})
 	})
 }

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"context"
 	"encoding/json"
 	"errors"
@@ -58,7 +60,7 @@ func policyFrom(ctx context.Context, r storage.Reader) (PolicySetting, error) {
 // SetPolicy changes the thresholds for social posts. Only admins may; the
 // change is audited with the old and new values. Posts already decided keep
 // their status.
-func (a *App) SetPolicy(ctx context.Context, by *storage.User, p moderation.Policy) error {
+func (a *App) SetPolicy(ctx context.Context, by *staff.User, p moderation.Policy) error {
 	if !Allowed(by, ActionSetPolicy) {
 		return errCannotModerate
 	}
@@ -79,7 +81,7 @@ func (a *App) SetPolicy(ctx context.Context, by *storage.User, p moderation.Poli
 			return err
 		}
 		note := fmt.Sprintf("hide above %.2f → %.2f, approve below %.2f → %.2f", old.HideAbove, p.HideAbove, old.ApproveBelow, p.ApproveBelow)
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: "policy_change", SubjectID: policyKey(KindSocialPost), Note: note})
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: actor(by), Action: "policy_change", SubjectID: policyKey(KindSocialPost), Note: note})
 	})
 }
 
@@ -143,14 +145,14 @@ func (a *App) IngestPost(ctx context.Context, in story.IncomingPost) (*story.Pos
 		p.SourceURL, p.Author, p.Text, p.PostedAt, p.Signals = in.SourceURL, in.Author, in.Text, in.PostedAt.UTC(), signals
 		p.Language = postLanguage(in.Language, signals)
 		p.Status, p.DecidedBy, p.DecidedAt, p.HideReason = story.PostQueued, "", time.Time{}, ""
-		var audit *storage.AuditEntry
+		var entry *audit.Entry
 		switch policy.Decide(signals) {
 		case moderation.ActionHide:
 			p.Status, p.DecidedBy, p.DecidedAt = story.PostHidden, story.DecidedByPolicy, now
-			audit = &storage.AuditEntry{Action: ActionAutoHide}
+			entry = &audit.Entry{Action: ActionAutoHide}
 		case moderation.ActionApprove:
 			p.Status, p.DecidedBy, p.DecidedAt = story.PostVisible, story.DecidedByPolicy, now
-			audit = &storage.AuditEntry{Action: ActionAutoApprove}
+			entry = &audit.Entry{Action: ActionAutoApprove}
 		}
 		if created {
 			err = tx.InsertPost(ctx, p)
@@ -161,11 +163,11 @@ func (a *App) IngestPost(ctx context.Context, in story.IncomingPost) (*story.Pos
 			return err
 		}
 		post = p
-		if audit == nil {
+		if entry == nil {
 			return nil
 		}
-		audit.At, audit.Actor, audit.SubjectID, audit.Note = now, story.DecidedByPolicy, postSubject(p.ID), policy.Explain(signals)
-		return tx.AppendAudit(ctx, *audit)
+		entry.At, entry.Actor, entry.SubjectID, entry.Note = now, story.DecidedByPolicy, postSubject(p.ID), policy.Explain(signals)
+		return tx.AppendAudit(ctx, *entry)
 	})
 	if err != nil {
 		return nil, false, err
@@ -206,7 +208,7 @@ type PostDecision struct {
 // DecidePost shows or hides a post. It is how moderators decide queued
 // posts and how they reverse an automatic decision; either way it is
 // audited, a reversal under its own action.
-func (a *App) DecidePost(ctx context.Context, by *storage.User, id string, d PostDecision) (*story.Post, error) {
+func (a *App) DecidePost(ctx context.Context, by *staff.User, id string, d PostDecision) (*story.Post, error) {
 	if !Allowed(by, ActionModerate) {
 		return nil, errCannotModerate
 	}
@@ -232,7 +234,7 @@ func (a *App) DecidePost(ctx context.Context, by *storage.User, id string, d Pos
 		if p.Status == target {
 			return &story.Error{Code: story.CodeConflict, Key: "error.post_already", Message: "This post already has that status."}
 		}
-		entry := storage.AuditEntry{At: now, Actor: actor(by), Action: action, SubjectID: postSubject(id), Reason: d.Reason, Note: d.Note}
+		entry := audit.Entry{At: now, Actor: actor(by), Action: action, SubjectID: postSubject(id), Reason: d.Reason, Note: d.Note}
 		if p.DecidedBy == story.DecidedByPolicy {
 			entry.Action = map[story.PostStatus]string{story.PostHidden: ActionReverseAutoHide, story.PostVisible: ActionReverseAutoApprove}[p.Status]
 		}
@@ -271,7 +273,7 @@ func (a *App) RemovePostAtSource(ctx context.Context, network, sourceID string) 
 		if err := a.enqueuePurge(ctx, tx, now); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: "connector:" + network, Action: "source_delete", SubjectID: postSubject(p.ID)})
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: "connector:" + network, Action: "source_delete", SubjectID: postSubject(p.ID)})
 	})
 	if err != nil {
 		return err
@@ -286,7 +288,7 @@ func (a *App) RemovePostAtSource(ctx context.Context, network, sourceID string) 
 
 // Posts lists posts with a status for moderators: queued ones oldest first,
 // decided ones newest first.
-func (a *App) Posts(ctx context.Context, by *storage.User, status story.PostStatus, limit int) ([]*story.Post, error) {
+func (a *App) Posts(ctx context.Context, by *staff.User, status story.PostStatus, limit int) ([]*story.Post, error) {
 	if !Allowed(by, ActionModerate) {
 		return nil, errCannotModerate
 	}
@@ -294,7 +296,7 @@ func (a *App) Posts(ctx context.Context, by *storage.User, status story.PostStat
 }
 
 // QueuedPosts counts the posts waiting for a moderator.
-func (a *App) QueuedPosts(ctx context.Context, by *storage.User) (int, error) {
+func (a *App) QueuedPosts(ctx context.Context, by *staff.User) (int, error) {
 	if !Allowed(by, ActionModerate) {
 		return 0, errCannotModerate
 	}
@@ -307,7 +309,7 @@ func (a *App) Wall(ctx context.Context, limit int) ([]*story.Post, error) {
 }
 
 // PostAudit returns the audit trails of posts, by post id, in one read.
-func (a *App) PostAudit(ctx context.Context, by *storage.User, ids ...string) (map[string][]storage.AuditEntry, error) {
+func (a *App) PostAudit(ctx context.Context, by *staff.User, ids ...string) (map[string][]audit.Entry, error) {
 	if !Allowed(by, ActionModerate) {
 		return nil, errCannotModerate
 	}
@@ -319,7 +321,7 @@ func (a *App) PostAudit(ctx context.Context, by *storage.User, ids ...string) (m
 	if err != nil {
 		return nil, err
 	}
-	trails := make(map[string][]storage.AuditEntry, len(ids))
+	trails := make(map[string][]audit.Entry, len(ids))
 	for _, e := range entries {
 		id := strings.TrimPrefix(e.SubjectID, postSubject(""))
 		trails[id] = append(trails[id], e)

@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"context"
 	"errors"
 	"strconv"
@@ -37,7 +39,7 @@ func ingest(t *testing.T, a *app.App, in story.IncomingPost) *story.Post {
 	return p
 }
 
-func auditActions(t *testing.T, rig *testrig.Rig, by *storage.User, id string) []storage.AuditEntry {
+func auditActions(t *testing.T, rig *testrig.Rig, by *staff.User, id string) []audit.Entry {
 	t.Helper()
 	trails, err := rig.App.PostAudit(context.Background(), by, id)
 	if err != nil {
@@ -49,7 +51,7 @@ func auditActions(t *testing.T, rig *testrig.Rig, by *storage.User, id string) [
 func TestPolicyActsAsConfiguredAndIsAudited(t *testing.T) {
 	rig := testrig.New(t)
 	ctx := context.Background()
-	mod, _ := rig.Staff("mod@example.org", storage.RoleModerator)
+	mod, _ := rig.Staff("mod@example.org", staff.RoleModerator)
 
 	hate := ingest(t, rig.App, incoming("1", hatefulPost))
 	warm := ingest(t, rig.App, incoming("2", warmPost))
@@ -78,7 +80,7 @@ func TestPolicyActsAsConfiguredAndIsAudited(t *testing.T) {
 	}
 
 	// An admin turns automatic actions off: hide never, approve never.
-	admin, _ := rig.Staff("admin@example.org", storage.RoleAdmin)
+	admin, _ := rig.Staff("admin@example.org", staff.RoleAdmin)
 	if err := rig.App.SetPolicy(ctx, admin, moderation.Policy{HideAbove: 1, ApproveBelow: 0}); err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +124,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestAutomaticDecisionsAreReversible(t *testing.T) {
 	rig := testrig.New(t)
-	mod, _ := rig.Staff("mod@example.org", storage.RoleModerator)
+	mod, _ := rig.Staff("mod@example.org", staff.RoleModerator)
 	hate := ingest(t, rig.App, incoming("1", hatefulPost))
 	warm := ingest(t, rig.App, incoming("2", warmPost))
 
@@ -168,7 +170,7 @@ func TestAutomaticDecisionsAreReversible(t *testing.T) {
 func TestIngestIsIdempotentAndFollowsTheSource(t *testing.T) {
 	rig := testrig.New(t)
 	ctx := context.Background()
-	mod, _ := rig.Staff("mod@example.org", storage.RoleModerator)
+	mod, _ := rig.Staff("mod@example.org", staff.RoleModerator)
 	first, created, err := rig.App.IngestPost(ctx, incoming("7", warmPost))
 	if err != nil || !created {
 		t.Fatal(created, err)
@@ -227,17 +229,17 @@ func TestOnlyAdminsSetPolicyAndOnlyModeratorsDecidePosts(t *testing.T) {
 	rig := testrig.New(t)
 	ctx := context.Background()
 	p := ingest(t, rig.App, incoming("1", warmPost))
-	for _, role := range []storage.Role{storage.RoleModerator, storage.RolePartner, storage.RoleTranslator} {
+	for _, role := range []staff.Role{staff.RoleModerator, staff.RolePartner, staff.RoleTranslator} {
 		u, _ := rig.Staff(string(role)+"@example.org", role)
 		if err := rig.App.SetPolicy(ctx, u, moderation.DefaultPolicy); story.ErrorCode(err) != story.CodeForbidden {
 			t.Errorf("%s sets the policy: %v", role, err)
 		}
 		_, err := rig.App.DecidePost(ctx, u, p.ID, app.PostDecision{Reason: "spam"})
-		if want := !role.CanModerate(); want != (story.ErrorCode(err) == story.CodeForbidden) {
+		if want := !app.Allowed(u, app.ActionModerate); want != (story.ErrorCode(err) == story.CodeForbidden) {
 			t.Errorf("%s decides a post: %v", role, err)
 		}
 	}
-	admin, _ := rig.Staff("admin@example.org", storage.RoleAdmin)
+	admin, _ := rig.Staff("admin@example.org", staff.RoleAdmin)
 	for _, bad := range []moderation.Policy{{HideAbove: 0.2, ApproveBelow: 0.5}, {HideAbove: 1.5}, {ApproveBelow: -0.1, HideAbove: 0.5}} {
 		if err := rig.App.SetPolicy(ctx, admin, bad); story.ErrorCode(err) != story.CodeInvalid {
 			t.Errorf("policy %+v: %v, want invalid", bad, err)

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"chorus/internal/moderation"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
@@ -44,7 +44,7 @@ func TextVersion(s *story.Story) string {
 // RedactSpan replaces one highlighted personal-data span of a pending or
 // published story with a visible marker, through Redact. The audit entry
 // names the kind of data and where it was, never the text removed.
-func (a *App) RedactSpan(ctx context.Context, by *storage.User, id string, r SpanRedaction) error {
+func (a *App) RedactSpan(ctx context.Context, by *staff.User, id string, r SpanRedaction) error {
 	if !Allowed(by, ActionModerate) {
 		return errCannotModerate
 	}

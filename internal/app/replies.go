@@ -1,6 +1,8 @@
 package app
 
 import (
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -102,13 +104,13 @@ func (a *App) SuggestReply(ctx context.Context, language string, signals []story
 	return moderation.SuggestFrom(a.ActiveReplies(ctx), language, signals)
 }
 
-func canEditLibrary(u *storage.User) bool { return Allowed(u, ActionEditReplies) }
+func canEditLibrary(u *staff.User) bool { return Allowed(u, ActionEditReplies) }
 
 func replySubject(id string) string { return "reply:" + id }
 
 // SaveReply adds a reply to the library (when r.ID is empty) or changes
 // one, and returns its id; only admins may.
-func (a *App) SaveReply(ctx context.Context, by *storage.User, r moderation.Reply) (string, error) {
+func (a *App) SaveReply(ctx context.Context, by *staff.User, r moderation.Reply) (string, error) {
 	if !canEditLibrary(by) {
 		return "", errCannotModerate
 	}
@@ -127,13 +129,13 @@ func (a *App) SaveReply(ctx context.Context, by *storage.User, r moderation.Repl
 		if err := tx.PutStoredReply(ctx, storage.StoredReply{ID: r.ID, Data: data, UpdatedAt: now, UpdatedBy: actor(by)}); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: "reply_save", SubjectID: replySubject(r.ID)})
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: actor(by), Action: "reply_save", SubjectID: replySubject(r.ID)})
 	})
 }
 
 // RemoveReply takes a reply out of the library. A reply the project ships
 // stays known, removed, so that RestoreReply can bring it back.
-func (a *App) RemoveReply(ctx context.Context, by *storage.User, id string) error {
+func (a *App) RemoveReply(ctx context.Context, by *staff.User, id string) error {
 	if !canEditLibrary(by) {
 		return errCannotModerate
 	}
@@ -152,12 +154,12 @@ func (a *App) RemoveReply(ctx context.Context, by *storage.User, id string) erro
 		if err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: "reply_remove", SubjectID: replySubject(id)})
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: actor(by), Action: "reply_remove", SubjectID: replySubject(id)})
 	})
 }
 
 // RestoreReply undoes admins' edits of a reply the project ships.
-func (a *App) RestoreReply(ctx context.Context, by *storage.User, id string) error {
+func (a *App) RestoreReply(ctx context.Context, by *staff.User, id string) error {
 	if !canEditLibrary(by) {
 		return errCannotModerate
 	}
@@ -173,6 +175,6 @@ func (a *App) RestoreReply(ctx context.Context, by *storage.User, id string) err
 		if err := tx.DeleteStoredReply(ctx, id); err != nil && !errors.Is(err, story.ErrNotFound) {
 			return err
 		}
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: "reply_restore", SubjectID: replySubject(id)})
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: actor(by), Action: "reply_restore", SubjectID: replySubject(id)})
 	})
 }

@@ -1,12 +1,12 @@
 package app_test
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"reflect"
 	"testing"
 
 	"chorus/internal/moderation"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )
@@ -14,8 +14,8 @@ import (
 func TestAdminsEditTheReplyLibrary(t *testing.T) {
 	rig := testrig.New(t)
 	ctx := context.Background()
-	admin, _ := rig.Staff("admin@example.org", storage.RoleAdmin)
-	mod, _ := rig.Staff("mod@example.org", storage.RoleModerator)
+	admin, _ := rig.Staff("admin@example.org", staff.RoleAdmin)
+	mod, _ := rig.Staff("mod@example.org", staff.RoleModerator)
 	post := ingest(t, rig.App, incoming("1", hatefulPost))
 
 	suggested, ok := rig.App.SuggestReply(ctx, "en", post.Signals)

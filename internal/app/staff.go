@@ -1,6 +1,8 @@
 package app
 
 import (
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"context"
 	"errors"
 	"net/mail"
@@ -23,12 +25,12 @@ var errSignIn = &story.Error{Code: story.CodeUnauthorized, Key: "error.signin_fa
 
 // AddUser creates a staff account (or finds it) and returns a one-time
 // sign-in token for it.
-func (a *App) AddUser(ctx context.Context, email string, role storage.Role) (string, error) {
+func (a *App) AddUser(ctx context.Context, email string, role staff.Role) (string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
 		return "", story.FieldError("email", "error.email_invalid", "This e-mail address does not look right.")
 	}
-	if !slices.Contains(storage.Roles, role) {
+	if !slices.Contains(staff.Roles, role) {
 		return "", story.FieldError("role", "error.role_invalid", "The role must be admin, moderator, partner or translator.")
 	}
 	token := auth.NewToken()
@@ -37,7 +39,7 @@ func (a *App) AddUser(ctx context.Context, email string, role storage.Role) (str
 		u, err := tx.UserByEmail(ctx, email)
 		switch {
 		case errors.Is(err, story.ErrNotFound):
-			u = &storage.User{Email: email, Role: role, CreatedAt: now}
+			u = &staff.User{Email: email, Role: role, CreatedAt: now}
 			if err := tx.InsertUser(ctx, u); err != nil {
 				return err
 			}
@@ -49,11 +51,11 @@ func (a *App) AddUser(ctx context.Context, email string, role storage.Role) (str
 				return err
 			}
 		}
-		if err := tx.InsertCredential(ctx, storage.Credential{Kind: storage.CredentialSignInLink, TokenHash: auth.HashToken(token),
+		if err := tx.InsertCredential(ctx, staff.Credential{Kind: staff.CredentialSignInLink, TokenHash: auth.HashToken(token),
 			UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SignInLinkLifetime)}); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: "system", Action: "user_add", SubjectID: "user:" + email, Reason: string(role)})
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: "system", Action: "user_add", SubjectID: "user:" + email, Reason: string(role)})
 	})
 	return token, err
 }
@@ -71,17 +73,17 @@ func (a *App) AddAPIToken(ctx context.Context, email string) (string, error) {
 			}
 			return err
 		}
-		if err := tx.InsertCredential(ctx, storage.Credential{Kind: storage.CredentialAPIToken, TokenHash: auth.HashToken(token), UserID: u.ID, CreatedAt: now}); err != nil {
+		if err := tx.InsertCredential(ctx, staff.Credential{Kind: staff.CredentialAPIToken, TokenHash: auth.HashToken(token), UserID: u.ID, CreatedAt: now}); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: "system", Action: "token_add", SubjectID: "user:" + email})
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: "system", Action: "token_add", SubjectID: "user:" + email})
 	})
 	return token, err
 }
 
 // SignInLinkUser returns the user a one-time link belongs to, without using it up.
-func (a *App) SignInLinkUser(ctx context.Context, token string) (*storage.User, error) {
-	u, err := a.store.CredentialUser(ctx, storage.CredentialSignInLink, auth.HashToken(token), a.now())
+func (a *App) SignInLinkUser(ctx context.Context, token string) (*staff.User, error) {
+	u, err := a.store.CredentialUser(ctx, staff.CredentialSignInLink, auth.HashToken(token), a.now())
 	if errors.Is(err, story.ErrNotFound) {
 		return nil, &story.Error{Code: story.CodeUnauthorized, Key: "error.link_expired", Message: "This sign-in link has expired or was already used."}
 	}
@@ -96,7 +98,7 @@ type Enrolment struct {
 }
 
 // RequiresTOTP tells whether a role must use a second factor.
-func RequiresTOTP(r storage.Role) bool { return r == storage.RoleAdmin || r == storage.RoleModerator }
+func RequiresTOTP(r staff.Role) bool { return r == staff.RoleAdmin || r == staff.RoleModerator }
 
 // Enrol uses up a sign-in link: sets the password (and second factor) and
 // opens a session.
@@ -124,16 +126,16 @@ func (a *App) Enrol(ctx context.Context, linkToken string, e Enrolment) (session
 	session = auth.NewToken()
 	now := a.now()
 	err = a.store.WithTx(ctx, func(tx storage.Tx) error {
-		if err := tx.DeleteCredential(ctx, storage.CredentialSignInLink, auth.HashToken(linkToken)); err != nil {
+		if err := tx.DeleteCredential(ctx, staff.CredentialSignInLink, auth.HashToken(linkToken)); err != nil {
 			return err
 		}
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return err
 		}
-		if err := tx.InsertCredential(ctx, storage.Credential{Kind: storage.CredentialSession, TokenHash: auth.HashToken(session), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionLifetime)}); err != nil {
+		if err := tx.InsertCredential(ctx, staff.Credential{Kind: staff.CredentialSession, TokenHash: auth.HashToken(session), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionLifetime)}); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(u), Action: "enrol", SubjectID: "user:" + u.Email})
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: actor(u), Action: "enrol", SubjectID: "user:" + u.Email})
 	})
 	if err == nil && totpStep != 0 {
 		// The code that enrolled signs in no one else.
@@ -180,10 +182,10 @@ func (a *App) SignIn(ctx context.Context, email, password, code string) (string,
 	session := auth.NewToken()
 	now := a.now()
 	err = a.store.WithTx(ctx, func(tx storage.Tx) error {
-		if err := tx.InsertCredential(ctx, storage.Credential{Kind: storage.CredentialSession, TokenHash: auth.HashToken(session), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionLifetime)}); err != nil {
+		if err := tx.InsertCredential(ctx, staff.Credential{Kind: staff.CredentialSession, TokenHash: auth.HashToken(session), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionLifetime)}); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(u), Action: "signin", SubjectID: "user:" + u.Email})
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: actor(u), Action: "signin", SubjectID: "user:" + u.Email})
 	})
 	return session, err
 }
@@ -203,7 +205,7 @@ func passwordError(err error) error {
 // SignOut ends a session.
 func (a *App) SignOut(ctx context.Context, session string) error {
 	return a.store.WithTx(ctx, func(tx storage.Tx) error {
-		err := tx.DeleteCredential(ctx, storage.CredentialSession, auth.HashToken(session))
+		err := tx.DeleteCredential(ctx, staff.CredentialSession, auth.HashToken(session))
 		if errors.Is(err, story.ErrNotFound) {
 			return nil
 		}
@@ -212,11 +214,11 @@ func (a *App) SignOut(ctx context.Context, session string) error {
 }
 
 // SessionUser returns the user of a live session.
-func (a *App) SessionUser(ctx context.Context, session string) (*storage.User, error) {
-	return a.store.CredentialUser(ctx, storage.CredentialSession, auth.HashToken(session), a.now())
+func (a *App) SessionUser(ctx context.Context, session string) (*staff.User, error) {
+	return a.store.CredentialUser(ctx, staff.CredentialSession, auth.HashToken(session), a.now())
 }
 
 // APITokenUser returns the user owning an API token.
-func (a *App) APITokenUser(ctx context.Context, token string) (*storage.User, error) {
-	return a.store.CredentialUser(ctx, storage.CredentialAPIToken, auth.HashToken(token), a.now())
+func (a *App) APITokenUser(ctx context.Context, token string) (*staff.User, error) {
+	return a.store.CredentialUser(ctx, staff.CredentialAPIToken, auth.HashToken(token), a.now())
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"chorus/internal/audit"
 	"context"
 	"errors"
 	"fmt"
@@ -47,7 +48,7 @@ func (a *App) Submit(ctx context.Context, sub story.Submission) (Receipt, error)
 		if err := tx.InsertStory(ctx, s, auth.HashToken(token)); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: "storyteller", Action: "submit", SubjectID: s.ID})
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: "storyteller", Action: "submit", SubjectID: s.ID})
 	})
 	if err != nil {
 		return Receipt{}, err
@@ -235,7 +236,7 @@ func (a *App) EditSubmission(ctx context.Context, id, token string, sub story.Su
 		if err := a.enqueuePurge(ctx, tx, now); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: "storyteller", Action: "edit", SubjectID: id})
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: "storyteller", Action: "edit", SubjectID: id})
 	})
 	if err != nil {
 		return err
@@ -383,7 +384,7 @@ func (a *App) attachRenditions(ctx context.Context, id string, renditions []medi
 		if err := tx.UpdateStory(ctx, current); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: "storyteller", Action: "photo", SubjectID: id})
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: "storyteller", Action: "photo", SubjectID: id})
 	})
 	if err != nil {
 		a.discardBlobs(ctx, photo.Sizes)
@@ -438,7 +439,7 @@ func (a *App) Withdraw(ctx context.Context, id, token, reason string) error {
 		if err := a.enqueuePurge(ctx, tx, now); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: "storyteller", Action: "withdraw", SubjectID: id, Reason: reason})
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: "storyteller", Action: "withdraw", SubjectID: id, Reason: reason})
 	})
 	if err != nil {
 		return err
@@ -470,6 +471,6 @@ func (a *App) PublicStory(ctx context.Context, id string) (*story.Story, error) 
 }
 
 // Stories lists published stories.
-func (a *App) Stories(ctx context.Context, f storage.StoryFilter) (storage.StoryPage, error) {
+func (a *App) Stories(ctx context.Context, f story.Filter) (story.Page, error) {
 	return a.store.PublishedStories(ctx, f)
 }

@@ -1,19 +1,20 @@
 package app
 
 import (
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"context"
 	"errors"
 	"strconv"
 	"strings"
 
-	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
 // StoryAuditEntry is one line of a story's audit trail, with the staff
 // member who acted named by their e-mail address.
 type StoryAuditEntry struct {
-	storage.AuditEntry
+	audit.Entry
 	// Staff is the e-mail address of the staff member who acted; empty for
 	// the storyteller, the system or the policy.
 	Staff string
@@ -22,7 +23,7 @@ type StoryAuditEntry struct {
 // StoryAudit returns a story's audit trail, oldest first, for moderators
 // and admins. The trail holds who did what, when and why, never the text
 // of the story.
-func (a *App) StoryAudit(ctx context.Context, by *storage.User, id string) (*story.Story, []StoryAuditEntry, error) {
+func (a *App) StoryAudit(ctx context.Context, by *staff.User, id string) (*story.Story, []StoryAuditEntry, error) {
 	if !Allowed(by, ActionModerate) {
 		return nil, nil, errCannotModerate
 	}
@@ -37,7 +38,7 @@ func (a *App) StoryAudit(ctx context.Context, by *storage.User, id string) (*sto
 	staff := map[int64]string{}
 	out := make([]StoryAuditEntry, len(entries))
 	for i, e := range entries {
-		out[i].AuditEntry = e
+		out[i].Entry = e
 		uid, ok := strings.CutPrefix(e.Actor, "user:")
 		if !ok {
 			continue

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"context"
 	"errors"
 	"slices"
@@ -55,7 +57,7 @@ func (a *App) checkTarget(s *story.Story, lang string) error {
 	return nil
 }
 
-func canSeeTranslations(u *storage.User) bool {
+func canSeeTranslations(u *staff.User) bool {
 	return Allowed(u, ActionSeeStoryTranslations)
 }
 
@@ -77,7 +79,7 @@ type TranslationDesk struct {
 }
 
 // TranslationDesk opens a story's translation into lang.
-func (a *App) TranslationDesk(ctx context.Context, by *storage.User, id, lang string) (TranslationDesk, error) {
+func (a *App) TranslationDesk(ctx context.Context, by *staff.User, id, lang string) (TranslationDesk, error) {
 	if !canSeeTranslations(by) {
 		return TranslationDesk{}, errCannotModerate
 	}
@@ -102,14 +104,14 @@ type StoryTranslationEdit struct {
 
 // translationAudit records a change to a translation: the language as the
 // reason, the origin as the note; never its text.
-func translationAudit(by *storage.User, action string, t *story.Translation, at time.Time) storage.AuditEntry {
-	return storage.AuditEntry{At: at, Actor: actor(by), Action: action, SubjectID: t.StoryID, Reason: t.Language, Note: string(t.Origin)}
+func translationAudit(by *staff.User, action string, t *story.Translation, at time.Time) audit.Entry {
+	return audit.Entry{At: at, Actor: actor(by), Action: action, SubjectID: t.StoryID, Reason: t.Language, Note: string(t.Origin)}
 }
 
 // SaveStoryTranslation writes a translation of a story as a draft. Editing a
 // published translation takes it back to review. Machine output keeps its
 // origin through a person's edits.
-func (a *App) SaveStoryTranslation(ctx context.Context, by *storage.User, id, lang string, e StoryTranslationEdit) (*story.Translation, error) {
+func (a *App) SaveStoryTranslation(ctx context.Context, by *staff.User, id, lang string, e StoryTranslationEdit) (*story.Translation, error) {
 	if !Allowed(by, ActionTranslateStories) {
 		return nil, errCannotModerate
 	}
@@ -165,7 +167,7 @@ func (a *App) SaveStoryTranslation(ctx context.Context, by *storage.User, id, la
 // MachineTranslate fills a new draft with the configured service's
 // translation of the story, marked as machine output: a translator checks
 // and edits it, then a moderator reviews it.
-func (a *App) MachineTranslate(ctx context.Context, by *storage.User, id, lang string) (*story.Translation, error) {
+func (a *App) MachineTranslate(ctx context.Context, by *staff.User, id, lang string) (*story.Translation, error) {
 	if a.Translator == nil {
 		return nil, errMachineTranslationOff
 	}
@@ -256,7 +258,7 @@ func machineTranslationError(err error) error {
 // PublishTranslation makes a reviewed translation public. A moderator
 // other than the one who wrote or checked it reviews it; machine output
 // must have been checked first.
-func (a *App) PublishTranslation(ctx context.Context, by *storage.User, id, lang string) error {
+func (a *App) PublishTranslation(ctx context.Context, by *staff.User, id, lang string) error {
 	if !Allowed(by, ActionPublishStoryTranslation) {
 		return errCannotModerate
 	}
@@ -292,7 +294,7 @@ func (a *App) PublishTranslation(ctx context.Context, by *storage.User, id, lang
 }
 
 // DeleteStoryTranslation removes a translation, draft or published.
-func (a *App) DeleteStoryTranslation(ctx context.Context, by *storage.User, id, lang string) error {
+func (a *App) DeleteStoryTranslation(ctx context.Context, by *staff.User, id, lang string) error {
 	if !canSeeTranslations(by) {
 		return errCannotModerate
 	}
@@ -383,7 +385,7 @@ type TranslationOverview struct {
 const maxDraftsShown = 50
 
 // TranslationOverview lists a page of stories open for translation.
-func (a *App) TranslationOverview(ctx context.Context, by *storage.User, cursor string) (TranslationOverview, error) {
+func (a *App) TranslationOverview(ctx context.Context, by *staff.User, cursor string) (TranslationOverview, error) {
 	if !canSeeTranslations(by) {
 		return TranslationOverview{}, errCannotModerate
 	}

@@ -1,13 +1,13 @@
 package app_test
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"errors"
 	"strings"
 	"testing"
 
 	"chorus/internal/app"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )
@@ -39,7 +39,7 @@ func published(t *testing.T, rig *testrig.Rig, marker string, translate bool) st
 	sub := testrig.Submission(marker)
 	sub.Consent.Translate = translate
 	id, _ := rig.Submit(sub)
-	mod, _ := rig.Staff("approver@example.org", storage.RoleModerator)
+	mod, _ := rig.Staff("approver@example.org", staff.RoleModerator)
 	if _, err := rig.App.Decide(context.Background(), mod, id, app.Decision{Approve: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func code(err error) story.Code {
 func TestTranslationNeedsConsentAPublishedStoryAndASiteLanguage(t *testing.T) {
 	rig := testrig.New(t)
 	ctx := context.Background()
-	translator, _ := rig.Staff("tr@example.org", storage.RoleTranslator)
+	translator, _ := rig.Staff("tr@example.org", staff.RoleTranslator)
 	closed := published(t, rig, "Closed", false)
 	open := published(t, rig, "Open", true)
 	sub := testrig.Submission("Pending")
@@ -113,31 +113,31 @@ func TestWhoMayTranslateAndPublish(t *testing.T) {
 	rig := testrig.New(t)
 	ctx := context.Background()
 	id := published(t, rig, "Roles", true)
-	users := map[storage.Role]*storage.User{}
-	for _, r := range storage.Roles {
+	users := map[staff.Role]*staff.User{}
+	for _, r := range staff.Roles {
 		users[r], _ = rig.Staff(string(r)+"@example.org", r)
 	}
 	for _, c := range []struct {
-		role storage.Role
+		role staff.Role
 		want story.Code
-	}{{storage.RoleTranslator, ""}, {storage.RolePartner, ""}, {storage.RoleModerator, story.CodeForbidden}, {storage.RoleAdmin, ""}} {
+	}{{staff.RoleTranslator, ""}, {staff.RolePartner, ""}, {staff.RoleModerator, story.CodeForbidden}, {staff.RoleAdmin, ""}} {
 		if _, err := rig.App.SaveStoryTranslation(ctx, users[c.role], id, "fr", frenchText()); code(err) != c.want {
 			t.Errorf("%s saves: %v, want %q", c.role, err, c.want)
 		}
 	}
 	// The admin wrote last: the admin may not publish their own work.
-	if err := rig.App.PublishTranslation(ctx, users[storage.RoleAdmin], id, "fr"); code(err) != story.CodeForbidden {
+	if err := rig.App.PublishTranslation(ctx, users[staff.RoleAdmin], id, "fr"); code(err) != story.CodeForbidden {
 		t.Errorf("admin publishes own translation: %v", err)
 	}
-	for _, role := range []storage.Role{storage.RoleTranslator, storage.RolePartner} {
+	for _, role := range []staff.Role{staff.RoleTranslator, staff.RolePartner} {
 		if err := rig.App.PublishTranslation(ctx, users[role], id, "fr"); code(err) != story.CodeForbidden {
 			t.Errorf("%s publishes: %v", role, err)
 		}
 	}
-	if err := rig.App.PublishTranslation(ctx, users[storage.RoleModerator], id, "fr"); err != nil {
+	if err := rig.App.PublishTranslation(ctx, users[staff.RoleModerator], id, "fr"); err != nil {
 		t.Fatal(err)
 	}
-	if tr := publicTranslations(t, rig, id); len(tr) != 1 || tr[0].ReviewedBy != users[storage.RoleModerator].ID || tr[0].Credit != "Léa" {
+	if tr := publicTranslations(t, rig, id); len(tr) != 1 || tr[0].ReviewedBy != users[staff.RoleModerator].ID || tr[0].Credit != "Léa" {
 		t.Fatalf("published: %+v", tr)
 	}
 	var actions []string
@@ -152,7 +152,7 @@ func TestWhoMayTranslateAndPublish(t *testing.T) {
 	}
 
 	// An edit takes it back to review.
-	if _, err := rig.App.SaveStoryTranslation(ctx, users[storage.RoleTranslator], id, "fr", frenchText()); err != nil {
+	if _, err := rig.App.SaveStoryTranslation(ctx, users[staff.RoleTranslator], id, "fr", frenchText()); err != nil {
 		t.Fatal(err)
 	}
 	if got := publicTranslations(t, rig, id); len(got) != 0 {
@@ -163,15 +163,15 @@ func TestWhoMayTranslateAndPublish(t *testing.T) {
 func TestMachineDraftsAreMarkedAndCheckedBeforePublishing(t *testing.T) {
 	ctx := context.Background()
 	off := testrig.New(t)
-	translator, _ := off.Staff("tr@example.org", storage.RoleTranslator)
+	translator, _ := off.Staff("tr@example.org", staff.RoleTranslator)
 	if _, err := off.App.MachineTranslate(ctx, translator, published(t, off, "Off", true), "fr"); code(err) != story.CodeNotFound {
 		t.Errorf("machine translation while off: %v", err)
 	}
 
 	rig := testrig.New(t, testrig.WithTranslator(machine(shouting)))
 	id := published(t, rig, "Machine", true)
-	translator, _ = rig.Staff("tr@example.org", storage.RoleTranslator)
-	moderator, _ := rig.Staff("mod@example.org", storage.RoleModerator)
+	translator, _ = rig.Staff("tr@example.org", staff.RoleTranslator)
+	moderator, _ := rig.Staff("mod@example.org", staff.RoleModerator)
 	draft, err := rig.App.MachineTranslate(ctx, translator, id, "fr")
 	if err != nil {
 		t.Fatal(err)
@@ -206,7 +206,7 @@ func TestMachineDraftsAreMarkedAndCheckedBeforePublishing(t *testing.T) {
 	}
 
 	down := testrig.New(t, testrig.WithTranslator(machine(func(string, string, []string) ([]string, error) { return nil, serviceDown{} })))
-	translator, _ = down.Staff("tr@example.org", storage.RoleTranslator)
+	translator, _ = down.Staff("tr@example.org", staff.RoleTranslator)
 	_, err = down.App.MachineTranslate(ctx, translator, published(t, down, "Down", true), "ar")
 	var de *story.Error
 	if !errors.As(err, &de) || de.Key != "error.mt_timeout" || de.Code != story.CodeUnavailable {
@@ -217,8 +217,8 @@ func TestMachineDraftsAreMarkedAndCheckedBeforePublishing(t *testing.T) {
 func TestWithdrawingConsentRedactingOrWithdrawingRemovesTranslations(t *testing.T) {
 	rig := testrig.New(t)
 	ctx := context.Background()
-	translator, _ := rig.Staff("tr@example.org", storage.RoleTranslator)
-	moderator, _ := rig.Staff("mod@example.org", storage.RoleModerator)
+	translator, _ := rig.Staff("tr@example.org", staff.RoleTranslator)
+	moderator, _ := rig.Staff("mod@example.org", staff.RoleModerator)
 	translate := func(id string) {
 		t.Helper()
 		for _, lang := range []string{"fr", "ar"} {

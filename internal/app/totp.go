@@ -1,6 +1,7 @@
 package app
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"fmt"
 
@@ -11,7 +12,7 @@ import (
 // checkSecondFactor tells whether code is u's current TOTP code and, if
 // so, uses up its time step: the same code, or an earlier one, is refused
 // afterwards (RFC 6238 §5.2), even to a sign-in racing this one.
-func (a *App) checkSecondFactor(ctx context.Context, u *storage.User, code string) (bool, error) {
+func (a *App) checkSecondFactor(ctx context.Context, u *staff.User, code string) (bool, error) {
 	if u.TOTPSecret == "" {
 		return false, nil
 	}

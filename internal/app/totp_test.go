@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"chorus/internal/staff"
 	"context"
 	"os"
 	"path/filepath"
@@ -24,7 +25,7 @@ const passphrase = "a long enough passphrase"
 func enrolled(t *testing.T, rig *testrig.Rig, email string) string {
 	t.Helper()
 	ctx := context.Background()
-	link, err := rig.App.AddUser(ctx, email, storage.RoleModerator)
+	link, err := rig.App.AddUser(ctx, email, staff.RoleModerator)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,22 +1,22 @@
 package app
 
 import (
+	"chorus/internal/staff"
 	"context"
 
 	"chorus/internal/i18n"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
 // AllSavedTranslations reads every translation saved in the browser, for
 // serving pages with them (at start-up and after each save).
-func (a *App) AllSavedTranslations(ctx context.Context) ([]storage.Translation, error) {
+func (a *App) AllSavedTranslations(ctx context.Context) ([]staff.Translation, error) {
 	return a.store.Translations(ctx)
 }
 
 // SavedTranslations reads every translation saved in the browser, for the
 // translators' pages.
-func (a *App) SavedTranslations(ctx context.Context, by *storage.User) ([]storage.Translation, error) {
+func (a *App) SavedTranslations(ctx context.Context, by *staff.User) ([]staff.Translation, error) {
 	if err := can(by, ActionTranslateInterface); err != nil {
 		return nil, err
 	}
@@ -25,7 +25,7 @@ func (a *App) SavedTranslations(ctx context.Context, by *storage.User) ([]storag
 
 // TranslatorEmail names the staff member who saved a translation, for the
 // translators' pages.
-func (a *App) TranslatorEmail(ctx context.Context, by *storage.User, id int64) (string, error) {
+func (a *App) TranslatorEmail(ctx context.Context, by *staff.User, id int64) (string, error) {
 	if err := can(by, ActionTranslateInterface); err != nil {
 		return "", err
 	}
@@ -39,7 +39,7 @@ func (a *App) TranslatorEmail(ctx context.Context, by *storage.User, id int64) (
 // TranslationTarget resolves the language an editor translates into: any
 // language translators work on, and English only for the toolkit's texts
 // and only for those who may edit the toolkit's English.
-func TranslationTarget(by *storage.User, code string, toolkitTexts bool) (i18n.Language, error) {
+func TranslationTarget(by *staff.User, code string, toolkitTexts bool) (i18n.Language, error) {
 	if err := can(by, ActionTranslateInterface); err != nil {
 		return i18n.Language{}, err
 	}

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,7 +16,7 @@ import (
 
 // TranslationEdit is a translation saved in the browser.
 type TranslationEdit struct {
-	Catalog string // storage.CatalogInterface or storage.CatalogToolkit
+	Catalog string // staff.CatalogInterface or staff.CatalogToolkit
 	Lang    string
 	Key     string // message key, or toolkit item id
 	// Forms holds the text of each plural form of the language for a
@@ -55,7 +57,7 @@ func TranslationLanguage(code string) (i18n.Language, bool) {
 // language but English, whose text is the shipped catalog's, and the
 // toolkit into any language; only admins edit the toolkit's English, which
 // makes the translations made from the former text stale.
-func (a *App) SaveTranslation(ctx context.Context, by *storage.User, e TranslationEdit) error {
+func (a *App) SaveTranslation(ctx context.Context, by *staff.User, e TranslationEdit) error {
 	if !Allowed(by, ActionTranslateInterface) {
 		return errCannotTranslate
 	}
@@ -63,10 +65,10 @@ func (a *App) SaveTranslation(ctx context.Context, by *storage.User, e Translati
 		return story.FieldError("lang", "error.translation_language", "This language cannot be translated here.")
 	}
 	now := a.now()
-	saved := storage.Translation{Catalog: e.Catalog, Lang: e.Lang, Key: e.Key, UpdatedBy: by.ID, UpdatedAt: now}
+	saved := staff.Translation{Catalog: e.Catalog, Lang: e.Lang, Key: e.Key, UpdatedBy: by.ID, UpdatedAt: now}
 	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		switch e.Catalog {
-		case storage.CatalogInterface:
+		case staff.CatalogInterface:
 			if e.Lang == i18n.Source {
 				return story.FieldError("lang", "error.translation_language", "This language cannot be translated here.")
 			}
@@ -82,14 +84,14 @@ func (a *App) SaveTranslation(ctx context.Context, by *storage.User, e Translati
 				return err
 			}
 			saved.Forms, saved.SourceHash = forms, source.SourceHash()
-		case storage.CatalogToolkit:
+		case staff.CatalogToolkit:
 			if e.Lang == i18n.Source && !Allowed(by, ActionEditToolkitSource) {
 				return errCannotTranslate
 			}
 			var english []toolkit.Saved
-			switch t, err := tx.Translation(ctx, storage.CatalogToolkit, i18n.Source, e.Key); {
+			switch t, err := tx.Translation(ctx, staff.CatalogToolkit, i18n.Source, e.Key); {
 			case err == nil:
-				english = ToolkitSaved([]storage.Translation{*t})
+				english = ToolkitSaved([]staff.Translation{*t})
 			case !errors.Is(err, story.ErrNotFound):
 				return err
 			}
@@ -121,7 +123,7 @@ func (a *App) SaveTranslation(ctx context.Context, by *storage.User, e Translati
 		if err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: "translate",
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: actor(by), Action: "translate",
 			SubjectID: TranslationSubject(e.Catalog, e.Lang, e.Key), Note: string(note)})
 	})
 	if err != nil {
@@ -135,8 +137,8 @@ func (a *App) SaveTranslation(ctx context.Context, by *storage.User, e Translati
 // again: once the saved one is committed to the catalog files, or when a
 // newer text was committed there. The removal is audited with the text it
 // removes.
-func (a *App) RemoveTranslation(ctx context.Context, by *storage.User, catalog, lang, key string) error {
-	if !Allowed(by, ActionTranslateInterface) || (catalog == storage.CatalogToolkit && lang == i18n.Source && !Allowed(by, ActionEditToolkitSource)) {
+func (a *App) RemoveTranslation(ctx context.Context, by *staff.User, catalog, lang, key string) error {
+	if !Allowed(by, ActionTranslateInterface) || (catalog == staff.CatalogToolkit && lang == i18n.Source && !Allowed(by, ActionEditToolkitSource)) {
 		return errCannotTranslate
 	}
 	now := a.now()
@@ -152,7 +154,7 @@ func (a *App) RemoveTranslation(ctx context.Context, by *storage.User, catalog, 
 		if err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: now, Actor: actor(by), Action: "translate_remove",
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: actor(by), Action: "translate_remove",
 			SubjectID: TranslationSubject(catalog, lang, key), Note: string(note)})
 	})
 	if err != nil {
@@ -169,10 +171,10 @@ func TranslationSubject(catalog, lang, key string) string {
 
 // InterfaceOverrides are the saved translations of the interface, for the
 // catalogs in memory.
-func InterfaceOverrides(list []storage.Translation) []i18n.Override {
+func InterfaceOverrides(list []staff.Translation) []i18n.Override {
 	var out []i18n.Override
 	for _, t := range list {
-		if t.Catalog == storage.CatalogInterface {
+		if t.Catalog == staff.CatalogInterface {
 			out = append(out, i18n.Override{Lang: t.Lang, Message: i18n.Message{Key: t.Key, Forms: t.Forms, Hash: t.SourceHash}})
 		}
 	}
@@ -180,10 +182,10 @@ func InterfaceOverrides(list []storage.Translation) []i18n.Override {
 }
 
 // ToolkitSaved are the saved texts of the toolkit.
-func ToolkitSaved(list []storage.Translation) []toolkit.Saved {
+func ToolkitSaved(list []staff.Translation) []toolkit.Saved {
 	var out []toolkit.Saved
 	for _, t := range list {
-		if t.Catalog == storage.CatalogToolkit {
+		if t.Catalog == staff.CatalogToolkit {
 			out = append(out, toolkit.Saved{Lang: t.Lang, ID: t.Key, Text: t.Forms["other"], SourceHash: t.SourceHash})
 		}
 	}

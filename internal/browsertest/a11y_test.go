@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"fmt"
 	"net/http"
@@ -9,7 +10,6 @@ import (
 	"testing"
 
 	"chorus/internal/auth"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )
@@ -203,8 +203,8 @@ func TestAccessibility(t *testing.T) {
 
 			// Sign in as the moderator, in a tab of its own, and check the
 			// queue with its items in each language.
-			staff := newTab(t, s.rig, vp, true, "a11y-"+vp.name)
-			enrolModerator(t, staff, "mod-"+vp.name+"@example.org")
+			staffTab := newTab(t, s.rig, vp, true, "a11y-"+vp.name)
+			enrolModerator(t, staffTab, "mod-"+vp.name+"@example.org")
 			for _, lang := range languages {
 				for _, p := range []page{
 					{"story-translations", "/" + lang + "/staff/story-translations", 200},
@@ -213,18 +213,18 @@ func TestAccessibility(t *testing.T) {
 					{"story-audit-translated", "/" + lang + "/staff/stories/" + s.translated + "/audit", 200},
 				} {
 					t.Run(lang+"/"+p.name, func(t *testing.T) {
-						check(t, staff, p, lang)
-						if strings.HasPrefix(p.name, "story-audit") && staff.count("ol.audit-trail li") == 0 {
+						check(t, staffTab, p, lang)
+						if strings.HasPrefix(p.name, "story-audit") && staffTab.count("ol.audit-trail li") == 0 {
 							t.Errorf("%s: no audit rows", p.path)
 						}
 						if p.name == "story-audit-translated" && vp.name == phone.name {
-							staff.shot(lang + "-story-audit")
+							staffTab.shot(lang + "-story-audit")
 						}
 					})
 				}
 			}
 			translator := newTab(t, s.rig, vp, true, "a11y-"+vp.name)
-			enrolWithoutSecondFactor(t, translator, "tr-"+vp.name+"@example.org", storage.RolePartner)
+			enrolWithoutSecondFactor(t, translator, "tr-"+vp.name+"@example.org", staff.RolePartner)
 			for _, lang := range languages {
 				checkPages(t, translator, lang, []page{
 					{"translation-editor", "/" + lang + "/staff/story-translations/" + s.translated + "/ar", 200},
@@ -233,27 +233,27 @@ func TestAccessibility(t *testing.T) {
 			}
 			for _, lang := range languages {
 				t.Run(lang+"/queue", func(t *testing.T) {
-					if staff.open("/" + lang + "/staff/queue"); staff.count("article.queue-item") < 2 {
-						t.Fatalf("queue has %d items", staff.count("article.queue-item"))
+					if staffTab.open("/" + lang + "/staff/queue"); staffTab.count("article.queue-item") < 2 {
+						t.Fatalf("queue has %d items", staffTab.count("article.queue-item"))
 					}
-					if staff.count(".span-removals button") == 0 {
+					if staffTab.count(".span-removals button") == 0 {
 						t.Error("no button removes the highlighted phone number")
 					}
 					if vp.name == phone.name {
-						staff.shot(lang + "-queue-span-removal")
+						staffTab.shot(lang + "-queue-span-removal")
 					}
-					if vs := axeViolations(staff); len(vs) > 0 {
-						staff.shot(lang + "-queue")
+					if vs := axeViolations(staffTab); len(vs) > 0 {
+						staffTab.shot(lang + "-queue")
 						t.Errorf("queue has %d axe violations:%s", len(vs), formatViolations(vs))
 					}
 				})
 				for _, status := range []string{"queued", "hidden", "visible"} {
 					t.Run(lang+"/posts-"+status, func(t *testing.T) {
-						if staff.open("/" + lang + "/staff/posts?status=" + status); staff.count("article.queue-item") == 0 {
-							t.Fatalf("%s posts: %d items", status, staff.count("article.queue-item"))
+						if staffTab.open("/" + lang + "/staff/posts?status=" + status); staffTab.count("article.queue-item") == 0 {
+							t.Fatalf("%s posts: %d items", status, staffTab.count("article.queue-item"))
 						}
-						if vs := axeViolations(staff); len(vs) > 0 {
-							staff.shot(lang + "-posts-" + status)
+						if vs := axeViolations(staffTab); len(vs) > 0 {
+							staffTab.shot(lang + "-posts-" + status)
 							t.Errorf("%s posts have %d axe violations:%s", status, len(vs), formatViolations(vs))
 						}
 					})
@@ -265,7 +265,7 @@ func TestAccessibility(t *testing.T) {
 			// forms, a right-to-left target, a language with nothing
 			// translated yet, the toolkit's English, and a refused post.
 			admin := newTab(t, s.rig, vp, true, "a11y-admin-"+vp.name)
-			enrolStaff(t, admin, "admin-"+vp.name+"@example.org", storage.RoleAdmin)
+			enrolStaff(t, admin, "admin-"+vp.name+"@example.org", staff.RoleAdmin)
 			for _, lang := range languages {
 				checkPages(t, admin, lang, []page{
 					{"policy", "/" + lang + "/staff/policy", 200},
@@ -301,11 +301,11 @@ func TestAccessibility(t *testing.T) {
 // welcome link, with the second factor.
 func enrolModerator(t *testing.T, tb *tab, email string) {
 	t.Helper()
-	enrolStaff(t, tb, email, storage.RoleModerator)
+	enrolStaff(t, tb, email, staff.RoleModerator)
 }
 
 // enrolStaff creates a staff account with role and signs the tab in.
-func enrolStaff(t *testing.T, tb *tab, email string, role storage.Role) {
+func enrolStaff(t *testing.T, tb *tab, email string, role staff.Role) {
 	t.Helper()
 	link, err := tb.rig.App.AddUser(context.Background(), email, role)
 	if err != nil {
@@ -325,7 +325,7 @@ func enrolStaff(t *testing.T, tb *tab, email string, role storage.Role) {
 
 func welcomeLink(t *testing.T, rig *testrig.Rig, email string) string {
 	t.Helper()
-	link, err := rig.App.AddUser(context.Background(), email, storage.RoleModerator)
+	link, err := rig.App.AddUser(context.Background(), email, staff.RoleModerator)
 	if err != nil {
 		t.Fatal(err)
 	}

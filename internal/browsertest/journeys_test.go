@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"net/http"
 	"net/url"
@@ -17,7 +18,6 @@ import (
 	"chorus/internal/app"
 	"chorus/internal/auth"
 	"chorus/internal/demo"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )
@@ -62,7 +62,7 @@ func publish(t *testing.T, rig *testrig.Rig, id string) {
 	ctx := context.Background()
 	mod, err := rig.Store.UserByEmail(ctx, "offstage@example.org")
 	if err != nil {
-		mod, _ = rig.Staff("offstage@example.org", storage.RoleModerator)
+		mod, _ = rig.Staff("offstage@example.org", staff.RoleModerator)
 	}
 	if _, err := rig.App.Decide(ctx, mod, id, app.Decision{Approve: true}); err != nil {
 		t.Fatal(err)
@@ -221,7 +221,7 @@ func TestModeratorJourney(t *testing.T) {
 		if res := rig.UploadPhoto(good, goodToken, "street.jpg", testrig.PhotoWithGPS(900, 600), "Our street in the snow"); res.Status != http.StatusOK {
 			t.Fatalf("photo: %d %s", res.Status, res.Body)
 		}
-		link, err := rig.App.AddUser(ctx, "mod@example.org", storage.RoleModerator)
+		link, err := rig.App.AddUser(ctx, "mod@example.org", staff.RoleModerator)
 		if err != nil {
 			t.Fatal(err)
 		}

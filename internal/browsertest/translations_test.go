@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"net/http"
 	"strings"
@@ -27,8 +28,8 @@ func translatedStories(t *testing.T, rig *testrig.Rig) (translated, toReview str
 	toReview, _ = rig.Submit(sub)
 	publish(t, rig, translated)
 	publish(t, rig, toReview)
-	translator, _ := rig.Staff("offstage-translator@example.org", storage.RoleTranslator)
-	reviewer, _ := rig.Staff("offstage-reviewer@example.org", storage.RoleModerator)
+	translator, _ := rig.Staff("offstage-translator@example.org", staff.RoleTranslator)
+	reviewer, _ := rig.Staff("offstage-reviewer@example.org", staff.RoleModerator)
 	save := func(id, lang string, text story.TranslationText, checked bool) {
 		t.Helper()
 		if _, err := rig.App.SaveStoryTranslation(ctx, translator, id, lang, app.StoryTranslationEdit{Text: text, Checked: checked}); err != nil {
@@ -58,7 +59,7 @@ func translatedStories(t *testing.T, rig *testrig.Rig) (translated, toReview str
 
 // enrolWithoutSecondFactor signs a tab in as a new translator or partner
 // through their welcome link.
-func enrolWithoutSecondFactor(t *testing.T, tb *tab, email string, role storage.Role) {
+func enrolWithoutSecondFactor(t *testing.T, tb *tab, email string, role staff.Role) {
 	t.Helper()
 	link, err := tb.rig.App.AddUser(context.Background(), email, role)
 	if err != nil {
@@ -67,7 +68,7 @@ func enrolWithoutSecondFactor(t *testing.T, tb *tab, email string, role storage.
 	tb.open("/en/staff/welcome/" + link)
 	tb.typeInto("#f-password", "a long enough passphrase for translation")
 	home := "/en/staff/story-translations" // partners start there
-	if role == storage.RoleTranslator {
+	if role == staff.RoleTranslator {
 		home = "/en/staff/translations" // translators, at the interface's
 	}
 	if st := tb.press("enrol", "main form button[type=submit]", true); st != http.StatusOK || tb.location() != home {
@@ -91,7 +92,7 @@ func TestTranslationJourney(t *testing.T) {
 		publish(t, rig, id)
 
 		tr := open()
-		enrolWithoutSecondFactor(t, tr, "translator@example.org", storage.RoleTranslator)
+		enrolWithoutSecondFactor(t, tr, "translator@example.org", staff.RoleTranslator)
 		tr.shot("1-list")
 		if st := tr.press("open the French desk", `a[href="/en/staff/story-translations/`+id+`/fr"]`, true); st != http.StatusOK {
 			t.Fatalf("editor: %d", st)

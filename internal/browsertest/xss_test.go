@@ -1,11 +1,11 @@
 package browsertest
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"testing"
 
 	"chorus/internal/app"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )
@@ -29,7 +29,7 @@ var xssPayloads = []string{
 func TestInjectedTextNeverRuns(t *testing.T) {
 	rig := testrig.New(t)
 	ctx := context.Background()
-	if _, err := rig.App.AddUser(ctx, "mod@example.org", storage.RoleModerator); err != nil {
+	if _, err := rig.App.AddUser(ctx, "mod@example.org", staff.RoleModerator); err != nil {
 		t.Fatal(err)
 	}
 	mod, _ := rig.Store.UserByEmail(ctx, "mod@example.org")

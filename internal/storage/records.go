@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,16 +38,16 @@ const (
 
 // Record is one row of a site: exactly one field is set.
 type Record struct {
-	User             *User
-	Credential       *Credential
+	User             *staff.User
+	Credential       *staff.Credential
 	Story            *StoryRecord
 	StoryTranslation *story.Translation
-	Audit            *AuditEntry
+	Audit            *audit.Entry
 	BlobDeletion     *BlobDeletion
 	Post             *story.Post
 	Setting          *Setting
 	StoredReply      *StoredReply
-	Translation      *Translation
+	Translation      *staff.Translation
 }
 
 // RecordField is typed access to the field of Record that holds one record
@@ -70,16 +72,16 @@ func (f RecordField[T]) Record(v *T) Record {
 
 // The fields of Record, one per record type.
 var (
-	UserRecords             = RecordField[User]{RecordUser, func(r *Record) **User { return &r.User }}
-	CredentialRecords       = RecordField[Credential]{RecordCredential, func(r *Record) **Credential { return &r.Credential }}
+	UserRecords             = RecordField[staff.User]{RecordUser, func(r *Record) **staff.User { return &r.User }}
+	CredentialRecords       = RecordField[staff.Credential]{RecordCredential, func(r *Record) **staff.Credential { return &r.Credential }}
 	StoryRecords            = RecordField[StoryRecord]{RecordStory, func(r *Record) **StoryRecord { return &r.Story }}
 	StoryTranslationRecords = RecordField[story.Translation]{RecordStoryTranslation, func(r *Record) **story.Translation { return &r.StoryTranslation }}
-	AuditRecords            = RecordField[AuditEntry]{RecordAudit, func(r *Record) **AuditEntry { return &r.Audit }}
+	AuditRecords            = RecordField[audit.Entry]{RecordAudit, func(r *Record) **audit.Entry { return &r.Audit }}
 	BlobDeletionRecords     = RecordField[BlobDeletion]{RecordBlobDeletion, func(r *Record) **BlobDeletion { return &r.BlobDeletion }}
 	PostRecords             = RecordField[story.Post]{RecordPost, func(r *Record) **story.Post { return &r.Post }}
 	SettingRecords          = RecordField[Setting]{RecordSetting, func(r *Record) **Setting { return &r.Setting }}
 	StoredReplyRecords      = RecordField[StoredReply]{RecordStoredReply, func(r *Record) **StoredReply { return &r.StoredReply }}
-	TranslationRecords      = RecordField[Translation]{RecordTranslation, func(r *Record) **Translation { return &r.Translation }}
+	TranslationRecords      = RecordField[staff.Translation]{RecordTranslation, func(r *Record) **staff.Translation { return &r.Translation }}
 )
 
 // recordKind is one entry of the registry, its typed parts closed over.
@@ -107,21 +109,21 @@ func kindOf[T any](f RecordField[T], plural string, count func(*Counts) *int64, 
 // first: a credential after its user, a translation after its story).
 var recordKinds = []recordKind{
 	kindOf(UserRecords, "users", func(c *Counts) *int64 { return &c.Users },
-		func(u *User) error {
+		func(u *staff.User) error {
 			if u.ID <= 0 || u.Email == "" {
 				return errors.New("user without id or e-mail")
 			}
 			return nil
 		},
-		func(u *User) string { return fmt.Sprint("user ", u.ID) }),
+		func(u *staff.User) string { return fmt.Sprint("user ", u.ID) }),
 	kindOf(CredentialRecords, "credentials", func(c *Counts) *int64 { return &c.Credentials },
-		func(c *Credential) error {
+		func(c *staff.Credential) error {
 			if len(c.TokenHash) == 0 || c.Kind == "" {
 				return errors.New("credential without token hash or kind")
 			}
 			return nil
 		},
-		func(c *Credential) string { return fmt.Sprint("credential of user ", c.UserID) }),
+		func(c *staff.Credential) string { return fmt.Sprint("credential of user ", c.UserID) }),
 	kindOf(StoryRecords, "stories", func(c *Counts) *int64 { return &c.Stories },
 		func(s *StoryRecord) error {
 			if s.Story == nil || s.Story.ID == "" {
@@ -148,13 +150,13 @@ var recordKinds = []recordKind{
 		},
 		func(t *story.Translation) string { return "translation of story " + t.StoryID }),
 	kindOf(AuditRecords, "audit entries", func(c *Counts) *int64 { return &c.Audit },
-		func(e *AuditEntry) error {
+		func(e *audit.Entry) error {
 			if e.ID <= 0 {
 				return errors.New("audit entry without id")
 			}
 			return nil
 		},
-		func(e *AuditEntry) string { return fmt.Sprint("audit entry ", e.ID) }),
+		func(e *audit.Entry) string { return fmt.Sprint("audit entry ", e.ID) }),
 	kindOf(BlobDeletionRecords, "blob deletions", func(c *Counts) *int64 { return &c.BlobDeletions },
 		func(b *BlobDeletion) error {
 			if b.Key == "" {
@@ -188,13 +190,13 @@ var recordKinds = []recordKind{
 		},
 		func(r *StoredReply) string { return "reply " + r.ID }),
 	kindOf(TranslationRecords, "saved translations", func(c *Counts) *int64 { return &c.Translations },
-		func(t *Translation) error {
-			if (t.Catalog != CatalogInterface && t.Catalog != CatalogToolkit) || t.Lang == "" || t.Key == "" || len(t.Forms) == 0 {
+		func(t *staff.Translation) error {
+			if (t.Catalog != staff.CatalogInterface && t.Catalog != staff.CatalogToolkit) || t.Lang == "" || t.Key == "" || len(t.Forms) == 0 {
 				return errors.New("translation without catalog, language, key or text")
 			}
 			return nil
 		},
-		func(t *Translation) string { return "translation " + t.Catalog + "/" + t.Lang + "/" + t.Key }),
+		func(t *staff.Translation) string { return "translation " + t.Catalog + "/" + t.Lang + "/" + t.Key }),
 }
 
 // RecordTypes lists the types in the canonical order of a dump.
@@ -225,7 +227,7 @@ func (r Record) Type() RecordType {
 	return ""
 }
 
-// Payload is the set field of r (a pointer, such as *User), nil when none is.
+// Payload is the set field of r (a pointer, such as *staff.User), nil when none is.
 func (r Record) Payload() any {
 	if k := kindByType(r.Type()); k != nil {
 		return k.payload(r)

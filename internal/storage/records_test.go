@@ -3,6 +3,8 @@ package storage
 import (
 	"testing"
 
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 )
 
@@ -20,16 +22,16 @@ func TestRegistryEntriesAreDistinct(t *testing.T) {
 		}
 	}
 	fields := map[RecordType]func() Record{
-		RecordUser:             func() Record { return UserRecords.Record(&User{}) },
-		RecordCredential:       func() Record { return CredentialRecords.Record(&Credential{}) },
+		RecordUser:             func() Record { return UserRecords.Record(&staff.User{}) },
+		RecordCredential:       func() Record { return CredentialRecords.Record(&staff.Credential{}) },
 		RecordStory:            func() Record { return StoryRecords.Record(&StoryRecord{}) },
 		RecordStoryTranslation: func() Record { return StoryTranslationRecords.Record(&story.Translation{}) },
-		RecordAudit:            func() Record { return AuditRecords.Record(&AuditEntry{}) },
+		RecordAudit:            func() Record { return AuditRecords.Record(&audit.Entry{}) },
 		RecordBlobDeletion:     func() Record { return BlobDeletionRecords.Record(&BlobDeletion{}) },
 		RecordPost:             func() Record { return PostRecords.Record(&story.Post{}) },
 		RecordSetting:          func() Record { return SettingRecords.Record(&Setting{}) },
 		RecordStoredReply:      func() Record { return StoredReplyRecords.Record(&StoredReply{}) },
-		RecordTranslation:      func() Record { return TranslationRecords.Record(&Translation{}) },
+		RecordTranslation:      func() Record { return TranslationRecords.Record(&staff.Translation{}) },
 	}
 	if len(fields) != len(RecordTypes) {
 		t.Fatalf("%d fields for %d record types", len(fields), len(RecordTypes))

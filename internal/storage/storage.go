@@ -4,6 +4,8 @@
 package storage
 
 import (
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"context"
 	"log/slog"
 	"time"
@@ -43,7 +45,7 @@ type Reader interface {
 	// Story returns any story by id, tombstones included.
 	Story(ctx context.Context, id string) (*story.Story, error)
 	// PublishedStories lists published stories, newest first, by filter.
-	PublishedStories(ctx context.Context, f StoryFilter) (StoryPage, error)
+	PublishedStories(ctx context.Context, f story.Filter) (story.Page, error)
 	// Queue lists pending stories, oldest first.
 	Queue(ctx context.Context, limit int) ([]*story.Story, error)
 	CountByStatus(ctx context.Context, status story.Status) (int, error)
@@ -51,12 +53,12 @@ type Reader interface {
 	SubmissionTokenHash(ctx context.Context, id string) ([]byte, error)
 	Countries(ctx context.Context) ([]string, error)
 
-	UserByEmail(ctx context.Context, email string) (*User, error)
-	UserByID(ctx context.Context, id int64) (*User, error)
+	UserByEmail(ctx context.Context, email string) (*staff.User, error)
+	UserByID(ctx context.Context, id int64) (*staff.User, error)
 	// CredentialUser returns the user owning a live credential of the kind.
-	CredentialUser(ctx context.Context, kind CredentialKind, tokenHash []byte, now time.Time) (*User, error)
+	CredentialUser(ctx context.Context, kind staff.CredentialKind, tokenHash []byte, now time.Time) (*staff.User, error)
 	// Audit lists the audit entries of the subjects, oldest first.
-	Audit(ctx context.Context, subjectIDs ...string) ([]AuditEntry, error)
+	Audit(ctx context.Context, subjectIDs ...string) ([]audit.Entry, error)
 	// DecidedStories lists published and rejected stories by id after
 	// afterID, for moderators' decisions to become training examples.
 	DecidedStories(ctx context.Context, afterID string, limit int) ([]*story.Story, error)
@@ -66,9 +68,9 @@ type Reader interface {
 	PostReader
 
 	// Translations lists every saved translation by catalog, language and key.
-	Translations(ctx context.Context) ([]Translation, error)
+	Translations(ctx context.Context) ([]staff.Translation, error)
 	// Translation returns one saved translation.
-	Translation(ctx context.Context, catalog, lang, key string) (*Translation, error)
+	Translation(ctx context.Context, catalog, lang, key string) (*staff.Translation, error)
 }
 
 // Tx is one transaction's view of the store.
@@ -80,16 +82,16 @@ type Tx interface {
 	// EraseStory removes the story's personal data, text and
 	// translations, keeping a tombstone with id, dates and reason.
 	EraseStory(ctx context.Context, id, reason string, at time.Time) error
-	AppendAudit(ctx context.Context, e AuditEntry) error
+	AppendAudit(ctx context.Context, e audit.Entry) error
 	// Enqueue adds a durable job that runs after this transaction commits.
 	Enqueue(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
 	// DeleteExpiredCredentials removes sessions and links that have expired.
 	DeleteExpiredCredentials(ctx context.Context, now time.Time) (int, error)
 
-	InsertUser(ctx context.Context, u *User) error
-	UpdateUser(ctx context.Context, u *User) error
-	InsertCredential(ctx context.Context, c Credential) error
-	DeleteCredential(ctx context.Context, kind CredentialKind, tokenHash []byte) error
+	InsertUser(ctx context.Context, u *staff.User) error
+	UpdateUser(ctx context.Context, u *staff.User) error
+	InsertCredential(ctx context.Context, c staff.Credential) error
+	DeleteCredential(ctx context.Context, kind staff.CredentialKind, tokenHash []byte) error
 
 	// ScheduleBlobDeletion records that a media key must be deleted at or
 	// after due; CancelBlobDeletion forgets it (the blob is now referenced).
@@ -102,7 +104,7 @@ type Tx interface {
 
 	// PutTranslation saves a translation, replacing the one of the same
 	// catalog, language and key; DeleteTranslation removes one.
-	PutTranslation(ctx context.Context, t Translation) error
+	PutTranslation(ctx context.Context, t staff.Translation) error
 	DeleteTranslation(ctx context.Context, catalog, lang, key string) error
 }
 
@@ -112,79 +114,4 @@ type JobsConfig struct {
 	Periodic   []*river.PeriodicJob
 	MaxWorkers int
 	Log        *slog.Logger
-}
-
-// StoryFilter selects published stories. Zero values mean "any".
-type StoryFilter struct {
-	Language string
-	Country  string
-	Theme    string
-	Query    string // full-text search
-	Featured bool
-	Cursor   string // opaque, from a previous StoryPage
-	Limit    int
-
-	// Toolkit keeps the stories whose authors agreed to the campaign toolkit.
-	Toolkit bool
-}
-
-// StoryPage is one page of a listing.
-type StoryPage struct {
-	Stories    []*story.Story
-	NextCursor string // empty on the last page
-}
-
-// Role is a staff member's role.
-type Role string
-
-const (
-	RoleAdmin      Role = "admin"
-	RoleModerator  Role = "moderator"
-	RolePartner    Role = "partner"
-	RoleTranslator Role = "translator"
-)
-
-// Roles lists every role.
-var Roles = []Role{RoleAdmin, RoleModerator, RolePartner, RoleTranslator}
-
-// CanModerate tells whether the role may decide on submissions.
-func (r Role) CanModerate() bool { return r == RoleAdmin || r == RoleModerator }
-
-// User is a staff account.
-type User struct {
-	ID           int64
-	Email        string
-	Role         Role
-	PasswordHash string // argon2id PHC string; empty until set
-	TOTPSecret   string // base32; empty until enrolled
-	CreatedAt    time.Time
-}
-
-// CredentialKind says what a stored token grants.
-type CredentialKind string
-
-const (
-	CredentialSignInLink CredentialKind = "signin_link" // one-time
-	CredentialSession    CredentialKind = "session"
-	CredentialAPIToken   CredentialKind = "api_token"
-)
-
-// Credential is a hashed bearer secret belonging to a user.
-type Credential struct {
-	Kind      CredentialKind
-	TokenHash []byte
-	UserID    int64
-	CreatedAt time.Time
-	ExpiresAt time.Time // zero: never
-}
-
-// AuditEntry is one line of the append-only audit log.
-type AuditEntry struct {
-	ID        int64
-	At        time.Time
-	Actor     string // "user:12", "storyteller", "system"
-	Action    string // "submit", "approve", "reject", "redact", "edit", "withdraw", ...
-	SubjectID string // story id
-	Reason    string
-	Note      string
 }

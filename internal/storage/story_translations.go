@@ -18,7 +18,7 @@ type StoryTranslationReader interface {
 	DraftStoryTranslations(ctx context.Context, limit int) ([]*story.Translation, error)
 	// TranslatableStories lists the published stories whose authors agreed
 	// to translation, newest first, a page at a time.
-	TranslatableStories(ctx context.Context, cursor string, limit int) (StoryPage, error)
+	TranslatableStories(ctx context.Context, cursor string, limit int) (story.Page, error)
 }
 
 // StoryTranslationWriter changes translations within a transaction.
@@ -31,9 +31,4 @@ type StoryTranslationWriter interface {
 	// DeleteStoryTranslations removes every translation of a story and says how
 	// many there were.
 	DeleteStoryTranslations(ctx context.Context, storyID string) (int, error)
-}
-
-// CanTranslateStories tells whether the role may write translations of stories.
-func (r Role) CanTranslateStories() bool {
-	return r == RoleAdmin || r == RoleTranslator || r == RolePartner
 }

@@ -1,6 +1,9 @@
 package storage
 
-import "context"
+import (
+	"chorus/internal/staff"
+	"context"
+)
 
 // SecondFactors keeps what the second factor needs beyond the user row.
 type SecondFactors interface {
@@ -10,5 +13,5 @@ type SecondFactors interface {
 	// with one code, racing on any number of processes, one wins.
 	ClaimTOTPStep(ctx context.Context, userID, step int64) (bool, error)
 	// UsersWithTOTPSecret lists the users who have a second factor.
-	UsersWithTOTPSecret(ctx context.Context) ([]*User, error)
+	UsersWithTOTPSecret(ctx context.Context) ([]*staff.User, error)
 }

@@ -4,6 +4,7 @@ package testrig
 
 import (
 	"bytes"
+	"chorus/internal/staff"
 	"context"
 	"encoding/json"
 	"io"
@@ -241,7 +242,7 @@ func (r *Rig) Submit(sub story.Submission) (id, token string) {
 }
 
 // Staff creates an enrolled staff member and returns an API token.
-func (r *Rig) Staff(email string, role storage.Role) (user *storage.User, apiToken string) {
+func (r *Rig) Staff(email string, role staff.Role) (user *staff.User, apiToken string) {
 	r.T.Helper()
 	ctx := context.Background()
 	if _, err := r.App.AddUser(ctx, email, role); err != nil {
@@ -356,7 +357,7 @@ func FilesContaining(t testing.TB, dir string, needle []byte) []string {
 
 // SignedIn returns a browser signed in as a new staff member of the role,
 // enrolled with a password and, where the role needs it, a second factor.
-func (r *Rig) SignedIn(email string, role storage.Role) *Browser {
+func (r *Rig) SignedIn(email string, role staff.Role) *Browser {
 	r.T.Helper()
 	ctx := context.Background()
 	link, err := r.App.AddUser(ctx, email, role)

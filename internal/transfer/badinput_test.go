@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"errors"
 	"os"
@@ -131,7 +132,7 @@ func TestImportRefusesNonEmptyDatabase(t *testing.T) {
 	dir := export(t, src)
 	dst := openSQLite(t)
 	err := dst.db.WithTx(context.Background(), func(tx storage.Tx) error {
-		return tx.InsertUser(context.Background(), &storage.User{Email: "already@example.org", Role: storage.RoleAdmin})
+		return tx.InsertUser(context.Background(), &staff.User{Email: "already@example.org", Role: staff.RoleAdmin})
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -24,6 +24,8 @@ package transfer
 import (
 	"bufio"
 	"bytes"
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -314,19 +316,19 @@ func codecOf[T, L any](f storage.RecordField[T], encode func(*T) L, decode func(
 // codecs has one entry per storage.RecordTypes (a test checks it).
 var codecs = map[storage.RecordType]codec{
 	storage.RecordUser: codecOf(storage.UserRecords,
-		func(u *storage.User) userLine {
+		func(u *staff.User) userLine {
 			return userLine{string(storage.RecordUser), u.ID, u.Email, string(u.Role), u.PasswordHash, u.TOTPSecret, ts(u.CreatedAt)}
 		},
-		func(l *userLine) (*storage.User, error) {
-			return &storage.User{ID: l.ID, Email: l.Email, Role: storage.Role(l.Role),
+		func(l *userLine) (*staff.User, error) {
+			return &staff.User{ID: l.ID, Email: l.Email, Role: staff.Role(l.Role),
 				PasswordHash: l.PasswordHash, TOTPSecret: l.TOTPSecret, CreatedAt: fromTS(l.CreatedAt)}, nil
 		}),
 	storage.RecordCredential: codecOf(storage.CredentialRecords,
-		func(c *storage.Credential) credentialLine {
+		func(c *staff.Credential) credentialLine {
 			return credentialLine{string(storage.RecordCredential), string(c.Kind), c.TokenHash, c.UserID, ts(c.CreatedAt), ts(c.ExpiresAt)}
 		},
-		func(l *credentialLine) (*storage.Credential, error) {
-			return &storage.Credential{Kind: storage.CredentialKind(l.Kind), TokenHash: l.TokenHash,
+		func(l *credentialLine) (*staff.Credential, error) {
+			return &staff.Credential{Kind: staff.CredentialKind(l.Kind), TokenHash: l.TokenHash,
 				UserID: l.UserID, CreatedAt: fromTS(l.CreatedAt), ExpiresAt: fromTS(l.ExpiresAt)}, nil
 		}),
 	storage.RecordStory: storyCodec(),
@@ -342,14 +344,14 @@ var codecs = map[storage.RecordType]codec{
 				PublishedAt: fromTS(l.PublishedAt)}, nil
 		}),
 	storage.RecordAudit: codecOf(storage.AuditRecords,
-		func(e *storage.AuditEntry) auditLine {
+		func(e *audit.Entry) auditLine {
 			return auditLine{string(storage.RecordAudit), e.ID, ts(e.At), e.Actor, e.Action, e.SubjectID, e.Reason, e.Note}
 		},
-		func(l *auditLine) (*storage.AuditEntry, error) {
+		func(l *auditLine) (*audit.Entry, error) {
 			if l.Action == "withdraw" {
 				l.Reason, l.Note = story.WithdrawReasonCode(l.Reason), ""
 			}
-			return &storage.AuditEntry{ID: l.ID, At: fromTS(l.At), Actor: l.Actor, Action: l.Action,
+			return &audit.Entry{ID: l.ID, At: fromTS(l.At), Actor: l.Actor, Action: l.Action,
 				SubjectID: l.SubjectID, Reason: l.Reason, Note: l.Note}, nil
 		}),
 	storage.RecordBlobDeletion: codecOf(storage.BlobDeletionRecords,
@@ -387,11 +389,11 @@ var codecs = map[storage.RecordType]codec{
 			return &storage.StoredReply{ID: l.ID, Data: []byte(l.Data), Removed: l.Removed, UpdatedAt: fromTS(l.UpdatedAt), UpdatedBy: l.UpdatedBy}, nil
 		}),
 	storage.RecordTranslation: codecOf(storage.TranslationRecords,
-		func(tr *storage.Translation) translationLine {
+		func(tr *staff.Translation) translationLine {
 			return translationLine{string(storage.RecordTranslation), tr.Catalog, tr.Lang, tr.Key, tr.Forms, tr.SourceHash, tr.UpdatedBy, ts(tr.UpdatedAt)}
 		},
-		func(l *translationLine) (*storage.Translation, error) {
-			return &storage.Translation{Catalog: l.Catalog, Lang: l.Lang, Key: l.Key, Forms: l.Forms,
+		func(l *translationLine) (*staff.Translation, error) {
+			return &staff.Translation{Catalog: l.Catalog, Lang: l.Lang, Key: l.Key, Forms: l.Forms,
 				SourceHash: l.SourceHash, UpdatedBy: l.UpdatedBy, UpdatedAt: fromTS(l.UpdatedAt)}, nil
 		}),
 }

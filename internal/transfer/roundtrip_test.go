@@ -3,6 +3,8 @@ package transfer
 import (
 	"bufio"
 	"bytes"
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"context"
 	"encoding/json"
 	"errors"
@@ -130,20 +132,20 @@ func seed(t *testing.T, s site) {
 				return err
 			}
 		}
-		for i, role := range storage.Roles {
-			u := &storage.User{Email: string(role) + "@example.org", Role: role, CreatedAt: epoch.Add(time.Duration(i) * time.Second)}
-			if role == storage.RoleAdmin {
+		for i, role := range staff.Roles {
+			u := &staff.User{Email: string(role) + "@example.org", Role: role, CreatedAt: epoch.Add(time.Duration(i) * time.Second)}
+			if role == staff.RoleAdmin {
 				u.PasswordHash, u.TOTPSecret = "$argon2id$v=19$m=65536,t=3,p=2$c2FsdA$aGFzaA", "JBSWY3DPEHPK3PXP"
 			}
 			if err := tx.InsertUser(ctx, u); err != nil {
 				return err
 			}
-			creds := []storage.Credential{{Kind: storage.CredentialSession, TokenHash: auth.HashToken("session-" + u.Email), UserID: u.ID, CreatedAt: epoch, ExpiresAt: epoch.AddDate(0, 0, 30)}}
+			creds := []staff.Credential{{Kind: staff.CredentialSession, TokenHash: auth.HashToken("session-" + u.Email), UserID: u.ID, CreatedAt: epoch, ExpiresAt: epoch.AddDate(0, 0, 30)}}
 			if tok, ok := apiTokens[u.Email]; ok {
-				creds = append(creds, storage.Credential{Kind: storage.CredentialAPIToken, TokenHash: auth.HashToken(tok), UserID: u.ID, CreatedAt: epoch})
+				creds = append(creds, staff.Credential{Kind: staff.CredentialAPIToken, TokenHash: auth.HashToken(tok), UserID: u.ID, CreatedAt: epoch})
 			}
-			if role == storage.RoleTranslator {
-				creds = append(creds, storage.Credential{Kind: storage.CredentialSignInLink, TokenHash: auth.HashToken("link"), UserID: u.ID, CreatedAt: epoch, ExpiresAt: epoch.Add(24 * time.Hour)})
+			if role == staff.RoleTranslator {
+				creds = append(creds, staff.Credential{Kind: staff.CredentialSignInLink, TokenHash: auth.HashToken("link"), UserID: u.ID, CreatedAt: epoch, ExpiresAt: epoch.Add(24 * time.Hour)})
 			}
 			for _, c := range creds {
 				if err := tx.InsertCredential(ctx, c); err != nil {
@@ -165,7 +167,7 @@ func seed(t *testing.T, s site) {
 				return err
 			}
 		}
-		for _, e := range []storage.AuditEntry{
+		for _, e := range []audit.Entry{
 			{At: epoch, Actor: "storyteller", Action: "submit", SubjectID: "s-pub"},
 			{At: epoch.Add(time.Hour), Actor: "user:2", Action: "approve", SubjectID: "s-pub", Note: "Lovely."},
 			{At: epoch.Add(50 * time.Hour), Actor: "user:2", Action: "reject", SubjectID: "s-rej", Reason: "personal_data", Note: "Phone number."},
@@ -205,7 +207,7 @@ func seed(t *testing.T, s site) {
 		if err := tx.EraseStory(ctx, "s-gone", "privacy", epoch.Add(72*time.Hour)); err != nil {
 			return err
 		}
-		if err := tx.AppendAudit(ctx, storage.AuditEntry{At: epoch.Add(72 * time.Hour), Actor: "storyteller", Action: "withdraw", SubjectID: "s-gone", Reason: "privacy"}); err != nil {
+		if err := tx.AppendAudit(ctx, audit.Entry{At: epoch.Add(72 * time.Hour), Actor: "storyteller", Action: "withdraw", SubjectID: "s-gone", Reason: "privacy"}); err != nil {
 			return err
 		}
 		for _, z := range gone.Photo.Sizes {
@@ -214,7 +216,7 @@ func seed(t *testing.T, s site) {
 			}
 		}
 		// A translator's work travels with the site.
-		return tx.PutTranslation(ctx, storage.Translation{Catalog: storage.CatalogInterface, Lang: "fr", Key: "home.cta",
+		return tx.PutTranslation(ctx, staff.Translation{Catalog: staff.CatalogInterface, Lang: "fr", Key: "home.cta",
 			Forms: map[string]string{"other": "Racontez votre parcours"}, SourceHash: "sha1-abc", UpdatedBy: 1, UpdatedAt: epoch.Add(80 * time.Hour)})
 	})
 	if err != nil {
@@ -349,9 +351,9 @@ type view struct {
 	Countries []string
 	Stories   map[string]*story.Story
 	Hashes    map[string]string
-	Users     map[string]*storage.User
+	Users     map[string]*staff.User
 	API       map[string]int64
-	Audit     map[string][]storage.AuditEntry
+	Audit     map[string][]audit.Entry
 	Due       []string
 	Trans     []*story.Translation
 	Drafts    []*story.Translation
@@ -359,15 +361,15 @@ type view struct {
 	Posts     map[story.PostStatus][]*story.Post
 	Setting   storage.Setting
 	Replies   []storage.StoredReply
-	Saved     []storage.Translation
+	Saved     []staff.Translation
 }
 
 func readerView(t *testing.T, r storage.Reader) view {
 	t.Helper()
 	ctx := context.Background()
 	v := view{Pages: map[string][][]string{}, Counts: map[story.Status]int{}, Stories: map[string]*story.Story{},
-		Hashes: map[string]string{}, Users: map[string]*storage.User{}, API: map[string]int64{}, Audit: map[string][]storage.AuditEntry{}}
-	filters := map[string]storage.StoryFilter{
+		Hashes: map[string]string{}, Users: map[string]*staff.User{}, API: map[string]int64{}, Audit: map[string][]audit.Entry{}}
+	filters := map[string]story.Filter{
 		"all": {}, "en": {Language: "en"}, "FR": {Country: "FR"}, "work": {Theme: "work"}, "arrival": {Theme: "arrival"},
 		"featured": {Featured: true}, "search soup": {Query: "soup"}, "search prefix": {Query: "boulang"},
 		"search accent": {Query: "cafe"}, "search withdrawn": {Query: "storyteller"}, "paged": {Limit: 1},
@@ -410,7 +412,7 @@ func readerView(t *testing.T, r storage.Reader) view {
 		v.Hashes[id] = string(h)
 		v.Audit[id], _ = r.Audit(ctx, id)
 	}
-	for _, role := range storage.Roles {
+	for _, role := range staff.Roles {
 		u, err := r.UserByEmail(ctx, strings.ToUpper(string(role))+"@EXAMPLE.ORG")
 		if err != nil {
 			t.Fatalf("user %s: %v", role, err)
@@ -418,13 +420,13 @@ func readerView(t *testing.T, r storage.Reader) view {
 		v.Users[string(role)] = u
 	}
 	for email, tok := range apiTokens {
-		u, err := r.CredentialUser(ctx, storage.CredentialAPIToken, auth.HashToken(tok), epoch.AddDate(1, 0, 0))
+		u, err := r.CredentialUser(ctx, staff.CredentialAPIToken, auth.HashToken(tok), epoch.AddDate(1, 0, 0))
 		if err != nil {
 			t.Fatalf("API token of %s no longer works: %v", email, err)
 		}
 		v.API[email] = u.ID
 	}
-	if _, err := r.CredentialUser(ctx, storage.CredentialSession, auth.HashToken("session-admin@example.org"), epoch.AddDate(0, 0, 31)); !errors.Is(err, story.ErrNotFound) {
+	if _, err := r.CredentialUser(ctx, staff.CredentialSession, auth.HashToken("session-admin@example.org"), epoch.AddDate(0, 0, 31)); !errors.Is(err, story.ErrNotFound) {
 		t.Errorf("session expiry lost: %v", err)
 	}
 	v.Due, _ = r.DueBlobDeletions(ctx, epoch.AddDate(1, 0, 0), 100)

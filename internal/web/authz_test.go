@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"fmt"
 	"net/http"
@@ -8,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"chorus/internal/storage"
 	"chorus/internal/testrig"
 )
 
@@ -22,7 +22,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	translatable := testrig.Submission("Translatable")
 	translatable.Consent.Translate = true
 	openID, _ := rig.Submit(translatable)
-	approver, _ := rig.Staff("approver@example.org", storage.RoleModerator)
+	approver, _ := rig.Staff("approver@example.org", staff.RoleModerator)
 	if _, err := rig.App.Decide(ctx, approver, openID, appDecision(true, "", "")); err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	photoFile := own.Photo.Sizes[0].Key[strings.LastIndexByte(own.Photo.Sizes[0].Key, '/')+1:]
 	_ = otherToken
 
-	roles := []storage.Role{storage.RolePartner, storage.RoleTranslator, storage.RoleModerator, storage.RoleAdmin}
+	roles := []staff.Role{staff.RolePartner, staff.RoleTranslator, staff.RoleModerator, staff.RoleAdmin}
 	browsers := map[string]*testrig.Browser{"nobody": rig.Browser()}
 	apiTokens := map[string]string{"nobody": ""}
 	for _, role := range roles {
@@ -179,7 +179,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 func TestTranslationsPageForTranslatorsAndAdmins(t *testing.T) {
 	rig := testrig.New(t)
-	for role, want := range map[storage.Role]int{storage.RoleTranslator: 200, storage.RoleAdmin: 200, storage.RoleModerator: 403, storage.RolePartner: 403} {
+	for role, want := range map[staff.Role]int{staff.RoleTranslator: 200, staff.RoleAdmin: 200, staff.RoleModerator: 403, staff.RolePartner: 403} {
 		res := rig.SignedIn(string(role)+"@example.org", role).Get("/en/staff/translations")
 		if res.Status != want {
 			t.Errorf("%s: %d, want %d", role, res.Status, want)

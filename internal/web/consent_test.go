@@ -3,6 +3,7 @@ package web_test
 import (
 	"archive/zip"
 	"bytes"
+	"chorus/internal/staff"
 	"context"
 	"io"
 	"net/http"
@@ -11,7 +12,6 @@ import (
 	"testing"
 
 	"chorus/internal/app"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )
@@ -51,7 +51,7 @@ func TestConsentWithdrawnFromThePrivatePage(t *testing.T) {
 	sub.Body = "Our neighbour taught my daughter to skate on the backyard rink. Skating"
 	sub.Consent.Toolkit = true
 	id, token := rig.Submit(sub)
-	moderator, _ := rig.Staff("mod@example.org", storage.RoleModerator)
+	moderator, _ := rig.Staff("mod@example.org", staff.RoleModerator)
 	if _, err := rig.App.Decide(context.Background(), moderator, id, app.Decision{Approve: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestConsentThroughTheAPI(t *testing.T) {
 	sub := testrig.Submission("Api")
 	sub.Consent.Toolkit = true
 	id, token := rig.Submit(sub)
-	moderator, _ := rig.Staff("mod@example.org", storage.RoleModerator)
+	moderator, _ := rig.Staff("mod@example.org", staff.RoleModerator)
 	if _, err := rig.App.Decide(context.Background(), moderator, id, app.Decision{Approve: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -218,8 +218,8 @@ func TestToolkitVoiceInTranslation(t *testing.T) {
 	sub := testrig.Submission("Traduction")
 	sub.Consent.Toolkit, sub.Consent.Translate = true, true
 	id, token := rig.Submit(sub)
-	moderator, _ := rig.Staff("mod@example.org", storage.RoleModerator)
-	translator, _ := rig.Staff("tr@example.org", storage.RoleTranslator)
+	moderator, _ := rig.Staff("mod@example.org", staff.RoleModerator)
+	translator, _ := rig.Staff("tr@example.org", staff.RoleTranslator)
 	if _, err := rig.App.Decide(ctx, moderator, id, app.Decision{Approve: true}); err != nil {
 		t.Fatal(err)
 	}

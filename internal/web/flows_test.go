@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"chorus/internal/staff"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -15,7 +16,6 @@ import (
 
 	"chorus/internal/api"
 	"chorus/internal/auth"
-	"chorus/internal/storage"
 	"chorus/internal/testrig"
 )
 
@@ -85,7 +85,7 @@ func TestShareFormWithPhotoEditAndReject(t *testing.T) {
 		t.Fatal("contact e-mail stored in clear")
 	}
 
-	moderator, _ := rig.Staff("mod@example.org", storage.RoleModerator)
+	moderator, _ := rig.Staff("mod@example.org", staff.RoleModerator)
 	if _, err := rig.App.Decide(context.Background(), moderator, id, appDecision(false, "personal_data", "Votre adresse est visible.")); err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestStaffEnrolSignInAndDecide(t *testing.T) {
 	sub := testrig.Submission("Queue")
 	sub.Body += "\n\nCall me on +33 6 12 34 56 78 if you want to help."
 	id, _ := rig.Submit(sub)
-	link, err := rig.App.AddUser(context.Background(), "admin@example.org", storage.RoleAdmin)
+	link, err := rig.App.AddUser(context.Background(), "admin@example.org", staff.RoleAdmin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,8 +293,8 @@ func TestAPIRejectsBadInputWithoutLosingAnything(t *testing.T) {
 	if got := rig.Do("GET", "/api/v1/stories?cursor=bm9wZQ", nil, nil).Status; got != http.StatusUnprocessableEntity {
 		t.Errorf("bad cursor: %d", got)
 	}
-	_, modToken := rig.Staff("mod@example.org", storage.RoleModerator)
-	_, partnerToken := rig.Staff("partner@example.org", storage.RolePartner)
+	_, modToken := rig.Staff("mod@example.org", staff.RoleModerator)
+	_, partnerToken := rig.Staff("partner@example.org", staff.RolePartner)
 	if got := rig.Do("GET", "/api/v1/moderation/queue", nil, map[string]string{"Authorization": "Bearer " + partnerToken}).Status; got != http.StatusForbidden {
 		t.Errorf("partner reads the queue: %d", got)
 	}
@@ -302,11 +302,11 @@ func TestAPIRejectsBadInputWithoutLosingAnything(t *testing.T) {
 		t.Errorf("nobody reads the queue: %d", got)
 	}
 	id, _ := rig.Submit(testrig.Submission("Decide"))
-	staff := map[string]string{"Authorization": "Bearer " + modToken}
-	if got := rig.Do("POST", "/api/v1/moderation/items/"+id+"/decision", map[string]string{"decision": "maybe"}, staff).Status; got != http.StatusUnprocessableEntity {
+	staffAuth := map[string]string{"Authorization": "Bearer " + modToken}
+	if got := rig.Do("POST", "/api/v1/moderation/items/"+id+"/decision", map[string]string{"decision": "maybe"}, staffAuth).Status; got != http.StatusUnprocessableEntity {
 		t.Errorf("unknown decision: %d", got)
 	}
-	res := rig.Do("POST", "/api/v1/moderation/items/"+id+"/decision", map[string]string{"decision": "reject", "reason": "This reads like an advertisement."}, staff)
+	res := rig.Do("POST", "/api/v1/moderation/items/"+id+"/decision", map[string]string{"decision": "reject", "reason": "This reads like an advertisement."}, staffAuth)
 	var own struct {
 		Status       string
 		RejectReason string `json:"reject_reason"`
@@ -316,7 +316,7 @@ func TestAPIRejectsBadInputWithoutLosingAnything(t *testing.T) {
 	if own.Status != "rejected" || own.RejectReason != "other" || !strings.Contains(own.RejectNote, "advertisement") {
 		t.Errorf("free-text reason: %s", res.Body)
 	}
-	if got := rig.Do("POST", "/api/v1/moderation/items/"+id+"/decision", map[string]string{"decision": "approve"}, staff).Status; got != http.StatusConflict {
+	if got := rig.Do("POST", "/api/v1/moderation/items/"+id+"/decision", map[string]string{"decision": "approve"}, staffAuth).Status; got != http.StatusConflict {
 		t.Errorf("deciding twice: %d", got)
 	}
 }
@@ -357,8 +357,8 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 func TestAdminFeaturesAStory(t *testing.T) {
 	rig := testrig.New(t)
 	id, _ := rig.Submit(testrig.Submission("Featured"))
-	admin, _ := rig.Staff("admin@example.org", storage.RoleAdmin)
-	moderator, _ := rig.Staff("mod@example.org", storage.RoleModerator)
+	admin, _ := rig.Staff("admin@example.org", staff.RoleAdmin)
+	moderator, _ := rig.Staff("mod@example.org", staff.RoleModerator)
 	ctx := context.Background()
 	if _, err := rig.App.Decide(ctx, moderator, id, appDecision(true, "", "")); err != nil {
 		t.Fatal(err)
@@ -389,7 +389,7 @@ func TestQueueExplainsHateAndOffersAReply(t *testing.T) {
 	ally.Body = "A man called my neighbour \"vermin\" on the bus. Calling refugees vermin is disgusting and wrong: she is a nurse who saved lives."
 	allyID, _ := rig.Submit(ally)
 
-	b := rig.SignedIn("mod@example.org", storage.RoleModerator)
+	b := rig.SignedIn("mod@example.org", staff.RoleModerator)
 	queue := string(b.Get("/en/staff/queue").Body)
 	hateItem := queue[strings.Index(queue, `id="q-`+hateID+`"`):]
 	if end := strings.Index(hateItem[10:], `<article`); end > 0 {
@@ -414,7 +414,7 @@ func TestQueueCanPutTheStrongestSignalsFirst(t *testing.T) {
 	hateful.Title = "Get them out"
 	hateful.Body = "Refugees are vermin and parasites. Send them all back, they are not human."
 	raid, _ := rig.Submit(hateful)
-	b := rig.SignedIn("mod@example.org", storage.RoleModerator)
+	b := rig.SignedIn("mod@example.org", staff.RoleModerator)
 	oldest := string(b.Get("/en/staff/queue").Body)
 	calmAt, raidAt := strings.Index(oldest, `id="q-`+calm+`"`), strings.Index(oldest, `id="q-`+raid+`"`)
 	if calmAt < 0 || raidAt < 0 || calmAt > raidAt {
@@ -425,7 +425,7 @@ func TestQueueCanPutTheStrongestSignalsFirst(t *testing.T) {
 	if calmAt < 0 || raidAt < 0 || raidAt > calmAt {
 		t.Errorf("order=risk does not put the hateful story first: calm at %d, raid at %d", calmAt, raidAt)
 	}
-	_, token := rig.Staff("api@example.org", storage.RoleModerator)
+	_, token := rig.Staff("api@example.org", staff.RoleModerator)
 	var out struct{ Items []struct{ ID string } }
 	rig.Do("GET", "/api/v1/moderation/queue?order=risk", nil, map[string]string{"Authorization": "Bearer " + token}).JSON(t, &out)
 	if len(out.Items) != 2 || out.Items[0].ID != raid {

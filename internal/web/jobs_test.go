@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"net/url"
 	"os"
@@ -32,11 +33,11 @@ func TestJobsSweepLeftoversAndExpireSessions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rig.SignedIn("mod@example.org", storage.RoleModerator)
+	rig.SignedIn("mod@example.org", staff.RoleModerator)
 	moderator, _ := rig.Store.UserByEmail(ctx, "mod@example.org")
 	issued := rig.Clock.Now()
 	err = rig.Store.WithTx(ctx, func(tx storage.Tx) error {
-		return tx.InsertCredential(ctx, storage.Credential{Kind: storage.CredentialSession, TokenHash: []byte("old session"),
+		return tx.InsertCredential(ctx, staff.Credential{Kind: staff.CredentialSession, TokenHash: []byte("old session"),
 			UserID: moderator.ID, CreatedAt: issued, ExpiresAt: issued.Add(time.Hour)})
 	})
 	if err != nil {
@@ -52,7 +53,7 @@ func TestJobsSweepLeftoversAndExpireSessions(t *testing.T) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		_, statErr := os.Stat(leftover)
-		_, sessionErr := rig.Store.CredentialUser(ctx, storage.CredentialSession, []byte("old session"), issued)
+		_, sessionErr := rig.Store.CredentialUser(ctx, staff.CredentialSession, []byte("old session"), issued)
 		if os.IsNotExist(statErr) && sessionErr != nil {
 			break
 		}
@@ -81,7 +82,7 @@ func TestAdminRetriesAndDiscardsFailedJobs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin := rig.SignedIn("admin@example.org", storage.RoleAdmin)
+	admin := rig.SignedIn("admin@example.org", staff.RoleAdmin)
 	var page testrig.Response
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -94,7 +95,7 @@ func TestAdminRetriesAndDiscardsFailedJobs(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	if got := rig.SignedIn("mod@example.org", storage.RoleModerator).Get("/en/staff/jobs").Status; got != 403 {
+	if got := rig.SignedIn("mod@example.org", staff.RoleModerator).Get("/en/staff/jobs").Status; got != 403 {
 		t.Errorf("moderator sees the jobs page: %d", got)
 	}
 	id := regexp.MustCompile(`/staff/jobs/(\d+)/discard`).FindSubmatch(page.Body)

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"chorus/internal/staff"
 	"context"
 	"net/http"
 	"os"
@@ -10,7 +11,6 @@ import (
 	"testing"
 
 	"chorus/internal/app"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )
@@ -84,13 +84,13 @@ func TestStoryLifecycle(t *testing.T) {
 		}
 	})
 
-	_, staffToken := rig.Staff("moderator@example.org", storage.RoleModerator)
-	staff := map[string]string{"Authorization": "Bearer " + staffToken}
-	res = rig.Do("GET", "/api/v1/moderation/queue", nil, staff)
+	_, staffToken := rig.Staff("moderator@example.org", staff.RoleModerator)
+	staffAuth := map[string]string{"Authorization": "Bearer " + staffToken}
+	res = rig.Do("GET", "/api/v1/moderation/queue", nil, staffAuth)
 	if res.Status != http.StatusOK || !bytes.Contains(res.Body, []byte(id)) {
 		t.Fatalf("queue: %d %s", res.Status, res.Body)
 	}
-	res = rig.Do("POST", "/api/v1/moderation/items/"+id+"/decision", map[string]string{"decision": "approve"}, staff)
+	res = rig.Do("POST", "/api/v1/moderation/items/"+id+"/decision", map[string]string{"decision": "approve"}, staffAuth)
 	if res.Status != http.StatusOK {
 		t.Fatalf("approve: %d %s", res.Status, res.Body)
 	}
@@ -137,8 +137,8 @@ func TestStoryLifecycle(t *testing.T) {
 
 	t.Run("a reviewed translation is public", func(t *testing.T) {
 		ctx := context.Background()
-		translator, _ := rig.Staff("translator@example.org", storage.RoleTranslator)
-		reviewer, _ := rig.Staff("reviewer@example.org", storage.RoleModerator)
+		translator, _ := rig.Staff("translator@example.org", staff.RoleTranslator)
+		reviewer, _ := rig.Staff("reviewer@example.org", staff.RoleModerator)
 		edit := app.StoryTranslationEdit{Text: story.TranslationText{Title: "Notre premier hiver " + translated,
 			Body: "Nous sommes arrivés en janvier chez " + translated + ".", Credit: "Léa " + translated}}
 		if _, err := rig.App.SaveStoryTranslation(ctx, translator, id, "fr", edit); err != nil {

@@ -2,13 +2,13 @@ package web_test
 
 import (
 	"bufio"
+	"chorus/internal/staff"
 	"context"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"chorus/internal/storage"
 	"chorus/internal/testrig"
 )
 
@@ -16,13 +16,13 @@ import (
 // a moderator and submits a story: the stream says the queue changed.
 func TestQueueEventsTellModeratorsOfChanges(t *testing.T) {
 	rig := testrig.New(t)
-	if res := rig.SignedIn("partner@example.org", storage.RolePartner).Get("/en/staff/queue/events"); res.Status != http.StatusForbidden {
+	if res := rig.SignedIn("partner@example.org", staff.RolePartner).Get("/en/staff/queue/events"); res.Status != http.StatusForbidden {
 		t.Errorf("partner opens the queue stream: %d", res.Status)
 	}
 	if res := rig.Browser().Get("/en/staff/queue/events"); res.Status != http.StatusSeeOther {
 		t.Errorf("nobody opens the queue stream: %d", res.Status)
 	}
-	moderator := rig.SignedIn("mod@example.org", storage.RoleModerator)
+	moderator := rig.SignedIn("mod@example.org", staff.RoleModerator)
 	page := moderator.Get("/en/staff/queue")
 	if csp := page.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
 		t.Errorf("queue page CSP does not allow its own script: %q", csp)

@@ -12,7 +12,6 @@ import (
 	"chorus/internal/api"
 	"chorus/internal/i18n"
 	"chorus/internal/paths"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
@@ -82,16 +81,16 @@ type homeView struct {
 }
 
 func (s *Server) showHome(w http.ResponseWriter, r *http.Request, p *Page) error {
-	featured, err := s.app.Stories(r.Context(), storage.StoryFilter{Featured: true, Limit: 3})
+	featured, err := s.app.Stories(r.Context(), story.Filter{Featured: true, Limit: 3})
 	if err != nil {
 		return err
 	}
-	recent, err := s.app.Stories(r.Context(), storage.StoryFilter{Language: p.L.Code, Limit: 6})
+	recent, err := s.app.Stories(r.Context(), story.Filter{Language: p.L.Code, Limit: 6})
 	if err != nil {
 		return err
 	}
 	if len(recent.Stories) == 0 {
-		recent, err = s.app.Stories(r.Context(), storage.StoryFilter{Limit: 6})
+		recent, err = s.app.Stories(r.Context(), story.Filter{Limit: 6})
 		if err != nil {
 			return err
 		}
@@ -104,7 +103,7 @@ func (s *Server) showHome(w http.ResponseWriter, r *http.Request, p *Page) error
 type listView struct {
 	*Page
 	Stories    []*story.Story
-	Filter     storage.StoryFilter
+	Filter     story.Filter
 	Countries  []string
 	Themes     []string
 	StoryLangs []*i18n.Lang
@@ -113,7 +112,7 @@ type listView struct {
 
 func (s *Server) listStories(w http.ResponseWriter, r *http.Request, p *Page) error {
 	q := r.URL.Query()
-	f := storage.StoryFilter{
+	f := story.Filter{
 		Language: q.Get("language"), Country: strings.ToUpper(q.Get("country")), Theme: q.Get("theme"),
 		Query: strings.TrimSpace(q.Get("q")), Cursor: q.Get("cursor"), Limit: 20,
 	}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"archive/zip"
 	"bytes"
+	"chorus/internal/staff"
 	"encoding/binary"
 	"hash/crc32"
 	"image"
@@ -15,7 +16,6 @@ import (
 	"strings"
 	"testing"
 
-	"chorus/internal/storage"
 	"chorus/internal/testrig"
 )
 
@@ -66,7 +66,7 @@ func zipCards(t *testing.T, data []byte) map[string]image.Image {
 
 func TestPartnerGetsACoBrandedToolkit(t *testing.T) {
 	rig := testrig.New(t)
-	partner := rig.SignedIn("partner@example.org", storage.RolePartner)
+	partner := rig.SignedIn("partner@example.org", staff.RolePartner)
 	page := partner.Get("/fr/staff/partner")
 	if page.Status != http.StatusOK || !strings.Contains(string(page.Body), "Téléversez votre logo") {
 		t.Fatalf("partner page: %d", page.Status)

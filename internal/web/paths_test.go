@@ -2,12 +2,12 @@ package web_test
 
 import (
 	"bytes"
+	"chorus/internal/staff"
 	"html"
 	"net/http"
 	"testing"
 
 	"chorus/internal/paths"
-	"chorus/internal/storage"
 	"chorus/internal/testrig"
 	"chorus/internal/toolkit/card"
 )
@@ -26,11 +26,11 @@ func TestPathsAreServed(t *testing.T) {
 		t.Fatalf("submission photo: %+v %v", sub, err)
 	}
 	file := paths.PhotoFile(sub.Photo.Sizes[0].Key)
-	staff := rig.SignedIn("mod@example.org", storage.RoleModerator)
-	if res := staff.Get(paths.StaffPhotoPath(id, file)); res.Status != http.StatusOK {
+	moderatorBrowser := rig.SignedIn("mod@example.org", staff.RoleModerator)
+	if res := moderatorBrowser.Get(paths.StaffPhotoPath(id, file)); res.Status != http.StatusOK {
 		t.Errorf("%s: %d", paths.StaffPhotoPath(id, file), res.Status)
 	}
-	moderator, _ := rig.Staff("approver@example.org", storage.RoleModerator)
+	moderator, _ := rig.Staff("approver@example.org", staff.RoleModerator)
 	if _, err := rig.App.Decide(ctx, moderator, id, appDecision(true, "", "")); err != nil {
 		t.Fatal(err)
 	}

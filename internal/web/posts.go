@@ -1,13 +1,13 @@
 package web
 
 import (
+	"chorus/internal/audit"
 	"net/http"
 	"slices"
 	"strconv"
 
 	"chorus/internal/app"
 	"chorus/internal/moderation"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
@@ -32,7 +32,7 @@ func (s *Server) showWall(w http.ResponseWriter, r *http.Request, p *Page) error
 type postItem struct {
 	*story.Post
 	Reply *moderation.Reply
-	Audit []storage.AuditEntry
+	Audit []audit.Entry
 }
 
 type postsView struct {

@@ -1,12 +1,12 @@
 package web_test
 
 import (
+	"chorus/internal/staff"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
-	"chorus/internal/storage"
 	"chorus/internal/testrig"
 )
 
@@ -32,8 +32,8 @@ type postReceipt struct {
 // request to the public wall, and a moderator reversing the screen.
 func TestConnectorPostsThroughPolicyToTheWall(t *testing.T) {
 	rig := testrig.New(t)
-	_, adminToken := rig.Staff("admin@example.org", storage.RoleAdmin)
-	_, modToken := rig.Staff("mod@example.org", storage.RoleModerator)
+	_, adminToken := rig.Staff("admin@example.org", staff.RoleAdmin)
+	_, modToken := rig.Staff("mod@example.org", staff.RoleModerator)
 	bearer := func(token string) map[string]string { return map[string]string{"Authorization": "Bearer " + token} }
 
 	var hate, warm postReceipt
@@ -74,7 +74,7 @@ func TestConnectorPostsThroughPolicyToTheWall(t *testing.T) {
 		t.Fatal("the wall must not load anything from the networks")
 	}
 
-	mod := rig.SignedIn("mod2@example.org", storage.RoleModerator)
+	mod := rig.SignedIn("mod2@example.org", staff.RoleModerator)
 	var waiting postReceipt
 	rig.Do("POST", "/api/v1/posts", postBody("3", "Send the refugees back. #ItTakesaCommunity"), bearer(adminToken)).JSON(t, &waiting)
 	if queue := mod.Get("/en/staff/queue"); waiting.Status != "queued" || !strings.Contains(string(queue.Body), "1 social post is waiting too") {
@@ -127,7 +127,7 @@ func TestConnectorPostsThroughPolicyToTheWall(t *testing.T) {
 
 func TestAdminSetsThePolicyInTheBrowser(t *testing.T) {
 	rig := testrig.New(t)
-	admin := rig.SignedIn("admin@example.org", storage.RoleAdmin)
+	admin := rig.SignedIn("admin@example.org", staff.RoleAdmin)
 	page := admin.Get("/fr/staff/policy")
 	if page.Status != http.StatusOK || !strings.Contains(string(page.Body), `value="0.9"`) {
 		t.Fatalf("policy page: %d\n%s", page.Status, page.Body)
@@ -147,7 +147,7 @@ func TestAdminSetsThePolicyInTheBrowser(t *testing.T) {
 	if p, _ := rig.App.Policy(t.Context()); p.HideAbove != 1 || p.ApproveBelow != 0 {
 		t.Fatalf("policy after saving: %+v", p)
 	}
-	moderator := rig.SignedIn("mod@example.org", storage.RoleModerator)
+	moderator := rig.SignedIn("mod@example.org", staff.RoleModerator)
 	if res := moderator.PostForm("/fr/staff/policy", url.Values{"csrf": {csrf}, "hide_above": {"0.5"}, "approve_below": {"0.1"}}); res.Status != http.StatusForbidden {
 		t.Fatalf("a moderator sets the policy: %d", res.Status)
 	}
@@ -155,7 +155,7 @@ func TestAdminSetsThePolicyInTheBrowser(t *testing.T) {
 
 func TestAdminEditsTheReplyLibraryInTheBrowser(t *testing.T) {
 	rig := testrig.New(t)
-	admin := rig.SignedIn("admin@example.org", storage.RoleAdmin)
+	admin := rig.SignedIn("admin@example.org", staff.RoleAdmin)
 	form := admin.Get("/en/staff/replies/edit")
 	if form.Status != http.StatusOK {
 		t.Fatalf("new reply form: %d", form.Status)
@@ -178,7 +178,7 @@ func TestAdminEditsTheReplyLibraryInTheBrowser(t *testing.T) {
 		t.Fatal("the new reply is not listed")
 	}
 
-	moderator := rig.SignedIn("mod@example.org", storage.RoleModerator)
+	moderator := rig.SignedIn("mod@example.org", staff.RoleModerator)
 	if res := moderator.Get("/en/staff/replies"); res.Status != http.StatusOK || strings.Contains(string(res.Body), "Write a new reply") {
 		t.Fatalf("moderators read the library without editing it: %d", res.Status)
 	}
@@ -198,9 +198,9 @@ func TestAdminEditsTheReplyLibraryInTheBrowser(t *testing.T) {
 
 func TestModeratorsDecidePostsThroughTheAPI(t *testing.T) {
 	rig := testrig.New(t)
-	_, adminToken := rig.Staff("admin@example.org", storage.RoleAdmin)
-	_, modToken := rig.Staff("mod@example.org", storage.RoleModerator)
-	_, partnerToken := rig.Staff("partner@example.org", storage.RolePartner)
+	_, adminToken := rig.Staff("admin@example.org", staff.RoleAdmin)
+	_, modToken := rig.Staff("mod@example.org", staff.RoleModerator)
+	_, partnerToken := rig.Staff("partner@example.org", staff.RolePartner)
 	bearer := func(token string) map[string]string { return map[string]string{"Authorization": "Bearer " + token} }
 	var hate postReceipt
 	rig.Do("POST", "/api/v1/posts", postBody("1", hatefulPost), bearer(adminToken)).JSON(t, &hate)

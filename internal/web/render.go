@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"chorus/internal/staff"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -26,7 +27,6 @@ import (
 	"chorus/internal/i18n"
 	"chorus/internal/moderation"
 	"chorus/internal/paths"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/toolkit"
 )
@@ -47,7 +47,7 @@ type Page struct {
 	BaseURL    string
 	Campaign   app.Campaign
 	CSRF       string
-	User       *storage.User
+	User       *staff.User
 	StyleURL   string
 	ScriptURL  string
 	NoIndex    bool

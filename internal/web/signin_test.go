@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"chorus/internal/staff"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,7 +15,6 @@ import (
 
 	"chorus/internal/auth"
 	"chorus/internal/i18n"
-	"chorus/internal/storage"
 	"chorus/internal/testrig"
 	"chorus/internal/web"
 )
@@ -25,8 +25,8 @@ import (
 // accounts.
 func TestEverySignInRunsOnePasswordHash(t *testing.T) {
 	rig := testrig.New(t)
-	rig.SignedIn("enrolled@example.org", storage.RoleModerator)
-	rig.Staff("invited@example.org", storage.RoleTranslator)
+	rig.SignedIn("enrolled@example.org", staff.RoleModerator)
+	rig.Staff("invited@example.org", staff.RoleTranslator)
 	browser := rig.Browser()
 	token := testrig.CSRF(t, browser.Get("/en/staff/signin"))
 	for _, email := range []string{"nobody@example.org", "invited@example.org", "enrolled@example.org"} {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"chorus/internal/staff"
 	"errors"
 	"net/http"
 	"time"
@@ -8,7 +9,6 @@ import (
 	"chorus/internal/app"
 	"chorus/internal/auth"
 	"chorus/internal/moderation"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
@@ -24,7 +24,7 @@ func (s *Server) setSession(w http.ResponseWriter, token string) {
 		SameSite: http.SameSiteLaxMode, MaxAge: int(app.SessionLifetime / time.Second)})
 }
 
-func (s *Server) sessionUser(r *http.Request) *storage.User {
+func (s *Server) sessionUser(r *http.Request) *staff.User {
 	c, err := r.Cookie(s.sessionCookieName())
 	if err != nil || len(c.Value) > 128 {
 		return nil
@@ -87,7 +87,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, p *Page) error {
 		return err
 	}
 	s.setSession(w, session)
-	role := storage.Role("")
+	role := staff.Role("")
 	if u, err := s.app.SessionUser(r.Context(), session); err == nil {
 		role = u.Role
 	}
@@ -98,7 +98,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, p *Page) error {
 // staffHome is the page a staff member starts from: moderators at the
 // queue, translators at the interface translations, partners at the
 // stories to translate.
-func staffHome(role storage.Role) string {
+func staffHome(role staff.Role) string {
 	switch {
 	case app.Moderators.Has(role):
 		return "/staff/queue"
@@ -111,14 +111,14 @@ func staffHome(role storage.Role) string {
 type enrolView struct {
 	*Page
 	Email      string
-	Role       storage.Role
+	Role       staff.Role
 	NeedsTOTP  bool
 	TOTPSecret string
 	TOTPURI    string
 	Errors     map[string]string
 }
 
-func (s *Server) enrolView(p *Page, u *storage.User, secret string) enrolView {
+func (s *Server) enrolView(p *Page, u *staff.User, secret string) enrolView {
 	if secret == "" {
 		secret = auth.NewTOTPSecret()
 	}
@@ -311,7 +311,7 @@ type publishedView struct {
 // showPublished lists published stories for staff, with the featuring
 // switch for admins.
 func (s *Server) showPublished(w http.ResponseWriter, r *http.Request, p *Page) error {
-	page, err := s.app.Stories(r.Context(), storage.StoryFilter{Cursor: r.URL.Query().Get("cursor"), Limit: 50})
+	page, err := s.app.Stories(r.Context(), story.Filter{Cursor: r.URL.Query().Get("cursor"), Limit: 50})
 	if err != nil {
 		return err
 	}

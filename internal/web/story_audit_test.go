@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"context"
 	"net/http"
 	"net/url"
@@ -8,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"chorus/internal/storage"
 	"chorus/internal/testrig"
 )
 
@@ -45,7 +46,7 @@ func TestOneClickSpanRedaction(t *testing.T) {
 	sub := testrig.Submission("Bank")
 	sub.Body = "People sent money to help us: " + iban + " was my account then. Call me on " + phone + " if you want to help."
 	id, _ := rig.Submit(sub)
-	mod := rig.SignedIn("mod@example.org", storage.RoleModerator)
+	mod := rig.SignedIn("mod@example.org", staff.RoleModerator)
 	queue := mod.Get("/en/staff/queue")
 	forms := spanForms(t, queue)
 	bank, ok := forms["iban"]
@@ -84,7 +85,7 @@ func TestOneClickSpanRedaction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var redact *storage.AuditEntry
+	var redact *audit.Entry
 	for i, e := range entries {
 		if strings.Contains(e.Note+e.Reason, "WEST") || strings.Contains(e.Note+e.Reason, "7654") {
 			t.Errorf("audit entry %+v holds the removed text", e)
@@ -118,7 +119,7 @@ func TestSpanRedactionMarkerInTheStorysLanguage(t *testing.T) {
 	sub.Title = "Notre premier hiver"
 	sub.Body = "Nous sommes arrivés en janvier. Appelez-moi au 06 12 34 56 78 pour aider l'association."
 	id, _ := rig.Submit(sub)
-	mod := rig.SignedIn("mod@example.org", storage.RoleModerator)
+	mod := rig.SignedIn("mod@example.org", staff.RoleModerator)
 	phone, ok := spanForms(t, mod.Get("/ar/staff/queue"))["phone"]
 	if !ok {
 		t.Fatal("no removal button for the phone number")
@@ -139,7 +140,7 @@ func TestStoryAuditPage(t *testing.T) {
 	sub := testrig.Submission("Trail")
 	sub.Body = "We arrived in January and our neighbours helped us. Call me on " + phone + " any time."
 	id, _ := rig.Submit(sub)
-	mod := rig.SignedIn("mod@example.org", storage.RoleModerator)
+	mod := rig.SignedIn("mod@example.org", staff.RoleModerator)
 	queue := mod.Get("/en/staff/queue")
 	if !strings.Contains(string(queue.Body), `href="/en/staff/stories/`+id+`/audit"`) {
 		t.Error("the queue does not link to the story's history")

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"chorus/internal/staff"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -14,7 +15,6 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/outbound"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 	"chorus/internal/translate"
@@ -112,7 +112,7 @@ func TestStoryTranslationJourney(t *testing.T) {
 	id, token := m[1], m[2]
 	private := "/fr/my/" + id + "/" + token
 
-	moderator := rig.SignedIn("mod@example.org", storage.RoleModerator)
+	moderator := rig.SignedIn("mod@example.org", staff.RoleModerator)
 	queue := moderator.Get("/en/staff/queue")
 	mustContain(t, "queue", queue.Body, "toolkit", "· translation")
 	res = moderator.PostForm("/en/staff/stories/"+id+"/decision", url.Values{"csrf": {testrig.CSRF(t, queue)}, "decision": {"approve"}})
@@ -122,7 +122,7 @@ func TestStoryTranslationJourney(t *testing.T) {
 	mustContain(t, "private page", author.Get(private).Body, "Vous autorisez la traduction", "Arrêter les traductions")
 
 	// A translator writes the English version.
-	translator := rig.SignedIn("tr@example.org", storage.RoleTranslator)
+	translator := rig.SignedIn("tr@example.org", staff.RoleTranslator)
 	list := translator.Get("/en/staff/story-translations")
 	desk := "/en/staff/story-translations/" + id + "/en"
 	mustContain(t, "translations list", list.Body, "Ma première rentrée Traduisible", `href="`+desk+`"`, "to translate")
@@ -264,11 +264,11 @@ func TestMachineTranslationFailureIsExplained(t *testing.T) {
 	sub := testrig.Submission("Unsupported")
 	sub.Consent.Translate = true
 	id, _ := rig.Submit(sub)
-	mod, _ := rig.Staff("approver@example.org", storage.RoleModerator)
+	mod, _ := rig.Staff("approver@example.org", staff.RoleModerator)
 	if _, err := rig.App.Decide(context.Background(), mod, id, appDecision(true, "", "")); err != nil {
 		t.Fatal(err)
 	}
-	partner := rig.SignedIn("partner@example.org", storage.RolePartner)
+	partner := rig.SignedIn("partner@example.org", staff.RolePartner)
 	desk := "/fr/staff/story-translations/" + id + "/ar"
 	editor := partner.Get(desk)
 	res := partner.PostForm(desk+"/machine", url.Values{"csrf": {testrig.CSRF(t, editor)}})
@@ -283,9 +283,9 @@ func TestMachineTranslationFailureIsExplained(t *testing.T) {
 	off := testrig.New(t)
 	sub.Consent.Translate = true
 	id, _ = off.Submit(sub)
-	mod, _ = off.Staff("approver@example.org", storage.RoleModerator)
+	mod, _ = off.Staff("approver@example.org", staff.RoleModerator)
 	off.App.Decide(context.Background(), mod, id, appDecision(true, "", ""))
-	editor = off.SignedIn("tr@example.org", storage.RoleTranslator).Get("/en/staff/story-translations/" + id + "/fr")
+	editor = off.SignedIn("tr@example.org", staff.RoleTranslator).Get("/en/staff/story-translations/" + id + "/fr")
 	mustNotContain(t, "editor without machine translation", editor.Body, "Start from a machine translation")
 }
 
@@ -294,11 +294,11 @@ func TestMachineTranslationFailureIsExplained(t *testing.T) {
 func TestTranslationNeedsConsent(t *testing.T) {
 	rig := testrig.New(t)
 	id, _ := rig.Submit(testrig.Submission("Private"))
-	mod, _ := rig.Staff("approver@example.org", storage.RoleModerator)
+	mod, _ := rig.Staff("approver@example.org", staff.RoleModerator)
 	if _, err := rig.App.Decide(context.Background(), mod, id, appDecision(true, "", "")); err != nil {
 		t.Fatal(err)
 	}
-	translator := rig.SignedIn("tr@example.org", storage.RoleTranslator)
+	translator := rig.SignedIn("tr@example.org", staff.RoleTranslator)
 	mustNotContain(t, "translations list", translator.Get("/en/staff/story-translations").Body, id)
 	desk := "/en/staff/story-translations/" + id + "/fr"
 	if res := translator.Get(desk); res.Status != http.StatusConflict {
@@ -374,10 +374,10 @@ func TestTranslationConsentThroughTheAPI(t *testing.T) {
 func TestNoInjectionThroughTranslations(t *testing.T) {
 	rig := testrig.New(t)
 	ctx := context.Background()
-	translatorUser, _ := rig.Staff("tr@example.org", storage.RoleTranslator)
-	modUser, _ := rig.Staff("approver@example.org", storage.RoleModerator)
-	translator := rig.SignedIn("tr2@example.org", storage.RoleTranslator)
-	moderator := rig.SignedIn("mod@example.org", storage.RoleModerator)
+	translatorUser, _ := rig.Staff("tr@example.org", staff.RoleTranslator)
+	modUser, _ := rig.Staff("approver@example.org", staff.RoleModerator)
+	translator := rig.SignedIn("tr2@example.org", staff.RoleTranslator)
+	moderator := rig.SignedIn("mod@example.org", staff.RoleModerator)
 	pages := []string{"/en/staff/story-translations"}
 	for i, p := range xssPayloads {
 		sub := testrig.Submission("Inject")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"chorus/internal/staff"
 	"errors"
 	"net/http"
 	"net/url"
@@ -12,7 +13,6 @@ import (
 	"chorus/internal/api"
 	"chorus/internal/app"
 	"chorus/internal/i18n"
-	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/toolkit"
 	"chorus/internal/toolkit/card"
@@ -154,7 +154,7 @@ func (v *editorView) count(state i18n.State) {
 }
 
 // savedByWhom names who saved each translation, reading each person once.
-func (s *Server) savedByWhom(r *http.Request, user *storage.User) func(id int64) string {
+func (s *Server) savedByWhom(r *http.Request, user *staff.User) func(id int64) string {
 	names := map[int64]string{}
 	return func(id int64) string {
 		if name, ok := names[id]; ok {
@@ -169,8 +169,8 @@ func (s *Server) savedByWhom(r *http.Request, user *storage.User) func(id int64)
 	}
 }
 
-func savedMeta(list []storage.Translation, catalog, lang string) map[string]storage.Translation {
-	out := map[string]storage.Translation{}
+func savedMeta(list []staff.Translation, catalog, lang string) map[string]staff.Translation {
+	out := map[string]staff.Translation{}
 	for _, t := range list {
 		if t.Catalog == catalog && t.Lang == lang {
 			out[t.Key] = t
@@ -213,7 +213,7 @@ func (s *Server) interfaceEditor(r *http.Request, p *Page, lang i18n.Language, d
 	if err != nil {
 		return v, err
 	}
-	meta := savedMeta(list, storage.CatalogInterface, lang.Code)
+	meta := savedMeta(list, staff.CatalogInterface, lang.Code)
 	whom := s.savedByWhom(r, p.User)
 
 	area := r.FormValue("area")
@@ -319,7 +319,7 @@ func (s *Server) toolkitEditor(r *http.Request, p *Page, lang i18n.Language, dra
 	if err != nil {
 		return v, err
 	}
-	meta := savedMeta(list, storage.CatalogToolkit, lang.Code)
+	meta := savedMeta(list, staff.CatalogToolkit, lang.Code)
 	whom := s.savedByWhom(r, p.User)
 	v.TodoURL, v.AllURL = v.Action+"?show=todo", v.Action+"?show=all"
 	for _, e := range entries {
@@ -411,10 +411,10 @@ func (s *Server) saveTranslation(w http.ResponseWriter, r *http.Request, p *Page
 	if err := s.checkForm(w, r, maxTranslationForm); err != nil {
 		return err
 	}
-	edit := app.TranslationEdit{Catalog: storage.CatalogInterface, Lang: lang.Code, Key: r.PostFormValue("key"),
+	edit := app.TranslationEdit{Catalog: staff.CatalogInterface, Lang: lang.Code, Key: r.PostFormValue("key"),
 		Forms: map[string]string{}, SiteURL: s.cfg.BaseURL, MadeFrom: r.PostFormValue("made_from")}
 	if toolkitTexts {
-		edit.Catalog = storage.CatalogToolkit
+		edit.Catalog = staff.CatalogToolkit
 	}
 	for _, c := range i18n.PluralCategories {
 		if values, ok := r.PostForm["form-"+c]; ok {

@@ -3,6 +3,7 @@ package web_test
 import (
 	"archive/zip"
 	"bytes"
+	"chorus/internal/staff"
 	"context"
 	"errors"
 	"fmt"
@@ -42,7 +43,7 @@ func other(text string) map[string]string { return map[string]string{"other": te
 func TestTranslatorSavesAStringThePublicPageShowsIt(t *testing.T) {
 	rig := testrig.New(t)
 	ctx := context.Background()
-	translator := rig.SignedIn("tr@example.org", storage.RoleTranslator)
+	translator := rig.SignedIn("tr@example.org", staff.RoleTranslator)
 	visitor := rig.Browser()
 	if home := visitor.Get("/fr/"); !bytes.Contains(home.Body, []byte("Partagez votre récit")) {
 		t.Fatal("the French home page lacks its shipped text")
@@ -66,13 +67,13 @@ func TestTranslatorSavesAStringThePublicPageShowsIt(t *testing.T) {
 		t.Error("the English page changed")
 	}
 
-	tr, err := rig.Store.Translation(ctx, storage.CatalogInterface, "fr", "home.cta")
+	tr, err := rig.Store.Translation(ctx, staff.CatalogInterface, "fr", "home.cta")
 	user, _ := rig.Store.UserByEmail(ctx, "tr@example.org")
 	source, _ := i18n.SourceMessage("home.cta")
 	if err != nil || tr.SourceHash != source.SourceHash() || tr.UpdatedBy != user.ID || tr.Forms["other"] != "Racontez <votre> parcours" {
 		t.Fatalf("stored translation: %+v %v", tr, err)
 	}
-	audit, err := rig.Store.Audit(ctx, app.TranslationSubject(storage.CatalogInterface, "fr", "home.cta"))
+	audit, err := rig.Store.Audit(ctx, app.TranslationSubject(staff.CatalogInterface, "fr", "home.cta"))
 	if err != nil || len(audit) != 1 || audit[0].Action != "translate" || audit[0].Actor != fmt.Sprintf("user:%d", user.ID) || !strings.Contains(audit[0].Note, "parcours") {
 		t.Fatalf("audit: %+v %v", audit, err)
 	}
@@ -90,10 +91,10 @@ func TestTranslatorSavesAStringThePublicPageShowsIt(t *testing.T) {
 	if home := visitor.Get("/fr/"); !bytes.Contains(home.Body, []byte("Partagez votre récit")) {
 		t.Error("the shipped text does not show again")
 	}
-	if _, err := rig.Store.Translation(ctx, storage.CatalogInterface, "fr", "home.cta"); !errors.Is(err, story.ErrNotFound) {
+	if _, err := rig.Store.Translation(ctx, staff.CatalogInterface, "fr", "home.cta"); !errors.Is(err, story.ErrNotFound) {
 		t.Errorf("still saved: %v", err)
 	}
-	audit, _ = rig.Store.Audit(ctx, app.TranslationSubject(storage.CatalogInterface, "fr", "home.cta"))
+	audit, _ = rig.Store.Audit(ctx, app.TranslationSubject(staff.CatalogInterface, "fr", "home.cta"))
 	if len(audit) != 2 || audit[1].Action != "translate_remove" || !strings.Contains(audit[1].Note, "parcours") {
 		t.Errorf("removal audit: %+v", audit)
 	}
@@ -101,7 +102,7 @@ func TestTranslatorSavesAStringThePublicPageShowsIt(t *testing.T) {
 
 func TestPluralFormsOfTheLanguageAreEditable(t *testing.T) {
 	rig := testrig.New(t)
-	admin := rig.SignedIn("admin@example.org", storage.RoleAdmin)
+	admin := rig.SignedIn("admin@example.org", staff.RoleAdmin)
 	editor := admin.Get("/fr/staff/translations/ar?area=queue&show=all")
 	for _, form := range []string{"zero", "one", "two", "few", "many", "other"} {
 		if !bytes.Contains(editor.Body, []byte(`name="form-`+form+`"`)) {
@@ -125,7 +126,7 @@ func TestPluralFormsOfTheLanguageAreEditable(t *testing.T) {
 func TestRefusedTranslationsKeepTheTextAndSaveNothing(t *testing.T) {
 	rig := testrig.New(t)
 	ctx := context.Background()
-	translator := rig.SignedIn("tr@example.org", storage.RoleTranslator)
+	translator := rig.SignedIn("tr@example.org", staff.RoleTranslator)
 
 	// French "one" is taken by 0 and 1: it must keep {{.Count}}.
 	forms := map[string]string{"one": "un récit attend", "many": "{{.Count}} récits attendent", "other": "{{.Count}} récits attendent"}
@@ -163,7 +164,7 @@ func TestRefusedTranslationsKeepTheTextAndSaveNothing(t *testing.T) {
 		t.Errorf("refused translations were saved: %+v", list)
 	}
 	for _, key := range []string{"queue.count", "home.cta"} {
-		if a, _ := rig.Store.Audit(ctx, app.TranslationSubject(storage.CatalogInterface, "fr", key)); len(a) != 0 {
+		if a, _ := rig.Store.Audit(ctx, app.TranslationSubject(staff.CatalogInterface, "fr", key)); len(a) != 0 {
 			t.Errorf("refused translation audited: %+v", a)
 		}
 	}
@@ -172,9 +173,9 @@ func TestRefusedTranslationsKeepTheTextAndSaveNothing(t *testing.T) {
 func TestStaleWhenTheSourceChanged(t *testing.T) {
 	rig := testrig.New(t)
 	ctx := context.Background()
-	translator := rig.SignedIn("tr@example.org", storage.RoleTranslator)
+	translator := rig.SignedIn("tr@example.org", staff.RoleTranslator)
 	err := rig.Store.WithTx(ctx, func(tx storage.Tx) error {
-		return tx.PutTranslation(ctx, storage.Translation{Catalog: storage.CatalogInterface, Lang: "es", Key: "home.cta",
+		return tx.PutTranslation(ctx, staff.Translation{Catalog: staff.CatalogInterface, Lang: "es", Key: "home.cta",
 			Forms: other("Comparte tu historia antigua"), SourceHash: i18n.SourceHash("Share your old story"), UpdatedBy: 1, UpdatedAt: rig.Clock.Now()})
 	})
 	if err != nil {
@@ -211,7 +212,7 @@ func between(body []byte, start, end string) string {
 
 func TestCoverageCountsSavedTranslations(t *testing.T) {
 	rig := testrig.New(t)
-	translator := rig.SignedIn("tr@example.org", storage.RoleTranslator)
+	translator := rig.SignedIn("tr@example.org", staff.RoleTranslator)
 	total := len(i18n.SourceKeys())
 	before := fmt.Sprintf("(12/%d)", total)
 	after := fmt.Sprintf("(13/%d)", total)
@@ -229,8 +230,8 @@ func TestCoverageCountsSavedTranslations(t *testing.T) {
 func TestToolkitTranslation(t *testing.T) {
 	rig := testrig.New(t)
 	ctx := context.Background()
-	translator := rig.SignedIn("tr@example.org", storage.RoleTranslator)
-	admin := rig.SignedIn("admin@example.org", storage.RoleAdmin)
+	translator := rig.SignedIn("tr@example.org", staff.RoleTranslator)
+	admin := rig.SignedIn("admin@example.org", staff.RoleAdmin)
 	visitor := rig.Browser()
 	visitor.Get("/fr/toolkit")
 	zipBefore := visitor.Get("/fr/toolkit.zip")
@@ -241,7 +242,7 @@ func TestToolkitTranslation(t *testing.T) {
 	if res.Status != http.StatusUnprocessableEntity || !bytes.Contains(res.Body, []byte("X allows 280")) || !bytes.Contains(res.Body, []byte("Nos communautés se construisent ensemble. Nos")) {
 		t.Fatalf("a post too long for X: %d %s", res.Status, between(res.Body, `class="error"`, "</p>"))
 	}
-	if _, err := rig.Store.Translation(ctx, storage.CatalogToolkit, "fr", "posts.x"); !errors.Is(err, story.ErrNotFound) {
+	if _, err := rig.Store.Translation(ctx, staff.CatalogToolkit, "fr", "posts.x"); !errors.Is(err, story.ErrNotFound) {
 		t.Fatalf("a refused post was saved: %v", err)
 	}
 
@@ -280,7 +281,7 @@ func TestToolkitTranslation(t *testing.T) {
 	if strings.Contains(between(translator.Get("/en/staff/translations/fr/toolkit?show=all").Body, `id="m-posts.x"`, "</article>"), "Out of date") {
 		t.Error("an untouched text turned stale")
 	}
-	if a, _ := rig.Store.Audit(ctx, app.TranslationSubject(storage.CatalogToolkit, "en", "key_messages.1")); len(a) != 1 {
+	if a, _ := rig.Store.Audit(ctx, app.TranslationSubject(staff.CatalogToolkit, "en", "key_messages.1")); len(a) != 1 {
 		t.Errorf("the English edit is not audited: %+v", a)
 	}
 }
@@ -303,7 +304,7 @@ func unzip(t *testing.T, data []byte) map[string]string {
 
 func TestTranslatorsStartFromTheTranslations(t *testing.T) {
 	rig := testrig.New(t)
-	translator := rig.SignedIn("tr@example.org", storage.RoleTranslator)
+	translator := rig.SignedIn("tr@example.org", staff.RoleTranslator)
 	page := translator.Get("/en/staff/translations")
 	if bytes.Contains(page.Body, []byte(`href="/en/staff/queue"`)) {
 		t.Error("translators are shown the moderation queue")

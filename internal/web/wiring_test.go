@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"net/http"
 	"strings"
@@ -48,9 +49,9 @@ func TestAChangeFromAnotherNodeReachesThisOne(t *testing.T) {
 	if before.Status != http.StatusOK || strings.Contains(string(before.Body), "Racontez votre parcours") {
 		t.Fatalf("French home page: %d", before.Status)
 	}
-	admin, _ := rig.Staff("editor@example.org", storage.RoleAdmin)
+	admin, _ := rig.Staff("editor@example.org", staff.RoleAdmin)
 	err := rig.Store.WithTx(ctx, func(tx storage.Tx) error {
-		return tx.PutTranslation(ctx, storage.Translation{Catalog: storage.CatalogInterface, Lang: "fr", Key: "home.cta",
+		return tx.PutTranslation(ctx, staff.Translation{Catalog: staff.CatalogInterface, Lang: "fr", Key: "home.cta",
 			Forms: map[string]string{"other": "Racontez votre parcours"}, UpdatedBy: admin.ID, UpdatedAt: time.Now().UTC()})
 	})
 	if err != nil {

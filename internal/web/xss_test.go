@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"net/http"
 	"net/url"
@@ -9,7 +10,6 @@ import (
 
 	"golang.org/x/net/html"
 
-	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )
@@ -37,7 +37,7 @@ var xssPayloads = []string{
 func TestNoInjectionThroughAnyField(t *testing.T) {
 	rig := testrig.New(t)
 	ctx := context.Background()
-	moderator := rig.SignedIn("mod@example.org", storage.RoleModerator)
+	moderator := rig.SignedIn("mod@example.org", staff.RoleModerator)
 	modUser, _ := rig.Store.UserByEmail(ctx, "mod@example.org")
 	var pages []string
 	for i, p := range xssPayloads {

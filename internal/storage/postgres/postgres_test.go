@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"bytes"
+	"chorus/internal/audit"
 	"chorus/internal/storage/postgres/pgtest"
 	"context"
 	"errors"
@@ -69,7 +70,7 @@ func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
 		t.Fatalf("first open: %v created=%v", err, st != nil && st.Created())
 	}
 	err = st.WithTx(ctx, func(tx storage.Tx) error {
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: time.Now(), Actor: "system", Action: "test", SubjectID: "x"})
+		return tx.AppendAudit(ctx, audit.Entry{At: time.Now(), Actor: "system", Action: "test", SubjectID: "x"})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +129,7 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 	st := open(t, testURL(t))
 	ctx := context.Background()
 	err := st.WithTx(ctx, func(tx storage.Tx) error {
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: time.Now(), Actor: "user:1", Action: "approve", SubjectID: "s", Note: "fine"})
+		return tx.AppendAudit(ctx, audit.Entry{At: time.Now(), Actor: "user:1", Action: "approve", SubjectID: "s", Note: "fine"})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -181,7 +182,7 @@ func TestSearchInput(t *testing.T) {
 		"КИЄВА": "ua1", "хлі": "ua1", "панадер": "", "panaderia": "es1", "ENSENO": "es1", "montreal": "es1",
 		`it's a \ "pan" | !`: "", "pan:* & !enseñ": "es1", "' OR 1=1 --": "",
 	} {
-		page, err := st.PublishedStories(ctx, storage.StoryFilter{Query: query})
+		page, err := st.PublishedStories(ctx, story.Filter{Query: query})
 		if err != nil {
 			t.Errorf("%q: %v", query, err)
 			continue
@@ -220,11 +221,11 @@ func TestZeroTimesAndUnpublishedOrder(t *testing.T) {
 	if err != nil || !got.CreatedAt.IsZero() || !got.PublishedAt.IsZero() || !got.WithdrawnAt.IsZero() {
 		t.Fatalf("zero times: %+v %v", got, err)
 	}
-	page, err := st.PublishedStories(ctx, storage.StoryFilter{Limit: 1})
+	page, err := st.PublishedStories(ctx, story.Filter{Limit: 1})
 	if err != nil || len(page.Stories) != 1 || page.Stories[0].ID != "d" {
 		t.Fatalf("first page %v %v", page.Stories, err)
 	}
-	page, err = st.PublishedStories(ctx, storage.StoryFilter{Limit: 1, Cursor: page.NextCursor})
+	page, err = st.PublishedStories(ctx, story.Filter{Limit: 1, Cursor: page.NextCursor})
 	if err != nil || len(page.Stories) != 1 || page.Stories[0].ID != "z" || page.NextCursor != "" {
 		t.Fatalf("undated story last: %v %q %v", page.Stories, page.NextCursor, err)
 	}
@@ -270,7 +271,7 @@ func TestErasedWordsLeaveTheTables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if page, _ := st.PublishedStories(ctx, storage.StoryFilter{Query: "quillfeatherson"}); len(page.Stories) != 1 {
+	if page, _ := st.PublishedStories(ctx, story.Filter{Query: "quillfeatherson"}); len(page.Stories) != 1 {
 		t.Fatal("story not searchable before erasure")
 	}
 	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.EraseStory(ctx, "secret", "author_request", time.Now()) })
@@ -280,7 +281,7 @@ func TestErasedWordsLeaveTheTables(t *testing.T) {
 	if err := st.PurgeErased(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if page, _ := st.PublishedStories(ctx, storage.StoryFilter{Query: "quillfeatherson"}); len(page.Stories) != 0 {
+	if page, _ := st.PublishedStories(ctx, story.Filter{Query: "quillfeatherson"}); len(page.Stories) != 0 {
 		t.Fatal("erased story still found right after the purge")
 	}
 	// A transaction open elsewhere in the database (another test, another

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"chorus/internal/audit"
 	"context"
 	"strings"
 	"testing"
@@ -28,7 +29,7 @@ func TestOldFreeTextWithdrawReasonsAreScrubbed(t *testing.T) {
 			if err := tx.EraseStory(ctx, id, reason, at); err != nil {
 				return err
 			}
-			if err := tx.AppendAudit(ctx, storage.AuditEntry{At: at, Actor: "storyteller", Action: "withdraw", SubjectID: id, Reason: reason}); err != nil {
+			if err := tx.AppendAudit(ctx, audit.Entry{At: at, Actor: "storyteller", Action: "withdraw", SubjectID: id, Reason: reason}); err != nil {
 				return err
 			}
 		}

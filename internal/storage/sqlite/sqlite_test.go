@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"bytes"
+	"chorus/internal/audit"
 	"context"
 	"os"
 	"path/filepath"
@@ -35,7 +36,7 @@ func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
 		t.Fatalf("first open: %v created=%v", err, st.Created())
 	}
 	err = st.WithTx(ctx, func(tx storage.Tx) error {
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: time.Now(), Actor: "system", Action: "test", SubjectID: "x"})
+		return tx.AppendAudit(ctx, audit.Entry{At: time.Now(), Actor: "system", Action: "test", SubjectID: "x"})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +56,7 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 	st := openTemp(t)
 	ctx := context.Background()
 	st.WithTx(ctx, func(tx storage.Tx) error {
-		return tx.AppendAudit(ctx, storage.AuditEntry{At: time.Now(), Actor: "user:1", Action: "approve", SubjectID: "s", Note: "fine"})
+		return tx.AppendAudit(ctx, audit.Entry{At: time.Now(), Actor: "user:1", Action: "approve", SubjectID: "s", Note: "fine"})
 	})
 	for _, q := range []string{"DELETE FROM audit_log", "UPDATE audit_log SET action = 'reject'", "UPDATE audit_log SET note = 'other'"} {
 		if _, err := st.writer.ExecContext(ctx, q); err == nil {
@@ -87,7 +88,7 @@ func TestErasedWordsLeaveTheFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if page, _ := st.PublishedStories(ctx, storage.StoryFilter{Query: "quillfeatherson"}); len(page.Stories) != 1 {
+	if page, _ := st.PublishedStories(ctx, story.Filter{Query: "quillfeatherson"}); len(page.Stories) != 1 {
 		t.Fatal("story not searchable before erasure")
 	}
 	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.EraseStory(ctx, "secret", "author_request", time.Now()) })
@@ -134,7 +135,7 @@ func TestRedactedWordsLeaveTheSearchIndex(t *testing.T) {
 			t.Errorf("%s still holds the redacted word", e.Name())
 		}
 	}
-	if page, _ := st.PublishedStories(ctx, storage.StoryFilter{Query: "home"}); len(page.Stories) != 1 {
+	if page, _ := st.PublishedStories(ctx, story.Filter{Query: "home"}); len(page.Stories) != 1 {
 		t.Error("the redacted story is no longer searchable")
 	}
 }

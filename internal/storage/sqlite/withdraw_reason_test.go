@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"bytes"
+	"chorus/internal/audit"
 	"context"
 	"os"
 	"path/filepath"
@@ -37,7 +38,7 @@ func TestOldFreeTextWithdrawReasonsAreScrubbed(t *testing.T) {
 			if err := tx.EraseStory(ctx, id, reason, at); err != nil {
 				return err
 			}
-			if err := tx.AppendAudit(ctx, storage.AuditEntry{At: at, Actor: "storyteller", Action: "withdraw", SubjectID: id, Reason: reason}); err != nil {
+			if err := tx.AppendAudit(ctx, audit.Entry{At: at, Actor: "storyteller", Action: "withdraw", SubjectID: id, Reason: reason}); err != nil {
 				return err
 			}
 		}

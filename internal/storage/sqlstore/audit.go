@@ -1,23 +1,22 @@
 package sqlstore
 
 import (
+	"chorus/internal/audit"
 	"context"
-
-	"chorus/internal/storage"
 )
 
 // AuditColumns are the columns scanAuditEntry reads, in order.
 const AuditColumns = "id, at, actor, action, subject_id, reason, note"
 
-func scanAuditEntry(row Row) (storage.AuditEntry, error) {
-	var e storage.AuditEntry
+func scanAuditEntry(row Row) (audit.Entry, error) {
+	var e audit.Entry
 	var at Time
 	err := row.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.SubjectID, &e.Reason, &e.Note)
 	e.At = at.Time
 	return e, err
 }
 
-func (q Queries) Audit(ctx context.Context, subjectIDs ...string) ([]storage.AuditEntry, error) {
+func (q Queries) Audit(ctx context.Context, subjectIDs ...string) ([]audit.Entry, error) {
 	if len(subjectIDs) == 0 {
 		return nil, nil
 	}
@@ -25,7 +24,7 @@ func (q Queries) Audit(ctx context.Context, subjectIDs ...string) ([]storage.Aud
 		"SELECT "+AuditColumns+" FROM audit_log WHERE subject_id IN ("+Placeholders(len(subjectIDs))+") ORDER BY id", Strings(subjectIDs)...)
 }
 
-func (t *Tx) AppendAudit(ctx context.Context, e storage.AuditEntry) error {
+func (t *Tx) AppendAudit(ctx context.Context, e audit.Entry) error {
 	_, err := t.DB.Exec(ctx, "INSERT INTO audit_log (at, actor, action, subject_id, reason, note) VALUES (?, ?, ?, ?, ?, ?)",
 		t.D.NullTime(e.At), e.Actor, e.Action, e.SubjectID, e.Reason, e.Note)
 	return t.err("audit", err)

@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"context"
 	"errors"
 	"fmt"
@@ -39,13 +41,13 @@ func tableOf[T any](f storage.RecordField[T], table, dump string, scan func(Row)
 
 var recordTables = []recordTable{
 	tableOf(storage.UserRecords, "users", "SELECT "+UserColumns+" FROM users ORDER BY id", scanUser,
-		func(ctx context.Context, t *Tx, u *storage.User) error {
+		func(ctx context.Context, t *Tx, u *staff.User) error {
 			_, err := t.DB.Exec(ctx, "INSERT INTO users ("+UserColumns+")"+t.D.KeepIdentity()+" VALUES (?, ?, ?, ?, ?, ?)",
 				u.ID, u.Email, string(u.Role), u.PasswordHash, u.TOTPSecret, t.D.NullTime(u.CreatedAt))
 			return t.err("load user", err)
 		}),
 	tableOf(storage.CredentialRecords, "credentials", "SELECT "+CredentialColumns+" FROM credentials ORDER BY token_hash", scanCredential,
-		func(ctx context.Context, t *Tx, c *storage.Credential) error { return t.InsertCredential(ctx, *c) }),
+		func(ctx context.Context, t *Tx, c *staff.Credential) error { return t.InsertCredential(ctx, *c) }),
 	// InsertStory fills the theme and search indexes of published stories.
 	tableOf(storage.StoryRecords, "stories", "SELECT "+StoryColumns+", token_hash FROM stories ORDER BY id",
 		func(row Row) (*storage.StoryRecord, error) {
@@ -60,11 +62,11 @@ var recordTables = []recordTable{
 		"SELECT "+StoryTranslationColumns+" FROM story_translations ORDER BY story_id, language", scanStoryTranslation,
 		func(ctx context.Context, t *Tx, tr *story.Translation) error { return t.PutStoryTranslation(ctx, tr) }),
 	tableOf(storage.AuditRecords, "audit_log", "SELECT "+AuditColumns+" FROM audit_log ORDER BY id",
-		func(row Row) (*storage.AuditEntry, error) {
+		func(row Row) (*audit.Entry, error) {
 			e, err := scanAuditEntry(row)
 			return &e, err
 		},
-		func(ctx context.Context, t *Tx, e *storage.AuditEntry) error {
+		func(ctx context.Context, t *Tx, e *audit.Entry) error {
 			_, err := t.DB.Exec(ctx, "INSERT INTO audit_log ("+AuditColumns+")"+t.D.KeepIdentity()+" VALUES (?, ?, ?, ?, ?, ?, ?)",
 				e.ID, t.D.NullTime(e.At), e.Actor, e.Action, e.SubjectID, e.Reason, e.Note)
 			return t.err("load audit", err)
@@ -84,11 +86,11 @@ var recordTables = []recordTable{
 		},
 		func(ctx context.Context, t *Tx, sr *storage.StoredReply) error { return t.PutStoredReply(ctx, *sr) }),
 	tableOf(storage.TranslationRecords, "translations", "SELECT "+TranslationColumns+" FROM translations ORDER BY catalog, lang, key",
-		func(row Row) (*storage.Translation, error) {
+		func(row Row) (*staff.Translation, error) {
 			tr, err := scanTranslation(row)
 			return &tr, err
 		},
-		func(ctx context.Context, t *Tx, tr *storage.Translation) error { return t.PutTranslation(ctx, *tr) }),
+		func(ctx context.Context, t *Tx, tr *staff.Translation) error { return t.PutTranslation(ctx, *tr) }),
 }
 
 // RecordTables lists the tables of every record type, in dump order.

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
@@ -133,7 +132,7 @@ func (l Listing) From() Cond {
 	return Cond{"stories s" + l.Join.SQL, l.Join.Args}
 }
 
-func (q Queries) PublishedStories(ctx context.Context, f storage.StoryFilter) (storage.StoryPage, error) {
+func (q Queries) PublishedStories(ctx context.Context, f story.Filter) (story.Page, error) {
 	limit := f.Limit
 	if limit <= 0 || limit > 100 {
 		limit = 20
@@ -157,13 +156,13 @@ func (q Queries) PublishedStories(ctx context.Context, f storage.StoryFilter) (s
 	if f.Cursor != "" {
 		c, err := decodeCursor(f.Cursor)
 		if err != nil {
-			return storage.StoryPage{}, errBadCursor
+			return story.Page{}, errBadCursor
 		}
 		l.Cursor = c
 		l.Where = append(l.Where, q.D.Before("s.", c))
 	}
 	var (
-		page storage.StoryPage
+		page story.Page
 		err  error
 	)
 	if f.Query == "" {
@@ -172,14 +171,14 @@ func (q Queries) PublishedStories(ctx context.Context, f storage.StoryFilter) (s
 		page.Stories, err = q.D.SearchStories(ctx, q.DB, l, f.Query)
 	}
 	if err != nil {
-		return storage.StoryPage{}, q.err("list stories", err)
+		return story.Page{}, q.err("list stories", err)
 	}
 	return pageOf(page.Stories, limit), nil
 }
 
 // pageOf cuts the extra story fetched off a page and makes the cursor.
-func pageOf(stories []*story.Story, limit int) storage.StoryPage {
-	page := storage.StoryPage{Stories: stories}
+func pageOf(stories []*story.Story, limit int) story.Page {
+	page := story.Page{Stories: stories}
 	if len(stories) > limit {
 		page.Stories = stories[:limit]
 		page.NextCursor = encodeCursor(page.Stories[limit-1])

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 
-	"chorus/internal/storage"
 	"chorus/internal/story"
 )
 
@@ -64,7 +63,7 @@ func (q Queries) DraftStoryTranslations(ctx context.Context, limit int) ([]*stor
 		" FROM story_translations WHERE status = 'draft' ORDER BY updated_at, story_id, language LIMIT ?", limit)
 }
 
-func (q Queries) TranslatableStories(ctx context.Context, cursor string, limit int) (storage.StoryPage, error) {
+func (q Queries) TranslatableStories(ctx context.Context, cursor string, limit int) (story.Page, error) {
 	if limit <= 0 || limit > 100 {
 		limit = 20
 	}
@@ -72,13 +71,13 @@ func (q Queries) TranslatableStories(ctx context.Context, cursor string, limit i
 	if cursor != "" {
 		c, err := decodeCursor(cursor)
 		if err != nil {
-			return storage.StoryPage{}, errBadCursor
+			return story.Page{}, errBadCursor
 		}
 		l.Where = append(l.Where, q.D.Before("s.", c))
 	}
 	stories, err := l.Run(ctx, l.From(), l.Where, NewestFirst)
 	if err != nil {
-		return storage.StoryPage{}, q.err("translatable stories", err)
+		return story.Page{}, q.err("translatable stories", err)
 	}
 	return pageOf(stories, limit), nil
 }

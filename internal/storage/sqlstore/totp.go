@@ -1,13 +1,12 @@
 package sqlstore
 
 import (
+	"chorus/internal/staff"
 	"context"
-
-	"chorus/internal/storage"
 )
 
 // UsersWithTOTPSecret lists the users who have a second factor.
-func (q Queries) UsersWithTOTPSecret(ctx context.Context) ([]*storage.User, error) {
+func (q Queries) UsersWithTOTPSecret(ctx context.Context) ([]*staff.User, error) {
 	return queryAll(ctx, q, "users", scanUser, "SELECT "+UserColumns+" FROM users WHERE totp_secret <> '' ORDER BY id")
 }
 

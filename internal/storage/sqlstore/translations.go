@@ -1,18 +1,17 @@
 package sqlstore
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"encoding/json"
 	"fmt"
-
-	"chorus/internal/storage"
 )
 
 // TranslationColumns are the columns scanTranslation reads, in order.
 const TranslationColumns = "catalog, lang, key, forms, source_hash, updated_by, updated_at"
 
-func scanTranslation(row Row) (storage.Translation, error) {
-	var t storage.Translation
+func scanTranslation(row Row) (staff.Translation, error) {
+	var t staff.Translation
 	var forms string
 	var at Time
 	if err := row.Scan(&t.Catalog, &t.Lang, &t.Key, &forms, &t.SourceHash, &t.UpdatedBy, &at); err != nil {
@@ -25,11 +24,11 @@ func scanTranslation(row Row) (storage.Translation, error) {
 	return t, nil
 }
 
-func (q Queries) Translations(ctx context.Context) ([]storage.Translation, error) {
+func (q Queries) Translations(ctx context.Context) ([]staff.Translation, error) {
 	return queryAll(ctx, q, "translations", scanTranslation, "SELECT "+TranslationColumns+" FROM translations ORDER BY catalog, lang, key")
 }
 
-func (q Queries) Translation(ctx context.Context, catalog, lang, key string) (*storage.Translation, error) {
+func (q Queries) Translation(ctx context.Context, catalog, lang, key string) (*staff.Translation, error) {
 	t, err := scanTranslation(q.DB.QueryRow(ctx, "SELECT "+TranslationColumns+" FROM translations WHERE catalog = ? AND lang = ? AND key = ?", catalog, lang, key))
 	if err != nil {
 		return nil, q.err("translation", err)
@@ -37,7 +36,7 @@ func (q Queries) Translation(ctx context.Context, catalog, lang, key string) (*s
 	return &t, nil
 }
 
-func (t *Tx) PutTranslation(ctx context.Context, tr storage.Translation) error {
+func (t *Tx) PutTranslation(ctx context.Context, tr staff.Translation) error {
 	forms, err := json.Marshal(tr.Forms)
 	if err != nil {
 		return err

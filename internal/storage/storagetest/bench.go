@@ -192,7 +192,7 @@ func (bn *Bench) logCasePlan(b *testing.B, name string) {
 // the first, empty expects no story.
 type listCase struct {
 	name   string
-	filter storage.StoryFilter
+	filter story.Filter
 	page2  bool
 	empty  bool
 }
@@ -201,12 +201,12 @@ type listCase struct {
 // pages and second pages.
 func (bn *Bench) PublishedStoriesFiltered(b *testing.B) {
 	bn.list(b, []listCase{
-		{name: "all", filter: storage.StoryFilter{Limit: 20}},
-		{name: "language=fr,theme=work", filter: storage.StoryFilter{Language: "fr", Theme: "work", Limit: 20}},
-		{name: "language=fr,theme=work,page2", filter: storage.StoryFilter{Language: "fr", Theme: "work", Limit: 20}, page2: true},
-		{name: "country=CA,theme=arrival", filter: storage.StoryFilter{Country: "CA", Theme: "arrival", Limit: 20}},
-		{name: "country=CA,theme=arrival,page2", filter: storage.StoryFilter{Country: "CA", Theme: "arrival", Limit: 20}, page2: true},
-		{name: "language=ar,country=JO,theme=family", filter: storage.StoryFilter{Language: "ar", Country: "JO", Theme: "family", Limit: 20}},
+		{name: "all", filter: story.Filter{Limit: 20}},
+		{name: "language=fr,theme=work", filter: story.Filter{Language: "fr", Theme: "work", Limit: 20}},
+		{name: "language=fr,theme=work,page2", filter: story.Filter{Language: "fr", Theme: "work", Limit: 20}, page2: true},
+		{name: "country=CA,theme=arrival", filter: story.Filter{Country: "CA", Theme: "arrival", Limit: 20}},
+		{name: "country=CA,theme=arrival,page2", filter: story.Filter{Country: "CA", Theme: "arrival", Limit: 20}, page2: true},
+		{name: "language=ar,country=JO,theme=family", filter: story.Filter{Language: "ar", Country: "JO", Theme: "family", Limit: 20}},
 	})
 }
 
@@ -216,14 +216,14 @@ func (bn *Bench) PublishedStoriesSearch(b *testing.B) {
 	bn.list(b, []listCase{
 		// The synthetic vocabulary is small: a single word is in about
 		// every story of its language, the worst case for ordering.
-		{name: "q=community", filter: storage.StoryFilter{Query: "community", Limit: 20}},
-		{name: "q=river_winter", filter: storage.StoryFilter{Query: "river winter", Limit: 20}},
-		{name: "q=école", filter: storage.StoryFilter{Query: "école", Limit: 20}},
-		{name: "q=comm(prefix)", filter: storage.StoryFilter{Query: "comm", Limit: 20}},
-		{name: "q=community,language=en,theme=work", filter: storage.StoryFilter{Query: "community", Language: "en", Theme: "work", Limit: 20}},
+		{name: "q=community", filter: story.Filter{Query: "community", Limit: 20}},
+		{name: "q=river_winter", filter: story.Filter{Query: "river winter", Limit: 20}},
+		{name: "q=école", filter: story.Filter{Query: "école", Limit: 20}},
+		{name: "q=comm(prefix)", filter: story.Filter{Query: "comm", Limit: 20}},
+		{name: "q=community,language=en,theme=work", filter: story.Filter{Query: "community", Language: "en", Theme: "work", Limit: 20}},
 		// Rare: five stories (addRare) spread over the date range.
-		{name: "q=samovar(rare)", filter: storage.StoryFilter{Query: "samovar", Limit: 20}},
-		{name: "q=nomatch", filter: storage.StoryFilter{Query: "zanzibarqx", Limit: 20}, empty: true},
+		{name: "q=samovar(rare)", filter: story.Filter{Query: "samovar", Limit: 20}},
+		{name: "q=nomatch", filter: story.Filter{Query: "zanzibarqx", Limit: 20}, empty: true},
 	})
 }
 
@@ -289,7 +289,7 @@ func (bn *Bench) Story(b *testing.B) {
 func (bn *Bench) WithdrawAndPurge(b *testing.B) {
 	st := bn.Store(b)
 	ctx := context.Background()
-	page, err := st.PublishedStories(ctx, storage.StoryFilter{Limit: 100})
+	page, err := st.PublishedStories(ctx, story.Filter{Limit: 100})
 	if err != nil || len(page.Stories) < b.N {
 		b.Skipf("need %d published stories, have %d (%v)", b.N, len(page.Stories), err)
 	}

@@ -1,6 +1,8 @@
 package storagetest
 
 import (
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"context"
 	"errors"
 	"io"
@@ -29,11 +31,11 @@ func dumpFixture() []storage.Record {
 	tomb := &story.Story{ID: "d-tomb", Status: story.StatusWithdrawn, Language: "fr", Country: "FR", Identity: story.IdentityRefugee,
 		Anonymous: true, WithdrawReason: "author_request", CreatedAt: epoch, UpdatedAt: epoch.Add(time.Hour), WithdrawnAt: epoch.Add(time.Hour)}
 	return []storage.Record{
-		{User: &storage.User{ID: 3, Email: "admin@example.org", Role: storage.RoleAdmin, PasswordHash: "$argon2id$x", TOTPSecret: "ABC", CreatedAt: epoch}},
-		{User: &storage.User{ID: 7, Email: "Mod@Example.org", Role: storage.RoleModerator, CreatedAt: epoch}},
-		{Credential: &storage.Credential{Kind: storage.CredentialAPIToken, TokenHash: []byte("a-api"), UserID: 7, CreatedAt: epoch}},
-		{Credential: &storage.Credential{Kind: storage.CredentialSession, TokenHash: []byte("b-session"), UserID: 3, CreatedAt: epoch, ExpiresAt: epoch.Add(time.Hour)}},
-		{Credential: &storage.Credential{Kind: storage.CredentialSignInLink, TokenHash: []byte("c-link"), UserID: 7, CreatedAt: epoch, ExpiresAt: epoch.Add(24 * time.Hour)}},
+		{User: &staff.User{ID: 3, Email: "admin@example.org", Role: staff.RoleAdmin, PasswordHash: "$argon2id$x", TOTPSecret: "ABC", CreatedAt: epoch}},
+		{User: &staff.User{ID: 7, Email: "Mod@Example.org", Role: staff.RoleModerator, CreatedAt: epoch}},
+		{Credential: &staff.Credential{Kind: staff.CredentialAPIToken, TokenHash: []byte("a-api"), UserID: 7, CreatedAt: epoch}},
+		{Credential: &staff.Credential{Kind: staff.CredentialSession, TokenHash: []byte("b-session"), UserID: 3, CreatedAt: epoch, ExpiresAt: epoch.Add(time.Hour)}},
+		{Credential: &staff.Credential{Kind: staff.CredentialSignInLink, TokenHash: []byte("c-link"), UserID: 7, CreatedAt: epoch, ExpiresAt: epoch.Add(24 * time.Hour)}},
 		{Story: &storage.StoryRecord{Story: pending, TokenHash: []byte("hash-pend")}},
 		{Story: &storage.StoryRecord{Story: pub, TokenHash: []byte("hash-pub")}},
 		{Story: &storage.StoryRecord{Story: rejected, TokenHash: []byte("hash-rej")}},
@@ -43,18 +45,18 @@ func dumpFixture() []storage.Record {
 		{StoryTranslation: &story.Translation{StoryID: "d-pub", Language: "fr", Title: "Raquettes", Body: "Les voisins nous ont prêté des raquettes.",
 			Credit: "Léa", Origin: story.OriginHuman, Status: story.TranslationPublished, TranslatorID: 3, ReviewedBy: 7,
 			CreatedAt: epoch, UpdatedAt: epoch.Add(time.Minute), PublishedAt: epoch.Add(time.Hour)}},
-		{Audit: &storage.AuditEntry{ID: 2, At: epoch, Actor: "storyteller", Action: "submit", SubjectID: "d-pub"}},
-		{Audit: &storage.AuditEntry{ID: 5, At: epoch.Add(time.Minute), Actor: "user:7", Action: "approve", SubjectID: "d-pub", Note: "fine"}},
-		{Audit: &storage.AuditEntry{ID: 9, At: epoch.Add(time.Hour), Actor: "storyteller", Action: "withdraw", SubjectID: "d-tomb", Reason: "author_request"}},
+		{Audit: &audit.Entry{ID: 2, At: epoch, Actor: "storyteller", Action: "submit", SubjectID: "d-pub"}},
+		{Audit: &audit.Entry{ID: 5, At: epoch.Add(time.Minute), Actor: "user:7", Action: "approve", SubjectID: "d-pub", Note: "fine"}},
+		{Audit: &audit.Entry{ID: 9, At: epoch.Add(time.Hour), Actor: "storyteller", Action: "withdraw", SubjectID: "d-tomb", Reason: "author_request"}},
 		{BlobDeletion: &storage.BlobDeletion{Key: "photos/d-tomb/x-list.webp", DueAt: epoch.Add(time.Hour)}},
 		{Post: hiddenPost},
 		{Post: samplePost("p-2", "202", story.PostQueued, epoch.Add(time.Minute))},
 		{Setting: &storage.Setting{Key: policyKey, Value: []byte(`{"hide_above":0.85,"approve_below":0.2}`), UpdatedAt: epoch, UpdatedBy: "user:3"}},
 		{StoredReply: &storage.StoredReply{ID: "en-one", Data: []byte(`{"id":"en-one","text":"Edited."}`), UpdatedAt: epoch, UpdatedBy: "user:3"}},
 		{StoredReply: &storage.StoredReply{ID: "fr-two", Data: []byte(`{}`), Removed: true, UpdatedAt: epoch, UpdatedBy: "user:3"}},
-		{Translation: &storage.Translation{Catalog: storage.CatalogInterface, Lang: "ar", Key: "queue.count", Forms: map[string]string{"one": "قصة واحدة", "other": "{{.Count}} قصة"},
+		{Translation: &staff.Translation{Catalog: staff.CatalogInterface, Lang: "ar", Key: "queue.count", Forms: map[string]string{"one": "قصة واحدة", "other": "{{.Count}} قصة"},
 			SourceHash: "sha1-1", UpdatedBy: 3, UpdatedAt: epoch}},
-		{Translation: &storage.Translation{Catalog: storage.CatalogToolkit, Lang: "en", Key: toolkitTitle, Forms: map[string]string{"other": "Campaign kit"}, UpdatedBy: 3, UpdatedAt: epoch.Add(time.Minute)}},
+		{Translation: &staff.Translation{Catalog: staff.CatalogToolkit, Lang: "en", Key: toolkitTitle, Forms: map[string]string{"other": "Campaign kit"}, UpdatedBy: 3, UpdatedAt: epoch.Add(time.Minute)}},
 	}
 }
 
@@ -112,7 +114,7 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 		t.Fatalf("reader error not passed through: %v", err)
 	}
 	// A database error (credential of a missing user) too.
-	orphan := append(fixture[:2:2], storage.Record{Credential: &storage.Credential{Kind: storage.CredentialSession, TokenHash: []byte("x"), UserID: 99, CreatedAt: epoch}})
+	orphan := append(fixture[:2:2], storage.Record{Credential: &staff.Credential{Kind: staff.CredentialSession, TokenHash: []byte("x"), UserID: 99, CreatedAt: epoch}})
 	if err := loader.Load(ctx, feed(orphan)); err == nil {
 		t.Fatal("credential of a missing user loaded")
 	}
@@ -143,11 +145,11 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 	}
 
 	// The loaded site works: listings, themes, search, queue, tokens.
-	page, err := st.PublishedStories(ctx, storage.StoryFilter{Theme: "work", Query: "snowshoes"})
+	page, err := st.PublishedStories(ctx, story.Filter{Theme: "work", Query: "snowshoes"})
 	if err != nil || len(page.Stories) != 1 || page.Stories[0].ID != "d-pub" {
 		t.Errorf("search and themes after load: %v %v", ids(page.Stories), err)
 	}
-	if page, _ := st.PublishedStories(ctx, storage.StoryFilter{Query: "neighbours"}); len(page.Stories) != 1 {
+	if page, _ := st.PublishedStories(ctx, story.Filter{Query: "neighbours"}); len(page.Stories) != 1 {
 		t.Errorf("unpublished stories indexed: %v", ids(page.Stories))
 	}
 	if q, err := st.Queue(ctx, 10); err != nil || len(q) != 1 || q[0].ID != "d-pend" {
@@ -156,7 +158,7 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 	if h, err := st.SubmissionTokenHash(ctx, "d-tomb"); err != nil || string(h) != "hash-tomb" {
 		t.Errorf("token hash of a tombstone: %q %v", h, err)
 	}
-	if u, err := st.CredentialUser(ctx, storage.CredentialAPIToken, []byte("a-api"), epoch.AddDate(1, 0, 0)); err != nil || u.ID != 7 {
+	if u, err := st.CredentialUser(ctx, staff.CredentialAPIToken, []byte("a-api"), epoch.AddDate(1, 0, 0)); err != nil || u.ID != 7 {
 		t.Errorf("API token after load: %v %v", u, err)
 	}
 	if p, err := st.PostBySource(ctx, "mastodon", "201"); err != nil || p.ID != "p-1" || p.Status != story.PostHidden {
@@ -168,18 +170,18 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 	if tr, err := st.StoryTranslations(ctx, []string{"d-pub"}, story.TranslationPublished); err != nil || len(tr) != 1 || tr[0].Credit != "Léa" {
 		t.Errorf("translations after load: %v %v", languages(tr), err)
 	}
-	if tr, err := st.Translation(ctx, storage.CatalogInterface, "ar", "queue.count"); err != nil || tr.Forms["one"] != "قصة واحدة" {
+	if tr, err := st.Translation(ctx, staff.CatalogInterface, "ar", "queue.count"); err != nil || tr.Forms["one"] != "قصة واحدة" {
 		t.Errorf("translation after load: %+v %v", tr, err)
 	}
 
 	// New rows continue after the loaded ids, and erasure still works on
 	// loaded audit entries (an update the append-only triggers allow).
-	u := &storage.User{Email: "new@example.org", Role: storage.RolePartner, CreatedAt: epoch}
+	u := &staff.User{Email: "new@example.org", Role: staff.RolePartner, CreatedAt: epoch}
 	err = st.WithTx(ctx, func(tx storage.Tx) error {
 		if err := tx.InsertUser(ctx, u); err != nil {
 			return err
 		}
-		if err := tx.AppendAudit(ctx, storage.AuditEntry{At: epoch, Actor: "system", Action: "test", SubjectID: "d-pub"}); err != nil {
+		if err := tx.AppendAudit(ctx, audit.Entry{At: epoch, Actor: "system", Action: "test", SubjectID: "d-pub"}); err != nil {
 			return err
 		}
 		return tx.EraseStory(ctx, "d-pub", "consent_withdrawn", epoch.Add(2*time.Hour))

@@ -2,6 +2,8 @@
 package storagetest
 
 import (
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"context"
 	"errors"
 	"fmt"
@@ -133,18 +135,18 @@ func testPublishedFilters(t *testing.T, st storage.Store) {
 	d := sample("d", story.StatusRejected, epoch.Add(3*time.Minute))
 	insert(t, st, a, b, c, d)
 	cases := []struct {
-		filter storage.StoryFilter
+		filter story.Filter
 		want   []string
 	}{
-		{storage.StoryFilter{}, []string{"b", "a"}},
-		{storage.StoryFilter{Language: "fr"}, []string{"b"}},
-		{storage.StoryFilter{Country: "CA"}, []string{"a"}},
-		{storage.StoryFilter{Theme: "work"}, []string{"a"}},
-		{storage.StoryFilter{Theme: "education", Language: "fr"}, []string{"b"}},
-		{storage.StoryFilter{Theme: "education", Language: "en"}, nil},
-		{storage.StoryFilter{Featured: true}, []string{"b"}},
-		{storage.StoryFilter{Toolkit: true}, []string{"b"}},
-		{storage.StoryFilter{Toolkit: true, Language: "en"}, nil},
+		{story.Filter{}, []string{"b", "a"}},
+		{story.Filter{Language: "fr"}, []string{"b"}},
+		{story.Filter{Country: "CA"}, []string{"a"}},
+		{story.Filter{Theme: "work"}, []string{"a"}},
+		{story.Filter{Theme: "education", Language: "fr"}, []string{"b"}},
+		{story.Filter{Theme: "education", Language: "en"}, nil},
+		{story.Filter{Featured: true}, []string{"b"}},
+		{story.Filter{Toolkit: true}, []string{"b"}},
+		{story.Filter{Toolkit: true, Language: "en"}, nil},
 	}
 	for _, tc := range cases {
 		page, err := st.PublishedStories(ctx, tc.filter)
@@ -187,7 +189,7 @@ func testCursorPagination(t *testing.T, st storage.Store) {
 		if pages > 10 {
 			t.Fatal("pagination does not end")
 		}
-		page, err := st.PublishedStories(ctx, storage.StoryFilter{Limit: 7, Cursor: cursor})
+		page, err := st.PublishedStories(ctx, story.Filter{Limit: 7, Cursor: cursor})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -206,7 +208,7 @@ func testCursorPagination(t *testing.T, st storage.Store) {
 	if len(order) != 25 || order[0] != "s24" || order[24] != "s00" {
 		t.Fatalf("order %v", order)
 	}
-	if _, err := st.PublishedStories(ctx, storage.StoryFilter{Cursor: "not a cursor!"}); story.ErrorCode(err) != story.CodeInvalid {
+	if _, err := st.PublishedStories(ctx, story.Filter{Cursor: "not a cursor!"}); story.ErrorCode(err) != story.CodeInvalid {
 		t.Errorf("bad cursor: %v", err)
 	}
 }
@@ -244,7 +246,7 @@ func testSearch(t *testing.T, st storage.Store) {
 		"nothingmatchesthis":   nil,
 	}
 	for q, want := range cases {
-		page, err := st.PublishedStories(ctx, storage.StoryFilter{Query: q})
+		page, err := st.PublishedStories(ctx, story.Filter{Query: q})
 		if err != nil {
 			t.Errorf("%q: %v", q, err)
 			continue
@@ -285,7 +287,7 @@ func testErase(t *testing.T, st storage.Store) {
 	s := sample("gone", story.StatusPublished, epoch)
 	insert(t, st, s)
 	err := st.WithTx(ctx, func(tx storage.Tx) error {
-		if err := tx.AppendAudit(ctx, storage.AuditEntry{At: epoch, Actor: "user:1", Action: "approve", SubjectID: "gone", Note: "called Name gone"}); err != nil {
+		if err := tx.AppendAudit(ctx, audit.Entry{At: epoch, Actor: "user:1", Action: "approve", SubjectID: "gone", Note: "called Name gone"}); err != nil {
 			return err
 		}
 		return tx.EraseStory(ctx, "gone", "author_request", epoch.Add(time.Hour))
@@ -313,11 +315,11 @@ func testErase(t *testing.T, st storage.Store) {
 	if got.WithdrawReason != "author_request" || !got.WithdrawnAt.Equal(epoch.Add(time.Hour)) || !got.CreatedAt.Equal(epoch) {
 		t.Errorf("tombstone lost its dates or reason: %+v", got)
 	}
-	page, _ := st.PublishedStories(ctx, storage.StoryFilter{Query: "neighbours"})
+	page, _ := st.PublishedStories(ctx, story.Filter{Query: "neighbours"})
 	if len(page.Stories) != 0 {
 		t.Error("erased story still found by search")
 	}
-	page, _ = st.PublishedStories(ctx, storage.StoryFilter{Theme: "work"})
+	page, _ = st.PublishedStories(ctx, story.Filter{Theme: "work"})
 	if len(page.Stories) != 0 {
 		t.Error("erased story still listed by theme")
 	}
@@ -348,7 +350,7 @@ func testAudit(t *testing.T, st storage.Store) {
 	ctx := context.Background()
 	for i, action := range []string{"submit", "edit", "approve"} {
 		err := st.WithTx(ctx, func(tx storage.Tx) error {
-			return tx.AppendAudit(ctx, storage.AuditEntry{At: epoch.Add(time.Duration(i) * time.Second), Actor: "storyteller", Action: action, SubjectID: "x", Reason: "r", Note: "n"})
+			return tx.AppendAudit(ctx, audit.Entry{At: epoch.Add(time.Duration(i) * time.Second), Actor: "storyteller", Action: action, SubjectID: "x", Reason: "r", Note: "n"})
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -360,7 +362,7 @@ func testAudit(t *testing.T, st storage.Store) {
 	}
 	err = st.WithTx(ctx, func(tx storage.Tx) error {
 		for _, subject := range []string{"y", "z"} {
-			if err := tx.AppendAudit(ctx, storage.AuditEntry{At: epoch, Actor: "policy", Action: "auto_hide", SubjectID: subject}); err != nil {
+			if err := tx.AppendAudit(ctx, audit.Entry{At: epoch, Actor: "policy", Action: "auto_hide", SubjectID: subject}); err != nil {
 				return err
 			}
 		}
@@ -380,15 +382,15 @@ func testAudit(t *testing.T, st storage.Store) {
 
 func testUsers(t *testing.T, st storage.Store) {
 	ctx := context.Background()
-	u := &storage.User{Email: "Mod@Example.org", Role: storage.RoleModerator, CreatedAt: epoch}
+	u := &staff.User{Email: "Mod@Example.org", Role: staff.RoleModerator, CreatedAt: epoch}
 	err := st.WithTx(ctx, func(tx storage.Tx) error {
 		if err := tx.InsertUser(ctx, u); err != nil {
 			return err
 		}
-		if err := tx.InsertCredential(ctx, storage.Credential{Kind: storage.CredentialSession, TokenHash: []byte("live"), UserID: u.ID, CreatedAt: epoch, ExpiresAt: epoch.Add(time.Hour)}); err != nil {
+		if err := tx.InsertCredential(ctx, staff.Credential{Kind: staff.CredentialSession, TokenHash: []byte("live"), UserID: u.ID, CreatedAt: epoch, ExpiresAt: epoch.Add(time.Hour)}); err != nil {
 			return err
 		}
-		return tx.InsertCredential(ctx, storage.Credential{Kind: storage.CredentialAPIToken, TokenHash: []byte("api"), UserID: u.ID, CreatedAt: epoch})
+		return tx.InsertCredential(ctx, staff.Credential{Kind: staff.CredentialAPIToken, TokenHash: []byte("api"), UserID: u.ID, CreatedAt: epoch})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -396,16 +398,16 @@ func testUsers(t *testing.T, st storage.Store) {
 	if got, err := st.UserByEmail(ctx, "mod@example.org"); err != nil || got.ID != u.ID {
 		t.Errorf("e-mail lookup ignores case? %v %v", got, err)
 	}
-	if got, err := st.CredentialUser(ctx, storage.CredentialSession, []byte("live"), epoch.Add(time.Minute)); err != nil || got.ID != u.ID {
+	if got, err := st.CredentialUser(ctx, staff.CredentialSession, []byte("live"), epoch.Add(time.Minute)); err != nil || got.ID != u.ID {
 		t.Errorf("live session: %v", err)
 	}
-	if _, err := st.CredentialUser(ctx, storage.CredentialSession, []byte("live"), epoch.Add(2*time.Hour)); !errors.Is(err, story.ErrNotFound) {
+	if _, err := st.CredentialUser(ctx, staff.CredentialSession, []byte("live"), epoch.Add(2*time.Hour)); !errors.Is(err, story.ErrNotFound) {
 		t.Errorf("expired session accepted: %v", err)
 	}
-	if _, err := st.CredentialUser(ctx, storage.CredentialSession, []byte("api"), epoch); !errors.Is(err, story.ErrNotFound) {
+	if _, err := st.CredentialUser(ctx, staff.CredentialSession, []byte("api"), epoch); !errors.Is(err, story.ErrNotFound) {
 		t.Errorf("API token accepted as a session: %v", err)
 	}
-	if got, err := st.CredentialUser(ctx, storage.CredentialAPIToken, []byte("api"), epoch.AddDate(5, 0, 0)); err != nil || got.Role != storage.RoleModerator {
+	if got, err := st.CredentialUser(ctx, staff.CredentialAPIToken, []byte("api"), epoch.AddDate(5, 0, 0)); err != nil || got.Role != staff.RoleModerator {
 		t.Errorf("API token: %v", err)
 	}
 	var expired int
@@ -417,12 +419,12 @@ func testUsers(t *testing.T, st storage.Store) {
 	if err != nil || expired != 0 {
 		t.Fatalf("nothing expired yet: %d %v", expired, err)
 	}
-	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.DeleteCredential(ctx, storage.CredentialSession, []byte("live")) })
+	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.DeleteCredential(ctx, staff.CredentialSession, []byte("live")) })
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = st.WithTx(ctx, func(tx storage.Tx) error {
-		if err := tx.InsertCredential(ctx, storage.Credential{Kind: storage.CredentialSession, TokenHash: []byte("old"), UserID: u.ID, CreatedAt: epoch, ExpiresAt: epoch.Add(time.Minute)}); err != nil {
+		if err := tx.InsertCredential(ctx, staff.Credential{Kind: staff.CredentialSession, TokenHash: []byte("old"), UserID: u.ID, CreatedAt: epoch, ExpiresAt: epoch.Add(time.Minute)}); err != nil {
 			return err
 		}
 		var err error
@@ -432,15 +434,15 @@ func testUsers(t *testing.T, st storage.Store) {
 	if err != nil || expired != 1 {
 		t.Errorf("expired credentials removed: %d %v", expired, err)
 	}
-	if _, err := st.CredentialUser(ctx, storage.CredentialAPIToken, []byte("api"), epoch.AddDate(1, 0, 0)); err != nil {
+	if _, err := st.CredentialUser(ctx, staff.CredentialAPIToken, []byte("api"), epoch.AddDate(1, 0, 0)); err != nil {
 		t.Errorf("an API token without expiry was removed: %v", err)
 	}
-	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.DeleteCredential(ctx, storage.CredentialSession, []byte("live")) })
+	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.DeleteCredential(ctx, staff.CredentialSession, []byte("live")) })
 	if !errors.Is(err, story.ErrNotFound) {
 		t.Errorf("deleting twice: %v", err)
 	}
 	err = st.WithTx(ctx, func(tx storage.Tx) error {
-		return tx.InsertUser(ctx, &storage.User{Email: "mod@example.org", Role: storage.RoleAdmin, CreatedAt: epoch})
+		return tx.InsertUser(ctx, &staff.User{Email: "mod@example.org", Role: staff.RoleAdmin, CreatedAt: epoch})
 	})
 	if story.ErrorCode(err) != story.CodeConflict {
 		t.Errorf("duplicate e-mail: %v", err)

@@ -1,6 +1,7 @@
 package storagetest
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"errors"
 	"reflect"
@@ -36,10 +37,10 @@ func put(t *testing.T, st storage.Store, trs ...*story.Translation) {
 	}
 }
 
-func staff(t *testing.T, st storage.Store, email string, role storage.Role) int64 {
+func addStaff(t *testing.T, st storage.Store, email string, role staff.Role) int64 {
 	t.Helper()
 	ctx := context.Background()
-	u := &storage.User{Email: email, Role: role, CreatedAt: epoch}
+	u := &staff.User{Email: email, Role: role, CreatedAt: epoch}
 	if err := st.WithTx(ctx, func(tx storage.Tx) error { return tx.InsertUser(ctx, u) }); err != nil {
 		t.Fatal(err)
 	}
@@ -77,8 +78,8 @@ func testStoryTranslations(t *testing.T, st storage.Store) {
 		t.Errorf("bad cursor: %v", err)
 	}
 
-	translator := staff(t, st, "tr@example.org", storage.RoleTranslator)
-	moderator := staff(t, st, "mod@example.org", storage.RoleModerator)
+	translator := addStaff(t, st, "tr@example.org", staff.RoleTranslator)
+	moderator := addStaff(t, st, "mod@example.org", staff.RoleModerator)
 	fr := translation("open", "fr", story.TranslationPublished, epoch.Add(time.Hour))
 	fr.TranslatorID, fr.ReviewedBy = translator, moderator
 	ar := translation("open", "ar", story.TranslationDraft, epoch.Add(3*time.Hour))

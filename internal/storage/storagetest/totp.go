@@ -1,6 +1,7 @@
 package storagetest
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"sync"
 	"testing"
@@ -12,10 +13,10 @@ import (
 // one before the last, and of concurrent claims exactly one wins.
 func testTOTPStepsAreUsedOnce(t *testing.T, st storage.Store) {
 	ctx := context.Background()
-	users := []*storage.User{
-		{Email: "admin@example.org", Role: storage.RoleAdmin, TOTPSecret: "sealed-a", CreatedAt: epoch},
-		{Email: "mod@example.org", Role: storage.RoleModerator, TOTPSecret: "sealed-m", CreatedAt: epoch},
-		{Email: "partner@example.org", Role: storage.RolePartner, CreatedAt: epoch},
+	users := []*staff.User{
+		{Email: "admin@example.org", Role: staff.RoleAdmin, TOTPSecret: "sealed-a", CreatedAt: epoch},
+		{Email: "mod@example.org", Role: staff.RoleModerator, TOTPSecret: "sealed-m", CreatedAt: epoch},
+		{Email: "partner@example.org", Role: staff.RolePartner, CreatedAt: epoch},
 	}
 	err := st.WithTx(ctx, func(tx storage.Tx) error {
 		for _, u := range users {

@@ -1,6 +1,7 @@
 package storagetest
 
 import (
+	"chorus/internal/staff"
 	"context"
 	"errors"
 	"reflect"
@@ -16,10 +17,10 @@ func testTranslations(t *testing.T, st storage.Store) {
 	if list, err := st.Translations(ctx); err != nil || len(list) != 0 {
 		t.Fatalf("a new store holds translations: %v %v", list, err)
 	}
-	if _, err := st.Translation(ctx, storage.CatalogInterface, "fr", "home.cta"); !errors.Is(err, story.ErrNotFound) {
+	if _, err := st.Translation(ctx, staff.CatalogInterface, "fr", "home.cta"); !errors.Is(err, story.ErrNotFound) {
 		t.Fatalf("missing translation: %v", err)
 	}
-	put := func(list ...storage.Translation) error {
+	put := func(list ...staff.Translation) error {
 		return st.WithTx(ctx, func(tx storage.Tx) error {
 			for _, tr := range list {
 				if err := tx.PutTranslation(ctx, tr); err != nil {
@@ -29,14 +30,14 @@ func testTranslations(t *testing.T, st storage.Store) {
 			return nil
 		})
 	}
-	cta := storage.Translation{Catalog: storage.CatalogInterface, Lang: "fr", Key: "home.cta",
+	cta := staff.Translation{Catalog: staff.CatalogInterface, Lang: "fr", Key: "home.cta",
 		Forms: map[string]string{"other": "Racontez <b>votre</b> histoire & « la nôtre »"}, SourceHash: "sha1-aaa", UpdatedBy: 3, UpdatedAt: epoch}
-	count := storage.Translation{Catalog: storage.CatalogInterface, Lang: "ar", Key: "queue.count",
+	count := staff.Translation{Catalog: staff.CatalogInterface, Lang: "ar", Key: "queue.count",
 		Forms:      map[string]string{"zero": "لا توجد قصص", "one": "قصة واحدة", "two": "قصتان", "few": "{{.Count}} قصص", "many": "{{.Count}} قصة", "other": "{{.Count}} قصة"},
 		SourceHash: "sha1-bbb", UpdatedBy: 4, UpdatedAt: epoch.Add(time.Minute)}
-	dari := storage.Translation{Catalog: storage.CatalogInterface, Lang: "fa-AF", Key: "nav.home", Forms: map[string]string{"other": "خانه"}, SourceHash: "sha1-ccc", UpdatedBy: 3, UpdatedAt: epoch}
+	dari := staff.Translation{Catalog: staff.CatalogInterface, Lang: "fa-AF", Key: "nav.home", Forms: map[string]string{"other": "خانه"}, SourceHash: "sha1-ccc", UpdatedBy: 3, UpdatedAt: epoch}
 	toolkitItem := "posts.x" // a toolkit item, not a message key
-	kit := storage.Translation{Catalog: storage.CatalogToolkit, Lang: "en", Key: toolkitItem, Forms: map[string]string{"other": "Read and share. #ItTakesaCommunity {url}"}, UpdatedBy: 1, UpdatedAt: epoch.Add(time.Microsecond)}
+	kit := staff.Translation{Catalog: staff.CatalogToolkit, Lang: "en", Key: toolkitItem, Forms: map[string]string{"other": "Read and share. #ItTakesaCommunity {url}"}, UpdatedBy: 1, UpdatedAt: epoch.Add(time.Microsecond)}
 	if err := put(kit, cta, count, dari); err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func testTranslations(t *testing.T, st storage.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []storage.Translation{count, dari, cta, kit}; !reflect.DeepEqual(list, want) {
+	if want := []staff.Translation{count, dari, cta, kit}; !reflect.DeepEqual(list, want) {
 		t.Fatalf("translations by catalog, language and key:\n got %+v\nwant %+v", list, want)
 	}
 
@@ -53,21 +54,21 @@ func testTranslations(t *testing.T, st storage.Store) {
 	if err := put(cta); err != nil {
 		t.Fatal(err)
 	}
-	got, err := st.Translation(ctx, storage.CatalogInterface, "fr", "home.cta")
+	got, err := st.Translation(ctx, staff.CatalogInterface, "fr", "home.cta")
 	if err != nil || !reflect.DeepEqual(*got, cta) {
 		t.Fatalf("replaced translation: %+v %v", got, err)
 	}
 	if list, _ := st.Translations(ctx); len(list) != 4 {
 		t.Errorf("replacing added a row: %d", len(list))
 	}
-	if _, err := st.Translation(ctx, storage.CatalogToolkit, "fr", "home.cta"); !errors.Is(err, story.ErrNotFound) {
+	if _, err := st.Translation(ctx, staff.CatalogToolkit, "fr", "home.cta"); !errors.Is(err, story.ErrNotFound) {
 		t.Errorf("a translation answered for another catalog: %v", err)
 	}
 
 	// A failed transaction keeps nothing.
 	boom := errors.New("boom")
 	err = st.WithTx(ctx, func(tx storage.Tx) error {
-		if err := tx.PutTranslation(ctx, storage.Translation{Catalog: storage.CatalogInterface, Lang: "es", Key: "nav.home", Forms: map[string]string{"other": "Inicio"}, UpdatedAt: epoch}); err != nil {
+		if err := tx.PutTranslation(ctx, staff.Translation{Catalog: staff.CatalogInterface, Lang: "es", Key: "nav.home", Forms: map[string]string{"other": "Inicio"}, UpdatedAt: epoch}); err != nil {
 			return err
 		}
 		return boom
@@ -75,14 +76,14 @@ func testTranslations(t *testing.T, st storage.Store) {
 	if !errors.Is(err, boom) {
 		t.Fatal(err)
 	}
-	if _, err := st.Translation(ctx, storage.CatalogInterface, "es", "nav.home"); !errors.Is(err, story.ErrNotFound) {
+	if _, err := st.Translation(ctx, staff.CatalogInterface, "es", "nav.home"); !errors.Is(err, story.ErrNotFound) {
 		t.Errorf("a rolled-back translation was kept: %v", err)
 	}
 
 	// Removing one leaves the others; removing it again finds nothing.
 	del := func() error {
 		return st.WithTx(ctx, func(tx storage.Tx) error {
-			return tx.DeleteTranslation(ctx, storage.CatalogInterface, "fa-AF", "nav.home")
+			return tx.DeleteTranslation(ctx, staff.CatalogInterface, "fa-AF", "nav.home")
 		})
 	}
 	if err := del(); err != nil {
@@ -97,7 +98,7 @@ func testTranslations(t *testing.T, st storage.Store) {
 
 	// Read in a transaction, as the use-case does before saving.
 	err = st.WithTx(ctx, func(tx storage.Tx) error {
-		got, err := tx.Translation(ctx, storage.CatalogToolkit, "en", "posts.x")
+		got, err := tx.Translation(ctx, staff.CatalogToolkit, "en", "posts.x")
 		if err == nil && got.Forms["other"] != kit.Forms["other"] {
 			t.Errorf("read in a transaction: %+v", got)
 		}

@@ -1,4 +1,4 @@
-package storage
+package staff
 
 import "time"
 
@@ -21,6 +21,3 @@ type Translation struct {
 	UpdatedBy  int64 // the user who saved it
 	UpdatedAt  time.Time
 }
-
-// CanTranslate tells whether the role may edit translations.
-func (r Role) CanTranslate() bool { return r == RoleAdmin || r == RoleTranslator }
