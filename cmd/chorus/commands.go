@@ -1,7 +1,6 @@
 package main
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"encoding/json"
 	"flag"
@@ -12,6 +11,7 @@ import (
 	"chorus/internal/app"
 	"chorus/internal/demo"
 	"chorus/internal/moderation/train"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 )
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"chorus/internal/staff"
 	"context"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"chorus/internal/app"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 )
 

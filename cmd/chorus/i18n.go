@@ -1,7 +1,6 @@
 package main
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"errors"
 	"flag"
@@ -11,6 +10,7 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/i18n"
+	"chorus/internal/staff"
 )
 
 const i18nUsage = "usage: chorus i18n coverage [--lang L] [--list] [--shipped] | chorus i18n export --lang L [--out FILE] [--shipped]"

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"chorus/internal/staff"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/i18n"
+	"chorus/internal/staff"
 )
 
 // TestTranslationCommands saves translations as the browser does, then

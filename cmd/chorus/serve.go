@@ -1,7 +1,6 @@
 package main
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"chorus/internal/app"
 	"chorus/internal/demo"
 	"chorus/internal/media"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/web"
 )

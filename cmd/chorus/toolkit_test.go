@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"chorus/internal/staff"
 	"context"
 	"image"
 	"image/color"
@@ -16,6 +15,7 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/media"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 )
 

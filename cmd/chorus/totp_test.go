@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"chorus/internal/staff"
 	"context"
 	"os"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"chorus/internal/auth"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/storage/sqlite"
 )

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"errors"
 	"log/slog"
@@ -14,6 +13,7 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/paths"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 )
 

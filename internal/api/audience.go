@@ -1,10 +1,10 @@
 package api
 
 import (
-	"chorus/internal/staff"
 	"net/http"
 
 	"chorus/internal/app"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 )
 

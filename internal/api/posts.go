@@ -1,7 +1,6 @@
 package api
 
 import (
-	"chorus/internal/staff"
 	"io"
 	"net/http"
 	"slices"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"chorus/internal/app"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 )
 

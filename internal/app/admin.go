@@ -1,12 +1,12 @@
 package app
 
 import (
-	"chorus/internal/staff"
 	"context"
 
 	"github.com/riverqueue/river/rivertype"
 
 	"chorus/internal/auth"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )

@@ -1,9 +1,9 @@
 package app
 
 import (
-	"chorus/internal/staff"
 	"slices"
 
+	"chorus/internal/staff"
 	"chorus/internal/story"
 )
 

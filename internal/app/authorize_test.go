@@ -1,12 +1,12 @@
 package app_test
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"slices"
 	"testing"
 
 	"chorus/internal/app"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )

@@ -1,12 +1,12 @@
 package app
 
 import (
-	"chorus/internal/audit"
 	"context"
 	"slices"
 	"strings"
 	"time"
 
+	"chorus/internal/audit"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )

@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"fmt"
 	"slices"
@@ -9,6 +8,7 @@ import (
 	"testing"
 
 	"chorus/internal/app"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )

@@ -1,8 +1,6 @@
 package app
 
 import (
-	"chorus/internal/audit"
-	"chorus/internal/staff"
 	"context"
 	"slices"
 	"sort"
@@ -10,6 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )

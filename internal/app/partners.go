@@ -1,8 +1,6 @@
 package app
 
 import (
-	"chorus/internal/audit"
-	"chorus/internal/staff"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,7 +9,9 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"chorus/internal/audit"
 	"chorus/internal/media"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )

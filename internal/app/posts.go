@@ -1,8 +1,6 @@
 package app
 
 import (
-	"chorus/internal/audit"
-	"chorus/internal/staff"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,7 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"chorus/internal/audit"
 	"chorus/internal/moderation"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )

@@ -1,8 +1,6 @@
 package app_test
 
 import (
-	"chorus/internal/audit"
-	"chorus/internal/staff"
 	"context"
 	"errors"
 	"strconv"
@@ -11,7 +9,9 @@ import (
 	"time"
 
 	"chorus/internal/app"
+	"chorus/internal/audit"
 	"chorus/internal/moderation"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/testrig"

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"chorus/internal/moderation"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 )
 

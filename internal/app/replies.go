@@ -1,8 +1,6 @@
 package app
 
 import (
-	"chorus/internal/audit"
-	"chorus/internal/staff"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -11,7 +9,9 @@ import (
 	"slices"
 	"time"
 
+	"chorus/internal/audit"
 	"chorus/internal/moderation"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )

@@ -1,12 +1,12 @@
 package app_test
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"reflect"
 	"testing"
 
 	"chorus/internal/moderation"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )

@@ -1,8 +1,6 @@
 package app
 
 import (
-	"chorus/internal/audit"
-	"chorus/internal/staff"
 	"context"
 	"errors"
 	"net/mail"
@@ -10,7 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"chorus/internal/audit"
 	"chorus/internal/auth"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"chorus/internal/audit"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"chorus/internal/audit"
 	"chorus/internal/auth"
 	"chorus/internal/media"
 	"chorus/internal/moderation"

@@ -1,13 +1,13 @@
 package app
 
 import (
-	"chorus/internal/audit"
-	"chorus/internal/staff"
 	"context"
 	"errors"
 	"strconv"
 	"strings"
 
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 )
 

@@ -1,13 +1,13 @@
 package app
 
 import (
-	"chorus/internal/audit"
-	"chorus/internal/staff"
 	"context"
 	"errors"
 	"slices"
 	"time"
 
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )

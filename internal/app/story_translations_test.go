@@ -1,13 +1,13 @@
 package app_test
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"errors"
 	"strings"
 	"testing"
 
 	"chorus/internal/app"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )

@@ -1,11 +1,11 @@
 package app
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"fmt"
 
 	"chorus/internal/auth"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 )
 

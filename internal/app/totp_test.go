@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"bytes"
-	"chorus/internal/staff"
 	"context"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/auth"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/testrig"
 	"chorus/internal/transfer"

@@ -1,10 +1,10 @@
 package app
 
 import (
-	"chorus/internal/staff"
 	"context"
 
 	"chorus/internal/i18n"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 )
 

@@ -1,14 +1,14 @@
 package app
 
 import (
-	"chorus/internal/audit"
-	"chorus/internal/staff"
 	"context"
 	"encoding/json"
 	"errors"
 	"slices"
 
+	"chorus/internal/audit"
 	"chorus/internal/i18n"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/toolkit"

@@ -1,7 +1,6 @@
 package browsertest
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"fmt"
 	"net/http"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"chorus/internal/auth"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )

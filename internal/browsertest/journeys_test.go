@@ -1,7 +1,6 @@
 package browsertest
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"net/http"
 	"net/url"
@@ -18,6 +17,7 @@ import (
 	"chorus/internal/app"
 	"chorus/internal/auth"
 	"chorus/internal/demo"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )

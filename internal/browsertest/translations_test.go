@@ -1,13 +1,13 @@
 package browsertest
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"net/http"
 	"strings"
 	"testing"
 
 	"chorus/internal/app"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/testrig"

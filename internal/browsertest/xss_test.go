@@ -1,11 +1,11 @@
 package browsertest
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"testing"
 
 	"chorus/internal/app"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )

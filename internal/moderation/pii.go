@@ -6,9 +6,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"chorus/internal/story"
-
 	"github.com/nyaruka/phonenumbers"
+
+	"chorus/internal/story"
 )
 
 // Personal-data span labels.

@@ -1,14 +1,14 @@
 package storage
 
 import (
-	"chorus/internal/audit"
-	"chorus/internal/staff"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 )
 

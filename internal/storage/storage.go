@@ -4,8 +4,6 @@
 package storage
 
 import (
-	"chorus/internal/audit"
-	"chorus/internal/staff"
 	"context"
 	"log/slog"
 	"time"
@@ -13,6 +11,8 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 )
 

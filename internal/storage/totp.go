@@ -1,8 +1,9 @@
 package storage
 
 import (
-	"chorus/internal/staff"
 	"context"
+
+	"chorus/internal/staff"
 )
 
 // SecondFactors keeps what the second factor needs beyond the user row.

@@ -4,7 +4,6 @@ package testrig
 
 import (
 	"bytes"
-	"chorus/internal/staff"
 	"context"
 	"encoding/json"
 	"io"
@@ -25,6 +24,7 @@ import (
 	"chorus/internal/auth"
 	"chorus/internal/i18n"
 	"chorus/internal/media"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/storage/postgres"
 	"chorus/internal/storage/postgres/pgtest"

@@ -1,7 +1,6 @@
 package transfer
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"errors"
 	"os"
@@ -9,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 )
 

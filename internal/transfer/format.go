@@ -24,8 +24,6 @@ package transfer
 import (
 	"bufio"
 	"bytes"
-	"chorus/internal/audit"
-	"chorus/internal/staff"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,6 +32,8 @@ import (
 	"strings"
 	"time"
 
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )

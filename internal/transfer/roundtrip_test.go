@@ -3,8 +3,6 @@ package transfer
 import (
 	"bufio"
 	"bytes"
-	"chorus/internal/audit"
-	"chorus/internal/staff"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,8 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"chorus/internal/audit"
 	"chorus/internal/auth"
 	"chorus/internal/media"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/storage/postgres"
 	"chorus/internal/storage/postgres/pgtest"

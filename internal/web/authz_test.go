@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"fmt"
 	"net/http"
@@ -9,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"chorus/internal/staff"
 	"chorus/internal/testrig"
 )
 

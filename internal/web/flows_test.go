@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"chorus/internal/staff"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -16,6 +15,7 @@ import (
 
 	"chorus/internal/api"
 	"chorus/internal/auth"
+	"chorus/internal/staff"
 	"chorus/internal/testrig"
 )
 

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"net/url"
 	"os"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/testrig"
 )

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"chorus/internal/staff"
 	"context"
 	"net/http"
 	"os"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"chorus/internal/app"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )

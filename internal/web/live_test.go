@@ -2,13 +2,13 @@ package web_test
 
 import (
 	"bufio"
-	"chorus/internal/staff"
 	"context"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"chorus/internal/staff"
 	"chorus/internal/testrig"
 )
 

@@ -3,7 +3,6 @@ package web_test
 import (
 	"archive/zip"
 	"bytes"
-	"chorus/internal/staff"
 	"encoding/binary"
 	"hash/crc32"
 	"image"
@@ -16,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"chorus/internal/staff"
 	"chorus/internal/testrig"
 )
 

@@ -2,12 +2,12 @@ package web_test
 
 import (
 	"bytes"
-	"chorus/internal/staff"
 	"html"
 	"net/http"
 	"testing"
 
 	"chorus/internal/paths"
+	"chorus/internal/staff"
 	"chorus/internal/testrig"
 	"chorus/internal/toolkit/card"
 )

@@ -1,12 +1,12 @@
 package web
 
 import (
-	"chorus/internal/audit"
 	"net/http"
 	"slices"
 	"strconv"
 
 	"chorus/internal/app"
+	"chorus/internal/audit"
 	"chorus/internal/moderation"
 	"chorus/internal/story"
 )

@@ -1,12 +1,12 @@
 package web_test
 
 import (
-	"chorus/internal/staff"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"chorus/internal/staff"
 	"chorus/internal/testrig"
 )
 

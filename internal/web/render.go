@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"chorus/internal/staff"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -27,6 +26,7 @@ import (
 	"chorus/internal/i18n"
 	"chorus/internal/moderation"
 	"chorus/internal/paths"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 	"chorus/internal/toolkit"
 )
@@ -114,6 +114,11 @@ func (p *Page) URL(lang string) string {
 
 // Link is a path under the page's language root.
 func (p *Page) Link(rest string) string { return "/" + p.L.Code + rest }
+
+// Can tells whether the signed-in staff member may carry out the action
+// (app.Action's names), from the one table the use-cases check: templates
+// show a control or a menu entry only to those it would not refuse.
+func (p *Page) Can(action string) bool { return app.Allowed(p.User, app.Action(action)) }
 
 // Token returns the form's CSRF token, setting its cookie when needed.
 func (p *Page) Token() string {

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"chorus/internal/staff"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 
 	"chorus/internal/auth"
 	"chorus/internal/i18n"
+	"chorus/internal/staff"
 	"chorus/internal/testrig"
 	"chorus/internal/web"
 )

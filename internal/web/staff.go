@@ -1,7 +1,6 @@
 package web
 
 import (
-	"chorus/internal/staff"
 	"errors"
 	"net/http"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"chorus/internal/app"
 	"chorus/internal/auth"
 	"chorus/internal/moderation"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 )
 

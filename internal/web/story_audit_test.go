@@ -1,8 +1,6 @@
 package web_test
 
 import (
-	"chorus/internal/audit"
-	"chorus/internal/staff"
 	"context"
 	"net/http"
 	"net/url"
@@ -10,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"chorus/internal/testrig"
 )
 

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"chorus/internal/staff"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/outbound"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 	"chorus/internal/translate"

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"chorus/internal/staff"
 	"errors"
 	"net/http"
 	"net/url"
@@ -13,6 +12,7 @@ import (
 	"chorus/internal/api"
 	"chorus/internal/app"
 	"chorus/internal/i18n"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 	"chorus/internal/toolkit"
 	"chorus/internal/toolkit/card"

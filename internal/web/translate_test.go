@@ -3,7 +3,6 @@ package web_test
 import (
 	"archive/zip"
 	"bytes"
-	"chorus/internal/staff"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/i18n"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/testrig"

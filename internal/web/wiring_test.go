@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"net/http"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"chorus/internal/app"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/testrig"
 )

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"net/http"
 	"net/url"
@@ -10,6 +9,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"chorus/internal/staff"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )

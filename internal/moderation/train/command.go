@@ -1,7 +1,6 @@
 package train
 
 import (
-	"chorus/internal/moderation"
 	"context"
 	"errors"
 	"flag"
@@ -10,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"chorus/internal/moderation"
 )
 
 // RunCommand runs "chorus moderation <args>": train or eval.

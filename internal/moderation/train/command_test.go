@@ -2,13 +2,14 @@ package train
 
 import (
 	"bytes"
-	"chorus/internal/moderation"
 	"context"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"chorus/internal/moderation"
 )
 
 func TestEvalOutputFormat(t *testing.T) {

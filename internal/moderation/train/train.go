@@ -6,7 +6,6 @@ package train
 
 import (
 	"bufio"
-	"chorus/internal/moderation"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -20,6 +19,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"chorus/internal/moderation"
 )
 
 // Example is one labelled text.

@@ -3,10 +3,10 @@ package postgres
 import (
 	"errors"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"chorus/internal/storage/sqlstore"
 	"chorus/internal/story"
-
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // domainError turns driver errors into domain errors; nil stays nil and

@@ -15,14 +15,14 @@ import (
 	"strings"
 	"time"
 
-	"chorus/internal/storage"
-	"chorus/internal/storage/jobqueue"
-	"chorus/internal/storage/sqlstore"
-
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"chorus/internal/storage"
+	"chorus/internal/storage/jobqueue"
+	"chorus/internal/storage/sqlstore"
 )
 
 //go:embed migrations/*.sql

@@ -2,8 +2,6 @@ package postgres
 
 import (
 	"bytes"
-	"chorus/internal/audit"
-	"chorus/internal/storage/postgres/pgtest"
 	"context"
 	"errors"
 	"fmt"
@@ -14,12 +12,14 @@ import (
 	"testing"
 	"time"
 
-	"chorus/internal/storage"
-	"chorus/internal/storage/storagetest"
-	"chorus/internal/story"
-
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"chorus/internal/audit"
+	"chorus/internal/storage"
+	"chorus/internal/storage/postgres/pgtest"
+	"chorus/internal/storage/storagetest"
+	"chorus/internal/story"
 )
 
 func testURL(t *testing.T, params ...string) string {

@@ -22,12 +22,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"chorus/internal/storage"
 	"chorus/internal/storage/postgres"
 	"chorus/internal/storage/postgres/pgtest"
 	"chorus/internal/storage/storagetest"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // TestMain closes the store and drops the seeded schema once every

@@ -6,12 +6,12 @@ import (
 	"strings"
 	"unicode"
 
-	"chorus/internal/storage/sqlstore"
-	"chorus/internal/story"
-
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
+
+	"chorus/internal/storage/sqlstore"
+	"chorus/internal/story"
 )
 
 // Search works the same for every language: the "simple" text-search

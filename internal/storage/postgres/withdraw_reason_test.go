@@ -1,12 +1,12 @@
 package postgres
 
 import (
-	"chorus/internal/audit"
 	"context"
 	"strings"
 	"testing"
 	"time"
 
+	"chorus/internal/audit"
 	"chorus/internal/storage"
 	"chorus/internal/storage/postgres/pgtest"
 )

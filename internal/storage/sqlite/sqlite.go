@@ -18,14 +18,13 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
+	sqlite3 "modernc.org/sqlite"
+	sqlite3lib "modernc.org/sqlite/lib"
 
 	"chorus/internal/storage"
 	"chorus/internal/storage/jobqueue"
 	"chorus/internal/storage/sqlstore"
 	"chorus/internal/story"
-
-	sqlite3 "modernc.org/sqlite"
-	sqlite3lib "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations/*.sql

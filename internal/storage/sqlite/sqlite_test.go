@@ -2,13 +2,13 @@ package sqlite
 
 import (
 	"bytes"
-	"chorus/internal/audit"
 	"context"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"chorus/internal/audit"
 	"chorus/internal/storage"
 	"chorus/internal/storage/storagetest"
 	"chorus/internal/story"

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"bytes"
-	"chorus/internal/audit"
 	"context"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"chorus/internal/audit"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )

@@ -1,8 +1,9 @@
 package sqlstore
 
 import (
-	"chorus/internal/audit"
 	"context"
+
+	"chorus/internal/audit"
 )
 
 // AuditColumns are the columns scanAuditEntry reads, in order.

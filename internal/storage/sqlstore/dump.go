@@ -1,14 +1,14 @@
 package sqlstore
 
 import (
-	"chorus/internal/audit"
-	"chorus/internal/staff"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )

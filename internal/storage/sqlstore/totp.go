@@ -1,8 +1,9 @@
 package sqlstore
 
 import (
-	"chorus/internal/staff"
 	"context"
+
+	"chorus/internal/staff"
 )
 
 // UsersWithTOTPSecret lists the users who have a second factor.

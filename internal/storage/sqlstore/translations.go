@@ -1,10 +1,11 @@
 package sqlstore
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"encoding/json"
 	"fmt"
+
+	"chorus/internal/staff"
 )
 
 // TranslationColumns are the columns scanTranslation reads, in order.

@@ -1,9 +1,10 @@
 package sqlstore
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"time"
+
+	"chorus/internal/staff"
 )
 
 // UserColumns are the columns scanUser reads, in order.

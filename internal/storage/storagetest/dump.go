@@ -1,8 +1,6 @@
 package storagetest
 
 import (
-	"chorus/internal/audit"
-	"chorus/internal/staff"
 	"context"
 	"errors"
 	"io"
@@ -10,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"chorus/internal/audit"
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )

@@ -1,13 +1,13 @@
 package storagetest
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"errors"
 	"reflect"
 	"testing"
 	"time"
 
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )

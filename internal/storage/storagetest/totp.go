@@ -1,11 +1,11 @@
 package storagetest
 
 import (
-	"chorus/internal/staff"
 	"context"
 	"sync"
 	"testing"
 
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 )
 
