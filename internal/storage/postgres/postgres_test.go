@@ -253,33 +253,8 @@ func TestErrorMapping(t *testing.T) {
 func TestErasedWordsLeaveTheTables(t *testing.T) {
 	url := testURL(t)
 	st := open(t, url)
+	storagetest.EraseAndPurge(t, st)
 	ctx := context.Background()
-	s := sample("secret", "Quillfeatherson story", "My name is Quillfeatherson and I live at 12 Example Road.", "en")
-	s.DisplayName, s.Themes, s.Consent.Translate = "Quillfeatherson", []string{"work"}, true
-	err := st.WithTx(ctx, func(tx storage.Tx) error {
-		if err := tx.InsertStory(ctx, s, []byte("h")); err != nil {
-			return err
-		}
-		return tx.PutStoryTranslation(ctx, &story.Translation{StoryID: "secret", Language: "fr", Title: "Histoire de Plumequillard",
-			Body: "Je m'appelle Plumequillard et j'habite 12 rue Exemplaire.", Credit: "Léa", Origin: story.OriginHuman,
-			Status: story.TranslationPublished, CreatedAt: time.Now(), UpdatedAt: time.Now(), PublishedAt: time.Now()})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if page, _ := st.PublishedStories(ctx, story.Filter{Query: "quillfeatherson"}); len(page.Stories) != 1 {
-		t.Fatal("story not searchable before erasure")
-	}
-	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.EraseStory(ctx, "secret", "author_request", time.Now()) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.PurgeErased(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if page, _ := st.PublishedStories(ctx, story.Filter{Query: "quillfeatherson"}); len(page.Stories) != 0 {
-		t.Fatal("erased story still found right after the purge")
-	}
 	// A transaction open elsewhere in the database (another test, another
 	// node) keeps the dead row version alive and VACUUM FULL copies it; so
 	// compact until no such snapshot is left, within a bound.
@@ -288,7 +263,7 @@ func TestErasedWordsLeaveTheTables(t *testing.T) {
 		if err := st.CompactErased(ctx); err != nil {
 			t.Fatal(err)
 		}
-		leftovers, read, skip := pgtest.TableFilesContaining(t, url, "Quillfeatherson", "quillfeatherson", "Example Road", "Plumequillard", "rue Exemplaire")
+		leftovers, read, skip := pgtest.TableFilesContaining(t, url, storagetest.ErasedWords...)
 		if skip != "" {
 			t.Skip(skip)
 		}

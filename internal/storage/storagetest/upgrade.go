@@ -103,3 +103,42 @@ func OldFreeTextWithdrawReasonsAreScrubbed(t *testing.T, u Upgrade, undo ...stri
 	}
 	return st
 }
+
+// ErasedWords are the words of the story EraseAndPurge writes and erases,
+// in the case the search index keeps them too.
+var ErasedWords = []string{"Quillfeatherson", "quillfeatherson", "Example Road", "Plumequillard", "rue Exemplaire"}
+
+// EraseAndPurge publishes a story with a translation, erases it and
+// purges: search no longer finds it. The caller then looks for
+// ErasedWords in the backend's files.
+func EraseAndPurge(t *testing.T, st storage.Store) {
+	t.Helper()
+	ctx := context.Background()
+	s := sample("secret", story.StatusPublished, time.Now())
+	s.Title, s.Body = "Quillfeatherson story", "My name is Quillfeatherson and I live at 12 Example Road."
+	s.DisplayName, s.Themes, s.Consent.Translate = "Quillfeatherson", []string{"work"}, true
+	err := st.WithTx(ctx, func(tx storage.Tx) error {
+		if err := tx.InsertStory(ctx, s, []byte("h")); err != nil {
+			return err
+		}
+		return tx.PutStoryTranslation(ctx, &story.Translation{StoryID: "secret", Language: "fr", Title: "Histoire de Plumequillard",
+			Body: "Je m'appelle Plumequillard et j'habite 12 rue Exemplaire.", Credit: "Léa", Origin: story.OriginHuman,
+			Status: story.TranslationPublished, CreatedAt: time.Now(), UpdatedAt: time.Now(), PublishedAt: time.Now()})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page, _ := st.PublishedStories(ctx, story.Filter{Query: "quillfeatherson"}); len(page.Stories) != 1 {
+		t.Fatal("story not searchable before erasure")
+	}
+	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.EraseStory(ctx, "secret", "author_request", time.Now()) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PurgeErased(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if page, _ := st.PublishedStories(ctx, story.Filter{Query: "quillfeatherson"}); len(page.Stories) != 0 {
+		t.Fatal("erased story still found right after the purge")
+	}
+}
