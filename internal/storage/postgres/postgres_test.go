@@ -1,13 +1,8 @@
 package postgres
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -256,34 +251,10 @@ func TestErrorMapping(t *testing.T) {
 // erasure and a purge, when the server's data directory is readable here
 // (a local server run by a superuser); it is skipped otherwise.
 func TestErasedWordsLeaveTheTables(t *testing.T) {
-	st := open(t, testURL(t))
+	url := testURL(t)
+	st := open(t, url)
+	storagetest.EraseAndPurge(t, st)
 	ctx := context.Background()
-	s := sample("secret", "Quillfeatherson story", "My name is Quillfeatherson and I live at 12 Example Road.", "en")
-	s.DisplayName, s.Themes, s.Consent.Translate = "Quillfeatherson", []string{"work"}, true
-	err := st.WithTx(ctx, func(tx storage.Tx) error {
-		if err := tx.InsertStory(ctx, s, []byte("h")); err != nil {
-			return err
-		}
-		return tx.PutStoryTranslation(ctx, &story.Translation{StoryID: "secret", Language: "fr", Title: "Histoire de Plumequillard",
-			Body: "Je m'appelle Plumequillard et j'habite 12 rue Exemplaire.", Credit: "Léa", Origin: story.OriginHuman,
-			Status: story.TranslationPublished, CreatedAt: time.Now(), UpdatedAt: time.Now(), PublishedAt: time.Now()})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if page, _ := st.PublishedStories(ctx, story.Filter{Query: "quillfeatherson"}); len(page.Stories) != 1 {
-		t.Fatal("story not searchable before erasure")
-	}
-	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.EraseStory(ctx, "secret", "author_request", time.Now()) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.PurgeErased(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if page, _ := st.PublishedStories(ctx, story.Filter{Query: "quillfeatherson"}); len(page.Stories) != 0 {
-		t.Fatal("erased story still found right after the purge")
-	}
 	// A transaction open elsewhere in the database (another test, another
 	// node) keeps the dead row version alive and VACUUM FULL copies it; so
 	// compact until no such snapshot is left, within a bound.
@@ -292,7 +263,7 @@ func TestErasedWordsLeaveTheTables(t *testing.T) {
 		if err := st.CompactErased(ctx); err != nil {
 			t.Fatal(err)
 		}
-		leftovers, read, skip := scanTableFiles(t, st, []string{"Quillfeatherson", "quillfeatherson", "Example Road", "Plumequillard", "rue Exemplaire"})
+		leftovers, read, skip := pgtest.TableFilesContaining(t, url, storagetest.ErasedWords...)
 		if skip != "" {
 			t.Skip(skip)
 		}
@@ -313,58 +284,6 @@ func TestErasedWordsLeaveTheTables(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-}
-
-// scanTableFiles reads the files of the test schema's tables, TOAST tables
-// and indexes and lists where the needles are found.
-func scanTableFiles(t *testing.T, st *Store, needles []string) (found []string, read int, skip string) {
-	t.Helper()
-	ctx := context.Background()
-	var dir string
-	if err := st.pool.QueryRow(ctx, "SELECT current_setting('data_directory')").Scan(&dir); err != nil {
-		return nil, 0, fmt.Sprintf("data directory not shown: %v", err)
-	}
-	if _, err := st.pool.Exec(ctx, "CHECKPOINT"); err != nil {
-		return nil, 0, fmt.Sprintf("checkpoint: %v", err)
-	}
-	rows, err := st.pool.Query(ctx, `SELECT c.relname, pg_relation_filepath(c.oid) FROM pg_class c
-		WHERE c.relnamespace = current_schema()::regnamespace
-		   OR c.oid IN (SELECT reltoastrelid FROM pg_class WHERE relnamespace = current_schema()::regnamespace)
-		   OR c.oid IN (SELECT i.indexrelid FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
-		                WHERE t.oid IN (SELECT reltoastrelid FROM pg_class WHERE relnamespace = current_schema()::regnamespace))`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string]string{}
-	for rows.Next() {
-		var name string
-		var path *string
-		if err := rows.Scan(&name, &path); err != nil {
-			t.Fatal(err)
-		}
-		if path != nil {
-			files[name] = *path
-		}
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	for name, rel := range files {
-		matches, _ := filepath.Glob(filepath.Join(dir, rel) + "*")
-		for _, m := range matches {
-			data, err := os.ReadFile(m)
-			if err != nil {
-				continue
-			}
-			read++
-			for _, needle := range needles {
-				if bytes.Contains(data, []byte(needle)) {
-					found = append(found, fmt.Sprintf("%s (%s) still holds %q", name, strings.TrimPrefix(m, dir), needle))
-				}
-			}
-		}
-	}
-	return found, read, ""
 }
 
 // TestReadInTxLocksTheRow checks that two transactions reading then

@@ -18,10 +18,10 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"chorus/internal/storage"
@@ -32,26 +32,24 @@ import (
 
 // TestMain closes the store and drops the seeded schema once every
 // benchmark has run.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	bench.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { bench.Main(m) }
 
 var (
-	bench = &storagetest.Bench{Open: openBench, Seeded: analyze, Plans: plans, Explain: explain, Close: closeBench}
-	big   struct {
+	bench = &storagetest.Bench{Open: openBench, Seeded: analyze, Raw: rawQuery, Close: closeBench,
+		Plans: plans, ExplainPrefix: "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ", ScanPlanLine: storagetest.ScanString}
+	big struct {
 		store    *postgres.Store
 		raw      *pgxpool.Pool // plain connections, for EXPLAIN and proposed queries
 		cleanups []func()
 	}
 )
 
-func BenchmarkPublishedStories_Filtered(b *testing.B) { bench.PublishedStoriesFiltered(b) }
-func BenchmarkPublishedStories_Search(b *testing.B)   { bench.PublishedStoriesSearch(b) }
-func BenchmarkCountries(b *testing.B)                 { bench.Countries(b) }
-func BenchmarkStory(b *testing.B)                     { bench.Story(b) }
-func BenchmarkWithdrawAndPurge(b *testing.B)          { bench.WithdrawAndPurge(b) }
+func BenchmarkPublishedStories_Filtered(b *testing.B)  { bench.PublishedStoriesFiltered(b) }
+func BenchmarkPublishedStories_Search(b *testing.B)    { bench.PublishedStoriesSearch(b) }
+func BenchmarkCountries(b *testing.B)                  { bench.Countries(b) }
+func BenchmarkStory(b *testing.B)                      { bench.Story(b) }
+func BenchmarkWithdrawAndPurge(b *testing.B)           { bench.WithdrawAndPurge(b) }
+func BenchmarkProposed_CountriesSkipScan(b *testing.B) { bench.ProposedCountriesSkipScan(b) }
 
 // processTB hands pgtest the benchmark's testing.TB but keeps the schema
 // until the end of the process: the seeded schema is shared by every
@@ -110,21 +108,23 @@ func logPlan(b *testing.B, name, query string, args ...any) {
 	bench.LogPlan(b, name, storagetest.Query{SQL: query, Args: args})
 }
 
-func explain(ctx context.Context, q storagetest.Query) ([]string, error) {
-	rows, err := big.raw.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+q.SQL, q.Args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var lines []string
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			return nil, err
+// querier is a pool or one of its connections.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+func rawQueryOn(db querier) storagetest.RawQuery {
+	return func(ctx context.Context, q storagetest.Query) (storagetest.Rows, func(), error) {
+		rows, err := db.Query(ctx, q.SQL, q.Args...)
+		if err != nil {
+			return nil, nil, err
 		}
-		lines = append(lines, line)
+		return rows, rows.Close, nil
 	}
-	return lines, rows.Err()
+}
+
+func rawQuery(ctx context.Context, q storagetest.Query) (storagetest.Rows, func(), error) {
+	return rawQueryOn(big.raw)(ctx, q)
 }
 
 // listColumns stands for the full column list in the plans: the plan
@@ -152,46 +152,9 @@ var plans = map[string]storagetest.Query{
 	"story":                               {SQL: "SELECT id, title, body FROM stories WHERE id = $1", Args: []any{"syn000000001"}},
 }
 
-// The benchmarks below measure proposed rewrites of the queries above, on
-// plain connections, so a change can be judged before it is made.
-
-// countriesSkipScan answers Countries with about one index seek per
-// country (stories_published_by_country) instead of reading every
-// published story.
-const countriesSkipScan = `WITH RECURSIVE c(country) AS (
-	SELECT (SELECT min(country) FROM stories WHERE status = 'published')
-	UNION ALL
-	SELECT (SELECT min(country) FROM stories WHERE status = 'published' AND country > c.country) FROM c WHERE c.country IS NOT NULL)
-SELECT country FROM c WHERE country IS NOT NULL`
-
-func BenchmarkProposed_CountriesSkipScan(b *testing.B) {
-	bigStore(b)
-	ctx := context.Background()
-	want, err := big.store.Countries(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	logPlan(b, "countries skip-scan", countriesSkipScan)
-	timed(b, func() error {
-		rows, err := big.raw.Query(ctx, countriesSkipScan)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		var got []string
-		for rows.Next() {
-			var c string
-			if err := rows.Scan(&c); err != nil {
-				return err
-			}
-			got = append(got, c)
-		}
-		if !slices.Equal(got, want) {
-			return fmt.Errorf("skip-scan gave %v, want %v", got, want)
-		}
-		return rows.Err()
-	})
-}
+// The benchmarks below, and bench.ProposedCountriesSkipScan, measure
+// proposed rewrites of the queries above, on plain connections, so a
+// change can be judged before it is made.
 
 // searchByDate walks the published stories newest first and tests each
 // against the query (no GIN index): cheap when matches are many, a full
@@ -214,15 +177,10 @@ func BenchmarkProposed_SearchByDate(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer conn.Exec(ctx, "RESET enable_bitmapscan")
+			q := storagetest.Query{SQL: searchByDate, Args: []any{[]string{w}}}
 			timed(b, func() error {
-				rows, err := conn.Query(ctx, searchByDate, []string{w})
-				if err != nil {
-					return err
-				}
-				defer rows.Close()
-				for rows.Next() {
-				}
-				return rows.Err()
+				_, err := storagetest.CountRows(ctx, rawQueryOn(conn), q)
+				return err
 			})
 		})
 	}
@@ -246,16 +204,7 @@ func BenchmarkProposed_SearchTwoSteps(b *testing.B) {
 	bigStore(b)
 	ctx := context.Background()
 	count := func(sql string, args ...any) (int, error) {
-		rows, err := big.raw.Query(ctx, sql, args...)
-		if err != nil {
-			return 0, err
-		}
-		defer rows.Close()
-		n := 0
-		for rows.Next() {
-			n++
-		}
-		return n, rows.Err()
+		return storagetest.CountRows(ctx, rawQuery, storagetest.Query{SQL: sql, Args: args})
 	}
 	logPlan(b, "search, recent window", searchRecent, []string{"community"}, searchWindow)
 	logPlan(b, "search, all matches", searchMatches, []string{"samovar"})

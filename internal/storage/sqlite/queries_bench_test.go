@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -29,26 +28,24 @@ import (
 
 // TestMain removes the seeded database once every benchmark has run. (If
 // another test file of this package needs a TestMain, merge the two.)
-func TestMain(m *testing.M) {
-	code := m.Run()
-	bench.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { bench.Main(m) }
 
 var (
-	bench = &storagetest.Bench{Open: openBench, Seeded: benchSize, Plans: plans, Explain: explain, Close: closeBench}
-	big   struct {
+	bench = &storagetest.Bench{Open: openBench, Seeded: benchSize, Raw: rawQuery, Close: closeBench,
+		Plans: plans, ExplainPrefix: "EXPLAIN QUERY PLAN ", ScanPlanLine: scanPlanDetail}
+	big struct {
 		dir, path string
 		store     *sqlite.Store
 		raw       *sql.DB // a plain connection, for EXPLAIN QUERY PLAN and the proposed queries
 	}
 )
 
-func BenchmarkPublishedStories_Filtered(b *testing.B) { bench.PublishedStoriesFiltered(b) }
-func BenchmarkPublishedStories_Search(b *testing.B)   { bench.PublishedStoriesSearch(b) }
-func BenchmarkCountries(b *testing.B)                 { bench.Countries(b) }
-func BenchmarkStory(b *testing.B)                     { bench.Story(b) }
-func BenchmarkWithdrawAndPurge(b *testing.B)          { bench.WithdrawAndPurge(b) }
+func BenchmarkPublishedStories_Filtered(b *testing.B)  { bench.PublishedStoriesFiltered(b) }
+func BenchmarkPublishedStories_Search(b *testing.B)    { bench.PublishedStoriesSearch(b) }
+func BenchmarkCountries(b *testing.B)                  { bench.Countries(b) }
+func BenchmarkStory(b *testing.B)                      { bench.Story(b) }
+func BenchmarkWithdrawAndPurge(b *testing.B)           { bench.WithdrawAndPurge(b) }
+func BenchmarkProposed_CountriesSkipScan(b *testing.B) { bench.ProposedCountriesSkipScan(b) }
 
 func openBench(ctx context.Context, b *testing.B, count int) (storage.Store, bool, error) {
 	big.path = os.Getenv("CHORUS_BENCH_DB")
@@ -100,22 +97,26 @@ func logPlan(b *testing.B, name, query string, args ...any) {
 	bench.LogPlan(b, name, storagetest.Query{SQL: query, Args: args})
 }
 
-func explain(ctx context.Context, q storagetest.Query) ([]string, error) {
-	rows, err := big.raw.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.SQL, q.Args...)
+func rawQuery(ctx context.Context, q storagetest.Query) (storagetest.Rows, func(), error) {
+	rows, err := big.raw.QueryContext(ctx, q.SQL, q.Args...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer rows.Close()
-	var lines []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			return nil, err
-		}
-		lines = append(lines, detail)
-	}
-	return lines, rows.Err()
+	return rows, func() { rows.Close() }, nil
+}
+
+// scanPlanDetail reads the text of a row of EXPLAIN QUERY PLAN.
+func scanPlanDetail(r storagetest.Rows) (string, error) {
+	var id, parent, unused int
+	var detail string
+	err := r.Scan(&id, &parent, &unused, &detail)
+	return detail, err
+}
+
+// drain runs query and reads all its rows.
+func drain(query string, args ...any) error {
+	_, err := storagetest.CountRows(context.Background(), rawQuery, storagetest.Query{SQL: query, Args: args})
+	return err
 }
 
 // listColumns stands for the full column list in the plans: the plan
@@ -137,44 +138,9 @@ var plans = map[string]storagetest.Query{
 	"countries": {SQL: "SELECT DISTINCT country FROM stories WHERE status = 'published' ORDER BY country"},
 }
 
-// The benchmarks below measure proposed rewrites of the queries above, on
-// a plain connection, so a change can be judged before it is made.
-
-// countriesSkipScan answers Countries with about one index seek per
-// country instead of reading every published story's index entry.
-const countriesSkipScan = `WITH RECURSIVE c(country) AS (
-	SELECT (SELECT min(country) FROM stories WHERE status = 'published')
-	UNION ALL
-	SELECT (SELECT min(country) FROM stories WHERE status = 'published' AND country > c.country) FROM c WHERE c.country IS NOT NULL)
-SELECT country FROM c WHERE country IS NOT NULL`
-
-func BenchmarkProposed_CountriesSkipScan(b *testing.B) {
-	bigStore(b)
-	want, err := big.store.Countries(context.Background())
-	if err != nil {
-		b.Fatal(err)
-	}
-	logPlan(b, "countries skip-scan", countriesSkipScan)
-	timed(b, func() error {
-		rows, err := big.raw.Query(countriesSkipScan)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		var got []string
-		for rows.Next() {
-			var c string
-			if err := rows.Scan(&c); err != nil {
-				return err
-			}
-			got = append(got, c)
-		}
-		if !slices.Equal(got, want) {
-			return fmt.Errorf("skip-scan gave %v, want %v", got, want)
-		}
-		return rows.Err()
-	})
-}
+// The benchmarks below, and bench.ProposedCountriesSkipScan, measure
+// proposed rewrites of the queries above, on a plain connection, so a
+// change can be judged before it is made.
 
 // searchByMatches drives the search from the full-text index: the matching
 // rows are fetched by rowid and sorted, instead of walking every published
@@ -187,16 +153,7 @@ func BenchmarkProposed_SearchByMatches(b *testing.B) {
 	logPlan(b, "search by matches", searchByMatches, `"x"*`)
 	for _, q := range []string{`"community"*`, `"samovar"*`, `"zanzibarqx"*`, `"comm"*`} {
 		b.Run(q, func(b *testing.B) {
-			timed(b, func() error {
-				rows, err := big.raw.Query(searchByMatches, q)
-				if err != nil {
-					return err
-				}
-				defer rows.Close()
-				for rows.Next() {
-				}
-				return rows.Err()
-			})
+			timed(b, func() error { return drain(searchByMatches, q) })
 		})
 	}
 }
@@ -214,17 +171,11 @@ const (
 
 func BenchmarkProposed_SearchRowidList(b *testing.B) {
 	bigStore(b)
-	var ids []string
-	rows, err := big.raw.Query(`SELECT rowid FROM story_search WHERE story_search MATCH '"samovar"*' LIMIT 501`)
+	ctx := context.Background()
+	ids, err := storagetest.Strings(ctx, rawQuery, storagetest.Query{SQL: `SELECT rowid FROM story_search WHERE story_search MATCH '"samovar"*' LIMIT 501`}, storagetest.ScanString)
 	if err != nil {
 		b.Fatal(err)
 	}
-	for rows.Next() {
-		var id string
-		rows.Scan(&id)
-		ids = append(ids, id)
-	}
-	rows.Close()
 	if len(ids) == 0 {
 		b.Fatal("no rare matches")
 	}
@@ -234,19 +185,11 @@ func BenchmarkProposed_SearchRowidList(b *testing.B) {
 			q := fmt.Sprintf(c.sql, list)
 			logPlan(b, "rowid list "+c.name, q)
 			timed(b, func() error {
-				rows, err := big.raw.Query(q)
-				if err != nil {
-					return err
+				n, err := storagetest.CountRows(ctx, rawQuery, storagetest.Query{SQL: q})
+				if err == nil && n != len(ids) {
+					err = fmt.Errorf("%d rows, want %d", n, len(ids))
 				}
-				defer rows.Close()
-				n := 0
-				for rows.Next() {
-					n++
-				}
-				if n != len(ids) {
-					return fmt.Errorf("%d rows, want %d", n, len(ids))
-				}
-				return rows.Err()
+				return err
 			})
 		})
 	}
@@ -265,16 +208,7 @@ func BenchmarkProposed_SearchNewestRowids(b *testing.B) {
 	logPlan(b, "search newest rowids", searchNewestRowids, `"x"*`)
 	for _, q := range []string{`"community"*`, `"river" "winter"*`, `"comm"*`, `"samovar"*`} {
 		b.Run(q, func(b *testing.B) {
-			timed(b, func() error {
-				rows, err := big.raw.Query(searchNewestRowids, q)
-				if err != nil {
-					return err
-				}
-				defer rows.Close()
-				for rows.Next() {
-				}
-				return rows.Err()
-			})
+			timed(b, func() error { return drain(searchNewestRowids, q) })
 		})
 	}
 }

@@ -72,37 +72,12 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 // write-ahead log after an erasure, with readers open.
 func TestErasedWordsLeaveTheFiles(t *testing.T) {
 	st := openTemp(t)
-	ctx := context.Background()
-	s := &story.Story{ID: "secret", Status: story.StatusPublished, Title: "Quillfeatherson story", Body: "My name is Quillfeatherson and I live at 12 Example Road.",
-		Language: "en", Country: "CA", Identity: story.IdentityOther, DisplayName: "Quillfeatherson", Themes: []string{"work"},
-		CreatedAt: time.Now(), UpdatedAt: time.Now(), PublishedAt: time.Now()}
-	s.Consent.Translate = true
-	err := st.WithTx(ctx, func(tx storage.Tx) error {
-		if err := tx.InsertStory(ctx, s, []byte("h")); err != nil {
-			return err
-		}
-		return tx.PutStoryTranslation(ctx, &story.Translation{StoryID: "secret", Language: "fr", Title: "Histoire de Plumequillard",
-			Body: "Je m'appelle Plumequillard et j'habite 12 rue Exemplaire.", Credit: "Léa", Origin: story.OriginHuman,
-			Status: story.TranslationPublished, CreatedAt: time.Now(), UpdatedAt: time.Now(), PublishedAt: time.Now()})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if page, _ := st.PublishedStories(ctx, story.Filter{Query: "quillfeatherson"}); len(page.Stories) != 1 {
-		t.Fatal("story not searchable before erasure")
-	}
-	err = st.WithTx(ctx, func(tx storage.Tx) error { return tx.EraseStory(ctx, "secret", "author_request", time.Now()) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.PurgeErased(ctx); err != nil {
-		t.Fatal(err)
-	}
+	storagetest.EraseAndPurge(t, st)
 	dir := filepath.Dir(st.Path())
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
-		for _, needle := range []string{"Quillfeatherson", "quillfeatherson", "Example Road", "Plumequillard", "rue Exemplaire"} {
+		for _, needle := range storagetest.ErasedWords {
 			if bytes.Contains(data, []byte(needle)) {
 				t.Errorf("%s still holds %q", e.Name(), needle)
 			}

@@ -3,41 +3,32 @@ package sqlite
 import (
 	"context"
 	"path/filepath"
-	"reflect"
 	"testing"
-	"time"
 
 	"chorus/internal/storage"
-	"chorus/internal/story"
+	"chorus/internal/storage/storagetest"
 )
 
-// TestOldTombstonesAreMinimised opens a database whose tombstones still
-// hold what withdrawals used to keep: the migration leaves the tombstone.
-func TestOldTombstonesAreMinimised(t *testing.T) {
+// upgradeOf opens, as often as asked, one database file of the test's own.
+func upgradeOf(t *testing.T) storagetest.Upgrade {
 	path := filepath.Join(t.TempDir(), "chorus.db")
-	ctx := context.Background()
-	st, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
+	return storagetest.Upgrade{
+		Open: func(t *testing.T) storage.Store {
+			t.Helper()
+			st, err := Open(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			return st
+		},
+		Exec: func(ctx context.Context, st storage.Store, sql string) error {
+			_, err := st.(*Store).writer.ExecContext(ctx, sql)
+			return err
+		},
 	}
-	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	old := &story.Story{ID: "old", Status: story.StatusWithdrawn, Language: "ar", Country: "SY", Identity: story.IdentityRefugee, Anonymous: true,
-		Consent: story.Consent{Publish: true, Social: true, Toolkit: true}, RejectReason: "spam", WithdrawReason: "safety",
-		CreatedAt: at, UpdatedAt: at.Add(time.Hour), PublishedAt: at, WithdrawnAt: at.Add(time.Hour)}
-	if err := st.WithTx(ctx, func(tx storage.Tx) error { return tx.InsertStory(ctx, old, []byte("h")) }); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.writer.ExecContext(ctx, "DELETE FROM schema_migrations WHERE name = '0006_tombstones_minimal.sql'"); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	st, err = Open(ctx, path)
-	if err != nil {
-		t.Fatalf("upgrade: %v", err)
-	}
-	defer st.Close()
-	got, err := st.Story(ctx, "old")
-	if err != nil || !reflect.DeepEqual(got, story.Tombstone(old)) {
-		t.Errorf("old tombstone after the upgrade:\n got %+v\nwant %+v (%v)", got, story.Tombstone(old), err)
-	}
+}
+
+func TestOldTombstonesAreMinimised(t *testing.T) {
+	storagetest.OldTombstonesAreMinimised(t, upgradeOf(t))
 }
