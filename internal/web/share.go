@@ -190,45 +190,33 @@ func (s *Server) showSubmission(w http.ResponseWriter, r *http.Request, p *Page)
 	return s.render(p, "submission", v)
 }
 
-// setTranslationConsent records the storyteller's choice about
-// translations; stopping them deletes them.
+// setTranslationConsent records the storyteller's choice about translation.
 func (s *Server) setTranslationConsent(w http.ResponseWriter, r *http.Request, p *Page) error {
-	if err := s.checkForm(w, r, 4<<10); err != nil {
-		return err
-	}
-	id, token := r.PathValue("id"), r.PathValue("token")
-	var allow bool
-	switch r.PostFormValue("translate") {
-	case "yes":
-		allow = true
-	case "no":
-	default:
-		return story.Errorf(story.CodeBadRequest, "error.bad_form", "The form could not be read.")
-	}
-	if err := s.app.SetTranslationConsent(r.Context(), id, token, allow); err != nil {
-		return err
-	}
-	http.Redirect(w, r, p.Link("/my/"+id+"/"+token+"?done=translation"), http.StatusSeeOther)
-	return nil
+	return s.changeConsent(w, r, p, "translation", "translate")
 }
 
 // setConsent records the storyteller's choice about sharing on social
 // networks or the toolkit, one consent per form.
 func (s *Server) setConsent(w http.ResponseWriter, r *http.Request, p *Page) error {
+	return s.changeConsent(w, r, p, "consent", "social", "toolkit")
+}
+
+// changeConsent records the storyteller's yes or no to each of the named
+// consents the form carries (at least one), then shows the private page
+// again with the notice done.
+func (s *Server) changeConsent(w http.ResponseWriter, r *http.Request, p *Page, done string, names ...string) error {
 	if err := s.checkForm(w, r, 4<<10); err != nil {
 		return err
 	}
 	id, token := r.PathValue("id"), r.PathValue("token")
 	var change app.ConsentChange
-	for _, field := range []struct {
-		name    string
-		consent **bool
-	}{{"social", &change.Social}, {"toolkit", &change.Toolkit}} {
-		switch r.PostFormValue(field.name) {
+	fields := map[string]**bool{"social": &change.Social, "toolkit": &change.Toolkit, "translate": &change.Translate}
+	for _, name := range names {
+		switch r.PostFormValue(name) {
 		case "yes":
-			*field.consent = new(true)
+			*fields[name] = new(true)
 		case "no":
-			*field.consent = new(false)
+			*fields[name] = new(false)
 		case "":
 		default:
 			return story.Errorf(story.CodeBadRequest, "error.bad_form", "The form could not be read.")
@@ -240,7 +228,7 @@ func (s *Server) setConsent(w http.ResponseWriter, r *http.Request, p *Page) err
 	if err := s.app.SetConsent(r.Context(), id, token, change); err != nil {
 		return err
 	}
-	http.Redirect(w, r, p.Link("/my/"+id+"/"+token+"?done=consent"), http.StatusSeeOther)
+	http.Redirect(w, r, p.Link("/my/"+id+"/"+token+"?done="+done), http.StatusSeeOther)
 	return nil
 }
 
