@@ -62,10 +62,18 @@ func sample(id string, status story.Status, at time.Time) *story.Story {
 
 func insert(t *testing.T, st storage.Store, stories ...*story.Story) {
 	t.Helper()
+	each(t, st, stories, func(ctx context.Context, tx storage.Tx, s *story.Story) error {
+		return tx.InsertStory(ctx, s, []byte("hash-of-"+s.ID))
+	})
+}
+
+// each writes every item with write, in one transaction, or fails the test.
+func each[T any](t *testing.T, st storage.Store, items []T, write func(context.Context, storage.Tx, T) error) {
+	t.Helper()
 	ctx := context.Background()
 	err := st.WithTx(ctx, func(tx storage.Tx) error {
-		for _, s := range stories {
-			if err := tx.InsertStory(ctx, s, []byte("hash-of-"+s.ID)); err != nil {
+		for _, item := range items {
+			if err := write(ctx, tx, item); err != nil {
 				return err
 			}
 		}

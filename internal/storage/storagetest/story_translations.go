@@ -23,18 +23,9 @@ func translation(storyID, lang string, status story.TranslationStatus, at time.T
 
 func put(t *testing.T, st storage.Store, trs ...*story.Translation) {
 	t.Helper()
-	ctx := context.Background()
-	err := st.WithTx(ctx, func(tx storage.Tx) error {
-		for _, tr := range trs {
-			if err := tx.PutStoryTranslation(ctx, tr); err != nil {
-				return err
-			}
-		}
-		return nil
+	each(t, st, trs, func(ctx context.Context, tx storage.Tx, tr *story.Translation) error {
+		return tx.PutStoryTranslation(ctx, tr)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 func addStaff(t *testing.T, st storage.Store, email string, role staff.Role) int64 {
