@@ -189,6 +189,7 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"isolated":    isolated,
 		"removable":   removableSpans,
 		"textVersion": app.TextVersion,
+		"textDir":     i18n.TextDir,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {

@@ -1,6 +1,7 @@
 package card
 
 import (
+	"chorus/internal/i18n"
 	"image"
 	"strings"
 	"unicode"
@@ -10,7 +11,6 @@ import (
 	"github.com/go-text/typesetting/font"
 	"github.com/go-text/typesetting/language"
 	"github.com/go-text/typesetting/segmenter"
-	"golang.org/x/text/unicode/bidi"
 )
 
 // input is a Spec checked and cleaned for layout.
@@ -198,31 +198,10 @@ func (r *Renderer) covered(c rune) bool {
 	return false
 }
 
-// paragraphDirection is the direction of the text's first strong
-// character outside isolates (rules P2 and P3 of the Unicode bidirectional
-// algorithm, as HTML's dir="auto"), left to right when it has none. The
-// Unicode data knows every right-to-left script, Adlam and Hanifi Rohingya
-// included, where a list of languages or scripts would miss some.
+// paragraphDirection is the direction of the text (i18n.TextIsRTL).
 func paragraphDirection(text []rune) di.Direction {
-	isolates := 0
-	for _, c := range text {
-		props, _ := bidi.LookupRune(c)
-		switch props.Class() {
-		case bidi.LRI, bidi.RLI, bidi.FSI:
-			isolates++
-		case bidi.PDI:
-			if isolates > 0 {
-				isolates--
-			}
-		case bidi.L:
-			if isolates == 0 {
-				return di.DirectionLTR
-			}
-		case bidi.R, bidi.AL:
-			if isolates == 0 {
-				return di.DirectionRTL
-			}
-		}
+	if i18n.TextIsRTL(string(text)) {
+		return di.DirectionRTL
 	}
 	return di.DirectionLTR
 }
