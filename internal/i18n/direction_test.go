@@ -9,7 +9,7 @@ func TestTextDir(t *testing.T) {
 		{"١٢ شارع النيل", "rtl"},
 		{"12 rue des Lilas", "ltr"},
 		{"\u2067abc\u2069 مرحبا", "rtl"}, // an isolate's content does not count
-		{"𞤀𞤣𞤤𞤢𞤥", "rtl"},             // Adlam
+		{"𞤀𞤣𞤤𞤢𞤥", "rtl"},                 // Adlam
 		{"", "ltr"},
 	} {
 		if got := TextDir(c.text); got != c.want {
