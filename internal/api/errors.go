@@ -42,11 +42,22 @@ type retryAfter interface {
 	RetryAfter() time.Duration
 }
 
+// rateLimitedRetry is the wait a refusal for too many attempts suggests
+// when it does not say: the shortest window of the limits (a minute).
+const rateLimitedRetry = time.Minute
+
 // SetRetryAfter sets the Retry-After header when err says how long the
-// client should wait, as a busy image memory budget does.
+// client should wait, as a busy image memory budget does, and to a minute
+// for the other refusals of too many attempts (RFC 6585).
 func SetRetryAfter(w http.ResponseWriter, err error) {
+	wait := time.Duration(0)
 	if ra, ok := errors.AsType[retryAfter](err); ok && ra.RetryAfter() > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(ra.RetryAfter().Round(time.Second)/time.Second)))
+		wait = ra.RetryAfter()
+	} else if story.ErrorCode(err) == story.CodeRateLimited {
+		wait = rateLimitedRetry
+	}
+	if wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second)/time.Second)))
 	}
 }
 

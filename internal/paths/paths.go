@@ -27,6 +27,12 @@ func StoryCardPath(lang, id, size string) string {
 	return StoryPath(lang, id) + "/card/" + seg(size) + ".png"
 }
 
+// VoiceCardPath is the quote card of a story in the toolkit's voices, in
+// one size: /{lang}/toolkit/voices/{id}-{size}.png.
+func VoiceCardPath(lang, id, size string) string {
+	return "/" + seg(lang) + "/toolkit/voices/" + seg(id) + "-" + seg(size) + ".png"
+}
+
 // ToolkitCardPath is the card image of the toolkit's key message number n
 // (from 1) in one size: /{lang}/toolkit/cards/{n}-{size}.png.
 func ToolkitCardPath(lang string, n int, size string) string {

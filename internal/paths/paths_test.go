@@ -9,6 +9,7 @@ func TestPaths(t *testing.T) {
 		OriginalStoryPath("fr", "s1"):      "/fr/stories/s1/original",
 		StoryCardPath("en", "s1", "og"):    "/en/stories/s1/card/og.png",
 		ToolkitCardPath("fr", 2, "square"): "/fr/toolkit/cards/2-square.png",
+		VoiceCardPath("ar", "s1", "story"): "/ar/toolkit/voices/s1-story.png",
 		PhotoPath("s1", "large.jpg"):       "/media/s1/large.jpg",
 		PhotosPath("s1"):                   "/media/s1/",
 		StaffPhotoPath("s1", "list.jpg"):   "/staff/media/s1/list.jpg",

@@ -183,6 +183,7 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"storyPath":   paths.StoryPath,
 		"cardPath":    paths.StoryCardPath,
 		"kitCardPath": paths.ToolkitCardPath,
+		"voiceCard":   paths.VoiceCardPath,
 		"photoPath":   paths.PhotoPath,
 		"staffPhoto":  paths.StaffPhotoPath,
 		"langName":    func(l *i18n.Lang, code string) string { return l.T("language." + code) },

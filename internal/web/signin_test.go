@@ -81,6 +81,9 @@ func TestSignInCeilingIsSiteWide(t *testing.T) {
 			if !bytes.Contains(body, []byte("Trop de tentatives")) {
 				t.Errorf("the refusal does not say why in French: %.300s", body)
 			}
+			if res.Header.Get("Retry-After") != "60" {
+				t.Errorf("the refusal says Retry-After %q, want 60", res.Header.Get("Retry-After"))
+			}
 			if after != before {
 				t.Errorf("a refused attempt ran %d password hashes", after-before)
 			}
