@@ -243,17 +243,25 @@ func (s *Server) editSubmission(w http.ResponseWriter, r *http.Request, p *Page)
 		if !ok {
 			return err
 		}
-		st, serr := s.app.Submission(r.Context(), id, token)
-		if serr != nil {
-			return serr
-		}
-		v := s.submissionPage(r, p, st)
-		v.Edit.Form, v.Edit.Errors = sub, fields
-		p.status = http.StatusUnprocessableEntity
-		return s.render(p, "submission", v)
+		return s.submissionAgain(r, p, id, token, http.StatusUnprocessableEntity, func(v *submissionView) {
+			v.Edit.Form, v.Edit.Errors = sub, fields
+		})
 	}
 	http.Redirect(w, r, p.Link("/my/"+id+"/"+token+"?done=edited"), http.StatusSeeOther)
 	return nil
+}
+
+// submissionAgain draws the storyteller's private page again, with status,
+// after a change it refused; show adds what they sent and why it was refused.
+func (s *Server) submissionAgain(r *http.Request, p *Page, id, token string, status int, show func(*submissionView)) error {
+	st, err := s.app.Submission(r.Context(), id, token)
+	if err != nil {
+		return err
+	}
+	v := s.submissionPage(r, p, st)
+	show(&v)
+	p.status = status
+	return s.render(p, "submission", v)
 }
 
 func (s *Server) uploadPhoto(w http.ResponseWriter, r *http.Request, p *Page) error {
@@ -274,14 +282,9 @@ func (s *Server) uploadPhoto(w http.ResponseWriter, r *http.Request, p *Page) er
 		if !ok {
 			return err
 		}
-		st, serr := s.app.Submission(r.Context(), id, token)
-		if serr != nil {
-			return serr
-		}
-		v := s.submissionPage(r, p, st)
-		v.PhotoError = fields["photo"] + fields["alt"]
-		p.status = uploadErrorStatus(w, err)
-		return s.render(p, "submission", v)
+		return s.submissionAgain(r, p, id, token, uploadErrorStatus(w, err), func(v *submissionView) {
+			v.PhotoError = fields["photo"] + fields["alt"]
+		})
 	}
 	http.Redirect(w, r, p.Link("/my/"+id+"/"+token+"?done=photo"), http.StatusSeeOther)
 	return nil
