@@ -86,22 +86,20 @@ var (
 
 // recordKind is one entry of the registry, its typed parts closed over.
 type recordKind struct {
-	typ     RecordType
-	plural  string // names the records in messages: "12 stories"
-	isSet   func(Record) bool
-	payload func(Record) any
-	check   func(Record) error
-	name    func(Record) string
-	count   func(*Counts) *int64
+	typ    RecordType
+	plural string // names the records in messages: "12 stories"
+	isSet  func(Record) bool
+	check  func(Record) error
+	name   func(Record) string
+	count  func(*Counts) *int64
 }
 
 func kindOf[T any](f RecordField[T], plural string, count func(*Counts) *int64, check func(*T) error, name func(*T) string) recordKind {
 	return recordKind{
 		typ: f.typ, plural: plural, count: count,
-		isSet:   func(r Record) bool { return f.Of(r) != nil },
-		payload: func(r Record) any { return f.Of(r) },
-		check:   func(r Record) error { return check(f.Of(r)) },
-		name:    func(r Record) string { return name(f.Of(r)) },
+		isSet: func(r Record) bool { return f.Of(r) != nil },
+		check: func(r Record) error { return check(f.Of(r)) },
+		name:  func(r Record) string { return name(f.Of(r)) },
 	}
 }
 
@@ -225,14 +223,6 @@ func (r Record) Type() RecordType {
 		}
 	}
 	return ""
-}
-
-// Payload is the set field of r (a pointer, such as *staff.User), nil when none is.
-func (r Record) Payload() any {
-	if k := kindByType(r.Type()); k != nil {
-		return k.payload(r)
-	}
-	return nil
 }
 
 // Name names r in messages, such as "story s123".
