@@ -58,7 +58,7 @@ type processTB struct{ testing.TB }
 
 func (processTB) Cleanup(f func()) { big.cleanups = append(big.cleanups, f) }
 
-func openBench(ctx context.Context, b *testing.B, count int) (storage.Store, bool, error) {
+func openBench(ctx context.Context, b *testing.B) (storage.Store, bool, error) {
 	url := os.Getenv("CHORUS_BENCH_POSTGRES_URL")
 	seeded := url != ""
 	if !seeded {

@@ -47,7 +47,7 @@ func BenchmarkStory(b *testing.B)                      { bench.Story(b) }
 func BenchmarkWithdrawAndPurge(b *testing.B)           { bench.WithdrawAndPurge(b) }
 func BenchmarkProposed_CountriesSkipScan(b *testing.B) { bench.ProposedCountriesSkipScan(b) }
 
-func openBench(ctx context.Context, b *testing.B, count int) (storage.Store, bool, error) {
+func openBench(ctx context.Context, b *testing.B) (storage.Store, bool, error) {
 	big.path = os.Getenv("CHORUS_BENCH_DB")
 	seeded := big.path != ""
 	if !seeded {

@@ -42,9 +42,9 @@ type Query struct {
 // at most once per process.
 type Bench struct {
 	// Open opens the store to measure. seeded tells that it already holds
-	// the count stories (a database named by the caller); otherwise the
+	// the stories (a database named by the caller); otherwise the
 	// synthetic stories are written into it.
-	Open func(ctx context.Context, b *testing.B, count int) (st storage.Store, seeded bool, err error)
+	Open func(ctx context.Context, b *testing.B) (st storage.Store, seeded bool, err error)
 	// Seeded, if set, runs once the stories are in (PostgreSQL: ANALYZE)
 	// and describes the database's size.
 	Seeded func(ctx context.Context) (string, error)
@@ -90,9 +90,6 @@ func (bn *Bench) Main(m *testing.M) {
 	os.Exit(code)
 }
 
-// Count is how many synthetic stories the store holds.
-func (bn *Bench) Count() int { return bn.count }
-
 func (bn *Bench) open(b *testing.B, env string) error {
 	n, err := strconv.Atoi(env)
 	if err != nil || n <= 0 {
@@ -100,7 +97,7 @@ func (bn *Bench) open(b *testing.B, env string) error {
 	}
 	bn.count = n
 	ctx := context.Background()
-	st, seeded, err := bn.Open(ctx, b, n)
+	st, seeded, err := bn.Open(ctx, b)
 	if err != nil {
 		return err
 	}
