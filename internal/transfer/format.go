@@ -562,6 +562,7 @@ type Reader struct {
 	n      int64
 	typ    int // index in storage.RecordTypes of the last record's type
 	count  storage.Counts
+	want   storage.Counts // the header's counts
 	done   bool
 }
 
@@ -587,7 +588,7 @@ func NewReader(r io.Reader) (*Reader, error) {
 			return nil, &LineError{1, fmt.Errorf("header counts an unknown record type %q", name)}
 		}
 	}
-	rd.Header = h
+	rd.Header, rd.want = h, h.RecordCounts()
 	return rd, nil
 }
 
@@ -627,10 +628,9 @@ func (r *Reader) Next() (storage.Record, error) {
 	}
 	b, err := r.readLine()
 	if errors.Is(err, io.EOF) {
-		want := r.Header.RecordCounts()
-		if r.count != want {
+		if r.count != r.want {
 			return storage.Record{}, &LineError{r.line, fmt.Errorf("the file ends after %s where the header announces %s: it is truncated or damaged",
-				r.count.Describe(), want.Describe())}
+				r.count.Describe(), r.want.Describe())}
 		}
 		r.done = true
 		return storage.Record{}, io.EOF
@@ -655,8 +655,8 @@ func (r *Reader) Next() (storage.Record, error) {
 	}
 	r.typ = t
 	r.count.Add(rec.Type())
-	if r.count.Of(rec.Type()) > r.Header.RecordCounts().Of(rec.Type()) {
-		return storage.Record{}, &LineError{r.line, fmt.Errorf("more %s records than the header announces (%d)", rec.Type(), r.Header.RecordCounts().Of(rec.Type()))}
+	if want := r.want.Of(rec.Type()); r.count.Of(rec.Type()) > want {
+		return storage.Record{}, &LineError{r.line, fmt.Errorf("more %s records than the header announces (%d)", rec.Type(), want)}
 	}
 	return rec, nil
 }
