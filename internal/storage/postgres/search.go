@@ -117,14 +117,7 @@ func (se search) SearchStories(ctx context.Context, db sqlstore.DB, l sqlstore.L
 	if err != nil || len(recent) >= l.Limit {
 		return recent, err
 	}
-	where := append(l.Where[:len(l.Where):len(l.Where)], sqlstore.Cond{SQL: "s." + match, Args: []any{words}})
-	from := l.From()
-	conds := make([]string, len(where))
-	args := append([]any(nil), from.Args...)
-	for i, c := range where {
-		conds[i] = c.SQL
-		args = append(args, c.Args...)
-	}
-	matches := sqlstore.Cond{SQL: "(SELECT s.* FROM " + from.SQL + " WHERE " + strings.Join(conds, " AND ") + " OFFSET 0) s", Args: args}
+	all := sqlstore.FromWhere(l.From(), append(l.Where[:len(l.Where):len(l.Where)], sqlstore.Cond{SQL: "s." + match, Args: []any{words}}))
+	matches := sqlstore.Cond{SQL: "(SELECT s.* FROM " + all.SQL + " OFFSET 0) s", Args: all.Args}
 	return l.Run(ctx, matches, []sqlstore.Cond{{SQL: "TRUE"}}, sqlstore.NewestFirst)
 }

@@ -114,17 +114,22 @@ var listedStoryColumns = Prefixed("s.", StoryColumns)
 // NewestFirst orders a listing of stories aliased s.
 const NewestFirst = "s.published_at DESC, s.id DESC"
 
-// Run lists the stories of the table expression from matching where.
-func (l Listing) Run(ctx context.Context, from Cond, where []Cond, order string) ([]*story.Story, error) {
+// FromWhere is "from WHERE c1 AND c2 ...", with the arguments in order.
+func FromWhere(from Cond, where []Cond) Cond {
 	args := slices.Clone(from.Args)
 	conds := make([]string, len(where))
 	for i, c := range where {
 		conds[i] = c.SQL
 		args = append(args, c.Args...)
 	}
-	query := "SELECT " + listedStoryColumns + " FROM " + from.SQL + " WHERE " + strings.Join(conds, " AND ") +
-		" ORDER BY " + order + " LIMIT ?"
-	return queryAll(ctx, l.Q, "list stories", scanStoryRow, query, append(args, l.Limit)...)
+	return Cond{SQL: from.SQL + " WHERE " + strings.Join(conds, " AND "), Args: args}
+}
+
+// Run lists the stories of the table expression from matching where.
+func (l Listing) Run(ctx context.Context, from Cond, where []Cond, order string) ([]*story.Story, error) {
+	q := FromWhere(from, where)
+	query := "SELECT " + listedStoryColumns + " FROM " + q.SQL + " ORDER BY " + order + " LIMIT ?"
+	return queryAll(ctx, l.Q, "list stories", scanStoryRow, query, append(q.Args, l.Limit)...)
 }
 
 // From is stories s with the listing's join.
