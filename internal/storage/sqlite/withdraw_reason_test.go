@@ -2,8 +2,6 @@ package sqlite
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"chorus/internal/storage/storagetest"
@@ -14,12 +12,9 @@ import (
 func TestOldFreeTextWithdrawReasonsAreScrubbed(t *testing.T) {
 	st := storagetest.OldFreeTextWithdrawReasonsAreScrubbed(t, upgradeOf(t)).(*Store)
 	st.Close()
-	dir := filepath.Dir(st.Path())
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+	for name, data := range storeFiles(st) {
 		if bytes.Contains(data, []byte(storagetest.FreeTextReasonWord)) {
-			t.Errorf("%s still holds the free-text reason", e.Name())
+			t.Errorf("%s still holds the free-text reason", name)
 		}
 	}
 }
