@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"strings"
 	"time"
 
 	"chorus/internal/storage/sqlstore"
@@ -22,16 +23,7 @@ func (dialect) HasTime(column string) string {
 	return "(" + column + " <> 0)"
 }
 
-func (dialect) List(items []string) any {
-	out := ""
-	for i, s := range items {
-		if i > 0 {
-			out += ","
-		}
-		out += s
-	}
-	return out
-}
+func (dialect) List(items []string) any { return strings.Join(items, ",") }
 
 func (dialect) IsTrue(column string) string    { return column + " = 1" }
 func (dialect) EqualFold(column string) string { return column + " = ?" } // the column is COLLATE NOCASE
