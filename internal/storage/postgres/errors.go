@@ -23,27 +23,32 @@ func domainError(op string, err error) error {
 			// Class 23, integrity constraint violation: unique_violation
 			// (23505) above all, and the audit log's append-only trigger
 			// (restrict_violation). SQLite maps every constraint error alike.
-			return &story.Error{Code: story.CodeConflict, Key: "error.conflict", Message: "This item conflicts with an existing one.", Err: wrapped}
+			return sqlstore.Conflict(wrapped)
 		case pe.Code == "53100" || pe.Code == "53200" || pe.Code == "53000":
 			// disk_full, out_of_memory, insufficient_resources.
-			return &story.Error{Code: story.CodeUnavailable, Key: "error.storage_full", Message: "We cannot save right now. Nothing was lost; please try again later.", Err: wrapped}
+			return sqlstore.StorageFull(wrapped)
 		case pe.Code == "40001" || pe.Code == "40P01" || pe.Code == "55P03":
 			// serialization_failure, deadlock_detected, lock_not_available:
 			// nothing was written, the same request can simply be retried.
-			return &story.Error{Code: story.CodeUnavailable, Key: "error.busy", Message: "We are busy; please try again in a moment.", Err: &retryable{wrapped}}
+			return sqlstore.Busy(&retryable{wrapped})
 		case pe.Code == "53300" || pe.Code[:2] == "57" || pe.Code[:2] == "08":
 			// too_many_connections, operator intervention (admin_shutdown
 			// 57P01, crash_shutdown, cannot_connect_now, query_canceled),
 			// connection exceptions.
-			return &story.Error{Code: story.CodeUnavailable, Key: "error.unavailable", Message: "The service is unavailable for a moment. Please try again.", Err: wrapped}
+			return unavailable(wrapped)
 		}
 		return wrapped
 	}
 	var ce *pgconn.ConnectError
 	if errors.As(err, &ce) || pgconn.Timeout(err) || pgconn.SafeToRetry(err) {
-		return &story.Error{Code: story.CodeUnavailable, Key: "error.unavailable", Message: "The service is unavailable for a moment. Please try again.", Err: wrapped}
+		return unavailable(wrapped)
 	}
 	return wrapped
+}
+
+// unavailable is a server or connection that cannot serve for a moment.
+func unavailable(wrapped error) error {
+	return &story.Error{Code: story.CodeUnavailable, Key: "error.unavailable", Message: "The service is unavailable for a moment. Please try again.", Err: wrapped}
 }
 
 // retryable marks a cause after which the whole transaction may be run again.

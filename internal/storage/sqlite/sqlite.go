@@ -24,7 +24,6 @@ import (
 	"chorus/internal/storage"
 	"chorus/internal/storage/jobqueue"
 	"chorus/internal/storage/sqlstore"
-	"chorus/internal/story"
 )
 
 //go:embed migrations/*.sql
@@ -241,11 +240,11 @@ func domainError(op string, err error) error {
 	}
 	switch le.Code() & 0xff {
 	case sqlite3lib.SQLITE_CONSTRAINT:
-		return &story.Error{Code: story.CodeConflict, Key: "error.conflict", Message: "This item conflicts with an existing one.", Err: wrapped}
+		return sqlstore.Conflict(wrapped)
 	case sqlite3lib.SQLITE_FULL, sqlite3lib.SQLITE_IOERR:
-		return &story.Error{Code: story.CodeUnavailable, Key: "error.storage_full", Message: "We cannot save right now. Nothing was lost; please try again later.", Err: wrapped}
+		return sqlstore.StorageFull(wrapped)
 	case sqlite3lib.SQLITE_BUSY, sqlite3lib.SQLITE_LOCKED:
-		return &story.Error{Code: story.CodeUnavailable, Key: "error.busy", Message: "We are busy; please try again in a moment.", Err: wrapped}
+		return sqlstore.Busy(wrapped)
 	}
 	return wrapped
 }

@@ -31,3 +31,21 @@ func CommonError(backend, op string, err error) (mapped error, done bool) {
 	}
 	return wrapped, false
 }
+
+// The domain errors each dialect maps its driver's codes to, around the
+// error CommonError wrapped.
+
+// Conflict is a constraint violation: the item clashes with a stored one.
+func Conflict(wrapped error) error {
+	return &story.Error{Code: story.CodeConflict, Key: "error.conflict", Message: "This item conflicts with an existing one.", Err: wrapped}
+}
+
+// StorageFull is a write refused for want of disk or memory.
+func StorageFull(wrapped error) error {
+	return &story.Error{Code: story.CodeUnavailable, Key: "error.storage_full", Message: "We cannot save right now. Nothing was lost; please try again later.", Err: wrapped}
+}
+
+// Busy is a write that lost a race for a lock and may be tried again.
+func Busy(wrapped error) error {
+	return &story.Error{Code: story.CodeUnavailable, Key: "error.busy", Message: "We are busy; please try again in a moment.", Err: wrapped}
+}
