@@ -86,9 +86,10 @@ func (a *App) StaffPost(ctx context.Context, by *staff.User, id string) (*story.
 }
 
 // SeedStories stores stories already published (demo content) in one
-// transaction, each with a private link nobody holds.
+// transaction, each with a private link nobody holds, and tells the
+// subscribers that the public pages changed.
 func (a *App) SeedStories(ctx context.Context, stories []*story.Story) error {
-	return a.store.WithTx(ctx, func(tx storage.Tx) error {
+	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		for _, s := range stories {
 			if err := tx.InsertStory(ctx, s, auth.HashToken(auth.NewToken())); err != nil {
 				return err
@@ -96,4 +97,9 @@ func (a *App) SeedStories(ctx context.Context, stories []*story.Story) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	a.publish(PublicChanged{})
+	return nil
 }
