@@ -280,9 +280,7 @@ func (a *App) RemovePostAtSource(ctx context.Context, network, sourceID string) 
 	}
 	a.publish(WallChanged{})
 	a.queueChanged()
-	if err := a.store.PurgeErased(context.WithoutCancel(ctx)); err != nil {
-		a.Log.Warn("a deleted post's text may linger in the database log until the next purge", "err", err)
-	}
+	a.purge(ctx)
 	return nil
 }
 

@@ -320,14 +320,6 @@ func (a *App) DeleteStoryTranslation(ctx context.Context, by *staff.User, id, la
 	return nil
 }
 
-// purge makes erased text unrecoverable now; the job enqueued with the
-// erasure retries it if this fails.
-func (a *App) purge(ctx context.Context) {
-	if err := a.store.PurgeErased(context.WithoutCancel(ctx)); err != nil {
-		a.Log.Warn("erased text may linger in the database log until the next purge", "err", err)
-	}
-}
-
 // SetTranslationConsent records the storyteller's choice about
 // translation. Withdrawing it deletes every translation of the story at
 // once, published or not.
