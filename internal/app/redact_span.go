@@ -65,7 +65,7 @@ func (a *App) RedactSpan(ctx context.Context, by *staff.User, id string, r SpanR
 	if r.Field == "title" {
 		text = s.Title
 	}
-	if r.Start < 0 || r.End > len(text) || r.Start >= r.End || !utf8.ValidString(text[r.Start:r.End]) {
+	if r.End > len(text) || !utf8.ValidString(text[r.Start:r.End]) {
 		return errStaleSpan
 	}
 	cut := text[:r.Start] + r.Marker(s.Language) + text[r.End:]
