@@ -85,20 +85,21 @@ func (a *App) StaffPost(ctx context.Context, by *staff.User, id string) (*story.
 	return a.store.Post(ctx, id)
 }
 
-// SeedStories stores stories already published (demo and synthetic
-// content) in one transaction. Each gets tokenHash as its private link's
-// hash, or when it is nil an unguessable one nobody holds.
-func (a *App) SeedStories(ctx context.Context, stories []*story.Story, tokenHash []byte) error {
-	return a.store.WithTx(ctx, func(tx storage.Tx) error {
+// SeedStories stores stories already published (demo content) in one
+// transaction, each with a private link nobody holds, and tells the
+// subscribers that the public pages changed.
+func (a *App) SeedStories(ctx context.Context, stories []*story.Story) error {
+	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		for _, s := range stories {
-			hash := tokenHash
-			if hash == nil {
-				hash = auth.HashToken(auth.NewToken())
-			}
-			if err := tx.InsertStory(ctx, s, hash); err != nil {
+			if err := tx.InsertStory(ctx, s, auth.HashToken(auth.NewToken())); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	a.publish(PublicChanged{})
+	return nil
 }

@@ -131,12 +131,7 @@ func New(d Deps) (*App, error) {
 	return a, nil
 }
 
-func (a *App) now() time.Time {
-	if a.Now != nil {
-		return a.Now().UTC()
-	}
-	return time.Now().UTC()
-}
+func (a *App) now() time.Time { return a.Now().UTC() }
 
 // publish tells the subscribers what a committed change touched.
 func (a *App) publish(ev Event) { a.Events.Publish(ev) }

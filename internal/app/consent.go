@@ -48,16 +48,17 @@ func (a *App) SetConsent(ctx context.Context, id, token string, change ConsentCh
 			return errConsentWithdrawn
 		}
 		var changed []audit.Entry
-		apply := func(kind string, consent *bool, want *bool) {
+		apply := func(kind string, consent *bool, want *bool) bool {
 			if want == nil || *consent == *want {
-				return
+				return false
 			}
 			*consent = *want
 			changed = append(changed, consentAudit(id, kind, *want, now))
+			return true
 		}
-		apply("social", &s.Consent.Social, change.Social)
-		apply("toolkit", &s.Consent.Toolkit, change.Toolkit)
-		apply("translate", &s.Consent.Translate, change.Translate)
+		social := apply("social", &s.Consent.Social, change.Social)
+		toolkit := apply("toolkit", &s.Consent.Toolkit, change.Toolkit)
+		translate := apply("translate", &s.Consent.Translate, change.Translate)
 		if len(changed) == 0 {
 			return nil
 		}
@@ -65,7 +66,7 @@ func (a *App) SetConsent(ctx context.Context, id, token string, change ConsentCh
 		if err := tx.UpdateStory(ctx, s); err != nil {
 			return err
 		}
-		if slices.ContainsFunc(changed, func(e audit.Entry) bool { return e.Action == "consent_translate" }) && !s.Consent.Translate {
+		if translate && !s.Consent.Translate {
 			if removed, err = tx.DeleteStoryTranslations(ctx, id); err != nil {
 				return err
 			}
@@ -75,8 +76,7 @@ func (a *App) SetConsent(ctx context.Context, id, token string, change ConsentCh
 				}
 			}
 		}
-		public = s.Status == story.StatusPublished &&
-			slices.ContainsFunc(changed, func(e audit.Entry) bool { return e.Action != "consent_translate" })
+		public = s.Status == story.StatusPublished && (social || toolkit)
 		for _, e := range changed {
 			if err := tx.AppendAudit(ctx, e); err != nil {
 				return err

@@ -1,12 +1,15 @@
 package app_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"chorus/internal/app"
+	"chorus/internal/story"
+	"chorus/internal/testrig"
 )
 
 func TestSubscribersHearEveryEventInOrderUntilTheyCancel(t *testing.T) {
@@ -139,5 +142,23 @@ func BenchmarkPublish(b *testing.B) {
 	}
 	if heard != 3*b.N {
 		b.Fatalf("heard %d of %d", heard, 3*b.N)
+	}
+}
+
+// TestSeedingTellsThePublicPages: stories seeded straight into the store
+// reach the page caches like any other published story.
+func TestSeedingTellsThePublicPages(t *testing.T) {
+	rig := testrig.New(t)
+	var heard []app.Event
+	rig.App.Events.Subscribe(func(ev app.Event) { heard = append(heard, ev) })
+	now := rig.Clock.Now()
+	s := &story.Story{ID: "seed01", Status: story.StatusPublished, Title: "Seeded", Body: "A seeded story.",
+		Language: "en", Country: "CA", Themes: []string{"arrival"}, Anonymous: true,
+		Consent: story.Consent{Publish: true}, CreatedAt: now, UpdatedAt: now, PublishedAt: now}
+	if err := rig.App.SeedStories(context.Background(), []*story.Story{s}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(heard, app.Event(app.PublicChanged{})) {
+		t.Errorf("seeding published %v, want PublicChanged", heard)
 	}
 }

@@ -68,6 +68,14 @@ func (a *App) enqueuePurge(ctx context.Context, tx storage.Tx, now time.Time) er
 	})
 }
 
+// purge makes erased text unrecoverable now; the job enqueued with the
+// erasure retries it if this fails.
+func (a *App) purge(ctx context.Context) {
+	if err := a.store.PurgeErased(context.WithoutCancel(ctx)); err != nil {
+		a.Log.Warn("erased text may linger in the database log until the next purge", "err", err)
+	}
+}
+
 // registerJobs adds the app's own workers and periodic jobs.
 func (a *App) registerJobs(r *JobRegistry) error {
 	return errors.Join(

@@ -21,8 +21,6 @@ type Decision struct {
 	Note    string // free text for the storyteller (rejection) or the log
 }
 
-var errCannotModerate = errForbidden
-
 func actor(u *staff.User) string { return "user:" + strconv.FormatInt(u.ID, 10) }
 
 // maxNote bounds a moderator's note on a decision.
@@ -39,8 +37,8 @@ func cleanNote(note string) (string, error) {
 
 // Decide approves or rejects a pending story.
 func (a *App) Decide(ctx context.Context, by *staff.User, id string, d Decision) (*story.Story, error) {
-	if !Allowed(by, ActionModerate) {
-		return nil, errCannotModerate
+	if err := can(by, ActionModerate); err != nil {
+		return nil, err
 	}
 	var err error
 	if d.Note, err = cleanNote(d.Note); err != nil {
@@ -101,8 +99,8 @@ type Redaction struct {
 
 // Redact edits a pending or published story's text to remove personal details.
 func (a *App) Redact(ctx context.Context, by *staff.User, id string, r Redaction) error {
-	if !Allowed(by, ActionModerate) {
-		return errCannotModerate
+	if err := can(by, ActionModerate); err != nil {
+		return err
 	}
 	r.Title, r.Body, r.Note = story.CleanLine(r.Title), story.CleanText(r.Body), story.CleanText(r.Note)
 	if r.Note == "" {
@@ -162,8 +160,8 @@ func (a *App) Redact(ctx context.Context, by *staff.User, id string, r Redaction
 
 // SetFeatured puts a published story on the home page or takes it off.
 func (a *App) SetFeatured(ctx context.Context, by *staff.User, id string, featured bool) error {
-	if !Allowed(by, ActionFeature) {
-		return errCannotModerate
+	if err := can(by, ActionFeature); err != nil {
+		return err
 	}
 	now := a.now()
 	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
@@ -194,8 +192,8 @@ func (a *App) SetFeatured(ctx context.Context, by *staff.User, id string, featur
 // automatic signals are strongest first (among the oldest 500): during a
 // raid, moderators take the worst first. The screen orders; people decide.
 func (a *App) Queue(ctx context.Context, by *staff.User, limit int, byRisk bool) ([]*story.Story, error) {
-	if !Allowed(by, ActionModerate) {
-		return nil, errCannotModerate
+	if err := can(by, ActionModerate); err != nil {
+		return nil, err
 	}
 	if !byRisk {
 		return a.store.Queue(ctx, limit)

@@ -28,17 +28,11 @@ const MaxOrganisation = 120
 
 func partnerKey(u *staff.User) string { return "partner." + strconv.FormatInt(u.ID, 10) }
 
-func hasPartnerProfile(u *staff.User) bool {
-	return Allowed(u, ActionPartnerProfile)
-}
-
-var errNotPartner = errForbidden
-
 // Partner returns the profile of a partner (or an admin, who may make a
 // co-branded kit too); an empty one when none was saved.
 func (a *App) Partner(ctx context.Context, by *staff.User) (PartnerProfile, error) {
-	if !hasPartnerProfile(by) {
-		return PartnerProfile{}, errNotPartner
+	if err := can(by, ActionPartnerProfile); err != nil {
+		return PartnerProfile{}, err
 	}
 	return partnerFrom(ctx, a.store, by)
 }
@@ -68,8 +62,8 @@ type PartnerUpdate struct {
 
 // SavePartner changes a partner's profile; the change is audited.
 func (a *App) SavePartner(ctx context.Context, by *staff.User, u PartnerUpdate) error {
-	if !hasPartnerProfile(by) {
-		return errNotPartner
+	if err := can(by, ActionPartnerProfile); err != nil {
+		return err
 	}
 	name := story.CleanLine(u.Organisation)
 	if name == "" || utf8.RuneCountInString(name) > MaxOrganisation {

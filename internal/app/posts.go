@@ -61,8 +61,8 @@ func policyFrom(ctx context.Context, r storage.Reader) (PolicySetting, error) {
 // change is audited with the old and new values. Posts already decided keep
 // their status.
 func (a *App) SetPolicy(ctx context.Context, by *staff.User, p moderation.Policy) error {
-	if !Allowed(by, ActionSetPolicy) {
-		return errCannotModerate
+	if err := can(by, ActionSetPolicy); err != nil {
+		return err
 	}
 	if err := p.Validate(); err != nil {
 		return err
@@ -209,8 +209,8 @@ type PostDecision struct {
 // posts and how they reverse an automatic decision; either way it is
 // audited, a reversal under its own action.
 func (a *App) DecidePost(ctx context.Context, by *staff.User, id string, d PostDecision) (*story.Post, error) {
-	if !Allowed(by, ActionModerate) {
-		return nil, errCannotModerate
+	if err := can(by, ActionModerate); err != nil {
+		return nil, err
 	}
 	var err error
 	if d.Note, err = cleanNote(d.Note); err != nil {
@@ -280,25 +280,23 @@ func (a *App) RemovePostAtSource(ctx context.Context, network, sourceID string) 
 	}
 	a.publish(WallChanged{})
 	a.queueChanged()
-	if err := a.store.PurgeErased(context.WithoutCancel(ctx)); err != nil {
-		a.Log.Warn("a deleted post's text may linger in the database log until the next purge", "err", err)
-	}
+	a.purge(ctx)
 	return nil
 }
 
 // Posts lists posts with a status for moderators: queued ones oldest first,
 // decided ones newest first.
 func (a *App) Posts(ctx context.Context, by *staff.User, status story.PostStatus, limit int) ([]*story.Post, error) {
-	if !Allowed(by, ActionModerate) {
-		return nil, errCannotModerate
+	if err := can(by, ActionModerate); err != nil {
+		return nil, err
 	}
 	return a.store.Posts(ctx, storage.PostFilter{Status: status, OldestFirst: status == story.PostQueued, Limit: limit})
 }
 
 // QueuedPosts counts the posts waiting for a moderator.
 func (a *App) QueuedPosts(ctx context.Context, by *staff.User) (int, error) {
-	if !Allowed(by, ActionModerate) {
-		return 0, errCannotModerate
+	if err := can(by, ActionModerate); err != nil {
+		return 0, err
 	}
 	return a.store.CountPosts(ctx, story.PostQueued)
 }
@@ -310,8 +308,8 @@ func (a *App) Wall(ctx context.Context, limit int) ([]*story.Post, error) {
 
 // PostAudit returns the audit trails of posts, by post id, in one read.
 func (a *App) PostAudit(ctx context.Context, by *staff.User, ids ...string) (map[string][]audit.Entry, error) {
-	if !Allowed(by, ActionModerate) {
-		return nil, errCannotModerate
+	if err := can(by, ActionModerate); err != nil {
+		return nil, err
 	}
 	subjects := make([]string, len(ids))
 	for i, id := range ids {

@@ -45,8 +45,8 @@ func TextVersion(s *story.Story) string {
 // published story with a visible marker, through Redact. The audit entry
 // names the kind of data and where it was, never the text removed.
 func (a *App) RedactSpan(ctx context.Context, by *staff.User, id string, r SpanRedaction) error {
-	if !Allowed(by, ActionModerate) {
-		return errCannotModerate
+	if err := can(by, ActionModerate); err != nil {
+		return err
 	}
 	if !slices.Contains(removableLabels, r.Label) || r.Field != "title" && r.Field != "body" || r.Start < 0 || r.End <= r.Start || r.Marker == nil {
 		return story.Errorf(story.CodeBadRequest, "error.bad_form", "The form could not be read.")
@@ -65,7 +65,7 @@ func (a *App) RedactSpan(ctx context.Context, by *staff.User, id string, r SpanR
 	if r.Field == "title" {
 		text = s.Title
 	}
-	if r.Start < 0 || r.End > len(text) || r.Start >= r.End || !utf8.ValidString(text[r.Start:r.End]) {
+	if r.End > len(text) || !utf8.ValidString(text[r.Start:r.End]) {
 		return errStaleSpan
 	}
 	cut := text[:r.Start] + r.Marker(s.Language) + text[r.End:]

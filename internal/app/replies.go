@@ -104,15 +104,13 @@ func (a *App) SuggestReply(ctx context.Context, language string, signals []story
 	return moderation.SuggestFrom(a.ActiveReplies(ctx), language, signals)
 }
 
-func canEditLibrary(u *staff.User) bool { return Allowed(u, ActionEditReplies) }
-
 func replySubject(id string) string { return "reply:" + id }
 
 // SaveReply adds a reply to the library (when r.ID is empty) or changes
 // one, and returns its id; only admins may.
 func (a *App) SaveReply(ctx context.Context, by *staff.User, r moderation.Reply) (string, error) {
-	if !canEditLibrary(by) {
-		return "", errCannotModerate
+	if err := can(by, ActionEditReplies); err != nil {
+		return "", err
 	}
 	if r.ID == "" {
 		r.ID = "r-" + newID()
@@ -136,8 +134,8 @@ func (a *App) SaveReply(ctx context.Context, by *staff.User, r moderation.Reply)
 // RemoveReply takes a reply out of the library. A reply the project ships
 // stays known, removed, so that RestoreReply can bring it back.
 func (a *App) RemoveReply(ctx context.Context, by *staff.User, id string) error {
-	if !canEditLibrary(by) {
-		return errCannotModerate
+	if err := can(by, ActionEditReplies); err != nil {
+		return err
 	}
 	entry, err := a.ReplyEntry(ctx, id)
 	if err != nil {
@@ -160,8 +158,8 @@ func (a *App) RemoveReply(ctx context.Context, by *staff.User, id string) error 
 
 // RestoreReply undoes admins' edits of a reply the project ships.
 func (a *App) RestoreReply(ctx context.Context, by *staff.User, id string) error {
-	if !canEditLibrary(by) {
-		return errCannotModerate
+	if err := can(by, ActionEditReplies); err != nil {
+		return err
 	}
 	entry, err := a.ReplyEntry(ctx, id)
 	if err != nil {

@@ -447,9 +447,7 @@ func (a *App) Withdraw(ctx context.Context, id, token, reason string) error {
 	a.publish(StoryChanged{ID: id})
 	a.queueChanged()
 	a.SweepBlobs(ctx)
-	if err := a.store.PurgeErased(context.WithoutCancel(ctx)); err != nil {
-		a.Log.Warn("erased data may linger in the database log until the next purge", "err", err)
-	}
+	a.purge(ctx)
 	return nil
 }
 

@@ -24,8 +24,8 @@ type StoryAuditEntry struct {
 // and admins. The trail holds who did what, when and why, never the text
 // of the story.
 func (a *App) StoryAudit(ctx context.Context, by *staff.User, id string) (*story.Story, []StoryAuditEntry, error) {
-	if !Allowed(by, ActionModerate) {
-		return nil, nil, errCannotModerate
+	if err := can(by, ActionModerate); err != nil {
+		return nil, nil, err
 	}
 	s, err := a.store.Story(ctx, id)
 	if err != nil {

@@ -57,10 +57,6 @@ func (a *App) checkTarget(s *story.Story, lang string) error {
 	return nil
 }
 
-func canSeeTranslations(u *staff.User) bool {
-	return Allowed(u, ActionSeeStoryTranslations)
-}
-
 // translationOf returns a story's translation into lang, nil when none.
 func translationOf(ctx context.Context, r storage.Reader, id, lang string) (*story.Translation, error) {
 	t, err := r.StoryTranslation(ctx, id, lang)
@@ -80,8 +76,8 @@ type TranslationDesk struct {
 
 // TranslationDesk opens a story's translation into lang.
 func (a *App) TranslationDesk(ctx context.Context, by *staff.User, id, lang string) (TranslationDesk, error) {
-	if !canSeeTranslations(by) {
-		return TranslationDesk{}, errCannotModerate
+	if err := can(by, ActionSeeStoryTranslations); err != nil {
+		return TranslationDesk{}, err
 	}
 	s, err := openForTranslation(ctx, a.store, id)
 	if err != nil {
@@ -112,8 +108,8 @@ func translationAudit(by *staff.User, action string, t *story.Translation, at ti
 // published translation takes it back to review. Machine output keeps its
 // origin through a person's edits.
 func (a *App) SaveStoryTranslation(ctx context.Context, by *staff.User, id, lang string, e StoryTranslationEdit) (*story.Translation, error) {
-	if !Allowed(by, ActionTranslateStories) {
-		return nil, errCannotModerate
+	if err := can(by, ActionTranslateStories); err != nil {
+		return nil, err
 	}
 	e.Text.Normalize()
 	now := a.now()
@@ -171,8 +167,8 @@ func (a *App) MachineTranslate(ctx context.Context, by *staff.User, id, lang str
 	if a.Translator == nil {
 		return nil, errMachineTranslationOff
 	}
-	if !Allowed(by, ActionTranslateStories) {
-		return nil, errCannotModerate
+	if err := can(by, ActionTranslateStories); err != nil {
+		return nil, err
 	}
 	// The service is slow: ask it outside any transaction, then check
 	// again that nothing changed meanwhile.
@@ -259,8 +255,8 @@ func machineTranslationError(err error) error {
 // other than the one who wrote or checked it reviews it; machine output
 // must have been checked first.
 func (a *App) PublishTranslation(ctx context.Context, by *staff.User, id, lang string) error {
-	if !Allowed(by, ActionPublishStoryTranslation) {
-		return errCannotModerate
+	if err := can(by, ActionPublishStoryTranslation); err != nil {
+		return err
 	}
 	now := a.now()
 	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
@@ -295,8 +291,8 @@ func (a *App) PublishTranslation(ctx context.Context, by *staff.User, id, lang s
 
 // DeleteStoryTranslation removes a translation, draft or published.
 func (a *App) DeleteStoryTranslation(ctx context.Context, by *staff.User, id, lang string) error {
-	if !canSeeTranslations(by) {
-		return errCannotModerate
+	if err := can(by, ActionSeeStoryTranslations); err != nil {
+		return err
 	}
 	now := a.now()
 	var wasPublic bool
@@ -322,14 +318,6 @@ func (a *App) DeleteStoryTranslation(ctx context.Context, by *staff.User, id, la
 	}
 	a.purge(ctx)
 	return nil
-}
-
-// purge makes erased text unrecoverable now; the job enqueued with the
-// erasure retries it if this fails.
-func (a *App) purge(ctx context.Context) {
-	if err := a.store.PurgeErased(context.WithoutCancel(ctx)); err != nil {
-		a.Log.Warn("erased text may linger in the database log until the next purge", "err", err)
-	}
 }
 
 // SetTranslationConsent records the storyteller's choice about
@@ -386,8 +374,8 @@ const maxDraftsShown = 50
 
 // TranslationOverview lists a page of stories open for translation.
 func (a *App) TranslationOverview(ctx context.Context, by *staff.User, cursor string) (TranslationOverview, error) {
-	if !canSeeTranslations(by) {
-		return TranslationOverview{}, errCannotModerate
+	if err := can(by, ActionSeeStoryTranslations); err != nil {
+		return TranslationOverview{}, err
 	}
 	var v TranslationOverview
 	drafts, err := a.store.DraftStoryTranslations(ctx, maxDraftsShown)

@@ -33,8 +33,6 @@ type TranslationEdit struct {
 var errSourceChanged = &story.Error{Code: story.CodeConflict, Key: "error.translation_source_changed", Field: "text",
 	Message: "The English text changed since this page was opened: check the translation against the new text and save again."}
 
-var errCannotTranslate = errForbidden
-
 // TranslationLanguages are the languages translators work on: those on the
 // site, then those in translation.
 func TranslationLanguages() []i18n.Language {
@@ -58,8 +56,8 @@ func TranslationLanguage(code string) (i18n.Language, bool) {
 // toolkit into any language; only admins edit the toolkit's English, which
 // makes the translations made from the former text stale.
 func (a *App) SaveTranslation(ctx context.Context, by *staff.User, e TranslationEdit) error {
-	if !Allowed(by, ActionTranslateInterface) {
-		return errCannotTranslate
+	if err := can(by, ActionTranslateInterface); err != nil {
+		return err
 	}
 	if _, ok := TranslationLanguage(e.Lang); !ok {
 		return story.FieldError("lang", "error.translation_language", "This language cannot be translated here.")
@@ -86,7 +84,7 @@ func (a *App) SaveTranslation(ctx context.Context, by *staff.User, e Translation
 			saved.Forms, saved.SourceHash = forms, source.SourceHash()
 		case staff.CatalogToolkit:
 			if e.Lang == i18n.Source && !Allowed(by, ActionEditToolkitSource) {
-				return errCannotTranslate
+				return errForbidden
 			}
 			var english []toolkit.Saved
 			switch t, err := tx.Translation(ctx, staff.CatalogToolkit, i18n.Source, e.Key); {
@@ -139,7 +137,7 @@ func (a *App) SaveTranslation(ctx context.Context, by *staff.User, e Translation
 // removes.
 func (a *App) RemoveTranslation(ctx context.Context, by *staff.User, catalog, lang, key string) error {
 	if !Allowed(by, ActionTranslateInterface) || (catalog == staff.CatalogToolkit && lang == i18n.Source && !Allowed(by, ActionEditToolkitSource)) {
-		return errCannotTranslate
+		return errForbidden
 	}
 	now := a.now()
 	err := a.store.WithTx(ctx, func(tx storage.Tx) error {

@@ -92,11 +92,18 @@ func TestTOTPVectors(t *testing.T) {
 		}
 	}
 	now := time.Unix(1234567890, 0)
-	if !VerifyTOTP(secret, "005924", now) || !VerifyTOTP(secret, "005924", now.Add(30*time.Second)) {
+	accepts := func(code string, at time.Time) bool {
+		_, ok := MatchTOTP(secret, code, at)
+		return ok
+	}
+	if !accepts("005924", now) || !accepts("005924", now.Add(30*time.Second)) {
 		t.Error("current or adjacent step refused")
 	}
-	if VerifyTOTP(secret, "005924", now.Add(5*time.Minute)) || VerifyTOTP(secret, "12345", now) {
+	if accepts("005924", now.Add(5*time.Minute)) || accepts("12345", now) {
 		t.Error("stale or short code accepted")
+	}
+	if step, ok := MatchTOTP(secret, "005924", now.Add(30*time.Second)); !ok || step != 1234567890/30 {
+		t.Errorf("code of step %d matched step %d (%v)", 1234567890/30, step, ok)
 	}
 }
 

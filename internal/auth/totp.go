@@ -50,15 +50,9 @@ func hotp(key []byte, counter uint64) string {
 	return fmt.Sprintf("%06d", value%1_000_000)
 }
 
-// VerifyTOTP accepts the code of the current step or one step either side,
-// to allow for clock drift.
-func VerifyTOTP(secret, code string, now time.Time) bool {
-	_, ok := MatchTOTP(secret, code, now)
-	return ok
-}
-
-// MatchTOTP is VerifyTOTP that also returns the time step the code belongs
-// to, which the caller records so that the code is not used again.
+// MatchTOTP accepts the code of the current step or one step either side,
+// to allow for clock drift, and returns the time step the code belongs to,
+// which the caller records so that the code is not used again.
 func MatchTOTP(secret, code string, now time.Time) (step int64, ok bool) {
 	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
 	if len(code) != totpDigits {

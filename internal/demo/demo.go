@@ -54,7 +54,7 @@ func Seed(ctx context.Context, a *app.App) (int, error) {
 		}
 		stories = append(stories, s)
 	}
-	if err := a.SeedStories(ctx, stories, nil); err != nil {
+	if err := a.SeedStories(ctx, stories); err != nil {
 		return 0, err
 	}
 	return len(list), seedPosts(ctx, a, now)
