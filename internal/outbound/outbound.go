@@ -54,7 +54,6 @@ const (
 	CodeBadURL         = "bad_url"         // not an http or https URL
 	CodeTooManyHops    = "too_many_redirects"
 	CodeTooLarge       = "response_too_large"
-	CodeStatus         = "unexpected_status"
 	CodeBadJSON        = "bad_json"
 )
 
@@ -263,9 +262,8 @@ func (c *Client) readJSON(req *http.Request) (Response, error) {
 // dialer resolves names itself and connects only to the addresses it has
 // checked, so that no second lookup can slip a private address past it.
 type dialer struct {
-	allow    AllowList
-	net      net.Dialer
-	resolver *net.Resolver // nil: the default resolver
+	allow AllowList
+	net   net.Dialer
 }
 
 func (d *dialer) dialContext(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -281,11 +279,7 @@ func (d *dialer) dialContext(ctx context.Context, network, addr string) (net.Con
 	if ip, err := netip.ParseAddr(host); err == nil {
 		ips = []netip.Addr{ip}
 	} else {
-		resolver := d.resolver
-		if resolver == nil {
-			resolver = net.DefaultResolver
-		}
-		if ips, err = resolver.LookupNetIP(ctx, "ip", host); err != nil {
+		if ips, err = net.DefaultResolver.LookupNetIP(ctx, "ip", host); err != nil {
 			return nil, err
 		}
 	}
