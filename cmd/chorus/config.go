@@ -226,8 +226,9 @@ func openDatabase(ctx context.Context, cfg *config) (database, string, error) {
 	}
 }
 
-// openApp opens the data folder: database, keys and media.
-func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, database, error) {
+// openApp opens the data folder: database, keys and media. On an error the
+// database it opened is closed again.
+func openApp(ctx context.Context, cfg *config, log *slog.Logger) (_ *app.App, _ database, err error) {
 	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
 		return nil, nil, fmt.Errorf("data folder: %w", err)
 	}
@@ -235,20 +236,22 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 	if err != nil {
 		return nil, nil, err
 	}
+	defer func() {
+		if err != nil {
+			store.Close()
+		}
+	}()
 	keys, err := auth.LoadOrCreateKeys(filepath.Join(cfg.Data, "secret.key"))
 	if err != nil {
-		store.Close()
 		return nil, nil, err
 	}
 	blobs, err := media.OpenStore(ctx, cfg.MediaURL, filepath.Join(cfg.Data, "media"),
 		media.OpenOptions{AccessKey: cfg.S3Access, SecretKey: cfg.S3Secret})
 	if err != nil {
-		store.Close()
 		return nil, nil, err
 	}
 	allowPrivate, err := outbound.ParseAllowList(cfg.AllowPrivateHosts)
 	if err != nil {
-		store.Close()
 		return nil, nil, fmt.Errorf("CHORUS_ALLOW_PRIVATE_HOSTS: %w", err)
 	}
 	// Each service's own timeout bounds its calls; the client's must not cut them shorter.
@@ -257,7 +260,6 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 		Timeout: longest, ResponseHeaderTimeout: longest})
 	if cfg.ClassifierURL != "" {
 		if u, err := url.Parse(cfg.ClassifierURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			store.Close()
 			return nil, nil, errors.New("CHORUS_CLASSIFIER_URL must be an http or https URL")
 		}
 	}
@@ -273,18 +275,15 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (*app.App, data
 	if cfg.TranslateURL != "" {
 		mt, err := translate.New(translate.Options{URL: cfg.TranslateURL, APIKey: cfg.TranslateKey, Timeout: cfg.TranslateTimeout, Client: client})
 		if err != nil {
-			store.Close()
 			return nil, nil, err
 		}
 		deps.Translator = mt
 	}
 	a, err := app.New(deps)
 	if err != nil {
-		store.Close()
 		return nil, nil, err
 	}
 	if n, err := a.SealTOTPSecrets(ctx); err != nil {
-		store.Close()
 		return nil, nil, fmt.Errorf("seal second-factor secrets: %w", err)
 	} else if n > 0 {
 		log.Info("second-factor secrets sealed", "count", n)

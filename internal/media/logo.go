@@ -41,15 +41,11 @@ func processLogoWithin(ctx context.Context, r io.Reader, budget *Budget) (out []
 	if err != nil {
 		return nil, err
 	}
-	release, err := budget.acquire(ctx, logo, in.cost)
+	src, release, err := in.decode(ctx, budget)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	src, err := in.decode()
-	if err != nil {
-		return nil, err
-	}
 	sb := src.Bounds()
 	w, h := fit(sb.Dx(), sb.Dy(), LogoSide)
 	dst := image.NewNRGBA(image.Rect(0, 0, w, h))

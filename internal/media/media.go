@@ -162,15 +162,11 @@ func processWithin(ctx context.Context, r io.Reader, limits Limits, budget *Budg
 	if err != nil {
 		return nil, err
 	}
-	release, err := budget.acquire(ctx, photo, in.cost)
+	img, release, err := in.decode(ctx, budget)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	img, err := in.decode()
-	if err != nil {
-		return nil, err
-	}
 	return render(img, orientation(in.format, in.data))
 }
 
@@ -215,16 +211,25 @@ func checkedRead(u upload, r io.Reader, limits Limits) (*checkedImage, error) {
 	return &checkedImage{upload: u, format: f, data: data, cfg: cfg, cost: imageCost(u, f, data, cfg)}, nil
 }
 
-// decode decodes the pixels; the caller holds their cost from the budget.
-func (c *checkedImage) decode() (image.Image, error) {
-	img, err := decode(c.format, c.data)
+// decode waits, while ctx lasts, for the image's cost from budget, then
+// decodes the pixels. The caller calls release once it is done with them
+// and with what it made of them.
+func (c *checkedImage) decode(ctx context.Context, budget *Budget) (img image.Image, release func(), err error) {
+	release, err = budget.acquire(ctx, c.upload, c.cost)
 	if err != nil {
-		return nil, errCorrupt(c.upload, err)
+		return nil, nil, err
 	}
-	if b := img.Bounds(); b.Dx() != c.cfg.Width || b.Dy() != c.cfg.Height {
-		return nil, errCorrupt(c.upload, fmt.Errorf("decoded %v, header said %dx%d", b, c.cfg.Width, c.cfg.Height))
+	img, err = decode(c.format, c.data)
+	if err == nil {
+		if b := img.Bounds(); b.Dx() != c.cfg.Width || b.Dy() != c.cfg.Height {
+			err = fmt.Errorf("decoded %v, header said %dx%d", b, c.cfg.Width, c.cfg.Height)
+		}
 	}
-	return img, nil
+	if err != nil {
+		release()
+		return nil, nil, errCorrupt(c.upload, err)
+	}
+	return img, release, nil
 }
 
 func readLimited(u upload, r io.Reader, maxBytes int64) ([]byte, error) {

@@ -511,6 +511,10 @@ func photoLike(w, h int) *image.RGBA {
 
 func BenchmarkProcess(b *testing.B) {
 	data := insertSegments(encodeJPEG(b, photoLike(4000, 3000), 90), exifSegment(orientationTIFF(6)))
+	in, err := checkedRead(photo, bytes.NewReader(data), DefaultLimits)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -518,6 +522,9 @@ func BenchmarkProcess(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	// What the photo reserves from the image memory budget, to set
+	// against the bytes it allocates.
+	b.ReportMetric(float64(in.cost)/1e6, "MB-reserved")
 }
 
 func TestJPEGScans(t *testing.T) {

@@ -4,7 +4,7 @@
 // link-local, multicast and other special-purpose addresses after DNS
 // resolution (so a name that resolves, or later re-resolves, to one is
 // refused too) unless the allow-list names them, re-checks every redirect
-// and bounds their number, bounds the size of every answer and the time of
+// and bounds their number, never resends a request body to another host, bounds the size of every answer and the time of
 // every step, speaks only http and https, and names the site in its
 // User-Agent.
 package outbound
@@ -53,8 +53,8 @@ const (
 	CodeRefusedAddress = "refused_address" // a private or special-purpose address not allowed
 	CodeBadURL         = "bad_url"         // not an http or https URL
 	CodeTooManyHops    = "too_many_redirects"
+	CodeBodyRedirect   = "body_redirect" // a redirect would send the body to another host
 	CodeTooLarge       = "response_too_large"
-	CodeStatus         = "unexpected_status"
 	CodeBadJSON        = "bad_json"
 )
 
@@ -142,6 +142,12 @@ func New(opts Options) *Client {
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) > opts.MaxRedirects {
 				return &Error{Code: CodeTooManyHops, Message: fmt.Sprintf("more than %d redirects", opts.MaxRedirects)}
+			}
+			// A 307 or 308 sends the body again (net/http keeps GetBody only
+			// then); to another host it would hand over what was meant for
+			// the first, such as an API key in a JSON body.
+			if req.GetBody != nil && req.URL.Host != via[0].URL.Host {
+				return &Error{Code: CodeBodyRedirect, Message: "a redirect would send the request body to another host"}
 			}
 			return checkURL(req.URL)
 		},
@@ -263,9 +269,8 @@ func (c *Client) readJSON(req *http.Request) (Response, error) {
 // dialer resolves names itself and connects only to the addresses it has
 // checked, so that no second lookup can slip a private address past it.
 type dialer struct {
-	allow    AllowList
-	net      net.Dialer
-	resolver *net.Resolver // nil: the default resolver
+	allow AllowList
+	net   net.Dialer
 }
 
 func (d *dialer) dialContext(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -281,11 +286,7 @@ func (d *dialer) dialContext(ctx context.Context, network, addr string) (net.Con
 	if ip, err := netip.ParseAddr(host); err == nil {
 		ips = []netip.Addr{ip}
 	} else {
-		resolver := d.resolver
-		if resolver == nil {
-			resolver = net.DefaultResolver
-		}
-		if ips, err = resolver.LookupNetIP(ctx, "ip", host); err != nil {
+		if ips, err = net.DefaultResolver.LookupNetIP(ctx, "ip", host); err != nil {
 			return nil, err
 		}
 	}

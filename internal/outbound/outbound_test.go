@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -117,6 +118,41 @@ func TestRedirectToPrivateAddressRefused(t *testing.T) {
 	_, err := New(Options{AllowPrivate: allowServer(t, redirector)}).GetJSON(t.Context(), redirector.URL)
 	if !IsCode(err, CodeRefusedAddress) {
 		t.Fatalf("redirect to a private address: err = %v, want %s", err, CodeRefusedAddress)
+	}
+}
+
+func TestBodyNotResentToAnotherHost(t *testing.T) {
+	var reached atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached.Add(1)
+	}))
+	defer other.Close()
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/away":
+			http.Redirect(w, r, other.URL+"/", http.StatusTemporaryRedirect)
+		case "/here":
+			http.Redirect(w, r, srv.URL+"/done", http.StatusPermanentRedirect)
+		default:
+			w.Write([]byte(`{}`))
+		}
+	}))
+	defer srv.Close()
+	list, err := ParseAllowList("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := New(Options{AllowPrivate: list})
+	body := map[string]string{"api_key": "secret"}
+	if _, err := c.PostJSON(t.Context(), srv.URL+"/away", body); !IsCode(err, CodeBodyRedirect) {
+		t.Errorf("307 to another host: err = %v, want %s", err, CodeBodyRedirect)
+	}
+	if n := reached.Load(); n != 0 {
+		t.Errorf("the other host was reached %d times", n)
+	}
+	if res, err := c.PostJSON(t.Context(), srv.URL+"/here", body); err != nil || res.Status != http.StatusOK {
+		t.Errorf("308 to the same host: %+v, %v; want it followed", res, err)
 	}
 }
 

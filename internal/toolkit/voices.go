@@ -7,6 +7,7 @@ import (
 	"golang.org/x/text/language/display"
 
 	"chorus/internal/i18n"
+	"chorus/internal/paths"
 	"chorus/internal/story"
 )
 
@@ -29,7 +30,7 @@ const VoiceQuoteRunes = 220
 // l's language as the storyteller chose to appear.
 func NewVoice(l *i18n.Lang, s *story.Story, t *story.Translation, siteURL string) Voice {
 	v := Voice{StoryID: s.ID, Lang: s.Language, Quote: Excerpt(s.Body, VoiceQuoteRunes), Attribution: Attribution(l, s),
-		URL: siteURL + "/" + l.Code + "/stories/" + s.ID, Demo: s.Demo}
+		URL: siteURL + paths.StoryPath(l.Code, s.ID), Demo: s.Demo}
 	if t != nil {
 		v.Lang, v.Quote = t.Language, Excerpt(t.Body, VoiceQuoteRunes)
 	}

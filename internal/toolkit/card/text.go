@@ -1,7 +1,6 @@
 package card
 
 import (
-	"chorus/internal/i18n"
 	"image"
 	"strings"
 	"unicode"
@@ -11,6 +10,8 @@ import (
 	"github.com/go-text/typesetting/font"
 	"github.com/go-text/typesetting/language"
 	"github.com/go-text/typesetting/segmenter"
+
+	"chorus/internal/i18n"
 )
 
 // input is a Spec checked and cleaned for layout.
