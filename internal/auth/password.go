@@ -76,9 +76,9 @@ func gatedRun(ctx context.Context, hash func()) error {
 	// sign-in memory test measured 4× the idle memory with one slot, 3×
 	// with runtime.GC here); handing it back to the system before the next
 	// run starts keeps the peak at the idle memory plus one argonMemory
-	// per slot (2×). The next run faults its pages in afresh: a check took
-	// 0.56–0.73 s instead of 0.49 s on two shared cores. Sign-ins are few
-	// and capped; memory is what a flood of them exhausts.
+	// per slot (2×). The next run faults its pages in afresh, about 65 ms
+	// more per check (BenchmarkPasswordCheck, docs/performance.md). Sign-ins
+	// are few and capped; memory is what a flood of them exhausts.
 	debug.FreeOSMemory()
 	return nil
 }
