@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -54,11 +53,8 @@ func TestEditsAreRateLimitedPerSubmission(t *testing.T) {
 	}
 	page, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
-	if csrf == nil {
-		t.Fatalf("private page without a form: %d", res.StatusCode)
-	}
-	form := url.Values{"csrf": {string(csrf[1])}, "title": {"Edited by form"}}
+	csrf := testrig.CSRF(t, testrig.Response{Status: res.StatusCode, Body: page})
+	form := url.Values{"csrf": {csrf}, "title": {"Edited by form"}}
 	res, err = browser.PostForm(base+"/en/my/"+id+"/"+token+"/edit", form)
 	if err != nil {
 		t.Fatal(err)
