@@ -91,18 +91,24 @@ func TestSignInCeilingIsSiteWide(t *testing.T) {
 // rig's own.
 func limitedSite(t *testing.T, rig *testrig.Rig, cfg web.Config) string {
 	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	cfg.BaseURL = "http://" + srv.Listener.Addr().String()
+	srv.Config.Handler = siteWith(t, rig, cfg)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return cfg.BaseURL
+}
+
+// siteWith builds another site over the rig's application, with cfg.
+func siteWith(t *testing.T, rig *testrig.Rig, cfg web.Config) *web.Server {
+	t.Helper()
 	catalog, err := i18n.Load(i18n.Known, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewUnstartedServer(nil)
-	cfg.BaseURL = "http://" + srv.Listener.Addr().String()
 	site, err := web.New(rig.App, catalog, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Config.Handler = site
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return cfg.BaseURL
+	return site
 }
