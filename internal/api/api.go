@@ -421,7 +421,7 @@ type decision struct {
 // maxDecisionBytes bounds a decision: a reason and a note.
 const maxDecisionBytes = 64 << 10
 
-// staffDecision authenticates the moderator, then reads their decision.
+// readDecision reads a moderator's decision, within maxDecisionBytes.
 func readDecision(w http.ResponseWriter, r *http.Request) (decision, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxDecisionBytes+1)
 	return decodeOne[decision](r.Body, maxDecisionBytes)

@@ -5,12 +5,8 @@ import (
 	"bytes"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/chromedp/chromedp"
 
 	"chorus/internal/story"
 	"chorus/internal/testrig"
@@ -146,22 +142,6 @@ func TestConsentJourney(t *testing.T) {
 	})
 }
 
-// shotOf saves a screenshot of the first element matching sel alone, as
-// prefix-step.png.
-func shotOf(tb *tab, sel, step string) {
-	tb.t.Helper()
-	ctx, cancel := tb.step()
-	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(sel)))
-	if err != nil {
-		tb.t.Fatalf("screenshot of %s: %v", sel, err)
-	}
-	name := safeName.ReplaceAllString(tb.prefix+"-"+step, "_") + ".png"
-	if err := os.WriteFile(filepath.Join(shotsDir, name), png, 0o644); err != nil {
-		tb.t.Fatal(err)
-	}
-}
-
 // Phone-width screenshots of the toolkit's voices and of the private
 // page's consent controls, in English, French and Arabic; the Arabic
 // voice is anonymous and laid out right to left.
@@ -184,11 +164,11 @@ func TestConsentScreens(t *testing.T) {
 				t.Errorf("Arabic voices laid out %s", dir)
 			}
 		}
-		shotOf(tb, "section.voices", lang+"-toolkit-voices")
+		tb.shotOf("section.voices", lang+"-toolkit-voices")
 		tb.open("/" + lang + "/my/" + v.id + "/" + v.token)
 		if tb.count(`section[aria-labelledby="sharing-h"] form button`) != 2 {
 			t.Errorf("%s private page: no consent controls", lang)
 		}
-		shotOf(tb, `section[aria-labelledby="sharing-h"]`, lang+"-private-consent")
+		tb.shotOf(`section[aria-labelledby="sharing-h"]`, lang+"-private-consent")
 	}
 }

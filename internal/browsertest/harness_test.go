@@ -343,9 +343,22 @@ func (tb *tab) location() string {
 // shot saves a screenshot of the whole page as prefix-step.png.
 func (tb *tab) shot(step string) {
 	tb.t.Helper()
+	tb.saveShot(step, chromedp.FullScreenshot(100))
+}
+
+// shotOf saves a screenshot of the first element matching sel alone, as
+// prefix-step.png.
+func (tb *tab) shotOf(sel, step string) {
+	tb.t.Helper()
+	tb.saveShot(step, chromedp.Screenshot(chromedp.CSS(sel)))
+}
+
+// saveShot takes a screenshot and saves it as prefix-step.png.
+func (tb *tab) saveShot(step string, screenshot chromedp.Action[[]byte]) {
+	tb.t.Helper()
 	ctx, cancel := tb.step()
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	png, err := chromedp.Run(ctx, screenshot)
 	if err != nil {
 		tb.t.Fatalf("screenshot %s: %v", step, err)
 	}

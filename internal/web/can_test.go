@@ -5,9 +5,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"chorus/internal/app"
+	"chorus/internal/staff"
+	"chorus/internal/testrig"
 )
 
 // TestTemplatesAskForKnownActions: a template's {{.Can "x"}} names an
@@ -34,5 +37,33 @@ func TestTemplatesAskForKnownActions(t *testing.T) {
 	}
 	if found == 0 {
 		t.Error("no template asks .Can: has the helper been renamed?")
+	}
+}
+
+// TestControlsFollowTheTable: the staff pages offer a control only to the
+// roles the authorisation table lets carry it out.
+func TestControlsFollowTheTable(t *testing.T) {
+	rig := testrig.New(t)
+	id, _ := rig.Submit(testrig.Submission("Controls"))
+	approver, _ := rig.Staff("approver@example.org", staff.RoleModerator)
+	if _, err := rig.App.Decide(t.Context(), approver, id, appDecision(true, "", "")); err != nil {
+		t.Fatal(err)
+	}
+	admin := rig.SignedIn("admin@example.org", staff.RoleAdmin)
+	moderator := rig.SignedIn("mod@example.org", staff.RoleModerator)
+	controls := []struct{ page, control string }{
+		{"/en/staff/published", `action="/en/staff/stories/` + id + `/feature"`},
+		{"/en/staff/replies", `href="/en/staff/replies/edit"`},
+		{"/en/staff/translations", `href="/en/staff/translations/en/toolkit"`},
+	}
+	for _, c := range controls {
+		if !strings.Contains(string(admin.Get(c.page).Body), c.control) {
+			t.Errorf("%s: admins are not offered %s", c.page, c.control)
+		}
+	}
+	for _, c := range controls[:2] {
+		if strings.Contains(string(moderator.Get(c.page).Body), c.control) {
+			t.Errorf("%s: moderators are offered %s", c.page, c.control)
+		}
 	}
 }

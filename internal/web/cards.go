@@ -57,8 +57,8 @@ func (c *cardCache) get(key string, render func() ([]byte, error)) ([]byte, erro
 	return v.([]byte), nil
 }
 
-// storyCardsPrefix starts the keys of every story's cards, storyCardPrefix
-// those of one story.
+// storyCardsPrefix starts the keys of every card quoting a story (its share
+// cards and its toolkit voice cards), storyCardPrefix those of one story.
 const storyCardsPrefix = "story/"
 
 func storyCardPrefix(id string) string { return storyCardsPrefix + id + "/" }
@@ -207,7 +207,7 @@ func (s *Server) serveVoiceCard(w http.ResponseWriter, r *http.Request, p *Page)
 		version = translation.UpdatedAt
 	}
 	voice := toolkit.NewVoice(p.L, st, translation, s.cfg.BaseURL)
-	key := fmt.Sprintf("voice/%s/%s/%s/%d/%d", p.L.Code, st.ID, size.Name, st.UpdatedAt.UnixMicro(), version.UnixMicro())
+	key := fmt.Sprintf("%svoice/%s/%s/%d/%d", storyCardPrefix(st.ID), p.L.Code, size.Name, st.UpdatedAt.UnixMicro(), version.UnixMicro())
 	png, err := s.cards.get(key, func() ([]byte, error) {
 		return s.renderer.Render(card.Spec{Text: voice.Quote, Attribution: voice.Attribution, Lang: voice.Lang, Hashtag: s.app.Campaign.Hashtag}, size)
 	})

@@ -1,10 +1,7 @@
 package web_test
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,21 +16,8 @@ import (
 // zipHas tells whether any file of a ZIP holds needle, or is named so.
 func zipHas(t *testing.T, data []byte, needle string) bool {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatalf("not a zip: %v", err)
-	}
-	for _, f := range zr.File {
-		if strings.Contains(f.Name, needle) {
-			return true
-		}
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(rc)
-		rc.Close()
-		if bytes.Contains(body, []byte(needle)) {
+	for name, body := range unzip(t, data) {
+		if strings.Contains(name, needle) || strings.Contains(body, needle) {
 			return true
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -25,17 +24,21 @@ func TestEditsAreRateLimitedPerSubmission(t *testing.T) {
 	base := limitedSite(t, rig, web.Config{EditsPerHour: 6, EditsPerHourPerAddress: 1000})
 	id, token := rig.Submit(testrig.Submission("Edited"))
 	for range 5 {
-		if status, _ := editStory(t, base, id, "wrong-token-"+strings.Repeat("x", 30)); status != http.StatusUnauthorized && status != http.StatusNotFound {
+		if status, _, _ := editStory(t, base, id, "wrong-token-"+strings.Repeat("x", 30)); status != http.StatusUnauthorized && status != http.StatusNotFound {
 			t.Fatalf("edit with a wrong token: %d", status)
 		}
 	}
 	for i, want := range []int{http.StatusOK, http.StatusOK, http.StatusTooManyRequests, http.StatusTooManyRequests} {
-		status, code := editStory(t, base, id, token)
+		status, code, retryAfter := editStory(t, base, id, token)
 		if status != want {
 			t.Fatalf("edit %d: %d, want %d", i+1, status, want)
 		}
 		if want == http.StatusTooManyRequests && code != "rate_limited" {
 			t.Errorf("edit %d refused with code %q, want rate_limited", i+1, code)
+		}
+		// One more edit every ten minutes.
+		if want == http.StatusTooManyRequests && retryAfter != "600" {
+			t.Errorf("edit %d refused with Retry-After %q, want 600", i+1, retryAfter)
 		}
 	}
 	if n := auditedEdits(t, rig, id); n != 2 {
@@ -50,11 +53,8 @@ func TestEditsAreRateLimitedPerSubmission(t *testing.T) {
 	}
 	page, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
-	if csrf == nil {
-		t.Fatalf("private page without a form: %d", res.StatusCode)
-	}
-	form := url.Values{"csrf": {string(csrf[1])}, "title": {"Edited by form"}}
+	csrf := testrig.CSRF(t, testrig.Response{Status: res.StatusCode, Body: page})
+	form := url.Values{"csrf": {csrf}, "title": {"Edited by form"}}
 	res, err = browser.PostForm(base+"/en/my/"+id+"/"+token+"/edit", form)
 	if err != nil {
 		t.Fatal(err)
@@ -63,6 +63,9 @@ func TestEditsAreRateLimitedPerSubmission(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusTooManyRequests || !bytes.Contains(page, []byte("Too many attempts")) {
 		t.Errorf("edit form beyond the limit: %d %.200s", res.StatusCode, page)
+	}
+	if got := res.Header.Get("Retry-After"); got != "600" {
+		t.Errorf("edit form refused with Retry-After %q, want 600", got)
 	}
 	if n := auditedEdits(t, rig, id); n != 2 {
 		t.Errorf("%d edits in the audit log after the form, want 2", n)
@@ -76,8 +79,12 @@ func TestEditsAreRateLimitedPerAddress(t *testing.T) {
 	base := limitedSite(t, rig, web.Config{EditsPerHour: 1000, EditsPerHourPerAddress: 6})
 	for i, want := range []int{http.StatusOK, http.StatusOK, http.StatusTooManyRequests} {
 		id, token := rig.Submit(testrig.Submission("Many"))
-		if status, _ := editStory(t, base, id, token); status != want {
+		status, _, retryAfter := editStory(t, base, id, token)
+		if status != want {
 			t.Fatalf("edit of submission %d: %d, want %d", i+1, status, want)
+		}
+		if want == http.StatusTooManyRequests && retryAfter != "600" {
+			t.Errorf("edit of submission %d refused with Retry-After %q, want 600", i+1, retryAfter)
 		}
 		want := 1
 		if i == 2 {
@@ -89,7 +96,7 @@ func TestEditsAreRateLimitedPerAddress(t *testing.T) {
 	}
 }
 
-func editStory(t *testing.T, base, id, token string) (status int, code string) {
+func editStory(t *testing.T, base, id, token string) (status int, code, retryAfter string) {
 	t.Helper()
 	sub := testrig.Submission("Edited")
 	sub.Title = "An edited title"
@@ -106,7 +113,7 @@ func editStory(t *testing.T, base, id, token string) (status int, code string) {
 		Error struct{ Code string }
 	}
 	json.NewDecoder(res.Body).Decode(&answer)
-	return res.StatusCode, answer.Error.Code
+	return res.StatusCode, answer.Error.Code, res.Header.Get("Retry-After")
 }
 
 func auditedEdits(t *testing.T, rig *testrig.Rig, id string) int {

@@ -21,10 +21,10 @@ func (c *cardCache) keysWith(part string) []string {
 	return keys
 }
 
-// TestAChangedStoryLeavesNoCardInMemory: the share cards rendered from a
-// story (its words on an image) are dropped when the story changes, so a
-// withdrawn story's text does not stay in the server's memory; the cards
-// of other stories stay.
+// TestAChangedStoryLeavesNoCardInMemory: the share cards and the toolkit
+// voice cards rendered from a story (its words on an image) are dropped
+// when the story changes, so a withdrawn story's text does not stay in the
+// server's memory; the cards of other stories stay.
 func TestAChangedStoryLeavesNoCardInMemory(t *testing.T) {
 	s := benchServer(t)
 	for _, id := range []string{"demo01", "demo02"} {
@@ -37,6 +37,18 @@ func TestAChangedStoryLeavesNoCardInMemory(t *testing.T) {
 		}
 	}
 	if got := s.cards.keysWith("/demo01/"); len(got) != 2 {
+		t.Fatalf("cards of demo01 in memory: %v", got)
+	}
+	voiced, err := s.app.PublicStory(t.Context(), "demo01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, httptest.NewRequest("GET", "/"+voiced.Language+"/toolkit/voices/demo01-og.png", nil))
+	if w.Code != http.StatusOK {
+		t.Fatalf("voice card of demo01: %d", w.Code)
+	}
+	if got := s.cards.keysWith("/demo01/"); len(got) != 3 {
 		t.Fatalf("cards of demo01 in memory: %v", got)
 	}
 	s.app.Events.Publish(app.StoryChanged{ID: "demo01"})

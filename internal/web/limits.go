@@ -20,23 +20,26 @@ const (
 // allowEdit applies the per-address limit, then, once the private token is
 // known to be right, the per-submission one: a stranger's wrong guesses
 // never use up a storyteller's own edits. A wrong token passes here, and
-// the handler refuses it.
-func (s *Server) allowEdit(r *http.Request, id, token string) bool {
+// the handler refuses it. A refusal asks the client to wait as long as the
+// limit that refused takes to grant one more edit.
+func (s *Server) allowEdit(r *http.Request, id, token string) error {
 	if !s.editsByAddress.allow(s.clientAddress(r)) {
-		return false
+		return s.editsByAddress.refusal()
 	}
 	if s.app.CheckToken(r.Context(), id, token) != nil {
-		return true
+		return nil
 	}
-	return s.editsBySubmission.allow(id)
+	if !s.editsBySubmission.allow(id) {
+		return s.editsBySubmission.refusal()
+	}
+	return nil
 }
 
 // limitAPIEdits guards PUT /api/v1/submissions/{id}.
 func (s *Server) limitAPIEdits(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !s.allowEdit(r, r.PathValue("id"), api.Bearer(r)) {
-			w.Header().Set("Retry-After", "120")
-			api.WriteError(w, r, s.log, errRateLimited)
+		if err := s.allowEdit(r, r.PathValue("id"), api.Bearer(r)); err != nil {
+			api.WriteError(w, r, s.log, err)
 			return
 		}
 		next(w, r)
@@ -46,9 +49,8 @@ func (s *Server) limitAPIEdits(next http.HandlerFunc) http.HandlerFunc {
 // limitEditPage guards the edit form of the private page.
 func (s *Server) limitEditPage(h pageHandler) pageHandler {
 	return func(w http.ResponseWriter, r *http.Request, p *Page) error {
-		if !s.allowEdit(r, r.PathValue("id"), r.PathValue("token")) {
-			w.Header().Set("Retry-After", "120")
-			return errRateLimited
+		if err := s.allowEdit(r, r.PathValue("id"), r.PathValue("token")); err != nil {
+			return err
 		}
 		return h(w, r, p)
 	}

@@ -153,12 +153,29 @@ func (s *Server) clientAddress(r *http.Request) string {
 	return host
 }
 
+// errRateLimited refuses an attempt beyond a limit; api.SetRetryAfter
+// asks the client to wait a minute.
 var errRateLimited = &story.Error{Code: story.CodeRateLimited, Key: "error.rate_limited", Message: "Too many attempts. Please wait a little and try again."}
+
+// refusal is errRateLimited asking the client to wait as long as the
+// bucket takes to grant one more attempt.
+func (l *limiter) refusal() error {
+	e := *errRateLimited
+	e.Err = retryIn(time.Duration(float64(time.Second) / float64(l.every)))
+	return &e
+}
+
+// retryIn is the wait a refusal asks for, read by api.SetRetryAfter.
+type retryIn time.Duration
+
+func (d retryIn) Error() string { return "retry in " + time.Duration(d).String() }
+
+// RetryAfter is how long the client should wait before trying again.
+func (d retryIn) RetryAfter() time.Duration { return time.Duration(d) }
 
 func (s *Server) limitSubmissions(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !s.submits.allow(s.clientAddress(r)) {
-			w.Header().Set("Retry-After", "60")
 			api.WriteError(w, r, s.log, errRateLimited)
 			return
 		}

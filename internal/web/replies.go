@@ -12,7 +12,6 @@ import (
 type repliesView struct {
 	*Page
 	Entries []app.LibraryEntry
-	CanEdit bool
 	Notice  string
 }
 
@@ -22,7 +21,7 @@ func (s *Server) showReplies(w http.ResponseWriter, r *http.Request, p *Page) er
 	if err != nil {
 		return err
 	}
-	v := repliesView{Page: p, Entries: entries, CanEdit: app.Allowed(p.User, app.ActionEditReplies)}
+	v := repliesView{Page: p, Entries: entries}
 	if done := r.URL.Query().Get("done"); done == "saved" || done == "removed" || done == "restored" {
 		v.Notice = p.L.T("replies." + done)
 	}

@@ -171,7 +171,9 @@ func (s *Server) publicChanged() {
 	s.cache.invalidate()
 }
 
-// reloadTranslations also drops the cached pages.
+// reloadTranslations reloads the saved translations for a change event,
+// logging a failure; the cached pages are dropped either way
+// (ReloadTranslations drops them after a reload).
 func (s *Server) reloadTranslations() {
 	if err := s.ReloadTranslations(context.Background()); err != nil {
 		s.log.Error("a saved translation shows once the next one is saved or the server restarts", "err", err)

@@ -8,7 +8,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -56,11 +55,8 @@ func TestSignInCeilingIsSiteWide(t *testing.T) {
 	}
 	page, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	token := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
-	if token == nil {
-		t.Fatal("no CSRF token on the sign-in page")
-	}
-	form := url.Values{"csrf": {string(token[1])}, "email": {"nobody@example.org"}, "password": {"not the password"}}.Encode()
+	token := testrig.CSRF(t, testrig.Response{Body: page})
+	form := url.Values{"csrf": {token}, "email": {"nobody@example.org"}, "password": {"not the password"}}.Encode()
 	// The ceiling's burst is a quarter of a minute's attempts: two.
 	for i, want := range []int{http.StatusUnauthorized, http.StatusUnauthorized, http.StatusTooManyRequests} {
 		req, _ := http.NewRequest("POST", base+"/fr/staff/signin", strings.NewReader(form))
@@ -95,18 +91,24 @@ func TestSignInCeilingIsSiteWide(t *testing.T) {
 // rig's own.
 func limitedSite(t *testing.T, rig *testrig.Rig, cfg web.Config) string {
 	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	cfg.BaseURL = "http://" + srv.Listener.Addr().String()
+	srv.Config.Handler = siteWith(t, rig, cfg)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return cfg.BaseURL
+}
+
+// siteWith builds another site over the rig's application, with cfg.
+func siteWith(t *testing.T, rig *testrig.Rig, cfg web.Config) *web.Server {
+	t.Helper()
 	catalog, err := i18n.Load(i18n.Known, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewUnstartedServer(nil)
-	cfg.BaseURL = "http://" + srv.Listener.Addr().String()
 	site, err := web.New(rig.App, catalog, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Config.Handler = site
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return cfg.BaseURL
+	return site
 }

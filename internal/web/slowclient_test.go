@@ -4,14 +4,12 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"chorus/internal/i18n"
 	"chorus/internal/testrig"
 	"chorus/internal/web"
 )
@@ -70,20 +68,12 @@ func dribble(t *testing.T, address, contentType string, size int) (sent int, cut
 // place.
 func TestConnectionCaps(t *testing.T) {
 	rig := testrig.New(t)
-	catalog, err := i18n.Load(i18n.Known, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	limited := web.LimitConnections(ln, 3, 2)
-	site, err := web.New(rig.App, catalog, web.Config{BaseURL: "http://" + ln.Addr().String()}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: site}
+	srv := &http.Server{Handler: siteWith(t, rig, web.Config{BaseURL: "http://" + ln.Addr().String()})}
 	go srv.Serve(limited)
 	t.Cleanup(func() { srv.Close() })
 

@@ -189,7 +189,6 @@ type queueView struct {
 	Reasons      []string
 	Notice       string
 	Errors       map[string]string // story id → message
-	CanFeature   bool
 	ByRisk       bool
 }
 
@@ -201,7 +200,7 @@ func (s *Server) showQueue(w http.ResponseWriter, r *http.Request, p *Page) erro
 	}
 	p.Title = p.L.T("queue.title")
 	allowQueueScript(w)
-	v := queueView{Page: p, Items: items, Replies: s.suggestReplies(r, items), Reasons: story.RejectReasons, Errors: map[string]string{}, CanFeature: app.Allowed(p.User, app.ActionFeature), ByRisk: byRisk}
+	v := queueView{Page: p, Items: items, Replies: s.suggestReplies(r, items), Reasons: story.RejectReasons, Errors: map[string]string{}, ByRisk: byRisk}
 	if v.PostsWaiting, err = s.app.QueuedPosts(r.Context(), p.User); err != nil {
 		return err
 	}
@@ -240,7 +239,7 @@ func (s *Server) queueWithError(w http.ResponseWriter, r *http.Request, p *Page,
 	p.Title = p.L.T("queue.title")
 	p.status = http.StatusUnprocessableEntity
 	allowQueueScript(w)
-	return s.render(p, "queue", queueView{Page: p, Items: items, Replies: s.suggestReplies(r, items), Reasons: story.RejectReasons, Errors: map[string]string{id: msg}, CanFeature: app.Allowed(p.User, app.ActionFeature)})
+	return s.render(p, "queue", queueView{Page: p, Items: items, Replies: s.suggestReplies(r, items), Reasons: story.RejectReasons, Errors: map[string]string{id: msg}})
 }
 
 // suggestReplies picks a counter-speech reply for each hateful story.
@@ -302,10 +301,8 @@ func (s *Server) featureStory(w http.ResponseWriter, r *http.Request, p *Page) e
 
 type publishedView struct {
 	*Page
-	Stories    []*story.Story
-	CanFeature bool
-	CanAudit   bool
-	NextURL    string
+	Stories []*story.Story
+	NextURL string
 }
 
 // showPublished lists published stories for staff, with the featuring
@@ -316,7 +313,7 @@ func (s *Server) showPublished(w http.ResponseWriter, r *http.Request, p *Page) 
 		return err
 	}
 	p.Title = p.L.T("published.title")
-	v := publishedView{Page: p, Stories: page.Stories, CanFeature: app.Allowed(p.User, app.ActionFeature), CanAudit: app.Allowed(p.User, app.ActionModerate)}
+	v := publishedView{Page: p, Stories: page.Stories}
 	if page.NextCursor != "" {
 		v.NextURL = p.Link("/staff/published?cursor=" + page.NextCursor)
 	}

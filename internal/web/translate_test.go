@@ -286,15 +286,19 @@ func TestToolkitTranslation(t *testing.T) {
 	}
 }
 
+// unzip reads every file of a ZIP, by name.
 func unzip(t *testing.T, data []byte) map[string]string {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("not a zip: %v", err)
 	}
 	out := map[string]string{}
 	for _, f := range zr.File {
-		rc, _ := f.Open()
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
 		b, _ := io.ReadAll(rc)
 		rc.Close()
 		out[f.Name] = string(b)

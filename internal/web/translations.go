@@ -57,8 +57,7 @@ type coverageRow struct {
 
 type translationsView struct {
 	*Page
-	Rows      []coverageRow
-	CanSource bool // may edit the toolkit's English
+	Rows []coverageRow
 }
 
 // showTranslations shows translators and admins how far each language is,
@@ -74,7 +73,7 @@ func (s *Server) showTranslations(w http.ResponseWriter, r *http.Request, p *Pag
 		return err
 	}
 	kitSaved := app.ToolkitSaved(list)
-	v := translationsView{Page: p, CanSource: app.Allowed(p.User, app.ActionEditToolkitSource)}
+	v := translationsView{Page: p}
 	for _, c := range report {
 		row := coverageRow{Coverage: c}
 		row.Language, _ = app.TranslationLanguage(c.Code)
