@@ -5,13 +5,10 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/staff"
-	"chorus/internal/story"
 )
 
 // StaffHandler answers an API request made with a staff member's token.
 type StaffHandler func(w http.ResponseWriter, r *http.Request, by *staff.User) error
-
-var errForbidden = story.Errorf(story.CodeForbidden, "error.forbidden", "Your role does not allow this.")
 
 // Moderators lets through the tokens of moderators and admins.
 func (a *API) Moderators(h StaffHandler) http.HandlerFunc {
@@ -30,7 +27,7 @@ func (a *API) staffIn(audience app.Audience, h StaffHandler) Handler {
 			return err
 		}
 		if !audience.Includes(u) {
-			return errForbidden
+			return app.ErrForbidden
 		}
 		return h(w, r, u)
 	}

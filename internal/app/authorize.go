@@ -75,8 +75,9 @@ func Actions() []Action {
 	return out
 }
 
-// errForbidden refuses a role what it may not do.
-var errForbidden = &story.Error{Code: story.CodeForbidden, Key: "error.forbidden", Message: "Your role does not allow this."}
+// ErrForbidden refuses a role what it may not do: the use-cases, the
+// routes' early refusals and the API answer with this one error.
+var ErrForbidden = &story.Error{Code: story.CodeForbidden, Key: "error.forbidden", Message: "Your role does not allow this."}
 
 // Allowed reports whether u may carry out the action. Pages use it to decide
 // what to show; use-cases use can.
@@ -87,7 +88,7 @@ func Allowed(u *staff.User, action Action) bool {
 // can returns a forbidden error unless u may carry out the action.
 func can(u *staff.User, action Action) error {
 	if !Allowed(u, action) {
-		return errForbidden
+		return ErrForbidden
 	}
 	return nil
 }

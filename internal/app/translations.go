@@ -84,7 +84,7 @@ func (a *App) SaveTranslation(ctx context.Context, by *staff.User, e Translation
 			saved.Forms, saved.SourceHash = forms, source.SourceHash()
 		case staff.CatalogToolkit:
 			if e.Lang == i18n.Source && !Allowed(by, ActionEditToolkitSource) {
-				return errForbidden
+				return ErrForbidden
 			}
 			var english []toolkit.Saved
 			switch t, err := tx.Translation(ctx, staff.CatalogToolkit, i18n.Source, e.Key); {
@@ -137,7 +137,7 @@ func (a *App) SaveTranslation(ctx context.Context, by *staff.User, e Translation
 // removes.
 func (a *App) RemoveTranslation(ctx context.Context, by *staff.User, catalog, lang, key string) error {
 	if !Allowed(by, ActionTranslateInterface) || (catalog == staff.CatalogToolkit && lang == i18n.Source && !Allowed(by, ActionEditToolkitSource)) {
-		return errForbidden
+		return ErrForbidden
 	}
 	now := a.now()
 	err := a.store.WithTx(ctx, func(tx storage.Tx) error {

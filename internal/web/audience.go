@@ -4,11 +4,7 @@ import (
 	"net/http"
 
 	"chorus/internal/app"
-	"chorus/internal/story"
 )
-
-// errForbidden refuses a role a page or action that is not for it.
-var errForbidden = &story.Error{Code: story.CodeForbidden, Key: "error.forbidden", Message: "Your role does not allow this."}
 
 // The wrappers below name, in routes.go, who each staff page is for. They
 // refuse early, from the same table the use-cases check again.
@@ -25,7 +21,7 @@ func (s *Server) partners(h pageHandler) pageHandler { return s.staffIn(app.Part
 func (s *Server) staffIn(audience app.Audience, h pageHandler) pageHandler {
 	return s.staff(func(w http.ResponseWriter, r *http.Request, p *Page) error {
 		if !audience.Includes(p.User) {
-			return errForbidden
+			return app.ErrForbidden
 		}
 		return h(w, r, p)
 	})

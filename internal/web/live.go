@@ -61,7 +61,7 @@ const heartbeat = 25 * time.Second
 func (s *Server) streamQueueEvents(w http.ResponseWriter, r *http.Request, p *Page) error {
 	// No use-case stands behind the stream to check again.
 	if !app.Allowed(p.User, app.ActionModerate) {
-		return errForbidden
+		return app.ErrForbidden
 	}
 	flusher := http.NewResponseController(w)
 	ch := s.queueHub.subscribe()

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"chorus/internal/app"
 	"chorus/internal/demo"
 	"chorus/internal/testrig"
 	"chorus/internal/web"
@@ -23,7 +22,6 @@ func seeded(t *testing.T) *testrig.Rig {
 	if _, err := demo.Seed(context.Background(), rig.App); err != nil {
 		t.Fatal(err)
 	}
-	rig.App.Events.Publish(app.PublicChanged{})
 	return rig
 }
 
