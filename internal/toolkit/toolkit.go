@@ -173,7 +173,7 @@ func Cards(r *card.Renderer, c Content, hashtag string, logo image.Image) (map[s
 	for i, v := range c.Voices {
 		for _, size := range card.Sizes {
 			png, err := r.Render(card.Spec{Text: v.Quote, Attribution: v.Attribution, Lang: v.Lang, Hashtag: hashtag, Logo: logo}, size)
-			if errors.Is(err, card.ErrUnsupportedScript) || errors.Is(err, card.ErrEmptyText) {
+			if card.NoCard(err) {
 				break
 			}
 			if err != nil {

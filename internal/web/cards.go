@@ -116,7 +116,7 @@ func (s *Server) serveStoryCard(w http.ResponseWriter, r *http.Request, p *Page)
 	}
 	key := fmt.Sprintf("%s%s/%s/%d", storyCardPrefix(st.ID), p.L.Code, size.Name, st.UpdatedAt.UnixMicro())
 	png, err := s.cards.get(key, func() ([]byte, error) { return s.renderer.Render(s.storyCardSpec(st, p), size) })
-	if errors.Is(err, card.ErrUnsupportedScript) || errors.Is(err, card.ErrEmptyText) {
+	if card.NoCard(err) {
 		return story.ErrNotFound // no font for this script yet: no card
 	}
 	if err != nil {
@@ -211,7 +211,7 @@ func (s *Server) serveVoiceCard(w http.ResponseWriter, r *http.Request, p *Page)
 	png, err := s.cards.get(key, func() ([]byte, error) {
 		return s.renderer.Render(card.Spec{Text: voice.Quote, Attribution: voice.Attribution, Lang: voice.Lang, Hashtag: s.app.Campaign.Hashtag}, size)
 	})
-	if errors.Is(err, card.ErrUnsupportedScript) || errors.Is(err, card.ErrEmptyText) {
+	if card.NoCard(err) {
 		return story.ErrNotFound
 	}
 	if err != nil {

@@ -69,6 +69,13 @@ var (
 	ErrBadSize           = errors.New("card: size out of range")
 )
 
+// NoCard tells whether err means the text has no card to draw (nothing to
+// show, or a script the fonts do not cover), which callers skip rather
+// than fail on.
+func NoCard(err error) bool {
+	return errors.Is(err, ErrUnsupportedScript) || errors.Is(err, ErrEmptyText)
+}
+
 // Limits on the input. Longer text is cut at a word boundary and ends with an
 // ellipsis; whatever still does not fit at the smallest type size is
 // truncated with an ellipsis by the line wrapper.

@@ -544,6 +544,9 @@ func TestBadInput(t *testing.T) {
 				if !errors.Is(err, c.err) {
 					t.Fatalf("err %v, want %v", err, c.err)
 				}
+				if want := c.err == ErrEmptyText || c.err == ErrUnsupportedScript; NoCard(err) != want {
+					t.Errorf("NoCard(%v) = %v, want %v", err, !want, want)
+				}
 				return
 			}
 			if err != nil {
