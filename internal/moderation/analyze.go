@@ -34,6 +34,7 @@ type analysis struct {
 	// covered marks tokens that are part of a lexicon hit.
 	covered []bool
 	orig    string
+	undoubled []byte // scratch for undoubledCandidates
 	// rules holds the group rules found by the last lexicon scoring.
 	rules groupRule
 	// threatSeen: a threat rule matched; threatUnquoted: one match starts
@@ -210,6 +211,9 @@ func (a *analysis) match(lex *lexicon) {
 		if len(a.cand) == 0 && len(w) >= 6 {
 			a.fuzzyCandidates(lex, w)
 		}
+		if len(a.cand) == 0 && len(w) >= 4 {
+			a.undoubledCandidates(lex, w)
+		}
 		if len(a.cand) == 0 && len(w) >= 5 && (w[0] == 'i' || w[0] == 'a') && a.joinedLetters(i) {
 			// "I h a t e them" was joined into "ihate": try without the
 			// one-letter word in front.
@@ -285,6 +289,33 @@ func (a *analysis) matchSplitWords(lex *lexicon) {
 		if n > 0 {
 			a.addHits(lex, i, i+2)
 		}
+	}
+}
+
+// undoubledCandidates adds group, slur, dehumanising and derogatory
+// entries that a doubled letter hides ("refuugees", "щуури", "raats"):
+// the squeezed form folds runs of three or more, this one run of two.
+func (a *analysis) undoubledCandidates(lex *lexicon, w []byte) {
+	for i := 0; i < len(w); {
+		size := runeLen(w[i])
+		j := i + size
+		if j+size <= len(w) && bytes.Equal(w[i:j], w[j:j+size]) {
+			a.undoubled = append(append(a.undoubled[:0], w[:j]...), w[j+size:]...)
+			a.walk(lex, a.undoubled, 0, 0, 0)
+			n := 0
+			for _, id := range a.cand {
+				switch lex.entries[id].kind {
+				case kindGroup, kindSlur, kindDehum, kindDerog:
+					a.cand[n] = id
+					n++
+				}
+			}
+			a.cand = a.cand[:n]
+			if n > 0 {
+				return
+			}
+		}
+		i = j
 	}
 }
 

@@ -492,12 +492,17 @@ const (
 	// sentence ("No refugee should have to sleep in a tent", "Pas un seul
 	// réfugié n'a posé de problème"); it scores nothing, the model weighs it.
 	ruleCare
+	// ruleMyth: a stereotyped claim said of a group in its sentence, with
+	// no slur and no hostile word ("Immigrants steal our jobs", "Les
+	// migrants ramènent la délinquance"), unless it is negated, quoted,
+	// reported, called false or said with care.
+	ruleMyth
 )
 
 // groupRules finds the group rules that hold in a text: for each, the
 // damped score and the target group.
 func (a *analysis) groupRules(lex *lexicon, found func(r groupRule, score float64, group string)) groupRule {
-	if !a.has(kindGroup) && !a.has(kindSlur) && !a.has(kindReclaim) || !a.has(kindClaim) && !a.has(kindRhetQ) && !a.has(kindExpel) && !a.has(kindCare) {
+	if !a.has(kindGroup) && !a.has(kindSlur) && !a.has(kindReclaim) || !a.has(kindClaim) && !a.has(kindRhetQ) && !a.has(kindExpel) && !a.has(kindCare) && !a.has(kindMyth) {
 		return 0
 	}
 	var all groupRule
@@ -508,6 +513,7 @@ func (a *analysis) groupRules(lex *lexicon, found func(r groupRule, score float6
 		}
 		sent := a.toks[g.first].sent
 		var negated, denied, claim, care, rhet, positive, expel bool
+		myth := hit{first: -1}
 		for _, o := range a.hits {
 			if a.toks[o.first].sent != sent || o.first >= g.first && o.first < g.last {
 				continue
@@ -531,6 +537,10 @@ func (a *analysis) groupRules(lex *lexicon, found func(r groupRule, score float6
 				expel = expel || o.last <= g.first && g.first-o.last <= 2 && a.ordered(o)
 			case kindPositive:
 				positive = positive || !a.negatedHit(lex, o)
+			case kindMyth:
+				if myth.first < 0 && !a.toks[o.first].quoted {
+					myth = o
+				}
 			}
 		}
 		if negated && care && !denied {
@@ -545,11 +555,21 @@ func (a *analysis) groupRules(lex *lexicon, found func(r groupRule, score float6
 			r = ruleRhetorical
 		case expel && !care && !positive:
 			r, base = ruleExpulsion, 0.65
+		case myth.first >= 0 && !denied && !care && !positive:
+			r, base = ruleMyth, 0.7
 		default:
 			continue
 		}
 		c := a.contextOf(lex, g)
-		if r != ruleExpulsion {
+		if r == ruleMyth {
+			// The claim's own context: "Immigrants don't steal jobs",
+			// "He wrote that refugees bring crime".
+			mc := a.contextOf(lex, myth)
+			c.negated = mc.negated
+			c.reported = c.reported || mc.reported
+			c.quoted = c.quoted || mc.quoted
+		}
+		if r != ruleExpulsion && r != ruleMyth {
 			c.negated = false // the negation is the rule's own
 		}
 		c.positive, c.inGroup = false, false
