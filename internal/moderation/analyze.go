@@ -32,8 +32,8 @@ type analysis struct {
 	kinds uint32 // bit set of kinds present
 	cand  []int32
 	// covered marks tokens that are part of a lexicon hit.
-	covered []bool
-	orig    string
+	covered   []bool
+	orig      string
 	undoubled []byte // scratch for undoubledCandidates
 	// rules holds the group rules found by the last lexicon scoring.
 	rules groupRule
