@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -161,36 +162,37 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		*f.url = "/static/" + file
 	}
 	funcs := template.FuncMap{
-		"text":        RenderText,
-		"isolate":     Isolate,
-		"highlight":   Highlight,
-		"country":     countryName,
-		"countries":   countryOptions,
-		"date":        func(t time.Time) string { return t.Format("2006-01-02") },
-		"photoSize":   photoSize,
-		"cardOf":      func(p *Page, s *story.Story) cardData { return cardData{Page: p, Story: s} },
-		"cardsOf":     func(p *Page, list []*story.Story) cardsData { return cardsData{Page: p, Stories: list} },
-		"excerpt":     toolkit.Excerpt,
-		"spans":       allSpans,
-		"notable":     notableSignals,
-		"networkName": toolkit.NetworkName,
-		"inc":         func(i int) int { return i + 1 },
-		"replyBox":    func(p *Page, r *moderation.Reply) replyBox { return replyBox{Page: p, Reply: r} },
-		"signalsOf":   func(p *Page, signals []story.Signal) signalsBox { return signalsBox{Page: p, Signals: signals} },
-		"has":         slices.Contains[[]string],
-		"signalLabel": signalLabel,
-		"percent":     func(f float64) int { return int(f*100 + 0.5) },
-		"storyPath":   paths.StoryPath,
-		"cardPath":    paths.StoryCardPath,
-		"kitCardPath": paths.ToolkitCardPath,
-		"voiceCard":   paths.VoiceCardPath,
-		"photoPath":   paths.PhotoPath,
-		"staffPhoto":  paths.StaffPhotoPath,
-		"langName":    func(l *i18n.Lang, code string) string { return l.T("language." + code) },
-		"isolated":    isolated,
-		"removable":   removableSpans,
-		"textVersion": app.TextVersion,
-		"textDir":     i18n.TextDir,
+		"text":         RenderText,
+		"isolate":      Isolate,
+		"highlight":    Highlight,
+		"country":      countryName,
+		"countries":    countryOptions,
+		"date":         func(t time.Time) string { return t.Format("2006-01-02") },
+		"photoSize":    photoSize,
+		"cardOf":       func(p *Page, s *story.Story) cardData { return cardData{Page: p, Story: s} },
+		"cardsOf":      func(p *Page, list []*story.Story) cardsData { return cardsData{Page: p, Stories: list} },
+		"excerpt":      toolkit.Excerpt,
+		"spans":        allSpans,
+		"notable":      notableSignals,
+		"networkName":  toolkit.NetworkName,
+		"inc":          func(i int) int { return i + 1 },
+		"replyBox":     func(p *Page, r *moderation.Reply) replyBox { return replyBox{Page: p, Reply: r} },
+		"signalsOf":    func(p *Page, signals []story.Signal) signalsBox { return signalsBox{Page: p, Signals: signals} },
+		"has":          slices.Contains[[]string],
+		"signalLabel":  signalLabel,
+		"percent":      func(f float64) int { return int(f*100 + 0.5) },
+		"storyPath":    paths.StoryPath,
+		"cardPath":     paths.StoryCardPath,
+		"kitCardPath":  paths.ToolkitCardPath,
+		"voiceCard":    paths.VoiceCardPath,
+		"photoPath":    paths.PhotoPath,
+		"staffPhoto":   paths.StaffPhotoPath,
+		"langName":     func(l *i18n.Lang, code string) string { return l.T("language." + code) },
+		"isolated":     isolated,
+		"removable":    removableSpans,
+		"hateSentence": hateSentence,
+		"textVersion":  app.TextVersion,
+		"textDir":      i18n.TextDir,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {
@@ -342,7 +344,7 @@ func photoSize(s *story.Story, name string) *photoSizeView {
 func notableSignals(signals []story.Signal) []story.Signal {
 	var out []story.Signal
 	for _, s := range signals {
-		if s.Kind != story.SignalLanguage && (s.Score >= 0.2 || len(s.Spans) > 0) {
+		if s.Kind != story.SignalLanguage && (s.Score >= 0.2 || len(highlighted(s.Spans)) > 0) {
 			out = append(out, s)
 		}
 	}
@@ -364,9 +366,42 @@ type replyBox struct {
 func allSpans(signals []story.Signal) []story.Span {
 	var out []story.Span
 	for _, s := range signals {
-		out = append(out, s.Spans...)
+		out = append(out, highlighted(s.Spans)...)
 	}
 	return out
+}
+
+// highlighted are the spans marked in the text: all but the sentence that
+// drove a hate score, which is quoted apart (hateSentence).
+func highlighted(spans []story.Span) []story.Span {
+	var out []story.Span
+	for _, sp := range spans {
+		if sp.Label != moderation.LabelSentence {
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
+// hateSentence is the sentence of a story that drove its hate score, when
+// that score asks for a moderator's attention; "" otherwise.
+func hateSentence(s *story.Story) string {
+	for _, sig := range s.Signals {
+		if sig.Kind != story.SignalHate || sig.Score < moderation.DefaultPolicy.ApproveBelow {
+			continue
+		}
+		for _, sp := range sig.Spans {
+			text := s.Body
+			if sp.Field == "title" {
+				text = s.Title
+			}
+			if sp.Label == moderation.LabelSentence && sp.Start >= 0 && sp.Start < sp.End && sp.End <= len(text) &&
+				utf8.RuneStart(text[sp.Start]) && (sp.End == len(text) || utf8.RuneStart(text[sp.End])) {
+				return text[sp.Start:sp.End]
+			}
+		}
+	}
+	return ""
 }
 
 var countryNames sync.Map // language code + country code → name
