@@ -466,7 +466,8 @@ func (a *analysis) terminalAt(lex *lexicon, w []byte, i int, node int32) {
 	rest := w[i:]
 	for _, id := range ids {
 		p := lex.entries[id].words[0]
-		if p.stem || len(rest) == 0 || inflection(p.text, rest) {
+		// Negations take no plural: Spanish "nos" is not "no".
+		if p.stem || len(rest) == 0 || lex.entries[id].kind != kindNeg && inflection(p.text, rest) {
 			a.addCand(id)
 		}
 	}

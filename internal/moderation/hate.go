@@ -2,7 +2,8 @@ package moderation
 
 import (
 	"bytes"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"chorus/internal/story"
@@ -745,14 +746,26 @@ func lexiconHate(a *analysis, lex *lexicon, field string, sig *story.Signal, gro
 	return 1 - keep
 }
 
-func groupDetail(groups map[string]bool) string {
-	if len(groups) == 0 {
-		return ""
+func groupDetail(groups, claims map[string]bool) string {
+	var parts []string
+	if len(groups) > 0 {
+		parts = append(parts, "target: "+strings.Join(slices.Sorted(maps.Keys(groups)), ", "))
 	}
-	list := make([]string, 0, len(groups))
-	for g := range groups {
-		list = append(list, g)
+	if len(claims) > 0 {
+		parts = append(parts, "claim: "+strings.Join(slices.Sorted(maps.Keys(claims)), ", "))
 	}
-	sort.Strings(list)
-	return "target: " + strings.Join(list, ", ")
+	return strings.Join(parts, "; ")
+}
+
+// claimTopics adds the topics of the stereotyped claims said of a group
+// (the myth rule held) to claims.
+func claimTopics(a *analysis, lex *lexicon, claims map[string]bool) {
+	if a.rules&ruleMyth == 0 {
+		return
+	}
+	for _, h := range a.hits {
+		if e := &lex.entries[h.entry]; e.kind == kindMyth && !a.toks[h.first].quoted {
+			claims[e.group] = true
+		}
+	}
 }

@@ -61,7 +61,7 @@ func (s *Screen) screen(ctx context.Context, in Input) []story.Signal {
 	spam := story.Signal{Kind: story.SignalSpam}
 	lang := story.Signal{Kind: story.SignalLanguage}
 
-	groups := map[string]bool{}
+	groups, claims := map[string]bool{}, map[string]bool{}
 	var langCode string
 	var langScore float64
 	var fieldHate [2]float64
@@ -71,6 +71,7 @@ func (s *Screen) screen(ctx context.Context, in Input) []story.Signal {
 		}
 		a := getAnalysis(f.text, s.lex)
 		lexiconHate(a, s.lex, f.name, &hate, groups)
+		claimTopics(a, s.lex, claims)
 		before := threat.Score
 		threatSignal(a, f.name, &threat)
 		fieldHate[fi], _ = hateScore(a, s.lex, s.model, threat.Score > before)
@@ -93,7 +94,7 @@ func (s *Screen) screen(ctx context.Context, in Input) []story.Signal {
 		hate.Score = worst
 		hate.Spans = append(hate.Spans, sentenceSpan(field, start, end))
 	}
-	hate.Detail = groupDetail(groups)
+	hate.Detail = groupDetail(groups, claims)
 	if s.opts.ExternalURL != "" {
 		s.applyExternal(ctx, in, &hate)
 	}
