@@ -556,7 +556,9 @@ func (a *analysis) groupRules(lex *lexicon, found func(r groupRule, score float6
 			r = ruleRhetorical
 		case expel && !care && !positive:
 			r, base = ruleExpulsion, 0.65
-		case myth.first >= 0 && !denied && !care && !positive:
+		case myth.first >= 0 && !denied && !care && !positive && !a.contextOf(lex, myth).negated:
+			// A claim denied ("Refugees don't bring crime") is the
+			// commonest answer to it, not a weaker form of it.
 			r, base = ruleMyth, 0.7
 		default:
 			continue
@@ -566,7 +568,7 @@ func (a *analysis) groupRules(lex *lexicon, found func(r groupRule, score float6
 			// The claim's own context: "Immigrants don't steal jobs",
 			// "He wrote that refugees bring crime".
 			mc := a.contextOf(lex, myth)
-			c.negated = mc.negated
+			c.negated = false
 			c.reported = c.reported || mc.reported
 			c.quoted = c.quoted || mc.quoted
 		}
