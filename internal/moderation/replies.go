@@ -17,9 +17,9 @@ import (
 type Reply struct {
 	ID       string   `json:"id"`
 	Language string   `json:"language"`
-	Groups   []string `json:"groups"` // target groups it answers; empty: any
+	Groups   []string `json:"groups"`           // target groups it answers; empty: any
 	Claims   []string `json:"claims,omitempty"` // claims it answers ("jobs", "crime"; see Claims); empty: none in particular
-	Kind     string   `json:"kind"`   // "myth_fact" or "narrative"
+	Kind     string   `json:"kind"`             // "myth_fact" or "narrative"
 	Myth     string   `json:"myth,omitempty"`
 	Text     string   `json:"text"`
 	Source   Source   `json:"source"`
