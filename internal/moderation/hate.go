@@ -2,8 +2,7 @@ package moderation
 
 import (
 	"bytes"
-	"maps"
-	"slices"
+	"sort"
 	"strings"
 
 	"chorus/internal/story"
@@ -749,25 +748,38 @@ func lexiconHate(a *analysis, lex *lexicon, field string, sig *story.Signal, gro
 }
 
 func groupDetail(groups, claims map[string]bool) string {
-	var parts []string
+	detail := ""
 	if len(groups) > 0 {
-		parts = append(parts, "target: "+strings.Join(slices.Sorted(maps.Keys(groups)), ", "))
+		detail = "target: " + sortedList(groups)
 	}
 	if len(claims) > 0 {
-		parts = append(parts, "claim: "+strings.Join(slices.Sorted(maps.Keys(claims)), ", "))
+		detail = strings.TrimPrefix(detail+"; claim: "+sortedList(claims), "; ")
 	}
-	return strings.Join(parts, "; ")
+	return detail
+}
+
+func sortedList(set map[string]bool) string {
+	list := make([]string, 0, len(set))
+	for k := range set {
+		list = append(list, k)
+	}
+	sort.Strings(list)
+	return strings.Join(list, ", ")
 }
 
 // claimTopics adds the topics of the stereotyped claims said of a group
-// (the myth rule held) to claims.
-func claimTopics(a *analysis, lex *lexicon, claims map[string]bool) {
+// (the myth rule held) to claims, made if nil, and returns it.
+func claimTopics(a *analysis, lex *lexicon, claims map[string]bool) map[string]bool {
 	if a.rules&ruleMyth == 0 {
-		return
+		return claims
 	}
 	for _, h := range a.hits {
 		if e := &lex.entries[h.entry]; e.kind == kindMyth && !a.toks[h.first].quoted {
+			if claims == nil {
+				claims = map[string]bool{}
+			}
 			claims[e.group] = true
 		}
 	}
+	return claims
 }

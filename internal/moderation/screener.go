@@ -61,7 +61,8 @@ func (s *Screen) screen(ctx context.Context, in Input) []story.Signal {
 	spam := story.Signal{Kind: story.SignalSpam}
 	lang := story.Signal{Kind: story.SignalLanguage}
 
-	groups, claims := map[string]bool{}, map[string]bool{}
+	groups := map[string]bool{}
+	var claims map[string]bool // made when a claim is found: most texts have none
 	var langCode string
 	var langScore float64
 	var fieldHate [2]float64
@@ -71,7 +72,7 @@ func (s *Screen) screen(ctx context.Context, in Input) []story.Signal {
 		}
 		a := getAnalysis(f.text, s.lex)
 		lexiconHate(a, s.lex, f.name, &hate, groups)
-		claimTopics(a, s.lex, claims)
+		claims = claimTopics(a, s.lex, claims)
 		before := threat.Score
 		threatSignal(a, f.name, &threat)
 		fieldHate[fi], _ = hateScore(a, s.lex, s.model, threat.Score > before)
