@@ -1,10 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"html"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
+	"chorus/internal/moderation"
 	"chorus/internal/staff"
 	"chorus/internal/testrig"
 )
@@ -52,5 +56,28 @@ Today I have a card with my photo on it. I keep the old folder in a drawer, beca
 	fr := html.UnescapeString(queueItem(t, string(b.Get("/fr/staff/queue").Body), hateID))
 	if !strings.Contains(fr, "Phrase qui a fait monter le score de haine") {
 		t.Errorf("the French queue does not name the sentence:\n%s", fr)
+	}
+}
+
+func TestAnEditedReplyStillAnswersItsClaim(t *testing.T) {
+	rig := testrig.New(t)
+	admin := rig.SignedIn("admin@example.org", staff.RoleAdmin)
+	form := admin.Get("/en/staff/replies/edit?id=en-jobs")
+	if form.Status != http.StatusOK {
+		t.Fatalf("edit form: %d", form.Status)
+	}
+	edited := url.Values{
+		"csrf": {testrig.CSRF(t, form)}, "id": {"en-jobs"}, "language": {"en"}, "kind": {"myth_fact"}, "groups": {"migrants", "refugees"},
+		"myth": {"Immigrants take our jobs."}, "text": {"Immigrants fill jobs nobody applies for, and the businesses they start hire locals."},
+		"source_organisation": {"OECD"}, "source_title": {"Is migration good for the economy?"}, "source_url": {"https://www.oecd.org/migration/"},
+	}
+	if res := admin.PostForm("/en/staff/replies", edited); res.Status != http.StatusSeeOther {
+		t.Fatalf("saving: %d %s", res.Status, res.Body)
+	}
+	s := moderation.NewScreen(moderation.Options{})
+	sigs := s.Screen(context.Background(), moderation.Input{Body: "Immigrants steal our jobs and nobody cares.", Language: "en"})
+	r, ok := rig.App.SuggestReply(context.Background(), "en", sigs)
+	if !ok || r.ID != "en-jobs" || !strings.Contains(r.Text, "businesses they start hire locals") {
+		t.Errorf("suggested %q (%v): %s", r.ID, ok, r.Text)
 	}
 }
