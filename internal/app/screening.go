@@ -64,15 +64,16 @@ func (a *App) screenWithFields(ctx context.Context, subject string, in moderatio
 	return signals
 }
 
-// fieldFlagged is the score from which a short field's signal counts.
-const fieldFlagged = 0.5
+// fieldFlagged is the score from which a short field's signal counts. On
+// a word or two the model has little to go on and scores plain names and
+// places up to 0.56 (Paris); an open threat or slur scores 0.9.
+const fieldFlagged = 0.8
 
 // foldField adds a field's signals to the main ones: per kind the higher
 // score, the field's spans named for it, and the field named in the detail.
 func foldField(signals, found []story.Signal, field string) []story.Signal {
 	for _, f := range found {
-		// A name or a city alone gives the model little to go on: only
-		// what it flags, or a span it found, counts.
+		// Only what the screen is sure of, or a span it found, counts.
 		if f.Kind == story.SignalLanguage || (f.Score < fieldFlagged && len(f.Spans) == 0) {
 			continue
 		}
