@@ -108,13 +108,14 @@ func overlaps(a, b []string) bool {
 }
 
 // parseHateDetail reads the hate signal's detail, "target: migrants,
-// refugees; claim: jobs".
+// refugees; claim: jobs", where the app may have added the details of other
+// fields ("…; display_name; target: muslims").
 func parseHateDetail(detail string) (groups, claims []string) {
 	for part := range strings.SplitSeq(detail, "; ") {
 		if v, ok := strings.CutPrefix(part, "target: "); ok {
-			groups = strings.Split(v, ", ")
+			groups = append(groups, strings.Split(v, ", ")...)
 		} else if v, ok := strings.CutPrefix(part, "claim: "); ok {
-			claims = strings.Split(v, ", ")
+			claims = append(claims, strings.Split(v, ", ")...)
 		}
 	}
 	return groups, claims

@@ -391,9 +391,12 @@ func hateSentence(s *story.Story) string {
 			continue
 		}
 		for _, sp := range sig.Spans {
-			text := s.Body
-			if sp.Field == "title" {
+			var text string
+			switch sp.Field {
+			case "title":
 				text = s.Title
+			case "body":
+				text = s.Body
 			}
 			if sp.Label == moderation.LabelSentence && sp.Start >= 0 && sp.Start < sp.End && sp.End <= len(text) &&
 				utf8.RuneStart(text[sp.Start]) && (sp.End == len(text) || utf8.RuneStart(text[sp.End])) {
