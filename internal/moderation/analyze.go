@@ -200,14 +200,7 @@ func (a *analysis) match(lex *lexicon) {
 	for i := range a.toks {
 		w := a.tokSq(i)
 		a.cand = a.cand[:0]
-		a.walk(lex, w, 0, 0, 0)
-		if len(w) > 2 && w[0] >= 0xD8 && w[0] <= 0xDB {
-			for _, p := range arabicPrefixes {
-				if len(w) > len(p)+2 && string(w[:len(p)]) == string(p) {
-					a.walk(lex, w, len(p), 0, 0)
-				}
-			}
-		}
+		a.walkToken(lex, w)
 		if len(a.cand) == 0 && len(w) >= 6 {
 			a.fuzzyCandidates(lex, w)
 		}
@@ -292,6 +285,19 @@ func (a *analysis) matchSplitWords(lex *lexicon) {
 	}
 }
 
+// walkToken walks the trie from the start of w and, for an Arabic word,
+// after each clitic prefix it opens with.
+func (a *analysis) walkToken(lex *lexicon, w []byte) {
+	a.walk(lex, w, 0, 0, 0)
+	if len(w) > 2 && w[0] >= 0xD8 && w[0] <= 0xDB {
+		for _, p := range arabicPrefixes {
+			if len(w) > len(p)+2 && string(w[:len(p)]) == string(p) {
+				a.walk(lex, w, len(p), 0, 0)
+			}
+		}
+	}
+}
+
 // undoubledCandidates adds group, slur, dehumanising and derogatory
 // entries that a doubled letter hides ("refuugees", "щуури", "raats"):
 // the squeezed form folds runs of three or more, this one run of two.
@@ -301,7 +307,7 @@ func (a *analysis) undoubledCandidates(lex *lexicon, w []byte) {
 		j := i + size
 		if j+size <= len(w) && bytes.Equal(w[i:j], w[j:j+size]) {
 			a.undoubled = append(append(a.undoubled[:0], w[:j]...), w[j+size:]...)
-			a.walk(lex, a.undoubled, 0, 0, 0)
+			a.walkToken(lex, a.undoubled)
 			n := 0
 			for _, id := range a.cand {
 				switch lex.entries[id].kind {

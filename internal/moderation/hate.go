@@ -513,7 +513,7 @@ func (a *analysis) groupRules(lex *lexicon, found func(r groupRule, score float6
 		}
 		sent := a.toks[g.first].sent
 		var negated, denied, claim, care, rhet, positive, expel bool
-		myth := hit{first: -1}
+		myth, mythDenied := hit{first: -1}, false
 		for _, o := range a.hits {
 			if a.toks[o.first].sent != sent || o.first >= g.first && o.first < g.last {
 				continue
@@ -541,6 +541,9 @@ func (a *analysis) groupRules(lex *lexicon, found func(r groupRule, score float6
 				if myth.first < 0 && !a.toks[o.first].quoted {
 					myth = o
 				}
+				// "Immigrants don't steal our jobs" denies a claim; it
+				// excludes nobody.
+				mythDenied = mythDenied || a.contextOf(lex, o).negated
 			}
 		}
 		if negated && care && !denied {
@@ -549,7 +552,7 @@ func (a *analysis) groupRules(lex *lexicon, found func(r groupRule, score float6
 		var r groupRule
 		base := 0.75
 		switch {
-		case negated && claim && !denied && !care && !positive:
+		case negated && claim && !denied && !care && !positive && !mythDenied:
 			r = ruleExclusion
 		case rhet && !care && a.isQuestion(sent) && !a.answered(sent):
 			r = ruleRhetorical
