@@ -300,7 +300,7 @@ const maxToldForm = maxShareForm
 type slipView struct {
 	*Page
 	Organisation *org.Organisation
-	Link         string
+	PrivateLink  string
 	QR           template.HTML
 	StoryTitle   string
 }
@@ -348,7 +348,7 @@ func (s *Server) submitToldStory(w http.ResponseWriter, r *http.Request, p *Page
 	}
 	p.Title = p.L.T("slip.title")
 	p.NoIndex = true
-	return s.render(p, "slip", slipView{Page: p, Organisation: o, Link: link, QR: template.HTML(svg), StoryTitle: sub.Title})
+	return s.render(p, "slip", slipView{Page: p, Organisation: o, PrivateLink: link, QR: template.HTML(svg), StoryTitle: sub.Title})
 }
 
 func (s *Server) withdrawToldStory(w http.ResponseWriter, r *http.Request, p *Page) error {
