@@ -399,3 +399,23 @@ func TestCollectionLosesAWithdrawnStoryAtOnce(t *testing.T) {
 		t.Errorf("the withdrawn story keeps its place: %v", c.StoryIDs)
 	}
 }
+
+// TestMembersCoBrandWithTheirOrganisation: a member who saved no partner
+// profile of their own gets the organisation's name and logo on the
+// co-branded toolkit.
+func TestMembersCoBrandWithTheirOrganisation(t *testing.T) {
+	p := newPartnerSite(t)
+	ctx := context.Background()
+	o, _ := p.rig.Store.Organisation(ctx, p.own)
+	if _, err := p.rig.App.SaveOrganisation(ctx, p.owner, app.OrganisationUpdate{Organisation: *o,
+		Logo: bytes.NewReader(testrig.PhotoWithGPS(200, 80))}); err != nil {
+		t.Fatal(err)
+	}
+	profile, err := p.rig.App.Partner(ctx, p.member)
+	if err != nil || profile.Organisation != "Harbour Youth Network" || len(profile.Logo) == 0 {
+		t.Fatalf("member's profile: %q, %d bytes of logo, %v", profile.Organisation, len(profile.Logo), err)
+	}
+	if profile, _ := p.rig.App.Partner(ctx, p.loner); profile.Organisation != "" || profile.Logo != nil {
+		t.Errorf("a partner of no organisation got %q", profile.Organisation)
+	}
+}
