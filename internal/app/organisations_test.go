@@ -375,7 +375,7 @@ func TestCollectionLosesAWithdrawnStoryAtOnce(t *testing.T) {
 	}
 	page := p.rig.Do("GET", "/en/collections/first-winters", nil, nil)
 	body := string(page.Body)
-	if page.Status != http.StatusOK || strings.Index(body, "Collectsecond") < 0 || strings.Index(body, "Collectsecond") > strings.Index(body, "Collectfirst") {
+	if page.Status != http.StatusOK || !strings.Contains(body, "Collectsecond") || strings.Index(body, "Collectsecond") > strings.Index(body, "Collectfirst") {
 		t.Fatalf("collection page: %d, both stories in order: %.500s", page.Status, body)
 	}
 	if res := p.rig.Do("GET", "/fr/collections/first-winters", nil, nil); res.Status != http.StatusNotFound {
