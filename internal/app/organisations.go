@@ -486,3 +486,30 @@ func (a *App) WithdrawForStoryteller(ctx context.Context, by *staff.User, storyI
 	a.afterErasure(ctx, storyID)
 	return nil
 }
+
+// SeedPartners stores demonstration organisations and collections as
+// they are, for a fresh site's demo content: no one signs in to create
+// them, so nothing is checked but what the database itself refuses.
+func (a *App) SeedPartners(ctx context.Context, organisations []*org.Organisation, collections []*org.Collection) error {
+	now := a.now()
+	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
+		for _, o := range organisations {
+			o.CreatedAt, o.UpdatedAt = now, now
+			if err := tx.PutOrganisation(ctx, o); err != nil {
+				return err
+			}
+		}
+		for _, c := range collections {
+			c.CreatedAt, c.UpdatedAt = now, now
+			if err := tx.PutCollection(ctx, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	a.publish(PublicChanged{})
+	return nil
+}

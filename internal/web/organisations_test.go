@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"chorus/internal/app"
+	"chorus/internal/demo"
 	"chorus/internal/org"
 	"chorus/internal/paths"
 	"chorus/internal/staff"
@@ -195,5 +196,34 @@ func TestCollectionsThroughTheForms(t *testing.T) {
 	form.Set("slug", "campaign-pick")
 	if res := member.PostForm("/fr/staff/collections", form); res.Status != http.StatusForbidden {
 		t.Errorf("a member curated the campaign's own collection: %d", res.Status)
+	}
+}
+
+// TestDemoPartnerPages: a fresh site's demo content has a partner with a
+// collection in each of English, French and Arabic, all shown.
+func TestDemoPartnerPages(t *testing.T) {
+	rig := testrig.New(t)
+	if _, err := demo.Seed(context.Background(), rig.App); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ lang, slug, story string }{
+		{"en", "first-steps", "A library card was my first document here"},
+		{"fr", "premiers-pas", "Ma première rentrée au Québec"},
+		{"ar", "first-steps", "جارتي التي علّمتني اللغة"},
+	} {
+		if res := rig.Do("GET", paths.CollectionPath(c.lang, c.slug), nil, nil); res.Status != http.StatusOK || !strings.Contains(string(res.Body), c.story) {
+			t.Errorf("%s demo collection: %d", c.lang, res.Status)
+		}
+		res := rig.Do("GET", paths.PartnerPath(c.lang, "demo-youth-network"), nil, nil)
+		if res.Status != http.StatusOK || !strings.Contains(string(res.Body), paths.CollectionPath(c.lang, c.slug)) {
+			t.Errorf("%s demo partner: %d", c.lang, res.Status)
+		}
+	}
+	o, err := rig.Store.OrganisationBySlug(context.Background(), "demo-youth-network")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Validate(); err != nil {
+		t.Errorf("the demo partner would not pass the form's checks: %v", err)
 	}
 }
