@@ -347,7 +347,7 @@ func (a *App) SubmitForStoryteller(ctx context.Context, by *staff.User, t ToldSt
 	}
 	s := &story.Story{ID: newID(), Status: story.StatusPending, CreatedAt: now, UpdatedAt: now,
 		Consent: sub.Consent, Identity: sub.Identity, DisplayName: sub.DisplayName, Anonymous: sub.Anonymous}
-	a.applySubmission(ctx, s, sub)
+	a.applySubmission(s, sub, a.screenSubmission(ctx, s.ID, sub))
 	record.StoryID, record.OrganisationID, record.SubmittedBy, record.CreatedAt = s.ID, t.OrganisationID, by.ID, now
 	if scan != nil {
 		record.ScanKey = scanPrefix + s.ID + "/" + newID() + ".jpg"
