@@ -355,6 +355,10 @@ func (s *Server) withdrawToldStory(w http.ResponseWriter, r *http.Request, p *Pa
 	if err := s.checkForm(w, r, 64<<10); err != nil {
 		return err
 	}
+	// Who may withdraw this story is checked before the form is.
+	if _, err := s.app.ConsentRecord(r.Context(), p.User, r.PathValue("id")); err != nil {
+		return err
+	}
 	if r.PostFormValue("confirm") != "yes" {
 		return story.FieldError("confirm", "error.confirm_withdraw", "Tick the box to confirm the storyteller asked for this.")
 	}
