@@ -143,6 +143,20 @@ func TestPartnerJourney(t *testing.T) {
 	if res := rig.Do("GET", paths.PartnerPath("en", "harbour-youth"), nil, nil); strings.Contains(string(res.Body), "Toldmarker") {
 		t.Error("the partner's page still shows the withdrawn story")
 	}
+
+	// The owner invites a member and is shown the sign-in link once.
+	page = owner.Get("/en/staff/organisation")
+	res = owner.PostForm("/en/staff/organisation/members", url.Values{"csrf": {testrig.CSRF(t, page)}, "organisation": {o.ID}, "email": {"new@harbour.example.org"}})
+	link := regexp.MustCompile(regexp.QuoteMeta(rig.URL) + `(/en/staff/welcome/[^<"]+)`).FindStringSubmatch(string(res.Body))
+	if res.Status != http.StatusOK || link == nil {
+		t.Fatalf("invite: %d, link shown: %v", res.Status, link != nil)
+	}
+	if res := rig.Do("GET", link[1], nil, nil); res.Status != http.StatusOK {
+		t.Errorf("the new member's sign-in link: %d", res.Status)
+	}
+	if res := owner.PostForm("/en/staff/organisation/members", url.Values{"csrf": {testrig.CSRF(t, page)}, "organisation": {o.ID}, "email": {"mod@example.org"}}); res.Status != http.StatusUnprocessableEntity {
+		t.Errorf("an owner invited the moderator: %d", res.Status)
+	}
 }
 
 // TestCollectionsThroughTheForms: a partner member curates a collection
