@@ -97,6 +97,22 @@ func (a *App) PartnerPage(ctx context.Context, slug, lang string) (PartnerPage, 
 	return PartnerPage{Organisation: o, Stories: stories, Collections: collections}, nil
 }
 
+// PartnerLogo returns an organisation's logo, a PNG, for its public page;
+// ErrNotFound when it has none.
+func (a *App) PartnerLogo(ctx context.Context, slug string) ([]byte, error) {
+	if !org.ValidSlug(slug) {
+		return nil, story.ErrNotFound
+	}
+	o, err := a.store.OrganisationBySlug(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if o.Logo == nil {
+		return nil, story.ErrNotFound
+	}
+	return o.Logo, nil
+}
+
 // OrganisationUpdate creates (ID empty) or changes an organisation. Logo,
 // when not nil, is an upload to check and re-encode; RemoveLogo drops the
 // saved one.

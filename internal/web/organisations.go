@@ -64,17 +64,17 @@ func (s *Server) showPartnerPage(w http.ResponseWriter, r *http.Request, p *Page
 	return s.render(p, "partner_page", v)
 }
 
-// servePartnerLogo serves an organisation's logo to everyone: it is part
+// servePublicPartnerLogo serves an organisation's logo to everyone: it is part
 // of its public page.
 func (s *Server) servePublicPartnerLogo(w http.ResponseWriter, r *http.Request) {
-	pp, err := s.app.PartnerPage(r.Context(), r.PathValue("slug"), "")
-	if err != nil || pp.Organisation.Logo == nil {
+	logo, err := s.app.PartnerLogo(r.Context(), r.PathValue("slug"))
+	if err != nil {
 		http.NotFound(w, r)
 		return
 	}
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Cache-Control", "public, max-age=300")
-	w.Write(pp.Organisation.Logo)
+	w.Write(logo)
 }
 
 type collectionView struct {
