@@ -341,7 +341,15 @@ func (s *Server) submitToldStory(w http.ResponseWriter, r *http.Request, p *Page
 		return s.showOrganisationAgain(w, r, p, err, func(v *organisationView) { v.Told = form })
 	}
 	s.metrics.submissions.Inc()
-	link := p.BaseURL + paths.PrivatePath(p.L.Code, receipt.ID, receipt.Token)
+	// The private page opens in the language consent was explained in,
+	// when the site speaks it.
+	linkLang := p.L.Code
+	for _, l := range s.catalog.Languages() {
+		if l.Code == form.ExplainedIn {
+			linkLang = l.Code
+		}
+	}
+	link := p.BaseURL + paths.PrivatePath(linkLang, receipt.ID, receipt.Token)
 	svg, err := qr.SVG(link, p.L.T("slip.qr_label"), 220)
 	if err != nil {
 		return err

@@ -99,7 +99,8 @@ func TestPartnerJourney(t *testing.T) {
 	if slip.Header.Get("Cache-Control") != "no-store" {
 		t.Errorf("the slip may be cached: %q", slip.Header.Get("Cache-Control"))
 	}
-	m := regexp.MustCompile(`<code dir="ltr">` + regexp.QuoteMeta(rig.URL) + `(/fr/my/([a-z0-9]+)/[^<]+)</code>`).FindStringSubmatch(string(slip.Body))
+	// The link opens in Arabic, the language consent was explained in.
+	m := regexp.MustCompile(`<code dir="ltr">` + regexp.QuoteMeta(rig.URL) + `(/ar/my/([a-z0-9]+)/[^<]+)</code>`).FindStringSubmatch(string(slip.Body))
 	if m == nil {
 		t.Fatalf("no private link on the slip: %.1500s", slip.Body)
 	}
