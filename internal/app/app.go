@@ -8,8 +8,10 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
+	"chorus/internal/analytics"
 	"chorus/internal/auth"
 	"chorus/internal/i18n"
 	"chorus/internal/media"
@@ -55,6 +57,8 @@ type App struct {
 	Events *Events
 
 	jobs        *JobRegistry
+	counter     *analytics.Counter
+	flushing    atomic.Bool
 	recent      recentTexts // stories
 	recentPosts recentTexts // social posts, by network and source id
 }
@@ -125,6 +129,7 @@ func New(d Deps) (*App, error) {
 		Screener: d.Screener, TranslationLanguages: d.TranslationLanguages, Translator: d.Translator,
 		Log: d.Log, Now: d.Now, Events: d.Events, jobs: newJobRegistry(),
 	}
+	a.counter = analytics.NewCounter(d.Now, analyticsFlushEvery)
 	if err := a.registerJobs(a.jobs); err != nil {
 		return nil, err
 	}

@@ -45,6 +45,8 @@ const (
 	ActionTranslateStories        Action = "translate_stories"
 	ActionSeeStoryTranslations    Action = "see_story_translations"
 	ActionPublishStoryTranslation Action = "publish_story_translation"
+	ActionSetCampaign             Action = "set_campaign"  // the campaign's timeline
+	ActionSeeDashboard            Action = "see_dashboard" // partners see their own figures only
 )
 
 // permissions says which audience may carry out each action. It is the one
@@ -63,6 +65,8 @@ var permissions = map[Action]Audience{
 	ActionTranslateStories:        StoryTranslators,
 	ActionSeeStoryTranslations:    Staff,
 	ActionPublishStoryTranslation: Moderators,
+	ActionSetCampaign:             Admins,
+	ActionSeeDashboard:            Partners,
 }
 
 // Actions lists every action, for tests and documentation.

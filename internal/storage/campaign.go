@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"chorus/internal/staff"
 	"chorus/internal/story"
 )
 
@@ -27,6 +28,8 @@ type CampaignReader interface {
 	// DailySeries sums the analytics counts of a metric by day from
 	// sinceDay.
 	DailySeries(ctx context.Context, metric, sinceDay string) ([]Tally, error)
+	// CountStaff counts the staff accounts of a role.
+	CountStaff(ctx context.Context, role staff.Role) (int, error)
 	// StoryIDsWithStatus lists up to limit ids of stories with a status.
 	StoryIDsWithStatus(ctx context.Context, status story.Status, limit int) ([]string, error)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )
@@ -107,6 +108,12 @@ func (q Queries) DailySeries(ctx context.Context, metric, sinceDay string) ([]st
 	return queryAll(ctx, q, "daily series", scanTally,
 		"SELECT day, CAST(sum(count) AS bigint) FROM analytics_daily WHERE metric = ? AND day >= ? GROUP BY day ORDER BY 1",
 		metric, sinceDay)
+}
+
+func (q Queries) CountStaff(ctx context.Context, role staff.Role) (int, error) {
+	var n int
+	err := q.DB.QueryRow(ctx, "SELECT count(*) FROM users WHERE role = ?", string(role)).Scan(&n)
+	return n, q.err("count staff", err)
 }
 
 func (q Queries) StoryIDsWithStatus(ctx context.Context, status story.Status, limit int) ([]string, error) {

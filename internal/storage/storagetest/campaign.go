@@ -130,6 +130,9 @@ func testCampaignFigures(t *testing.T, st storage.Store) {
 	if err != nil || erased != 3 || signIns != 2 {
 		t.Errorf("erased %d contacts and %d sign-in records (%v), want 3 and 2", erased, signIns, err)
 	}
+	if n, err := st.CountStaff(ctx, staff.RoleModerator); err != nil || n != 1 {
+		t.Errorf("moderators: %d %v", n, err)
+	}
 	if s, err := st.Story(ctx, "b"); err != nil || s.ContactSealed != nil {
 		t.Errorf("contact after erasure: %v %v", s.ContactSealed, err)
 	}
