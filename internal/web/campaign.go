@@ -277,7 +277,8 @@ func (s *Server) showImpact(w http.ResponseWriter, r *http.Request, p *Page) err
 
 type openDataView struct {
 	*Page
-	Licence app.Licence
+	Licence          app.Licence
+	CSVURL, JSONLURL string
 }
 
 func (s *Server) showOpenData(w http.ResponseWriter, r *http.Request, p *Page) error {
@@ -287,7 +288,8 @@ func (s *Server) showOpenData(w http.ResponseWriter, r *http.Request, p *Page) e
 	}
 	p.Title = p.L.T("opendata.title")
 	p.cacheable = true
-	return s.render(p, "opendata", openDataView{Page: p, Licence: app.LicenceOf(t.Licence)})
+	return s.render(p, "opendata", openDataView{Page: p, Licence: app.LicenceOf(t.Licence),
+		CSVURL: paths.OpenDataPath("stories.csv"), JSONLURL: paths.OpenDataPath("stories.jsonl")})
 }
 
 // openStoryHeader is the CSV's first line; translations go as JSON in one
