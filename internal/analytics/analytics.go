@@ -6,6 +6,7 @@
 package analytics
 
 import (
+	"bytes"
 	"hash/maphash"
 	"net/http"
 	"net/url"
@@ -58,8 +59,15 @@ func VisitOf(r *http.Request, address string) Visit {
 		Address:   address,
 		UserAgent: ua,
 		Referrer:  ReferrerSite(r.Header.Get("Referer")),
-		Opted:     r.Header.Get("DNT") == "1" || r.Header.Get("Sec-GPC") == "1" || IsRobot(ua),
+		// The canonical forms of DNT and Sec-GPC, read without the
+		// allocation of canonicalising them on every view.
+		Opted: headerIs(r.Header, "Dnt", "1") || headerIs(r.Header, "Sec-Gpc", "1") || IsRobot(ua),
 	}
+}
+
+func headerIs(h http.Header, canonicalKey, value string) bool {
+	v := h[canonicalKey]
+	return len(v) > 0 && v[0] == value
 }
 
 // robotMarks are parts of the user agents of crawlers, link previewers and
@@ -72,9 +80,18 @@ func IsRobot(userAgent string) bool {
 	if userAgent == "" {
 		return true
 	}
-	ua := strings.ToLower(userAgent)
+	// Lower-cased on the stack: this runs on every counted view.
+	var buf [512]byte
+	ua := buf[:0]
+	for i := 0; i < len(userAgent) && i < len(buf); i++ {
+		c := userAgent[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		ua = append(ua, c)
+	}
 	for _, mark := range robotMarks {
-		if strings.Contains(ua, mark) {
+		if bytes.Contains(ua, []byte(mark)) {
 			return true
 		}
 	}
@@ -130,6 +147,7 @@ type Counter struct {
 	mu        sync.Mutex
 	counts    map[countKey]int64
 	day       string
+	dayEnds   time.Time    // when day is over
 	seed      maphash.Seed // the day's key: never stored
 	visitors  *sketch
 	unflushed bool // visitors seen since the last drain
@@ -142,56 +160,54 @@ func NewCounter(now func() time.Time, every time.Duration) *Counter {
 	return &Counter{now: now, every: every, counts: map[countKey]int64{}, drained: now()}
 }
 
-// View counts a view of a channel, unless the visitor opted out.
-func (c *Counter) View(v Visit, ch Channel) {
+// View counts a view of a channel, unless the visitor opted out, and
+// reports whether a drain is due.
+func (c *Counter) View(v Visit, ch Channel) (due bool) {
 	if v.Opted {
-		return
+		return false
 	}
+	now := c.now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	day := c.today()
+	day := c.today(now)
 	c.counts[countKey{day, MetricView, string(ch)}]++
 	if v.Referrer != "" {
 		c.counts[countKey{day, MetricReferrer, v.Referrer}]++
 	}
-	var h maphash.Hash
-	h.SetSeed(c.seed)
-	h.WriteString(v.Address)
-	h.WriteByte(0)
-	h.WriteString(v.UserAgent)
-	c.visitors.add(h.Sum64())
+	c.visitors.add(maphash.String(c.seed, v.Address) ^ maphash.String(c.seed, v.UserAgent)*0x9e3779b97f4a7c15)
 	c.unflushed = true
+	return now.Sub(c.drained) >= c.every
 }
 
 // Add counts one of a metric (a share-link click, a toolkit download),
-// unless the visitor opted out.
-func (c *Counter) Add(v Visit, metric, dimension string) {
+// unless the visitor opted out, and reports whether a drain is due.
+func (c *Counter) Add(v Visit, metric, dimension string) (due bool) {
 	if v.Opted {
-		return
+		return false
 	}
+	now := c.now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.counts[countKey{c.today(), metric, dimension}]++
+	c.counts[countKey{c.today(now), metric, dimension}]++
+	return now.Sub(c.drained) >= c.every
 }
 
 // today rotates the day's key and sketch when the day changed; the old
 // day's estimate waits for the next drain. Called with mu held.
-func (c *Counter) today() string {
-	day := c.now().UTC().Format(time.DateOnly)
+func (c *Counter) today(now time.Time) string {
+	if now.Before(c.dayEnds) {
+		return c.day
+	}
+	now = now.UTC()
+	day := now.Format(time.DateOnly)
 	if day != c.day {
 		if c.visitors != nil && c.unflushed {
 			c.retired = append(c.retired, Count{Day: c.day, Metric: MetricVisitors, Value: c.visitors.estimate()})
 		}
 		c.day, c.seed, c.visitors, c.unflushed = day, maphash.MakeSeed(), newSketch(), false
 	}
+	c.dayEnds = time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
 	return day
-}
-
-// Due reports whether the interval since the last drain has passed.
-func (c *Counter) Due() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now().Sub(c.drained) >= c.every && (len(c.counts) > 0 || c.unflushed || len(c.retired) > 0)
 }
 
 // Drain hands over every count since the last drain and starts afresh.

@@ -16,27 +16,30 @@ const analyticsFlushEvery = 5 * time.Second
 // entry point of every surface that shows stories (pages, embeds, feeds,
 // federation). It never writes on the request's path.
 func (a *App) CountView(v analytics.Visit, ch analytics.Channel) {
-	a.counter.View(v, ch)
-	a.flushSoon()
+	if a.counter.View(v, ch) {
+		a.flushSoon()
+	}
 }
 
 // CountShare counts a click on a share link of a network.
 func (a *App) CountShare(v analytics.Visit, network string) {
-	a.counter.Add(v, analytics.MetricShare, network)
-	a.flushSoon()
+	if a.counter.Add(v, analytics.MetricShare, network) {
+		a.flushSoon()
+	}
 }
 
 // CountToolkitDownload counts a download of the toolkit in a language.
 func (a *App) CountToolkitDownload(v analytics.Visit, lang string) {
-	a.counter.Add(v, analytics.MetricToolkit, lang)
-	a.flushSoon()
+	if a.counter.Add(v, analytics.MetricToolkit, lang) {
+		a.flushSoon()
+	}
 }
 
 // flushSoon writes the counts in the background once the interval has
 // passed, one write at a time. Counting is best effort by nature: counts
 // not yet written when the process dies are lost, never anyone's data.
 func (a *App) flushSoon() {
-	if !a.counter.Due() || !a.flushing.CompareAndSwap(false, true) {
+	if !a.flushing.CompareAndSwap(false, true) {
 		return
 	}
 	go func() {
