@@ -19,7 +19,9 @@ func StoryPath(lang, id string) string { return "/" + seg(lang) + "/stories/" + 
 
 // StorySharePath counts a click on a story's share link of a network and
 // leads to that network's own sharing page.
-func StorySharePath(lang, id, network string) string { return StoryPath(lang, id) + "/share/" + seg(network) }
+func StorySharePath(lang, id, network string) string {
+	return StoryPath(lang, id) + "/share/" + seg(network)
+}
 
 // OpenDataPath is one of the open data's files (stories.csv, stories.jsonl).
 func OpenDataPath(file string) string { return "/open-data/" + seg(file) }
