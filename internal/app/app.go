@@ -61,6 +61,8 @@ type App struct {
 	flushing    atomic.Bool
 	recent      recentTexts // stories
 	recentPosts recentTexts // social posts, by network and source id
+
+	screenerFailures atomic.Int64
 }
 
 // Deps are the parts an App is made of. Store, Blobs and Keys are
