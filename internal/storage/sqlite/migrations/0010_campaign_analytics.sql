@@ -10,4 +10,10 @@ CREATE TABLE analytics_daily (
 	PRIMARY KEY (metric, day, dimension)
 ) WITHOUT ROWID;
 
+-- The dashboard's figures read these indexes only, never the stories'
+-- rows: submissions per day, publications per day with how storytellers
+-- describe themselves and the wait for a decision, rejections, withdrawals.
 CREATE INDEX stories_by_created ON stories (created_at);
+CREATE INDEX stories_published_facts ON stories (status, published_at, identity, created_at);
+CREATE INDEX stories_by_decision ON stories (status, updated_at, created_at);
+CREATE INDEX stories_by_withdrawn ON stories (withdrawn_at);
