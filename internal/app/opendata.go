@@ -42,17 +42,27 @@ func (a *App) EachOpenStory(ctx context.Context, url func(*story.Story) string, 
 		return err
 	}
 	licence := LicenceOf(t.Licence).Code
-	cursor := ""
+	// Walk back in time by publication: each read starts at the oldest
+	// time of the previous one, skipping the stories of that very time
+	// already given.
+	var upTo time.Time
+	given := map[string]bool{} // ids published at upTo, already given
 	for {
-		page, err := a.store.PublishedStories(ctx, story.Filter{Cursor: cursor, Limit: openDataPage})
+		stories, err := a.store.PublishedUpTo(ctx, upTo, openDataPage+len(given))
 		if err != nil {
 			return err
 		}
-		translations, err := a.PublishedTranslations(ctx, page.Stories...)
+		fresh := stories[:0:0]
+		for _, s := range stories {
+			if !given[s.ID] {
+				fresh = append(fresh, s)
+			}
+		}
+		translations, err := a.PublishedTranslations(ctx, fresh...)
 		if err != nil {
 			return err
 		}
-		for _, s := range page.Stories {
+		for _, s := range fresh {
 			o := &OpenStory{ID: s.ID, Title: s.Title, Body: s.Body, Language: s.Language, Country: s.Country, City: s.City,
 				Themes: s.Themes, Published: s.PublishedAt, URL: url(s), Translations: []OpenTranslation{}, Licence: licence}
 			if o.Themes == nil {
@@ -65,9 +75,18 @@ func (a *App) EachOpenStory(ctx context.Context, url func(*story.Story) string, 
 				return err
 			}
 		}
-		if page.NextCursor == "" {
+		if len(stories) < openDataPage+len(given) {
 			return nil
 		}
-		cursor = page.NextCursor
+		oldest := stories[len(stories)-1].PublishedAt
+		if !oldest.Equal(upTo) {
+			clear(given)
+		}
+		upTo = oldest
+		for _, s := range stories {
+			if s.PublishedAt.Equal(upTo) {
+				given[s.ID] = true
+			}
+		}
 	}
 }

@@ -28,6 +28,9 @@ type CampaignReader interface {
 	// DailySeries sums the analytics counts of a metric by day from
 	// sinceDay.
 	DailySeries(ctx context.Context, metric, sinceDay string) ([]Tally, error)
+	// PublishedUpTo lists up to limit published stories published at or
+	// before upTo (zero: any), newest first: the open data's walk.
+	PublishedUpTo(ctx context.Context, upTo time.Time, limit int) ([]*story.Story, error)
 	// CountStaff counts the staff accounts of a role.
 	CountStaff(ctx context.Context, role staff.Role) (int, error)
 	// StoryIDsWithStatus lists up to limit ids of stories with a status.

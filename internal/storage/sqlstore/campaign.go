@@ -153,3 +153,15 @@ func (t *Tx) DeleteSignInRecords(ctx context.Context) (int, error) {
 	n, err := t.DB.Exec(ctx, "DELETE FROM credentials WHERE kind IN (?, ?)", "session", "signin_link")
 	return int(n), t.err("delete sign-in records", err)
 }
+
+// PublishedUpTo lists up to limit published stories published at or
+// before upTo (zero: any), newest first. A bound on the time alone walks
+// the listing index as a range however deep the walk goes.
+func (q Queries) PublishedUpTo(ctx context.Context, upTo time.Time, limit int) ([]*story.Story, error) {
+	where := []Cond{{SQL: "s.status = 'published'"}}
+	if !upTo.IsZero() {
+		where = append(where, Cond{SQL: "s.published_at <= ?", Args: []any{q.D.SortedTime(upTo)}})
+	}
+	l := Listing{Q: q, Limit: limit}
+	return l.Run(ctx, l.From(), where, NewestFirst)
+}
