@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		"OnlyTombstoneKept":    testEraseKeepsOnlyTheTombstone,
 		"TOTPStepsUsedOnce":    testTOTPStepsAreUsedOnce,
 		"CampaignFigures":      testCampaignFigures,
+		"Organisations":        testOrganisations,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
