@@ -150,9 +150,16 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		}
 		return loadtest.Target{Name: name, URLFor: func(i int64) string { return at(i, path) }}
 	}
+	// counted sends what a reader's browser sends, so the view is counted
+	// (the load generator's own user agent counts as a robot's).
+	counted := func(t loadtest.Target) loadtest.Target {
+		t.Header = http.Header{"User-Agent": {"Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"}}
+		return t
+	}
 	targets := []loadtest.Target{
 		{Name: "bare", URL: bare.URL},
 		onNodes("story", "/en/stories/"+o.storyID),
+		counted(onNodes("story-counted", "/en/stories/"+o.storyID)),
 		onNodes("home", "/en/"),
 		onNodes("list", "/en/stories"),
 		onNodes("list-filtered", "/en/stories?language=fr&theme=work"),
@@ -174,7 +181,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		for _, n := range strings.Split(o.only, ",") {
 			keep[strings.TrimSpace(n)] = true
 		}
-		keep["bare"] = keep["bare"] || keep["story"]
+		keep["bare"] = keep["bare"] || keep["story"] || keep["story-counted"]
 		var sel []loadtest.Target
 		for _, t := range targets {
 			if keep[t.Name] {

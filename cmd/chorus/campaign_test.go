@@ -69,3 +69,46 @@ func TestCampaignComesFromTheConfiguration(t *testing.T) {
 		}
 	}
 }
+
+// TestCampaignCommandSetsTheDates: `chorus campaign` sets the dates (the
+// end twelve months after the start by default), refuses bad ones, and a
+// campaign that has ended takes no new story.
+func TestCampaignCommandSetsTheDates(t *testing.T) {
+	ctx := context.Background()
+	data := t.TempDir()
+	getenv := func(k string) string {
+		if k == "CHORUS_DATA" {
+			return data
+		}
+		return ""
+	}
+	campaign := func(args ...string) (string, error) {
+		var out strings.Builder
+		err := run(ctx, append([]string{"campaign"}, args...), getenv, nil, &out, io.Discard)
+		return out.String(), err
+	}
+	if out, err := campaign(); err != nil || !strings.Contains(out, "no dates") {
+		t.Errorf("before any dates: %q %v", out, err)
+	}
+	for _, bad := range [][]string{{"--start", "2026-13-01"}, {"--end", "2026-01-01"}, {"--start", "2026-05-01", "--end", "2026-04-01"}} {
+		if _, err := campaign(bad...); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+	out, err := campaign("--start", "2024-03-01")
+	if err != nil || !strings.Contains(out, "from 2024-03-01 to 2025-02-28") || !strings.Contains(out, "ended") {
+		t.Errorf("start only: %q %v", out, err)
+	}
+	cfg, err := parseFlags("serve", nil, getenv, io.Discard, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, store, err := openApp(ctx, cfg, newLogger(io.Discard, "error"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := a.Submit(ctx, testrig.Submission("Late")); !errors.Is(err, app.ErrCampaignClosed) {
+		t.Errorf("a story after the end: %v", err)
+	}
+}

@@ -39,6 +39,8 @@ Commands:
   i18n export --lang L          one language's catalog as go-i18n JSON v2 with source hashes (saved ones included)
   moderation train|eval ...     train or evaluate the hate and abuse screen
   moderation examples --out F   write moderators' decisions as training examples (JSON Lines)
+  campaign [--start D --end D]  show or set the campaign's dates (YYYY-MM-DD; the end defaults to
+                                twelve months after the start); after the end the site is an archive
 
 Settings (flags override the environment):
   CHORUS_ADDR          --addr       listen address (default 127.0.0.1:8080)
@@ -84,6 +86,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return i18nCommand(ctx, args, getenv, stdout, stderr)
 	case "moderation":
 		return moderationCommand(ctx, args, getenv, stdout, stderr)
+	case "campaign":
+		return campaignCommand(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -15,17 +15,18 @@ import (
 // statusByCode is the HTTP status of each domain error code; any other
 // code is a 500.
 var statusByCode = map[story.Code]int{
-	story.CodeBadRequest:   http.StatusBadRequest,
-	story.CodeInvalid:      http.StatusUnprocessableEntity,
-	story.CodeNotFound:     http.StatusNotFound,
-	story.CodeGone:         http.StatusGone,
-	story.CodeUnauthorized: http.StatusUnauthorized,
-	story.CodeForbidden:    http.StatusForbidden,
-	story.CodeConflict:     http.StatusConflict,
-	story.CodeTooLarge:     http.StatusRequestEntityTooLarge,
-	story.CodeUnsupported:  http.StatusUnsupportedMediaType,
-	story.CodeRateLimited:  http.StatusTooManyRequests,
-	story.CodeUnavailable:  http.StatusServiceUnavailable,
+	story.CodeBadRequest:     http.StatusBadRequest,
+	story.CodeInvalid:        http.StatusUnprocessableEntity,
+	story.CodeNotFound:       http.StatusNotFound,
+	story.CodeGone:           http.StatusGone,
+	story.CodeUnauthorized:   http.StatusUnauthorized,
+	story.CodeForbidden:      http.StatusForbidden,
+	story.CodeConflict:       http.StatusConflict,
+	story.CodeTooLarge:       http.StatusRequestEntityTooLarge,
+	story.CodeUnsupported:    http.StatusUnsupportedMediaType,
+	story.CodeRateLimited:    http.StatusTooManyRequests,
+	story.CodeUnavailable:    http.StatusServiceUnavailable,
+	story.CodeCampaignClosed: http.StatusForbidden,
 }
 
 // StatusFor maps a domain error code to its HTTP status, for every surface.

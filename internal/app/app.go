@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"chorus/internal/analytics"
 	"chorus/internal/auth"
 	"chorus/internal/i18n"
 	"chorus/internal/media"
@@ -56,6 +57,8 @@ type App struct {
 	Events *Events
 
 	jobs        *JobRegistry
+	counter     *analytics.Counter
+	flushing    atomic.Bool
 	recent      recentTexts // stories
 	recentPosts recentTexts // social posts, by network and source id
 
@@ -128,6 +131,7 @@ func New(d Deps) (*App, error) {
 		Screener: d.Screener, TranslationLanguages: d.TranslationLanguages, Translator: d.Translator,
 		Log: d.Log, Now: d.Now, Events: d.Events, jobs: newJobRegistry(),
 	}
+	a.counter = analytics.NewCounter(d.Now, analyticsFlushEvery)
 	if err := a.registerJobs(a.jobs); err != nil {
 		return nil, err
 	}

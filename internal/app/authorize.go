@@ -46,6 +46,8 @@ const (
 	ActionTranslateStories        Action = "translate_stories"
 	ActionSeeStoryTranslations    Action = "see_story_translations"
 	ActionPublishStoryTranslation Action = "publish_story_translation"
+	ActionSetCampaign             Action = "set_campaign"         // the campaign's timeline
+	ActionSeeDashboard            Action = "see_dashboard"        // partners see their own figures only
 	ActionManageOrganisations     Action = "manage_organisations" // create organisations, name their first owner
 )
 
@@ -77,6 +79,8 @@ var permissions = map[Action]Audience{
 	ActionTranslateStories:        StoryTranslators,
 	ActionSeeStoryTranslations:    Staff,
 	ActionPublishStoryTranslation: Moderators,
+	ActionSetCampaign:             Admins,
+	ActionSeeDashboard:            Partners,
 	ActionManageOrganisations:     Admins,
 	ActionEditOrganisation:        Partners,
 	ActionManageMembers:           Partners,

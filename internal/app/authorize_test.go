@@ -33,6 +33,8 @@ func TestWhoMayDoWhat(t *testing.T) {
 		app.ActionTranslateStories:        {admin, partner, translator},
 		app.ActionSeeStoryTranslations:    {admin, moderator, partner, translator},
 		app.ActionPublishStoryTranslation: {admin, moderator},
+		app.ActionSetCampaign:             {admin},
+		app.ActionSeeDashboard:            {admin, partner},
 		app.ActionManageOrganisations:     {admin},
 		// Which organisation's things a partner may touch is checked by
 		// AllowedOn: TestPartnerAuthorisationMatrix.
@@ -121,5 +123,8 @@ func TestUseCasesCheckTheTable(t *testing.T) {
 		check("TranslationTarget fr", app.ActionTranslateInterface, err, true)
 		_, err = app.TranslationTarget(u, "en", true)
 		check("TranslationTarget toolkit en", app.ActionEditToolkitSource, err, true)
+		_, err = rig.App.Dashboard(ctx, u, app.Last7Days)
+		check("Dashboard", app.ActionSeeDashboard, err, true)
+		check("SaveTimeline", app.ActionSetCampaign, rig.App.SaveTimeline(ctx, u, app.Timeline{}), true)
 	}
 }

@@ -105,5 +105,6 @@ func (a *App) registerJobs(r *JobRegistry) error {
 		r.AddPeriodic(river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) { return ExpireCredentialsArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true})),
+		a.registerCampaignJobs(r),
 	)
 }

@@ -28,6 +28,9 @@ type Receipt struct {
 
 // Submit validates and screens a submission and stores it as pending.
 func (a *App) Submit(ctx context.Context, sub story.Submission) (Receipt, error) {
+	if err := a.checkOpen(ctx); err != nil {
+		return Receipt{}, err
+	}
 	sub.Normalize()
 	if err := sub.Validate(a.rules()); err != nil {
 		return Receipt{}, err
@@ -288,6 +291,9 @@ func (a *App) processPhoto(ctx context.Context, upload PhotoUpload) ([]media.Ren
 // SubmitWithPhoto checks the submission and the photo before storing
 // anything, so a bad photo never leaves a story without it.
 func (a *App) SubmitWithPhoto(ctx context.Context, sub story.Submission, upload PhotoUpload) (Receipt, error) {
+	if err := a.checkOpen(ctx); err != nil {
+		return Receipt{}, err
+	}
 	check := sub
 	check.Normalize()
 	if err := check.Validate(a.rules()); err != nil {

@@ -26,6 +26,8 @@ type Target struct {
 	URLFor      func(i int64) string
 	Body        []byte
 	ContentType string
+	// Header is sent with every request, when set.
+	Header http.Header
 	// WantStatus is the status of a successful answer; 200 when zero.
 	WantStatus int
 }
@@ -148,6 +150,9 @@ func run(ctx context.Context, client *http.Client, t Target, conns int, d time.D
 				}
 				if t.ContentType != "" {
 					req.Header.Set("Content-Type", t.ContentType)
+				}
+				for k, v := range t.Header {
+					req.Header[k] = v
 				}
 				t0 := time.Now()
 				resp, err := client.Do(req)

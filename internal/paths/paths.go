@@ -17,6 +17,15 @@ func HomePath(lang string) string { return "/" + seg(lang) + "/" }
 // StoryPath is a story's page in lang: /{lang}/stories/{id}.
 func StoryPath(lang, id string) string { return "/" + seg(lang) + "/stories/" + seg(id) }
 
+// StorySharePath counts a click on a story's share link of a network and
+// leads to that network's own sharing page.
+func StorySharePath(lang, id, network string) string {
+	return StoryPath(lang, id) + "/share/" + seg(network)
+}
+
+// OpenDataPath is one of the open data's files (stories.csv, stories.jsonl).
+func OpenDataPath(file string) string { return "/open-data/" + seg(file) }
+
 // OriginalStoryPath is the page of a story in the words it was written in,
 // with the interface in lang: /{lang}/stories/{id}/original.
 func OriginalStoryPath(lang, id string) string { return StoryPath(lang, id) + "/original" }

@@ -66,6 +66,7 @@ type Reader interface {
 	DueBlobDeletions(ctx context.Context, now time.Time, limit int) ([]string, error)
 	StoryTranslationReader
 	PostReader
+	CampaignReader
 	OrganisationReader
 
 	// Translations lists every saved translation by catalog, language and key.
@@ -102,6 +103,7 @@ type Tx interface {
 
 	StoryTranslationWriter
 	PostWriter
+	CampaignWriter
 	OrganisationWriter
 
 	// PutTranslation saves a translation, replacing the one of the same

@@ -21,6 +21,8 @@ const (
 	CodeRateLimited  Code = "rate_limited" // 429
 	CodeUnavailable  Code = "unavailable"  // 503: storage full, shutting down
 	CodeInternal     Code = "internal"     // 500
+	// CodeCampaignClosed refuses a new story after the campaign's end: 403.
+	CodeCampaignClosed Code = "campaign_closed"
 )
 
 // Error is a domain error: a code, a message safe to show, the catalog key

@@ -55,7 +55,7 @@ func TestConsentWithdrawnFromThePrivatePage(t *testing.T) {
 		t.Fatalf("voice card: %d", res.Status)
 	}
 	page := string(rig.Do("GET", storyPage, nil, nil).Body)
-	if !strings.Contains(page, `property="og:image"`) || !strings.Contains(page, "bsky.app/intent") {
+	if !strings.Contains(page, `property="og:image"`) || !strings.Contains(page, "/share/bluesky") {
 		t.Fatal("story page without its card and share links while consent is given")
 	}
 	if res := rig.Do("GET", cardURL, nil, nil); res.Status != http.StatusOK {
@@ -98,7 +98,7 @@ func TestConsentWithdrawnFromThePrivatePage(t *testing.T) {
 
 	post("social", "no")
 	page = string(rig.Do("GET", storyPage, nil, nil).Body)
-	for _, gone := range []string{`property="og:image"`, "/card/", "bsky.app/intent", "facebook.com/sharer", `id="share-heading"`} {
+	for _, gone := range []string{`property="og:image"`, "/card/", "/share/bluesky", "/share/facebook", `id="share-heading"`} {
 		if strings.Contains(page, gone) {
 			t.Errorf("story page still has %q after social consent was withdrawn", gone)
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -78,10 +79,22 @@ type homeView struct {
 	Featured []*story.Story
 	Recent   []*story.Story
 	Count    int
+	// Theme is this month's theme; Closed shows the archive's notice.
+	Theme  string
+	Closed bool
 }
 
 func (s *Server) showHome(w http.ResponseWriter, r *http.Request, p *Page) error {
 	featured, err := s.app.Stories(r.Context(), story.Filter{Featured: true, Limit: 3})
+	if err != nil {
+		return err
+	}
+	scheduled, err := s.app.ScheduledFeatured(r.Context())
+	if err != nil {
+		return err
+	}
+	featured.Stories = mergeFeatured(scheduled, featured.Stories, 3)
+	timeline, err := s.app.Timeline(r.Context())
 	if err != nil {
 		return err
 	}
@@ -97,7 +110,21 @@ func (s *Server) showHome(w http.ResponseWriter, r *http.Request, p *Page) error
 	}
 	p.Title = p.L.T("home.title")
 	p.cacheable = true
-	return s.render(p, "home", homeView{Page: p, Featured: featured.Stories, Recent: recent.Stories})
+	now := s.app.Now()
+	return s.render(p, "home", homeView{Page: p, Featured: featured.Stories, Recent: recent.Stories,
+		Theme: timeline.ThemeOn(now), Closed: timeline.Closed(now)})
+}
+
+// mergeFeatured puts the stories scheduled for today first, then those
+// featured by hand, once each, up to limit.
+func mergeFeatured(scheduled, featured []*story.Story, limit int) []*story.Story {
+	out := scheduled
+	for _, s := range featured {
+		if !slices.ContainsFunc(out, func(o *story.Story) bool { return o.ID == s.ID }) {
+			out = append(out, s)
+		}
+	}
+	return out[:min(len(out), max(limit, len(scheduled)))]
 }
 
 type listView struct {
@@ -220,6 +247,10 @@ func (s *Server) renderStory(w http.ResponseWriter, r *http.Request, p *Page, or
 		v.Canonical = s.cfg.BaseURL + originalPage
 	}
 	v.Share = shareLinks(v.ShareURL, title, s.app.Campaign.Hashtag)
+	// Each link passes through the site once, to count the click.
+	for i := range v.Share {
+		v.Share[i].URL = paths.StorySharePath(p.L.Code, st.ID, shareSlug(v.Share[i].Name))
+	}
 	v.HasCard = s.hasCard(st, p)
 	return s.render(p, "story", v)
 }

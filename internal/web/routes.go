@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 	"strings"
+
+	"chorus/internal/analytics"
 )
 
 // routes registers every route of Chorus. Pages live under a language root.
@@ -27,7 +29,15 @@ func (s *Server) routes() http.Handler {
 	}
 	page("GET /{lang}/{$}", s.showHome)
 	page("GET /{lang}/stories", s.listStories)
-	page("GET /{lang}/stories/{id}", s.showStory)
+	// A story's page counts its views (analytics: no cookie, nothing kept
+	// of the reader), cached answers included.
+	countedPage := func(pattern string, ch analytics.Channel, h pageHandler) {
+		method, rest, _ := strings.Cut(pattern, " /{lang}")
+		for _, lang := range s.catalog.Languages() {
+			mux.Handle(method+" /"+lang.Code+rest, s.counted(ch, s.page(lang, h)))
+		}
+	}
+	countedPage("GET /{lang}/stories/{id}", analytics.Direct, s.showStory)
 	page("GET /{lang}/stories/{id}/original", s.showOriginalStory)
 	page("GET /{lang}/about", s.showAbout)
 	page("GET /{lang}/privacy", s.showPrivacy)
@@ -49,6 +59,11 @@ func (s *Server) routes() http.Handler {
 	page("GET /{lang}/my/{id}/{token}/photo/{file}", s.serveOwnPhoto)
 	page("POST /{lang}/my/{id}/{token}/translation", s.setTranslationConsent)
 	page("POST /{lang}/my/{id}/{token}/consent", s.setConsent)
+	page("GET /{lang}/stories/{id}/share/{network}", s.shareStory)
+	page("GET /{lang}/impact", s.showImpact)
+	page("GET /{lang}/open-data", s.showOpenData)
+	mux.HandleFunc("GET /open-data/stories.csv", s.serveOpenData("csv"))
+	mux.HandleFunc("GET /open-data/stories.jsonl", s.serveOpenData("jsonl"))
 
 	page("GET /{lang}/staff/signin", s.showSignIn)
 	page("POST /{lang}/staff/signin", s.signIn)
@@ -89,6 +104,10 @@ func (s *Server) routes() http.Handler {
 	page("POST /{lang}/staff/partner", s.partners(s.savePartner))
 	page("GET /{lang}/staff/partner/logo.png", s.partners(s.servePartnerLogo))
 	page("GET /{lang}/staff/partner/toolkit.zip", s.partners(s.downloadPartnerToolkit))
+	page("GET /{lang}/staff/campaign", s.admins(s.showCampaign))
+	page("POST /{lang}/staff/campaign", s.admins(s.saveCampaign))
+	page("GET /{lang}/staff/dashboard", s.partners(s.showDashboard))
+	page("GET /{lang}/staff/dashboard/csv/{panel}", s.partners(s.downloadDashboardCSV))
 	// Organisations: the use-cases decide which organisation's things each
 	// partner may touch (app.AllowedOn).
 	page("GET /{lang}/staff/organisation", s.partners(s.showOrganisation))

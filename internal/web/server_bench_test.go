@@ -89,18 +89,25 @@ func BenchmarkServeHTTP(b *testing.B) {
 	cases := []struct {
 		name, url string
 		uncached  bool // drop the page cache before every request
+		agent     string
 	}{
-		{"story", "/en/stories/demo01", false},
-		{"story-uncached", "/en/stories/demo01", true},
-		{"home", "/en/", false},
-		{"home-uncached", "/en/", true},
-		{"list-filtered", "/en/stories?language=fr&theme=work", false},
-		{"list-uncached", "/en/stories", true},
-		{"search", "/en/stories?q=community", false}, // never cached
+		{"story", "/en/stories/demo01", false, ""},
+		// A reader's browser: the view is counted (no user agent counts
+		// as a robot's, as above).
+		{"story-counted", "/en/stories/demo01", false, "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"},
+		{"story-uncached", "/en/stories/demo01", true, ""},
+		{"home", "/en/", false, ""},
+		{"home-uncached", "/en/", true, ""},
+		{"list-filtered", "/en/stories?language=fr&theme=work", false, ""},
+		{"list-uncached", "/en/stories", true, ""},
+		{"search", "/en/stories?q=community", false, ""}, // never cached
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			r := httptest.NewRequest(http.MethodGet, c.url, nil)
+			if c.agent != "" {
+				r.Header.Set("User-Agent", c.agent)
+			}
 			n := serveOnce(b, s, r, http.StatusOK)
 			b.SetBytes(int64(n))
 			b.ReportAllocs()

@@ -22,6 +22,8 @@ type shareView struct {
 	StoryLangs []string
 	Action     string
 	Editing    bool
+	// Closed shows the archive's notice in place of the form.
+	Closed bool
 }
 
 func (s *Server) shareView(p *Page, sub story.Submission) shareView {
@@ -30,8 +32,14 @@ func (s *Server) shareView(p *Page, sub story.Submission) shareView {
 }
 
 func (s *Server) showShareForm(w http.ResponseWriter, r *http.Request, p *Page) error {
+	closed, err := s.app.CampaignClosed(r.Context())
+	if err != nil {
+		return err
+	}
 	p.Title = p.L.T("share.title")
-	return s.render(p, "share", s.shareView(p, story.Submission{Language: p.L.Code, Consent: story.Consent{Publish: false}}))
+	v := s.shareView(p, story.Submission{Language: p.L.Code, Consent: story.Consent{Publish: false}})
+	v.Closed = closed
+	return s.render(p, "share", v)
 }
 
 func submissionFromForm(r *http.Request) story.Submission {

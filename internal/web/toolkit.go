@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"chorus/internal/analytics"
 	"context"
 	"encoding/json"
 	"hash/fnv"
@@ -104,6 +105,7 @@ func (s *Server) downloadToolkit(w http.ResponseWriter, r *http.Request, p *Page
 	if err != nil {
 		return err
 	}
+	s.app.CountToolkitDownload(analytics.VisitOf(r, s.clientAddress(r)), kit.Lang)
 	return writeZip(w, "ittakesacommunity-toolkit-"+kit.Lang+".zip", zipped)
 }
 

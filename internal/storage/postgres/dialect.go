@@ -52,6 +52,9 @@ func (dialect) IsTrue(column string) string { return column }
 func (dialect) EqualFold(column string) string { return "lower(" + column + ") = lower(?)" }
 func (dialect) KeepIdentity() string           { return " OVERRIDING SYSTEM VALUE" }
 func (dialect) ForUpdate() string              { return " FOR UPDATE" }
+func (dialect) Day(column string) string {
+	return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+}
 
 func (dialect) Before(prefix string, c *sqlstore.Cursor) sqlstore.Cond {
 	return sqlstore.Cond{SQL: "(" + prefix + "published_at, " + prefix + "id) < (?, ?)", Args: []any{(dialect{}).SortedTime(c.At), c.ID}}

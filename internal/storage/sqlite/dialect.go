@@ -29,6 +29,9 @@ func (dialect) IsTrue(column string) string    { return column + " = 1" }
 func (dialect) EqualFold(column string) string { return column + " = ?" } // the column is COLLATE NOCASE
 func (dialect) KeepIdentity() string           { return "" }
 func (dialect) ForUpdate() string              { return "" }
+func (dialect) Day(column string) string {
+	return "strftime('%Y-%m-%d', " + column + " / 1000000, 'unixepoch')"
+}
 
 func (dialect) Before(prefix string, c *sqlstore.Cursor) sqlstore.Cond {
 	at := sqlstore.Micros(c.At)

@@ -41,6 +41,8 @@ type Dialect interface {
 	// ForUpdate is appended to single-row reads in a transaction: "" where
 	// transactions are serialised anyway (SQLite's single writer).
 	ForUpdate() string
+	// Day is the expression of a time column's day, UTC, as YYYY-MM-DD.
+	Day(column string) string
 
 	Search
 }

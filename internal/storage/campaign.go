@@ -1,0 +1,106 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"chorus/internal/staff"
+	"chorus/internal/story"
+)
+
+// CampaignReader reads the figures of the campaign's dashboard.
+type CampaignReader interface {
+	// StoriesPerDay counts, per day (UTC), the stories that reached an
+	// event on or after since, within the scope.
+	StoriesPerDay(ctx context.Context, event StoryEvent, since time.Time, scope StoryScope) ([]Tally, error)
+	// PublishedStoriesBy counts the published stories by a dimension,
+	// published on or after since, within the scope.
+	PublishedStoriesBy(ctx context.Context, by StoryDimension, since time.Time, scope StoryScope) ([]Tally, error)
+	// DecisionTimes lists how long each story decided (published or
+	// rejected) on or after since waited for its decision.
+	DecisionTimes(ctx context.Context, since time.Time, scope StoryScope) ([]time.Duration, error)
+	// PostsBy counts the social posts taken in on or after since by
+	// network, language and whether policy hid them.
+	PostsBy(ctx context.Context, since time.Time) ([]PostTally, error)
+	// DailyCounts sums the analytics counts of a metric by dimension over
+	// the days from sinceDay (YYYY-MM-DD, "" for all).
+	DailyCounts(ctx context.Context, metric, sinceDay string) ([]Tally, error)
+	// DailySeries sums the analytics counts of a metric by day from
+	// sinceDay.
+	DailySeries(ctx context.Context, metric, sinceDay string) ([]Tally, error)
+	// PublishedUpTo lists up to limit published stories published at or
+	// before upTo (zero: any), newest first: the open data's walk.
+	PublishedUpTo(ctx context.Context, upTo time.Time, limit int) ([]*story.Story, error)
+	// CountStaff counts the staff accounts of a role.
+	CountStaff(ctx context.Context, role staff.Role) (int, error)
+	// StoryIDsWithStatus lists up to limit ids of stories with a status.
+	StoryIDsWithStatus(ctx context.Context, status story.Status, limit int) ([]string, error)
+}
+
+// CampaignWriter writes the analytics counts and the retention erasures.
+type CampaignWriter interface {
+	// AddDailyCounts adds each count to its row, creating it when needed;
+	// a count of the visitors metric keeps the larger of the two.
+	AddDailyCounts(ctx context.Context, counts []DailyCount) error
+	// EraseContacts forgets every story's contact e-mail.
+	EraseContacts(ctx context.Context) (int, error)
+	// DeleteSignInRecords removes every session and sign-in link (API
+	// tokens stay).
+	DeleteSignInRecords(ctx context.Context) (int, error)
+}
+
+// StoryEvent is a moment in a story's life the dashboard counts.
+type StoryEvent string
+
+// The events counted per day.
+const (
+	EventSubmitted StoryEvent = "submitted"
+	EventPublished StoryEvent = "published"
+	EventRejected  StoryEvent = "rejected"
+	EventWithdrawn StoryEvent = "withdrawn"
+)
+
+// StoryEvents lists the events in the dashboard's order.
+var StoryEvents = []StoryEvent{EventSubmitted, EventPublished, EventRejected, EventWithdrawn}
+
+// StoryDimension is a way of grouping published stories.
+type StoryDimension string
+
+// The dimensions of published stories.
+const (
+	ByLanguage StoryDimension = "language"
+	ByCountry  StoryDimension = "country"
+	ByTheme    StoryDimension = "theme"
+	ByIdentity StoryDimension = "identity"
+)
+
+// StoryScope narrows the dashboard's story figures. The zero scope is the
+// whole campaign; SubmittedBy keeps the stories a staff member submitted
+// (the audit log's actor of their submission).
+type StoryScope struct {
+	SubmittedBy string
+}
+
+// Tally is a count under a label (a day, a language, a channel...).
+type Tally struct {
+	Label string
+	Count int64
+}
+
+// PostTally counts social posts of one network and language.
+type PostTally struct {
+	Network, Language string
+	Hidden            bool
+	Count             int64
+}
+
+// DailyCount is an analytics count of one day (UTC, YYYY-MM-DD).
+type DailyCount struct {
+	Day       string
+	Metric    string
+	Dimension string
+	Count     int64
+}
+
+// VisitorsMetric is the analytics metric of estimated unique visitors.
+const VisitorsMetric = "visitors"

@@ -1,0 +1,142 @@
+package storagetest
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"chorus/internal/audit"
+	"chorus/internal/staff"
+	"chorus/internal/storage"
+	"chorus/internal/story"
+)
+
+// testCampaignFigures: the dashboard's figures count per day and by
+// dimension, narrow to a scope, and the analytics counts add up (the
+// visitors estimate keeps its largest value).
+func testCampaignFigures(t *testing.T, st storage.Store) {
+	ctx := context.Background()
+	day1, day2 := epoch, epoch.Add(24*time.Hour)
+	a := sample("a", story.StatusPublished, day1)
+	a.PublishedAt = day1.Add(2 * time.Hour)
+	b := sample("b", story.StatusPublished, day2)
+	b.Language, b.Country, b.Themes, b.Identity = "fr", "FR", []string{"work"}, story.IdentityRefugee
+	b.PublishedAt = day2.Add(time.Hour)
+	c := sample("c", story.StatusRejected, day1)
+	c.UpdatedAt = day2.Add(30 * time.Minute)
+	d := sample("d", story.StatusPending, day2)
+	insert(t, st, a, b, c, d)
+	err := st.WithTx(ctx, func(tx storage.Tx) error {
+		if err := tx.AppendAudit(ctx, audit.Entry{At: day2, Actor: "partner@example.org", Action: "submit", SubjectID: "b"}); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, audit.Entry{At: day2, Actor: "storyteller", Action: "submit", SubjectID: "a"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	all := storage.StoryScope{}
+	check := func(what string, got []storage.Tally, err error, want ...storage.Tally) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
+			t.Errorf("%s: %v, want %v", what, got, want)
+		}
+	}
+	got, err := st.StoriesPerDay(ctx, storage.EventSubmitted, time.Time{}, all)
+	check("submitted", got, err, storage.Tally{Label: "2026-11-01", Count: 2}, storage.Tally{Label: "2026-11-02", Count: 2})
+	got, err = st.StoriesPerDay(ctx, storage.EventPublished, day2, all)
+	check("published since day 2", got, err, storage.Tally{Label: "2026-11-02", Count: 1})
+	got, err = st.StoriesPerDay(ctx, storage.EventRejected, time.Time{}, all)
+	check("rejected", got, err, storage.Tally{Label: "2026-11-02", Count: 1})
+	got, err = st.StoriesPerDay(ctx, storage.EventWithdrawn, time.Time{}, all)
+	check("withdrawn before any", got, err)
+	if err := st.WithTx(ctx, func(tx storage.Tx) error { return tx.EraseStory(ctx, "a", "", day2) }); err != nil {
+		t.Fatal(err)
+	}
+	got, err = st.StoriesPerDay(ctx, storage.EventWithdrawn, time.Time{}, all)
+	check("withdrawn", got, err, storage.Tally{Label: "2026-11-02", Count: 1})
+
+	got, err = st.PublishedStoriesBy(ctx, storage.ByLanguage, time.Time{}, all)
+	check("by language", got, err, storage.Tally{Label: "fr", Count: 1})
+	got, err = st.PublishedStoriesBy(ctx, storage.ByTheme, time.Time{}, all)
+	check("by theme", got, err, storage.Tally{Label: "work", Count: 1})
+	got, err = st.PublishedStoriesBy(ctx, storage.ByIdentity, time.Time{}, storage.StoryScope{SubmittedBy: "storyteller"})
+	check("by identity, a withdrawn story's submitter", got, err)
+	partner := storage.StoryScope{SubmittedBy: "partner@example.org"}
+	got, err = st.PublishedStoriesBy(ctx, storage.ByCountry, time.Time{}, partner)
+	check("by country, the partner's", got, err, storage.Tally{Label: "FR", Count: 1})
+	got, err = st.StoriesPerDay(ctx, storage.EventSubmitted, time.Time{}, partner)
+	check("submitted, the partner's", got, err, storage.Tally{Label: "2026-11-02", Count: 1})
+
+	times, err := st.DecisionTimes(ctx, time.Time{}, all)
+	slices.Sort(times)
+	if want := []time.Duration{time.Hour, 24*time.Hour + 30*time.Minute}; err != nil || !slices.Equal(times, want) {
+		t.Errorf("decision times: %v %v, want %v", times, err, want)
+	}
+
+	err = st.WithTx(ctx, func(tx storage.Tx) error {
+		return tx.AddDailyCounts(ctx, []storage.DailyCount{
+			{Day: "2026-11-01", Metric: "view", Dimension: "direct", Count: 3},
+			{Day: "2026-11-02", Metric: "view", Dimension: "embed", Count: 1},
+			{Day: "2026-11-02", Metric: storage.VisitorsMetric, Count: 5},
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.WithTx(ctx, func(tx storage.Tx) error {
+		return tx.AddDailyCounts(ctx, []storage.DailyCount{
+			{Day: "2026-11-02", Metric: "view", Dimension: "direct", Count: 2},
+			{Day: "2026-11-02", Metric: storage.VisitorsMetric, Count: 4},
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err = st.DailyCounts(ctx, "view", "")
+	check("views by channel", got, err, storage.Tally{Label: "direct", Count: 5}, storage.Tally{Label: "embed", Count: 1})
+	got, err = st.DailySeries(ctx, "view", "2026-11-02")
+	check("views since day 2", got, err, storage.Tally{Label: "2026-11-02", Count: 3})
+	got, err = st.DailySeries(ctx, storage.VisitorsMetric, "")
+	check("visitors keep the largest estimate", got, err, storage.Tally{Label: "2026-11-02", Count: 5})
+
+	ids, err := st.StoryIDsWithStatus(ctx, story.StatusPending, 10)
+	if err != nil || !slices.Equal(ids, []string{"d"}) {
+		t.Errorf("pending ids: %v %v", ids, err)
+	}
+	u := &staff.User{Email: "mod@example.org", Role: staff.RoleModerator, CreatedAt: epoch}
+	var erased, signIns int
+	err = st.WithTx(ctx, func(tx storage.Tx) error {
+		if err := tx.InsertUser(ctx, u); err != nil {
+			return err
+		}
+		for _, kind := range []staff.CredentialKind{staff.CredentialSession, staff.CredentialSignInLink, staff.CredentialAPIToken} {
+			if err := tx.InsertCredential(ctx, staff.Credential{TokenHash: []byte(kind), Kind: kind, UserID: u.ID, CreatedAt: epoch}); err != nil {
+				return err
+			}
+		}
+		if erased, err = tx.EraseContacts(ctx); err != nil {
+			return err
+		}
+		signIns, err = tx.DeleteSignInRecords(ctx)
+		return err
+	})
+	if err != nil || erased != 3 || signIns != 2 {
+		t.Errorf("erased %d contacts and %d sign-in records (%v), want 3 and 2", erased, signIns, err)
+	}
+	if n, err := st.CountStaff(ctx, staff.RoleModerator); err != nil || n != 1 {
+		t.Errorf("moderators: %d %v", n, err)
+	}
+	if s, err := st.Story(ctx, "b"); err != nil || s.ContactSealed != nil {
+		t.Errorf("contact after erasure: %v %v", s.ContactSealed, err)
+	}
+	if user, err := st.CredentialUser(ctx, staff.CredentialAPIToken, []byte(staff.CredentialAPIToken), epoch); err != nil || user.ID != u.ID {
+		t.Errorf("API token after erasing sign-in records: %v %v", user, err)
+	}
+}
