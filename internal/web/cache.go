@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // pageCache keeps rendered public pages in memory until anything public
@@ -25,6 +26,14 @@ type cachedPage struct {
 	body       []byte
 	gzipped    []byte // body compressed once, for clients that accept gzip
 	etag       string
+	// contentType is the body's media type: HTML unless said otherwise.
+	contentType string
+	// csp replaces the site's Content-Security-Policy when set (a page
+	// running a script of ours); frameable pages may be framed by any site.
+	csp       string
+	frameable bool
+	// modified is when the entry was rendered: its Last-Modified.
+	modified time.Time
 }
 
 func newPageCache(max int) *pageCache {
@@ -50,11 +59,13 @@ func (c *pageCache) get(key string) (cachedPage, bool) {
 	return p, true
 }
 
-// put stores a page rendered from data read at generation gen.
-func (c *pageCache) put(key string, gen uint64, status int, body []byte) cachedPage {
-	sum := sha256.Sum256(body)
-	p := cachedPage{generation: gen, status: status, body: body, gzipped: compress(body),
-		etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
+// put stores a page (status, body and headers) rendered from data read at
+// generation gen.
+func (c *pageCache) put(key string, gen uint64, p cachedPage) cachedPage {
+	sum := sha256.Sum256(p.body)
+	p.generation, p.gzipped = gen, compress(p.body)
+	p.etag = `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
+	p.modified = time.Now().UTC().Truncate(time.Second)
 	if gen != c.generation.Load() {
 		return p
 	}
