@@ -159,12 +159,12 @@ type rssDoc struct {
 }
 
 type rssChannel struct {
+	Self          rssSelf   `xml:"atom:link"`
 	Title         string    `xml:"title"`
 	Link          string    `xml:"link"`
 	Description   string    `xml:"description"`
 	Language      string    `xml:"language,omitempty"`
 	LastBuildDate string    `xml:"lastBuildDate"`
-	Self          rssSelf   `xml:"atom:link"`
 	Items         []rssItem `xml:"item"`
 }
 

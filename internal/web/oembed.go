@@ -45,7 +45,7 @@ func (s *Server) oembedDiscovery(pageURL string) string {
 // embedSnippet is the <iframe> a partner pastes into their page.
 func embedSnippet(src, title string, width, height int) string {
 	return `<iframe src="` + html.EscapeString(src) + `" title="` + html.EscapeString(title) + `" width="` + strconv.Itoa(width) +
-		`" height="` + strconv.Itoa(height) + `" loading="lazy" style="border:0;max-width:100%"></iframe>`
+		`" height="` + strconv.Itoa(height) + `" loading="lazy"></iframe>`
 }
 
 // oembed answers the oEmbed provider's requests for a story page or a

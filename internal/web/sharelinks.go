@@ -76,11 +76,13 @@ func toolkitShare(p *Page, n int, text, hashtag string) *shareBox {
 // when it is not one.
 func mastodonServer(typed string) string {
 	v := strings.ToLower(strings.TrimSpace(typed))
-	if i := strings.LastIndexByte(v, '@'); i >= 0 {
+	if rest, ok := strings.CutPrefix(v, "https://"); ok {
+		v, _, _ = strings.Cut(rest, "/")
+	} else if rest, ok := strings.CutPrefix(v, "http://"); ok {
+		v, _, _ = strings.Cut(rest, "/")
+	} else if i := strings.LastIndexByte(v, '@'); i >= 0 { // @name@server
 		v = v[i+1:]
 	}
-	v = strings.TrimPrefix(strings.TrimPrefix(v, "https://"), "http://")
-	v, _, _ = strings.Cut(v, "/")
 	if len(v) > 253 || !hostName.MatchString(v) {
 		return ""
 	}
