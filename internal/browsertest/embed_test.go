@@ -127,6 +127,17 @@ func TestPartnerSiteFramesEmbeds(t *testing.T) {
 		t.Errorf("embed snippet %q", snippet)
 	}
 	tb.shotOf(".embed-box", "snippet")
+
+	// Where scripts run, the Mastodon server typed once is remembered in
+	// this browser, and the copy button appears.
+	eval[bool](tb, `localStorage.setItem("chorus.mastodon.server", "social.example"), true`)
+	tb.open("/en/stories/" + id)
+	if server := eval[string](tb, `document.querySelector("form.mastodon input[name=server]").value`); server != "social.example" {
+		t.Errorf("the Mastodon server is not remembered: %q", server)
+	}
+	if shown := eval[bool](tb, `!document.querySelector(".share-script").hidden && document.querySelector(".copy-link").offsetParent !== null`); !shown {
+		t.Errorf("the copy button is not shown where scripts run")
+	}
 	tb.shotOf(".share", "share-links")
 }
 
