@@ -79,22 +79,37 @@ func (c *pageCache) put(key string, gen uint64, p cachedPage) cachedPage {
 }
 
 // compress gzips a page: a story page shrinks to about a third, which counts
-// on a slow phone link.
+// on a slow phone link. Large documents (a feed of 50 whole stories, a
+// sitemap) take the fastest level: a fifth larger (a 108 KB feed gives
+// 20 KB instead of 16 KB), in an eighth of the time.
 func compress(body []byte) []byte {
+	pool := &gzipWriters
+	if len(body) > largeBody {
+		pool = &gzipWritersFast
+	}
 	var buf bytes.Buffer
-	zw := gzipWriters.Get().(*gzip.Writer)
+	zw := pool.Get().(*gzip.Writer)
 	zw.Reset(&buf)
 	zw.Write(body)
 	zw.Close()
-	gzipWriters.Put(zw)
+	pool.Put(zw)
 	return buf.Bytes()
 }
 
+// largeBody is the size from which a body is compressed at the faster level.
+const largeBody = 32 << 10
+
 // gzipWriters are reused: each holds most of a megabyte of tables.
-var gzipWriters = sync.Pool{New: func() any {
-	zw, _ := gzip.NewWriterLevel(nil, gzip.BestCompression)
-	return zw
-}}
+var (
+	gzipWriters = sync.Pool{New: func() any {
+		zw, _ := gzip.NewWriterLevel(nil, gzip.BestCompression)
+		return zw
+	}}
+	gzipWritersFast = sync.Pool{New: func() any {
+		zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+		return zw
+	}}
+)
 
 // evictOne drops one arbitrary entry of a full cache: a crawler walking
 // every story must not empty the cache of the pages everyone reads.

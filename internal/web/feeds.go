@@ -9,7 +9,6 @@ import (
 	"chorus/internal/feeds"
 	"chorus/internal/paths"
 	"chorus/internal/story"
-	"chorus/internal/toolkit"
 )
 
 // feedSize is how many stories a feed carries: the newest.
@@ -121,7 +120,7 @@ func (s *Server) StoryFeed(p *Page, title, selfURL, pageURL string, stories []*s
 
 func (s *Server) feedItem(p *Page, st *story.Story) feeds.Item {
 	link := s.cfg.BaseURL + paths.StoryPath(p.L.Code, st.ID)
-	it := feeds.Item{ID: link, URL: link, Title: st.Title, Summary: toolkit.Excerpt(st.Body, 280), Author: st.DisplayName,
+	it := feeds.Item{ID: link, URL: link, Title: st.Title, Author: st.DisplayName,
 		Lang: st.Language, Published: st.PublishedAt, Updated: st.PublishedAt}
 	if st.UpdatedAt.After(it.Updated) {
 		it.Updated = st.UpdatedAt
