@@ -208,6 +208,12 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"textVersion": app.TextVersion,
 		"textDir":     i18n.TextDir,
 		"shareOf":     shareOf,
+		// Partners and collections.
+		"partnersPath":   paths.PartnersPath,
+		"partnerPath":    paths.PartnerPath,
+		"partnerLogo":    paths.PartnerLogoPath,
+		"collectionPath": paths.CollectionPath,
+		"inList":         func(list []string, s any) bool { return slices.Contains(list, fmt.Sprint(s)) },
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {
