@@ -164,6 +164,8 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		onNodes("list", "/en/stories"),
 		onNodes("list-filtered", "/en/stories?language=fr&theme=work"),
 		onNodes("search", "/en/stories?q=community"),
+		onNodes("feed", "/en/feed.atom"),
+		onNodes("embed", "/en/embed/stories/"+o.storyID),
 	}
 	if o.synthetic > 0 {
 		n := int64(o.synthetic)

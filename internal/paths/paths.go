@@ -91,3 +91,25 @@ func PrivatePath(lang, id, token string) string {
 // need no escaping; a value that would (a stray '/', '?' or '%') stays one
 // segment instead of changing the path.
 func seg(s string) string { return url.PathEscape(s) }
+
+// FeedPath is the story list's feed in one format ("atom", "rss" or
+// "json"): /{lang}/feed.{format}.
+func FeedPath(lang, format string) string { return "/" + seg(lang) + "/feed." + seg(format) }
+
+// StoryEmbedPath is a story's embed, the page partners frame:
+// /{lang}/embed/stories/{id}.
+func StoryEmbedPath(lang, id string) string { return "/" + seg(lang) + "/embed/stories/" + seg(id) }
+
+// StoriesEmbedPath is the embed of a list of stories (its filters follow
+// in the query): /{lang}/embed/stories.
+func StoriesEmbedPath(lang string) string { return "/" + seg(lang) + "/embed/stories" }
+
+// OEmbedPath is the oEmbed endpoint: /oembed.
+func OEmbedPath() string { return "/oembed" }
+
+// SitemapPath is the sitemap index: /sitemap.xml; LangSitemapPath the
+// sitemap of one language's pages: /sitemap-{lang}.xml.
+func SitemapPath() string { return "/sitemap.xml" }
+
+// LangSitemapPath is the sitemap of one language's pages: /sitemap-{lang}.xml.
+func LangSitemapPath(lang string) string { return "/sitemap-" + seg(lang) + ".xml" }

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // pageCache keeps rendered public pages in memory until anything public
@@ -25,6 +26,14 @@ type cachedPage struct {
 	body       []byte
 	gzipped    []byte // body compressed once, for clients that accept gzip
 	etag       string
+	// contentType is the body's media type: HTML unless said otherwise.
+	contentType string
+	// csp replaces the site's Content-Security-Policy when set (a page
+	// running a script of ours); frameable pages may be framed by any site.
+	csp       string
+	frameable bool
+	// modified is when the entry was rendered: its Last-Modified.
+	modified time.Time
 }
 
 func newPageCache(max int) *pageCache {
@@ -50,11 +59,13 @@ func (c *pageCache) get(key string) (cachedPage, bool) {
 	return p, true
 }
 
-// put stores a page rendered from data read at generation gen.
-func (c *pageCache) put(key string, gen uint64, status int, body []byte) cachedPage {
-	sum := sha256.Sum256(body)
-	p := cachedPage{generation: gen, status: status, body: body, gzipped: compress(body),
-		etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
+// put stores a page (status, body and headers) rendered from data read at
+// generation gen.
+func (c *pageCache) put(key string, gen uint64, p cachedPage) cachedPage {
+	sum := sha256.Sum256(p.body)
+	p.generation, p.gzipped = gen, compress(p.body)
+	p.etag = `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
+	p.modified = time.Now().UTC().Truncate(time.Second)
 	if gen != c.generation.Load() {
 		return p
 	}
@@ -68,22 +79,37 @@ func (c *pageCache) put(key string, gen uint64, status int, body []byte) cachedP
 }
 
 // compress gzips a page: a story page shrinks to about a third, which counts
-// on a slow phone link.
+// on a slow phone link. Large documents (a feed of 50 whole stories, a
+// sitemap) take the fastest level: a fifth larger (a 108 KB feed gives
+// 20 KB instead of 16 KB), in an eighth of the time.
 func compress(body []byte) []byte {
+	pool := &gzipWriters
+	if len(body) > largeBody {
+		pool = &gzipWritersFast
+	}
 	var buf bytes.Buffer
-	zw := gzipWriters.Get().(*gzip.Writer)
+	zw := pool.Get().(*gzip.Writer)
 	zw.Reset(&buf)
 	zw.Write(body)
 	zw.Close()
-	gzipWriters.Put(zw)
+	pool.Put(zw)
 	return buf.Bytes()
 }
 
+// largeBody is the size from which a body is compressed at the faster level.
+const largeBody = 32 << 10
+
 // gzipWriters are reused: each holds most of a megabyte of tables.
-var gzipWriters = sync.Pool{New: func() any {
-	zw, _ := gzip.NewWriterLevel(nil, gzip.BestCompression)
-	return zw
-}}
+var (
+	gzipWriters = sync.Pool{New: func() any {
+		zw, _ := gzip.NewWriterLevel(nil, gzip.BestCompression)
+		return zw
+	}}
+	gzipWritersFast = sync.Pool{New: func() any {
+		zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+		return zw
+	}}
+)
 
 // evictOne drops one arbitrary entry of a full cache: a crawler walking
 // every story must not empty the cache of the pages everyone reads.

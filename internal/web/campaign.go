@@ -44,9 +44,12 @@ func (s *Server) shareStory(w http.ResponseWriter, r *http.Request, p *Page) err
 	if err != nil {
 		return err
 	}
+	if !st.Consent.Social {
+		return story.ErrNotFound
+	}
 	network := r.PathValue("network")
 	pageURL := s.cfg.BaseURL + paths.StoryPath(p.L.Code, st.ID)
-	for _, l := range shareLinks(pageURL, st.Title, s.app.Campaign.Hashtag) {
+	for _, l := range storyShare(p, st.ID, pageURL, st.Title, s.app.Campaign.Hashtag).Links {
 		if shareSlug(l.Name) == network {
 			s.app.CountShare(analytics.VisitOf(r, s.clientAddress(r)), network)
 			w.Header().Set("Cache-Control", "no-store")

@@ -38,7 +38,7 @@ func drawChart(c chartView) chartSVG {
 func svgOpen(b *strings.Builder, c chartView, id string, height int) {
 	fmt.Fprintf(b, `<svg role="img" aria-labelledby="%s-title %s-desc" viewBox="0 0 %d %d" width="100%%" class="chart" direction="ltr">`,
 		id, id, chartWidth, height)
-	fmt.Fprintf(b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, id, esc(c.Title), id, esc(c.Desc))
+	fmt.Fprintf(b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, id, htmlEsc(c.Title), id, htmlEsc(c.Desc))
 }
 
 func drawBars(b *strings.Builder, c chartView, id string) {
@@ -49,14 +49,14 @@ func drawBars(b *strings.Builder, c chartView, id string) {
 	svgOpen(b, c, id, height)
 	top := c.Max()
 	if rows == 0 || top == 0 {
-		fmt.Fprintf(b, `<text x="10" y="24" class="chart-empty">%s</text></svg>`, esc(c.Desc))
+		fmt.Fprintf(b, `<text x="10" y="24" class="chart-empty">%s</text></svg>`, htmlEsc(c.Desc))
 		return
 	}
 	span := float64(chartWidth - chartLabelW - 60)
 	for i := range rows {
 		y := chartGap/2 + i*rowH
 		fmt.Fprintf(b, `<text x="%d" y="%d" class="chart-label" text-anchor="end">%s</text>`,
-			chartLabelW-8, y+cols*chartBarH/2+4, esc(clip(c.Labels[i], 24)))
+			chartLabelW-8, y+cols*chartBarH/2+4, htmlEsc(clip(c.Labels[i], 24)))
 		for j, v := range c.Rows[i].Values {
 			w := int(float64(v) / float64(top) * span)
 			by := y + j*chartBarH
@@ -72,7 +72,7 @@ func drawLines(b *strings.Builder, c chartView, id string) {
 	svgOpen(b, c, id, chartLineH)
 	peak := c.Max()
 	if len(c.Rows) == 0 || peak == 0 {
-		fmt.Fprintf(b, `<text x="10" y="24" class="chart-empty">%s</text></svg>`, esc(c.Desc))
+		fmt.Fprintf(b, `<text x="10" y="24" class="chart-empty">%s</text></svg>`, htmlEsc(c.Desc))
 		return
 	}
 	plotW, plotH := float64(chartWidth-left-10), float64(chartLineH-bottom-top)
@@ -86,8 +86,8 @@ func drawLines(b *strings.Builder, c chartView, id string) {
 	fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="chart-axis"/>`, left, chartLineH-bottom, chartWidth-10, chartLineH-bottom)
 	fmt.Fprintf(b, `<text x="%d" y="%d" class="chart-value" text-anchor="end">%d</text>`, left-4, top+8, peak)
 	fmt.Fprintf(b, `<text x="%d" y="%d" class="chart-value" text-anchor="end">0</text>`, left-4, chartLineH-bottom)
-	fmt.Fprintf(b, `<text x="%d" y="%d" class="chart-label">%s</text>`, left, chartLineH-6, esc(c.Labels[0]))
-	fmt.Fprintf(b, `<text x="%d" y="%d" class="chart-label" text-anchor="end">%s</text>`, chartWidth-10, chartLineH-6, esc(c.Labels[len(c.Labels)-1]))
+	fmt.Fprintf(b, `<text x="%d" y="%d" class="chart-label">%s</text>`, left, chartLineH-6, htmlEsc(c.Labels[0]))
+	fmt.Fprintf(b, `<text x="%d" y="%d" class="chart-label" text-anchor="end">%s</text>`, chartWidth-10, chartLineH-6, htmlEsc(c.Labels[len(c.Labels)-1]))
 	for j := range c.Columns {
 		var pts []string
 		for i, r := range c.Rows {
@@ -101,7 +101,7 @@ func drawLines(b *strings.Builder, c chartView, id string) {
 	b.WriteString(`</svg>`)
 }
 
-func esc(s string) string { return template.HTMLEscapeString(s) }
+func htmlEsc(s string) string { return template.HTMLEscapeString(s) }
 
 // clip shortens a label for the chart; the table has it whole.
 func clip(s string, n int) string {

@@ -3,9 +3,9 @@ package web
 import (
 	"context"
 	"errors"
+	"html/template"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -54,7 +54,8 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) robots(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Write([]byte("User-agent: *\nDisallow: /*/my/\nDisallow: /*/staff/\nDisallow: /staff/\nDisallow: /api/\n"))
+	w.Write([]byte("User-agent: *\nDisallow: /*/my/\nDisallow: /*/staff/\nDisallow: /staff/\nDisallow: /api/\n" +
+		"Sitemap: " + s.cfg.BaseURL + paths.SitemapPath() + "\n"))
 }
 
 func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
@@ -109,6 +110,7 @@ func (s *Server) showHome(w http.ResponseWriter, r *http.Request, p *Page) error
 		}
 	}
 	p.Title = p.L.T("home.title")
+	p.advertiseFeeds(story.Filter{})
 	p.cacheable = true
 	now := s.app.Now()
 	return s.render(p, "home", homeView{Page: p, Featured: featured.Stories, Recent: recent.Stories,
@@ -169,6 +171,8 @@ func (s *Server) listStories(w http.ResponseWriter, r *http.Request, p *Page) er
 		v.NextURL = p.Link("/stories?" + next.Encode())
 	}
 	p.Title = p.L.T("list.title")
+	p.advertiseFeeds(f)
+	p.OEmbed = s.oembedDiscovery(p.BaseURL + p.Link("/stories") + filterQuery(f))
 	// Searches are cached like every listing, until the next change.
 	p.cacheable = true
 	if f.Cursor != "" || f.Query != "" {
@@ -190,11 +194,13 @@ type storyView struct {
 	// Canonical is the page search engines should index for this text.
 	Canonical string
 	ShareURL  string
-	Share     []shareLink
+	Share     *shareBox
 	HasCard   bool
+	// EmbedSnippet is the <iframe> partners paste to show the story.
+	EmbedSnippet string
+	// JSONLD describes the story for search engines (schema.org).
+	JSONLD template.JS
 }
-
-type shareLink struct{ Name, URL string }
 
 // showStory shows a published story: its translation into the page's
 // language when a reviewed one exists, else the original.
@@ -246,12 +252,20 @@ func (s *Server) renderStory(w http.ResponseWriter, r *http.Request, p *Page, or
 	if original {
 		v.Canonical = s.cfg.BaseURL + originalPage
 	}
-	v.Share = shareLinks(v.ShareURL, title, s.app.Campaign.Hashtag)
-	// Each link passes through the site once, to count the click.
-	for i := range v.Share {
-		v.Share[i].URL = paths.StorySharePath(p.L.Code, st.ID, shareSlug(v.Share[i].Name))
+	if st.Consent.Social {
+		// An author who refused social sharing gets no share links: the
+		// template shows none, and no script is allowed to run.
+		v.Share = storyShare(p, st.ID, v.ShareURL, title, s.app.Campaign.Hashtag)
+		// Each link passes through the site once, to count the click.
+		for i := range v.Share.Links {
+			v.Share.Links[i].URL = paths.StorySharePath(p.L.Code, st.ID, shareSlug(v.Share.Links[i].Name))
+		}
+		p.csp = scriptPolicy
 	}
 	v.HasCard = s.hasCard(st, p)
+	v.EmbedSnippet = embedSnippet(s.cfg.BaseURL+paths.StoryEmbedPath(p.L.Code, st.ID), title, storyFrameWidth, storyFrameHeight)
+	v.JSONLD = s.storyJSONLD(p, st, title, v.Canonical, v.Translation)
+	p.OEmbed = s.oembedDiscovery(v.ShareURL)
 	return s.render(p, "story", v)
 }
 
@@ -268,21 +282,6 @@ func (s *Server) originalPath(st *story.Story, translated map[string]*story.Tran
 		}
 	}
 	return paths.OriginalStoryPath(s.catalog.Languages()[0].Code, st.ID)
-}
-
-// shareLinks are plain links to each network's own sharing page: nothing
-// of theirs loads on our pages.
-func shareLinks(pageURL, title, hashtag string) []shareLink {
-	text := title + " " + hashtag
-	esc := func(v string) string { return strings.ReplaceAll(url.QueryEscape(v), "+", "%20") }
-	return []shareLink{
-		{"Bluesky", "https://bsky.app/intent/compose?text=" + esc(text+" "+pageURL)},
-		{"X", "https://x.com/intent/post?text=" + esc(text) + "&url=" + esc(pageURL)},
-		{"Facebook", "https://www.facebook.com/sharer/sharer.php?u=" + esc(pageURL)},
-		{"LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url=" + esc(pageURL)},
-		{"WhatsApp", "https://wa.me/?text=" + esc(text+" "+pageURL)},
-		{"E-mail", "mailto:?subject=" + esc(title) + "&body=" + esc(text+"\n"+pageURL)},
-	}
 }
 
 func (s *Server) showAbout(w http.ResponseWriter, r *http.Request, p *Page) error {

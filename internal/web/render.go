@@ -40,18 +40,24 @@ var staticFS embed.FS
 
 // Page is what every template receives, embedded in its own view.
 type Page struct {
-	L          *i18n.Lang
-	Langs      []*i18n.Lang
-	Path       string // the path after the language root, e.g. "/stories"
-	Query      string // the query string to keep when switching language
-	Title      string
-	BaseURL    string
-	Campaign   app.Campaign
-	CSRF       string
-	User       *staff.User
-	StyleURL   string
-	ScriptURL  string
-	NoIndex    bool
+	L         *i18n.Lang
+	Langs     []*i18n.Lang
+	Path      string // the path after the language root, e.g. "/stories"
+	Query     string // the query string to keep when switching language
+	Title     string
+	BaseURL   string
+	Campaign  app.Campaign
+	CSRF      string
+	User      *staff.User
+	StyleURL  string
+	ScriptURL string
+	NoIndex   bool
+	// Feeds are the feeds the page advertises with <link rel="alternate">.
+	Feeds []feedLink
+	// OEmbed is the oEmbed discovery URL of the page, when it has one.
+	OEmbed     string
+	csp        string // a Content-Security-Policy of the page's own
+	frameable  bool   // any site may frame the page
 	langLinks  []langLink
 	alternates []alternate // when set, the page's own hreflang alternates
 	xDefault   string
@@ -121,6 +127,12 @@ func (p *Page) Link(rest string) string { return "/" + p.L.Code + rest }
 // show a control or a menu entry only to those it would not refuse.
 func (p *Page) Can(action string) bool { return app.Allowed(p.User, app.Action(action)) }
 
+// EmbedStyleURL is the style sheet of the embeds.
+func (p *Page) EmbedStyleURL() string { return p.server.views.embed }
+
+// ShareScriptURL is the script enhancing the share links.
+func (p *Page) ShareScriptURL() string { return p.server.views.share }
+
 // Token returns the form's CSRF token, setting its cookie when needed.
 func (p *Page) Token() string {
 	if p.CSRF == "" {
@@ -133,6 +145,8 @@ type views struct {
 	pages  map[string]*template.Template
 	style  string // fingerprinted URL of the style sheet
 	script string // fingerprinted URL of the queue's script
+	embed  string // fingerprinted URL of the embeds' style sheet
+	share  string // fingerprinted URL of the share links' script
 	static map[string]staticFile
 }
 
@@ -151,6 +165,8 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 	}{
 		{"style", ".css", "text/css; charset=utf-8", &v.style},
 		{"queue", ".js", "text/javascript; charset=utf-8", &v.script},
+		{"embed", ".css", "text/css; charset=utf-8", &v.embed},
+		{"share", ".js", "text/javascript; charset=utf-8", &v.share},
 	} {
 		data, err := staticFS.ReadFile("static/" + f.name + f.ext)
 		if err != nil {
@@ -192,6 +208,7 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"removable":   removableSpans,
 		"textVersion": app.TextVersion,
 		"textDir":     i18n.TextDir,
+		"shareOf":     shareOf,
 		// Partners and collections.
 		"partnersPath":   paths.PartnersPath,
 		"partnerPath":    paths.PartnerPath,
@@ -210,7 +227,16 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 	}
 	for _, name := range names {
 		base := path.Base(name)
-		if base == "layout.html" || base == "partials.html" {
+		if base == "layout.html" || base == "partials.html" || base == "embed.html" {
+			continue
+		}
+		if strings.HasPrefix(base, "embed_") {
+			// Embeds are documents of their own, without the site's layout.
+			t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/partials.html", "templates/embed.html", name)
+			if err != nil {
+				return nil, fmt.Errorf("web: parse %s: %w", base, err)
+			}
+			v.pages[strings.TrimSuffix(base, ".html")] = t
 			continue
 		}
 		t, err := template.Must(layout.Clone()).ParseFS(templateFS, name)
@@ -229,25 +255,41 @@ func (s *Server) render(p *Page, name string, view any) error {
 	if t == nil {
 		return fmt.Errorf("web: no template %q", name)
 	}
+	entry := "layout.html"
+	if t.Lookup(entry) == nil { // a page with a document of its own (an embed)
+		entry = name
+	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", view); err != nil {
+	if err := t.ExecuteTemplate(&buf, entry, view); err != nil {
 		return fmt.Errorf("web: render %s: %w", name, err)
 	}
+	p.writer.Header().Set("Content-Language", p.L.Code)
+	return s.send(p, htmlType, buf.Bytes())
+}
+
+const htmlType = "text/html; charset=utf-8"
+
+// send writes a rendered body of contentType with the page's status;
+// cacheable pages are kept in memory and answered with an ETag.
+func (s *Server) send(p *Page, contentType string, body []byte) error {
 	status := p.status
 	if status == 0 {
 		status = http.StatusOK
 	}
 	h := p.writer.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Language", p.L.Code)
+	h.Set("Content-Type", contentType)
+	if p.csp != "" {
+		h.Set("Content-Security-Policy", p.csp)
+	}
 	if p.cacheable {
-		entry := s.cache.put(cacheKey(p.request), p.generation, status, buf.Bytes())
+		entry := s.cache.put(cacheKey(p.request), p.generation, cachedPage{status: status, body: body,
+			contentType: contentType, csp: p.csp, frameable: p.frameable})
 		writeCached(p.writer, p.request, entry)
 		return nil
 	}
 	h.Set("Cache-Control", "no-store")
 	p.writer.WriteHeader(status)
-	_, err := p.writer.Write(buf.Bytes())
+	_, err := p.writer.Write(body)
 	return err
 }
 
@@ -255,11 +297,21 @@ func cacheKey(r *http.Request) string { return r.URL.RequestURI() }
 
 func writeCached(w http.ResponseWriter, r *http.Request, p cachedPage) {
 	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
+	if p.contentType == "" {
+		p.contentType = htmlType
+	}
+	h.Set("Content-Type", p.contentType)
+	if p.csp != "" {
+		h.Set("Content-Security-Policy", p.csp)
+	}
+	if p.frameable {
+		allowFraming(h)
+	}
 	h.Set("ETag", p.etag)
+	h.Set("Last-Modified", p.modified.Format(http.TimeFormat))
 	h.Set("Cache-Control", "no-cache")
 	h.Set("Vary", "Accept-Encoding")
-	if p.status == http.StatusOK && r.Header.Get("If-None-Match") == p.etag {
+	if p.status == http.StatusOK && notModified(r, p) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
@@ -270,6 +322,21 @@ func writeCached(w http.ResponseWriter, r *http.Request, p cachedPage) {
 	}
 	w.WriteHeader(p.status)
 	w.Write(body)
+}
+
+// notModified answers a conditional GET: If-None-Match when the client
+// sends it (the exact validator), else If-Modified-Since.
+func notModified(r *http.Request, p cachedPage) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, tag := range strings.Split(inm, ",") {
+			if tag = strings.TrimSpace(tag); tag == p.etag || tag == "W/"+p.etag || tag == "*" {
+				return true
+			}
+		}
+		return false
+	}
+	since, err := http.ParseTime(r.Header.Get("If-Modified-Since"))
+	return err == nil && !p.modified.After(since)
 }
 
 func acceptsGzip(r *http.Request) bool {

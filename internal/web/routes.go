@@ -17,6 +17,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /static/{file}", s.serveStatic)
 	mux.HandleFunc("GET /media/{id}/{file}", s.servePublicPhoto)
 	mux.HandleFunc("GET /{$}", s.redirectToLanguage)
+	mux.HandleFunc("GET /oembed", s.oembed)
+	mux.HandleFunc("GET /sitemap.xml", s.sitemapIndex)
+	for _, lang := range s.catalog.Languages() {
+		mux.Handle("GET /sitemap-"+lang.Code+".xml", s.sitemap(lang))
+	}
 	mux.HandleFunc("GET /partners/{slug}/logo.png", s.servePublicPartnerLogo)
 
 	// Each language gets its own literal root, so /static/... and /media/...
@@ -47,6 +52,13 @@ func (s *Server) routes() http.Handler {
 	page("GET /{lang}/toolkit/voices/{card}", s.serveVoiceCard)
 	page("GET /{lang}/stories/{id}/card/{size}", s.serveStoryCard)
 	page("GET /{lang}/wall", s.showWall)
+	// Feeds, embeds and sharing (partners' sites, feed readers, networks).
+	for _, f := range feedFormats {
+		page("GET /{lang}/feed."+f.ext, s.serveFeed(f.ext))
+	}
+	page("GET /{lang}/embed/stories", s.frameable(s.embedStories))
+	page("GET /{lang}/embed/stories/{id}", s.frameable(s.embedStory))
+	page("GET /{lang}/share-to/mastodon", s.shareToMastodon)
 	page("GET /{lang}/partners", s.showPartners)
 	page("GET /{lang}/partners/{slug}", s.showPartnerPage)
 	page("GET /{lang}/collections/{slug}", s.showCollection)
@@ -128,8 +140,10 @@ func (s *Server) routes() http.Handler {
 
 	mux.HandleFunc("GET /api/v1/openapi.json", s.api.OpenAPI)
 	mux.HandleFunc("POST /api/v1/stories", s.limitSubmissions(s.api.Serve(s.api.SubmitStory)))
-	mux.HandleFunc("GET /api/v1/stories", s.api.Serve(s.api.ListStories))
-	mux.HandleFunc("GET /api/v1/stories/{id}", s.api.Serve(s.api.ShowStory))
+	mux.HandleFunc("GET /api/v1/stories", readableAnywhere(s.api.Serve(s.api.ListStories)))
+	mux.HandleFunc("GET /api/v1/stories/{id}", readableAnywhere(s.api.Serve(s.api.ShowStory)))
+	mux.HandleFunc("OPTIONS /api/v1/stories", readableAnywhere(preflight))
+	mux.HandleFunc("OPTIONS /api/v1/stories/{id}", readableAnywhere(preflight))
 	mux.HandleFunc("DELETE /api/v1/stories/{id}", s.api.Serve(s.api.WithdrawStory))
 	mux.HandleFunc("GET /api/v1/submissions/{id}", s.api.Serve(s.api.ShowSubmission))
 	mux.HandleFunc("PUT /api/v1/submissions/{id}", s.limitAPIEdits(s.api.Serve(s.api.EditSubmission)))

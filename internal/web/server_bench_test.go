@@ -101,6 +101,9 @@ func BenchmarkServeHTTP(b *testing.B) {
 		{"list-filtered", "/en/stories?language=fr&theme=work", false, ""},
 		{"list-uncached", "/en/stories", true, ""},
 		{"search", "/en/stories?q=community", false, ""}, // never cached
+		{"feed", "/en/feed.atom", false, ""},
+		{"feed-uncached", "/en/feed.json", true, ""},
+		{"embed", "/en/embed/stories/demo01", false, ""},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {

@@ -19,6 +19,8 @@ type toolkitView struct {
 	Kit      toolkit.Content
 	Fallback bool // the toolkit is not in the page's language yet
 	Sizes    []card.Size
+	// Shares are the share boxes of the kit's ready-made posts, in order.
+	Shares []*shareBox
 }
 
 // toolkitFor returns the toolkit in the page's language, or in English
@@ -81,7 +83,12 @@ func (s *Server) showToolkit(w http.ResponseWriter, r *http.Request, p *Page) er
 	}
 	p.Title = kit.Title
 	p.cacheable = true
-	return s.render(p, "toolkit", toolkitView{Page: p, Kit: kit, Fallback: fallback, Sizes: card.Sizes})
+	p.csp = scriptPolicy
+	v := toolkitView{Page: p, Kit: kit, Fallback: fallback, Sizes: card.Sizes}
+	for i, post := range kit.Posts {
+		v.Shares = append(v.Shares, toolkitShare(p, i+1, post.Text, s.app.Campaign.Hashtag))
+	}
+	return s.render(p, "toolkit", v)
 }
 
 // downloadToolkit sends the whole kit for the page's language as a ZIP.
