@@ -45,6 +45,7 @@ const (
 	ActionTranslateStories        Action = "translate_stories"
 	ActionSeeStoryTranslations    Action = "see_story_translations"
 	ActionPublishStoryTranslation Action = "publish_story_translation"
+	ActionBlockFediverse          Action = "block_fediverse" // block a fediverse server or actor
 )
 
 // permissions says which audience may carry out each action. It is the one
@@ -63,6 +64,7 @@ var permissions = map[Action]Audience{
 	ActionTranslateStories:        StoryTranslators,
 	ActionSeeStoryTranslations:    Staff,
 	ActionPublishStoryTranslation: Moderators,
+	ActionBlockFediverse:          Admins,
 }
 
 // Actions lists every action, for tests and documentation.

@@ -433,8 +433,14 @@ func (a *App) Withdraw(ctx context.Context, id, token, reason string) error {
 				}
 			}
 		}
+		wasPublic := s.Status == story.StatusPublished
 		if err := tx.EraseStory(ctx, id, reason, now); err != nil {
 			return err
+		}
+		if wasPublic {
+			if err := a.storyChanged(ctx, tx, StoryRemoved, s); err != nil {
+				return err
+			}
 		}
 		if err := a.enqueuePurge(ctx, tx, now); err != nil {
 			return err

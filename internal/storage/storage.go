@@ -66,6 +66,7 @@ type Reader interface {
 	DueBlobDeletions(ctx context.Context, now time.Time, limit int) ([]string, error)
 	StoryTranslationReader
 	PostReader
+	FederationReader
 
 	// Translations lists every saved translation by catalog, language and key.
 	Translations(ctx context.Context) ([]staff.Translation, error)
@@ -101,6 +102,7 @@ type Tx interface {
 
 	StoryTranslationWriter
 	PostWriter
+	FederationWriter
 
 	// PutTranslation saves a translation, replacing the one of the same
 	// catalog, language and key; DeleteTranslation removes one.
@@ -113,5 +115,9 @@ type JobsConfig struct {
 	Workers    *river.Workers
 	Periodic   []*river.PeriodicJob
 	MaxWorkers int
-	Log        *slog.Logger
+	// Queues are named queues beside the default one, with their number
+	// of workers: a feature whose jobs wait on other servers works them
+	// apart, so they never hold up the site's own jobs.
+	Queues map[string]int
+	Log    *slog.Logger
 }
