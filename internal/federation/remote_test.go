@@ -36,6 +36,9 @@ type remoteServer struct {
 	key     *rsa.PrivateKey
 	name    string
 	failing atomic.Int32 // answer 500 to this many more deliveries
+	// gts makes the account look like GoToSocial's: a keyId without
+	// fragment, served as a document of its own, and hs2019 signatures.
+	gts bool
 
 	mu       sync.Mutex
 	received []received
@@ -74,12 +77,20 @@ func newRemoteServer(t *testing.T, name string) *remoteServer {
 }
 
 func (rs *remoteServer) actorID() string { return rs.srv.URL + "/users/" + rs.name }
-func (rs *remoteServer) keyID() string   { return rs.actorID() + "#main-key" }
+func (rs *remoteServer) keyID() string {
+	if rs.gts {
+		return rs.actorID() + "/main-key"
+	}
+	return rs.actorID() + "#main-key"
+}
 
 func (rs *remoteServer) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
-	case r.Method == http.MethodGet && r.URL.Path == "/users/"+rs.name:
-		der, _ := x509.MarshalPKIXPublicKey(&rs.key.PublicKey)
+	case r.Method == http.MethodGet && (r.URL.Path == "/users/"+rs.name || rs.gts && r.URL.Path == "/users/"+rs.name+"/main-key"):
+		rs.mu.Lock()
+		key := rs.key
+		rs.mu.Unlock()
+		der, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
 		json.NewEncoder(w).Encode(map[string]any{
 			"@context": []string{activityContext, securityContext},
 			"id":       rs.actorID(), "type": "Person", "preferredUsername": rs.name,
@@ -224,8 +235,14 @@ func (rs *remoteServer) post(t *testing.T, inboxURL string, doc any) int {
 	body, _ := json.Marshal(doc)
 	req, _ := http.NewRequest(http.MethodPost, inboxURL, bytes.NewReader(body))
 	req.Header.Set("Content-Type", ContentType)
-	if err := sign(req, body, rs.keyID(), rs.key, time.Now()); err != nil {
+	rs.mu.Lock()
+	key := rs.key
+	rs.mu.Unlock()
+	if err := sign(req, body, rs.keyID(), key, time.Now()); err != nil {
 		t.Fatal(err)
+	}
+	if rs.gts {
+		req.Header.Set("Signature", strings.Replace(req.Header.Get("Signature"), `algorithm="rsa-sha256"`, `algorithm="hs2019"`, 1))
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
