@@ -20,11 +20,12 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/i18n"
+	"chorus/internal/paths"
 	"chorus/internal/web"
 )
 
-// The actor's username: acct:stories@HOST.
-const Username = "stories"
+// Username is the actor's: acct:stories@HOST.
+const Username = paths.ActorUsername
 
 // Queue is the job queue deliveries go to, worked apart from the site's
 // own jobs so that slow servers never hold those up.
@@ -94,7 +95,7 @@ func (f *Federation) routes() map[string]http.Handler {
 
 // The federation's own paths.
 const (
-	actorPath       = "/ap/actor"
+	actorPath       = paths.ActorPath
 	sharedInboxPath = "/ap/inbox"
 	objectPrefix    = "/ap/stories/"
 )

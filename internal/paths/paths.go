@@ -62,3 +62,10 @@ func PhotoFile(key string) string { return key[strings.LastIndexByte(key, '/')+1
 // need no escaping; a value that would (a stray '/', '?' or '%') stays one
 // segment instead of changing the path.
 func seg(s string) string { return url.PathEscape(s) }
+
+// ActorPath is the campaign's ActivityPub actor: /ap/actor. Its account
+// on the fediverse is ActorUsername at the site's host.
+const ActorPath = "/ap/actor"
+
+// ActorUsername names the campaign's fediverse account: @stories@HOST.
+const ActorUsername = "stories"
