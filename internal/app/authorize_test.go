@@ -33,6 +33,7 @@ func TestWhoMayDoWhat(t *testing.T) {
 		app.ActionTranslateStories:        {admin, partner, translator},
 		app.ActionSeeStoryTranslations:    {admin, moderator, partner, translator},
 		app.ActionPublishStoryTranslation: {admin, moderator},
+		app.ActionBlockFediverse:          {admin},
 	}
 	actions := app.Actions()
 	if len(actions) != len(want) {

@@ -364,3 +364,12 @@ func (s *site) publish(t *testing.T, marker string) (id, token string) {
 	}
 	return id, token
 }
+
+func (s *site) mustKey(t *testing.T) *rsa.PrivateKey {
+	t.Helper()
+	k, err := s.fed.actorKey(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
