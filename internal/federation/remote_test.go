@@ -259,7 +259,9 @@ type site struct {
 	fed *Federation
 }
 
-func newSite(t *testing.T) *site {
+func newSite(t *testing.T) *site { return newBenchSite(t) }
+
+func newBenchSite(t testing.TB) *site {
 	t.Helper()
 	allow, err := outbound.ParseAllowList("127.0.0.1")
 	if err != nil {
@@ -344,7 +346,7 @@ func (s *site) follow(t *testing.T, rs *remoteServer) string {
 	return actorURL
 }
 
-func (s *site) moderator(t *testing.T) *staff.User {
+func (s *site) moderator(t testing.TB) *staff.User {
 	u, err := s.Store.UserByEmail(context.Background(), "mod@example.org")
 	if err == nil {
 		return u
@@ -354,7 +356,9 @@ func (s *site) moderator(t *testing.T) *staff.User {
 }
 
 // publish submits a story and approves it.
-func (s *site) publish(t *testing.T, marker string) (id, token string) {
+func (s *site) publish(t *testing.T, marker string) (id, token string) { return s.publishB(t, marker) }
+
+func (s *site) publishB(t testing.TB, marker string) (id, token string) {
 	t.Helper()
 	sub := testrig.Submission(marker)
 	sub.Consent.Translate = true
@@ -365,7 +369,9 @@ func (s *site) publish(t *testing.T, marker string) (id, token string) {
 	return id, token
 }
 
-func (s *site) mustKey(t *testing.T) *rsa.PrivateKey {
+func (s *site) mustKey(t *testing.T) *rsa.PrivateKey { return s.mustKeyB(t) }
+
+func (s *site) mustKeyB(t testing.TB) *rsa.PrivateKey {
 	t.Helper()
 	k, err := s.fed.actorKey(t.Context())
 	if err != nil {
