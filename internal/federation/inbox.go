@@ -54,6 +54,10 @@ func (f *Federation) inbox(w http.ResponseWriter, r *http.Request) {
 	}
 	owner, err := f.verify(r, sig)
 	if err != nil {
+		if f.deletedActorGone(r.Context(), sig, body) {
+			w.WriteHeader(http.StatusAccepted)
+			return
+		}
 		http.Error(w, "signature refused", http.StatusUnauthorized)
 		return
 	}
@@ -215,4 +219,29 @@ func (f *Federation) carriesHashtag(note *incoming) bool {
 		}
 	}
 	return false
+}
+
+// deletedActorGone handles the Delete a server sends when an account is
+// deleted: its key can no longer be fetched, so the signature cannot be
+// checked. The request is not believed; the actor's own server is asked,
+// and only when it answers that the actor is gone (410, 404) is the actor
+// forgotten.
+func (f *Federation) deletedActorGone(ctx context.Context, sig signature, body []byte) bool {
+	act, err := parseIncoming(body)
+	if err != nil || !act.Type.is("Delete") || act.Actor.ID == "" || act.Object.ID != act.Actor.ID ||
+		domainOf(act.Actor.ID) != domainOf(sig.KeyID) {
+		return false
+	}
+	if _, err := f.app.Follower(ctx, act.Actor.ID); err != nil {
+		return false // not a follower: nothing to forget
+	}
+	_, status, err := f.fetch(ctx, act.Actor.ID)
+	if err == nil || (status != http.StatusGone && status != http.StatusNotFound) {
+		return false
+	}
+	if err := f.app.ForgetActor(ctx, act.Actor.ID); err != nil {
+		f.log.Warn("federation: a deleted actor was not forgotten", "err", err)
+		return false
+	}
+	return true
 }

@@ -259,3 +259,45 @@ func TestBlockedServerRefused(t *testing.T) {
 		t.Errorf("follow after the block was lifted: %d", code)
 	}
 }
+
+// TestDeletedAccountForgotten: when an account is deleted, its key is
+// gone too; its Delete is believed once its own server answers 410 for
+// it, and not before.
+func TestDeletedAccountForgotten(t *testing.T) {
+	s := newSite(t)
+	remote := newRemoteServer(t, "leaving")
+	s.follow(t, remote)
+	otherKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	del := map[string]any{"@context": activityContext, "id": remote.actorID() + "#delete", "type": "Delete",
+		"actor": remote.actorID(), "object": remote.actorID()}
+	// Signed with a key that is not the actor's, while the actor exists.
+	body, _ := json.Marshal(del)
+	req, _ := http.NewRequest(http.MethodPost, s.URL+sharedInboxPath, bytes.NewReader(body))
+	if err := sign(req, body, remote.keyID(), otherKey, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnauthorized || s.followers(t) != 1 {
+		t.Fatalf("forged delete: %d, %d followers", res.StatusCode, s.followers(t))
+	}
+	remote.gone.Store(true)
+	req, _ = http.NewRequest(http.MethodPost, s.URL+sharedInboxPath, bytes.NewReader(body))
+	if err := sign(req, body, remote.keyID(), otherKey, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusAccepted || s.followers(t) != 0 {
+		t.Errorf("delete of a gone account: %d, %d followers", res.StatusCode, s.followers(t))
+	}
+}

@@ -39,6 +39,8 @@ type remoteServer struct {
 	// gts makes the account look like GoToSocial's: a keyId without
 	// fragment, served as a document of its own, and hs2019 signatures.
 	gts bool
+	// gone makes the account deleted: its actor answers 410.
+	gone atomic.Bool
 
 	mu       sync.Mutex
 	received []received
@@ -86,6 +88,8 @@ func (rs *remoteServer) keyID() string {
 
 func (rs *remoteServer) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
+	case r.Method == http.MethodGet && rs.gone.Load() && strings.HasPrefix(r.URL.Path, "/users/"+rs.name):
+		http.Error(w, "gone", http.StatusGone)
 	case r.Method == http.MethodGet && (r.URL.Path == "/users/"+rs.name || rs.gts && r.URL.Path == "/users/"+rs.name+"/main-key"):
 		rs.mu.Lock()
 		key := rs.key
