@@ -10,6 +10,7 @@ import (
 	"chorus/internal/app"
 	"chorus/internal/staff"
 	"chorus/internal/story"
+	"chorus/internal/testrig"
 )
 
 // TestFollowThenCreateUpdateDelete: a second server discovers the actor,
@@ -136,5 +137,67 @@ func TestWithdrawalReachesEveryFollower(t *testing.T) {
 	}
 	if status, _ := s.get(t, objectPrefix+id); status != http.StatusGone {
 		t.Errorf("object after withdrawal: %d, want 410", status)
+	}
+}
+
+// TestStoryObject: a long story goes out as an Article with its title as
+// name, its photo as an Image with its alt text, its text escaped.
+func TestStoryObject(t *testing.T) {
+	s := newSite(t)
+	at := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	long := &story.Story{ID: "abc", Title: "A <b>title</b>", Body: strings.Repeat("Words & more words. ", 40) + "\n\nSecond <script>x</script>",
+		Language: "fr", Themes: []string{"work"}, Status: story.StatusPublished, PublishedAt: at, UpdatedAt: at,
+		Consent: story.Consent{Publish: true, Social: true},
+		Photo:   &story.Photo{Alt: "a street in snow", Sizes: []story.PhotoSize{{Name: "list", Key: "p/abc/list.webp", Width: 400, Height: 300}, {Name: "page", Key: "p/abc/page.webp", Width: 1200, Height: 900}}}}
+	obj, err := s.fed.storyObject(context.Background(), long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if obj["type"] != "Article" || obj["name"] != "A <b>title</b>" || obj["url"] != s.URL+"/fr/stories/abc" {
+		t.Errorf("article: %v", obj)
+	}
+	content := obj["content"].(string)
+	if strings.Contains(content, "<script>") || !strings.Contains(content, "&lt;script&gt;") || strings.Count(content, "<p>") != 4 {
+		t.Errorf("content: %s", content)
+	}
+	image := obj["attachment"].([]map[string]any)[0]
+	if image["type"] != "Image" || image["name"] != "a street in snow" || image["url"] != s.URL+"/media/abc/page.webp" || image["mediaType"] != "image/webp" {
+		t.Errorf("image: %v", image)
+	}
+	short := *long
+	short.Body, short.Photo = "A short story of our first winter.", nil
+	obj, _ = s.fed.storyObject(context.Background(), &short)
+	if obj["type"] != "Note" || obj["name"] != nil || !strings.Contains(obj["content"].(string), "<strong>A &lt;b&gt;title&lt;/b&gt;</strong>") {
+		t.Errorf("note: %v", obj)
+	}
+}
+
+// TestNoSocialConsentNeverFederated: a story whose author refused social
+// sharing is not sent, and its object is not served.
+func TestNoSocialConsentNeverFederated(t *testing.T) {
+	s := newSite(t)
+	remote := newRemoteServer(t, "eve")
+	s.follow(t, remote)
+	sub := testrig.Submission("Private")
+	sub.Consent.Social = false
+	id, _ := s.Submit(sub)
+	if _, err := s.App.Decide(context.Background(), s.moderator(t), id, app.Decision{Approve: true}); err != nil {
+		t.Fatal(err)
+	}
+	shared, _ := s.publish(t, "Shared")
+	remote.waitFor("Create", s.URL+objectPrefix+shared, 30*time.Second)
+	remote.mu.Lock()
+	for _, got := range remote.received {
+		if strings.Contains(objectIDOf(got.Doc), id) {
+			t.Errorf("a story without social consent was sent: %v", got.Doc)
+		}
+	}
+	remote.mu.Unlock()
+	if status, _ := s.get(t, objectPrefix+id); status != http.StatusNotFound {
+		t.Errorf("its object: %d, want 404", status)
+	}
+	admin, _ := s.Staff("admin@example.org", staff.RoleAdmin)
+	if fed, err := s.App.StoryFederation(context.Background(), admin, id); err != nil || len(fed.Deliveries) != 0 {
+		t.Errorf("deliveries queued: %+v, %v", fed.Deliveries, err)
 	}
 }
