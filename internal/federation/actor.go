@@ -156,6 +156,12 @@ func (f *Federation) outbox(w http.ResponseWriter, r *http.Request) {
 		if !s.Consent.Social {
 			continue
 		}
+		if ended, err := f.app.FederationEnded(r.Context(), s.ID); err != nil {
+			http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
+			return
+		} else if ended {
+			continue
+		}
 		obj, err := f.storyObject(r.Context(), s)
 		if err != nil {
 			http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)

@@ -20,7 +20,7 @@ func TestRetriesSpanTwoDays(t *testing.T) {
 	var shortest time.Duration
 	for failures := range opts.MaxAttempts - 1 {
 		job := &rivertype.JobRow{Attempt: failures + 1, Errors: make([]rivertype.AttemptError, failures)}
-		wait := policy.NextRetry(job).Sub(time.Now())
+		wait := time.Until(policy.NextRetry(job))
 		// The jitter is at most 10% either way: the shortest this wait
 		// could have been is 0.9/1.1 of the one drawn.
 		shortest += wait * 9 / 11

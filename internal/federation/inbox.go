@@ -98,9 +98,17 @@ func (f *Federation) inbox(w http.ResponseWriter, r *http.Request) {
 func (f *Federation) verify(r *http.Request, sig signature) (string, error) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*requestTimeout)
 	defer cancel()
+	_, cached := f.keys.get(sig.KeyID)
 	key, err := f.publicKey(ctx, sig.KeyID, false)
 	if err == nil && verifySignature(r, sig, key.Key) == nil {
 		return key.Owner, nil
+	}
+	if !cached {
+		// Just fetched: fetching again would not change the answer.
+		if err == nil {
+			err = errors.New("the signature does not verify")
+		}
+		return "", err
 	}
 	key, err = f.publicKey(ctx, sig.KeyID, true)
 	if err != nil {
