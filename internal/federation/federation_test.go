@@ -8,7 +8,10 @@ import (
 	"time"
 
 	"chorus/internal/app"
+	"chorus/internal/fediverse"
+	"chorus/internal/outbound/outboundtest"
 	"chorus/internal/staff"
+	"chorus/internal/storage"
 	"chorus/internal/story"
 	"chorus/internal/testrig"
 )
@@ -199,5 +202,33 @@ func TestNoSocialConsentNeverFederated(t *testing.T) {
 	admin, _ := s.Staff("admin@example.org", staff.RoleAdmin)
 	if fed, err := s.App.StoryFederation(context.Background(), admin, id); err != nil || len(fed.Deliveries) != 0 {
 		t.Errorf("deliveries queued: %+v, %v", fed.Deliveries, err)
+	}
+}
+
+// TestHangingServerDoesNotHoldUpOthers: a follower's server that never
+// answers does not keep the story from the others: it arrives there while
+// the hanging delivery is still waiting.
+func TestHangingServerDoesNotHoldUpOthers(t *testing.T) {
+	s := newSite(t)
+	hanging := outboundtest.HangingServer(t)
+	ctx := context.Background()
+	if err := s.Store.WithTx(ctx, func(tx storage.Tx) error {
+		return tx.PutFollower(ctx, fediverse.Follower{ActorID: hanging.URL + "/users/stuck", Inbox: hanging.URL + "/users/stuck/inbox", FollowedAt: time.Now()})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	remote := newRemoteServer(t, "fine")
+	s.follow(t, remote)
+	id, _ := s.publish(t, "Hanging")
+	remote.waitFor("Create", s.URL+objectPrefix+id, 30*time.Second)
+	admin, _ := s.Staff("admin@example.org", staff.RoleAdmin)
+	fed, err := s.App.StoryFederation(ctx, admin, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range fed.Deliveries {
+		if strings.HasPrefix(d.Inbox, hanging.URL) && (d.State != fediverse.DeliveryPending || d.Attempts > 0) {
+			t.Errorf("the hanging server's delivery ended before the other arrived: %+v", d)
+		}
 	}
 }
