@@ -141,13 +141,13 @@ fi
 step "go test -race"
 t0="$(now_ms)"
 log="$logdir/race.log"
-race_pkgs=(./internal/web/ ./internal/app/ ./internal/storage/... ./internal/media/)
+race_pkgs=(./internal/web/ ./internal/app/ ./internal/storage/... ./internal/media/ ./internal/federation/)
 if $GO test -race "${race_pkgs[@]}" >"$log" 2>&1; then
 	cat "$log"
-	record "go test -race (web, app, storage, media)" pass "$t0" "$(grep -c '^ok' "$log") packages"
+	record "go test -race (web, app, storage, media, federation)" pass "$t0" "$(grep -c '^ok' "$log") packages"
 else
 	show_tail "$log"
-	record "go test -race (web, app, storage, media)" FAIL "$t0" "$(grep -c 'WARNING: DATA RACE' "$log") data races"
+	record "go test -race (web, app, storage, media, federation)" FAIL "$t0" "$(grep -c 'WARNING: DATA RACE' "$log") data races"
 fi
 
 # 5. short fuzzing of every Fuzz* target in the repository

@@ -46,10 +46,18 @@ func TestBinary(t *testing.T) {
 	token := addAPIToken(t, bin, env, "mod@example.org")
 	id, _ := submit(t, base, "Binary test")
 	decide(t, base, token, id)
+	host := strings.TrimPrefix(base, "http://")
+	if res := get(t, base+"/.well-known/webfinger?resource=acct:stories@"+host); res.StatusCode != http.StatusOK {
+		t.Errorf("webfinger: %d", res.StatusCode)
+	}
+	actorKey := actorPublicKey(t, base)
 
 	stopServer(t)
 	startServer(t, bin, env)
 	waitHealthy(t, base)
+	if actorPublicKey(t, base) != actorKey {
+		t.Error("the fediverse actor's key changed across a restart")
+	}
 	if res := get(t, base+"/api/v1/stories/"+id); res.StatusCode != http.StatusOK {
 		t.Errorf("story lost across a restart: %d", res.StatusCode)
 	}
@@ -324,4 +332,25 @@ func TestUnknownCommand(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "secret") {
 		t.Errorf("unsupported database: %v", err)
 	}
+}
+
+// actorPublicKey reads the fediverse actor's public key.
+func actorPublicKey(t *testing.T, base string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+"/ap/actor", nil)
+	req.Header.Set("Accept", "application/activity+json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var actor struct {
+		PublicKey struct {
+			PublicKeyPem string `json:"publicKeyPem"`
+		} `json:"publicKey"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&actor); err != nil || actor.PublicKey.PublicKeyPem == "" {
+		t.Fatalf("actor: %d, %v", res.StatusCode, err)
+	}
+	return actor.PublicKey.PublicKeyPem
 }

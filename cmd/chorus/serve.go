@@ -11,6 +11,7 @@ import (
 
 	"chorus/internal/app"
 	"chorus/internal/demo"
+	"chorus/internal/federation"
 	"chorus/internal/media"
 	"chorus/internal/staff"
 	"chorus/internal/storage"
@@ -57,6 +58,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		EditsPerHour: cfg.EditRate, EditsPerHourPerAddress: cfg.EditRatePerClient,
 		FormReadTimeout: cfg.FormReadTimeout, UploadReadTimeout: cfg.UploadReadTimeout}, log)
 	if err != nil {
+		return err
+	}
+	if err := federation.Register(a, site); err != nil {
 		return err
 	}
 	if shared, ok := store.(changeBroadcaster); ok {

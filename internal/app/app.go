@@ -16,6 +16,7 @@ import (
 	"chorus/internal/i18n"
 	"chorus/internal/media"
 	"chorus/internal/moderation"
+	"chorus/internal/outbound"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )
@@ -56,9 +57,12 @@ type App struct {
 	// nodes) what each committed change touched.
 	Events *Events
 
-	jobs        *JobRegistry
-	counter     *analytics.Counter
-	flushing    atomic.Bool
+	jobs       *JobRegistry
+	storyHooks storyHooks
+	counter    *analytics.Counter
+	flushing   atomic.Bool
+	// Outbound is the one client for requests to other servers.
+	Outbound    *outbound.Client
 	recent      recentTexts // stories
 	recentPosts recentTexts // social posts, by network and source id
 
@@ -87,6 +91,8 @@ type Deps struct {
 	Now func() time.Time
 	// Events defaults to a new notifier.
 	Events *Events
+	// Outbound defaults to a client that reaches public addresses only.
+	Outbound *outbound.Client
 }
 
 // New checks the parts, fills the defaults and registers the app's own
@@ -126,10 +132,13 @@ func New(d Deps) (*App, error) {
 	if d.Events == nil {
 		d.Events = &Events{}
 	}
+	if d.Outbound == nil {
+		d.Outbound = outbound.New(outbound.Options{})
+	}
 	a := &App{
 		store: d.Store, Blobs: d.Blobs, Keys: d.Keys, Campaign: d.Campaign, Photos: d.Photos,
 		Screener: d.Screener, TranslationLanguages: d.TranslationLanguages, Translator: d.Translator,
-		Log: d.Log, Now: d.Now, Events: d.Events, jobs: newJobRegistry(),
+		Log: d.Log, Now: d.Now, Events: d.Events, Outbound: d.Outbound, jobs: newJobRegistry(),
 	}
 	a.counter = analytics.NewCounter(d.Now, analyticsFlushEvery)
 	if err := a.registerJobs(a.jobs); err != nil {

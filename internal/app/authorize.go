@@ -48,6 +48,7 @@ const (
 	ActionPublishStoryTranslation Action = "publish_story_translation"
 	ActionSetCampaign             Action = "set_campaign"         // the campaign's timeline
 	ActionSeeDashboard            Action = "see_dashboard"        // partners see their own figures only
+	ActionBlockFediverse          Action = "block_fediverse"      // block a fediverse server or actor
 	ActionManageOrganisations     Action = "manage_organisations" // create organisations, name their first owner
 )
 
@@ -81,6 +82,7 @@ var permissions = map[Action]Audience{
 	ActionPublishStoryTranslation: Moderators,
 	ActionSetCampaign:             Admins,
 	ActionSeeDashboard:            Partners,
+	ActionBlockFediverse:          Admins,
 	ActionManageOrganisations:     Admins,
 	ActionEditOrganisation:        Partners,
 	ActionManageMembers:           Partners,

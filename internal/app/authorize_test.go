@@ -35,6 +35,7 @@ func TestWhoMayDoWhat(t *testing.T) {
 		app.ActionPublishStoryTranslation: {admin, moderator},
 		app.ActionSetCampaign:             {admin},
 		app.ActionSeeDashboard:            {admin, partner},
+		app.ActionBlockFediverse:          {admin},
 		app.ActionManageOrganisations:     {admin},
 		// Which organisation's things a partner may touch is checked by
 		// AllowedOn: TestPartnerAuthorisationMatrix.

@@ -77,6 +77,15 @@ func (a *App) SetConsent(ctx context.Context, id, token string, change ConsentCh
 			}
 		}
 		public = s.Status == story.StatusPublished && (social || toolkit)
+		if social && s.Status == story.StatusPublished {
+			change := StoryRemoved
+			if s.Consent.Social {
+				change = StoryPublished
+			}
+			if err := a.storyChanged(ctx, tx, change, s); err != nil {
+				return err
+			}
+		}
 		for _, e := range changed {
 			if err := tx.AppendAudit(ctx, e); err != nil {
 				return err

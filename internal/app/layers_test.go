@@ -15,7 +15,7 @@ var layerRules = []struct {
 	never    []string
 }{
 	{ // the domain and the leaf capabilities import nothing but the domain
-		packages: []string{"story", "staff", "audit", "auth", "outbound", "paths", "analytics", "org", "qr"},
+		packages: []string{"story", "staff", "audit", "auth", "outbound", "paths", "analytics", "org", "qr", "fediverse"},
 		never:    []string{"app", "web", "api", "storage/...", "moderation/...", "media/...", "toolkit/...", "i18n", "transfer", "testrig", "demo"},
 	},
 	{
@@ -41,6 +41,10 @@ var layerRules = []struct {
 	{ // handlers call use-cases, never the database
 		packages: []string{"web", "api"},
 		never:    []string{"storage/..."},
+	},
+	{ // a protocol package calls use-cases; it sees storage's interfaces only in the story hooks
+		packages: []string{"federation"},
+		never:    []string{"storage/sqlstore", "storage/sqlite/...", "storage/postgres/...", "storage/jobqueue", "testrig", "api"},
 	},
 }
 

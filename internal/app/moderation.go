@@ -72,7 +72,13 @@ func (a *App) Decide(ctx context.Context, by *staff.User, id string, d Decision)
 			return err
 		}
 		decided = s
-		return tx.AppendAudit(ctx, entry)
+		if err := tx.AppendAudit(ctx, entry); err != nil {
+			return err
+		}
+		if d.Approve {
+			return a.storyChanged(ctx, tx, StoryPublished, s)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -154,6 +160,11 @@ func (a *App) Redact(ctx context.Context, by *staff.User, id string, r Redaction
 		// the database files too.
 		if err := a.enqueuePurge(ctx, tx, now); err != nil {
 			return err
+		}
+		if public {
+			if err := a.storyChanged(ctx, tx, StoryRedacted, s); err != nil {
+				return err
+			}
 		}
 		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: actor(by), Action: "redact", SubjectID: id, Reason: r.Kind, Note: r.Note})
 	})

@@ -19,6 +19,7 @@ type JobRegistry struct {
 	mu       sync.Mutex
 	workers  *river.Workers
 	periodic []*river.PeriodicJob
+	queues   map[string]int
 	started  bool
 }
 
@@ -51,6 +52,24 @@ func (r *JobRegistry) AddPeriodic(job *river.PeriodicJob) error {
 	return nil
 }
 
+// AddQueue adds a named queue worked by its own workers, for jobs that
+// wait on other servers; a job goes there by its InsertOpts' Queue.
+func (r *JobRegistry) AddQueue(name string, workers int) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.started {
+		return errJobsStarted
+	}
+	if _, ok := r.queues[name]; ok || name == river.QueueDefault {
+		return fmt.Errorf("app: queue %q added twice", name)
+	}
+	if r.queues == nil {
+		r.queues = map[string]int{}
+	}
+	r.queues[name] = workers
+	return nil
+}
+
 // JobRegistry is where feature packages register their durable jobs.
 func (a *App) JobRegistry() *JobRegistry { return a.jobs }
 
@@ -62,5 +81,5 @@ func (a *App) Jobs() storage.JobsConfig {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.started = true
-	return storage.JobsConfig{Workers: r.workers, MaxWorkers: 2, Log: a.Log, Periodic: r.periodic}
+	return storage.JobsConfig{Workers: r.workers, MaxWorkers: 2, Log: a.Log, Periodic: r.periodic, Queues: r.queues}
 }

@@ -449,7 +449,8 @@ func (a *App) Withdraw(ctx context.Context, id, token, reason string) error {
 
 // eraseStory erases a story within tx: its photo's files and its consent
 // record's scan are scheduled for deletion, its text and personal data
-// erased (a tombstone stays), and a purge of the database files enqueued.
+// erased (a tombstone stays), the story hooks told that a public story
+// left, and a purge of the database files enqueued.
 func (a *App) eraseStory(ctx context.Context, tx storage.Tx, s *story.Story, reason string, now time.Time) error {
 	if s.Photo != nil {
 		for _, size := range s.Photo.Sizes {
@@ -468,8 +469,14 @@ func (a *App) eraseStory(ctx context.Context, tx storage.Tx, s *story.Story, rea
 			return err
 		}
 	}
+	wasPublic := s.Status == story.StatusPublished
 	if err := tx.EraseStory(ctx, s.ID, reason, now); err != nil {
 		return err
+	}
+	if wasPublic {
+		if err := a.storyChanged(ctx, tx, StoryRemoved, s); err != nil {
+			return err
+		}
 	}
 	return a.enqueuePurge(ctx, tx, now)
 }

@@ -262,7 +262,8 @@ func (a *App) PublishTranslation(ctx context.Context, by *staff.User, id, lang s
 	}
 	now := a.now()
 	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
-		if _, err := openForTranslation(ctx, tx, id); err != nil {
+		s, err := openForTranslation(ctx, tx, id)
+		if err != nil {
 			return err
 		}
 		t, err := tx.StoryTranslation(ctx, id, lang)
@@ -282,7 +283,13 @@ func (a *App) PublishTranslation(ctx context.Context, by *staff.User, id, lang s
 		if err := tx.PutStoryTranslation(ctx, t); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, translationAudit(by, "translation_publish", t, now))
+		if err := tx.AppendAudit(ctx, translationAudit(by, "translation_publish", t, now)); err != nil {
+			return err
+		}
+		if s.Status == story.StatusPublished {
+			return a.storyChanged(ctx, tx, StoryEdited, s)
+		}
+		return nil
 	})
 	if err != nil {
 		return err
@@ -309,6 +316,15 @@ func (a *App) DeleteStoryTranslation(ctx context.Context, by *staff.User, id, la
 		}
 		if err := a.enqueuePurge(ctx, tx, now); err != nil {
 			return err
+		}
+		if wasPublic {
+			if s, err := tx.Story(ctx, id); err != nil {
+				return err
+			} else if s.Status == story.StatusPublished {
+				if err := a.storyChanged(ctx, tx, StoryEdited, s); err != nil {
+					return err
+				}
+			}
 		}
 		return tx.AppendAudit(ctx, translationAudit(by, "translation_delete", t, now))
 	})

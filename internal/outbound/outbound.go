@@ -44,7 +44,7 @@ type Options struct {
 	ResponseHeaderTimeout time.Duration
 	// MaxResponseBytes bounds one answer's body; default 1 MiB.
 	MaxResponseBytes int64
-	// MaxRedirects bounds the redirects followed; default 5.
+	// MaxRedirects bounds the redirects followed; default 3.
 	MaxRedirects int
 }
 
@@ -120,7 +120,7 @@ func New(opts Options) *Client {
 		opts.MaxResponseBytes = 1 << 20
 	}
 	if opts.MaxRedirects <= 0 {
-		opts.MaxRedirects = 5
+		opts.MaxRedirects = 3
 	}
 	d := &dialer{allow: opts.AllowPrivate, net: net.Dialer{Timeout: opts.DialTimeout}}
 	transport := &http.Transport{

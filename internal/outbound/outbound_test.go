@@ -334,3 +334,48 @@ func TestParseAllowList(t *testing.T) {
 		t.Errorf("empty list: %v, %v", list, err)
 	}
 }
+
+// TestPrivateAndMetadataAddressesRefused: a private network address, the
+// cloud metadata service and IPv6 loopback are refused before any
+// connection, unless the allow-list names them.
+func TestPrivateAndMetadataAddressesRefused(t *testing.T) {
+	for _, host := range []string{"10.0.0.1", "169.254.169.254", "[::1]"} {
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+		_, err := New(Options{}).GetJSON(ctx, "http://"+host+":8080/latest/meta-data/")
+		cancel()
+		if !IsCode(err, CodeRefusedAddress) {
+			t.Errorf("%s: err = %v, want %s", host, err, CodeRefusedAddress)
+		}
+		list, err := ParseAllowList(strings.Trim(host, "[]"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel = context.WithTimeout(t.Context(), 200*time.Millisecond)
+		_, err = New(Options{AllowPrivate: list}).GetJSON(ctx, "http://"+host+":8080/")
+		cancel()
+		if IsCode(err, CodeRefusedAddress) {
+			t.Errorf("%s allowed by the list: still refused (%v)", host, err)
+		}
+	}
+}
+
+// TestDefaultRedirectsAreThree: the fourth redirect is refused.
+func TestDefaultRedirectsAreThree(t *testing.T) {
+	var hops atomic.Int32
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hops.Add(1) <= 3 {
+			http.Redirect(w, r, srv.URL+"/next", http.StatusFound)
+			return
+		}
+		w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	if _, err := New(Options{AllowPrivate: allowServer(t, srv)}).GetJSON(t.Context(), srv.URL); err != nil {
+		t.Fatalf("three redirects: %v", err)
+	}
+	hops.Store(-1)
+	if _, err := New(Options{AllowPrivate: allowServer(t, srv)}).GetJSON(t.Context(), srv.URL); !IsCode(err, CodeTooManyHops) {
+		t.Fatalf("four redirects: err = %v, want %s", err, CodeTooManyHops)
+	}
+}

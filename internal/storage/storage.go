@@ -67,6 +67,7 @@ type Reader interface {
 	StoryTranslationReader
 	PostReader
 	CampaignReader
+	FederationReader
 	OrganisationReader
 
 	// Translations lists every saved translation by catalog, language and key.
@@ -104,6 +105,7 @@ type Tx interface {
 	StoryTranslationWriter
 	PostWriter
 	CampaignWriter
+	FederationWriter
 	OrganisationWriter
 
 	// PutTranslation saves a translation, replacing the one of the same
@@ -117,5 +119,9 @@ type JobsConfig struct {
 	Workers    *river.Workers
 	Periodic   []*river.PeriodicJob
 	MaxWorkers int
-	Log        *slog.Logger
+	// Queues are named queues beside the default one, with their number
+	// of workers: a feature whose jobs wait on other servers works them
+	// apart, so they never hold up the site's own jobs.
+	Queues map[string]int
+	Log    *slog.Logger
 }

@@ -48,7 +48,7 @@ var PostStatuses = []PostStatus{PostQueued, PostVisible, PostHidden}
 const DecidedByPolicy = "policy"
 
 // Networks are the sources posts come from.
-var Networks = []string{"mastodon", "bluesky", "feed"}
+var Networks = []string{"mastodon", "bluesky", "feed", "fediverse"}
 
 // Limits of an incoming post. A Mastodon server may allow long posts; the
 // wall is for short public texts.

@@ -287,7 +287,11 @@ func (s *Server) originalPath(st *story.Story, translated map[string]*story.Tran
 func (s *Server) showAbout(w http.ResponseWriter, r *http.Request, p *Page) error {
 	p.Title = p.L.T("about.title")
 	p.cacheable = true
-	return s.render(p, "about", struct{ *Page }{p})
+	host := strings.TrimPrefix(strings.TrimPrefix(s.cfg.BaseURL, "https://"), "http://")
+	return s.render(p, "about", struct {
+		*Page
+		Fediverse, ActorURL string
+	}{p, "@" + paths.ActorUsername + "@" + host, s.cfg.BaseURL + paths.ActorPath})
 }
 
 func (s *Server) showPrivacy(w http.ResponseWriter, r *http.Request, p *Page) error {

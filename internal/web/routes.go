@@ -98,6 +98,8 @@ func (s *Server) routes() http.Handler {
 	page("GET /{lang}/staff/translations/{code}/toolkit", s.translators(s.showToolkitEditor))
 	page("POST /{lang}/staff/translations/{code}/toolkit", s.translators(s.saveToolkitTranslation))
 	page("POST /{lang}/staff/jobs/{job}/{action}", s.admins(s.handleFailedJob))
+	page("GET /{lang}/staff/fediverse", s.admins(s.showFediverse))
+	page("POST /{lang}/staff/fediverse/{action}", s.admins(s.blockFediverse))
 	page("POST /{lang}/staff/stories/{id}/feature", s.admins(s.featureStory))
 	page("GET /{lang}/staff/story-translations", s.staff(s.showStoryTranslations))
 	page("GET /{lang}/staff/story-translations/{id}/{target}", s.staff(s.showStoryTranslationEditor))

@@ -195,5 +195,12 @@ func (s *Server) Mount(pattern string, h http.Handler) (err error) {
 	return nil
 }
 
+// Catalog is the site's interface catalog, for feature packages that
+// speak to other servers in the site's languages.
+func (s *Server) Catalog() *i18n.Catalog { return s.catalog }
+
+// BaseURL is the site's public URL, without a trailing slash.
+func (s *Server) BaseURL() string { return s.cfg.BaseURL }
+
 // ServeHTTP makes Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

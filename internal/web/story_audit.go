@@ -74,6 +74,8 @@ type storyAuditView struct {
 	*Page
 	Story *story.Story
 	Rows  []auditRow
+	// Fediverse is where the story's deliveries stand, and its reactions.
+	Fediverse app.StoryFederation
 }
 
 // auditRow is an audit entry as the page shows it.
@@ -92,7 +94,11 @@ func (s *Server) showStoryAudit(w http.ResponseWriter, r *http.Request, p *Page)
 	if err != nil {
 		return err
 	}
-	v := storyAuditView{Page: p, Story: st}
+	fed, err := s.app.StoryFederation(r.Context(), p.User, st.ID)
+	if err != nil {
+		return err
+	}
+	v := storyAuditView{Page: p, Story: st, Fediverse: fed}
 	for _, e := range entries {
 		row := auditRow{At: e.At, Action: auditAction(p.L, e.Action), Who: e.Staff, Note: e.Note}
 		switch {

@@ -67,9 +67,13 @@ func (q *Jobs[TTx]) StartJobs(ctx context.Context, cfg storage.JobsConfig) (func
 	if workers == nil {
 		workers = river.NewWorkers()
 	}
+	queues := map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max(1, cfg.MaxWorkers)}}
+	for name, workers := range cfg.Queues {
+		queues[name] = river.QueueConfig{MaxWorkers: max(1, workers)}
+	}
 	client, err := river.NewClient(q.driver, &river.Config{
 		Logger:            log,
-		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max(1, cfg.MaxWorkers)}},
+		Queues:            queues,
 		Workers:           workers,
 		PeriodicJobs:      cfg.Periodic,
 		FetchPollInterval: q.poll,

@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		"TOTPStepsUsedOnce":    testTOTPStepsAreUsedOnce,
 		"CampaignFigures":      testCampaignFigures,
 		"Organisations":        testOrganisations,
+		"Federation":           testFederation,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
