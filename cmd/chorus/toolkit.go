@@ -105,7 +105,7 @@ func addVoices(ctx context.Context, cfg *config, kit *toolkit.Content, stderr io
 	if err != nil {
 		return err
 	}
-	catalog, err := loadCatalog(newLogger(stderr, cfg.LogLevel))
+	catalog, err := loadCatalog(cfg, newLogger(stderr, cfg.LogLevel))
 	if err != nil {
 		return err
 	}

@@ -33,10 +33,10 @@ type TranslationEdit struct {
 var errSourceChanged = &story.Error{Code: story.CodeConflict, Key: "error.translation_source_changed", Field: "text",
 	Message: "The English text changed since this page was opened: check the translation against the new text and save again."}
 
-// TranslationLanguages are the languages translators work on: those on the
-// site, then those in translation.
+// TranslationLanguages are the languages translators work on: every
+// interface language, live on the site or not yet.
 func TranslationLanguages() []i18n.Language {
-	return append(append([]i18n.Language{}, i18n.Known...), i18n.InTranslation...)
+	return append([]i18n.Language{}, i18n.Known...)
 }
 
 // TranslationLanguage returns the language with this code, if translators

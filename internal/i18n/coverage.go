@@ -7,18 +7,6 @@ import (
 	"sort"
 )
 
-// InTranslation lists languages translators are working on: their
-// catalogs ship and are measured, but their pages open only once complete.
-var InTranslation = []Language{
-	{Code: "es", NativeName: "Español"},
-	{Code: "uk", NativeName: "Українська"},
-	{Code: "fa-AF", NativeName: "دری", RTL: true},
-	{Code: "ps", NativeName: "پښتو", RTL: true},
-	{Code: "so", NativeName: "Soomaali"},
-	{Code: "ti", NativeName: "ትግርኛ"},
-	{Code: "zh", NativeName: "中文"},
-}
-
 // Coverage is how much of the interface one language translates.
 type Coverage struct {
 	Code       string

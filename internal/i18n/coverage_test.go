@@ -31,7 +31,7 @@ func TestCoverageOfAPartlyTranslatedLanguage(t *testing.T) {
 }
 
 func TestShippedCatalogsAreMeasured(t *testing.T) {
-	langs := append(append([]Language{}, Known...), InTranslation...)
+	langs := Known
 	got, err := MeasureCoverage(Locales(), langs, nil)
 	if err != nil {
 		t.Fatal(err)
