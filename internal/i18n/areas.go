@@ -25,7 +25,7 @@ var Areas = []string{AreaStoryteller, AreaPublic, AreaToolkit, AreaStaff}
 // named below, is on the path at once.
 var (
 	storytellerPrefixes = []string{
-		"form.", "identity.", "language.", "my.", "privacy.", "share.", "status.", "theme.", "withdraw_reason.",
+		"form.", "identity.", "language.", "my.", "privacy.", "reason.", "share.", "status.", "theme.", "withdraw_reason.",
 	}
 	storytellerKeys = []string{
 		"campaign.name", "footer.campaign",
@@ -43,7 +43,7 @@ var (
 		"error.withdraw_reason_unknown",
 	}
 	staffPrefixes = []string{
-		"audit.", "enrol.", "jobs.", "partner.", "policy.", "posts.", "published.", "queue.", "reason.",
+		"audit.", "enrol.", "jobs.", "partner.", "policy.", "posts.", "published.", "queue.",
 		"redaction.", "replies.", "role.", "signal.", "signin.", "storytr.", "translate.", "translations.",
 	}
 )
