@@ -7,6 +7,7 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"log/slog"
 	"sort"
 	"strings"
@@ -103,11 +104,15 @@ type langMessages struct {
 // not held back. A language's fallback must be a complete language among
 // those given.
 func Load(langs []Language, log *slog.Logger) (*Catalog, error) {
+	return loadFrom(locales, langs, log)
+}
+
+func loadFrom(fsys fs.FS, langs []Language, log *slog.Logger) (*Catalog, error) {
 	if log == nil {
 		log = slog.Default()
 	}
 	c := &Catalog{shipped: map[string]map[string]Message{}, langs: map[string]*Lang{}, log: log}
-	source, err := readCatalog(locales, Source)
+	source, err := readCatalog(fsys, Source)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +125,7 @@ func Load(langs []Language, log *slog.Logger) (*Catalog, error) {
 		if err := checkFallback(l, langs); err != nil {
 			return nil, err
 		}
-		messages, err := readCatalog(locales, l.Code)
+		messages, err := readCatalog(fsys, l.Code)
 		if err != nil {
 			return nil, err
 		}
@@ -183,7 +188,7 @@ func (c *Catalog) Apply(overrides []Override) error {
 		}
 	}
 	for _, l := range c.ordered {
-		l.current.Store(&langMessages{localizer: goi18n.NewLocalizer(bundle, l.Code, l.FallbackCode(), Source), keys: keys[l.Code]})
+		l.current.Store(&langMessages{localizer: goi18n.NewLocalizer(bundle, l.Code, Source), keys: keys[l.Code]})
 	}
 	return nil
 }
@@ -249,6 +254,10 @@ func (l *Lang) translate(key string, count any, args []any) string {
 	current := l.current.Load()
 	if !current.keys[key] {
 		l.catalog.reportMissing(l.Code, key)
+		// go-i18n falls back to its bundle's language alone.
+		if fallback := l.catalog.langs[l.FallbackCode()]; fallback != nil && fallback != l && fallback.Has(key) {
+			return fallback.translate(key, count, args)
+		}
 	}
 	var data map[string]any
 	if len(args) > 0 {
