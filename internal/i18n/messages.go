@@ -123,6 +123,17 @@ func SourceMessage(key string) (Message, bool) {
 	return m, ok
 }
 
+// ShippedMessage returns the message with this key in a language's
+// shipped catalog.
+func ShippedMessage(code, key string) (Message, bool) {
+	messages, err := readCatalog(locales, code)
+	if err != nil {
+		return Message{}, false
+	}
+	m, ok := messages[key]
+	return m, ok
+}
+
 // SourceKeys lists the shipped English catalog's keys, sorted.
 func SourceKeys() []string {
 	src := shippedSource()
