@@ -101,7 +101,7 @@ type Entry struct {
 	Translation Message // no forms when missing
 	State       State
 	Area        string // KeyArea of the key
-	Saved       bool // the translation is an override, not the shipped text
+	Saved       bool   // the translation is an override, not the shipped text
 }
 
 // Entries lists every source message of the embedded catalogs with its

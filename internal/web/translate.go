@@ -61,22 +61,22 @@ type editorGroup struct {
 
 // editorItem is one text: the English beside the form translating it.
 type editorItem struct {
-	Key      string
-	Anchor   string
-	Source   []formText
-	Fields   []formField
-	State    i18n.State
-	SavedBy  string // who saved it in the browser; empty for a shipped text
-	SavedAt  time.Time
+	Key     string
+	Anchor  string
+	Source  []formText
+	Fields  []formField
+	State   i18n.State
+	SavedBy string // who saved it in the browser; empty for a shipped text
+	SavedAt time.Time
 	// Review is where the translation stands with native speakers (the
 	// interface's texts only), and who reviewed it when it was in the browser.
 	Review     i18n.Review
 	ReviewedBy string
 	ReviewedAt time.Time
-	MadeFrom string   // the hash of the English shown, sent back with the form
-	Keep     []string // placeholders and tokens the translation must keep as they are
-	Hints    []string // how long a post is, as its network counts
-	Error    string
+	MadeFrom   string   // the hash of the English shown, sent back with the form
+	Keep       []string // placeholders and tokens the translation must keep as they are
+	Hints      []string // how long a post is, as its network counts
+	Error      string
 }
 
 // DescribedBy lists the ids of what describes the item's text boxes.
