@@ -7,15 +7,15 @@ import (
 
 func TestSearchText(t *testing.T) {
 	for in, want := range map[string]string{
-		"مَدْرَسَةٌ":       "مدرسه",
-		"أحمد وإخوته":     "احمد واخوته",
-		"مـــدرسة":        "مدرسه",
-		"کتاب یک":         "كتاب يك",
-		"٢٠٢٦ ۱۴۰۵":       "2026 1405",
-		"我们的社区":           "我们 们的 的社 社区",
-		"社":               "社",
+		"مَدْرَسَةٌ":     "مدرسه",
+		"أحمد وإخوته":    "احمد واخوته",
+		"مـــدرسة":       "مدرسه",
+		"کتاب یک":        "كتاب يك",
+		"٢٠٢٦ ۱۴۰۵":      "2026 1405",
+		"我们的社区":          "我们 们的 的社 社区",
+		"社":              "社",
 		"Hello 社区 World": "hello 社区 world",
-		"École":           "école",
+		"École":          "école",
 	} {
 		if got := strings.Join(strings.Fields(SearchText(in)), " "); got != want {
 			t.Errorf("SearchText(%q) = %q, want %q", in, got, want)
