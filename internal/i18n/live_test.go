@@ -220,3 +220,18 @@ func TestReviewStateSurvivesWriting(t *testing.T) {
 		t.Error("an unknown review state accepted")
 	}
 }
+
+// TestPluralFormsOfEveryLanguage: translators are offered CLDR's plural
+// forms for each live language.
+func TestPluralFormsOfEveryLanguage(t *testing.T) {
+	want := map[string]string{
+		"en": "one other", "fr": "one many other", "ar": "zero one two few many other",
+		"es": "one many other", "uk": "one few many other", "zh": "other",
+		"fa-AF": "one other", "ps": "one other", "so": "one other", "ti": "one other",
+	}
+	for _, l := range Known {
+		if got := strings.Join(PluralFormNames(l.Code), " "); got != want[l.Code] {
+			t.Errorf("%s: plural forms %q, want %q", l.Code, got, want[l.Code])
+		}
+	}
+}
