@@ -24,7 +24,9 @@ import (
 // Changing it changes what the index holds: a migration then asks both
 // adapters to rebuild their index (see 0013_translation_reviews_search_text).
 func SearchText(text string) string {
-	text = norm.NFC.String(text)
+	if !norm.NFC.IsNormalString(text) {
+		text = norm.NFC.String(text)
+	}
 	var b strings.Builder
 	b.Grow(len(text) + len(text)/2)
 	var run []rune // a run of CJK characters
@@ -46,6 +48,16 @@ func SearchText(text string) string {
 		run = run[:0]
 	}
 	for _, r := range text {
+		if r < 0x80 {
+			if len(run) > 0 {
+				flush()
+			}
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			b.WriteByte(byte(r))
+			continue
+		}
 		if isCJK(r) {
 			run = append(run, r)
 			continue
@@ -60,7 +72,7 @@ func SearchText(text string) string {
 }
 
 func isCJK(r rune) bool {
-	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r)
+	return r >= 0x1100 && unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r)
 }
 
 // foldArabic maps an Arabic-script letter to the form the index keeps, or
