@@ -284,6 +284,12 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (_ *app.App, _ 
 		Campaign: cfg.Campaign,
 		Log:      log,
 	}
+	// Stories are translated into the languages on the site.
+	for _, l := range cfg.Languages {
+		if !l.Held {
+			deps.TranslationLanguages = append(deps.TranslationLanguages, l.Code)
+		}
+	}
 	if cfg.TranslateURL != "" {
 		mt, err := translate.New(translate.Options{URL: cfg.TranslateURL, APIKey: cfg.TranslateKey, Timeout: cfg.TranslateTimeout, Client: client})
 		if err != nil {
