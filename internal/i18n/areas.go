@@ -30,7 +30,7 @@ var (
 	storytellerKeys = []string{
 		"campaign.name", "footer.campaign",
 		"nav.about", "nav.home", "nav.label", "nav.languages", "nav.more_languages", "nav.privacy",
-		"nav.share", "nav.skip", "nav.staff", "nav.stories", "nav.toolkit", "nav.wall",
+		"nav.partners", "nav.share", "nav.skip", "nav.staff", "nav.stories", "nav.toolkit", "nav.wall",
 		"error.alt_required", "error.alt_too_long", "error.bad_form", "error.bad_token", "error.body_too_long",
 		"error.body_too_short", "error.busy", "error.city_too_long", "error.conflict", "error.consent_required",
 		"error.country_invalid", "error.csrf", "error.email_invalid", "error.gone", "error.home",
