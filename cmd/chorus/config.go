@@ -70,6 +70,11 @@ type config struct {
 	Campaign          app.Campaign
 	campaignLanguages string
 	campaignThemes    string
+	// Interface languages held back from the site, and the language each
+	// partial one falls back to (i18n.SiteLanguages).
+	heldLanguages    string
+	languageFallback string
+	Languages        []i18n.Language
 
 	envErr error // a setting from the environment that cannot be read
 }
@@ -126,6 +131,8 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.Campaign.Name, "campaign-name", env("CHORUS_CAMPAIGN_NAME", campaign.Name), "the campaign's name, shown on pages and in authenticator apps")
 	fs.StringVar(&c.Campaign.Hashtag, "campaign-hashtag", env("CHORUS_CAMPAIGN_HASHTAG", campaign.Hashtag), "the campaign's hashtag, on share links and cards")
 	fs.StringVar(&c.campaignLanguages, "campaign-languages", env("CHORUS_CAMPAIGN_LANGUAGES", strings.Join(campaign.Languages, ",")), "comma-separated codes of the languages stories may be told in")
+	fs.StringVar(&c.heldLanguages, "hold-languages", env("CHORUS_HOLD_LANGUAGES", ""), "comma-separated codes of interface languages kept off the site although their storyteller's path is translated")
+	fs.StringVar(&c.languageFallback, "language-fallback", env("CHORUS_LANGUAGE_FALLBACK", ""), "the complete language whose text stands in for a missing translation: a code for every language (e.g. fr), or code=fallback pairs (e.g. so=fr,ti=en); default en")
 	fs.StringVar(&c.campaignThemes, "campaign-themes", env("CHORUS_CAMPAIGN_THEMES", strings.Join(campaign.Themes, ",")), "comma-separated themes a story may be filed under")
 }
 
@@ -133,6 +140,11 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 func (c *config) finish() error {
 	c.Campaign.Languages = commaList(c.campaignLanguages)
 	c.Campaign.Themes = commaList(c.campaignThemes)
+	langs, err := i18n.SiteLanguages(commaList(c.heldLanguages), c.languageFallback)
+	if err != nil {
+		return err
+	}
+	c.Languages = langs
 	return c.Campaign.Validate()
 }
 
@@ -273,6 +285,12 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (_ *app.App, _ 
 		Log:      log,
 		Outbound: client,
 	}
+	// Stories are translated into the languages on the site.
+	for _, l := range cfg.Languages {
+		if !l.Held {
+			deps.TranslationLanguages = append(deps.TranslationLanguages, l.Code)
+		}
+	}
 	if cfg.TranslateURL != "" {
 		mt, err := translate.New(translate.Options{URL: cfg.TranslateURL, APIKey: cfg.TranslateKey, Timeout: cfg.TranslateTimeout, Client: client})
 		if err != nil {
@@ -292,6 +310,6 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (_ *app.App, _ 
 	return a, store, nil
 }
 
-func loadCatalog(log *slog.Logger) (*i18n.Catalog, error) {
-	return i18n.Load(i18n.Known, log)
+func loadCatalog(cfg *config, log *slog.Logger) (*i18n.Catalog, error) {
+	return i18n.Load(cfg.Languages, log)
 }

@@ -30,7 +30,7 @@ func TestMachineTranslationIsOffUnlessConfigured(t *testing.T) {
 		if a.MachineTranslationOn() != (cfg.TranslateURL != "") {
 			t.Errorf("machine translation on=%v with URL %q", a.MachineTranslationOn(), cfg.TranslateURL)
 		}
-		if strings.Join(a.TranslationLanguages, ",") != "en,fr,ar" {
+		if strings.Join(a.TranslationLanguages, ",") != "en,fr,ar,es,uk,zh,fa-AF,ps,so,ti" {
 			t.Errorf("translation languages %v", a.TranslationLanguages)
 		}
 		return cfg, nil

@@ -61,24 +61,43 @@ func i18nCoverage(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return err
 	}
-	report, err := i18n.MeasureCoverage(i18n.Locales(), app.TranslationLanguages(), app.InterfaceOverrides(saved))
+	report, err := i18n.MeasureCoverage(i18n.Locales(), cfg.Languages, app.InterfaceOverrides(saved))
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%-7s %9s %8s %7s %6s\n", "lang", "coverage", "done", "missing", "stale")
+	held := map[string]bool{}
+	for _, l := range cfg.Languages {
+		held[l.Code] = l.Held
+	}
+	// The storyteller's path must be complete for a language to go live;
+	// the rest of the interface shows what it lacks in the fallback
+	// language, the share of it in the "fallback" column.
+	fmt.Fprintf(stdout, "%-7s %-5s %6s %9s %9s %8s %9s %7s %6s %7s\n", "lang", "live", "path", "rest", "fallback", "coverage", "done", "missing", "stale", "review")
 	found := false
 	for _, c := range report {
 		if only != "" && c.Code != only {
 			continue
 		}
 		found = true
-		fmt.Fprintf(stdout, "%-7s %8.1f%% %4d/%-4d %7d %6d\n", c.Code, c.Percent(), c.Translated, c.Total, len(c.Missing), len(c.Stale))
+		live := "yes"
+		switch {
+		case held[c.Code]:
+			live = "held"
+		case !c.PathComplete():
+			live = "no"
+		}
+		path, rest := c.Areas[i18n.AreaStoryteller], c.Rest()
+		fmt.Fprintf(stdout, "%-7s %-5s %5.1f%% %8.1f%% %8.1f%% %7.1f%% %4d/%-4d %7d %6d %7d\n", c.Code, live, path.Percent(), rest.Percent(),
+			rest.FallbackPercent(), c.Percent(), c.Translated, c.Total, len(c.Missing), len(c.Stale), len(c.NeedsReview))
 		if list {
 			if len(c.Missing) > 0 {
 				fmt.Fprintf(stdout, "  missing: %s\n", strings.Join(c.Missing, " "))
 			}
 			if len(c.Stale) > 0 {
 				fmt.Fprintf(stdout, "  stale:   %s\n", strings.Join(c.Stale, " "))
+			}
+			if len(c.NeedsReview) > 0 {
+				fmt.Fprintf(stdout, "  review:  %s\n", strings.Join(c.NeedsReview, " "))
 			}
 		}
 	}

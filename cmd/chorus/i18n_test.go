@@ -31,7 +31,7 @@ func TestTranslationCommands(t *testing.T) {
 			return err
 		}
 		for _, e := range []app.TranslationEdit{
-			{Catalog: staff.CatalogInterface, Lang: "es", Key: "nav.toolkit", Forms: map[string]string{"other": "Kit de campaña"}},
+			{Catalog: staff.CatalogInterface, Lang: "es", Key: "home.lead", Forms: map[string]string{"other": "Personas migrantes, refugiadas y sus vecinos construyen juntos nuestras comunidades."}},
 			{Catalog: staff.CatalogToolkit, Lang: "fr", Key: "title", Forms: map[string]string{"other": "Trousse de la communauté"}},
 		} {
 			if err := a.SaveTranslation(ctx, u, e); err != nil {
@@ -50,13 +50,22 @@ func TestTranslationCommands(t *testing.T) {
 	}
 
 	total := len(i18n.SourceKeys())
+	shipped, err := i18n.MeasureCoverage(i18n.Locales(), []i18n.Language{{Code: "en"}, {Code: "es"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := shipped[0].Translated
 	out, err := chorus("i18n", "coverage", "--lang", "es")
-	if err != nil || !strings.Contains(out, fmt.Sprintf(" 13/%d", total)) {
+	if err != nil || !strings.Contains(out, fmt.Sprintf(" %d/%d", done+1, total)) || !strings.Contains(out, "es      yes   100.0%") {
 		t.Errorf("coverage with the saved translation: %v\n%s", err, out)
 	}
 	out, err = chorus("i18n", "coverage", "--lang", "es", "--shipped")
-	if err != nil || !strings.Contains(out, " 12/") {
+	if err != nil || !strings.Contains(out, fmt.Sprintf(" %d/%d", done, total)) {
 		t.Errorf("coverage of the shipped catalog: %v\n%s", err, out)
+	}
+	out, err = chorus("i18n", "coverage", "--lang", "ti", "--shipped", "--hold-languages", "ti")
+	if err != nil || !strings.Contains(out, "ti      held  100.0%") {
+		t.Errorf("coverage of a language held back: %v\n%s", err, out)
 	}
 
 	file := filepath.Join(t.TempDir(), "es.json")
@@ -68,9 +77,12 @@ func TestTranslationCommands(t *testing.T) {
 	if err := json.Unmarshal(raw, &catalog); err != nil {
 		t.Fatalf("not go-i18n JSON v2 with hashes: %v", err)
 	}
-	source, _ := i18n.SourceMessage("nav.toolkit")
-	if got := catalog["nav.toolkit"]; got["other"] != "Kit de campaña" || got["hash"] != source.SourceHash() || len(catalog) != 13 {
+	source, _ := i18n.SourceMessage("home.lead")
+	if got := catalog["home.lead"]; !strings.HasPrefix(got["other"], "Personas migrantes") || got["hash"] != source.SourceHash() || got["review"] != "needed" || len(catalog) != done+1 {
 		t.Errorf("exported catalog: %v, %d messages", got, len(catalog))
+	}
+	if got := catalog["share.title"]; got["review"] != "needed" {
+		t.Errorf("a shipped text waiting for review lost its state in the export: %v", got)
 	}
 	if _, err := chorus("i18n", "export", "--lang", "xx"); err == nil {
 		t.Error("exported an unknown language")
@@ -80,7 +92,15 @@ func TestTranslationCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, `"title": "Trousse de la communauté"`) || !strings.Contains(out, "{url}") {
 		t.Errorf("toolkit export: %v\n%.300s", err, out)
 	}
-	if _, err := chorus("toolkit", "build", "--lang", "es", "--out", t.TempDir()); err == nil || !strings.Contains(err.Error(), "no complete toolkit") {
-		t.Errorf("building an incomplete kit: %v", err)
+	dir := t.TempDir()
+	if _, err := chorus("toolkit", "build", "--lang", "es", "--out", dir, "--shipped"); err != nil {
+		t.Fatalf("building a partial kit: %v", err)
+	}
+	readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
+	if err != nil || !strings.Contains(string(readme), "PARTIAL TOOLKIT") || !strings.Contains(string(readme), "Kit de herramientas de la campaña") || !strings.Contains(string(readme), "review by native speakers") {
+		t.Errorf("the partial kit's readme: %v\n%s", err, readme)
+	}
+	if _, err := chorus("toolkit", "build", "--lang", "de", "--out", t.TempDir()); err == nil {
+		t.Error("built a kit in a language of no toolkit")
 	}
 }

@@ -49,7 +49,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			log.Info("cleared interrupted photo writes", "files", n)
 		}
 	}
-	catalog, err := loadCatalog(log)
+	catalog, err := loadCatalog(cfg, log)
 	if err != nil {
 		return err
 	}

@@ -56,12 +56,18 @@ func toolkitCommand(ctx context.Context, args []string, getenv func(string) stri
 			return fmt.Errorf("chorus toolkit build: --logo %s: %w", logoPath, err)
 		}
 	}
-	kit, ok, err := toolkit.LoadWith(lang, cfg.baseURL(), app.ToolkitSaved(saved))
+	if _, known := app.TranslationLanguage(lang); !known {
+		return fmt.Errorf("chorus toolkit build: no toolkit in %q; complete: %v, partial: %v", lang, toolkit.Languages(), toolkit.PartialLanguages())
+	}
+	// A kit not translated in full is built with the English of what it
+	// lacks, and says so in its package.
+	kit, err := toolkit.LoadPartial(lang, cfg.baseURL(), app.ToolkitSaved(saved))
 	if err != nil {
 		return err
 	}
-	if !ok {
-		return fmt.Errorf("no complete toolkit in %q yet; shipped languages: %v (translate the rest at /en/staff/translations)", lang, toolkit.Languages())
+	if kit.Untranslated > 0 {
+		fmt.Fprintf(stderr, "partial toolkit: %d of %d texts are not translated into %s and are in English (translate them at /en/staff/translations/%s/toolkit)\n",
+			kit.Untranslated, kit.Texts, lang, lang)
 	}
 	if !shipped {
 		if err := addVoices(ctx, cfg, &kit, stderr); err != nil {
@@ -105,7 +111,7 @@ func addVoices(ctx context.Context, cfg *config, kit *toolkit.Content, stderr io
 	if err != nil {
 		return err
 	}
-	catalog, err := loadCatalog(newLogger(stderr, cfg.LogLevel))
+	catalog, err := loadCatalog(cfg, newLogger(stderr, cfg.LogLevel))
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ func DefaultCampaign() Campaign {
 	return Campaign{
 		Name:      "It Takes a Community",
 		Hashtag:   "#ItTakesaCommunity",
-		Languages: []string{"en", "fr", "ar", "es", "uk", "fa", "ps", "so", "ti", "zh"},
+		Languages: []string{"en", "fr", "ar", "es", "uk", "fa", "ps", "so", "ti", "zh", "hi", "pt", "tr", "tl"},
 		Themes:    []string{"arrival", "belonging", "work", "family", "education", "community", "culture", "resilience"},
 	}
 }

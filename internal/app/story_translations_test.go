@@ -92,7 +92,7 @@ func TestTranslationNeedsConsentAPublishedStoryAndASiteLanguage(t *testing.T) {
 		{pending, "fr", story.CodeConflict},
 		{"nosuchstory", "fr", story.CodeNotFound},
 		{open, "en", story.CodeInvalid}, // the story's own language
-		{open, "es", story.CodeInvalid}, // a story language, not a site language
+		{open, "pt", story.CodeInvalid}, // a story language, not a site language
 		{open, "fr", ""},
 		{open, "ar", ""},
 	}

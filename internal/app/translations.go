@@ -33,10 +33,10 @@ type TranslationEdit struct {
 var errSourceChanged = &story.Error{Code: story.CodeConflict, Key: "error.translation_source_changed", Field: "text",
 	Message: "The English text changed since this page was opened: check the translation against the new text and save again."}
 
-// TranslationLanguages are the languages translators work on: those on the
-// site, then those in translation.
+// TranslationLanguages are the languages translators work on: every
+// interface language, live on the site or not yet.
 func TranslationLanguages() []i18n.Language {
-	return append(append([]i18n.Language{}, i18n.Known...), i18n.InTranslation...)
+	return append([]i18n.Language{}, i18n.Known...)
 }
 
 // TranslationLanguage returns the language with this code, if translators
@@ -162,6 +162,52 @@ func (a *App) RemoveTranslation(ctx context.Context, by *staff.User, catalog, la
 	return nil
 }
 
+// ReviewTranslation records that by, a native speaker, checked the
+// interface text of a language as it is served: a text saved in the
+// browser, or a shipped one (which is then saved, as it stands, with its
+// review). Someone other than the person who saved a text reviews it.
+func (a *App) ReviewTranslation(ctx context.Context, by *staff.User, lang, key string) error {
+	if err := can(by, ActionTranslateInterface); err != nil {
+		return err
+	}
+	if _, ok := TranslationLanguage(lang); !ok || lang == i18n.Source {
+		return story.FieldError("lang", "error.translation_language", "This language cannot be translated here.")
+	}
+	now := a.now()
+	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
+		saved, err := tx.Translation(ctx, staff.CatalogInterface, lang, key)
+		switch {
+		case err == nil:
+			if saved.UpdatedBy == by.ID && saved.ReviewedBy != by.ID {
+				return errReviewOwnText
+			}
+		case errors.Is(err, story.ErrNotFound):
+			shipped, ok := i18n.ShippedMessage(lang, key)
+			if !ok {
+				return story.FieldError("key", "error.translation_unknown_key", "This text does not exist in English.")
+			}
+			saved = &staff.Translation{Catalog: staff.CatalogInterface, Lang: lang, Key: key, Forms: shipped.Forms,
+				SourceHash: shipped.Hash, UpdatedBy: by.ID, UpdatedAt: now}
+		default:
+			return err
+		}
+		saved.ReviewedBy, saved.ReviewedAt = by.ID, now
+		if err := tx.PutTranslation(ctx, *saved); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: actor(by), Action: "translate_review",
+			SubjectID: TranslationSubject(staff.CatalogInterface, lang, key)})
+	})
+	if err != nil {
+		return err
+	}
+	a.publish(TranslationsChanged{Lang: lang})
+	return nil
+}
+
+var errReviewOwnText = story.Errorf(story.CodeConflict, "error.translation_review_own",
+	"Someone other than the person who saved this text must review it.")
+
 // TranslationSubject names a translation in the audit log.
 func TranslationSubject(catalog, lang, key string) string {
 	return "translation:" + catalog + "/" + lang + "/" + key
@@ -173,7 +219,11 @@ func InterfaceOverrides(list []staff.Translation) []i18n.Override {
 	var out []i18n.Override
 	for _, t := range list {
 		if t.Catalog == staff.CatalogInterface {
-			out = append(out, i18n.Override{Lang: t.Lang, Message: i18n.Message{Key: t.Key, Forms: t.Forms, Hash: t.SourceHash}})
+			review := i18n.ReviewNeeded
+			if t.ReviewedBy != 0 {
+				review = i18n.ReviewDone
+			}
+			out = append(out, i18n.Override{Lang: t.Lang, Message: i18n.Message{Key: t.Key, Forms: t.Forms, Hash: t.SourceHash, Review: review}})
 		}
 	}
 	return out

@@ -7,18 +7,6 @@ import (
 	"sort"
 )
 
-// InTranslation lists languages translators are working on: their
-// catalogs ship and are measured, but their pages open only once complete.
-var InTranslation = []Language{
-	{Code: "es", NativeName: "Español"},
-	{Code: "uk", NativeName: "Українська"},
-	{Code: "fa-AF", NativeName: "دری", RTL: true},
-	{Code: "ps", NativeName: "پښتو", RTL: true},
-	{Code: "so", NativeName: "Soomaali"},
-	{Code: "ti", NativeName: "ትግርኛ"},
-	{Code: "zh", NativeName: "中文"},
-}
-
 // Coverage is how much of the interface one language translates.
 type Coverage struct {
 	Code       string
@@ -26,7 +14,52 @@ type Coverage struct {
 	Translated int      // present and up to date
 	Missing    []string // keys with no translation
 	Stale      []string // translated from an older source text
+	// NeedsReview lists the translations (current or stale) that wait
+	// for a native speaker's review.
+	NeedsReview []string
+	// Areas is the same count for each area of the interface (KeyArea).
+	Areas map[string]AreaCoverage
 }
+
+// AreaCoverage is how much of one area of the interface a language translates.
+type AreaCoverage struct {
+	Total, Translated, Missing, NeedsReview int
+}
+
+// Percent is the share of the area's keys translated and up to date.
+func (a AreaCoverage) Percent() float64 {
+	if a.Total == 0 {
+		return 100
+	}
+	return 100 * float64(a.Translated) / float64(a.Total)
+}
+
+// FallbackPercent is the share of the area's keys shown in the fallback
+// language, for want of a translation.
+func (a AreaCoverage) FallbackPercent() float64 {
+	if a.Total == 0 {
+		return 0
+	}
+	return 100 * float64(a.Missing) / float64(a.Total)
+}
+
+// Rest sums every area but the storyteller's path.
+func (c Coverage) Rest() AreaCoverage {
+	var rest AreaCoverage
+	for area, a := range c.Areas {
+		if area != AreaStoryteller {
+			rest.Total += a.Total
+			rest.Translated += a.Translated
+			rest.Missing += a.Missing
+			rest.NeedsReview += a.NeedsReview
+		}
+	}
+	return rest
+}
+
+// PathComplete tells whether the storyteller's path is translated in full
+// (stale texts included: they are served), the condition to go live.
+func (c Coverage) PathComplete() bool { return c.Areas[AreaStoryteller].Missing == 0 }
 
 // Percent is the share of keys translated and up to date.
 func (c Coverage) Percent() float64 {
@@ -67,7 +100,8 @@ type Entry struct {
 	Source      Message
 	Translation Message // no forms when missing
 	State       State
-	Saved       bool // the translation is an override, not the shipped text
+	Area        string // KeyArea of the key
+	Saved       bool   // the translation is an override, not the shipped text
 }
 
 // Entries lists every source message of the embedded catalogs with its
@@ -98,7 +132,7 @@ func entries(fsys fs.FS, code string, overrides []Override) ([]Entry, error) {
 	sort.Strings(keys)
 	out := make([]Entry, 0, len(keys))
 	for _, key := range keys {
-		e := Entry{Source: source[key]}
+		e := Entry{Source: source[key], Area: KeyArea(key)}
 		tr, ok := saved[key]
 		e.Saved = ok
 		if !ok {
@@ -132,16 +166,28 @@ func MeasureCoverage(fsys fs.FS, langs []Language, overrides []Override) ([]Cove
 		if err != nil {
 			return nil, err
 		}
-		c := Coverage{Code: l.Code, Total: len(list)}
+		c := Coverage{Code: l.Code, Total: len(list), Areas: map[string]AreaCoverage{}}
+		for _, area := range Areas {
+			c.Areas[area] = AreaCoverage{}
+		}
 		for _, e := range list {
+			a := c.Areas[e.Area]
+			a.Total++
 			switch e.State {
 			case StateMissing:
 				c.Missing = append(c.Missing, e.Source.Key)
+				a.Missing++
 			case StateStale:
 				c.Stale = append(c.Stale, e.Source.Key)
 			default:
 				c.Translated++
+				a.Translated++
 			}
+			if e.State != StateMissing && e.Translation.Review == ReviewNeeded {
+				c.NeedsReview = append(c.NeedsReview, e.Source.Key)
+				a.NeedsReview++
+			}
+			c.Areas[e.Area] = a
 		}
 		out = append(out, c)
 	}

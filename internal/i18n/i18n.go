@@ -3,8 +3,11 @@
 package i18n
 
 import (
+	"context"
 	"embed"
 	"fmt"
+	"html/template"
+	"io/fs"
 	"log/slog"
 	"sort"
 	"strings"
@@ -35,9 +38,15 @@ type Language struct {
 	Code       string // BCP 47, e.g. "fr", "fa-AF"
 	NativeName string
 	RTL        bool
-	// Complete languages must have every key; the others fall back to the
-	// source language, with a log line.
+	// Complete languages must have every key. The others go live once the
+	// storyteller's path is translated (OnStorytellerPath), and show any
+	// other text in their Fallback language.
 	Complete bool
+	// Fallback is the complete language whose text stands in for a
+	// missing translation; empty means the source language.
+	Fallback string
+	// Held keeps the language off the site although it could go live.
+	Held bool
 }
 
 // Known lists the interface languages Chorus ships, in display order.
@@ -45,6 +54,21 @@ var Known = []Language{
 	{Code: "en", NativeName: "English", Complete: true},
 	{Code: "fr", NativeName: "Français", Complete: true},
 	{Code: "ar", NativeName: "العربية", RTL: true, Complete: true},
+	{Code: "es", NativeName: "Español"},
+	{Code: "uk", NativeName: "Українська"},
+	{Code: "zh", NativeName: "中文"},
+	{Code: "fa-AF", NativeName: "دری", RTL: true},
+	{Code: "ps", NativeName: "پښتو", RTL: true},
+	{Code: "so", NativeName: "Soomaali"},
+	{Code: "ti", NativeName: "ትግርኛ"},
+}
+
+// FallbackCode is the language whose text stands in for a missing one.
+func (l Language) FallbackCode() string {
+	if l.Fallback == "" {
+		return Source
+	}
+	return l.Fallback
 }
 
 // Catalog holds every language's messages: the shipped catalogs, with the
@@ -75,21 +99,43 @@ type langMessages struct {
 	keys      map[string]bool
 }
 
-// Load reads the embedded catalogs of the given languages.
+// Load reads the embedded catalogs of the given languages and serves those
+// that are live: complete, or with the storyteller's path translated, and
+// not held back. A language's fallback must be a complete language among
+// those given.
 func Load(langs []Language, log *slog.Logger) (*Catalog, error) {
+	return loadFrom(locales, langs, log)
+}
+
+func loadFrom(fsys fs.FS, langs []Language, log *slog.Logger) (*Catalog, error) {
 	if log == nil {
 		log = slog.Default()
 	}
 	c := &Catalog{shipped: map[string]map[string]Message{}, langs: map[string]*Lang{}, log: log}
+	source, err := readCatalog(fsys, Source)
+	if err != nil {
+		return nil, err
+	}
 	var tags []language.Tag
 	for _, l := range langs {
 		tag, err := language.Parse(l.Code)
 		if err != nil {
 			return nil, fmt.Errorf("i18n: language %q: %w", l.Code, err)
 		}
-		messages, err := readCatalog(locales, l.Code)
+		if err := checkFallback(l, langs); err != nil {
+			return nil, err
+		}
+		messages, err := readCatalog(fsys, l.Code)
 		if err != nil {
 			return nil, err
+		}
+		if l.Held {
+			log.Info("language held back", "lang", l.Code)
+			continue
+		}
+		if missing := MissingOnPath(source, messages); !l.Complete && len(missing) > 0 {
+			log.Info("language not live: the storyteller's path is not translated", "lang", l.Code, "missing", len(missing))
+			continue
 		}
 		c.shipped[l.Code] = messages
 		lang := &Lang{Language: l, Tag: tag, catalog: c}
@@ -208,6 +254,10 @@ func (l *Lang) translate(key string, count any, args []any) string {
 	current := l.current.Load()
 	if !current.keys[key] {
 		l.catalog.reportMissing(l.Code, key)
+		// go-i18n falls back to its bundle's language alone.
+		if fallback := l.catalog.langs[l.FallbackCode()]; fallback != nil && fallback != l && fallback.Has(key) {
+			return fallback.translate(key, count, args)
+		}
 	}
 	var data map[string]any
 	if len(args) > 0 {
@@ -231,8 +281,66 @@ func (l *Lang) translate(key string, count any, args []any) string {
 
 func (c *Catalog) reportMissing(code, key string) {
 	if _, seen := c.reported.LoadOrStore(code+"/"+key, true); !seen {
-		c.log.Warn("missing translation, falling back", "lang", code, "key", key, "fallback", Source)
+		// A complete language missing a key is a bug; a language live
+		// before it is complete falls back by design.
+		level, fallback := slog.LevelWarn, Source
+		if l := c.langs[code]; l != nil && !l.Complete {
+			level, fallback = slog.LevelDebug, l.FallbackCode()
+		}
+		c.log.Log(context.Background(), level, "missing translation, falling back", "lang", code, "key", key, "fallback", fallback)
 	}
+}
+
+// HTML is T for a page: a text that falls back is wrapped in a span
+// naming the fallback language and its direction, so that screen
+// readers pronounce it right and the text lays out the right way.
+func (l *Lang) HTML(key string, args ...any) template.HTML {
+	return l.markFallback(key, l.T(key, args...))
+}
+
+// PluralHTML is N for a page, marked as HTML marks a fallback.
+func (l *Lang) PluralHTML(key string, count int, args ...any) template.HTML {
+	return l.markFallback(key, l.N(key, count, args...))
+}
+
+func (l *Lang) markFallback(key, text string) template.HTML {
+	escaped := template.HTMLEscapeString(text)
+	if l.Has(key) {
+		return template.HTML(escaped)
+	}
+	fallback := l.catalog.langs[l.FallbackCode()]
+	if fallback == nil || !fallback.Has(key) {
+		fallback = l.catalog.langs[Source]
+	}
+	return template.HTML(`<span lang="` + fallback.Code + `" dir="` + fallback.Dir() + `" data-fallback>` + escaped + `</span>`)
+}
+
+// checkFallback refuses a fallback that is not a complete language given
+// to Load: the text standing in for a missing one must itself be there.
+func checkFallback(l Language, langs []Language) error {
+	code := l.FallbackCode()
+	for _, other := range langs {
+		if other.Code == code {
+			if !other.Complete || other.Held {
+				return fmt.Errorf("i18n: %s falls back to %s, which is not a complete language on the site", l.Code, code)
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("i18n: %s falls back to %s, which is not a language of the site", l.Code, code)
+}
+
+// MissingOnPath lists the keys of the storyteller's path that the source
+// catalog has and a language's catalog does not, sorted.
+func MissingOnPath(source, messages map[string]Message) []string {
+	var missing []string
+	for key := range source {
+		if _, ok := messages[key]; !ok && OnStorytellerPath(key) {
+			missing = append(missing, key)
+		}
+	}
+	sort.Strings(missing)
+	return missing
 }
 
 // Has tells whether the language's own catalog, or an override, holds key.

@@ -61,7 +61,7 @@ func contains(list []string, v string) bool {
 func TestTemplatesUseKnownKeys(t *testing.T) {
 	c, _ := load(t)
 	root := filepath.Join("..", "..", "internal")
-	literal := regexp.MustCompile(`\.(?:T|N) "([a-z_.0-9]+)"|T\("([a-z_.0-9]+)"\)|Key: +"([a-z_.0-9]+)"`)
+	literal := regexp.MustCompile(`\.(?:T|N|HTML|PluralHTML) "([a-z_.0-9]+)"|T\("([a-z_.0-9]+)"\)|Key: +"([a-z_.0-9]+)"`)
 	found := 0
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".html") || strings.HasSuffix(path, ".go")) || strings.HasSuffix(path, "_test.go") {

@@ -20,7 +20,22 @@ type Message struct {
 	// Hash is, in a translation, the SourceHash of the English text it was
 	// made from; empty when unknown (the translation then counts as current).
 	Hash string
+	// Review says whether a native speaker checked a translation:
+	// ReviewNeeded for a text written without one (the shipped
+	// catalogs' "review" field), ReviewDone once someone did.
+	Review Review
+	// Reviewer names who reviewed it (the catalogs' "reviewer" field).
+	Reviewer string
 }
+
+// Review is where a translation stands with its reviewers.
+type Review string
+
+const (
+	ReviewNone   Review = ""         // not marked: a shipped translation from before reviews were tracked
+	ReviewNeeded Review = "needed"   // waits for a native speaker's review
+	ReviewDone   Review = "reviewed" // a native speaker checked it
+)
 
 // PluralCategories are CLDR's plural categories, in their usual order.
 var PluralCategories = []string{"zero", "one", "two", "few", "many", "other"}
@@ -57,7 +72,9 @@ func (m Message) goi18n() *goi18n.Message {
 }
 
 // parseCatalog reads a go-i18n JSON v2 catalog with flat keys: a key maps
-// to a string, or to an object of plural forms and an optional "hash".
+// to a string, or to an object of plural forms, an optional "hash" and
+// the optional review fields "review" and "reviewer" (go-i18n and
+// Weblate ignore fields they do not know).
 func parseCatalog(data []byte, name string) (map[string]Message, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
@@ -74,7 +91,10 @@ func parseCatalog(data []byte, name string) (map[string]Message, error) {
 		if err := json.Unmarshal(v, &forms); err != nil {
 			return nil, fmt.Errorf("i18n: catalog %s: key %s: %w", name, key, err)
 		}
-		m := Message{Key: key, Hash: forms["hash"], Forms: map[string]string{}}
+		m := Message{Key: key, Hash: forms["hash"], Review: Review(forms["review"]), Reviewer: forms["reviewer"], Forms: map[string]string{}}
+		if m.Review != ReviewNone && m.Review != ReviewNeeded && m.Review != ReviewDone {
+			return nil, fmt.Errorf("i18n: catalog %s: key %s: review %q is neither %q nor %q", name, key, m.Review, ReviewNeeded, ReviewDone)
+		}
 		for _, c := range PluralCategories {
 			if text, ok := forms[c]; ok {
 				m.Forms[c] = text
@@ -103,6 +123,17 @@ func SourceMessage(key string) (Message, bool) {
 	return m, ok
 }
 
+// ShippedMessage returns the message with this key in a language's
+// shipped catalog.
+func ShippedMessage(code, key string) (Message, bool) {
+	messages, err := readCatalog(locales, code)
+	if err != nil {
+		return Message{}, false
+	}
+	m, ok := messages[key]
+	return m, ok
+}
+
 // SourceKeys lists the shipped English catalog's keys, sorted.
 func SourceKeys() []string {
 	src := shippedSource()
@@ -127,7 +158,7 @@ func Area(key string) string {
 func WriteCatalog(messages []Message) ([]byte, error) {
 	out := make(map[string]any, len(messages))
 	for _, m := range messages {
-		if !m.Plural() && m.Hash == "" {
+		if !m.Plural() && m.Hash == "" && m.Review == ReviewNone {
 			out[m.Key] = m.Text()
 			continue
 		}
@@ -137,6 +168,12 @@ func WriteCatalog(messages []Message) ([]byte, error) {
 		}
 		if m.Hash != "" {
 			obj["hash"] = m.Hash
+		}
+		if m.Review != ReviewNone {
+			obj["review"] = string(m.Review)
+		}
+		if m.Reviewer != "" {
+			obj["reviewer"] = m.Reviewer
 		}
 		out[m.Key] = obj
 	}

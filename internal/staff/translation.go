@@ -20,4 +20,8 @@ type Translation struct {
 	SourceHash string
 	UpdatedBy  int64 // the user who saved it
 	UpdatedAt  time.Time
+	// ReviewedBy is the user who checked the text as a native speaker, 0
+	// while it waits for a review; saving a new text resets it.
+	ReviewedBy int64
+	ReviewedAt time.Time
 }

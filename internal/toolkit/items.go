@@ -41,7 +41,7 @@ type Saved struct {
 // shipped are the embedded content files, read once and never changed.
 var shipped = sync.OnceValues(func() (map[string]Content, error) {
 	out := map[string]Content{}
-	for _, lang := range Languages() {
+	for _, lang := range contentLanguages() {
 		data, err := contentFS.ReadFile("content/" + lang + ".json")
 		if err != nil {
 			return nil, err

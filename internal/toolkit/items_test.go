@@ -52,19 +52,19 @@ func TestSavedTextsLayerOverTheShippedOnes(t *testing.T) {
 	}
 
 	// A language without a content file has a kit once every text is saved.
-	var es []Saved
+	var pt []Saved
 	source, _ := SourceItems(nil)
 	for _, it := range source[:len(source)-1] {
-		es = append(es, Saved{Lang: "es", ID: it.ID, Text: "es: " + it.Text})
+		pt = append(pt, Saved{Lang: "pt", ID: it.ID, Text: "pt: " + it.Text})
 	}
-	if _, ok, _ := LoadWith("es", site, es); ok {
+	if _, ok, _ := LoadWith("pt", site, pt); ok {
 		t.Error("an incomplete kit was served")
 	}
 	last := source[len(source)-1]
-	es = append(es, Saved{Lang: "es", ID: last.ID, Text: "es: " + last.Text})
-	kit, ok, err := LoadWith("es", site, es)
-	if err != nil || !ok || kit.Sections.Download != "es: "+last.Text || kit.Lang != "es" {
-		t.Errorf("complete Spanish kit: %v %v %+v", ok, err, kit.Sections)
+	pt = append(pt, Saved{Lang: "pt", ID: last.ID, Text: "pt: " + last.Text})
+	kit, ok, err := LoadWith("pt", site, pt)
+	if err != nil || !ok || kit.Sections.Download != "pt: "+last.Text || kit.Lang != "pt" {
+		t.Errorf("complete Portuguese kit: %v %v %+v", ok, err, kit.Sections)
 	}
 }
 

@@ -42,6 +42,13 @@ type Content struct {
 	// content files.
 	Voices      []Voice `json:"-"`
 	VoicesTitle string  `json:"-"`
+	// Review is "needed" in a content file whose texts were written
+	// without a native speaker and wait for one's review.
+	Review string `json:"review,omitempty"`
+	// Untranslated counts the texts of a partial kit shown in English
+	// for want of a translation, of Texts in all (LoadPartial).
+	Untranslated int `json:"-"`
+	Texts        int `json:"-"`
 }
 
 // Sections are the headings and labels of the toolkit, in its language.
@@ -72,8 +79,25 @@ type MythFact struct {
 	Myth, Fact, Source, SourceURL string
 }
 
-// Languages lists the languages the toolkit is written in.
-func Languages() []string {
+// Languages lists the languages the toolkit is written in, every text of
+// it; PartialLanguages those with a content file that lacks some.
+func Languages() []string { return shippedLanguages(true) }
+
+// PartialLanguages lists the languages whose shipped toolkit is partial.
+func PartialLanguages() []string { return shippedLanguages(false) }
+
+func shippedLanguages(complete bool) []string {
+	var out []string
+	for _, lang := range contentLanguages() {
+		if _, ok, err := Merged(lang, nil); err == nil && ok == complete {
+			out = append(out, lang)
+		}
+	}
+	return out
+}
+
+// contentLanguages lists the languages with a content file.
+func contentLanguages() []string {
 	names, _ := fs.Glob(contentFS, "content/*.json")
 	out := make([]string, 0, len(names))
 	for _, n := range names {
@@ -96,6 +120,25 @@ func LoadWith(lang, siteURL string, saved []Saved) (Content, bool, error) {
 	if err != nil || !ok {
 		return Content{}, false, err
 	}
+	c.complete(siteURL)
+	return c, true, nil
+}
+
+// LoadPartial is LoadWith for a kit not translated in full: each text
+// missing in lang is the English one, and Untranslated counts them.
+func LoadPartial(lang, siteURL string, saved []Saved) (Content, error) {
+	c, err := merge(lang, saved, true)
+	if err != nil {
+		return Content{}, err
+	}
+	c.complete(siteURL)
+	return c, nil
+}
+
+// complete puts the site's address into the posts, counts them, and adds
+// the myth/fact pairs of the kit's language.
+func (c *Content) complete(siteURL string) {
+	lang := c.Lang
 	for i := range c.Posts {
 		p := &c.Posts[i]
 		p.Text = strings.ReplaceAll(p.Text, "{url}", PostURL(siteURL, lang))
@@ -106,16 +149,26 @@ func LoadWith(lang, siteURL string, saved []Saved) (Content, bool, error) {
 			c.MythFacts = append(c.MythFacts, MythFact{Myth: r.Myth, Fact: r.Text, Source: r.Source.Organisation + ", " + r.Source.Title, SourceURL: r.Source.URL})
 		}
 	}
-	return c, true, nil
 }
 
 // Merged returns the texts of the toolkit in lang as written, {url} kept,
 // the saved ones layered over the shipped ones, in the English kit's
 // shape; ok is false when any is missing.
 func Merged(lang string, saved []Saved) (Content, bool, error) {
+	c, err := merge(lang, saved, false)
+	if err != nil || c.Untranslated > 0 {
+		return Content{}, false, err
+	}
+	return c, true, nil
+}
+
+// merge layers the saved texts over the shipped ones; a text missing in
+// both stays empty, or is the English one with english, and counts as
+// untranslated.
+func merge(lang string, saved []Saved, english bool) (Content, error) {
 	kits, err := shipped()
 	if err != nil {
-		return Content{}, false, err
+		return Content{}, err
 	}
 	own, hasFile := kits[lang]
 	var ownItems []Item
@@ -131,12 +184,20 @@ func Merged(lang string, saved []Saved) (Content, bool, error) {
 		} else if i := slices.IndexFunc(ownItems, func(o Item) bool { return o.ID == it.ID }); i >= 0 {
 			text = ownItems[i].Text
 		}
+		c.Texts++
 		if text == "" {
-			return Content{}, false, nil
+			c.Untranslated++
+			if !english {
+				continue
+			}
+			text = it.Text
 		}
 		c.set(it.ID, text)
 	}
-	return c, true, nil
+	if hasFile {
+		c.Review = own.Review
+	}
+	return c, nil
 }
 
 // WriteContent encodes a kit's texts as a content file.
@@ -265,8 +326,24 @@ func csvBytes(rows [][]string) []byte {
 }
 
 func readme(c Content) string {
-	return "# " + c.Title + "\n\n" + c.Intro + "\n\n## " + c.Sections.Files + "\n\n" +
+	return "# " + c.Title + "\n\n" + c.notices() + c.Intro + "\n\n## " + c.Sections.Files + "\n\n" +
 		"- toolkit.md\n- posts.csv\n- myths-and-facts.csv\n- cards/\n\n#ItTakesaCommunity\n"
+}
+
+// notices mark a partial kit, and texts waiting for review, at the top of
+// its package, in English: the language everyone building kits shares.
+func (c Content) notices() string {
+	var b strings.Builder
+	if c.Untranslated > 0 {
+		fmt.Fprintf(&b, "> PARTIAL TOOLKIT: %d of %d texts are not translated into %s yet and are in English.\n", c.Untranslated, c.Texts, c.Lang)
+	}
+	if c.Review == "needed" {
+		b.WriteString("> The translations in this kit wait for a review by native speakers: check them before the campaign uses them.\n")
+	}
+	if b.Len() > 0 {
+		b.WriteString("\n")
+	}
+	return b.String()
 }
 
 // markdown is the kit as one text; files are the package's other files,
@@ -279,7 +356,7 @@ func markdown(c Content, files map[string][]byte) string {
 			b.WriteString("- " + it + "\n")
 		}
 	}
-	b.WriteString("# " + c.Title + "\n\n" + c.Intro + "\n")
+	b.WriteString("# " + c.Title + "\n\n" + c.notices() + c.Intro + "\n")
 	list(c.Sections.KeyMessages, c.KeyMessages)
 	b.WriteString("\n## " + c.Sections.Posts + "\n")
 	for _, p := range c.Posts {

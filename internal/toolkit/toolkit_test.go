@@ -5,8 +5,11 @@ import (
 	"bytes"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"chorus/internal/toolkit/card"
 )
 
 func TestCountLikeEachNetwork(t *testing.T) {
@@ -91,5 +94,39 @@ func TestPackageHoldsEveryPart(t *testing.T) {
 	}
 	if !strings.Contains(files["README.md"], "Trousse") || !strings.Contains(files["toolkit.md"], "Messages clés") {
 		t.Error("the French package is not in French")
+	}
+}
+
+// TestPartialKitsOfEveryLiveLanguage: each live language without a full
+// toolkit has its key messages translated (waiting for review), the rest
+// in English, counted; and each key message gets its share cards, so the
+// card fonts cover the language's script.
+func TestPartialKitsOfEveryLiveLanguage(t *testing.T) {
+	partial := PartialLanguages()
+	for _, lang := range []string{"es", "uk", "zh", "fa-AF", "ps", "so", "ti"} {
+		if !slices.Contains(partial, lang) {
+			t.Errorf("%s has no partial toolkit", lang)
+		}
+	}
+	en, _, _ := Load("en", site)
+	r, err := card.NewRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range partial {
+		kit, err := LoadPartial(lang, site, nil)
+		if err != nil {
+			t.Fatal(lang, err)
+		}
+		if kit.Untranslated == 0 || kit.Untranslated >= kit.Texts || kit.Review != "needed" || kit.Lang != lang {
+			t.Errorf("%s: %d of %d untranslated, review %q", lang, kit.Untranslated, kit.Texts, kit.Review)
+		}
+		if len(kit.KeyMessages) != len(en.KeyMessages) || kit.KeyMessages[0] == en.KeyMessages[0] || !strings.HasPrefix(kit.Posts[0].Text, "Our communities") {
+			t.Errorf("%s: key messages %q, first post %q", lang, kit.KeyMessages, kit.Posts[0].Text)
+		}
+		cards, err := Cards(r, Content{Lang: lang, KeyMessages: kit.KeyMessages[:1]}, "#ItTakesaCommunity", nil)
+		if err != nil || len(cards) != len(card.Sizes) {
+			t.Errorf("%s: %d cards of its first key message, want %d: %v", lang, len(cards), len(card.Sizes), err)
+		}
 	}
 }

@@ -275,6 +275,8 @@ type translationLine struct {
 	SourceHash string            `json:"source_hash,omitempty"`
 	UpdatedBy  int64             `json:"updated_by"`
 	UpdatedAt  *time.Time        `json:"updated_at,omitempty"`
+	ReviewedBy int64             `json:"reviewed_by,omitempty"`
+	ReviewedAt *time.Time        `json:"reviewed_at,omitempty"`
 }
 
 type organisationLine struct {
@@ -441,11 +443,12 @@ var codecs = map[storage.RecordType]codec{
 		}),
 	storage.RecordTranslation: codecOf(storage.TranslationRecords,
 		func(tr *staff.Translation) translationLine {
-			return translationLine{string(storage.RecordTranslation), tr.Catalog, tr.Lang, tr.Key, tr.Forms, tr.SourceHash, tr.UpdatedBy, ts(tr.UpdatedAt)}
+			return translationLine{string(storage.RecordTranslation), tr.Catalog, tr.Lang, tr.Key, tr.Forms, tr.SourceHash, tr.UpdatedBy, ts(tr.UpdatedAt), tr.ReviewedBy, ts(tr.ReviewedAt)}
 		},
 		func(l *translationLine) (*staff.Translation, error) {
 			return &staff.Translation{Catalog: l.Catalog, Lang: l.Lang, Key: l.Key, Forms: l.Forms,
-				SourceHash: l.SourceHash, UpdatedBy: l.UpdatedBy, UpdatedAt: fromTS(l.UpdatedAt)}, nil
+				SourceHash: l.SourceHash, UpdatedBy: l.UpdatedBy, UpdatedAt: fromTS(l.UpdatedAt),
+				ReviewedBy: l.ReviewedBy, ReviewedAt: fromTS(l.ReviewedAt)}, nil
 		}),
 	storage.RecordOrganisation: codecOf(storage.OrganisationRecords,
 		func(o *org.Organisation) organisationLine {

@@ -317,7 +317,7 @@ func TestTranslationNeedsConsent(t *testing.T) {
 	if _, err := rig.App.Decide(context.Background(), mod, openID, appDecision(true, "", "")); err != nil {
 		t.Fatal(err)
 	}
-	for lang, want := range map[string]int{"en": http.StatusUnprocessableEntity, "es": http.StatusNotFound, "xx": http.StatusNotFound, "fr": http.StatusOK} {
+	for lang, want := range map[string]int{"en": http.StatusUnprocessableEntity, "pt": http.StatusNotFound, "xx": http.StatusNotFound, "fr": http.StatusOK} {
 		if res := translator.Get("/en/staff/story-translations/" + openID + "/" + lang); res.Status != want {
 			t.Errorf("editor into %s: %d, want %d", lang, res.Status, want)
 		}

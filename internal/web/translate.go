@@ -35,6 +35,7 @@ type editorView struct {
 	Show      string     // "todo" (missing or stale) or "all"
 	TodoURL   string
 	AllURL    string
+	ReviewURL string // the texts waiting for review; empty where reviews are not tracked
 	Groups    []editorGroup
 	Missing   int
 	Stale     int
@@ -60,17 +61,22 @@ type editorGroup struct {
 
 // editorItem is one text: the English beside the form translating it.
 type editorItem struct {
-	Key      string
-	Anchor   string
-	Source   []formText
-	Fields   []formField
-	State    i18n.State
-	SavedBy  string // who saved it in the browser; empty for a shipped text
-	SavedAt  time.Time
-	MadeFrom string   // the hash of the English shown, sent back with the form
-	Keep     []string // placeholders and tokens the translation must keep as they are
-	Hints    []string // how long a post is, as its network counts
-	Error    string
+	Key     string
+	Anchor  string
+	Source  []formText
+	Fields  []formField
+	State   i18n.State
+	SavedBy string // who saved it in the browser; empty for a shipped text
+	SavedAt time.Time
+	// Review is where the translation stands with native speakers (the
+	// interface's texts only), and who reviewed it when it was in the browser.
+	Review     i18n.Review
+	ReviewedBy string
+	ReviewedAt time.Time
+	MadeFrom   string   // the hash of the English shown, sent back with the form
+	Keep       []string // placeholders and tokens the translation must keep as they are
+	Hints      []string // how long a post is, as its network counts
+	Error      string
 }
 
 // DescribedBy lists the ids of what describes the item's text boxes.
@@ -128,6 +134,9 @@ func (s *Server) newEditor(r *http.Request, p *Page, lang i18n.Language, toolkit
 	if r.FormValue("show") == "all" || v.IsSource {
 		v.Show = "all"
 	}
+	if r.FormValue("show") == "review" && !toolkitTexts && !v.IsSource {
+		v.Show = "review"
+	}
 	base := "/staff/translations/" + lang.Code
 	v.Action, v.OtherURL = p.Link(base), p.Link(base+"/toolkit")
 	if toolkitTexts {
@@ -138,6 +147,8 @@ func (s *Server) newEditor(r *http.Request, p *Page, lang i18n.Language, toolkit
 		v.Notice = p.L.T("translate.saved")
 	case "removed":
 		v.Notice = p.L.T("translate.removed")
+	case "reviewed":
+		v.Notice = p.L.T("translate.reviewed_notice")
 	}
 	return v
 }
@@ -186,7 +197,16 @@ func textRows(texts ...string) int {
 }
 
 func showItem(show string, state i18n.State, key string, draft *translationDraft) bool {
-	return show == "all" || state != i18n.StateDone || (draft != nil && draft.key == key)
+	return show == "all" || (show == "todo" && state != i18n.StateDone) || (draft != nil && draft.key == key)
+}
+
+// showForReview is showItem for the interface, where "review" shows the
+// translations waiting for a native speaker's review.
+func showForReview(show string, e i18n.Entry, draft *translationDraft) bool {
+	if show == "review" {
+		return (e.State != i18n.StateMissing && e.Translation.Review == i18n.ReviewNeeded) || (draft != nil && draft.key == e.Source.Key)
+	}
+	return showItem(show, e.State, e.Source.Key, draft)
 }
 
 // applyDraft puts a refused save back into its item, with the reason.
@@ -247,12 +267,12 @@ func (s *Server) interfaceEditor(r *http.Request, p *Page, lang i18n.Language, d
 		a := &v.Areas[i]
 		a.URL, a.Current = query(a.Name, v.Show), a.Name == area
 	}
-	v.TodoURL, v.AllURL = query(area, "todo"), query(area, "all")
+	v.TodoURL, v.AllURL, v.ReviewURL = query(area, "todo"), query(area, "all"), query(area, "review")
 
 	forms := i18n.PluralForms(lang.Code)
 	group := editorGroup{ID: "area-" + area, Title: area}
 	for _, e := range entries {
-		if i18n.Area(e.Source.Key) != area || !showItem(v.Show, e.State, e.Source.Key, draft) {
+		if i18n.Area(e.Source.Key) != area || !showForReview(v.Show, e, draft) {
 			continue
 		}
 		item := editorItem{Key: e.Source.Key, Anchor: "m-" + e.Source.Key, State: e.State, MadeFrom: e.Source.SourceHash()}
@@ -282,6 +302,12 @@ func (s *Server) interfaceEditor(r *http.Request, p *Page, lang i18n.Language, d
 		}
 		if t, ok := meta[item.Key]; ok && e.Saved {
 			item.SavedBy, item.SavedAt = whom(t.UpdatedBy), t.UpdatedAt
+			if t.ReviewedBy != 0 {
+				item.ReviewedBy, item.ReviewedAt = whom(t.ReviewedBy), t.ReviewedAt
+			}
+		}
+		if e.State != i18n.StateMissing && !v.IsSource {
+			item.Review = e.Translation.Review
 		}
 		applyDraft(p, &item, draft)
 		group.Items = append(group.Items, item)
@@ -422,10 +448,14 @@ func (s *Server) saveTranslation(w http.ResponseWriter, r *http.Request, p *Page
 		}
 	}
 	done := "saved"
-	if r.PostFormValue("action") == "remove" {
+	switch {
+	case r.PostFormValue("action") == "remove":
 		done = "removed"
 		err = s.app.RemoveTranslation(r.Context(), p.User, edit.Catalog, edit.Lang, edit.Key)
-	} else {
+	case r.PostFormValue("action") == "review" && !toolkitTexts:
+		done = "reviewed"
+		err = s.app.ReviewTranslation(r.Context(), p.User, edit.Lang, edit.Key)
+	default:
 		err = s.app.SaveTranslation(r.Context(), p.User, edit)
 	}
 	var de *story.Error

@@ -51,6 +51,8 @@ type coverageRow struct {
 	i18n.Coverage
 	Language    i18n.Language
 	Published   bool
+	Held        bool // the storyteller's path is translated, yet the language is kept off the site
+	Path, Rest  i18n.AreaCoverage
 	ToolkitDone int
 	ToolkitAll  int
 }
@@ -78,6 +80,8 @@ func (s *Server) showTranslations(w http.ResponseWriter, r *http.Request, p *Pag
 		row := coverageRow{Coverage: c}
 		row.Language, _ = app.TranslationLanguage(c.Code)
 		row.Published = s.catalog.Lang(c.Code) != nil
+		row.Held = !row.Published && c.PathComplete()
+		row.Path, row.Rest = c.Areas[i18n.AreaStoryteller], c.Rest()
 		entries, err := toolkit.Entries(c.Code, kitSaved)
 		if err != nil {
 			return err

@@ -86,6 +86,10 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	s.d = dialect{search{goFold: folded != "e"}}
 	s.Queries = sqlstore.NewQueries(pgxDB{pool}, s.d)
+	if err := s.rebuildSearch(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
 	if s.Jobs, err = s.openJobs(ctx); err != nil {
 		pool.Close()
 		return nil, err

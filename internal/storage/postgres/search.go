@@ -29,7 +29,7 @@ const maxQueryWords = 12
 // digits. Everything else (quotes, operators, parentheses, colons,
 // asterisks) separates words and never reaches the tsquery parser.
 func queryWords(text string, goFold bool) []string {
-	words := strings.FieldsFunc(text, func(r rune) bool {
+	words := strings.FieldsFunc(sqlstore.SearchText(text), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r)
 	})
 	if len(words) > maxQueryWords {
@@ -37,7 +37,7 @@ func queryWords(text string, goFold bool) []string {
 	}
 	out := words[:0]
 	for _, w := range words {
-		w = searchText(w, goFold)
+		w = fold(w, goFold)
 		if w != "" {
 			out = append(out, w)
 		}
@@ -45,11 +45,15 @@ func queryWords(text string, goFold bool) []string {
 	return out
 }
 
-// searchText prepares text for the index or a query word.
+// searchText prepares text for the index (sqlstore.SearchText), folded.
 func searchText(text string, goFold bool) string {
-	text = strings.ToLower(text)
+	return fold(sqlstore.SearchText(text), goFold)
+}
+
+// fold removes accents in Go when the database cannot.
+func fold(text string, goFold bool) string {
 	if goFold {
-		text = foldGo(text)
+		return foldGo(text)
 	}
 	return text
 }
@@ -77,7 +81,41 @@ func (se search) SearchValue(s *story.Story) any {
 	if s.Status != story.StatusPublished {
 		return nil
 	}
-	return searchText(s.Title+"\n"+s.Body, se.goFold)
+	return se.searchText(s.Title + "\n" + s.Body)
+}
+
+func (se search) searchText(text string) string { return searchText(text, se.goFold) }
+
+// rebuildSearch fills the search column of the published stories that
+// lack it: after a migration emptied it because the text it holds is now
+// prepared differently. Several nodes may run it at once: each writes the
+// same values.
+func (s *Store) rebuildSearch(ctx context.Context) error {
+	rows, err := s.pool.Query(ctx, "SELECT id, title, body FROM stories WHERE status = 'published' AND search IS NULL")
+	if err != nil {
+		return domainError("rebuild search index", err)
+	}
+	type entry struct{ id, title, body string }
+	var entries []entry
+	for rows.Next() {
+		var e entry
+		if err := rows.Scan(&e.id, &e.title, &e.body); err != nil {
+			rows.Close()
+			return domainError("rebuild search index", err)
+		}
+		entries = append(entries, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return domainError("rebuild search index", err)
+	}
+	for _, e := range entries {
+		if _, err := s.pool.Exec(ctx, "UPDATE stories SET search = to_tsvector('simple', chorus_fold($1::text)) WHERE id = $2 AND status = 'published'",
+			s.d.searchText(e.title+"\n"+e.body), e.id); err != nil {
+			return domainError("rebuild search index", err)
+		}
+	}
+	return nil
 }
 
 // Reindex has nothing to do: the column is written with the story.

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"chorus/internal/storage/sqlstore"
@@ -38,14 +39,64 @@ func (se search) Reindex(ctx context.Context, db sqlstore.DB, s *story.Story) er
 	if s.Status != story.StatusPublished {
 		return nil
 	}
-	_, err := db.Exec(ctx, "INSERT INTO story_search (rowid, title, body) SELECT rowid, ?, ? FROM stories WHERE id = ?", s.Title, s.Body, s.ID)
+	_, err := db.Exec(ctx, "INSERT INTO story_search (rowid, title, body) SELECT rowid, ?, ? FROM stories WHERE id = ?",
+		sqlstore.SearchText(s.Title), sqlstore.SearchText(s.Body), s.ID)
 	return domainError("search index", err)
+}
+
+// rebuildSearch refills the index from the published stories when a
+// migration asked for it (the text it holds is prepared differently).
+func (s *Store) rebuildSearch(ctx context.Context) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: rebuild search index: %w", err)
+	}
+	defer tx.Rollback()
+	var wanted int
+	if err := tx.QueryRowContext(ctx, "SELECT value FROM maintenance WHERE key = 'search_rebuild'").Scan(&wanted); err != nil || wanted == 0 {
+		return domainError("search index state", err)
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM story_search"); err != nil {
+		return domainError("rebuild search index", err)
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT rowid, title, body FROM stories WHERE status = 'published'")
+	if err != nil {
+		return domainError("rebuild search index", err)
+	}
+	type entry struct {
+		rowid       int64
+		title, body string
+	}
+	var entries []entry
+	for rows.Next() {
+		var e entry
+		if err := rows.Scan(&e.rowid, &e.title, &e.body); err != nil {
+			rows.Close()
+			return domainError("rebuild search index", err)
+		}
+		entries = append(entries, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return domainError("rebuild search index", err)
+	}
+	for _, e := range entries {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO story_search (rowid, title, body) VALUES (?, ?, ?)",
+			e.rowid, sqlstore.SearchText(e.title), sqlstore.SearchText(e.body)); err != nil {
+			return domainError("rebuild search index", err)
+		}
+	}
+	// The former words stay as keys until the next purge rewrites the index.
+	if _, err := tx.ExecContext(ctx, "UPDATE maintenance SET value = CASE key WHEN 'search_rebuild' THEN 0 ELSE 1 END WHERE key IN ('search_rebuild', 'search_dirty')"); err != nil {
+		return domainError("search index state", err)
+	}
+	return tx.Commit()
 }
 
 // ftsQuery turns free text into an FTS5 query matching every word, the last
 // one as a prefix, with FTS syntax characters neutralised.
 func ftsQuery(text string) string {
-	words := strings.FieldsFunc(text, func(r rune) bool {
+	words := strings.FieldsFunc(sqlstore.SearchText(text), func(r rune) bool {
 		return r == '"' || r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '*' || r == '^' || r == ':' || r == '(' || r == ')' || r == '+' || r == '-'
 	})
 	if len(words) > 12 {

@@ -77,6 +77,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		writer.Close()
 		return nil, err
 	}
+	if err := s.rebuildSearch(ctx); err != nil {
+		writer.Close()
+		return nil, err
+	}
 	// River shares the one writer connection: a job is inserted with the
 	// transaction that holds it.
 	s.Jobs, err = jobqueue.New(ctx, riversqlite.New(writer), 500*time.Millisecond)

@@ -236,23 +236,42 @@ func testSearch(t *testing.T, st storage.Store) {
 	es.Language, es.Title, es.Body = "es", "La panadería del barrio", "Mi vecina abrió una panadería y todos los niños aprendieron canciones nuevas."
 	uk := sample("uk1", story.StatusPublished, epoch.Add(4*time.Minute))
 	uk.Language, uk.Title, uk.Body = "uk", "Нове життя у Вінніпезі", "Сусіди допомогли нам знайти школу для доньки і роботу для чоловіка."
+	vowelled := sample("ar2", story.StatusPublished, epoch.Add(5*time.Minute))
+	vowelled.Language, vowelled.Title, vowelled.Body = "ar", "مَدْرَسَةُ الأَمَلِ", "ذهبتُ إلى المـــدرسة مع أختي في الشتاء"
+	zh := sample("zh1", story.StatusPublished, epoch.Add(6*time.Minute))
+	zh.Language, zh.Title, zh.Body = "zh", "我们的社区很温暖", "邻居们每天都来帮忙，孩子们一起上学。"
 	hidden := sample("p1", story.StatusPending, epoch)
 	hidden.Body = "A pending story about the library must not be found."
-	insert(t, st, en, fr, ar, es, uk, hidden)
+	insert(t, st, en, fr, ar, es, uk, vowelled, zh, hidden)
 	cases := map[string][]string{
-		"library":              {"en1"},
-		"LIBRARY card":         {"en1"},
-		"skat":                 {"en1"},
-		"ecole":                {"fr1"},
-		"bibliothèque":         {"fr1"},
-		"première":             {"fr1"},
-		"جارتي":                {"ar1"},
-		"كتاب":                 {"ar1"},
-		"panaderia":            {"es1"},
-		"canciones":            {"es1"},
-		"школу":                {"uk1"},
-		"Сусіди":               {"uk1"},
-		"сусід":                {"uk1"},
+		"library":      {"en1"},
+		"LIBRARY card": {"en1"},
+		"skat":         {"en1"},
+		"ecole":        {"fr1"},
+		"bibliothèque": {"fr1"},
+		"première":     {"fr1"},
+		"جارتي":        {"ar1"},
+		"كتاب":         {"ar1"},
+		"panaderia":    {"es1"},
+		"canciones":    {"es1"},
+		"школу":        {"uk1"},
+		"Сусіди":       {"uk1"},
+		"сусід":        {"uk1"},
+		// Arabic script: marks and tatweel dropped, letter forms folded,
+		// Persian keheh read as kaf.
+		"مدرسة":  {"ar2"},
+		"الامل":  {"ar2"},
+		"أختي":   {"ar2"},
+		"کتاب":   {"ar1"},
+		"مدرسه":  {"ar2"},
+		"مَدرسة": {"ar2"},
+		// Chinese, written without spaces: found by its pairs of characters.
+		"社区":                   {"zh1"},
+		"温暖":                   {"zh1"},
+		"邻居":                   {"zh1"},
+		"一起上学":                 {"zh1"},
+		"社区 温暖":                {"zh1"},
+		"上海":                   nil,
 		`"quoted" OR ( NEAR *`: nil,
 		"nothingmatchesthis":   nil,
 	}

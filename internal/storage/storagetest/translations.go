@@ -65,6 +65,22 @@ func testTranslations(t *testing.T, st storage.Store) {
 		t.Errorf("a translation answered for another catalog: %v", err)
 	}
 
+	// A review records who checked the text and when; a new text clears it.
+	cta.ReviewedBy, cta.ReviewedAt = 6, epoch.Add(2*time.Hour)
+	if err := put(cta); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.Translation(ctx, staff.CatalogInterface, "fr", "home.cta"); err != nil || !reflect.DeepEqual(*got, cta) {
+		t.Fatalf("reviewed translation: %+v %v", got, err)
+	}
+	cta.Forms, cta.UpdatedBy, cta.ReviewedBy, cta.ReviewedAt = map[string]string{"other": "Partagez votre récit"}, 5, 0, time.Time{}
+	if err := put(cta); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.Translation(ctx, staff.CatalogInterface, "fr", "home.cta"); err != nil || got.ReviewedBy != 0 || !got.ReviewedAt.IsZero() {
+		t.Fatalf("a new text kept its former review: %+v %v", got, err)
+	}
+
 	// A failed transaction keeps nothing.
 	boom := errors.New("boom")
 	err = st.WithTx(ctx, func(tx storage.Tx) error {
