@@ -271,6 +271,7 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (_ *app.App, _ 
 		Keys:     keys,
 		Campaign: cfg.Campaign,
 		Log:      log,
+		Outbound: client,
 	}
 	if cfg.TranslateURL != "" {
 		mt, err := translate.New(translate.Options{URL: cfg.TranslateURL, APIKey: cfg.TranslateKey, Timeout: cfg.TranslateTimeout, Client: client})

@@ -14,6 +14,7 @@ import (
 	"chorus/internal/i18n"
 	"chorus/internal/media"
 	"chorus/internal/moderation"
+	"chorus/internal/outbound"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )
@@ -53,6 +54,8 @@ type App struct {
 	// Events tells subscribers (page cache, live queue, catalogs, other
 	// nodes) what each committed change touched.
 	Events *Events
+	// Outbound is the guarded client for every request to the outside.
+	Outbound *outbound.Client
 
 	jobs        *JobRegistry
 	recent      recentTexts // stories
@@ -81,6 +84,8 @@ type Deps struct {
 	Now func() time.Time
 	// Events defaults to a new notifier.
 	Events *Events
+	// Outbound defaults to a client that reaches public addresses only.
+	Outbound *outbound.Client
 }
 
 // New checks the parts, fills the defaults and registers the app's own
@@ -120,12 +125,15 @@ func New(d Deps) (*App, error) {
 	if d.Events == nil {
 		d.Events = &Events{}
 	}
+	if d.Outbound == nil {
+		d.Outbound = outbound.New(outbound.Options{})
+	}
 	a := &App{
 		store: d.Store, Blobs: d.Blobs, Keys: d.Keys, Campaign: d.Campaign, Photos: d.Photos,
 		Screener: d.Screener, TranslationLanguages: d.TranslationLanguages, Translator: d.Translator,
-		Log: d.Log, Now: d.Now, Events: d.Events, jobs: newJobRegistry(),
+		Log: d.Log, Now: d.Now, Events: d.Events, Outbound: d.Outbound, jobs: newJobRegistry(),
 	}
-	if err := a.registerJobs(a.jobs); err != nil {
+	if err := errors.Join(a.registerJobs(a.jobs), a.registerPostJobs(a.jobs)); err != nil {
 		return nil, err
 	}
 	return a, nil

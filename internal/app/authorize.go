@@ -45,6 +45,8 @@ const (
 	ActionTranslateStories        Action = "translate_stories"
 	ActionSeeStoryTranslations    Action = "see_story_translations"
 	ActionPublishStoryTranslation Action = "publish_story_translation"
+	ActionManageSources           Action = "manage_sources" // hashtag sources: add, list, remove
+	ActionPinPosts                Action = "pin_posts"
 )
 
 // permissions says which audience may carry out each action. It is the one
@@ -63,6 +65,8 @@ var permissions = map[Action]Audience{
 	ActionTranslateStories:        StoryTranslators,
 	ActionSeeStoryTranslations:    Staff,
 	ActionPublishStoryTranslation: Moderators,
+	ActionManageSources:           Admins,
+	ActionPinPosts:                Admins,
 }
 
 // Actions lists every action, for tests and documentation.

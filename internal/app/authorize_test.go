@@ -33,6 +33,8 @@ func TestWhoMayDoWhat(t *testing.T) {
 		app.ActionTranslateStories:        {admin, partner, translator},
 		app.ActionSeeStoryTranslations:    {admin, moderator, partner, translator},
 		app.ActionPublishStoryTranslation: {admin, moderator},
+		app.ActionManageSources:           {admin},
+		app.ActionPinPosts:                {admin},
 	}
 	actions := app.Actions()
 	if len(actions) != len(want) {

@@ -143,6 +143,13 @@ func (a *App) IngestPost(ctx context.Context, in story.IncomingPost) (*story.Pos
 			before = p.Status
 		}
 		p.SourceURL, p.Author, p.Text, p.PostedAt, p.Signals = in.SourceURL, in.Author, in.Text, in.PostedAt.UTC(), signals
+		p.Server, p.AuthorName = in.Server, in.AuthorName
+		if created {
+			// Images wait for the media job, which fetches them once.
+			for _, m := range in.Media {
+				p.Media = append(p.Media, story.PostMedia{Alt: m.Alt, Remote: m.URL})
+			}
+		}
 		p.Language = postLanguage(in.Language, signals)
 		p.Status, p.DecidedBy, p.DecidedAt, p.HideReason = story.PostQueued, "", time.Time{}, ""
 		var entry *audit.Entry
@@ -156,6 +163,12 @@ func (a *App) IngestPost(ctx context.Context, in story.IncomingPost) (*story.Pos
 		}
 		if created {
 			err = tx.InsertPost(ctx, p)
+			if err == nil {
+				err = tx.CountPostFigure(ctx, now.Format(time.DateOnly), p.Network, p.Language, p.Status == story.PostHidden)
+			}
+			if err == nil && len(p.Media) > 0 {
+				err = tx.Enqueue(ctx, FetchPostMediaArgs{PostID: p.ID}, nil)
+			}
 		} else {
 			err = tx.UpdatePost(ctx, p)
 		}
@@ -269,6 +282,14 @@ func (a *App) RemovePostAtSource(ctx context.Context, network, sourceID string) 
 		}
 		if err := tx.DeletePost(ctx, p.ID); err != nil {
 			return err
+		}
+		for _, m := range p.Media {
+			if m.Key == "" {
+				continue
+			}
+			if err := tx.ScheduleBlobDeletion(ctx, m.Key, now); err != nil {
+				return err
+			}
 		}
 		if err := a.enqueuePurge(ctx, tx, now); err != nil {
 			return err

@@ -24,6 +24,7 @@ import (
 	"chorus/internal/auth"
 	"chorus/internal/i18n"
 	"chorus/internal/media"
+	"chorus/internal/outbound"
 	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/storage/postgres"
@@ -71,6 +72,12 @@ type Option func(*app.Deps)
 // WithTranslator gives the site a machine translation service.
 func WithTranslator(mt app.MachineTranslator) Option {
 	return func(d *app.Deps) { d.Translator = mt }
+}
+
+// WithOutbound gives the site an outbound client, such as one allowed to
+// reach the loopback servers that replay recorded traffic.
+func WithOutbound(c *outbound.Client) Option {
+	return func(d *app.Deps) { d.Outbound = c }
 }
 
 // New starts a site in a fresh temporary folder.

@@ -1,0 +1,125 @@
+package ingest
+
+import (
+	"bytes"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+
+	"chorus/internal/story"
+)
+
+// plainText turns the HTML of a post from outside (a Mastodon status, a
+// feed item) into plain text: paragraphs and line breaks kept, links kept
+// as their text (a link's address shows as written), every tag, script and
+// style dropped. The wall escapes it again when it renders.
+func plainText(fragment string) string {
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(fragment))
+	skip := 0 // inside script or style
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return clip(strings.TrimSpace(collapseBlankLines(b.String())))
+		case html.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			switch string(name) {
+			case "script", "style":
+				skip++
+			case "br":
+				b.WriteByte('\n')
+			case "p", "div", "li", "blockquote":
+				b.WriteString("\n\n")
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			switch string(name) {
+			case "script", "style":
+				if skip > 0 {
+					skip--
+				}
+			case "p", "div", "li", "blockquote":
+				b.WriteString("\n\n")
+			}
+		}
+	}
+}
+
+func collapseBlankLines(s string) string {
+	lines := strings.Split(s, "\n")
+	out := lines[:0]
+	blank := 0
+	for _, l := range lines {
+		l = strings.TrimRight(l, " \t\r")
+		if strings.TrimSpace(l) == "" {
+			blank++
+			if blank > 1 {
+				continue
+			}
+		} else {
+			blank = 0
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
+}
+
+// clip keeps a text within the wall's limit, cutting at a rune boundary.
+func clip(s string) string {
+	s = story.CleanText(s)
+	if utf8.RuneCountInString(s) <= story.MaxPostText {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:story.MaxPostText-1])) + "…"
+}
+
+// clipLine keeps a one-line field (a name, a handle) within limit runes.
+func clipLine(s string, limit int) string {
+	s = story.CleanLine(s)
+	if utf8.RuneCountInString(s) <= limit {
+		return s
+	}
+	return string([]rune(s)[:limit])
+}
+
+// containsFold reports whether b holds needle, ASCII letters compared
+// without case: a fast first look before decoding. needle must be ASCII.
+func containsFold(b, needle []byte) bool {
+	if len(needle) == 0 {
+		return true
+	}
+	lo, up := needle[0], needle[0]
+	if l := lo | 0x20; 'a' <= l && l <= 'z' {
+		lo, up = l, l&^0x20
+	}
+	for len(b) >= len(needle) {
+		i := bytes.IndexByte(b, lo)
+		if j := bytes.IndexByte(b, up); j >= 0 && (i < 0 || j < i) {
+			i = j
+		}
+		if i < 0 || len(b)-i < len(needle) {
+			return false
+		}
+		if bytes.EqualFold(b[i:i+len(needle)], needle) {
+			return true
+		}
+		b = b[i+1:]
+	}
+	return false
+}
+
+// isASCII reports whether s is plain ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
