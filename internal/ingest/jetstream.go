@@ -240,19 +240,22 @@ func (r *Runner) followJetstream(ctx context.Context, src *story.Source) {
 	failures := 0
 	for ctx.Err() == nil {
 		added, err := r.readJetstream(ctx, src, &st)
-		if ctx.Err() != nil {
-			return
-		}
-		if err != nil {
+		if err != nil && ctx.Err() == nil {
 			failures++
 			r.metrics.errors.WithLabelValues(string(src.Kind)).Inc()
 			r.log.Info("jetstream dropped", "source", src.ID, "err", err)
+		}
+		if ctx.Err() != nil {
+			err = nil // stopped, not failed
 		}
 		state, _ := json.Marshal(st)
 		if recErr := r.app.RecordSourceRun(context.WithoutCancel(ctx), src.ID, state, err, added); recErr != nil && !errors.Is(recErr, story.ErrNotFound) {
 			r.log.Warn("cannot record a source's run", "source", src.ID, "err", recErr)
 		}
-		if added > 0 || err == nil {
+		if ctx.Err() != nil {
+			return
+		}
+		if added > 0 {
 			failures = min(failures, 1)
 		}
 		select {

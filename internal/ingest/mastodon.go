@@ -69,6 +69,7 @@ const (
 	mastodonMaxPages   = 10             // per tag and poll: a backlog drains over a few polls
 	recheckWindow      = 48 * time.Hour // deletions are looked for this long
 	recheckPerPoll     = 20
+	recheckGap         = time.Minute // a status just read is not asked for again at once
 	maxRecent          = 2000
 	mastodonStatusSize = 64 << 10
 )
@@ -155,11 +156,13 @@ func (r *Runner) recheckMastodon(ctx context.Context, base string, st *mastodonS
 	}
 	// The least recently checked first.
 	sortBy(order, func(i int) time.Time { return kept[i].Checked })
-	for n, i := range order {
-		if n == recheckPerPoll {
-			break
-		}
+	checked := 0
+	for _, i := range order {
 		s := &kept[i]
+		if checked == recheckPerPoll || now.Sub(s.Checked) < recheckGap {
+			break // the rest were checked later still
+		}
+		checked++
 		var status mastodonStatus
 		res, err := r.getJSON(ctx, base+"/api/v1/statuses/"+url.PathEscape(s.ID), &status)
 		switch {
