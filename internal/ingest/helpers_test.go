@@ -35,7 +35,7 @@ func newRig(t *testing.T, start time.Time) (*testrig.Rig, *Runner, func(time.Dur
 	return rig, r, advance
 }
 
-func readTestdata(t *testing.T, name string) []byte {
+func readTestdata(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
