@@ -80,6 +80,8 @@ func TestJetstreamReplayWithDropAndResume(t *testing.T) {
 	waitFor(t, "the post after the drop", func() bool { return postBySource(t, rig, "bluesky", uk) != nil })
 	deleted := "at://did:plc:eygmaihciaxprqvxpfvl6flk/app.bsky.feed.post/3lbx2cvbvns2c"
 	waitFor(t, "the deletion", func() bool { return postBySource(t, rig, "bluesky", deleted) == nil })
+	// Six events before the drop, then five from the cursor (inclusive).
+	waitFor(t, "every event", func() bool { return testutil.ToFloat64(r.metrics.events) == 11 })
 	stop()
 
 	if got := testutil.ToFloat64(r.metrics.deleted.WithLabelValues("bluesky")); got != 1 {
