@@ -39,6 +39,11 @@ Commands:
   i18n export --lang L          one language's catalog as go-i18n JSON v2 with source hashes (saved ones included)
   moderation train|eval ...     train or evaluate the hate and abuse screen
   moderation examples --out F   write moderators' decisions as training examples (JSON Lines)
+  source add --kind K --url U --tag T [--every D] [--token T]
+                                follow a hashtag: K is mastodon (a server's tag timeline), bluesky
+                                (a Jetstream, wss://...) or feed (RSS, Atom, JSON Feed; --tag optional)
+  source list                   the hashtag sources, their state and last error
+  source remove ID              stop following a source
 
 Settings (flags override the environment):
   CHORUS_ADDR          --addr       listen address (default 127.0.0.1:8080)
@@ -84,6 +89,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return i18nCommand(ctx, args, getenv, stdout, stderr)
 	case "moderation":
 		return moderationCommand(ctx, args, getenv, stdout, stderr)
+	case "source":
+		return sourceCommand(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
