@@ -193,3 +193,27 @@ func (a *App) HasPost(ctx context.Context, network, sourceID string) (bool, erro
 	}
 	return err == nil, err
 }
+
+// WallPosts lists the posts shown to the public, pinned ones first, then
+// newest first, of one network and language when they are set.
+func (a *App) WallPosts(ctx context.Context, network, language string, limit int) ([]*story.Post, error) {
+	return a.store.Posts(ctx, storage.PostFilter{Status: story.PostVisible, Network: network, Language: language, PinnedFirst: true, Limit: limit})
+}
+
+// WallImage returns the key of a shown post's image by its file name, or
+// story.ErrNotFound: a hidden or removed post's images are not served.
+func (a *App) WallImage(ctx context.Context, postID, file string) (string, error) {
+	p, err := a.store.Post(ctx, postID)
+	if err != nil {
+		return "", err
+	}
+	if p.Status != story.PostVisible {
+		return "", story.ErrNotFound
+	}
+	for _, m := range p.Media {
+		if m.Key != "" && m.Key == "posts/"+postID+"/"+file {
+			return m.Key, nil
+		}
+	}
+	return "", story.ErrNotFound
+}

@@ -132,6 +132,7 @@ type views struct {
 	pages  map[string]*template.Template
 	style  string // fingerprinted URL of the style sheet
 	script string // fingerprinted URL of the queue's script
+	wall   string // fingerprinted URL of the live wall's script
 	static map[string]staticFile
 }
 
@@ -150,6 +151,7 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 	}{
 		{"style", ".css", "text/css; charset=utf-8", &v.style},
 		{"queue", ".js", "text/javascript; charset=utf-8", &v.script},
+		{"wall", ".js", "text/javascript; charset=utf-8", &v.wall},
 	} {
 		data, err := staticFS.ReadFile("static/" + f.name + f.ext)
 		if err != nil {
@@ -173,7 +175,7 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"excerpt":     toolkit.Excerpt,
 		"spans":       allSpans,
 		"notable":     notableSignals,
-		"networkName": toolkit.NetworkName,
+		"networkName": wallNetworkName,
 		"inc":         func(i int) int { return i + 1 },
 		"replyBox":    func(p *Page, r *moderation.Reply) replyBox { return replyBox{Page: p, Reply: r} },
 		"signalsOf":   func(p *Page, signals []story.Signal) signalsBox { return signalsBox{Page: p, Signals: signals} },
@@ -185,6 +187,7 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"kitCardPath": paths.ToolkitCardPath,
 		"voiceCard":   paths.VoiceCardPath,
 		"photoPath":   paths.PhotoPath,
+		"postImage":   paths.PostImagePath,
 		"staffPhoto":  paths.StaffPhotoPath,
 		"langName":    func(l *i18n.Lang, code string) string { return l.T("language." + code) },
 		"isolated":    isolated,
