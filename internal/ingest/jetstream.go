@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -81,7 +82,7 @@ type jetstreamState struct {
 // one of the tags, and every deletion of a post.
 type jetstreamFilter struct {
 	tags     []string
-	needles  [][]byte // ASCII tags, for the first look; nil: decode all
+	needles  []foldNeedle // ASCII tags, for the first look; nil: decode all
 	matchAll bool
 }
 
@@ -92,12 +93,13 @@ func newJetstreamFilter(tags []string) *jetstreamFilter {
 			f.needles = nil
 			return f
 		}
-		f.needles = append(f.needles, []byte(t))
+		f.needles = append(f.needles, newFoldNeedle(t))
 	}
 	return f
 }
 
-var deleteOp = []byte(`"delete"`)
+// deleteOp is how Jetstream writes a deletion (compact JSON, no spaces).
+var deleteOp = []byte(`"operation":"delete"`)
 
 // jetstreamAction is what one event asks of us.
 type jetstreamAction struct {
@@ -109,7 +111,7 @@ type jetstreamAction struct {
 // decode reads one event. Events that cannot matter are dropped on a
 // byte search without decoding them.
 func (f *jetstreamFilter) decode(msg []byte) (jetstreamAction, error) {
-	if f.needles != nil && !containsAny(msg, f.needles) && !containsFold(msg, deleteOp) {
+	if f.needles != nil && !containsAny(msg, f.needles) && !bytes.Contains(msg, deleteOp) {
 		return jetstreamAction{TimeUS: timeUS(msg)}, nil
 	}
 	var ev jetstreamEvent
@@ -140,28 +142,32 @@ func (f *jetstreamFilter) decode(msg []byte) (jetstreamAction, error) {
 	return act, nil
 }
 
-func containsAny(msg []byte, needles [][]byte) bool {
+func containsAny(msg []byte, needles []foldNeedle) bool {
 	for _, n := range needles {
-		if containsFold(msg, n) {
+		if n.in(msg) {
 			return true
 		}
 	}
 	return false
 }
 
+var timeKey = []byte(`"time_us":`)
+
 // timeUS reads the time_us of an event without decoding it whole.
 func timeUS(msg []byte) int64 {
-	const key = `"time_us":`
-	i := strings.Index(string(msg), key)
+	i := bytes.Index(msg, timeKey)
 	if i < 0 {
 		return 0
 	}
-	rest := msg[i+len(key):]
+	rest := msg[i+len(timeKey):]
 	end := 0
 	for end < len(rest) && rest[end] >= '0' && rest[end] <= '9' {
 		end++
 	}
-	n, _ := strconv.ParseInt(string(rest[:end]), 10, 64)
+	var n int64
+	for _, c := range rest[:min(end, 18)] {
+		n = n*10 + int64(c-'0')
+	}
 	return n
 }
 

@@ -180,3 +180,23 @@ func FuzzJetstreamDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestFoldNeedleFindsAnyCase(t *testing.T) {
+	n := newFoldNeedle("ItTakesaCommunity")
+	for text, want := range map[string]bool{
+		`"tag":"ittakesacommunity"`:  true,
+		`"tag":"ITTAKESACOMMUNITY"`:  true,
+		`#ItTakesaCommunity`:         true,
+		`ItTakesaCommunit`:           false,
+		`kkkkkkkkkkkkkkkkkkkkkkk`:    false,
+		`It Takes a Community`:       false,
+		`xItTakesaCommunityx` + "\n": true,
+	} {
+		if got := n.in([]byte(text)); got != want {
+			t.Errorf("%q: %v, want %v", text, got, want)
+		}
+	}
+	if !newFoldNeedle("_x").in([]byte("a_X")) || newFoldNeedle("k").in([]byte("")) {
+		t.Error("short words")
+	}
+}

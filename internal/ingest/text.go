@@ -88,31 +88,61 @@ func clipLine(s string, limit int) string {
 	return string([]rune(s)[:limit])
 }
 
-// containsFold reports whether b holds needle, ASCII letters compared
-// without case: a fast first look before decoding. needle must be ASCII.
-func containsFold(b, needle []byte) bool {
-	if len(needle) == 0 {
+// foldNeedle is an ASCII word searched for without regard to case: a fast
+// first look at raw events before decoding them.
+type foldNeedle struct {
+	word   []byte
+	anchor int  // the position of the word's rarest letter, searched first
+	lo, up byte // that letter in both cases
+}
+
+// letterRarity orders letters from rarest to most common in text.
+const letterRarity = "zqxjkvbpygfwmucldrhsnioate"
+
+func newFoldNeedle(word string) foldNeedle {
+	n := foldNeedle{word: []byte(word)}
+	best := len(letterRarity) + 1
+	for i := 0; i < len(word); i++ {
+		c := word[i] | 0x20
+		if r := strings.IndexByte(letterRarity, c); r >= 0 && r < best {
+			best, n.anchor = r, i
+		}
+	}
+	n.lo, n.up = word[n.anchor], word[n.anchor]
+	if l := n.lo | 0x20; 'a' <= l && l <= 'z' {
+		n.lo, n.up = l, l&^0x20
+	}
+	return n
+}
+
+// in reports whether b holds the word, ASCII letters in any case.
+func (n foldNeedle) in(b []byte) bool {
+	w := len(n.word)
+	if w == 0 {
 		return true
 	}
-	lo, up := needle[0], needle[0]
-	if l := lo | 0x20; 'a' <= l && l <= 'z' {
-		lo, up = l, l&^0x20
-	}
-	for len(b) >= len(needle) {
-		i := bytes.IndexByte(b, lo)
-		if j := bytes.IndexByte(b, up); j >= 0 && (i < 0 || j < i) {
-			i = j
+	for from := n.anchor; from < len(b); {
+		rest := b[from:]
+		i := bytes.IndexByte(rest, n.lo)
+		if n.up != n.lo {
+			if j := bytes.IndexByte(rest, n.up); j >= 0 && (i < 0 || j < i) {
+				i = j
+			}
 		}
-		if i < 0 || len(b)-i < len(needle) {
+		if i < 0 {
 			return false
 		}
-		if bytes.EqualFold(b[i:i+len(needle)], needle) {
+		start := from + i - n.anchor
+		if start+w <= len(b) && bytes.EqualFold(b[start:start+w], n.word) {
 			return true
 		}
-		b = b[i+1:]
+		from += i + 1
 	}
 	return false
 }
+
+// containsFold reports whether b holds needle (ASCII), without case.
+func containsFold(b, needle []byte) bool { return newFoldNeedle(string(needle)).in(b) }
 
 // isASCII reports whether s is plain ASCII.
 func isASCII(s string) bool {
