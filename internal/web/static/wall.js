@@ -47,4 +47,5 @@
   }
   var source = new EventSource(live.getAttribute("data-events"));
   source.addEventListener("wall", refresh);
+  source.addEventListener("open", function () { live.setAttribute("data-stream", "open"); });
 })();
