@@ -19,7 +19,7 @@ import (
 // newRig starts a site whose outbound client may reach the loopback
 // servers that replay recorded traffic, and a runner for it. The clock
 // reads as fixed, moved by the returned function.
-func newRig(t *testing.T, start time.Time) (*testrig.Rig, *Runner, func(time.Duration)) {
+func newRig(t testing.TB, start time.Time) (*testrig.Rig, *Runner, func(time.Duration)) {
 	t.Helper()
 	allow, err := outbound.ParseAllowList("127.0.0.0/8")
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -36,7 +37,7 @@ func appendEvent(b []byte, i int) []byte {
 	did := fmt.Sprintf("did:plc:bench%019d", i%50000)
 	switch {
 	case i%100 == 7:
-		return fmt.Appendf(b, `{"did":"%s","time_us":%d,"kind":"commit","commit":{"rev":"3lbx%d","operation":"create","collection":"app.bsky.feed.post","rkey":"3k%d","record":{"$type":"app.bsky.feed.post","createdAt":"2026-11-30T13:00:00.000Z","langs":["en"],"text":"Neighbours helped us move in today, thank you all #ItTakesaCommunity","facets":[{"features":[{"$type":"app.bsky.richtext.facet#tag","tag":"ItTakesaCommunity"}],"index":{"byteStart":50,"byteEnd":68}}]},"cid":"bafyreibench%d"}}`+"\n", did, t, i, i, i)
+		return fmt.Appendf(b, `{"did":"%s","time_us":%d,"kind":"commit","commit":{"rev":"3lbx%d","operation":"create","collection":"app.bsky.feed.post","rkey":"3k%d","record":{"$type":"app.bsky.feed.post","createdAt":"2026-11-30T13:00:00.000Z","langs":["en"],"text":"%s #ItTakesaCommunity","facets":[{"features":[{"$type":"app.bsky.richtext.facet#tag","tag":"ItTakesaCommunity"}],"index":{"byteStart":50,"byteEnd":68}}]},"cid":"bafyreibench%d"}}`+"\n", did, t, i, i, benchText(i), i)
 	case i%20 == 3:
 		return fmt.Appendf(b, `{"did":"%s","time_us":%d,"kind":"commit","commit":{"rev":"3lbx%d","operation":"delete","collection":"app.bsky.feed.post","rkey":"3k%d"}}`+"\n", did, t, i, i)
 	default:
@@ -112,4 +113,19 @@ func benchEvents() int {
 	var n int
 	fmt.Sscan(os.Getenv("CHORUS_BENCH_EVENTS"), &n)
 	return n
+}
+
+var benchWords = strings.Fields(`neighbours school bread winter river market garden music football library
+	bakery church mosque temple kitchen lesson bicycle festival harvest choir soup coats welcome
+	language friends mentor apprentice workshop playground clinic tailor painter volunteers
+	grandmother cousins students teacher orchard quilt lanterns ferry`)
+
+// benchText makes a different sentence for each tagged event, so the
+// screen's flood check sees distinct posts, as on the real network.
+func benchText(i int) string {
+	words := make([]string, 9)
+	for j := range words {
+		words[j] = benchWords[(i/100*(j*7+3)+j*j*13+i%97*j)%len(benchWords)]
+	}
+	return strings.Join(words, " ")
 }
