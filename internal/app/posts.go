@@ -153,7 +153,15 @@ func (a *App) IngestPost(ctx context.Context, in story.IncomingPost) (*story.Pos
 		p.Language = postLanguage(in.Language, signals)
 		p.Status, p.DecidedBy, p.DecidedAt, p.HideReason = story.PostQueued, "", time.Time{}, ""
 		var entry *audit.Entry
-		switch policy.Decide(signals) {
+		blocked, err := blocklistFrom(ctx, tx)
+		if err != nil {
+			return err
+		}
+		decision := policy.Decide(signals)
+		if blocked.blocks(p.Author, p.Server) {
+			decision = moderation.ActionHide
+		}
+		switch decision {
 		case moderation.ActionHide:
 			p.Status, p.DecidedBy, p.DecidedAt = story.PostHidden, story.DecidedByPolicy, now
 			entry = &audit.Entry{Action: ActionAutoHide}
@@ -180,6 +188,9 @@ func (a *App) IngestPost(ctx context.Context, in story.IncomingPost) (*story.Pos
 			return nil
 		}
 		entry.At, entry.Actor, entry.SubjectID, entry.Note = now, story.DecidedByPolicy, postSubject(p.ID), policy.Explain(signals)
+		if blocked.blocks(p.Author, p.Server) {
+			entry.Note = "blocked author or server"
+		}
 		return tx.AppendAudit(ctx, *entry)
 	})
 	if err != nil {

@@ -3,8 +3,10 @@ package app
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -216,4 +218,67 @@ func (a *App) WallImage(ctx context.Context, postID, file string) (string, error
 		}
 	}
 	return "", story.ErrNotFound
+}
+
+// Blocklist names the authors and servers whose posts never reach the
+// wall: they are taken in hidden, by policy.
+type Blocklist struct {
+	Authors []string `json:"authors"`
+	Servers []string `json:"servers"`
+}
+
+const blocklistKey = "policy.blocked_post_sources"
+
+func (b Blocklist) blocks(author, server string) bool {
+	return slices.ContainsFunc(b.Authors, func(a string) bool { return strings.EqualFold(a, author) }) ||
+		(server != "" && slices.ContainsFunc(b.Servers, func(s string) bool { return strings.EqualFold(s, server) }))
+}
+
+func blocklistFrom(ctx context.Context, r storage.Reader) (Blocklist, error) {
+	var b Blocklist
+	s, err := r.Setting(ctx, blocklistKey)
+	if errors.Is(err, story.ErrNotFound) {
+		return b, nil
+	}
+	if err != nil {
+		return b, err
+	}
+	err = json.Unmarshal(s.Value, &b)
+	return b, err
+}
+
+// BlockPostSource blocks an author ("author") or a whole server
+// ("server") from the wall: their posts from now on are hidden by policy.
+// Only admins may, as they set the policy; it is audited.
+func (a *App) BlockPostSource(ctx context.Context, by *staff.User, kind, value string) error {
+	if err := can(by, ActionSetPolicy); err != nil {
+		return err
+	}
+	value = story.CleanLine(value)
+	if value == "" || len(value) > story.MaxPostAuthor || (kind != "author" && kind != "server") {
+		return story.FieldError("block", "error.block_invalid", "Choose an author or a server to block.")
+	}
+	now := a.now()
+	return a.store.WithTx(ctx, func(tx storage.Tx) error {
+		b, err := blocklistFrom(ctx, tx)
+		if err != nil {
+			return err
+		}
+		list := &b.Authors
+		if kind == "server" {
+			list = &b.Servers
+		}
+		if slices.ContainsFunc(*list, func(x string) bool { return strings.EqualFold(x, value) }) {
+			return nil
+		}
+		*list = append(*list, value)
+		data, err := json.Marshal(b)
+		if err != nil {
+			return err
+		}
+		if err := tx.PutSetting(ctx, storage.Setting{Key: blocklistKey, Value: data, UpdatedAt: now, UpdatedBy: actor(by)}); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: actor(by), Action: "block_" + kind, SubjectID: blocklistKey, Note: value})
+	})
 }

@@ -75,6 +75,8 @@ func (s *Server) renderPosts(r *http.Request, p *Page, status story.PostStatus, 
 		v.Notice = p.L.T("posts.shown")
 	case "hide":
 		v.Notice = p.L.T("posts.hidden")
+	case "block":
+		v.Notice = p.L.T("posts.blocked")
 	}
 	if failure != nil {
 		fields, ok := fieldErrors(p, failure)

@@ -91,6 +91,7 @@ func (s *Server) routes() http.Handler {
 	page("GET /{lang}/staff/posts", s.moderators(s.showPosts))
 	page("POST /{lang}/staff/posts/{id}/decision", s.moderators(s.decidePost))
 	page("POST /{lang}/staff/posts/{id}/pin", s.admins(s.pinPost))
+	page("POST /{lang}/staff/posts/block", s.admins(s.blockPostSource))
 	page("GET /{lang}/staff/sources", s.admins(s.showSources))
 	page("POST /{lang}/staff/sources", s.admins(s.addSource))
 	page("POST /{lang}/staff/sources/{id}/remove", s.admins(s.removeSource))

@@ -180,3 +180,16 @@ func (s *Server) pinPost(w http.ResponseWriter, r *http.Request, p *Page) error 
 	http.Redirect(w, r, p.Link("/staff/posts?status=visible"), http.StatusSeeOther)
 	return nil
 }
+
+// blockPostSource blocks a post's author or its whole server from the
+// wall (admins, from the posts page).
+func (s *Server) blockPostSource(w http.ResponseWriter, r *http.Request, p *Page) error {
+	if err := s.checkForm(w, r, 4<<10); err != nil {
+		return err
+	}
+	if err := s.app.BlockPostSource(r.Context(), p.User, r.PostFormValue("kind"), r.PostFormValue("value")); err != nil {
+		return err
+	}
+	http.Redirect(w, r, p.Link("/staff/posts?status=hidden&done=block"), http.StatusSeeOther)
+	return nil
+}

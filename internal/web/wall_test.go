@@ -154,3 +154,44 @@ func TestAdminsManageSourcesOnTheStaffPage(t *testing.T) {
 		t.Fatalf("remove: %d, %d left", res.Status, len(left))
 	}
 }
+
+// TestAdminsBlockAnAuthorOrAServer blocks, from the posts page, an author
+// and a whole server: their next posts are hidden by policy.
+func TestAdminsBlockAnAuthorOrAServer(t *testing.T) {
+	rig := testrig.New(t)
+	first := ingest(t, rig, wallPost("1", "fediverse", "en", "Welcome to all our new neighbours #ItTakesaCommunity"))
+	if first.Status != story.PostVisible {
+		t.Fatalf("status %s", first.Status)
+	}
+	admin := rig.SignedIn("admin@example.org", staff.RoleAdmin)
+	page := admin.Get("/en/staff/posts?status=visible")
+	if !strings.Contains(string(page.Body), "Block all of social.example") {
+		t.Fatalf("no block controls on the posts page")
+	}
+	res := admin.PostForm("/en/staff/posts/block", url.Values{"csrf": {testrig.CSRF(t, page)}, "kind": {"author"}, "value": {"@ana@social.example"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("block: %d", res.Status)
+	}
+	if p := ingest(t, rig, wallPost("2", "fediverse", "en", "Another kind word for the neighbourhood #ItTakesaCommunity")); p.Status != story.PostHidden || p.DecidedBy != story.DecidedByPolicy {
+		t.Fatalf("a blocked author's post: %s by %s", p.Status, p.DecidedBy)
+	}
+	other := wallPost("3", "fediverse", "en", "A third and different message about the library #ItTakesaCommunity")
+	other.Author = "@bo@elsewhere.example"
+	other.Server = "elsewhere.example"
+	if p := ingest(t, rig, other); p.Status != story.PostVisible {
+		t.Fatalf("another author's post: %s", p.Status)
+	}
+	res = admin.PostForm("/en/staff/posts/block", url.Values{"csrf": {testrig.CSRF(t, page)}, "kind": {"server"}, "value": {"elsewhere.example"}})
+	other.SourceID, other.Author = "4", "@cy@elsewhere.example"
+	if p := ingest(t, rig, other); res.Status != http.StatusSeeOther || p.Status != story.PostHidden {
+		t.Fatalf("a blocked server's post: %s (%d)", p.Status, res.Status)
+	}
+	moderator := rig.SignedIn("mod@example.org", staff.RoleModerator)
+	modPage := moderator.Get("/en/staff/posts?status=visible")
+	if strings.Contains(string(modPage.Body), "Block all of") {
+		t.Fatal("moderators see the block controls")
+	}
+	if res := moderator.PostForm("/en/staff/posts/block", url.Values{"csrf": {testrig.CSRF(t, modPage)}, "kind": {"author"}, "value": {"@x@y.example"}}); res.Status != http.StatusForbidden {
+		t.Fatalf("a moderator blocks: %d", res.Status)
+	}
+}
