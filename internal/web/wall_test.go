@@ -3,8 +3,8 @@ package web_test
 import (
 	"bufio"
 	"context"
-	"net/url"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
