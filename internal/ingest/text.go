@@ -31,6 +31,10 @@ func plainText(fragment string) string {
 			switch string(name) {
 			case "script", "style":
 				skip++
+			default:
+				// Text inside title, textarea and the like is still
+				// markup to drop here, not raw text to keep.
+				z.NextIsNotRawText()
 			case "br":
 				b.WriteByte('\n')
 			case "p", "div", "li", "blockquote":
