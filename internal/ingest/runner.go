@@ -47,7 +47,6 @@ type Runner struct {
 
 	mu      sync.Mutex
 	running map[string]*running
-	wg      sync.WaitGroup
 }
 
 type running struct {

@@ -31,14 +31,15 @@ func plainText(fragment string) string {
 			switch string(name) {
 			case "script", "style":
 				skip++
-			default:
-				// Text inside title, textarea and the like is still
-				// markup to drop here, not raw text to keep.
-				z.NextIsNotRawText()
 			case "br":
 				b.WriteByte('\n')
 			case "p", "div", "li", "blockquote":
 				b.WriteString("\n\n")
+			}
+			if n := string(name); n != "script" && n != "style" {
+				// Text inside title, textarea and the like is still
+				// markup to drop here, not raw text to keep.
+				z.NextIsNotRawText()
 			}
 		case html.EndTagToken:
 			name, _ := z.TagName()
@@ -144,9 +145,6 @@ func (n foldNeedle) in(b []byte) bool {
 	}
 	return false
 }
-
-// containsFold reports whether b holds needle (ASCII), without case.
-func containsFold(b, needle []byte) bool { return newFoldNeedle(string(needle)).in(b) }
 
 // isASCII reports whether s is plain ASCII.
 func isASCII(s string) bool {
