@@ -24,6 +24,7 @@ import (
 	"chorus/internal/auth"
 	"chorus/internal/i18n"
 	"chorus/internal/media"
+	"chorus/internal/moderation"
 	"chorus/internal/outbound"
 	"chorus/internal/staff"
 	"chorus/internal/storage"
@@ -78,6 +79,16 @@ func WithTranslator(mt app.MachineTranslator) Option {
 // reach the loopback servers that replay recorded traffic.
 func WithOutbound(c *outbound.Client) Option {
 	return func(d *app.Deps) { d.Outbound = c }
+}
+
+// WithScreener replaces the built-in screen.
+func WithScreener(s moderation.Screener) Option {
+	return func(d *app.Deps) { d.Screener = s }
+}
+
+// WithLog sends the site's log to log.
+func WithLog(log *slog.Logger) Option {
+	return func(d *app.Deps) { d.Log = log }
 }
 
 // New starts a site in a fresh temporary folder.

@@ -171,20 +171,21 @@ type tombstoneLine struct {
 }
 
 type storyTranslationLine struct {
-	Type         string     `json:"type"`
-	StoryID      string     `json:"story_id"`
-	Language     string     `json:"language"`
-	Title        string     `json:"title"`
-	Body         string     `json:"body"`
-	Credit       string     `json:"credit,omitempty"`
-	TranslatorID int64      `json:"translator_id,omitempty"`
-	Origin       string     `json:"origin"`
-	Status       string     `json:"status"`
-	CheckedBy    int64      `json:"checked_by,omitempty"`
-	ReviewedBy   int64      `json:"reviewed_by,omitempty"`
-	CreatedAt    *time.Time `json:"created_at,omitempty"`
-	UpdatedAt    *time.Time `json:"updated_at,omitempty"`
-	PublishedAt  *time.Time `json:"published_at,omitempty"`
+	Type         string       `json:"type"`
+	StoryID      string       `json:"story_id"`
+	Language     string       `json:"language"`
+	Title        string       `json:"title"`
+	Body         string       `json:"body"`
+	Credit       string       `json:"credit,omitempty"`
+	TranslatorID int64        `json:"translator_id,omitempty"`
+	Origin       string       `json:"origin"`
+	Status       string       `json:"status"`
+	CheckedBy    int64        `json:"checked_by,omitempty"`
+	ReviewedBy   int64        `json:"reviewed_by,omitempty"`
+	CreatedAt    *time.Time   `json:"created_at,omitempty"`
+	UpdatedAt    *time.Time   `json:"updated_at,omitempty"`
+	PublishedAt  *time.Time   `json:"published_at,omitempty"`
+	Signals      []signalLine `json:"signals,omitempty"`
 }
 
 type auditLine struct {
@@ -335,13 +336,14 @@ var codecs = map[storage.RecordType]codec{
 	storage.RecordStoryTranslation: codecOf(storage.StoryTranslationRecords,
 		func(t *story.Translation) storyTranslationLine {
 			return storyTranslationLine{string(storage.RecordStoryTranslation), t.StoryID, t.Language, t.Title, t.Body, t.Credit, t.TranslatorID,
-				string(t.Origin), string(t.Status), t.CheckedBy, t.ReviewedBy, ts(t.CreatedAt), ts(t.UpdatedAt), ts(t.PublishedAt)}
+				string(t.Origin), string(t.Status), t.CheckedBy, t.ReviewedBy, ts(t.CreatedAt), ts(t.UpdatedAt), ts(t.PublishedAt),
+				signalLines(t.Signals)}
 		},
 		func(l *storyTranslationLine) (*story.Translation, error) {
 			return &story.Translation{StoryID: l.StoryID, Language: l.Language, Title: l.Title, Body: l.Body,
 				Credit: l.Credit, TranslatorID: l.TranslatorID, Origin: story.TranslationOrigin(l.Origin), Status: story.TranslationStatus(l.Status),
 				CheckedBy: l.CheckedBy, ReviewedBy: l.ReviewedBy, CreatedAt: fromTS(l.CreatedAt), UpdatedAt: fromTS(l.UpdatedAt),
-				PublishedAt: fromTS(l.PublishedAt)}, nil
+				PublishedAt: fromTS(l.PublishedAt), Signals: fromSignalLines(l.Signals)}, nil
 		}),
 	storage.RecordAudit: codecOf(storage.AuditRecords,
 		func(e *audit.Entry) auditLine {
