@@ -70,14 +70,21 @@ func TestEveryPublicPage(t *testing.T) {
 					t.Errorf("%s loads from another host: %s", name, tag)
 				}
 			}
-			if bytes.Contains(res.Body, []byte("<script")) || bytes.Contains(res.Body, []byte(" style=")) {
+			// The live wall alone runs a script of its own, from a file of
+			// the site (script-src 'self'); no page has inline script.
+			wall := strings.HasSuffix(strings.SplitN(p, "?", 2)[0], "/wall")
+			scripts := bytes.Count(res.Body, []byte("<script"))
+			if wall {
+				scripts -= bytes.Count(res.Body, []byte(`<script src="/static/wall.`))
+			}
+			if scripts > 0 || bytes.Contains(res.Body, []byte(" style=")) {
 				t.Errorf("%s has inline script or style", name)
 			}
 			if len(res.Body) > 100<<10 {
 				t.Errorf("%s is %d bytes, over 100 KB", name, len(res.Body))
 			}
 			csp := res.Header.Get("Content-Security-Policy")
-			if !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "script-src") {
+			if !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "unsafe-inline") || (strings.Contains(csp, "script-src") && !(wall && strings.Contains(csp, "script-src 'self';"))) {
 				t.Errorf("%s: weak CSP %q", name, csp)
 			}
 			if res.Header.Get("Referrer-Policy") != "no-referrer" || res.Header.Get("X-Content-Type-Options") != "nosniff" {
