@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"chorus/internal/audit"
@@ -428,17 +429,7 @@ func (a *App) Withdraw(ctx context.Context, id, token, reason string) error {
 		if s.Status == story.StatusWithdrawn {
 			return nil
 		}
-		if s.Photo != nil {
-			for _, size := range s.Photo.Sizes {
-				if err := tx.ScheduleBlobDeletion(ctx, size.Key, now); err != nil {
-					return err
-				}
-			}
-		}
-		if err := tx.EraseStory(ctx, id, reason, now); err != nil {
-			return err
-		}
-		if err := a.enqueuePurge(ctx, tx, now); err != nil {
+		if err := a.eraseStory(ctx, tx, s, reason, now); err != nil {
 			return err
 		}
 		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: "storyteller", Action: "withdraw", SubjectID: id, Reason: reason})
@@ -446,11 +437,44 @@ func (a *App) Withdraw(ctx context.Context, id, token, reason string) error {
 	if err != nil {
 		return err
 	}
+	a.afterErasure(ctx, id)
+	return nil
+}
+
+// eraseStory erases a story within tx: its photo's files and its consent
+// record's scan are scheduled for deletion, its text and personal data
+// erased (a tombstone stays), and a purge of the database files enqueued.
+func (a *App) eraseStory(ctx context.Context, tx storage.Tx, s *story.Story, reason string, now time.Time) error {
+	if s.Photo != nil {
+		for _, size := range s.Photo.Sizes {
+			if err := tx.ScheduleBlobDeletion(ctx, size.Key, now); err != nil {
+				return err
+			}
+		}
+	}
+	record, err := tx.ConsentRecord(ctx, s.ID)
+	switch {
+	case errors.Is(err, story.ErrNotFound):
+	case err != nil:
+		return err
+	case record.ScanKey != "":
+		if err := tx.ScheduleBlobDeletion(ctx, record.ScanKey, now); err != nil {
+			return err
+		}
+	}
+	if err := tx.EraseStory(ctx, s.ID, reason, now); err != nil {
+		return err
+	}
+	return a.enqueuePurge(ctx, tx, now)
+}
+
+// afterErasure tells every surface the story left, deletes its files and
+// purges the database files now.
+func (a *App) afterErasure(ctx context.Context, id string) {
 	a.publish(StoryChanged{ID: id})
 	a.queueChanged()
 	a.SweepBlobs(ctx)
 	a.purge(ctx)
-	return nil
 }
 
 // PublicStory returns a published story; a withdrawn one answers ErrGone,

@@ -67,6 +67,7 @@ type Reader interface {
 	StoryTranslationReader
 	PostReader
 	SourceReader
+	OrganisationReader
 
 	// Translations lists every saved translation by catalog, language and key.
 	Translations(ctx context.Context) ([]staff.Translation, error)
@@ -103,6 +104,7 @@ type Tx interface {
 	StoryTranslationWriter
 	PostWriter
 	SourceWriter
+	OrganisationWriter
 
 	// PutTranslation saves a translation, replacing the one of the same
 	// catalog, language and key; DeleteTranslation removes one.

@@ -317,6 +317,9 @@ func (t *Tx) EraseStory(ctx context.Context, id, reason string, at time.Time) er
 	if _, err := t.DeleteStoryTranslations(ctx, id); err != nil {
 		return err
 	}
+	if err := t.eraseOrganisationTraces(ctx, id); err != nil {
+		return err
+	}
 	clearSearch := ""
 	if column, _ := t.D.SearchColumn(); column != "" {
 		clearSearch = ", " + column + " = NULL"

@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		"Sources":              testSources,
 		"Leases":               testLeases,
 		"PostProvenance":       testPostProvenanceAndFigures,
+		"Organisations":        testOrganisations,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
