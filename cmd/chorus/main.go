@@ -41,6 +41,11 @@ Commands:
   moderation examples --out F   write moderators' decisions as training examples (JSON Lines)
   campaign [--start D --end D]  show or set the campaign's dates (YYYY-MM-DD; the end defaults to
                                 twelve months after the start); after the end the site is an archive
+  source add --kind K --url U --tag T [--every D] [--token T]
+                                follow a hashtag: K is mastodon (a server's tag timeline), bluesky
+                                (a Jetstream, wss://...) or feed (RSS, Atom, JSON Feed; --tag optional)
+  source list                   the hashtag sources, their state and last error
+  source remove ID              stop following a source
 
 Settings (flags override the environment):
   CHORUS_ADDR          --addr       listen address (default 127.0.0.1:8080)
@@ -88,6 +93,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return moderationCommand(ctx, args, getenv, stdout, stderr)
 	case "campaign":
 		return campaignCommand(ctx, args, getenv, stdout, stderr)
+	case "source":
+		return sourceCommand(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

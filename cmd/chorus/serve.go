@@ -12,6 +12,7 @@ import (
 	"chorus/internal/app"
 	"chorus/internal/demo"
 	"chorus/internal/federation"
+	"chorus/internal/ingest"
 	"chorus/internal/media"
 	"chorus/internal/staff"
 	"chorus/internal/storage"
@@ -63,6 +64,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := federation.Register(a, site); err != nil {
 		return err
 	}
+	stopConnectors, err := ingest.Register(ctx, a, site)
+	if err != nil {
+		return err
+	}
+	defer stopConnectors()
 	if shared, ok := store.(changeBroadcaster); ok {
 		// Several nodes on one database: tell the others what changed, and
 		// listen for their changes.

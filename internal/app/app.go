@@ -56,13 +56,13 @@ type App struct {
 	// Events tells subscribers (page cache, live queue, catalogs, other
 	// nodes) what each committed change touched.
 	Events *Events
+	// Outbound is the guarded client for every request to the outside.
+	Outbound *outbound.Client
 
-	jobs       *JobRegistry
-	storyHooks storyHooks
-	counter    *analytics.Counter
-	flushing   atomic.Bool
-	// Outbound is the one client for requests to other servers.
-	Outbound    *outbound.Client
+	jobs        *JobRegistry
+	storyHooks  storyHooks
+	counter     *analytics.Counter
+	flushing    atomic.Bool
 	recent      recentTexts // stories
 	recentPosts recentTexts // social posts, by network and source id
 
@@ -141,7 +141,7 @@ func New(d Deps) (*App, error) {
 		Log: d.Log, Now: d.Now, Events: d.Events, Outbound: d.Outbound, jobs: newJobRegistry(),
 	}
 	a.counter = analytics.NewCounter(d.Now, analyticsFlushEvery)
-	if err := a.registerJobs(a.jobs); err != nil {
+	if err := errors.Join(a.registerJobs(a.jobs), a.registerPostJobs(a.jobs)); err != nil {
 		return nil, err
 	}
 	return a, nil

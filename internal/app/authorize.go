@@ -46,9 +46,11 @@ const (
 	ActionTranslateStories        Action = "translate_stories"
 	ActionSeeStoryTranslations    Action = "see_story_translations"
 	ActionPublishStoryTranslation Action = "publish_story_translation"
-	ActionSetCampaign             Action = "set_campaign"         // the campaign's timeline
-	ActionSeeDashboard            Action = "see_dashboard"        // partners see their own figures only
-	ActionBlockFediverse          Action = "block_fediverse"      // block a fediverse server or actor
+	ActionSetCampaign             Action = "set_campaign"    // the campaign's timeline
+	ActionSeeDashboard            Action = "see_dashboard"   // partners see their own figures only
+	ActionBlockFediverse          Action = "block_fediverse" // block a fediverse server or actor
+	ActionManageSources           Action = "manage_sources"  // hashtag sources: add, list, remove
+	ActionPinPosts                Action = "pin_posts"
 	ActionManageOrganisations     Action = "manage_organisations" // create organisations, name their first owner
 )
 
@@ -83,6 +85,8 @@ var permissions = map[Action]Audience{
 	ActionSetCampaign:             Admins,
 	ActionSeeDashboard:            Partners,
 	ActionBlockFediverse:          Admins,
+	ActionManageSources:           Admins,
+	ActionPinPosts:                Admins,
 	ActionManageOrganisations:     Admins,
 	ActionEditOrganisation:        Partners,
 	ActionManageMembers:           Partners,

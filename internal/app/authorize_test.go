@@ -36,6 +36,8 @@ func TestWhoMayDoWhat(t *testing.T) {
 		app.ActionSetCampaign:             {admin},
 		app.ActionSeeDashboard:            {admin, partner},
 		app.ActionBlockFediverse:          {admin},
+		app.ActionManageSources:           {admin},
+		app.ActionPinPosts:                {admin},
 		app.ActionManageOrganisations:     {admin},
 		// Which organisation's things a partner may touch is checked by
 		// AllowedOn: TestPartnerAuthorisationMatrix.

@@ -117,7 +117,7 @@ func (a *App) IngestPost(ctx context.Context, in story.IncomingPost) (*story.Pos
 		return nil, false, err
 	}
 	signals := a.screenWithFields(ctx, "post "+in.Network+"/"+in.SourceID, moderation.Input{Body: in.Text, Language: in.Language},
-		extraField{name: "author", text: in.Author, harmOnly: true})
+		extraField{name: "author", text: in.Author, harmOnly: true}, extraField{name: "author_name", text: in.AuthorName, harmOnly: true})
 	a.recentPosts.mu.Lock()
 	copies := a.recentPosts.remember(in.Network+"/"+in.SourceID, moderation.Fingerprint(in.Text))
 	a.recentPosts.mu.Unlock()
@@ -141,10 +141,25 @@ func (a *App) IngestPost(ctx context.Context, in story.IncomingPost) (*story.Pos
 			before = p.Status
 		}
 		p.SourceURL, p.Author, p.Text, p.PostedAt, p.Signals = in.SourceURL, in.Author, in.Text, in.PostedAt.UTC(), signals
+		p.Server, p.AuthorName = in.Server, in.AuthorName
+		if created {
+			// Images wait for the media job, which fetches them once.
+			for _, m := range in.Media {
+				p.Media = append(p.Media, story.PostMedia{Alt: m.Alt, Remote: m.URL})
+			}
+		}
 		p.Language = postLanguage(in.Language, signals)
 		p.Status, p.DecidedBy, p.DecidedAt, p.HideReason = story.PostQueued, "", time.Time{}, ""
 		var entry *audit.Entry
-		switch policy.Decide(signals) {
+		blocked, err := blocklistFrom(ctx, tx)
+		if err != nil {
+			return err
+		}
+		decision := policy.Decide(signals)
+		if blocked.blocks(p.Author, p.Server) {
+			decision = moderation.ActionHide
+		}
+		switch decision {
 		case moderation.ActionHide:
 			p.Status, p.DecidedBy, p.DecidedAt = story.PostHidden, story.DecidedByPolicy, now
 			entry = &audit.Entry{Action: ActionAutoHide}
@@ -154,6 +169,12 @@ func (a *App) IngestPost(ctx context.Context, in story.IncomingPost) (*story.Pos
 		}
 		if created {
 			err = tx.InsertPost(ctx, p)
+			if err == nil {
+				err = tx.CountPostFigure(ctx, now.Format(time.DateOnly), p.Network, p.Language, p.Status == story.PostHidden)
+			}
+			if err == nil && len(p.Media) > 0 {
+				err = tx.Enqueue(ctx, FetchPostMediaArgs{PostID: p.ID}, nil)
+			}
 		} else {
 			err = tx.UpdatePost(ctx, p)
 		}
@@ -165,6 +186,9 @@ func (a *App) IngestPost(ctx context.Context, in story.IncomingPost) (*story.Pos
 			return nil
 		}
 		entry.At, entry.Actor, entry.SubjectID, entry.Note = now, story.DecidedByPolicy, postSubject(p.ID), policy.Explain(signals)
+		if blocked.blocks(p.Author, p.Server) {
+			entry.Note = "blocked author or server"
+		}
 		return tx.AppendAudit(ctx, *entry)
 	})
 	if err != nil {
@@ -267,6 +291,14 @@ func (a *App) RemovePostAtSource(ctx context.Context, network, sourceID string) 
 		}
 		if err := tx.DeletePost(ctx, p.ID); err != nil {
 			return err
+		}
+		for _, m := range p.Media {
+			if m.Key == "" {
+				continue
+			}
+			if err := tx.ScheduleBlobDeletion(ctx, m.Key, now); err != nil {
+				return err
+			}
 		}
 		if err := a.enqueuePurge(ctx, tx, now); err != nil {
 			return err

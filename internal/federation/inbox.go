@@ -210,7 +210,7 @@ func (f *Federation) takeNote(ctx context.Context, act *incoming) error {
 	}
 	_, _, err = f.app.IngestPost(ctx, story.IncomingPost{
 		Network: "fediverse", SourceID: note.ID, SourceURL: link, Author: act.Actor.ID,
-		Text: plainText(note.Content), Language: language, PostedAt: posted,
+		Text: plainText(note.Content), Language: language, PostedAt: posted, Server: domainOf(act.Actor.ID),
 	})
 	var se *story.Error
 	if errors.As(err, &se) {

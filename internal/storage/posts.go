@@ -32,7 +32,8 @@ type PostWriter interface {
 	// InsertPost fails with a conflict when the network already gave us
 	// a post with the same source id.
 	InsertPost(ctx context.Context, p *story.Post) error
-	// UpdatePost writes a post's text, status, decision and signals.
+	// UpdatePost writes a post's text, provenance, media, pin, status,
+	// decision and signals.
 	UpdatePost(ctx context.Context, p *story.Post) error
 	// DeletePost removes a post and its text entirely.
 	DeletePost(ctx context.Context, id string) error
@@ -48,6 +49,11 @@ type PostFilter struct {
 	Status      story.PostStatus
 	OldestFirst bool
 	Limit       int
+	// Network and Language, when set, keep only posts of that network or
+	// language; PinnedFirst puts pinned posts before the others.
+	Network     string
+	Language    string
+	PinnedFirst bool
 }
 
 // Setting is a value admins set, kept as JSON, with who set it and when.

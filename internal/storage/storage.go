@@ -68,6 +68,7 @@ type Reader interface {
 	PostReader
 	CampaignReader
 	FederationReader
+	SourceReader
 	OrganisationReader
 
 	// Translations lists every saved translation by catalog, language and key.
@@ -106,6 +107,7 @@ type Tx interface {
 	PostWriter
 	CampaignWriter
 	FederationWriter
+	SourceWriter
 	OrganisationWriter
 
 	// PutTranslation saves a translation, replacing the one of the same

@@ -30,6 +30,23 @@ type Post struct {
 	// empty when shown, queued or hidden by policy.
 	HideReason string
 	Signals    []Signal
+	// Server is the host the post was published on (its author's server
+	// for the fediverse, the PDS-less "bsky.app" for Bluesky, the feed's
+	// host); AuthorName is the display name beside the handle.
+	Server     string
+	AuthorName string
+	// Media are the post's images, re-encoded and kept on our origin.
+	Media []PostMedia
+	// Pinned posts lead the wall.
+	Pinned bool
+}
+
+// PostMedia is one image of a post, kept in our media store under Key.
+type PostMedia struct {
+	Key string `json:"key"`
+	Alt string `json:"alt"`
+	// Remote is where it came from, until it is fetched; empty after.
+	Remote string `json:"remote,omitempty"`
 }
 
 // PostStatus says where a post stands.
@@ -48,6 +65,8 @@ var PostStatuses = []PostStatus{PostQueued, PostVisible, PostHidden}
 const DecidedByPolicy = "policy"
 
 // Networks are the sources posts come from.
+// "fediverse" is any ActivityPub server, known by the post's ActivityPub
+// id, so a status seen through two servers (or the inbox) is one post.
 var Networks = []string{"mastodon", "bluesky", "feed", "fediverse"}
 
 // Limits of an incoming post. A Mastodon server may allow long posts; the
@@ -70,7 +89,21 @@ type IncomingPost struct {
 	Text      string    `json:"text"`
 	Language  string    `json:"language"` // as the network reports it; may be empty
 	PostedAt  time.Time `json:"posted_at"`
+	// Provenance and media, optional.
+	Server     string          `json:"server,omitempty"`
+	AuthorName string          `json:"author_name,omitempty"`
+	Media      []IncomingMedia `json:"media,omitempty"`
 }
+
+// IncomingMedia is an image of an incoming post: where to fetch it, and
+// its description.
+type IncomingMedia struct {
+	URL string `json:"url"`
+	Alt string `json:"alt"`
+}
+
+// MaxPostMedia bounds the images kept of one post.
+const MaxPostMedia = 4
 
 // Normalize cleans the fields as stories' fields are cleaned.
 func (in *IncomingPost) Normalize() {
@@ -80,13 +113,19 @@ func (in *IncomingPost) Normalize() {
 	in.Author = CleanLine(in.Author)
 	in.Text = CleanText(in.Text)
 	in.Language = CleanLine(in.Language)
+	in.Server = CleanLine(in.Server)
+	in.AuthorName = CleanLine(in.AuthorName)
+	for i := range in.Media {
+		in.Media[i].URL = CleanLine(in.Media[i].URL)
+		in.Media[i].Alt = CleanText(in.Media[i].Alt)
+	}
 }
 
 // Validate checks a normalized incoming post.
 func (in *IncomingPost) Validate() error {
 	switch {
 	case !slices.Contains(Networks, in.Network):
-		return FieldError("network", "error.post_network", "The network must be one of mastodon, bluesky or feed.")
+		return FieldError("network", "error.post_network", "The network must be one of mastodon, bluesky, feed or fediverse.")
 	case in.SourceID == "" || len(in.SourceID) > MaxSourceID:
 		return FieldError("source_id", "error.post_source_id", "The post's id on its network is missing or too long.")
 	case !webURL(in.SourceURL):
@@ -101,6 +140,15 @@ func (in *IncomingPost) Validate() error {
 		return FieldError("language", "error.post_language", "The language must be a language tag such as en or fr-CA.")
 	case in.PostedAt.IsZero():
 		return FieldError("posted_at", "error.post_posted_at", "The time the post was published is missing.")
+	case len(in.Server) > MaxPostAuthor || utf8.RuneCountInString(in.AuthorName) > MaxPostAuthor:
+		return FieldError("author_name", "error.post_author", "The author's handle is missing or too long.")
+	case len(in.Media) > MaxPostMedia:
+		return FieldError("media", "error.post_media", "A post brings four images at most, each with an http or https address.")
+	}
+	for _, m := range in.Media {
+		if !webURL(m.URL) || utf8.RuneCountInString(m.Alt) > MaxPostText {
+			return FieldError("media", "error.post_media", "A post brings four images at most, each with an http or https address.")
+		}
 	}
 	return nil
 }

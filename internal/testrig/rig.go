@@ -25,6 +25,7 @@ import (
 	"chorus/internal/i18n"
 	"chorus/internal/media"
 	"chorus/internal/moderation"
+	"chorus/internal/outbound"
 	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/storage/postgres"
@@ -72,6 +73,12 @@ type Option func(*app.Deps)
 // WithTranslator gives the site a machine translation service.
 func WithTranslator(mt app.MachineTranslator) Option {
 	return func(d *app.Deps) { d.Translator = mt }
+}
+
+// WithOutbound gives the site an outbound client, such as one allowed to
+// reach the loopback servers that replay recorded traffic.
+func WithOutbound(c *outbound.Client) Option {
+	return func(d *app.Deps) { d.Outbound = c }
 }
 
 // WithScreener replaces the built-in screen.

@@ -50,7 +50,10 @@ func (h *hub) publish() {
 }
 
 // CloseStreams ends the open event streams; call it when shutting down.
-func (s *Server) CloseStreams() { s.queueHub.close() }
+func (s *Server) CloseStreams() {
+	s.queueHub.close()
+	s.wallHub.close()
+}
 
 // heartbeat keeps proxies from closing an idle event stream.
 const heartbeat = 25 * time.Second

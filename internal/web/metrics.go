@@ -83,3 +83,13 @@ func (s *Server) WatchConnections(l *ConnLimiter) {
 		Name: "chorus_connections_refused_total", Help: "Connections closed for being over a connection cap.",
 	}, func() float64 { return float64(l.Refused()) }))
 }
+
+// RegisterMetrics adds a feature package's collectors to /metrics.
+func (s *Server) RegisterMetrics(cs ...prometheus.Collector) error {
+	for _, c := range cs {
+		if err := s.metrics.registry.Register(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -11,24 +11,6 @@ import (
 	"chorus/internal/story"
 )
 
-type wallView struct {
-	*Page
-	Posts []*story.Post
-}
-
-// showWall shows the posts carrying the campaign's hashtags that passed
-// the screen or a moderator. Only text: no avatar or media is fetched from
-// the networks, so no request leaves the site.
-func (s *Server) showWall(w http.ResponseWriter, r *http.Request, p *Page) error {
-	posts, err := s.app.Wall(r.Context(), 60)
-	if err != nil {
-		return err
-	}
-	p.Title = p.L.T("wall.title")
-	p.cacheable = true
-	return s.render(p, "wall", wallView{Page: p, Posts: posts})
-}
-
 type postItem struct {
 	*story.Post
 	Reply *moderation.Reply
@@ -93,6 +75,8 @@ func (s *Server) renderPosts(r *http.Request, p *Page, status story.PostStatus, 
 		v.Notice = p.L.T("posts.shown")
 	case "hide":
 		v.Notice = p.L.T("posts.hidden")
+	case "block":
+		v.Notice = p.L.T("posts.blocked")
 	}
 	if failure != nil {
 		fields, ok := fieldErrors(p, failure)

@@ -147,6 +147,7 @@ type views struct {
 	script string // fingerprinted URL of the queue's script
 	embed  string // fingerprinted URL of the embeds' style sheet
 	share  string // fingerprinted URL of the share links' script
+	wall   string // fingerprinted URL of the live wall's script
 	static map[string]staticFile
 }
 
@@ -167,6 +168,7 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		{"queue", ".js", "text/javascript; charset=utf-8", &v.script},
 		{"embed", ".css", "text/css; charset=utf-8", &v.embed},
 		{"share", ".js", "text/javascript; charset=utf-8", &v.share},
+		{"wall", ".js", "text/javascript; charset=utf-8", &v.wall},
 	} {
 		data, err := staticFS.ReadFile("static/" + f.name + f.ext)
 		if err != nil {
@@ -190,7 +192,7 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"excerpt":     toolkit.Excerpt,
 		"spans":       allSpans,
 		"notable":     notableSignals,
-		"networkName": toolkit.NetworkName,
+		"networkName": wallNetworkName,
 		"inc":         func(i int) int { return i + 1 },
 		"replyBox":    func(p *Page, r *moderation.Reply) replyBox { return replyBox{Page: p, Reply: r} },
 		"signalsOf":   func(p *Page, signals []story.Signal) signalsBox { return signalsBox{Page: p, Signals: signals} },
@@ -202,6 +204,7 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"kitCardPath": paths.ToolkitCardPath,
 		"voiceCard":   paths.VoiceCardPath,
 		"photoPath":   paths.PhotoPath,
+		"postImage":   paths.PostImagePath,
 		"staffPhoto":  paths.StaffPhotoPath,
 		"langName":    func(l *i18n.Lang, code string) string { return l.T("language." + code) },
 		"isolated":    isolated,

@@ -51,7 +51,6 @@ func (s *Server) routes() http.Handler {
 	page("GET /{lang}/toolkit/cards/{card}", s.serveToolkitCard)
 	page("GET /{lang}/toolkit/voices/{card}", s.serveVoiceCard)
 	page("GET /{lang}/stories/{id}/card/{size}", s.serveStoryCard)
-	page("GET /{lang}/wall", s.showWall)
 	// Feeds, embeds and sharing (partners' sites, feed readers, networks).
 	for _, f := range feedFormats {
 		page("GET /{lang}/feed."+f.ext, s.serveFeed(f.ext))
@@ -59,6 +58,18 @@ func (s *Server) routes() http.Handler {
 	page("GET /{lang}/embed/stories", s.frameable(s.embedStories))
 	page("GET /{lang}/embed/stories/{id}", s.frameable(s.embedStory))
 	page("GET /{lang}/share-to/mastodon", s.shareToMastodon)
+	// The wall runs its own script and streams; the embed is framed by
+	// partners' sites.
+	scripted := func(pattern string, h pageHandler) {
+		method, rest, _ := strings.Cut(pattern, " /{lang}")
+		for _, lang := range s.catalog.Languages() {
+			mux.Handle(method+" /"+lang.Code+rest, allowWallScript(s.page(lang, h)))
+		}
+	}
+	scripted("GET /{lang}/wall", s.showWall)
+	page("GET /{lang}/wall/events", s.streamWallEvents)
+	page("GET /{lang}/embed/wall", s.frameable(s.showEmbedWall))
+	mux.HandleFunc("GET /media/posts/{id}/{file}", s.servePostImage)
 	page("GET /{lang}/partners", s.showPartners)
 	page("GET /{lang}/partners/{slug}", s.showPartnerPage)
 	page("GET /{lang}/collections/{slug}", s.showCollection)
@@ -112,6 +123,11 @@ func (s *Server) routes() http.Handler {
 	page("POST /{lang}/staff/story-translations/{id}/{target}/delete", s.staff(s.deleteStoryTranslation))
 	page("GET /{lang}/staff/posts", s.moderators(s.showPosts))
 	page("POST /{lang}/staff/posts/{id}/decision", s.moderators(s.decidePost))
+	page("POST /{lang}/staff/posts/{id}/pin", s.admins(s.pinPost))
+	page("POST /{lang}/staff/posts/block", s.admins(s.blockPostSource))
+	page("GET /{lang}/staff/sources", s.admins(s.showSources))
+	page("POST /{lang}/staff/sources", s.admins(s.addSource))
+	page("POST /{lang}/staff/sources/{id}/remove", s.admins(s.removeSource))
 	page("GET /{lang}/staff/policy", s.admins(s.showPolicy))
 	page("POST /{lang}/staff/policy", s.admins(s.savePolicy))
 	page("GET /{lang}/staff/partner", s.partners(s.showPartner))

@@ -63,6 +63,7 @@ type Server struct {
 	signins  *limiter
 	handler  http.Handler
 	queueHub *hub
+	wallHub  *hub
 	renderer *card.Renderer
 	cards    *cardCache
 	saved    savedTranslations
@@ -118,6 +119,7 @@ func New(a *app.App, catalog *i18n.Catalog, cfg Config, log *slog.Logger) (*Serv
 		submits:  newLimiter(float64(cfg.SubmissionsPerHour)/3600, cfg.SubmissionsPerHour/4+1),
 		signins:  newLimiter(float64(cfg.SignInsPerMinute)/60, cfg.SignInsPerMinute),
 		queueHub: newHub(),
+		wallHub:  newHub(),
 	}
 	s.signinsTotal = rate.NewLimiter(rate.Limit(float64(cfg.SignInsPerMinuteTotal)/60), max(cfg.SignInsPerMinuteTotal/4, 1))
 	s.editsBySubmission = newLimiter(float64(cfg.EditsPerHour)/3600, max(cfg.EditsPerHour/3, 1))
@@ -157,8 +159,10 @@ func (s *Server) changed(ev app.Event) {
 		s.reloadTranslations()
 		s.queueHub.publish()
 		s.publicChanged()
+		s.wallHub.publish()
 	case app.WallChanged:
 		s.cache.invalidate()
+		s.wallHub.publish()
 	default:
 		s.publicChanged()
 	}

@@ -39,6 +39,9 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		"OnlyTombstoneKept":    testEraseKeepsOnlyTheTombstone,
 		"TOTPStepsUsedOnce":    testTOTPStepsAreUsedOnce,
 		"CampaignFigures":      testCampaignFigures,
+		"Sources":              testSources,
+		"Leases":               testLeases,
+		"PostProvenance":       testPostProvenanceAndFigures,
 		"Organisations":        testOrganisations,
 		"Federation":           testFederation,
 	}
