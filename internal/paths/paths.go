@@ -81,6 +81,16 @@ func PartnerLogoPath(slug string) string { return "/partners/" + seg(slug) + "/l
 // /{lang}/collections/{slug}.
 func CollectionPath(lang, slug string) string { return "/" + seg(lang) + "/collections/" + seg(slug) }
 
+// CollectionFeedPath is a collection's feed in one format (atom, rss, json).
+func CollectionFeedPath(lang, slug, format string) string {
+	return CollectionPath(lang, slug) + "/feed." + format
+}
+
+// CollectionEmbedPath is the frameable page of a collection.
+func CollectionEmbedPath(lang, slug string) string {
+	return "/" + seg(lang) + "/embed/collections/" + seg(slug)
+}
+
 // PrivatePath is a storyteller's private page with its token:
 // /{lang}/my/{id}/{token}.
 func PrivatePath(lang, id, token string) string {

@@ -86,12 +86,7 @@ func themeLabel(p *Page, theme string) string {
 // published stories the filters select, cached like a page until the next
 // change.
 func (s *Server) serveFeed(format string) pageHandler {
-	var ff feedFormat
-	for _, f := range feedFormats {
-		if f.ext == format {
-			ff = f
-		}
-	}
+	ff := feedFormatOf(format)
 	return func(w http.ResponseWriter, r *http.Request, p *Page) error {
 		f := storyFilter(r.URL.Query(), feedSize)
 		page, err := s.app.Stories(r.Context(), f)
@@ -104,6 +99,16 @@ func (s *Server) serveFeed(format string) pageHandler {
 		p.cacheable = true
 		return s.send(p, ff.contentType, ff.write(feed))
 	}
+}
+
+// feedFormatOf is the format of a feed's file extension.
+func feedFormatOf(ext string) feedFormat {
+	for _, f := range feedFormats {
+		if f.ext == ext {
+			return f
+		}
+	}
+	panic("web: no feed format " + ext)
 }
 
 // StoryFeed makes a feed of stories, in their order, for the page's

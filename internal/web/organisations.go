@@ -82,6 +82,7 @@ type collectionView struct {
 	Collection   *org.Collection
 	Stories      []*story.Story
 	Organisation *org.Organisation
+	EmbedSnippet string
 }
 
 func (s *Server) showCollection(w http.ResponseWriter, r *http.Request, p *Page) error {
@@ -102,6 +103,8 @@ func (s *Server) showCollection(w http.ResponseWriter, r *http.Request, p *Page)
 		}
 	}
 	p.Title = c.Title
+	p.advertiseCollectionFeeds(c.Slug, p.L.T("campaign.name")+" · "+c.Title)
+	v.EmbedSnippet = embedSnippet(s.cfg.BaseURL+paths.CollectionEmbedPath(c.Language, c.Slug), c.Title, listFrameWidth, listFrameHeight)
 	// A collection is in one language: its only version.
 	p.alternates = []alternate{{Code: c.Language, URL: paths.CollectionPath(c.Language, c.Slug)}}
 	p.xDefault = paths.CollectionPath(c.Language, c.Slug)

@@ -53,10 +53,10 @@ func (s *Server) routes() http.Handler {
 	page("GET /{lang}/stories/{id}/card/{size}", s.serveStoryCard)
 	// Feeds, embeds and sharing (partners' sites, feed readers, networks).
 	for _, f := range feedFormats {
-		page("GET /{lang}/feed."+f.ext, s.serveFeed(f.ext))
+		countedPage("GET /{lang}/feed."+f.ext, analytics.Feed, s.serveFeed(f.ext))
 	}
-	page("GET /{lang}/embed/stories", s.frameable(s.embedStories))
-	page("GET /{lang}/embed/stories/{id}", s.frameable(s.embedStory))
+	countedPage("GET /{lang}/embed/stories", analytics.Embed, s.frameable(s.embedStories))
+	countedPage("GET /{lang}/embed/stories/{id}", analytics.Embed, s.frameable(s.embedStory))
 	page("GET /{lang}/share-to/mastodon", s.shareToMastodon)
 	// The wall runs its own script and streams; the embed is framed by
 	// partners' sites.
@@ -73,6 +73,10 @@ func (s *Server) routes() http.Handler {
 	page("GET /{lang}/partners", s.showPartners)
 	page("GET /{lang}/partners/{slug}", s.showPartnerPage)
 	page("GET /{lang}/collections/{slug}", s.showCollection)
+	for _, f := range feedFormats {
+		countedPage("GET /{lang}/collections/{slug}/feed."+f.ext, analytics.Feed, s.serveCollectionFeed(f.ext))
+	}
+	countedPage("GET /{lang}/embed/collections/{slug}", analytics.Embed, s.frameable(s.embedCollection))
 	page("GET /{lang}/share", s.showShareForm)
 	page("POST /{lang}/share", s.submitStory)
 	page("GET /{lang}/my/{id}/{token}", s.showSubmission)
