@@ -278,6 +278,11 @@ type errorView struct {
 	*Page
 	Status  int
 	Message string
+	// Missing is an address no route serves: the page offers ways on.
+	Missing bool
+	// ChooseLanguage lists the site's languages, for an address outside
+	// every language root.
+	ChooseLanguage bool
 }
 
 // renderError answers err as a page in the visitor's language.

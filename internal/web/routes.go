@@ -108,5 +108,5 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("DELETE /api/v1/posts", s.api.Admins(s.api.RemovePost))
 	mux.HandleFunc("/api/", s.api.Serve(s.api.NotFound))
 
-	return s.instrument(s.secureHeaders(s.compressResponses(s.limitBodyTime(mux))))
+	return s.instrument(s.secureHeaders(s.compressResponses(s.limitBodyTime(s.friendlyMisses(mux)))))
 }
