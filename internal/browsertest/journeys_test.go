@@ -118,7 +118,7 @@ func TestStorytellerJourney(t *testing.T) {
 			t.Fatalf("after sending, landed on %s, want the private page", tb.location())
 		}
 		id, token := m[1], m[2]
-		link := tb.attr("#private-link", "value")
+		link := tb.attr("#private-link", "href")
 		if link != rig.URL+"/fr/my/"+id+"/"+token {
 			t.Fatalf("private link shown is %q", link)
 		}

@@ -132,6 +132,7 @@ type views struct {
 	pages  map[string]*template.Template
 	style  string // fingerprinted URL of the style sheet
 	script string // fingerprinted URL of the queue's script
+	private string // fingerprinted URL of the private page's copy button
 	static map[string]staticFile
 }
 
@@ -150,6 +151,7 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 	}{
 		{"style", ".css", "text/css; charset=utf-8", &v.style},
 		{"queue", ".js", "text/javascript; charset=utf-8", &v.script},
+		{"private", ".js", "text/javascript; charset=utf-8", &v.private},
 	} {
 		data, err := staticFS.ReadFile("static/" + f.name + f.ext)
 		if err != nil {

@@ -43,6 +43,8 @@ func (s *Server) routes() http.Handler {
 	page("POST /{lang}/my/{id}/{token}/photo", s.uploadPhoto)
 	page("POST /{lang}/my/{id}/{token}/withdraw", s.withdrawSubmission)
 	page("GET /{lang}/my/{id}/{token}/photo/{file}", s.serveOwnPhoto)
+	page("GET /{lang}/my/{id}/{token}/link.html", s.downloadPrivateLink)
+	page("GET /{lang}/my/{id}/{token}/print", s.printPrivateLink)
 	page("POST /{lang}/my/{id}/{token}/translation", s.setTranslationConsent)
 	page("POST /{lang}/my/{id}/{token}/consent", s.setConsent)
 
