@@ -230,7 +230,7 @@ func TestModeratorJourney(t *testing.T) {
 		if st := tb.open("/en/staff/welcome/" + link); st != http.StatusOK {
 			t.Fatalf("welcome page: %d", st)
 		}
-		secret := tb.attr("#totp-secret", "value")
+		secret := tb.attr("input[name=totp_secret]", "value")
 		if len(secret) != 32 {
 			t.Fatalf("TOTP secret on the page: %q", secret)
 		}
