@@ -289,6 +289,14 @@ func TestModeratorJourney(t *testing.T) {
 		if st := tb.press("reject", item(bad)+" button.danger", true); st != http.StatusOK {
 			t.Fatalf("after rejecting: %d", st)
 		}
+		// A destructive action takes a second step, without JavaScript.
+		if tb.count("section.confirm form button.danger") != 1 {
+			t.Fatalf("rejecting asked for no confirmation, at %s", tb.location())
+		}
+		tb.shot("6b-confirm-reject")
+		if st := tb.press("confirm the rejection", "section.confirm form button.danger", true); st != http.StatusOK {
+			t.Fatalf("after confirming the rejection: %d", st)
+		}
 		if tb.count("article.queue-item") != 0 {
 			t.Errorf("queue not empty after both decisions")
 		}

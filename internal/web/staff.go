@@ -292,6 +292,11 @@ func (s *Server) decideStory(w http.ResponseWriter, r *http.Request, p *Page) er
 	if !d.Approve && r.PostFormValue("decision") != "reject" {
 		return story.Errorf(story.CodeBadRequest, "error.bad_form", "The form could not be read.")
 	}
+	if !d.Approve {
+		if ok, err := s.confirmed(r, p, p.L.T("confirm.reject"), p.L.T("queue.reject"), p.Link("/staff/queue")); !ok {
+			return err
+		}
+	}
 	if _, err := s.app.Decide(r.Context(), p.User, id, d); err != nil {
 		return s.queueWithError(w, r, p, id, err)
 	}
