@@ -129,11 +129,11 @@ func (p *Page) Token() string {
 }
 
 type views struct {
-	pages  map[string]*template.Template
-	style  string // fingerprinted URL of the style sheet
-	script string // fingerprinted URL of the queue's script
+	pages   map[string]*template.Template
+	style   string // fingerprinted URL of the style sheet
+	script  string // fingerprinted URL of the queue's script
 	private string // fingerprinted URL of the private page's copy button
-	static map[string]staticFile
+	static  map[string]staticFile
 }
 
 type staticFile struct {
