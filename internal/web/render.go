@@ -384,7 +384,9 @@ func countryName(lang *i18n.Lang, code string) string {
 		return name.(string)
 	}
 	name := code
-	if region, err := language.ParseRegion(code); err == nil {
+	if renamed, ok := renamedCountry(lang, code); ok {
+		name = renamed
+	} else if region, err := language.ParseRegion(code); err == nil {
 		if n := display.Regions(lang.Tag).Name(region); n != "" {
 			name = n
 		}
