@@ -75,29 +75,55 @@ func (s *Server) redirectToLanguage(w http.ResponseWriter, r *http.Request) {
 
 type homeView struct {
 	*Page
+	// Lead is the voice the home page opens with: the first featured
+	// story, else the newest one.
+	Lead     *story.Story
 	Featured []*story.Story
-	Recent   []*story.Story
-	Count    int
+	// Recent never repeats the lead or a featured story.
+	Recent []*story.Story
+	Count  int
 }
 
 func (s *Server) showHome(w http.ResponseWriter, r *http.Request, p *Page) error {
-	featured, err := s.app.Stories(r.Context(), story.Filter{Featured: true, Limit: 3})
+	featured, err := s.app.Stories(r.Context(), story.Filter{Featured: true, Limit: 4})
 	if err != nil {
 		return err
 	}
-	recent, err := s.app.Stories(r.Context(), story.Filter{Language: p.L.Code, Limit: 6})
+	// Enough recent stories to show six once the featured ones are left out.
+	const recentShown = 6
+	limit := recentShown + len(featured.Stories) + 1
+	recent, err := s.app.Stories(r.Context(), story.Filter{Language: p.L.Code, Limit: limit})
 	if err != nil {
 		return err
 	}
 	if len(recent.Stories) == 0 {
-		recent, err = s.app.Stories(r.Context(), story.Filter{Limit: 6})
+		recent, err = s.app.Stories(r.Context(), story.Filter{Limit: limit})
 		if err != nil {
 			return err
 		}
 	}
+	v := homeView{Page: p, Featured: featured.Stories}
+	switch {
+	case len(v.Featured) > 0:
+		v.Lead, v.Featured = v.Featured[0], v.Featured[1:]
+	case len(recent.Stories) > 0:
+		v.Lead = recent.Stories[0]
+	}
+	shown := map[string]bool{}
+	if v.Lead != nil {
+		shown[v.Lead.ID] = true
+	}
+	for _, st := range v.Featured {
+		shown[st.ID] = true
+	}
+	for _, st := range recent.Stories {
+		if !shown[st.ID] && len(v.Recent) < recentShown {
+			v.Recent = append(v.Recent, st)
+		}
+	}
 	p.Title = p.L.T("home.title")
 	p.cacheable = true
-	return s.render(p, "home", homeView{Page: p, Featured: featured.Stories, Recent: recent.Stories})
+	return s.render(p, "home", v)
 }
 
 type listView struct {

@@ -120,6 +120,10 @@ func (p *Page) Link(rest string) string { return "/" + p.L.Code + rest }
 // show a control or a menu entry only to those it would not refuse.
 func (p *Page) Can(action string) bool { return app.Allowed(p.User, app.Action(action)) }
 
+// HasCard tells whether a story has a share card (its author agreed to
+// sharing, and the card's fonts cover its words).
+func (p *Page) HasCard(st *story.Story) bool { return p.server.hasCard(st, p) }
+
 // Token returns the form's CSRF token, setting its cookie when needed.
 func (p *Page) Token() string {
 	if p.CSRF == "" {
