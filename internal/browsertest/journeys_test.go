@@ -88,7 +88,7 @@ func TestStorytellerJourney(t *testing.T) {
 		if st := tb.open("/fr/"); st != http.StatusOK {
 			t.Fatalf("home: %d", st)
 		}
-		tb.press("go to the share form", "nav.main a.cta", true)
+		tb.press("go to the share form", "header a.share-cta", true)
 		if got := tb.location(); got != "/fr/share" {
 			t.Fatalf("share link led to %s", got)
 		}
@@ -247,8 +247,9 @@ func TestModeratorJourney(t *testing.T) {
 		}
 		tb.shot("2-queue-after-enrol")
 
-		tb.press("sign out", "nav.main button.link", true)
-		if tb.count("nav.main button.link") != 0 {
+		tb.press("open the staff menu", ".staff-menu summary", false)
+		tb.press("sign out", ".staff-menu button.link", true)
+		if tb.count(".staff-menu button.link") != 0 {
 			t.Fatal("still signed in after signing out")
 		}
 		if st := tb.open("/en/staff/queue"); tb.location() != "/en/staff/signin" || st != http.StatusOK {
