@@ -36,7 +36,7 @@ func SVG(text string) ([]byte, error) {
 	modules := code.Bitmap() // includes the four-module quiet zone
 	size := len(modules)
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges" role="img">`, size, size)
+	fmt.Fprintf(&buf, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges" aria-hidden="true" focusable="false">`, size, size)
 	fmt.Fprintf(&buf, `<rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, size, size)
 	for y, row := range modules {
 		for x := 0; x < len(row); {
