@@ -27,7 +27,7 @@ func TestTOTPSetUpShowsAQRCodeAndAGroupedKey(t *testing.T) {
 		t.Fatalf("welcome page: %d", page.Status)
 	}
 	secret := regexp.MustCompile(`name="totp_secret" value="([A-Z2-7]+)"`).FindSubmatch(page.Body)
-	svg := regexp.MustCompile(`(?s)<svg .*?</svg>`).Find(page.Body)
+	svg := regexp.MustCompile(`(?s)<svg [^>]*crispEdges.*?</svg>`).Find(page.Body)
 	if secret == nil || svg == nil {
 		t.Fatalf("no secret or no QR code on the set-up page")
 	}
