@@ -97,9 +97,8 @@ func (c *compressWriter) Flush() {
 	if c.zw != nil {
 		c.zw.Flush()
 	}
-	if f, ok := c.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
+	// The writer below may wrap the connection's own (see statusRecorder).
+	http.NewResponseController(c.ResponseWriter).Flush()
 }
 
 // Hijack lets a handler take over the connection (nothing is compressed then).
