@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"chorus/internal/auth"
@@ -57,6 +58,8 @@ type App struct {
 	jobs        *JobRegistry
 	recent      recentTexts // stories
 	recentPosts recentTexts // social posts, by network and source id
+
+	screenerFailures atomic.Int64
 }
 
 // Deps are the parts an App is made of. Store, Blobs and Keys are

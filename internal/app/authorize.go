@@ -3,6 +3,7 @@ package app
 import (
 	"slices"
 
+	"chorus/internal/org"
 	"chorus/internal/staff"
 	"chorus/internal/story"
 )
@@ -45,6 +46,19 @@ const (
 	ActionTranslateStories        Action = "translate_stories"
 	ActionSeeStoryTranslations    Action = "see_story_translations"
 	ActionPublishStoryTranslation Action = "publish_story_translation"
+	ActionManageOrganisations     Action = "manage_organisations" // create organisations, name their first owner
+)
+
+// Organisation actions are carried out on one organisation's things:
+// admins on any organisation's, partners on their own organisation's only,
+// and the owner-only ones by its owners only (OrganisationRule).
+const (
+	ActionEditOrganisation       Action = "edit_organisation" // owners: name, description, logo, website
+	ActionManageMembers          Action = "manage_members"    // owners: invite and remove members
+	ActionSubmitForStoryteller   Action = "submit_for_storyteller"
+	ActionSeeConsentRecords      Action = "see_consent_records"
+	ActionWithdrawForStoryteller Action = "withdraw_for_storyteller"
+	ActionCurateCollections      Action = "curate_collections"
 )
 
 // permissions says which audience may carry out each action. It is the one
@@ -63,6 +77,41 @@ var permissions = map[Action]Audience{
 	ActionTranslateStories:        StoryTranslators,
 	ActionSeeStoryTranslations:    Staff,
 	ActionPublishStoryTranslation: Moderators,
+	ActionManageOrganisations:     Admins,
+	ActionEditOrganisation:        Partners,
+	ActionManageMembers:           Partners,
+	ActionSubmitForStoryteller:    Partners,
+	ActionSeeConsentRecords:       Partners,
+	ActionWithdrawForStoryteller:  Partners,
+	ActionCurateCollections:       Partners,
+}
+
+// ownersOnly are the organisation actions a partner may carry out only as
+// an owner of the organisation.
+var ownersOnly = map[Action]bool{ActionEditOrganisation: true, ActionManageMembers: true}
+
+// AllowedOn reports whether u, whose membership is m (nil when none), may
+// carry out an organisation action on the things of the organisation
+// organisationID ("" for the campaign's own, which only admins touch).
+func AllowedOn(u *staff.User, m *org.Member, action Action, organisationID string) bool {
+	if !Allowed(u, action) {
+		return false
+	}
+	if u.Role == staff.RoleAdmin {
+		return true
+	}
+	if m == nil || m.UserID != u.ID || organisationID == "" || m.OrganisationID != organisationID {
+		return false
+	}
+	return !ownersOnly[action] || m.Owner
+}
+
+// canOn returns a forbidden error unless AllowedOn.
+func canOn(u *staff.User, m *org.Member, action Action, organisationID string) error {
+	if !AllowedOn(u, m, action, organisationID) {
+		return ErrForbidden
+	}
+	return nil
 }
 
 // Actions lists every action, for tests and documentation.

@@ -33,6 +33,15 @@ func TestWhoMayDoWhat(t *testing.T) {
 		app.ActionTranslateStories:        {admin, partner, translator},
 		app.ActionSeeStoryTranslations:    {admin, moderator, partner, translator},
 		app.ActionPublishStoryTranslation: {admin, moderator},
+		app.ActionManageOrganisations:     {admin},
+		// Which organisation's things a partner may touch is checked by
+		// AllowedOn: TestPartnerAuthorisationMatrix.
+		app.ActionEditOrganisation:       {admin, partner},
+		app.ActionManageMembers:          {admin, partner},
+		app.ActionSubmitForStoryteller:   {admin, partner},
+		app.ActionSeeConsentRecords:      {admin, partner},
+		app.ActionWithdrawForStoryteller: {admin, partner},
+		app.ActionCurateCollections:      {admin, partner},
 	}
 	actions := app.Actions()
 	if len(actions) != len(want) {

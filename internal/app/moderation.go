@@ -112,9 +112,14 @@ func (a *App) Redact(ctx context.Context, by *staff.User, id string, r Redaction
 	if n := len([]rune(r.Body)); n < story.MinBody || n > story.MaxBody {
 		return story.FieldError("body", "error.body_too_short", "Please write at least a few sentences (20 characters or more).")
 	}
+	before, err := a.store.Story(ctx, id)
+	if err != nil {
+		return err
+	}
+	signals := a.screenStory(ctx, id, r.Title, r.Body, before.Language, before.DisplayName, before.City)
 	now := a.now()
 	var public bool
-	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
+	err = a.store.WithTx(ctx, func(tx storage.Tx) error {
 		s, err := tx.Story(ctx, id)
 		if err != nil {
 			return err
@@ -125,8 +130,13 @@ func (a *App) Redact(ctx context.Context, by *staff.User, id string, r Redaction
 		if r.Base != "" && TextVersion(s) != r.Base {
 			return errStaleSpan
 		}
+		// The storyteller may have edited the fields screened with the
+		// new text meanwhile.
+		if s.Language != before.Language || s.DisplayName != before.DisplayName || s.City != before.City {
+			return story.ErrConflict
+		}
 		s.Title, s.Body, s.UpdatedAt = r.Title, r.Body, now
-		s.Signals = a.screen(ctx, s)
+		s.Signals = signals
 		public = s.Status == story.StatusPublished
 		if err := tx.UpdateStory(ctx, s); err != nil {
 			return err

@@ -34,7 +34,17 @@ func (a *App) Partner(ctx context.Context, by *staff.User) (PartnerProfile, erro
 	if err := can(by, ActionPartnerProfile); err != nil {
 		return PartnerProfile{}, err
 	}
-	return partnerFrom(ctx, a.store, by)
+	p, err := partnerFrom(ctx, a.store, by)
+	if err != nil || p.Organisation != "" || p.Logo != nil {
+		return p, err
+	}
+	// A member of an organisation who saved no profile of their own
+	// co-brands with the organisation's name and logo.
+	o, _, err := a.Membership(ctx, by)
+	if err != nil || o == nil {
+		return p, err
+	}
+	return PartnerProfile{Organisation: o.In("en", "fr").Name, Logo: o.Logo}, nil
 }
 
 func partnerFrom(ctx context.Context, r storage.Reader, by *staff.User) (PartnerProfile, error) {

@@ -116,10 +116,8 @@ func (a *App) IngestPost(ctx context.Context, in story.IncomingPost) (*story.Pos
 	case err != nil && !errors.Is(err, story.ErrNotFound):
 		return nil, false, err
 	}
-	var signals []story.Signal
-	if a.Screener != nil {
-		signals = a.Screener.Screen(ctx, moderation.Input{Body: in.Text, Language: in.Language})
-	}
+	signals := a.screenWithFields(ctx, "post "+in.Network+"/"+in.SourceID, moderation.Input{Body: in.Text, Language: in.Language},
+		extraField{name: "author", text: in.Author, harmOnly: true})
 	a.recentPosts.mu.Lock()
 	copies := a.recentPosts.remember(in.Network+"/"+in.SourceID, moderation.Fingerprint(in.Text))
 	a.recentPosts.mu.Unlock()

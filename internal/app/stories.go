@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"chorus/internal/audit"
@@ -42,7 +43,7 @@ func (a *App) Submit(ctx context.Context, sub story.Submission) (Receipt, error)
 		DisplayName: sub.DisplayName,
 		Anonymous:   sub.Anonymous,
 	}
-	a.applySubmission(ctx, s, sub)
+	a.applySubmission(s, sub, a.screenSubmission(ctx, s.ID, sub))
 	token := auth.NewToken()
 	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		if err := tx.InsertStory(ctx, s, auth.HashToken(token)); err != nil {
@@ -57,7 +58,16 @@ func (a *App) Submit(ctx context.Context, sub story.Submission) (Receipt, error)
 	return Receipt{ID: s.ID, Token: token}, nil
 }
 
-func (a *App) applySubmission(ctx context.Context, s *story.Story, sub story.Submission) {
+// screenSubmission screens a submission and flags it when it nearly
+// repeats recent ones; never inside a transaction.
+func (a *App) screenSubmission(ctx context.Context, id string, sub story.Submission) []story.Signal {
+	signals := a.screenStory(ctx, id, sub.Title, sub.Body, sub.Language, sub.DisplayName, sub.City)
+	return a.flagDuplicates(ctx, id, sub.Title, sub.Body, signals)
+}
+
+// applySubmission sets a story's fields from a submission screened as
+// signals.
+func (a *App) applySubmission(s *story.Story, sub story.Submission, signals []story.Signal) {
 	s.Title, s.Body = sub.Title, sub.Body
 	s.Language, s.Country, s.City, s.Themes = sub.Language, sub.Country, sub.City, sub.Themes
 	s.Identity, s.DisplayName, s.Anonymous, s.Consent = sub.Identity, sub.DisplayName, sub.Anonymous, sub.Consent
@@ -65,8 +75,7 @@ func (a *App) applySubmission(ctx context.Context, s *story.Story, sub story.Sub
 	if sub.ContactEmail != "" {
 		s.ContactSealed = a.Keys.Seal([]byte(sub.ContactEmail))
 	}
-	s.Signals = a.screen(ctx, s)
-	a.flagDuplicates(ctx, s)
+	s.Signals = signals
 }
 
 // duplicateWindow is how many recent submissions a new one is compared with.
@@ -115,7 +124,7 @@ func (r *recentTexts) remember(id string, fp uint64) int {
 // flagDuplicates raises the spam signal of a story whose text nearly
 // repeats recent submissions: the copy-pasted floods of a raid. Each node
 // counts what it received, so a flood split across nodes still shows.
-func (a *App) flagDuplicates(ctx context.Context, s *story.Story) {
+func (a *App) flagDuplicates(ctx context.Context, id, title, body string, signals []story.Signal) []story.Signal {
 	a.recent.mu.Lock()
 	defer a.recent.mu.Unlock()
 	if !a.recent.seeded {
@@ -128,8 +137,8 @@ func (a *App) flagDuplicates(ctx context.Context, s *story.Story) {
 		}
 		a.recent.seeded = true
 	}
-	copies := a.recent.remember(s.ID, moderation.Fingerprint(s.Title+"\n"+s.Body))
-	s.Signals = raiseSpam(s.Signals, copies)
+	copies := a.recent.remember(id, moderation.Fingerprint(title+"\n"+body))
+	return raiseSpam(signals, copies)
 }
 
 // raiseSpam raises the spam signal of a text that nearly repeats copies
@@ -150,13 +159,6 @@ func raiseSpam(signals []story.Signal, copies int) []story.Signal {
 		}
 	}
 	return append(signals, story.Signal{Kind: story.SignalSpam, Score: score, Detail: detail})
-}
-
-func (a *App) screen(ctx context.Context, s *story.Story) []story.Signal {
-	if a.Screener == nil {
-		return nil
-	}
-	return a.Screener.Screen(ctx, moderation.Input{Title: s.Title, Body: s.Body, Language: s.Language})
 }
 
 // Submission returns a storyteller's own story, whatever its status.
@@ -212,6 +214,7 @@ func (a *App) EditSubmission(ctx context.Context, id, token string, sub story.Su
 	if err := sub.Validate(a.rules()); err != nil {
 		return err
 	}
+	signals := a.screenSubmission(ctx, id, sub)
 	now := a.now()
 	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
 		s, err := tx.Story(ctx, id)
@@ -222,7 +225,7 @@ func (a *App) EditSubmission(ctx context.Context, id, token string, sub story.Su
 			return errNotPending
 		}
 		keepContact := s.ContactSealed
-		a.applySubmission(ctx, s, sub)
+		a.applySubmission(s, sub, signals)
 		if sub.ContactEmail == "" {
 			// An empty field on edit keeps the address we hold: it is never
 			// shown back, so the author cannot have meant to erase it.
@@ -426,17 +429,7 @@ func (a *App) Withdraw(ctx context.Context, id, token, reason string) error {
 		if s.Status == story.StatusWithdrawn {
 			return nil
 		}
-		if s.Photo != nil {
-			for _, size := range s.Photo.Sizes {
-				if err := tx.ScheduleBlobDeletion(ctx, size.Key, now); err != nil {
-					return err
-				}
-			}
-		}
-		if err := tx.EraseStory(ctx, id, reason, now); err != nil {
-			return err
-		}
-		if err := a.enqueuePurge(ctx, tx, now); err != nil {
+		if err := a.eraseStory(ctx, tx, s, reason, now); err != nil {
 			return err
 		}
 		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: "storyteller", Action: "withdraw", SubjectID: id, Reason: reason})
@@ -444,11 +437,44 @@ func (a *App) Withdraw(ctx context.Context, id, token, reason string) error {
 	if err != nil {
 		return err
 	}
+	a.afterErasure(ctx, id)
+	return nil
+}
+
+// eraseStory erases a story within tx: its photo's files and its consent
+// record's scan are scheduled for deletion, its text and personal data
+// erased (a tombstone stays), and a purge of the database files enqueued.
+func (a *App) eraseStory(ctx context.Context, tx storage.Tx, s *story.Story, reason string, now time.Time) error {
+	if s.Photo != nil {
+		for _, size := range s.Photo.Sizes {
+			if err := tx.ScheduleBlobDeletion(ctx, size.Key, now); err != nil {
+				return err
+			}
+		}
+	}
+	record, err := tx.ConsentRecord(ctx, s.ID)
+	switch {
+	case errors.Is(err, story.ErrNotFound):
+	case err != nil:
+		return err
+	case record.ScanKey != "":
+		if err := tx.ScheduleBlobDeletion(ctx, record.ScanKey, now); err != nil {
+			return err
+		}
+	}
+	if err := tx.EraseStory(ctx, s.ID, reason, now); err != nil {
+		return err
+	}
+	return a.enqueuePurge(ctx, tx, now)
+}
+
+// afterErasure tells every surface the story left, deletes its files and
+// purges the database files now.
+func (a *App) afterErasure(ctx context.Context, id string) {
 	a.publish(StoryChanged{ID: id})
 	a.queueChanged()
 	a.SweepBlobs(ctx)
 	a.purge(ctx)
-	return nil
 }
 
 // PublicStory returns a published story; a withdrawn one answers ErrGone,

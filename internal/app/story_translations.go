@@ -112,6 +112,7 @@ func (a *App) SaveStoryTranslation(ctx context.Context, by *staff.User, id, lang
 		return nil, err
 	}
 	e.Text.Normalize()
+	signals := a.screenTranslation(ctx, id, lang, e.Text)
 	now := a.now()
 	var saved *story.Translation
 	var wasPublic bool
@@ -134,7 +135,7 @@ func (a *App) SaveStoryTranslation(ctx context.Context, by *staff.User, id, lang
 			return err
 		}
 		wasPublic = t.Status == story.TranslationPublished
-		t.Title, t.Body, t.Credit = e.Text.Title, e.Text.Body, e.Text.Credit
+		t.Title, t.Body, t.Credit, t.Signals = e.Text.Title, e.Text.Body, e.Text.Credit, signals
 		t.TranslatorID, t.Status, t.ReviewedBy, t.PublishedAt, t.UpdatedAt = by.ID, story.TranslationDraft, 0, time.Time{}, now
 		t.CheckedBy = 0
 		if t.Origin == story.OriginMachine && e.Checked {
@@ -196,9 +197,10 @@ func (a *App) MachineTranslate(ctx context.Context, by *staff.User, id, lang str
 		a.Log.Warn("machine translation unusable", "story", id, "language", lang, "err", err)
 		return nil, &story.Error{Code: story.CodeUnavailable, Key: "error.mt_bad_answer", Message: "The machine translation service gave an answer we cannot use.", Err: err}
 	}
+	signals := a.screenTranslation(ctx, id, lang, text)
 	now := a.now()
 	t := &story.Translation{StoryID: id, Language: lang, Title: text.Title, Body: text.Body, TranslatorID: by.ID,
-		Origin: story.OriginMachine, Status: story.TranslationDraft, CreatedAt: now, UpdatedAt: now}
+		Origin: story.OriginMachine, Status: story.TranslationDraft, CreatedAt: now, UpdatedAt: now, Signals: signals}
 	err = a.store.WithTx(ctx, func(tx storage.Tx) error {
 		current, err := openForTranslation(ctx, tx, id)
 		if err != nil {

@@ -15,6 +15,7 @@ import (
 	"chorus/internal/app"
 	"chorus/internal/auth"
 	"chorus/internal/moderation"
+	"chorus/internal/org"
 	"chorus/internal/storage"
 	"chorus/internal/story"
 )
@@ -57,7 +58,34 @@ func Seed(ctx context.Context, a *app.App) (int, error) {
 	if err := a.SeedStories(ctx, stories); err != nil {
 		return 0, err
 	}
+	if err := a.SeedPartners(ctx, []*org.Organisation{demoPartner()}, demoCollections()); err != nil {
+		return 0, fmt.Errorf("demo partner: %w", err)
+	}
 	return len(list), seedPosts(ctx, a, now)
+}
+
+// demoPartner is an organisation that shows what a partner's page looks
+// like; its website is on example.org, a domain reserved for examples.
+func demoPartner() *org.Organisation {
+	return &org.Organisation{ID: "demo-partner", Slug: "demo-youth-network", Kind: org.KindYouthNetwork,
+		Website: "https://example.org/", Country: "CA", Texts: map[string]org.Text{
+			"en": {Name: "Welcome Youth Network (demo)", Description: "A demonstration partner: young volunteers who welcome newcomers, run conversation clubs and collect the stories of people who would rather not write them down themselves."},
+			"fr": {Name: "Réseau jeunesse Bienvenue (démo)", Description: "Un partenaire de démonstration : de jeunes bénévoles qui accueillent les nouveaux arrivants, animent des clubs de conversation et recueillent les histoires de celles et ceux qui préfèrent ne pas les écrire eux-mêmes."},
+			"ar": {Name: "شبكة شباب الترحيب (تجريبية)", Description: "شريك تجريبي: متطوعون شباب يرحبون بالقادمين الجدد، ويديرون نوادي للمحادثة، ويجمعون قصص من يفضلون ألا يكتبوها بأنفسهم."},
+		}}
+}
+
+// demoCollections gather demo stories, one collection per official
+// language and Arabic, curated by the demo partner.
+func demoCollections() []*org.Collection {
+	return []*org.Collection{
+		{ID: "demo-collection-en", Slug: "first-steps", Language: "en", Title: "First steps", OrganisationID: "demo-partner",
+			Description: "Stories of the first weeks: a neighbour, a library card, a job.", StoryIDs: []string{"demo03", "demo01", "demo02"}},
+		{ID: "demo-collection-fr", Slug: "premiers-pas", Language: "fr", Title: "Premiers pas", OrganisationID: "demo-partner",
+			Description: "Les premières semaines : un café, une rentrée, une recette.", StoryIDs: []string{"demo07", "demo06", "demo09"}},
+		{ID: "demo-collection-ar", Slug: "first-steps", Language: "ar", Title: "الخطوات الأولى", OrganisationID: "demo-partner",
+			Description: "قصص الأسابيع الأولى.", StoryIDs: []string{"demo10", "demo12"}},
+	}
 }
 
 // demoPosts show the wall and the screening policy at work: under the

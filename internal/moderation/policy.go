@@ -45,6 +45,8 @@ func (p Policy) Decide(signals []story.Signal) Action {
 			worst = max(worst, s.Score)
 		case story.SignalSpam, story.SignalPersonalData:
 			worst = max(worst, s.Score)
+		case story.SignalUnscreened:
+			return ActionQueue // part of the text was not screened: a person reads it
 		}
 	}
 	switch {

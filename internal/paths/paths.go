@@ -58,6 +58,26 @@ func StaffPhotosPath(id string) string { return "/staff/media/" + seg(id) + "/" 
 // its storage key.
 func PhotoFile(key string) string { return key[strings.LastIndexByte(key, '/')+1:] }
 
+// PartnersPath is the list of the campaign's partners: /{lang}/partners.
+func PartnersPath(lang string) string { return "/" + seg(lang) + "/partners" }
+
+// PartnerPath is a partner organisation's page: /{lang}/partners/{slug}.
+func PartnerPath(lang, slug string) string { return PartnersPath(lang) + "/" + seg(slug) }
+
+// PartnerLogoPath is a partner organisation's logo, a PNG:
+// /partners/{slug}/logo.png.
+func PartnerLogoPath(slug string) string { return "/partners/" + seg(slug) + "/logo.png" }
+
+// CollectionPath is a collection's page; a collection is in one language:
+// /{lang}/collections/{slug}.
+func CollectionPath(lang, slug string) string { return "/" + seg(lang) + "/collections/" + seg(slug) }
+
+// PrivatePath is a storyteller's private page with its token:
+// /{lang}/my/{id}/{token}.
+func PrivatePath(lang, id, token string) string {
+	return "/" + seg(lang) + "/my/" + seg(id) + "/" + seg(token)
+}
+
 // seg escapes one path segment. Identifiers, language codes and file names
 // need no escaping; a value that would (a stray '/', '?' or '%') stays one
 // segment instead of changing the path.

@@ -77,4 +77,8 @@ type Counts struct {
 	Settings          int64
 	StoredReplies     int64
 	Translations      int64
+	Organisations     int64
+	Members           int64
+	ConsentRecords    int64
+	Collections       int64
 }

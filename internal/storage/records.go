@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"chorus/internal/audit"
+	"chorus/internal/org"
 	"chorus/internal/staff"
 	"chorus/internal/story"
 )
@@ -34,6 +35,10 @@ const (
 	RecordSetting          RecordType = "setting"
 	RecordStoredReply      RecordType = "stored_reply"
 	RecordTranslation      RecordType = "translation"
+	RecordOrganisation     RecordType = "organisation"
+	RecordMember           RecordType = "organisation_member"
+	RecordConsentRecord    RecordType = "consent_record"
+	RecordCollection       RecordType = "collection"
 )
 
 // Record is one row of a site: exactly one field is set.
@@ -48,6 +53,10 @@ type Record struct {
 	Setting          *Setting
 	StoredReply      *StoredReply
 	Translation      *staff.Translation
+	Organisation     *org.Organisation
+	Member           *org.Member
+	ConsentRecord    *org.ConsentRecord
+	Collection       *org.Collection
 }
 
 // RecordField is typed access to the field of Record that holds one record
@@ -82,6 +91,10 @@ var (
 	SettingRecords          = RecordField[Setting]{RecordSetting, func(r *Record) **Setting { return &r.Setting }}
 	StoredReplyRecords      = RecordField[StoredReply]{RecordStoredReply, func(r *Record) **StoredReply { return &r.StoredReply }}
 	TranslationRecords      = RecordField[staff.Translation]{RecordTranslation, func(r *Record) **staff.Translation { return &r.Translation }}
+	OrganisationRecords     = RecordField[org.Organisation]{RecordOrganisation, func(r *Record) **org.Organisation { return &r.Organisation }}
+	MemberRecords           = RecordField[org.Member]{RecordMember, func(r *Record) **org.Member { return &r.Member }}
+	ConsentRecordRecords    = RecordField[org.ConsentRecord]{RecordConsentRecord, func(r *Record) **org.ConsentRecord { return &r.ConsentRecord }}
+	CollectionRecords       = RecordField[org.Collection]{RecordCollection, func(r *Record) **org.Collection { return &r.Collection }}
 )
 
 // recordKind is one entry of the registry, its typed parts closed over.
@@ -195,6 +208,38 @@ var recordKinds = []recordKind{
 			return nil
 		},
 		func(t *staff.Translation) string { return "translation " + t.Catalog + "/" + t.Lang + "/" + t.Key }),
+	kindOf(OrganisationRecords, "organisations", func(c *Counts) *int64 { return &c.Organisations },
+		func(o *org.Organisation) error {
+			if o.ID == "" {
+				return errors.New("organisation without id")
+			}
+			return o.Validate()
+		},
+		func(o *org.Organisation) string { return "organisation " + o.ID }),
+	kindOf(MemberRecords, "organisation members", func(c *Counts) *int64 { return &c.Members },
+		func(m *org.Member) error {
+			if m.UserID <= 0 || m.OrganisationID == "" {
+				return errors.New("member without user or organisation")
+			}
+			return nil
+		},
+		func(m *org.Member) string { return fmt.Sprint("membership of user ", m.UserID) }),
+	kindOf(ConsentRecordRecords, "consent records", func(c *Counts) *int64 { return &c.ConsentRecords },
+		func(r *org.ConsentRecord) error {
+			if r.StoryID == "" || r.OrganisationID == "" || !slices.Contains(org.ConsentMethods, r.Method) || !r.Has(org.ScopeSite) {
+				return errors.New("consent record without story, organisation, known method or consent to publish")
+			}
+			return nil
+		},
+		func(r *org.ConsentRecord) string { return "consent record of story " + r.StoryID }),
+	kindOf(CollectionRecords, "collections", func(c *Counts) *int64 { return &c.Collections },
+		func(c *org.Collection) error {
+			if c.ID == "" || c.Language == "" || c.Title == "" || !org.ValidSlug(c.Slug) {
+				return errors.New("collection without id, language, title or slug")
+			}
+			return nil
+		},
+		func(c *org.Collection) string { return "collection " + c.ID }),
 }
 
 // RecordTypes lists the types in the canonical order of a dump.

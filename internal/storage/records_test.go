@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"chorus/internal/audit"
+	"chorus/internal/org"
 	"chorus/internal/staff"
 	"chorus/internal/story"
 )
@@ -32,6 +33,10 @@ func TestRegistryEntriesAreDistinct(t *testing.T) {
 		RecordSetting:          func() Record { return SettingRecords.Record(&Setting{}) },
 		RecordStoredReply:      func() Record { return StoredReplyRecords.Record(&StoredReply{}) },
 		RecordTranslation:      func() Record { return TranslationRecords.Record(&staff.Translation{}) },
+		RecordOrganisation:     func() Record { return OrganisationRecords.Record(&org.Organisation{}) },
+		RecordMember:           func() Record { return MemberRecords.Record(&org.Member{}) },
+		RecordConsentRecord:    func() Record { return ConsentRecordRecords.Record(&org.ConsentRecord{}) },
+		RecordCollection:       func() Record { return CollectionRecords.Record(&org.Collection{}) },
 	}
 	if len(fields) != len(RecordTypes) {
 		t.Fatalf("%d fields for %d record types", len(fields), len(RecordTypes))

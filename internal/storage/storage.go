@@ -66,6 +66,7 @@ type Reader interface {
 	DueBlobDeletions(ctx context.Context, now time.Time, limit int) ([]string, error)
 	StoryTranslationReader
 	PostReader
+	OrganisationReader
 
 	// Translations lists every saved translation by catalog, language and key.
 	Translations(ctx context.Context) ([]staff.Translation, error)
@@ -101,6 +102,7 @@ type Tx interface {
 
 	StoryTranslationWriter
 	PostWriter
+	OrganisationWriter
 
 	// PutTranslation saves a translation, replacing the one of the same
 	// catalog, language and key; DeleteTranslation removes one.

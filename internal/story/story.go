@@ -101,6 +101,9 @@ const (
 	SignalPersonalData = "personal_data"
 	SignalSpam         = "spam"
 	SignalLanguage     = "language"
+	// SignalUnscreened marks a text the screen failed on: a moderator must
+	// read it with no help, and it sorts first in the queue.
+	SignalUnscreened = "unscreened"
 )
 
 // Span marks a part of a field, in byte offsets of that field's text.

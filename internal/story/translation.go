@@ -47,6 +47,9 @@ type Translation struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	PublishedAt time.Time
+	// Signals are the screen's findings on the translated text, shown to
+	// the moderator who publishes it.
+	Signals []Signal
 }
 
 // ReadyForReview tells whether a moderator may publish the translation:

@@ -24,6 +24,7 @@ import (
 	"chorus/internal/auth"
 	"chorus/internal/i18n"
 	"chorus/internal/media"
+	"chorus/internal/moderation"
 	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/storage/postgres"
@@ -71,6 +72,16 @@ type Option func(*app.Deps)
 // WithTranslator gives the site a machine translation service.
 func WithTranslator(mt app.MachineTranslator) Option {
 	return func(d *app.Deps) { d.Translator = mt }
+}
+
+// WithScreener replaces the built-in screen.
+func WithScreener(s moderation.Screener) Option {
+	return func(d *app.Deps) { d.Screener = s }
+}
+
+// WithLog sends the site's log to log.
+func WithLog(log *slog.Logger) Option {
+	return func(d *app.Deps) { d.Log = log }
 }
 
 // New starts a site in a fresh temporary folder.

@@ -8,7 +8,8 @@
 //
 // then one object per line, each with a "type" ("user", "credential",
 // "story", "story_translation", "audit", "blob_deletion", "post", "setting",
-// "stored_reply" or "translation") and that record's fields, in that order
+// "stored_reply", "translation", "organisation", "organisation_member",
+// "consent_record" or "collection") and that record's fields, in that order
 // of types. Version 2 added story translations and the consent to
 // translation; version 1 files, which have neither, are read too. A
 // withdrawn story is written as its tombstone (id, status, private link's
@@ -33,6 +34,7 @@ import (
 	"time"
 
 	"chorus/internal/audit"
+	"chorus/internal/org"
 	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/story"
@@ -171,20 +173,21 @@ type tombstoneLine struct {
 }
 
 type storyTranslationLine struct {
-	Type         string     `json:"type"`
-	StoryID      string     `json:"story_id"`
-	Language     string     `json:"language"`
-	Title        string     `json:"title"`
-	Body         string     `json:"body"`
-	Credit       string     `json:"credit,omitempty"`
-	TranslatorID int64      `json:"translator_id,omitempty"`
-	Origin       string     `json:"origin"`
-	Status       string     `json:"status"`
-	CheckedBy    int64      `json:"checked_by,omitempty"`
-	ReviewedBy   int64      `json:"reviewed_by,omitempty"`
-	CreatedAt    *time.Time `json:"created_at,omitempty"`
-	UpdatedAt    *time.Time `json:"updated_at,omitempty"`
-	PublishedAt  *time.Time `json:"published_at,omitempty"`
+	Type         string       `json:"type"`
+	StoryID      string       `json:"story_id"`
+	Language     string       `json:"language"`
+	Title        string       `json:"title"`
+	Body         string       `json:"body"`
+	Credit       string       `json:"credit,omitempty"`
+	TranslatorID int64        `json:"translator_id,omitempty"`
+	Origin       string       `json:"origin"`
+	Status       string       `json:"status"`
+	CheckedBy    int64        `json:"checked_by,omitempty"`
+	ReviewedBy   int64        `json:"reviewed_by,omitempty"`
+	CreatedAt    *time.Time   `json:"created_at,omitempty"`
+	UpdatedAt    *time.Time   `json:"updated_at,omitempty"`
+	PublishedAt  *time.Time   `json:"published_at,omitempty"`
+	Signals      []signalLine `json:"signals,omitempty"`
 }
 
 type auditLine struct {
@@ -274,6 +277,53 @@ type translationLine struct {
 	UpdatedAt  *time.Time        `json:"updated_at,omitempty"`
 }
 
+type organisationLine struct {
+	Type      string              `json:"type"`
+	ID        string              `json:"id"`
+	Slug      string              `json:"slug"`
+	Kind      string              `json:"kind"`
+	Texts     map[string]org.Text `json:"texts"`
+	Logo      []byte              `json:"logo,omitempty"`
+	Website   string              `json:"website,omitempty"`
+	Country   string              `json:"country,omitempty"`
+	CreatedAt *time.Time          `json:"created_at,omitempty"`
+	UpdatedAt *time.Time          `json:"updated_at,omitempty"`
+}
+
+type memberLine struct {
+	Type           string `json:"type"`
+	UserID         int64  `json:"user_id"`
+	OrganisationID string `json:"organisation_id"`
+	Owner          bool   `json:"owner"`
+}
+
+type consentRecordLine struct {
+	Type           string      `json:"type"`
+	StoryID        string      `json:"story_id"`
+	OrganisationID string      `json:"organisation_id"`
+	SubmittedBy    int64       `json:"submitted_by,omitempty"`
+	Consenter      string      `json:"consenter"`
+	Method         string      `json:"method"`
+	ConsentedAt    *time.Time  `json:"consented_at,omitempty"`
+	ExplainedIn    string      `json:"explained_in"`
+	Scope          []org.Scope `json:"scope"`
+	ScanKey        string      `json:"scan_key,omitempty"`
+	CreatedAt      *time.Time  `json:"created_at,omitempty"`
+}
+
+type collectionLine struct {
+	Type           string     `json:"type"`
+	ID             string     `json:"id"`
+	Slug           string     `json:"slug"`
+	Language       string     `json:"language"`
+	Title          string     `json:"title"`
+	Description    string     `json:"description,omitempty"`
+	OrganisationID string     `json:"organisation_id,omitempty"`
+	StoryIDs       []string   `json:"story_ids"`
+	CreatedAt      *time.Time `json:"created_at,omitempty"`
+	UpdatedAt      *time.Time `json:"updated_at,omitempty"`
+}
+
 func ts(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
@@ -335,13 +385,14 @@ var codecs = map[storage.RecordType]codec{
 	storage.RecordStoryTranslation: codecOf(storage.StoryTranslationRecords,
 		func(t *story.Translation) storyTranslationLine {
 			return storyTranslationLine{string(storage.RecordStoryTranslation), t.StoryID, t.Language, t.Title, t.Body, t.Credit, t.TranslatorID,
-				string(t.Origin), string(t.Status), t.CheckedBy, t.ReviewedBy, ts(t.CreatedAt), ts(t.UpdatedAt), ts(t.PublishedAt)}
+				string(t.Origin), string(t.Status), t.CheckedBy, t.ReviewedBy, ts(t.CreatedAt), ts(t.UpdatedAt), ts(t.PublishedAt),
+				signalLines(t.Signals)}
 		},
 		func(l *storyTranslationLine) (*story.Translation, error) {
 			return &story.Translation{StoryID: l.StoryID, Language: l.Language, Title: l.Title, Body: l.Body,
 				Credit: l.Credit, TranslatorID: l.TranslatorID, Origin: story.TranslationOrigin(l.Origin), Status: story.TranslationStatus(l.Status),
 				CheckedBy: l.CheckedBy, ReviewedBy: l.ReviewedBy, CreatedAt: fromTS(l.CreatedAt), UpdatedAt: fromTS(l.UpdatedAt),
-				PublishedAt: fromTS(l.PublishedAt)}, nil
+				PublishedAt: fromTS(l.PublishedAt), Signals: fromSignalLines(l.Signals)}, nil
 		}),
 	storage.RecordAudit: codecOf(storage.AuditRecords,
 		func(e *audit.Entry) auditLine {
@@ -395,6 +446,41 @@ var codecs = map[storage.RecordType]codec{
 		func(l *translationLine) (*staff.Translation, error) {
 			return &staff.Translation{Catalog: l.Catalog, Lang: l.Lang, Key: l.Key, Forms: l.Forms,
 				SourceHash: l.SourceHash, UpdatedBy: l.UpdatedBy, UpdatedAt: fromTS(l.UpdatedAt)}, nil
+		}),
+	storage.RecordOrganisation: codecOf(storage.OrganisationRecords,
+		func(o *org.Organisation) organisationLine {
+			return organisationLine{string(storage.RecordOrganisation), o.ID, o.Slug, string(o.Kind), o.Texts, o.Logo, o.Website, o.Country,
+				ts(o.CreatedAt), ts(o.UpdatedAt)}
+		},
+		func(l *organisationLine) (*org.Organisation, error) {
+			return &org.Organisation{ID: l.ID, Slug: l.Slug, Kind: org.Kind(l.Kind), Texts: l.Texts, Logo: l.Logo, Website: l.Website,
+				Country: l.Country, CreatedAt: fromTS(l.CreatedAt), UpdatedAt: fromTS(l.UpdatedAt)}, nil
+		}),
+	storage.RecordMember: codecOf(storage.MemberRecords,
+		func(m *org.Member) memberLine {
+			return memberLine{string(storage.RecordMember), m.UserID, m.OrganisationID, m.Owner}
+		},
+		func(l *memberLine) (*org.Member, error) {
+			return &org.Member{UserID: l.UserID, OrganisationID: l.OrganisationID, Owner: l.Owner}, nil
+		}),
+	storage.RecordConsentRecord: codecOf(storage.ConsentRecordRecords,
+		func(c *org.ConsentRecord) consentRecordLine {
+			return consentRecordLine{string(storage.RecordConsentRecord), c.StoryID, c.OrganisationID, c.SubmittedBy, c.Consenter,
+				string(c.Method), ts(c.ConsentedAt), c.ExplainedIn, c.Scope, c.ScanKey, ts(c.CreatedAt)}
+		},
+		func(l *consentRecordLine) (*org.ConsentRecord, error) {
+			return &org.ConsentRecord{StoryID: l.StoryID, OrganisationID: l.OrganisationID, SubmittedBy: l.SubmittedBy, Consenter: l.Consenter,
+				Method: org.ConsentMethod(l.Method), ConsentedAt: fromTS(l.ConsentedAt), ExplainedIn: l.ExplainedIn, Scope: l.Scope,
+				ScanKey: l.ScanKey, CreatedAt: fromTS(l.CreatedAt)}, nil
+		}),
+	storage.RecordCollection: codecOf(storage.CollectionRecords,
+		func(c *org.Collection) collectionLine {
+			return collectionLine{string(storage.RecordCollection), c.ID, c.Slug, c.Language, c.Title, c.Description, c.OrganisationID,
+				c.StoryIDs, ts(c.CreatedAt), ts(c.UpdatedAt)}
+		},
+		func(l *collectionLine) (*org.Collection, error) {
+			return &org.Collection{ID: l.ID, Slug: l.Slug, Language: l.Language, Title: l.Title, Description: l.Description,
+				OrganisationID: l.OrganisationID, StoryIDs: l.StoryIDs, CreatedAt: fromTS(l.CreatedAt), UpdatedAt: fromTS(l.UpdatedAt)}, nil
 		}),
 }
 

@@ -18,6 +18,7 @@ import (
 	"chorus/internal/audit"
 	"chorus/internal/auth"
 	"chorus/internal/media"
+	"chorus/internal/org"
 	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/storage/postgres"
@@ -75,6 +76,9 @@ var (
 	photoData = []byte("\x89 not really a picture, but bytes all the same \x00\xff")
 )
 
+// consentScanKey is the private scan of s-pend's signed consent form.
+const consentScanKey = "consent/s-pend/scan.jpg"
+
 func privateToken(id string) string { return "private-link-of-" + id }
 
 func photo(id string) *story.Photo {
@@ -125,6 +129,9 @@ func seed(t *testing.T, s site) {
 				t.Fatal(err)
 			}
 		}
+	}
+	if err := s.blobs.Put(ctx, consentScanKey, append([]byte(consentScanKey), photoData...), "image/jpeg"); err != nil {
+		t.Fatal(err)
 	}
 	err := s.db.WithTx(ctx, func(tx storage.Tx) error {
 		for _, st := range stories {
@@ -196,7 +203,30 @@ func seed(t *testing.T, s site) {
 		if err := tx.PutStoredReply(ctx, storage.StoredReply{ID: "fr-admin", Data: []byte(`{"id":"fr-admin","language":"fr","text":"Bienvenue."}`), UpdatedAt: epoch, UpdatedBy: "user:1"}); err != nil {
 			return err
 		}
-		return tx.PutStoredReply(ctx, storage.StoredReply{ID: "en-gone", Data: []byte(`{}`), Removed: true, UpdatedAt: epoch, UpdatedBy: "user:1"})
+		if err := tx.PutStoredReply(ctx, storage.StoredReply{ID: "en-gone", Data: []byte(`{}`), Removed: true, UpdatedAt: epoch, UpdatedBy: "user:1"}); err != nil {
+			return err
+		}
+		// A partner organisation, its member, the consent record (with the
+		// scan of a signed form) of a story it collected, and a collection.
+		partner, err := tx.UserByEmail(ctx, "partner@example.org")
+		if err != nil {
+			return err
+		}
+		if err := tx.PutOrganisation(ctx, &org.Organisation{ID: "o-harbour", Slug: "harbour", Kind: org.KindYouthNetwork,
+			Texts: map[string]org.Text{"en": {Name: "Harbour Youth"}, "ar": {Name: "شباب الميناء", Description: "سطر"}}, Logo: []byte("png-logo"),
+			Website: "https://harbour.example.org", Country: "CA", CreatedAt: epoch, UpdatedAt: epoch}); err != nil {
+			return err
+		}
+		if err := tx.PutMember(ctx, org.Member{UserID: partner.ID, OrganisationID: "o-harbour", Owner: true}); err != nil {
+			return err
+		}
+		if err := tx.InsertConsentRecord(ctx, &org.ConsentRecord{StoryID: "s-pend", OrganisationID: "o-harbour", SubmittedBy: partner.ID,
+			Consenter: "Amina K.", Method: org.MethodSignedForm, ConsentedAt: epoch, ExplainedIn: "ar",
+			Scope: []org.Scope{org.ScopeSite, org.ScopeSocial}, ScanKey: consentScanKey, CreatedAt: epoch}); err != nil {
+			return err
+		}
+		return tx.PutCollection(ctx, &org.Collection{ID: "c-winters", Slug: "winters", Language: "en", Title: "Winters",
+			OrganisationID: "o-harbour", StoryIDs: []string{"s-pub2", "s-pub"}, CreatedAt: epoch, UpdatedAt: epoch})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -517,8 +547,9 @@ func TestSQLiteToSQLite(t *testing.T) {
 	first := export(t, src)
 	dst := openSQLite(t)
 	sum := importInto(t, dst, first)
-	if sum.Counts.Stories != 6 || sum.Counts.StoryTranslations != 2 || sum.Counts.Users != 4 || sum.Counts.Audit != 6 || sum.Counts.BlobDeletions != 2 || sum.Media != 4 ||
-		sum.Counts.Posts != 3 || sum.Counts.Settings != 1 || sum.Counts.StoredReplies != 2 || sum.Counts.Translations != 1 {
+	if sum.Counts.Stories != 6 || sum.Counts.StoryTranslations != 2 || sum.Counts.Users != 4 || sum.Counts.Audit != 6 || sum.Counts.BlobDeletions != 2 || sum.Media != 5 ||
+		sum.Counts.Posts != 3 || sum.Counts.Settings != 1 || sum.Counts.StoredReplies != 2 || sum.Counts.Translations != 1 ||
+		sum.Counts.Organisations != 1 || sum.Counts.Members != 1 || sum.Counts.ConsentRecords != 1 || sum.Counts.Collections != 1 {
 		t.Errorf("summary %+v", sum)
 	}
 	sameExport(t, first, export(t, dst))

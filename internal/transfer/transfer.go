@@ -50,6 +50,9 @@ type Summary struct {
 
 // photoKeys lists the media keys a record refers to.
 func photoKeys(r storage.Record) []string {
+	if r.ConsentRecord != nil && r.ConsentRecord.ScanKey != "" {
+		return []string{r.ConsentRecord.ScanKey}
+	}
 	if r.Story == nil || r.Story.Story.Photo == nil {
 		return nil
 	}
@@ -106,12 +109,12 @@ func Export(ctx context.Context, db storage.Dumper, blobs media.Store, dir strin
 		for _, key := range photoKeys(r) {
 			copied, err := exportBlob(ctx, blobs, dir, key)
 			if err != nil {
-				return fmt.Errorf("story %s: %w", r.Story.Story.ID, err)
+				return fmt.Errorf("%s: %w", r.Name(), err)
 			}
 			switch {
 			case copied < 0:
 				sum.MissingMedia++
-				opt.warn("warning: story %s: photo %s is missing from the media store; exported without its file", r.Story.Story.ID, key)
+				opt.warn("warning: %s: file %s is missing from the media store; exported without its file", r.Name(), key)
 			case copied > 0:
 				sum.Media++
 			}

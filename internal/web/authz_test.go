@@ -103,6 +103,19 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// The toolkit's English, the source of its translations, is the admins'.
 		{"GET", "/en/staff/translations/en/toolkit", expect{"nobody": http.StatusSeeOther, "partner": 403, "translator": 403, "moderator": 403, "admin": 200}},
 		{"POST", "/en/staff/translations/en/toolkit", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 403, "admin": 422}},
+		// Organisations: this partner belongs to none, and no story here
+		// was told through one; which organisation's things a partner may
+		// touch is app's TestPartnerAuthorisationMatrix.
+		{"GET", "/en/staff/organisation", expect{"nobody": 303, "partner": 200, "translator": 403, "moderator": 403, "admin": 200}},
+		{"POST", "/en/staff/organisation", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 403, "admin": 422}},
+		{"POST", "/en/staff/organisation/stories", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 403, "admin": 403}},
+		{"POST", "/en/staff/organisation/stories/" + otherID + "/withdraw", expect{"nobody": 401, "partner": 404, "translator": 403, "moderator": 403, "admin": 404}},
+		{"GET", "/en/staff/organisation/stories/" + otherID + "/scan", expect{"nobody": 303, "partner": 404, "translator": 403, "moderator": 403, "admin": 404}},
+		{"POST", "/en/staff/organisation/members", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 403, "admin": 403}},
+		{"POST", "/en/staff/organisation/members/1/remove", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 403, "admin": 403}},
+		{"GET", "/en/staff/collections", expect{"nobody": 303, "partner": 200, "translator": 403, "moderator": 403, "admin": 200}},
+		{"POST", "/en/staff/collections", expect{"nobody": 401, "partner": 403, "translator": 403, "moderator": 403, "admin": 422}},
+		{"POST", "/en/staff/collections/none/delete", expect{"nobody": 401, "partner": 404, "translator": 403, "moderator": 403, "admin": 404}},
 	}
 	for _, p := range pages {
 		for who, want := range p.want {

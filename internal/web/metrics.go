@@ -52,7 +52,10 @@ func newMetrics(a *app.App) *metrics {
 	hashesRefused := prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "chorus_password_checks_refused_total", Help: "Password checks refused because too many were waiting.",
 	}, func() float64 { _, refused := auth.PasswordHashes(); return float64(refused) })
-	m.registry.MustRegister(m.requests, m.durations, m.submissions, queue, hashes, hashesRefused,
+	screenFailures := prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "chorus_screener_failures_total", Help: "Texts the screen failed on, marked not screened for a moderator.",
+	}, func() float64 { return float64(a.ScreenerFailures()) })
+	m.registry.MustRegister(m.requests, m.durations, m.submissions, queue, hashes, hashesRefused, screenFailures,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -159,6 +159,7 @@ func TestHealthAndMetrics(t *testing.T) {
 		"chorus_moderation_queue_size 1",
 		"chorus_submissions_total 1",
 		"chorus_password_hashes_total",
+		"chorus_screener_failures_total 0",
 	} {
 		if !bytes.Contains(res.Body, []byte(want)) {
 			t.Errorf("metrics lack %s", want)

@@ -70,14 +70,14 @@ func (s *Server) printPrivateLink(w http.ResponseWriter, r *http.Request, p *Pag
 		return err
 	}
 	back, full := s.privateLinkBase(r, p)
-	svg, err := qr.SVG(full)
+	svg, err := qr.SVG(full, p.L.T("my.qr_alt"), 224)
 	if err != nil {
 		return err
 	}
 	p.Title = p.L.T("my.link")
 	p.NoIndex = true
-	// The SVG is drawn by package qr from the link alone: only numbers and
-	// fixed markup, never text of the input.
+	// Package qr draws the SVG from the link alone (only numbers and fixed
+	// markup) and escapes its label.
 	return s.render(p, "print", printView{Page: p, PrivateURL: full, Back: back, StoryTitle: st.Title, StoryLang: st.Language, QR: template.HTML(svg)})
 }
 

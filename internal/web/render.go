@@ -197,6 +197,12 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"removable":   removableSpans,
 		"textVersion": app.TextVersion,
 		"textDir":     i18n.TextDir,
+		// Partners and collections.
+		"partnersPath":   paths.PartnersPath,
+		"partnerPath":    paths.PartnerPath,
+		"partnerLogo":    paths.PartnerLogoPath,
+		"collectionPath": paths.CollectionPath,
+		"inList":         func(list []string, s any) bool { return slices.Contains(list, fmt.Sprint(s)) },
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {

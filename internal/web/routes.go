@@ -15,6 +15,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /static/{file}", s.serveStatic)
 	mux.HandleFunc("GET /media/{id}/{file}", s.servePublicPhoto)
 	mux.HandleFunc("GET /{$}", s.redirectToLanguage)
+	mux.HandleFunc("GET /partners/{slug}/logo.png", s.servePublicPartnerLogo)
 
 	// Each language gets its own literal root, so /static/... and /media/...
 	// never collide with a page pattern.
@@ -36,6 +37,9 @@ func (s *Server) routes() http.Handler {
 	page("GET /{lang}/toolkit/voices/{card}", s.serveVoiceCard)
 	page("GET /{lang}/stories/{id}/card/{size}", s.serveStoryCard)
 	page("GET /{lang}/wall", s.showWall)
+	page("GET /{lang}/partners", s.showPartners)
+	page("GET /{lang}/partners/{slug}", s.showPartnerPage)
+	page("GET /{lang}/collections/{slug}", s.showCollection)
 	page("GET /{lang}/share", s.showShareForm)
 	page("POST /{lang}/share", s.submitStory)
 	page("GET /{lang}/my/{id}/{token}", s.showSubmission)
@@ -87,6 +91,18 @@ func (s *Server) routes() http.Handler {
 	page("POST /{lang}/staff/partner", s.partners(s.savePartner))
 	page("GET /{lang}/staff/partner/logo.png", s.partners(s.servePartnerLogo))
 	page("GET /{lang}/staff/partner/toolkit.zip", s.partners(s.downloadPartnerToolkit))
+	// Organisations: the use-cases decide which organisation's things each
+	// partner may touch (app.AllowedOn).
+	page("GET /{lang}/staff/organisation", s.partners(s.showOrganisation))
+	page("POST /{lang}/staff/organisation", s.partners(s.saveOrganisation))
+	page("POST /{lang}/staff/organisation/stories", s.partners(s.submitToldStory))
+	page("POST /{lang}/staff/organisation/stories/{id}/withdraw", s.partners(s.withdrawToldStory))
+	page("GET /{lang}/staff/organisation/stories/{id}/scan", s.partners(s.serveConsentScan))
+	page("POST /{lang}/staff/organisation/members", s.partners(s.inviteMember))
+	page("POST /{lang}/staff/organisation/members/{user}/remove", s.partners(s.removeMember))
+	page("GET /{lang}/staff/collections", s.partners(s.showCollections))
+	page("POST /{lang}/staff/collections", s.partners(s.saveCollection))
+	page("POST /{lang}/staff/collections/{id}/delete", s.partners(s.deleteCollection))
 	page("GET /{lang}/staff/replies", s.staff(s.showReplies))
 	page("GET /{lang}/staff/replies/edit", s.admins(s.showReplyForm))
 	page("POST /{lang}/staff/replies", s.admins(s.saveReply))

@@ -133,8 +133,8 @@ func (s *Server) enrolView(p *Page, u *staff.User, secret string) enrolView {
 	v := enrolView{Page: p, Email: u.Email, Role: u.Role, NeedsTOTP: app.RequiresTOTP(u.Role), TOTPSecret: secret,
 		TOTPURI: auth.TOTPURI(s.app.Campaign.Name, u.Email, secret), TOTPGroups: inFours(secret), Errors: map[string]string{}}
 	if v.NeedsTOTP {
-		// The SVG holds only fixed markup and numbers (package qr).
-		if svg, err := qr.SVG(v.TOTPURI); err == nil {
+		// The SVG holds only fixed markup, numbers and its escaped label (package qr).
+		if svg, err := qr.SVG(v.TOTPURI, p.L.T("enrol.totp_qr_alt"), 224); err == nil {
 			v.TOTPQR = template.HTML(svg)
 		} else {
 			s.log.Warn("no QR code for the authenticator set-up", "err", err)

@@ -165,7 +165,7 @@ func (s *Store) PurgeErased(ctx context.Context) error {
 	if _, err := s.pool.Exec(ctx, "UPDATE maintenance SET value = true WHERE key = 'compaction_due'"); err != nil {
 		return domainError("purge", err)
 	}
-	if _, err := s.pool.Exec(ctx, "VACUUM stories, story_themes, story_translations, audit_log, users"); err != nil {
+	if _, err := s.pool.Exec(ctx, "VACUUM stories, story_themes, story_translations, audit_log, users, consent_records"); err != nil {
 		return domainError("vacuum", err)
 	}
 	return nil
@@ -178,7 +178,8 @@ func (s *Store) PurgeErased(ctx context.Context) error {
 // the search index included: GIN keeps a word as an entry key after its
 // last posting is gone), story_translations (deleted with their story's
 // text), audit_log (whose erased notes linger the same way) and users
-// (whose second-factor secrets were once stored in plain text) are
+// (whose second-factor secrets were once stored in plain text) and
+// consent_records (who consented to a withdrawn story, deleted with it) are
 // rewritten by VACUUM FULL into new files, and the old files are deleted. VACUUM FULL holds an exclusive lock on each table while it
 // copies it: seconds per hundred thousand stories, which is why it runs
 // once a day at a quiet hour rather than after every withdrawal.
@@ -223,7 +224,7 @@ func (s *Store) CompactErased(ctx context.Context) error {
 		return domainError("compact", err)
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), "RESET lock_timeout")
-	if _, err := conn.Exec(ctx, "VACUUM (FULL) stories, story_translations, audit_log, users"); err != nil {
+	if _, err := conn.Exec(ctx, "VACUUM (FULL) stories, story_translations, audit_log, users, consent_records"); err != nil {
 		conn.Exec(context.WithoutCancel(ctx), "UPDATE maintenance SET value = true WHERE key = 'compaction_due'")
 		return domainError("vacuum full", err)
 	}

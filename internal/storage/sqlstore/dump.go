@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"chorus/internal/audit"
+	"chorus/internal/org"
 	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/story"
@@ -91,6 +92,18 @@ var recordTables = []recordTable{
 			return &tr, err
 		},
 		func(ctx context.Context, t *Tx, tr *staff.Translation) error { return t.PutTranslation(ctx, *tr) }),
+	tableOf(storage.OrganisationRecords, "organisations", "SELECT "+OrganisationColumns+" FROM organisations ORDER BY id", scanOrganisation,
+		func(ctx context.Context, t *Tx, o *org.Organisation) error { return t.PutOrganisation(ctx, o) }),
+	tableOf(storage.MemberRecords, "organisation_members", "SELECT "+memberColumns+" FROM organisation_members ORDER BY user_id",
+		func(row Row) (*org.Member, error) {
+			m, err := scanMember(row)
+			return &m, err
+		},
+		func(ctx context.Context, t *Tx, m *org.Member) error { return t.PutMember(ctx, *m) }),
+	tableOf(storage.ConsentRecordRecords, "consent_records", "SELECT "+ConsentRecordColumns+" FROM consent_records ORDER BY story_id", scanConsentRecord,
+		func(ctx context.Context, t *Tx, c *org.ConsentRecord) error { return t.InsertConsentRecord(ctx, c) }),
+	tableOf(storage.CollectionRecords, "collections", collectionSelect+" ORDER BY id", scanCollection,
+		func(ctx context.Context, t *Tx, c *org.Collection) error { return t.PutCollection(ctx, c) }),
 }
 
 // RecordTables lists the tables of every record type, in dump order.

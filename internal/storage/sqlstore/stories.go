@@ -44,10 +44,8 @@ func ScanStory(row Row, extra ...any) (*story.Story, error) {
 			return nil, fmt.Errorf("decode photo of %s: %w", s.ID, err)
 		}
 	}
-	if len(signals) > 0 && string(signals) != "null" {
-		if err := json.Unmarshal(signals, &s.Signals); err != nil {
-			return nil, fmt.Errorf("decode signals of %s: %w", s.ID, err)
-		}
+	if s.Signals, err = decodeSignals(signals, s.ID); err != nil {
+		return nil, err
 	}
 	s.CreatedAt, s.UpdatedAt = created.Time, updated.Time
 	s.PublishedAt, s.WithdrawnAt = published.Time, wdrwn.Time
@@ -228,7 +226,7 @@ func (q Queries) Countries(ctx context.Context) ([]string, error) {
 
 // storyArgs are the values of StoryColumns.
 func (q Queries) storyArgs(s *story.Story) ([]any, error) {
-	var photo, signals any
+	var photo any
 	if s.Photo != nil {
 		b, err := json.Marshal(s.Photo)
 		if err != nil {
@@ -236,12 +234,9 @@ func (q Queries) storyArgs(s *story.Story) ([]any, error) {
 		}
 		photo = string(b)
 	}
-	if len(s.Signals) > 0 {
-		b, err := json.Marshal(s.Signals)
-		if err != nil {
-			return nil, err
-		}
-		signals = string(b)
+	signals, err := signalsValue(s.Signals)
+	if err != nil {
+		return nil, err
 	}
 	d := q.D
 	return []any{s.ID, string(s.Status), s.Title, s.Body, s.Language, s.Country, s.City, d.List(s.Themes), string(s.Identity),
@@ -320,6 +315,9 @@ func (t *Tx) EraseStory(ctx context.Context, id, reason string, at time.Time) er
 		return t.err("erase themes", err)
 	}
 	if _, err := t.DeleteStoryTranslations(ctx, id); err != nil {
+		return err
+	}
+	if err := t.eraseOrganisationTraces(ctx, id); err != nil {
 		return err
 	}
 	clearSearch := ""

@@ -9,7 +9,7 @@ import (
 
 // StoryTranslationColumns are the columns scanStoryTranslation reads, in order.
 const StoryTranslationColumns = `story_id, language, title, body, credit, translator_id, origin, status,
-	checked_by, reviewed_by, created_at, updated_at, published_at`
+	checked_by, reviewed_by, created_at, updated_at, published_at, signals`
 
 // nullID stores a missing staff id as NULL, which the foreign key needs.
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
@@ -20,10 +20,14 @@ func scanStoryTranslation(row Row) (*story.Translation, error) {
 		origin, status               string
 		translator, checked, reviewd sql.NullInt64
 		created, updated, published  Time
+		signals                      []byte
 	)
 	err := row.Scan(&t.StoryID, &t.Language, &t.Title, &t.Body, &t.Credit, &translator, &origin, &status,
-		&checked, &reviewd, &created, &updated, &published)
+		&checked, &reviewd, &created, &updated, &published, &signals)
 	if err != nil {
+		return nil, err
+	}
+	if t.Signals, err = decodeSignals(signals, "translation of "+t.StoryID); err != nil {
 		return nil, err
 	}
 	t.Origin, t.Status = story.TranslationOrigin(origin), story.TranslationStatus(status)
@@ -83,12 +87,17 @@ func (q Queries) TranslatableStories(ctx context.Context, cursor string, limit i
 }
 
 func (t *Tx) PutStoryTranslation(ctx context.Context, tr *story.Translation) error {
-	_, err := t.DB.Exec(ctx, "INSERT INTO story_translations ("+StoryTranslationColumns+") VALUES ("+Placeholders(13)+`)
+	signals, err := signalsValue(tr.Signals)
+	if err != nil {
+		return err
+	}
+	_, err = t.DB.Exec(ctx, "INSERT INTO story_translations ("+StoryTranslationColumns+") VALUES ("+Placeholders(14)+`)
 		ON CONFLICT (story_id, language) DO UPDATE SET title = excluded.title, body = excluded.body, credit = excluded.credit,
 		translator_id = excluded.translator_id, origin = excluded.origin, status = excluded.status, checked_by = excluded.checked_by,
-		reviewed_by = excluded.reviewed_by, created_at = excluded.created_at, updated_at = excluded.updated_at, published_at = excluded.published_at`,
+		reviewed_by = excluded.reviewed_by, created_at = excluded.created_at, updated_at = excluded.updated_at, published_at = excluded.published_at,
+		signals = excluded.signals`,
 		tr.StoryID, tr.Language, tr.Title, tr.Body, tr.Credit, nullID(tr.TranslatorID), string(tr.Origin), string(tr.Status),
-		nullID(tr.CheckedBy), nullID(tr.ReviewedBy), t.D.NullTime(tr.CreatedAt), t.D.NullTime(tr.UpdatedAt), t.D.NullTime(tr.PublishedAt))
+		nullID(tr.CheckedBy), nullID(tr.ReviewedBy), t.D.NullTime(tr.CreatedAt), t.D.NullTime(tr.UpdatedAt), t.D.NullTime(tr.PublishedAt), signals)
 	return t.err("put translation", err)
 }
 

@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"chorus/internal/story"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -96,3 +98,27 @@ func (l *List) SetDimensions(dims []pgtype.ArrayDimension) error {
 
 func (l List) ScanIndex(i int) any { return &l[i] }
 func (l List) ScanIndexType() any  { return new(string) }
+
+// signalsValue stores a screen's findings as JSON, NULL when there are none.
+func signalsValue(signals []story.Signal) (any, error) {
+	if len(signals) == 0 {
+		return nil, nil
+	}
+	b, err := json.Marshal(signals)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+// decodeSignals reads what signalsValue stored; what names the row in errors.
+func decodeSignals(b []byte, what string) ([]story.Signal, error) {
+	if len(b) == 0 || string(b) == "null" {
+		return nil, nil
+	}
+	var signals []story.Signal
+	if err := json.Unmarshal(b, &signals); err != nil {
+		return nil, fmt.Errorf("decode signals of %s: %w", what, err)
+	}
+	return signals, nil
+}

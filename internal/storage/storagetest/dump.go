@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"chorus/internal/audit"
+	"chorus/internal/org"
 	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/story"
@@ -57,6 +58,15 @@ func dumpFixture() []storage.Record {
 		{Translation: &staff.Translation{Catalog: staff.CatalogInterface, Lang: "ar", Key: "queue.count", Forms: map[string]string{"one": "قصة واحدة", "other": "{{.Count}} قصة"},
 			SourceHash: "sha1-1", UpdatedBy: 3, UpdatedAt: epoch}},
 		{Translation: &staff.Translation{Catalog: staff.CatalogToolkit, Lang: "en", Key: toolkitTitle, Forms: map[string]string{"other": "Campaign kit"}, UpdatedBy: 3, UpdatedAt: epoch.Add(time.Minute)}},
+		{Organisation: &org.Organisation{ID: "o-1", Slug: "harbour-youth", Kind: org.KindYouthNetwork, Texts: map[string]org.Text{
+			"en": {Name: "Harbour Youth", Description: "Young people welcoming newcomers."}, "fr": {Name: "Jeunesse du port"}},
+			Logo: []byte("\x89PNG-logo"), Website: "https://harbour.example.org", Country: "CA", CreatedAt: epoch, UpdatedAt: epoch.Add(time.Minute)}},
+		{Member: &org.Member{UserID: 7, OrganisationID: "o-1", Owner: true}},
+		{ConsentRecord: &org.ConsentRecord{StoryID: "d-pend", OrganisationID: "o-1", SubmittedBy: 7, Consenter: "Amina K.", Method: org.MethodSignedForm,
+			ConsentedAt: epoch, ExplainedIn: "fr", Scope: []org.Scope{org.ScopeSite, org.ScopeTranslation}, ScanKey: "consent/d-pend/scan.jpg", CreatedAt: epoch}},
+		{Collection: &org.Collection{ID: "c-1", Slug: "first-winter", Language: "en", Title: "First winters", Description: "Snow.",
+			OrganisationID: "o-1", StoryIDs: []string{"d-pub", "d-pend"}, CreatedAt: epoch, UpdatedAt: epoch}},
+		{Collection: &org.Collection{ID: "c-2", Slug: "empty", Language: "fr", Title: "Vide", CreatedAt: epoch, UpdatedAt: epoch}},
 	}
 }
 
@@ -126,7 +136,8 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 		t.Fatal(err)
 	}
 	counts, got := dumpAll(t, dumper)
-	if want := (storage.Counts{Users: 2, Credentials: 3, Stories: 4, StoryTranslations: 2, Audit: 3, BlobDeletions: 1, Posts: 2, Settings: 1, StoredReplies: 2, Translations: 2}); counts != want {
+	if want := (storage.Counts{Users: 2, Credentials: 3, Stories: 4, StoryTranslations: 2, Audit: 3, BlobDeletions: 1, Posts: 2, Settings: 1, StoredReplies: 2, Translations: 2,
+		Organisations: 1, Members: 1, ConsentRecords: 1, Collections: 2}); counts != want {
 		t.Errorf("counts %+v, want %+v", counts, want)
 	}
 	if !reflect.DeepEqual(got, fixture) {

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		"EraseTranslations":    testEraseRemovesTranslations,
 		"OnlyTombstoneKept":    testEraseKeepsOnlyTheTombstone,
 		"TOTPStepsUsedOnce":    testTOTPStepsAreUsedOnce,
+		"Organisations":        testOrganisations,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })

@@ -1,0 +1,122 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"chorus/internal/moderation"
+	"chorus/internal/story"
+)
+
+// Screening runs outside every transaction: a screen may wait on an
+// external classifier for seconds, and SQLite has one writer. Use-cases
+// screen first, then write what was screened, checking in the transaction
+// that the text did not change meanwhile.
+
+// extraField is a short public text screened apart from the main one (a
+// display name, a city, a translator's credit): its own context, its own
+// spans, folded into the main text's signals.
+type extraField struct {
+	name, text string
+	// harmOnly keeps only hate and threats: a network handle is a public
+	// address by nature, not personal data to redact.
+	harmOnly bool
+}
+
+// ScreenerFailures counts texts the screen failed on (it panicked); each
+// is marked not screened for the moderator.
+func (a *App) ScreenerFailures() int64 { return a.screenerFailures.Load() }
+
+// screenText screens one text. A screen that panics leaves the text marked
+// not screened, logs the subject's id (never the text) and is counted.
+func (a *App) screenText(ctx context.Context, subject string, in moderation.Input) (signals []story.Signal) {
+	if a.Screener == nil {
+		return nil
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			a.screenerFailures.Add(1)
+			// The panic value may quote the text: log only its type.
+			a.Log.Error("the screen failed; the text is marked not screened", "subject", subject, "panic", fmt.Sprintf("%T", v))
+			signals = []story.Signal{{Kind: story.SignalUnscreened, Score: 1}}
+		}
+	}()
+	return a.Screener.Screen(ctx, in)
+}
+
+// screenWithFields screens a main text and the short public fields that
+// travel with it.
+func (a *App) screenWithFields(ctx context.Context, subject string, in moderation.Input, fields ...extraField) []story.Signal {
+	signals := a.screenText(ctx, subject, in)
+	for _, f := range fields {
+		if f.text == "" {
+			continue
+		}
+		found := a.screenText(ctx, subject+" "+f.name, moderation.Input{Body: f.text, Language: in.Language})
+		if f.harmOnly {
+			found = slices.DeleteFunc(found, func(s story.Signal) bool {
+				return s.Kind != story.SignalHate && s.Kind != story.SignalThreat && s.Kind != story.SignalUnscreened
+			})
+		}
+		signals = foldField(signals, found, f.name)
+	}
+	return signals
+}
+
+// fieldFlagged is the score from which a short field's signal counts. On
+// a word or two the model has little to go on and scores plain names and
+// places up to 0.56 (Paris); an open threat or slur scores 0.9.
+const fieldFlagged = 0.8
+
+// foldField adds a field's signals to the main ones: per kind the higher
+// score, the field's spans named for it, and the field named in the detail.
+func foldField(signals, found []story.Signal, field string) []story.Signal {
+	for _, f := range found {
+		// Only what the screen is sure of, or a span it found, counts.
+		if f.Kind == story.SignalLanguage || (f.Score < fieldFlagged && len(f.Spans) == 0) {
+			continue
+		}
+		spans := make([]story.Span, len(f.Spans))
+		for i, sp := range f.Spans {
+			sp.Field = field
+			spans[i] = sp
+		}
+		i := slices.IndexFunc(signals, func(s story.Signal) bool { return s.Kind == f.Kind })
+		if i < 0 {
+			f.Spans, f.Detail = spans, joinDetail(field, f.Detail)
+			signals = append(signals, f)
+			continue
+		}
+		if f.Score > signals[i].Score {
+			signals[i].Score = f.Score
+			signals[i].Detail = joinDetail(signals[i].Detail, joinDetail(field, f.Detail))
+		}
+		signals[i].Spans = append(signals[i].Spans, spans...)
+	}
+	return signals
+}
+
+func joinDetail(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
+}
+
+// screenStory screens what a story shows the public: its title and body,
+// the storyteller's chosen name and the city.
+func (a *App) screenStory(ctx context.Context, id string, title, body, language, displayName, city string) []story.Signal {
+	return a.screenWithFields(ctx, "story "+id, moderation.Input{Title: title, Body: body, Language: language},
+		extraField{name: "display_name", text: displayName}, extraField{name: "city", text: city})
+}
+
+// screenTranslation screens a story's translation and the credit shown
+// with it.
+func (a *App) screenTranslation(ctx context.Context, id, language string, text story.TranslationText) []story.Signal {
+	return a.screenWithFields(ctx, "translation "+id+"/"+language,
+		moderation.Input{Title: text.Title, Body: text.Body, Language: language}, extraField{name: "credit", text: text.Credit})
+}
