@@ -32,8 +32,9 @@ type analysis struct {
 	kinds uint32 // bit set of kinds present
 	cand  []int32
 	// covered marks tokens that are part of a lexicon hit.
-	covered []bool
-	orig    string
+	covered   []bool
+	orig      string
+	undoubled []byte // scratch for undoubledCandidates
 	// rules holds the group rules found by the last lexicon scoring.
 	rules groupRule
 	// threatSeen: a threat rule matched; threatUnquoted: one match starts
@@ -199,16 +200,12 @@ func (a *analysis) match(lex *lexicon) {
 	for i := range a.toks {
 		w := a.tokSq(i)
 		a.cand = a.cand[:0]
-		a.walk(lex, w, 0, 0, 0)
-		if len(w) > 2 && w[0] >= 0xD8 && w[0] <= 0xDB {
-			for _, p := range arabicPrefixes {
-				if len(w) > len(p)+2 && string(w[:len(p)]) == string(p) {
-					a.walk(lex, w, len(p), 0, 0)
-				}
-			}
-		}
+		a.walkToken(lex, w)
 		if len(a.cand) == 0 && len(w) >= 6 {
 			a.fuzzyCandidates(lex, w)
+		}
+		if len(a.cand) == 0 && len(w) >= 4 {
+			a.undoubledCandidates(lex, w)
 		}
 		if len(a.cand) == 0 && len(w) >= 5 && (w[0] == 'i' || w[0] == 'a') && a.joinedLetters(i) {
 			// "I h a t e them" was joined into "ihate": try without the
@@ -285,6 +282,46 @@ func (a *analysis) matchSplitWords(lex *lexicon) {
 		if n > 0 {
 			a.addHits(lex, i, i+2)
 		}
+	}
+}
+
+// walkToken walks the trie from the start of w and, for an Arabic word,
+// after each clitic prefix it opens with.
+func (a *analysis) walkToken(lex *lexicon, w []byte) {
+	a.walk(lex, w, 0, 0, 0)
+	if len(w) > 2 && w[0] >= 0xD8 && w[0] <= 0xDB {
+		for _, p := range arabicPrefixes {
+			if len(w) > len(p)+2 && string(w[:len(p)]) == string(p) {
+				a.walk(lex, w, len(p), 0, 0)
+			}
+		}
+	}
+}
+
+// undoubledCandidates adds group, slur, dehumanising and derogatory
+// entries that a doubled letter hides ("refuugees", "щуури", "raats"):
+// the squeezed form folds runs of three or more, this one run of two.
+func (a *analysis) undoubledCandidates(lex *lexicon, w []byte) {
+	for i := 0; i < len(w); {
+		size := runeLen(w[i])
+		j := i + size
+		if j+size <= len(w) && bytes.Equal(w[i:j], w[j:j+size]) {
+			a.undoubled = append(append(a.undoubled[:0], w[:j]...), w[j+size:]...)
+			a.walkToken(lex, a.undoubled)
+			n := 0
+			for _, id := range a.cand {
+				switch lex.entries[id].kind {
+				case kindGroup, kindSlur, kindDehum, kindDerog:
+					a.cand[n] = id
+					n++
+				}
+			}
+			a.cand = a.cand[:n]
+			if n > 0 {
+				return
+			}
+		}
+		i = j
 	}
 }
 
@@ -435,7 +472,8 @@ func (a *analysis) terminalAt(lex *lexicon, w []byte, i int, node int32) {
 	rest := w[i:]
 	for _, id := range ids {
 		p := lex.entries[id].words[0]
-		if p.stem || len(rest) == 0 || inflection(p.text, rest) {
+		// Negations take no plural: Spanish "nos" is not "no".
+		if p.stem || len(rest) == 0 || lex.entries[id].kind != kindNeg && inflection(p.text, rest) {
 			a.addCand(id)
 		}
 	}

@@ -384,6 +384,9 @@ func (fs *featureState) flags(a *analysis, lex *lexicon, lexScore float64, threa
 	if a.rules&ruleExpulsion != 0 {
 		fs.flag("rule-expulsion")
 	}
+	if a.rules&ruleMyth != 0 {
+		fs.flag("rule-myth")
+	}
 	if a.rules&ruleCare != 0 {
 		fs.flag("rule-care")
 	}

@@ -492,12 +492,17 @@ const (
 	// sentence ("No refugee should have to sleep in a tent", "Pas un seul
 	// réfugié n'a posé de problème"); it scores nothing, the model weighs it.
 	ruleCare
+	// ruleMyth: a stereotyped claim said of a group in its sentence, with
+	// no slur and no hostile word ("Immigrants steal our jobs", "Les
+	// migrants ramènent la délinquance"), unless it is negated, quoted,
+	// reported, called false or said with care.
+	ruleMyth
 )
 
 // groupRules finds the group rules that hold in a text: for each, the
 // damped score and the target group.
 func (a *analysis) groupRules(lex *lexicon, found func(r groupRule, score float64, group string)) groupRule {
-	if !a.has(kindGroup) && !a.has(kindSlur) && !a.has(kindReclaim) || !a.has(kindClaim) && !a.has(kindRhetQ) && !a.has(kindExpel) && !a.has(kindCare) {
+	if !a.has(kindGroup) && !a.has(kindSlur) && !a.has(kindReclaim) || !a.has(kindClaim) && !a.has(kindRhetQ) && !a.has(kindExpel) && !a.has(kindCare) && !a.has(kindMyth) {
 		return 0
 	}
 	var all groupRule
@@ -508,6 +513,7 @@ func (a *analysis) groupRules(lex *lexicon, found func(r groupRule, score float6
 		}
 		sent := a.toks[g.first].sent
 		var negated, denied, claim, care, rhet, positive, expel bool
+		myth, mythDenied := hit{first: -1}, false
 		for _, o := range a.hits {
 			if a.toks[o.first].sent != sent || o.first >= g.first && o.first < g.last {
 				continue
@@ -531,6 +537,13 @@ func (a *analysis) groupRules(lex *lexicon, found func(r groupRule, score float6
 				expel = expel || o.last <= g.first && g.first-o.last <= 2 && a.ordered(o)
 			case kindPositive:
 				positive = positive || !a.negatedHit(lex, o)
+			case kindMyth:
+				if myth.first < 0 && !a.toks[o.first].quoted {
+					myth = o
+				}
+				// "Immigrants don't steal our jobs" denies a claim; it
+				// excludes nobody.
+				mythDenied = mythDenied || a.contextOf(lex, o).negated
 			}
 		}
 		if negated && care && !denied {
@@ -539,17 +552,29 @@ func (a *analysis) groupRules(lex *lexicon, found func(r groupRule, score float6
 		var r groupRule
 		base := 0.75
 		switch {
-		case negated && claim && !denied && !care && !positive:
+		case negated && claim && !denied && !care && !positive && !mythDenied:
 			r = ruleExclusion
 		case rhet && !care && a.isQuestion(sent) && !a.answered(sent):
 			r = ruleRhetorical
 		case expel && !care && !positive:
 			r, base = ruleExpulsion, 0.65
+		case myth.first >= 0 && !denied && !care && !positive && !a.contextOf(lex, myth).negated:
+			// A claim denied ("Refugees don't bring crime") is the
+			// commonest answer to it, not a weaker form of it.
+			r, base = ruleMyth, 0.7
 		default:
 			continue
 		}
 		c := a.contextOf(lex, g)
-		if r != ruleExpulsion {
+		if r == ruleMyth {
+			// The claim's own context: "Immigrants don't steal jobs",
+			// "He wrote that refugees bring crime".
+			mc := a.contextOf(lex, myth)
+			c.negated = false
+			c.reported = c.reported || mc.reported
+			c.quoted = c.quoted || mc.quoted
+		}
+		if r != ruleExpulsion && r != ruleMyth {
 			c.negated = false // the negation is the rule's own
 		}
 		c.positive, c.inGroup = false, false
@@ -725,14 +750,39 @@ func lexiconHate(a *analysis, lex *lexicon, field string, sig *story.Signal, gro
 	return 1 - keep
 }
 
-func groupDetail(groups map[string]bool) string {
-	if len(groups) == 0 {
-		return ""
+func groupDetail(groups, claims map[string]bool) string {
+	detail := ""
+	if len(groups) > 0 {
+		detail = "target: " + sortedList(groups)
 	}
-	list := make([]string, 0, len(groups))
-	for g := range groups {
-		list = append(list, g)
+	if len(claims) > 0 {
+		detail = strings.TrimPrefix(detail+"; claim: "+sortedList(claims), "; ")
+	}
+	return detail
+}
+
+func sortedList(set map[string]bool) string {
+	list := make([]string, 0, len(set))
+	for k := range set {
+		list = append(list, k)
 	}
 	sort.Strings(list)
-	return "target: " + strings.Join(list, ", ")
+	return strings.Join(list, ", ")
+}
+
+// claimTopics adds the topics of the stereotyped claims said of a group
+// (the myth rule held) to claims, made if nil, and returns it.
+func claimTopics(a *analysis, lex *lexicon, claims map[string]bool) map[string]bool {
+	if a.rules&ruleMyth == 0 {
+		return claims
+	}
+	for _, h := range a.hits {
+		if e := &lex.entries[h.entry]; e.kind == kindMyth && !a.toks[h.first].quoted {
+			if claims == nil {
+				claims = map[string]bool{}
+			}
+			claims[e.group] = true
+		}
+	}
+	return claims
 }

@@ -31,10 +31,11 @@ const (
 	kindRhetQ                 // a rhetorical-question frame: "why should we", "jusqu'à quand", "скільки ще"
 	kindWhy                   // "why" in every language: the model weighs it alike in all of them
 	kindExpel                 // an order to expel, hateful right before a group: "send", "deport", "renvoyez", "виженіть"
+	kindMyth                  // a stereotyped claim about a group, with no slur or hostile word: "steal our jobs", "bring crime"; its group column is the claim's topic
 	numKinds
 )
 
-var kindNames = [numKinds]string{"group", "slur", "reclaim", "dehum", "hostile", "neg", "report", "condemn", "positive", "ingroup", "derog", "nonprot", "claim", "care", "rhetq", "why", "expel"}
+var kindNames = [numKinds]string{"group", "slur", "reclaim", "dehum", "hostile", "neg", "report", "condemn", "positive", "ingroup", "derog", "nonprot", "claim", "care", "rhetq", "why", "expel", "myth"}
 
 type lexPattern struct {
 	text string // normalised
@@ -66,6 +67,7 @@ type lexicon struct {
 	root     [256]int32   // children of the root, plus one (0: none): every token starts there
 	terminal [][]int32    // node -> entries whose first word ends here
 	groups   []string     // distinct target groups, sorted
+	claims   []string     // distinct topics of stereotyped claims ("jobs", "crime"), sorted
 	// fuzzy maps hashes of group and slur word forms, and of those forms
 	// with one letter deleted, to entries: it catches a dropped, added,
 	// swapped or wrong letter ("imigrants", "refugess", "immigrnats").
@@ -108,7 +110,7 @@ func loadLexicon() (*lexicon, error) {
 		return nil, err
 	}
 	l := &lexicon{terminal: [][]int32{nil}, edges: [][]trieEdge{nil}}
-	groups := map[string]bool{}
+	groups, claims := map[string]bool{}, map[string]bool{}
 	for _, f := range files {
 		lang := strings.TrimSuffix(f.Name(), ".tsv")
 		data, err := lexiconFS.ReadFile("lexicon/" + f.Name())
@@ -137,9 +139,12 @@ func loadLexicon() (*lexicon, error) {
 				return nil, fmt.Errorf("lexicon %s:%d: unknown kind %q", f.Name(), line, parts[0])
 			}
 			e := lexEntry{kind: uint8(kind), group: parts[1], lang: lang, term: parts[2]}
-			if e.group == "-" {
+			switch {
+			case e.group == "-":
 				e.group = ""
-			} else {
+			case e.kind == kindMyth:
+				claims[e.group] = true
+			default:
 				groups[e.group] = true
 			}
 			for _, w := range strings.Fields(Normalize(parts[2])) {
@@ -168,6 +173,10 @@ func loadLexicon() (*lexicon, error) {
 		l.groups = append(l.groups, g)
 	}
 	sort.Strings(l.groups)
+	for c := range claims {
+		l.claims = append(l.claims, c)
+	}
+	sort.Strings(l.claims)
 	return l, nil
 }
 
@@ -195,6 +204,7 @@ var denialTerms = func() map[string]bool {
 		"mythe", "faux", "pas vrai", "mensonge", "ne crois pas", "ne pense pas",
 		"mito", "falso", "bulo", "no es verdad", "no es cierto", "mentira", "no creo", "no pienso",
 		"خرافه", "كذبه", "اكاذيب", "ليس صحيحا", "غير صحيح", "لا اعتقد", "لا أظن",
+		"fausse", "fausses", "falsa", "falsas", "falsos", "خاطئة", "خاطئ", "хибна", "хибне", "хибний", "хибні",
 		"міф", "неправда", "не правда", "брехня", "не вважаю", "не думаю",
 	} {
 		m[strings.Join(splitTokens(Normalize(w)), " ")] = true
@@ -250,11 +260,11 @@ func (l *lexicon) indexFuzzy() {
 		l.fuzzy[h] = append(l.fuzzy[h], id)
 	}
 	for id, e := range l.entries {
-		if len(e.words) != 1 || (e.kind != kindGroup && e.kind != kindSlur) {
+		if len(e.words) != 1 || (e.kind != kindGroup && e.kind != kindSlur && e.kind != kindDehum) {
 			continue
 		}
 		w := e.words[0]
-		if len(w.text) >= 6 {
+		if len(w.text) >= 6 && e.kind != kindDehum {
 			l.long = append(l.long, int32(id))
 		}
 		endings := []string{"", "s"}

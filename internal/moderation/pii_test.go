@@ -110,7 +110,13 @@ func TestCodeDetectorsOnTheCorpora(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		files = append(files, more...)
+		for _, name := range more {
+			// Stormfront's sentences are real posts, some quoting real
+			// addresses ("London WC1E 6BT"): a hit there is no false one.
+			if !strings.Contains(name, "stormfront") {
+				files = append(files, name)
+			}
+		}
 	}
 	lines, hits := 0, 0
 	for _, name := range files {

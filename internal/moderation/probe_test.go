@@ -170,3 +170,82 @@ func TestProbeSet2(t *testing.T) {
 }
 
 func sortedKeys(m map[string]*Confusion) []string { return slices.Sorted(maps.Keys(m)) }
+
+// The fourth probe sets were written for this project per phenomenon and
+// per language (English, French, Spanish, Arabic, Ukrainian): direct
+// threats against a group, hate in a disguised spelling (a letter dropped,
+// swapped or doubled, leetspeak, a space added, look-alike letters of
+// another script), implicit derogation with no slur and no cue word, hate
+// phrased as a negated positive statement, and on the other side
+// counter-speech quoting or referring to hate and the non-hateful twins of
+// the hate (denied claims, positive and neutral statements about the same
+// groups, threats reported). testdata/probes4_heldout.csv was written and
+// committed before any change and never tuned on; testdata/probes4_dev.csv
+// is the part the changes were tuned on. Their floors are the shipped
+// model's figures (docs/moderation.md) less a margin of about two errors
+// per language, and per phenomenon the goals of this round where the
+// figures reach them.
+
+type probeFloors4 struct {
+	rows   int
+	lang   map[string]float64 // macro-F1
+	phen   map[string]float64 // accuracy
+	macro  float64
+	minLen int // probes per language at least
+}
+
+var (
+	probe4HeldOutFloors = probeFloors4{
+		rows: 120, macro: 0.85, minLen: 20,
+		lang: map[string]float64{"en": 0.82, "fr": 0.82, "es": 0.82, "ar": 0.86, "uk": 0.77},
+		phen: map[string]float64{"threat": 0.88, "disguise": 0.90, "implicit": 0.58, "negated_positive": 0.76, "counter_quote": 0.88, "counter_reference": 0.82, "twin": 0.82},
+	}
+	probe4DevFloors = probeFloors4{
+		rows: 85, macro: 0.92, minLen: 15,
+		lang: map[string]float64{"en": 0.92, "fr": 0.85, "es": 0.87, "ar": 0.75, "uk": 0.87},
+		phen: map[string]float64{"threat": 0.90, "disguise": 0.85, "implicit": 0.87, "negated_positive": 0.81, "counter_quote": 0.72, "counter_reference": 0.90, "twin": 0.83},
+	}
+)
+
+func TestProbeSet4HeldOut(t *testing.T) {
+	checkProbes4(t, "testdata/probes4_heldout.csv", probe4HeldOutFloors)
+}
+
+func TestProbeSet4Dev(t *testing.T) {
+	checkProbes4(t, "testdata/probes4_dev.csv", probe4DevFloors)
+}
+
+func checkProbes4(t *testing.T, path string, floors probeFloors4) {
+	res := runProbes(t, path)
+	if res.all.N() < floors.rows {
+		t.Fatalf("%s has %d rows, want %d", path, res.all.N(), floors.rows)
+	}
+	if f1 := res.all.MacroF1(); f1 < floors.macro {
+		t.Errorf("macro-F1 %.3f, floor %.2f", f1, floors.macro)
+	}
+	for _, lang := range slices.Sorted(maps.Keys(floors.lang)) {
+		c, floor := res.byLang[lang], floors.lang[lang]
+		if c == nil || c.N() < floors.minLen {
+			t.Errorf("%s: too few probes", lang)
+			continue
+		}
+		t.Logf("%s: n=%d macro-F1 %.3f (floor %.2f)", lang, c.N(), c.MacroF1(), floor)
+		if f1 := c.MacroF1(); f1 < floor {
+			t.Errorf("%s: macro-F1 %.3f, floor %.2f", lang, f1, floor)
+		}
+	}
+	for _, phen := range slices.Sorted(maps.Keys(floors.phen)) {
+		c, floor := res.byPhen[phen], floors.phen[phen]
+		if c == nil || c.N() < 10 {
+			t.Errorf("%s: too few probes", phen)
+			continue
+		}
+		t.Logf("%-17s n=%3d accuracy %.3f (floor %.2f)", phen, c.N(), c.Accuracy(), floor)
+		if acc := c.Accuracy(); acc < floor {
+			t.Errorf("%s: accuracy %.3f on %d probes, floor %.2f", phen, acc, c.N(), floor)
+		}
+	}
+	if len(res.byPhen) != len(floors.phen) {
+		t.Errorf("phenomena %v, floors for %v", slices.Sorted(maps.Keys(res.byPhen)), slices.Sorted(maps.Keys(floors.phen)))
+	}
+}

@@ -17,8 +17,9 @@ import (
 type Reply struct {
 	ID       string   `json:"id"`
 	Language string   `json:"language"`
-	Groups   []string `json:"groups"` // target groups it answers; empty: any
-	Kind     string   `json:"kind"`   // "myth_fact" or "narrative"
+	Groups   []string `json:"groups"`           // target groups it answers; empty: any
+	Claims   []string `json:"claims,omitempty"` // claims it answers ("jobs", "crime"; see Claims); empty: none in particular
+	Kind     string   `json:"kind"`             // "myth_fact" or "narrative"
 	Myth     string   `json:"myth,omitempty"`
 	Text     string   `json:"text"`
 	Source   Source   `json:"source"`
@@ -58,8 +59,9 @@ func SuggestReply(language string, signals []story.Signal) (Reply, bool) {
 	return SuggestFrom(defaultReplies, language, signals)
 }
 
-// SuggestFrom picks a reply in language for the target group named by the
-// hate signal; a reply for that group is preferred to a general one. It
+// SuggestFrom picks a reply in language for the hate signal: one that
+// answers the claim it found ("they steal our jobs" gets the reply about
+// jobs), else one for the target group it names, else a general one. It
 // returns false when the signals show no hate or no reply fits.
 func SuggestFrom(replies []Reply, language string, signals []story.Signal) (Reply, bool) {
 	var hate *story.Signal
@@ -71,32 +73,52 @@ func SuggestFrom(replies []Reply, language string, signals []story.Signal) (Repl
 	if hate == nil || hate.Score < DefaultPolicy.ApproveBelow {
 		return Reply{}, false
 	}
-	groups := strings.Split(strings.TrimPrefix(hate.Detail, "target: "), ", ")
+	groups, claims := parseHateDetail(hate.Detail)
 	lang := baseLang(language)
-	var general *Reply
+	var byClaim, byGroup, general *Reply
 	for i := range replies {
 		r := &replies[i]
 		if r.Language != lang {
 			continue
 		}
-		if len(r.Groups) == 0 {
-			if general == nil {
-				general = r
-			}
-			continue
-		}
-		for _, g := range r.Groups {
-			for _, want := range groups {
-				if g == want {
-					return *r, true
-				}
-			}
+		switch {
+		case byClaim == nil && overlaps(r.Claims, claims) && (len(r.Groups) == 0 || overlaps(r.Groups, groups)):
+			byClaim = r
+		case byGroup == nil && len(r.Claims) == 0 && overlaps(r.Groups, groups):
+			byGroup = r
+		case general == nil && len(r.Groups) == 0 && len(r.Claims) == 0:
+			general = r
 		}
 	}
-	if general != nil {
-		return *general, true
+	for _, r := range []*Reply{byClaim, byGroup, general} {
+		if r != nil {
+			return *r, true
+		}
 	}
 	return Reply{}, false
+}
+
+func overlaps(a, b []string) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseHateDetail reads the hate signal's detail, "target: migrants,
+// refugees; claim: jobs", where the app may have added the details of other
+// fields ("…; display_name; target: muslims").
+func parseHateDetail(detail string) (groups, claims []string) {
+	for part := range strings.SplitSeq(detail, "; ") {
+		if v, ok := strings.CutPrefix(part, "target: "); ok {
+			groups = append(groups, strings.Split(v, ", ")...)
+		} else if v, ok := strings.CutPrefix(part, "claim: "); ok {
+			claims = append(claims, strings.Split(v, ", ")...)
+		}
+	}
+	return groups, claims
 }
 
 // Reply kinds.
@@ -143,6 +165,11 @@ func (r *Reply) Validate() error {
 			return story.FieldError("groups", "error.reply_groups", "Choose target groups from the list.")
 		}
 	}
+	for _, c := range r.Claims {
+		if !slices.Contains(defaultLexicon.claims, c) {
+			return story.FieldError("groups", "error.reply_groups", "Choose target groups from the list.")
+		}
+	}
 	if r.Kind == ReplyNarrative {
 		r.Myth = ""
 	}
@@ -155,6 +182,10 @@ func httpsURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && len(s) <= 2000 && u.Scheme == "https" && u.Host != "" && u.User == nil
 }
+
+// Claims lists the topics of the stereotyped claims the lexicons know
+// ("benefits", "crime", "jobs", …), the ones a reply can answer.
+func Claims() []string { return append([]string(nil), defaultLexicon.claims...) }
 
 // TargetGroups lists the groups the lexicons know, the ones a reply can
 // answer for.

@@ -62,27 +62,40 @@ func (s *Screen) screen(ctx context.Context, in Input) []story.Signal {
 	lang := story.Signal{Kind: story.SignalLanguage}
 
 	groups := map[string]bool{}
+	var claims map[string]bool // made when a claim is found: most texts have none
 	var langCode string
 	var langScore float64
-	hateKeep := 1.0
-	for _, f := range [2]struct{ name, text string }{{"title", in.Title}, {"body", in.Body}} {
+	var fieldHate [2]float64
+	for fi, f := range [2]struct{ name, text string }{{"title", in.Title}, {"body", in.Body}} {
 		if f.text == "" {
 			continue
 		}
 		a := getAnalysis(f.text, s.lex)
 		lexiconHate(a, s.lex, f.name, &hate, groups)
+		claims = claimTopics(a, s.lex, claims)
 		before := threat.Score
 		threatSignal(a, f.name, &threat)
-		score, _ := hateScore(a, s.lex, s.model, threat.Score > before)
-		hateKeep *= 1 - score
+		fieldHate[fi], _ = hateScore(a, s.lex, s.model, threat.Score > before)
 		spamSignal(f.name, f.text, a, &spam)
 		if f.name == "body" || langCode == "" {
 			langCode, langScore = detectLanguage(a, in.Language)
 		}
 		putAnalysis(a)
 	}
-	hate.Score = 1 - hateKeep
-	hate.Detail = groupDetail(groups)
+	hate.Score = 1 - (1-fieldHate[0])*(1-fieldHate[1])
+	if worst, start, end, ok := s.worstSentence(in.Body); ok {
+		// A story: scored by its worst sentence, the title read as one
+		// more sentence with the story's first as its context.
+		field := "body"
+		if in.Title != "" {
+			if t := s.inContext(in.Title, in.Title+"\n"+firstSentence(in.Body)); t > worst {
+				worst, field, start, end = t, "title", 0, len(in.Title)
+			}
+		}
+		hate.Score = worst
+		hate.Spans = append(hate.Spans, sentenceSpan(field, start, end))
+	}
+	hate.Detail = groupDetail(groups, claims)
 	if s.opts.ExternalURL != "" {
 		s.applyExternal(ctx, in, &hate)
 	}

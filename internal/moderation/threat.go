@@ -51,6 +51,16 @@ var threatRules = []threatRule{
 		[]string{"вб", "уб'", "заріж", "задуш", "спал", "повіш", "пристрел", "переб", "знищ", "розстріл", "поріж"}},
 	{regexp.MustCompile(`(?:вбити|знищити|спалити|розстріляти|перестріляти|повісити|втопити)\s+(?:всіх|усіх|іх|цих)|смерть\s+(?:всім\s+)?\S+ам\b|треба\s+(?:іх\s+)?(?:вбити|знищити|розстріляти|спалити)|мають\s+(?:всі\s+)?здохнути`),
 		[]string{"вбити", "знищити", "спалити", "розстріляти", "перестріляти", "повісити", "втопити", "смерть", "треба", "здохнути"}},
+	// First person plural, present used as future, or future tense with
+	// no auxiliary: "on brûle la mosquée", "quemaremos", "спалимо".
+	{regexp.MustCompile(`\bon\s+(?:va\s+)?(?:bruler|cramer|brule|crame|brulera|cramera)\s+(?:le|la|les|leur|leurs|tous|toutes|ce|cette|ces|son|sa|ses)\b|\b(?:on|nous)\s+(?:tuera|tuerons|egorgera|egorgerons|massacrera|massacrerons|brulerons|buterons|butera|cramerons)\b`),
+		[]string{"brul", "cram", "tuer", "egorg", "massacr", "buter"}},
+	{regexp.MustCompile(`\b(?:(?:quemamos|matamos)\s+(?:a\s+)?(?:el|la|los|las|todos|todas|esos|esas|este|esta|a)|quemaremos|mataremos|colgaremos|fusilaremos|ahorcaremos|exterminaremos|ahogaremos|quemare|matare|dispararemos|disparare|degollaremos|lincharemos|apunalaremos)\b`),
+		[]string{"quema", "mata", "colga", "fusila", "ahorca", "extermina", "ahoga", "dispara", "degolla", "lincha", "apunala"}},
+	{regexp.MustCompile(`(?:^|\s)(?:спалимо|вб'ємо|вбємо|переб'ємо|знищимо|розстріляємо|повісимо|заріжемо|поріжемо|перестріляємо|втопимо|підпалимо)(?:\s|$|\pP)`),
+		[]string{"спал", "вб", "переб", "знищ", "розстріл", "повіс", "заріж", "поріж", "перестріл", "втоп", "підпал"}},
+	{regexp.MustCompile(`(?:ساطلق النار|سنطلق النار|سوف اطلق النار|سوف نطلق النار)`),
+		[]string{"ساطلق", "سنطلق", "سوف"}},
 }
 
 var threatDampers = []string{

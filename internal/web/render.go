@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -204,6 +205,7 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"collectionPath": paths.CollectionPath,
 		"inList":         func(list []string, s any) bool { return slices.Contains(list, fmt.Sprint(s)) },
 	}
+	funcs["hateSentence"] = hateSentence
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse layout: %w", err)
@@ -359,7 +361,7 @@ func photoSize(s *story.Story, name string) *photoSizeView {
 func notableSignals(signals []story.Signal) []story.Signal {
 	var out []story.Signal
 	for _, s := range signals {
-		if s.Kind != story.SignalLanguage && (s.Score >= 0.2 || len(s.Spans) > 0) {
+		if s.Kind != story.SignalLanguage && (s.Score >= 0.2 || len(highlighted(s.Spans)) > 0) {
 			out = append(out, s)
 		}
 	}
@@ -381,9 +383,45 @@ type replyBox struct {
 func allSpans(signals []story.Signal) []story.Span {
 	var out []story.Span
 	for _, s := range signals {
-		out = append(out, s.Spans...)
+		out = append(out, highlighted(s.Spans)...)
 	}
 	return out
+}
+
+// highlighted are the spans marked in the text: all but the sentence that
+// drove a hate score, which is quoted apart (hateSentence).
+func highlighted(spans []story.Span) []story.Span {
+	var out []story.Span
+	for _, sp := range spans {
+		if sp.Label != moderation.LabelSentence {
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
+// hateSentence is the sentence of a story that drove its hate score, when
+// that score asks for a moderator's attention; "" otherwise.
+func hateSentence(s *story.Story) string {
+	for _, sig := range s.Signals {
+		if sig.Kind != story.SignalHate || sig.Score < moderation.DefaultPolicy.ApproveBelow {
+			continue
+		}
+		for _, sp := range sig.Spans {
+			var text string
+			switch sp.Field {
+			case "title":
+				text = s.Title
+			case "body":
+				text = s.Body
+			}
+			if sp.Label == moderation.LabelSentence && sp.Start >= 0 && sp.Start < sp.End && sp.End <= len(text) &&
+				utf8.RuneStart(text[sp.Start]) && (sp.End == len(text) || utf8.RuneStart(text[sp.End])) {
+				return text[sp.Start:sp.End]
+			}
+		}
+	}
+	return ""
 }
 
 var countryNames sync.Map // language code + country code → name

@@ -95,6 +95,8 @@ func TestTrainCommandWithModeratorExamples(t *testing.T) {
 	copyDir(t, "data/chorus", filepath.Join(data, "chorus"))
 	os.MkdirAll(filepath.Join(data, "davidson"), 0o755)
 	os.MkdirAll(filepath.Join(data, "mlma"), 0o755)
+	os.MkdirAll(filepath.Join(data, "stormfront"), 0o755)
+	os.WriteFile(filepath.Join(data, "stormfront", "stormfront.csv"), []byte("id,text,label,needed_context\n1_1,good morning all,noHate,0\n"), 0o644)
 	os.WriteFile(filepath.Join(data, "davidson", "labeled_data.csv"), []byte(",count,hate_speech,offensive_language,neither,class,tweet\n0,3,0,0,3,2,hello there\n"), 0o644)
 	for _, n := range []string{"en_dataset_with_stop_words.csv", "fr_dataset.csv", "ar_dataset.csv"} {
 		os.WriteFile(filepath.Join(data, "mlma", n), []byte("HITId,tweet,sentiment,directness,annotator_sentiment,target,group\n1,bonjour,normal,indirect,x,other,other\n"), 0o644)

@@ -80,6 +80,11 @@ func LoadTrainingData(dir string, seed uint64) ([]Example, error) {
 		}
 		all = append(all, ex...)
 	}
+	sf, err := loadStormfront(filepath.Join(dir, "stormfront", "stormfront.csv"))
+	if err != nil {
+		return nil, err
+	}
+	all = append(all, sf...)
 	own, err := loadChorus(filepath.Join(dir, "chorus"), seed)
 	if err != nil {
 		return nil, err
@@ -177,6 +182,31 @@ func loadDavidson(path string) ([]Example, error) {
 			}
 		default:
 			ex.Label, ex.Weight = "ok", 1
+		}
+		out = append(out, ex)
+	})
+	return out, err
+}
+
+// loadStormfront reads de Gibert et al.'s sentences from a white-supremacist
+// forum, labelled hate or noHate; much of the hate is implicit. It weighs
+// less than the other sources (one forum's way of speaking, not the
+// campaign's), and a sentence the annotators could only judge with the
+// sentences around it weighs half of that.
+func loadStormfront(path string) ([]Example, error) {
+	var out []Example
+	err := eachRow(path, []string{"text", "label", "needed_context"}, func(field func(string) string) {
+		ex := Example{Text: field("text"), Language: "en", Source: "stormfront", Weight: 0.6}
+		switch field("label") {
+		case "hate":
+			ex.Label = "hate"
+		case "noHate":
+			ex.Label = "ok"
+		default:
+			return
+		}
+		if field("needed_context") != "0" {
+			ex.Weight /= 2
 		}
 		out = append(out, ex)
 	})
@@ -312,7 +342,12 @@ func perturb(text, word string, rng *rand.Rand) string {
 	}
 	rs := []rune(word)
 	var w string
-	switch rng.IntN(5) {
+	switch rng.IntN(7) {
+	case 5:
+		k := 1 + rng.IntN(len(rs)-2)
+		w = string(append(append(append([]rune{}, rs[:k+1]...), rs[k]), rs[k+1:]...))
+	case 6:
+		w = homoglyphs(rs, rng)
 	case 0:
 		w = strings.NewReplacer("a", "4", "e", "3", "i", "1", "o", "0", "s", "5").Replace(word)
 	case 1:
@@ -331,6 +366,26 @@ func perturb(text, word string, rng *rand.Rand) string {
 		w = word
 	}
 	return text[:i] + w + text[i+len(word):]
+}
+
+// lookalikes map letters to letters of another script that look the same:
+// Latin to Cyrillic, and back.
+var lookalikes = map[rune]rune{
+	'a': 'а', 'e': 'е', 'o': 'о', 'c': 'с', 'p': 'р', 'x': 'х', 'y': 'у', 'i': 'і',
+	'а': 'a', 'е': 'e', 'о': 'o', 'с': 'c', 'р': 'p', 'х': 'x', 'у': 'y', 'і': 'i',
+}
+
+// homoglyphs replaces one or two letters of a word by look-alikes of
+// another script ("rеfugees" with a Cyrillic е).
+func homoglyphs(rs []rune, rng *rand.Rand) string {
+	out := append([]rune{}, rs...)
+	for range 2 {
+		k := rng.IntN(len(out))
+		if r, ok := lookalikes[out[k]]; ok {
+			out[k] = r
+		}
+	}
+	return string(out)
 }
 
 // ReadExamples reads JSON Lines of {"text","language","label"} where label is
