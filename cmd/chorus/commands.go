@@ -79,6 +79,9 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 		if err != nil {
 			return err
 		}
+		if note := cfg.baseURLGuess(getenv); note != "" {
+			fmt.Fprintln(stderr, note)
+		}
 		fmt.Fprintf(stdout, "Staff account %s (%s) is ready. One-time sign-in link, valid 24 hours:\n", email, role)
 		fmt.Fprintln(stdout, cfg.baseURL()+"/"+lang+"/staff/welcome/"+token)
 		return nil

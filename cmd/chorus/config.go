@@ -26,6 +26,9 @@ import (
 	"chorus/internal/web"
 )
 
+// defaultAddr is where the server listens unless told otherwise.
+const defaultAddr = "127.0.0.1:8080"
+
 // config is every setting, from the environment then the flags.
 type config struct {
 	Addr        string
@@ -86,7 +89,7 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 		}
 		return fallback
 	}
-	fs.StringVar(&c.Addr, "addr", env("CHORUS_ADDR", "127.0.0.1:8080"), "listen address")
+	fs.StringVar(&c.Addr, "addr", env("CHORUS_ADDR", defaultAddr), "listen address")
 	fs.StringVar(&c.Data, "data", env("CHORUS_DATA", "./data"), "data folder")
 	fs.StringVar(&c.DatabaseURL, "database", env("CHORUS_DATABASE_URL", ""), "database URL (empty: SQLite in the data folder)")
 	fs.StringVar(&c.MediaURL, "media", env("CHORUS_MEDIA_URL", ""), "photo store URL: s3://BUCKET?endpoint=HOST:PORT (empty: the media folder in the data folder)")
@@ -156,6 +159,17 @@ func commaList(s string) []string {
 		}
 	}
 	return list
+}
+
+// baseURLGuess says, for a command printing links, which address they
+// assume when neither CHORUS_BASE_URL nor an address was given; empty when
+// the settings name it.
+func (c *config) baseURLGuess(getenv func(string) string) string {
+	if c.BaseURL != "" || getenv("CHORUS_ADDR") != "" || c.Addr != defaultAddr {
+		return ""
+	}
+	return "Note: CHORUS_BASE_URL and CHORUS_ADDR are not set, so this link assumes the server answers at " + c.baseURL() +
+		". If it runs elsewhere, run this again with the server's CHORUS_BASE_URL (or CHORUS_ADDR)."
 }
 
 func (c *config) baseURL() string {

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"chorus/internal/app"
@@ -16,6 +18,7 @@ import (
 	"chorus/internal/media"
 	"chorus/internal/staff"
 	"chorus/internal/storage"
+	"chorus/internal/story"
 	"chorus/internal/web"
 )
 
@@ -23,7 +26,10 @@ import (
 const demoAdmin = "admin@example.org"
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := parseFlags("serve", args, getenv, stderr, nil)
+	noDemo := demoOff(getenv("CHORUS_DEMO"))
+	cfg, err := parseFlags("serve", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.BoolVar(&noDemo, "no-demo", noDemo, "start a new site empty: no demo stories and no demo admin (also CHORUS_DEMO=off)")
+	})
 	if err != nil {
 		return err
 	}
@@ -36,7 +42,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer store.Close()
-	if store.Created() {
+	firstStart := store.Created()
+	if firstStart && !noDemo {
 		n, err := demo.Seed(ctx, a)
 		if err != nil {
 			return fmt.Errorf("seed demo content: %w", err)
@@ -104,10 +111,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	srv.RegisterOnShutdown(site.CloseStreams)
 	fmt.Fprintf(stdout, "Chorus is serving %s\n", cfg.baseURL())
-	if link, err := adminLink(ctx, a, store, cfg); err != nil {
+	if err := announceAdmin(ctx, stdout, a, store, cfg, firstStart, noDemo); err != nil {
 		log.Warn("no admin sign-in link", "err", err)
-	} else if link != "" {
-		fmt.Fprintf(stdout, "Admin sign-in link (one use, 24 hours): %s\n", link)
 	}
 
 	stopJobs, err := store.StartJobs(context.WithoutCancel(ctx), a.Jobs())
@@ -150,15 +155,37 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	return err
 }
 
-// adminLink prints a sign-in link while no admin has set a password.
-func adminLink(ctx context.Context, a *app.App, store storage.Store, cfg *config) (string, error) {
+// demoOff reads CHORUS_DEMO: off, false, no or 0 start a new site empty.
+func demoOff(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "off", "false", "no", "0":
+		return true
+	}
+	return false
+}
+
+// announceAdmin tells the operator how to sign in. The first start of a
+// demo site prints the demo admin's e-mail and a one-time link; later
+// starts do not print a new link while that one may still be unused
+// (each new link would silently replace the last), but say how to get one.
+func announceAdmin(ctx context.Context, stdout io.Writer, a *app.App, store storage.Store, cfg *config, firstStart, noDemo bool) error {
 	u, err := store.UserByEmail(ctx, demoAdmin)
-	if err == nil && u.PasswordHash != "" {
-		return "", nil
+	switch {
+	case err == nil && u.PasswordHash != "":
+		return nil
+	case err == nil:
+		fmt.Fprintf(stdout, "Admin %s has not signed in yet: use the link printed at the first start (valid 24 hours), or print a new one with: chorus user add --email %s --role admin\n", demoAdmin, demoAdmin)
+		return nil
+	case !errors.Is(err, story.ErrNotFound):
+		return err
+	case noDemo || !firstStart:
+		fmt.Fprintln(stdout, "No demo admin on this site. Add a staff account with: chorus user add --email E --role admin")
+		return nil
 	}
 	token, err := a.AddUser(ctx, demoAdmin, staff.RoleAdmin)
 	if err != nil {
-		return "", err
+		return err
 	}
-	return cfg.baseURL() + "/en/staff/welcome/" + token, nil
+	fmt.Fprintf(stdout, "Admin sign-in link for %s (one use, 24 hours): %s/en/staff/welcome/%s\n", demoAdmin, cfg.baseURL(), token)
+	return nil
 }

@@ -312,7 +312,7 @@ func enrolStaff(t *testing.T, tb *tab, email string, role staff.Role) {
 		t.Fatal(err)
 	}
 	tb.open("/en/staff/welcome/" + link)
-	code, err := auth.TOTPCode(tb.attr("#totp-secret", "value"), tb.rig.Clock.Now())
+	code, err := auth.TOTPCode(tb.attr("input[name=totp_secret]", "value"), tb.rig.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -88,7 +88,7 @@ func TestStorytellerJourney(t *testing.T) {
 		if st := tb.open("/fr/"); st != http.StatusOK {
 			t.Fatalf("home: %d", st)
 		}
-		tb.press("go to the share form", "nav.main a.cta", true)
+		tb.press("go to the share form", "header a.share-cta", true)
 		if got := tb.location(); got != "/fr/share" {
 			t.Fatalf("share link led to %s", got)
 		}
@@ -118,7 +118,7 @@ func TestStorytellerJourney(t *testing.T) {
 			t.Fatalf("after sending, landed on %s, want the private page", tb.location())
 		}
 		id, token := m[1], m[2]
-		link := tb.attr("#private-link", "value")
+		link := tb.attr("#private-link", "href")
 		if link != rig.URL+"/fr/my/"+id+"/"+token {
 			t.Fatalf("private link shown is %q", link)
 		}
@@ -230,7 +230,7 @@ func TestModeratorJourney(t *testing.T) {
 		if st := tb.open("/en/staff/welcome/" + link); st != http.StatusOK {
 			t.Fatalf("welcome page: %d", st)
 		}
-		secret := tb.attr("#totp-secret", "value")
+		secret := tb.attr("input[name=totp_secret]", "value")
 		if len(secret) != 32 {
 			t.Fatalf("TOTP secret on the page: %q", secret)
 		}
@@ -247,8 +247,9 @@ func TestModeratorJourney(t *testing.T) {
 		}
 		tb.shot("2-queue-after-enrol")
 
-		tb.press("sign out", "nav.main button.link", true)
-		if tb.count("nav.main button.link") != 0 {
+		tb.press("open the staff menu", ".staff-menu summary", false)
+		tb.press("sign out", ".staff-menu button.link", true)
+		if tb.count(".staff-menu button.link") != 0 {
 			t.Fatal("still signed in after signing out")
 		}
 		if st := tb.open("/en/staff/queue"); tb.location() != "/en/staff/signin" || st != http.StatusOK {
@@ -288,6 +289,14 @@ func TestModeratorJourney(t *testing.T) {
 		tb.shot("6-reject-reason")
 		if st := tb.press("reject", item(bad)+" button.danger", true); st != http.StatusOK {
 			t.Fatalf("after rejecting: %d", st)
+		}
+		// A destructive action takes a second step, without JavaScript.
+		if tb.count("section.confirm form button.danger") != 1 {
+			t.Fatalf("rejecting asked for no confirmation, at %s", tb.location())
+		}
+		tb.shot("6b-confirm-reject")
+		if st := tb.press("confirm the rejection", "section.confirm form button.danger", true); st != http.StatusOK {
+			t.Fatalf("after confirming the rejection: %d", st)
 		}
 		if tb.count("article.queue-item") != 0 {
 			t.Errorf("queue not empty after both decisions")

@@ -75,7 +75,8 @@ func enrolWithoutSecondFactor(t *testing.T, tb *tab, email string, role staff.Ro
 		t.Fatalf("enrol: %d at %s", st, tb.location())
 	}
 	if home != "/en/staff/story-translations" {
-		if st := tb.press("go to the stories to translate", `nav a[href="/en/staff/story-translations"]`, true); st != http.StatusOK {
+		tb.press("open the staff menu", ".staff-menu summary", false)
+		if st := tb.press("go to the stories to translate", `.staff-menu a[href="/en/staff/story-translations"]`, true); st != http.StatusOK {
 			t.Fatalf("stories to translate: %d", st)
 		}
 	}

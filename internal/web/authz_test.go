@@ -125,7 +125,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				res = b.Get(p.path)
 			} else {
 				csrf := testrig.CSRF(t, b.Get("/en/share"))
-				res = b.PostForm(p.path, url.Values{"csrf": {csrf}, "decision": {"reject"}})
+				res = b.PostForm(p.path, url.Values{"csrf": {csrf}, "decision": {"reject"}, "confirm": {"yes"}})
 			}
 			if res.Status != want {
 				t.Errorf("%s %s as %s: %d, want %d", p.method, p.path, who, res.Status, want)

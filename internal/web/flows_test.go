@@ -373,7 +373,8 @@ func TestAdminFeaturesAStory(t *testing.T) {
 		t.Fatal(err)
 	}
 	home := rig.Do("GET", "/en/", nil, nil)
-	if !bytes.Contains(home.Body, []byte(`id="featured"`)) || !bytes.Contains(home.Body, []byte("Our first winter Featured")) {
+	// The first featured story is the voice the home page opens with.
+	if !bytes.Contains(home.Body, []byte(`<figure class="voice-lead">`)) || !bytes.Contains(home.Body, []byte("Our first winter Featured")) {
 		t.Error("featured story not on the home page")
 	}
 }

@@ -67,6 +67,9 @@ func (s *Server) handleFailedJob(w http.ResponseWriter, r *http.Request, p *Page
 	case "retry":
 		err = s.app.RetryJob(r.Context(), p.User, id)
 	case "discard":
+		if ok, cerr := s.confirmed(r, p, p.L.T("confirm.discard"), p.L.T("jobs.discard"), p.Link("/staff/jobs")); !ok {
+			return cerr
+		}
 		err = s.app.DiscardJob(r.Context(), p.User, id)
 	default:
 		return story.ErrNotFound

@@ -102,7 +102,7 @@ func TestAdminRetriesAndDiscardsFailedJobs(t *testing.T) {
 	if id == nil {
 		t.Fatal("no discard form")
 	}
-	res := admin.PostForm("/en/staff/jobs/"+string(id[1])+"/discard", url.Values{"csrf": {testrig.CSRF(t, page)}})
+	res := admin.PostForm("/en/staff/jobs/"+string(id[1])+"/discard", url.Values{"csrf": {testrig.CSRF(t, page)}, "confirm": {"yes"}})
 	if res.Status != 303 {
 		t.Fatalf("discard: %d", res.Status)
 	}

@@ -77,16 +77,20 @@ func (s *Server) redirectToLanguage(w http.ResponseWriter, r *http.Request) {
 
 type homeView struct {
 	*Page
+	// Lead is the voice the home page opens with: the first featured
+	// story (scheduled ones first), else the newest one.
+	Lead     *story.Story
 	Featured []*story.Story
-	Recent   []*story.Story
-	Count    int
+	// Recent never repeats the lead or a featured story.
+	Recent []*story.Story
+	Count  int
 	// Theme is this month's theme; Closed shows the archive's notice.
 	Theme  string
 	Closed bool
 }
 
 func (s *Server) showHome(w http.ResponseWriter, r *http.Request, p *Page) error {
-	featured, err := s.app.Stories(r.Context(), story.Filter{Featured: true, Limit: 3})
+	featured, err := s.app.Stories(r.Context(), story.Filter{Featured: true, Limit: 4})
 	if err != nil {
 		return err
 	}
@@ -94,27 +98,48 @@ func (s *Server) showHome(w http.ResponseWriter, r *http.Request, p *Page) error
 	if err != nil {
 		return err
 	}
-	featured.Stories = mergeFeatured(scheduled, featured.Stories, 3)
+	featured.Stories = mergeFeatured(scheduled, featured.Stories, 4)
 	timeline, err := s.app.Timeline(r.Context())
 	if err != nil {
 		return err
 	}
-	recent, err := s.app.Stories(r.Context(), story.Filter{Language: p.L.Code, Limit: 6})
+	// Enough recent stories to show six once the featured ones are left out.
+	const recentShown = 6
+	limit := recentShown + len(featured.Stories) + 1
+	recent, err := s.app.Stories(r.Context(), story.Filter{Language: p.L.Code, Limit: limit})
 	if err != nil {
 		return err
 	}
 	if len(recent.Stories) == 0 {
-		recent, err = s.app.Stories(r.Context(), story.Filter{Limit: 6})
+		recent, err = s.app.Stories(r.Context(), story.Filter{Limit: limit})
 		if err != nil {
 			return err
+		}
+	}
+	now := s.app.Now()
+	v := homeView{Page: p, Featured: featured.Stories, Theme: timeline.ThemeOn(now), Closed: timeline.Closed(now)}
+	switch {
+	case len(v.Featured) > 0:
+		v.Lead, v.Featured = v.Featured[0], v.Featured[1:]
+	case len(recent.Stories) > 0:
+		v.Lead = recent.Stories[0]
+	}
+	shown := map[string]bool{}
+	if v.Lead != nil {
+		shown[v.Lead.ID] = true
+	}
+	for _, st := range v.Featured {
+		shown[st.ID] = true
+	}
+	for _, st := range recent.Stories {
+		if !shown[st.ID] && len(v.Recent) < recentShown {
+			v.Recent = append(v.Recent, st)
 		}
 	}
 	p.Title = p.L.T("home.title")
 	p.advertiseFeeds(story.Filter{})
 	p.cacheable = true
-	now := s.app.Now()
-	return s.render(p, "home", homeView{Page: p, Featured: featured.Stories, Recent: recent.Stories,
-		Theme: timeline.ThemeOn(now), Closed: timeline.Closed(now)})
+	return s.render(p, "home", v)
 }
 
 // mergeFeatured puts the stories scheduled for today first, then those

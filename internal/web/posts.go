@@ -102,6 +102,11 @@ func (s *Server) decidePost(w http.ResponseWriter, r *http.Request, p *Page) err
 		return story.Errorf(story.CodeBadRequest, "error.bad_form", "The form could not be read.")
 	}
 	id := r.PathValue("id")
+	if decision == "hide" {
+		if ok, err := s.confirmed(r, p, p.L.T("confirm.hide"), p.L.T("posts.hide"), p.Link("/staff/posts")); !ok {
+			return err
+		}
+	}
 	d := app.PostDecision{Show: decision == "show", Reason: r.PostFormValue("reason"), Note: r.PostFormValue("note")}
 	post, err := s.app.DecidePost(r.Context(), p.User, id, d)
 	if err != nil {

@@ -99,11 +99,11 @@ func TestConnectorPostsThroughPolicyToTheWall(t *testing.T) {
 	if !strings.Contains(shown, "Shown by a moderator, undoing the automatic hide") || !strings.Contains(shown, "counter-speech quoting hate") {
 		t.Fatalf("decision trail after reversal:\n%s", shown)
 	}
-	noReason := mod.PostForm("/en/staff/posts/"+warm.ID+"/decision", url.Values{"csrf": {testrig.CSRF(t, hidden)}, "decision": {"hide"}})
+	noReason := mod.PostForm("/en/staff/posts/"+warm.ID+"/decision", url.Values{"csrf": {testrig.CSRF(t, hidden)}, "decision": {"hide"}, "confirm": {"yes"}})
 	if noReason.Status != http.StatusUnprocessableEntity || !strings.Contains(string(noReason.Body), "Please choose a reason for hiding") {
 		t.Fatalf("hiding without a reason: %d", noReason.Status)
 	}
-	withReason := mod.PostForm("/en/staff/posts/"+warm.ID+"/decision", url.Values{"csrf": {testrig.CSRF(t, hidden)}, "decision": {"hide"}, "reason": {"off_topic"}})
+	withReason := mod.PostForm("/en/staff/posts/"+warm.ID+"/decision", url.Values{"csrf": {testrig.CSRF(t, hidden)}, "decision": {"hide"}, "reason": {"off_topic"}, "confirm": {"yes"}})
 	if withReason.Status != http.StatusSeeOther {
 		t.Fatalf("hiding with a reason: %d", withReason.Status)
 	}
@@ -187,10 +187,10 @@ func TestAdminEditsTheReplyLibraryInTheBrowser(t *testing.T) {
 	if res := moderator.PostForm("/en/staff/replies", reply); res.Status != http.StatusForbidden {
 		t.Fatalf("a moderator saves a reply: %d", res.Status)
 	}
-	if res := moderator.PostForm("/en/staff/replies/en-refugees-neighbours/remove", url.Values{"csrf": {reply.Get("csrf")}}); res.Status != http.StatusForbidden {
+	if res := moderator.PostForm("/en/staff/replies/en-refugees-neighbours/remove", url.Values{"csrf": {reply.Get("csrf")}, "confirm": {"yes"}}); res.Status != http.StatusForbidden {
 		t.Fatalf("a moderator removes a reply: %d", res.Status)
 	}
-	if res := admin.PostForm("/en/staff/replies/en-refugees-neighbours/remove", url.Values{"csrf": {reply.Get("csrf")}}); res.Status != http.StatusSeeOther {
+	if res := admin.PostForm("/en/staff/replies/en-refugees-neighbours/remove", url.Values{"csrf": {reply.Get("csrf")}, "confirm": {"yes"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("an admin removes a reply: %d", res.Status)
 	}
 	if !strings.Contains(string(admin.Get("/en/staff/replies").Body), "Restore the original") {

@@ -133,6 +133,10 @@ func (p *Page) EmbedStyleURL() string { return p.server.views.embed }
 // ShareScriptURL is the script enhancing the share links.
 func (p *Page) ShareScriptURL() string { return p.server.views.share }
 
+// HasCard tells whether a story has a share card (its author agreed to
+// sharing, and the card's fonts cover its words).
+func (p *Page) HasCard(st *story.Story) bool { return p.server.hasCard(st, p) }
+
 // Token returns the form's CSRF token, setting its cookie when needed.
 func (p *Page) Token() string {
 	if p.CSRF == "" {
@@ -142,13 +146,14 @@ func (p *Page) Token() string {
 }
 
 type views struct {
-	pages  map[string]*template.Template
-	style  string // fingerprinted URL of the style sheet
-	script string // fingerprinted URL of the queue's script
-	embed  string // fingerprinted URL of the embeds' style sheet
-	share  string // fingerprinted URL of the share links' script
-	wall   string // fingerprinted URL of the live wall's script
-	static map[string]staticFile
+	pages   map[string]*template.Template
+	style   string // fingerprinted URL of the style sheet
+	script  string // fingerprinted URL of the queue's script
+	embed   string // fingerprinted URL of the embeds' style sheet
+	share   string // fingerprinted URL of the share links' script
+	wall    string // fingerprinted URL of the live wall's script
+	private string // fingerprinted URL of the private page's copy button
+	static  map[string]staticFile
 }
 
 type staticFile struct {
@@ -169,6 +174,7 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		{"embed", ".css", "text/css; charset=utf-8", &v.embed},
 		{"share", ".js", "text/javascript; charset=utf-8", &v.share},
 		{"wall", ".js", "text/javascript; charset=utf-8", &v.wall},
+		{"private", ".js", "text/javascript; charset=utf-8", &v.private},
 	} {
 		data, err := staticFS.ReadFile("static/" + f.name + f.ext)
 		if err != nil {
@@ -356,6 +362,11 @@ type errorView struct {
 	*Page
 	Status  int
 	Message string
+	// Missing is an address no route serves: the page offers ways on.
+	Missing bool
+	// ChooseLanguage lists the site's languages, for an address outside
+	// every language root.
+	ChooseLanguage bool
 }
 
 // renderError answers err as a page in the visitor's language.
@@ -491,7 +502,9 @@ func countryName(lang *i18n.Lang, code string) string {
 		return name.(string)
 	}
 	name := code
-	if region, err := language.ParseRegion(code); err == nil {
+	if renamed, ok := renamedCountry(lang, code); ok {
+		name = renamed
+	} else if region, err := language.ParseRegion(code); err == nil {
 		if n := display.Regions(lang.Tag).Name(region); n != "" {
 			name = n
 		}

@@ -91,6 +91,9 @@ func (s *Server) changeReply(w http.ResponseWriter, r *http.Request, p *Page) er
 	var err error
 	switch r.PathValue("action") {
 	case "remove":
+		if ok, cerr := s.confirmed(r, p, p.L.T("confirm.remove_reply"), p.L.T("replies.remove"), p.Link("/staff/replies")); !ok {
+			return cerr
+		}
 		err = s.app.RemoveReply(r.Context(), p.User, id)
 	case "restore":
 		err = s.app.RestoreReply(r.Context(), p.User, id)

@@ -84,6 +84,8 @@ func (s *Server) routes() http.Handler {
 	page("POST /{lang}/my/{id}/{token}/photo", s.uploadPhoto)
 	page("POST /{lang}/my/{id}/{token}/withdraw", s.withdrawSubmission)
 	page("GET /{lang}/my/{id}/{token}/photo/{file}", s.serveOwnPhoto)
+	page("GET /{lang}/my/{id}/{token}/link.html", s.downloadPrivateLink)
+	page("GET /{lang}/my/{id}/{token}/print", s.printPrivateLink)
 	page("POST /{lang}/my/{id}/{token}/translation", s.setTranslationConsent)
 	page("POST /{lang}/my/{id}/{token}/consent", s.setConsent)
 	page("GET /{lang}/stories/{id}/share/{network}", s.shareStory)
@@ -179,5 +181,5 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("DELETE /api/v1/posts", s.api.Admins(s.api.RemovePost))
 	mux.HandleFunc("/api/", s.api.Serve(s.api.NotFound))
 
-	return s.instrument(s.secureHeaders(s.limitBodyTime(mux)))
+	return s.instrument(s.secureHeaders(s.compressResponses(s.limitBodyTime(s.friendlyMisses(mux)))))
 }

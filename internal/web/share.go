@@ -153,13 +153,18 @@ type submissionView struct {
 	Translations []*story.Translation
 	// WithdrawReasons are offered on the withdrawal form.
 	WithdrawReasons []string
+	// Ways to keep the private link: a file, a printable slip, an e-mail
+	// to oneself, and the copy button's script.
+	SaveURL, PrintURL, MailtoURL, CopyScript string
 }
 
 func (s *Server) submissionPage(r *http.Request, p *Page, st *story.Story) submissionView {
 	id, token := r.PathValue("id"), r.PathValue("token")
 	base := p.Link("/my/" + id + "/" + token)
 	v := submissionView{Page: p, Story: st, PrivateURL: s.cfg.BaseURL + base, New: r.URL.Query().Get("new") == "1",
-		Base: base, PhotoBase: base + "/photo/", WithdrawReasons: story.WithdrawReasons}
+		Base: base, PhotoBase: base + "/photo/", WithdrawReasons: story.WithdrawReasons,
+		SaveURL: base + "/link.html", PrintURL: base + "/print", MailtoURL: mailtoPrivateLink(p.L, s.cfg.BaseURL+base), CopyScript: s.views.private}
+	allowPrivateScript(p.writer)
 	if r.URL.Query().Get("photo") == "failed" {
 		v.PhotoError = p.L.T("error.photo_not_saved")
 	}

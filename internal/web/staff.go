@@ -2,12 +2,15 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"chorus/internal/app"
 	"chorus/internal/auth"
 	"chorus/internal/moderation"
+	"chorus/internal/qr"
 	"chorus/internal/staff"
 	"chorus/internal/story"
 )
@@ -115,6 +118,10 @@ type enrolView struct {
 	NeedsTOTP  bool
 	TOTPSecret string
 	TOTPURI    string
+	// TOTPQR is the set-up address as a QR code drawn here, and
+	// TOTPGroups the key in groups of four, easier to type.
+	TOTPQR     template.HTML
+	TOTPGroups string
 	Errors     map[string]string
 }
 
@@ -123,8 +130,30 @@ func (s *Server) enrolView(p *Page, u *staff.User, secret string) enrolView {
 		secret = auth.NewTOTPSecret()
 	}
 	p.Title, p.NoIndex = p.L.T("enrol.title"), true
-	return enrolView{Page: p, Email: u.Email, Role: u.Role, NeedsTOTP: app.RequiresTOTP(u.Role), TOTPSecret: secret,
-		TOTPURI: auth.TOTPURI(s.app.Campaign.Name, u.Email, secret), Errors: map[string]string{}}
+	v := enrolView{Page: p, Email: u.Email, Role: u.Role, NeedsTOTP: app.RequiresTOTP(u.Role), TOTPSecret: secret,
+		TOTPURI: auth.TOTPURI(s.app.Campaign.Name, u.Email, secret), TOTPGroups: inFours(secret), Errors: map[string]string{}}
+	if v.NeedsTOTP {
+		// The SVG holds only fixed markup, numbers and its escaped label (package qr).
+		if svg, err := qr.SVG(v.TOTPURI, p.L.T("enrol.totp_qr_alt"), 224); err == nil {
+			v.TOTPQR = template.HTML(svg)
+		} else {
+			s.log.Warn("no QR code for the authenticator set-up", "err", err)
+		}
+	}
+	return v
+}
+
+// inFours splits a key into groups of four characters, as authenticator
+// apps show and accept them.
+func inFours(key string) string {
+	var b strings.Builder
+	for i, r := range key {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func (s *Server) showEnrol(w http.ResponseWriter, r *http.Request, p *Page) error {
@@ -262,6 +291,11 @@ func (s *Server) decideStory(w http.ResponseWriter, r *http.Request, p *Page) er
 	d := app.Decision{Approve: r.PostFormValue("decision") == "approve", Reason: r.PostFormValue("reason"), Note: r.PostFormValue("note")}
 	if !d.Approve && r.PostFormValue("decision") != "reject" {
 		return story.Errorf(story.CodeBadRequest, "error.bad_form", "The form could not be read.")
+	}
+	if !d.Approve {
+		if ok, err := s.confirmed(r, p, p.L.T("confirm.reject"), p.L.T("queue.reject"), p.Link("/staff/queue")); !ok {
+			return err
+		}
 	}
 	if _, err := s.app.Decide(r.Context(), p.User, id, d); err != nil {
 		return s.queueWithError(w, r, p, id, err)

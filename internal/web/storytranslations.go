@@ -239,6 +239,9 @@ func (s *Server) deleteStoryTranslation(w http.ResponseWriter, r *http.Request, 
 	if err := s.checkForm(w, r, 4<<10); err != nil {
 		return err
 	}
+	if ok, err := s.confirmed(r, p, p.L.T("confirm.delete_translation"), p.L.T("storytr.delete"), p.Link("/staff/story-translations")); !ok {
+		return err
+	}
 	if err := s.app.DeleteStoryTranslation(r.Context(), p.User, r.PathValue("id"), r.PathValue("target")); err != nil {
 		return err
 	}

@@ -32,11 +32,40 @@ func RenderText(text string) template.HTML {
 	return template.HTML(b.String())
 }
 
-// Isolate escapes one line of text, isolating hashtags.
+// Isolate escapes one line of text, isolating hashtags, and web addresses
+// as left-to-right runs, so that an address inside Arabic text keeps its
+// slashes where they belong.
 func Isolate(text string) template.HTML {
 	var b strings.Builder
-	writeIsolatingHashtags(&b, text)
+	for text != "" {
+		start := urlStart(text)
+		if start < 0 {
+			writeIsolatingHashtags(&b, text)
+			break
+		}
+		writeIsolatingHashtags(&b, text[:start])
+		end := start + strings.IndexFunc(text[start:], unicode.IsSpace)
+		if end < start {
+			end = len(text)
+		}
+		b.WriteString(`<bdi dir="ltr">`)
+		b.WriteString(template.HTMLEscapeString(text[start:end]))
+		b.WriteString("</bdi>")
+		text = text[end:]
+	}
 	return template.HTML(b.String())
+}
+
+// urlStart is the index of the first http or https address in text, or -1.
+func urlStart(text string) int {
+	i, j := strings.Index(text, "http://"), strings.Index(text, "https://")
+	switch {
+	case i < 0:
+		return j
+	case j < 0:
+		return i
+	}
+	return min(i, j)
 }
 
 func writeIsolatingHashtags(b *strings.Builder, line string) {

@@ -79,3 +79,14 @@ func FuzzRenderText(f *testing.F) {
 		checkSafeHTML(t, text, Highlight(text, "body", []story.Span{{Field: "body", Start: start, End: end, Label: `x" onmouseover="alert(1)`}}))
 	})
 }
+
+func TestIsolateKeepsAddressesLeftToRight(t *testing.T) {
+	got := string(Isolate("اقرأ القصص: http://127.0.0.1:8080/ar #ItTakesaCommunity <b>"))
+	want := `اقرأ القصص: <bdi dir="ltr">http://127.0.0.1:8080/ar</bdi> <bdi>#ItTakesaCommunity</bdi> &lt;b&gt;`
+	if got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if got := string(Isolate("see https://a.example/x")); got != `see <bdi dir="ltr">https://a.example/x</bdi>` {
+		t.Errorf("address at the end: %q", got)
+	}
+}

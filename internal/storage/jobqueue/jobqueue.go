@@ -48,6 +48,35 @@ func quietLogger() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
+// routineAtDebug lowers River's routine messages (such as the lines it
+// writes every minute about periodic jobs) from info to debug; its
+// warnings and errors keep their level.
+type routineAtDebug struct{ slog.Handler }
+
+func (h routineAtDebug) Enabled(ctx context.Context, level slog.Level) bool {
+	return h.Handler.Enabled(ctx, demoted(level))
+}
+
+func (h routineAtDebug) Handle(ctx context.Context, r slog.Record) error {
+	r.Level = demoted(r.Level)
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h routineAtDebug) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return routineAtDebug{h.Handler.WithAttrs(attrs)}
+}
+
+func (h routineAtDebug) WithGroup(name string) slog.Handler {
+	return routineAtDebug{h.Handler.WithGroup(name)}
+}
+
+func demoted(level slog.Level) slog.Level {
+	if level == slog.LevelInfo {
+		return slog.LevelDebug
+	}
+	return level
+}
+
 // Enqueue inserts a job in tx; it runs only if tx commits.
 func (q *Jobs[TTx]) Enqueue(ctx context.Context, tx TTx, args river.JobArgs, opts *river.InsertOpts) error {
 	if _, err := q.insert.InsertTx(ctx, tx, args, opts); err != nil {
@@ -63,6 +92,7 @@ func (q *Jobs[TTx]) StartJobs(ctx context.Context, cfg storage.JobsConfig) (func
 	if log == nil {
 		log = quietLogger()
 	}
+	log = slog.New(routineAtDebug{log.Handler()})
 	workers := cfg.Workers
 	if workers == nil {
 		workers = river.NewWorkers()

@@ -88,12 +88,13 @@ const (
 	MaxSide = 4096
 )
 
-// Campaign colours: warm saffron background, deep brown text (contrast
-// about 9.6:1, WCAG AAA), terracotta accent rule.
+// Campaign colours, the site's own (internal/web/static/style.css:
+// --cream, --ink, --brand): a warm cream background, deep ink text
+// (contrast about 15:1, WCAG AAA) and the crimson accent rule (about 7:1).
 var (
-	Background = color.RGBA{0xF6, 0xBD, 0x60, 0xFF}
-	Ink        = color.RGBA{0x2B, 0x1D, 0x14, 0xFF}
-	Accent     = color.RGBA{0x9C, 0x35, 0x1E, 0xFF}
+	Background = color.RGBA{0xFB, 0xF3, 0xE6, 0xFF}
+	Ink        = color.RGBA{0x1B, 0x1B, 0x2F, 0xFF}
+	Accent     = color.RGBA{0x9B, 0x1C, 0x31, 0xFF}
 )
 
 //go:embed fonts/*.ttf fonts/*.otf
