@@ -16,6 +16,7 @@ import (
 	"chorus/internal/app"
 	"chorus/internal/auth"
 	"chorus/internal/i18n"
+	"chorus/internal/mail"
 	"chorus/internal/media"
 	"chorus/internal/moderation"
 	"chorus/internal/outbound"
@@ -63,6 +64,9 @@ type config struct {
 	// off while ClassifierURL is empty.
 	ClassifierURL     string
 	ClassifierTimeout time.Duration
+	// Sending storytellers their private link: off while SMTPURL is empty.
+	SMTPURL  string
+	MailFrom string
 	// ImageMemory bounds the memory all image decoding takes at once.
 	ImageMemory int64
 	// Private hosts the outbound client may reach (comma-separated hosts,
@@ -117,6 +121,8 @@ func (c *config) register(fs *flag.FlagSet, getenv func(string) string) {
 	// The URL may carry the service's key: from the environment only, so
 	// that it never shows in process lists.
 	c.ClassifierURL = getenv("CHORUS_CLASSIFIER_URL")
+	c.SMTPURL = getenv("CHORUS_SMTP_URL") // environment only: it may hold a password
+	fs.StringVar(&c.MailFrom, "mail-from", env("CHORUS_MAIL_FROM", ""), "From address of the e-mails sent to storytellers (with CHORUS_SMTP_URL)")
 	c.ClassifierTimeout = 2 * time.Second
 	if d, err := time.ParseDuration(getenv("CHORUS_CLASSIFIER_TIMEOUT")); err == nil && d > 0 {
 		c.ClassifierTimeout = d
@@ -289,8 +295,17 @@ func openApp(ctx context.Context, cfg *config, log *slog.Logger) (_ *app.App, _ 
 			return nil, nil, errors.New("CHORUS_CLASSIFIER_URL must be an http or https URL")
 		}
 	}
+	var mailer app.Mailer
+	if cfg.SMTPURL != "" {
+		sender, err := mail.Parse(cfg.SMTPURL, cfg.MailFrom)
+		if err != nil {
+			return nil, nil, fmt.Errorf("CHORUS_SMTP_URL, CHORUS_MAIL_FROM: %w", err)
+		}
+		mailer = sender
+	}
 	media.SetImageMemory(cfg.ImageMemory)
 	deps := app.Deps{
+		Mailer:   mailer,
 		Store:    store,
 		Blobs:    blobs,
 		Screener: moderation.NewScreen(moderation.Options{ExternalURL: cfg.ClassifierURL, ExternalTimeout: cfg.ClassifierTimeout, Client: client}),

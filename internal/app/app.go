@@ -50,7 +50,9 @@ type App struct {
 	TranslationLanguages []string
 	// Translator drafts machine translations; nil turns them off.
 	Translator MachineTranslator
-	Log        *slog.Logger
+	// Mailer sends a storyteller their private link; nil turns it off.
+	Mailer Mailer
+	Log    *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 	// Events tells subscribers (page cache, live queue, catalogs, other
@@ -67,6 +69,7 @@ type App struct {
 	recentPosts recentTexts // social posts, by network and source id
 
 	screenerFailures atomic.Int64
+	sentLinks        sentLinks
 }
 
 // Deps are the parts an App is made of. Store, Blobs and Keys are
@@ -85,6 +88,8 @@ type Deps struct {
 	TranslationLanguages []string
 	// Translator is optional: without it, no machine translation.
 	Translator MachineTranslator
+	// Mailer sends a storyteller their private link; nil turns it off.
+	Mailer Mailer
 	// Log defaults to discarding.
 	Log *slog.Logger
 	// Now defaults to the system clock.
@@ -138,7 +143,7 @@ func New(d Deps) (*App, error) {
 	a := &App{
 		store: d.Store, Blobs: d.Blobs, Keys: d.Keys, Campaign: d.Campaign, Photos: d.Photos,
 		Screener: d.Screener, TranslationLanguages: d.TranslationLanguages, Translator: d.Translator,
-		Log: d.Log, Now: d.Now, Events: d.Events, Outbound: d.Outbound, jobs: newJobRegistry(),
+		Log: d.Log, Now: d.Now, Events: d.Events, Outbound: d.Outbound, Mailer: d.Mailer, jobs: newJobRegistry(),
 	}
 	a.counter = analytics.NewCounter(d.Now, analyticsFlushEvery)
 	if err := errors.Join(a.registerJobs(a.jobs), a.registerPostJobs(a.jobs)); err != nil {

@@ -15,7 +15,7 @@ var layerRules = []struct {
 	never    []string
 }{
 	{ // the domain and the leaf capabilities import nothing but the domain
-		packages: []string{"story", "staff", "audit", "auth", "outbound", "paths", "analytics", "org", "qr", "fediverse"},
+		packages: []string{"story", "staff", "audit", "auth", "outbound", "paths", "analytics", "org", "qr", "fediverse", "mail", "mail/..."},
 		never:    []string{"app", "web", "api", "storage/...", "moderation/...", "media/...", "toolkit/...", "i18n", "transfer", "testrig", "demo"},
 	},
 	{

@@ -40,7 +40,7 @@ var (
 		"error.photo_too_large", "error.photo_too_many_pixels", "error.rate_limited", "error.status",
 		"error.storage_full", "error.story_withdrawn", "error.theme_invalid", "error.themes_too_many",
 		"error.title", "error.title_required", "error.title_too_long", "error.too_large", "error.unavailable",
-		"error.withdraw_reason_unknown",
+		"error.withdraw_reason_unknown", "error.mail_failed", "error.mail_too_soon", "error.no_contact",
 	}
 	staffPrefixes = []string{
 		"audit.", "enrol.", "jobs.", "partner.", "policy.", "posts.", "published.", "queue.",

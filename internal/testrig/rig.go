@@ -81,6 +81,11 @@ func WithOutbound(c *outbound.Client) Option {
 	return func(d *app.Deps) { d.Outbound = c }
 }
 
+// WithMailer lets the site e-mail storytellers their private link.
+func WithMailer(m app.Mailer) Option {
+	return func(d *app.Deps) { d.Mailer = m }
+}
+
 // WithScreener replaces the built-in screen.
 func WithScreener(s moderation.Screener) Option {
 	return func(d *app.Deps) { d.Screener = s }

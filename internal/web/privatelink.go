@@ -92,3 +92,19 @@ func mailtoPrivateLink(l *i18n.Lang, link string) string {
 func allowPrivateScript(w http.ResponseWriter) {
 	w.Header().Set("Content-Security-Policy", contentSecurityPolicy+"; script-src 'self'")
 }
+
+// sendPrivateLink e-mails the storyteller their link at the address they
+// gave, in their language.
+func (s *Server) sendPrivateLink(w http.ResponseWriter, r *http.Request, p *Page) error {
+	if err := s.checkForm(w, r, 4<<10); err != nil {
+		return err
+	}
+	base, full := s.privateLinkBase(r, p)
+	subject := p.L.T("my.link") + " · " + p.L.T("campaign.name")
+	body := p.L.T("my.keep") + "\n\n" + full + "\n"
+	if err := s.app.SendPrivateLink(r.Context(), r.PathValue("id"), r.PathValue("token"), subject, body); err != nil {
+		return err
+	}
+	http.Redirect(w, r, base+"?done=link_sent", http.StatusSeeOther)
+	return nil
+}

@@ -86,6 +86,7 @@ func (s *Server) routes() http.Handler {
 	page("GET /{lang}/my/{id}/{token}/photo/{file}", s.serveOwnPhoto)
 	page("GET /{lang}/my/{id}/{token}/link.html", s.downloadPrivateLink)
 	page("GET /{lang}/my/{id}/{token}/print", s.printPrivateLink)
+	page("POST /{lang}/my/{id}/{token}/send-link", s.sendPrivateLink)
 	page("POST /{lang}/my/{id}/{token}/translation", s.setTranslationConsent)
 	page("POST /{lang}/my/{id}/{token}/consent", s.setConsent)
 	page("GET /{lang}/stories/{id}/share/{network}", s.shareStory)

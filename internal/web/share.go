@@ -156,6 +156,9 @@ type submissionView struct {
 	// Ways to keep the private link: a file, a printable slip, an e-mail
 	// to oneself, and the copy button's script.
 	SaveURL, PrintURL, MailtoURL, CopyScript string
+	// CanMail offers to send the link to the contact address the
+	// storyteller gave (never shown back).
+	CanMail bool
 }
 
 func (s *Server) submissionPage(r *http.Request, p *Page, st *story.Story) submissionView {
@@ -164,11 +167,14 @@ func (s *Server) submissionPage(r *http.Request, p *Page, st *story.Story) submi
 	v := submissionView{Page: p, Story: st, PrivateURL: s.cfg.BaseURL + base, New: r.URL.Query().Get("new") == "1",
 		Base: base, PhotoBase: base + "/photo/", WithdrawReasons: story.WithdrawReasons,
 		SaveURL: base + "/link.html", PrintURL: base + "/print", MailtoURL: mailtoPrivateLink(p.L, s.cfg.BaseURL+base), CopyScript: s.views.private}
+	v.CanMail = s.app.MailOn() && len(st.ContactSealed) > 0
 	allowPrivateScript(p.writer)
 	if r.URL.Query().Get("photo") == "failed" {
 		v.PhotoError = p.L.T("error.photo_not_saved")
 	}
 	switch r.URL.Query().Get("done") {
+	case "link_sent":
+		v.Notice = p.L.T("my.link_sent")
 	case "edited":
 		v.Notice = p.L.T("my.edited")
 	case "photo":
