@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"chorus/internal/app"
+	"chorus/internal/ingest"
 	"chorus/internal/story"
 )
 
@@ -19,7 +20,7 @@ type tagList []string
 func (t *tagList) String() string     { return strings.Join(*t, ",") }
 func (t *tagList) Set(v string) error { *t = append(*t, v); return nil }
 
-const sourceUsage = `usage: chorus source add --kind mastodon|bluesky|feed --url URL [--tag TAG ...] [--every 60s] [--token T]
+const sourceUsage = `usage: chorus source add --kind mastodon|bluesky|feed --url URL [--tag TAG ...] [--every 60s] [--token T] [--appview URL]
        chorus source list
        chorus source remove ID`
 
@@ -29,7 +30,7 @@ func sourceCommand(ctx context.Context, args []string, getenv func(string) strin
 	}
 	switch args[0] {
 	case "add":
-		var kind, url, token string
+		var kind, url, token, appView string
 		var every time.Duration
 		var tags tagList
 		return withApp(ctx, "source add", args[1:], getenv, stderr, func(fs *flag.FlagSet) {
@@ -38,8 +39,9 @@ func sourceCommand(ctx context.Context, args []string, getenv func(string) strin
 			fs.Var(&tags, "tag", "a hashtag to follow, without '#'; repeat for more")
 			fs.DurationVar(&every, "every", story.DefaultSourceGap, "how often to poll (Mastodon, feeds)")
 			fs.StringVar(&token, "token", "", "an access token of the server (optional)")
+			fs.StringVar(&appView, "appview", "", "Bluesky: the AppView asked for authors' profile labels (default "+ingest.DefaultAppView+")")
 		}, func(a site, cfg *config) error {
-			src, err := a.AddSource(ctx, app.CommandLine, app.SourceInput{Kind: story.SourceKind(kind), URL: url, Tags: tags, Every: every, Token: token})
+			src, err := a.AddSource(ctx, app.CommandLine, app.SourceInput{Kind: story.SourceKind(kind), URL: url, Tags: tags, Every: every, Token: token, AppView: appView})
 			if err != nil {
 				return err
 			}

@@ -29,6 +29,12 @@ func TestSourceCommands(t *testing.T) {
 	if _, err := cli("source", "add", "--kind", "bluesky", "--url", "https://jetstream.example/subscribe", "--tag", "X"); err == nil || !strings.Contains(err.Error(), "wss") {
 		t.Fatalf("a Jetstream without wss: %v", err)
 	}
+	if _, err := cli("source", "add", "--kind", "bluesky", "--url", "wss://jetstream.example/subscribe", "--tag", "X", "--appview", "https://appview.example/xrpc"); err != nil {
+		t.Fatalf("a Jetstream with its AppView: %v", err)
+	}
+	if _, err := cli("source", "add", "--kind", "mastodon", "--url", "https://social.example", "--tag", "X", "--appview", "https://appview.example/xrpc"); err == nil || !strings.Contains(err.Error(), "AppView") {
+		t.Fatalf("an AppView for a Mastodon source: %v", err)
+	}
 	if _, err := cli("source", "add", "--kind", "mastodon", "--url", "https://social.example"); err == nil || !strings.Contains(err.Error(), "hashtag") {
 		t.Fatalf("a Mastodon source without a tag: %v", err)
 	}

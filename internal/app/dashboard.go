@@ -105,8 +105,9 @@ func (a *App) since(ctx context.Context, p Period) (time.Time, error) {
 }
 
 // Dashboard gathers the figures of a period: everything for admins; for
-// a partner, the stories they submitted and nothing about the site as a
-// whole.
+// a partner, the stories told through their organisation (by any of its
+// members; without an organisation, the stories they submitted) and
+// nothing about the site as a whole.
 func (a *App) Dashboard(ctx context.Context, by *staff.User, p Period) (*Dashboard, error) {
 	if err := can(by, ActionSeeDashboard); err != nil {
 		return nil, err
@@ -117,9 +118,17 @@ func (a *App) Dashboard(ctx context.Context, by *staff.User, p Period) (*Dashboa
 	}
 	scope := storage.StoryScope{}
 	if by.Role != staff.RoleAdmin {
-		scope.SubmittedBy = actor(by)
+		m, err := membership(ctx, a.store, by)
+		if err != nil {
+			return nil, err
+		}
+		if m != nil {
+			scope.OrganisationID = m.OrganisationID
+		} else {
+			scope.SubmittedBy = actor(by)
+		}
 	}
-	d := &Dashboard{Period: p, Since: since, Scoped: scope.SubmittedBy != "", HiddenShare: -1}
+	d := &Dashboard{Period: p, Since: since, Scoped: scope.Scoped(), HiddenShare: -1}
 
 	events := map[string][]int64{}
 	var days []string

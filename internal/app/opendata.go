@@ -32,7 +32,7 @@ type OpenTranslation struct {
 
 // openDataPage is how many stories one read brings: the export holds one
 // page in memory at a time, whatever the number of stories.
-const openDataPage = 100
+const openDataPage = 1000
 
 // EachOpenStory calls fn with every published story, newest first, one
 // page in memory at a time. url makes a story's public address.

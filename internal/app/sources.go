@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -36,6 +37,9 @@ type SourceInput struct {
 	Tags  []string
 	Every time.Duration // zero: story.DefaultSourceGap
 	Token string        // optional access token
+	// AppView is, for a Bluesky source, the base URL asked for authors'
+	// profile labels; empty: Bluesky's public AppView.
+	AppView string
 }
 
 // AddSource adds a hashtag source; connectors pick it up on their next
@@ -56,6 +60,13 @@ func (a *App) AddSource(ctx context.Context, by *staff.User, in SourceInput) (*s
 	}
 	if err := src.Validate(); err != nil {
 		return nil, err
+	}
+	if appView := strings.TrimSpace(in.AppView); appView != "" {
+		u, err := url.Parse(appView)
+		if src.Kind != story.SourceBluesky || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return nil, &story.Error{Code: story.CodeInvalid, Field: "appview", Message: "an AppView is an http or https URL, for a Bluesky source"}
+		}
+		src.State, _ = json.Marshal(map[string]string{"appview": appView})
 	}
 	if token := strings.TrimSpace(in.Token); token != "" {
 		src.TokenSealed = base64.RawURLEncoding.EncodeToString(a.Keys.Seal([]byte(token)))

@@ -82,7 +82,7 @@ func TestConsentJourney(t *testing.T) {
 		if n := tb.count(`meta[property="og:image"][content$="` + card + `"]`); n != 1 {
 			t.Errorf("story page advertises its card %d times", n)
 		}
-		if tb.count(`section.share a[href^="https://bsky.app/"]`) != 1 {
+		if tb.count(`section.share a[href$="/share/bluesky"]`) != 1 {
 			t.Error("no share links while the storyteller agrees")
 		}
 		if st := tb.open(card); st != http.StatusOK {

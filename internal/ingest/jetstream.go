@@ -70,12 +70,18 @@ const (
 	jetstreamRead   = 1 << 20 // one event's size limit
 	cursorEvery     = 3 * time.Second
 	jetstreamMaxGap = time.Minute
+	// lookupErrorShown is how long a failed profile lookup stays on the
+	// source once it stops happening.
+	lookupErrorShown = time.Minute
 )
 
 // jetstreamState is what a Jetstream source remembers: the time_us of the
 // last event handled, to resume from.
 type jetstreamState struct {
 	Cursor int64 `json:"cursor"`
+	// AppView is the base URL asked for authors' profile labels; empty:
+	// DefaultAppView. Set when the source is added.
+	AppView string `json:"appview,omitempty"`
 }
 
 // jetstreamFilter decides, quickly, which events matter: posts carrying
@@ -252,7 +258,7 @@ func (r *Runner) followJetstream(ctx context.Context, src *story.Source) {
 			r.log.Info("jetstream dropped", "source", src.ID, "err", err)
 		}
 		if ctx.Err() != nil {
-			err = nil // stopped, not failed
+			return // stopped, not failed: readJetstream saved the cursor
 		}
 		state, _ := json.Marshal(st)
 		if recErr := r.app.RecordSourceRun(context.WithoutCancel(ctx), src.ID, state, err, added); recErr != nil && !errors.Is(recErr, story.ErrNotFound) {
@@ -295,14 +301,25 @@ func (r *Runner) readJetstream(ctx context.Context, src *story.Source, st *jetst
 	conn.SetReadLimit(jetstreamRead)
 	filter := newJetstreamFilter(src.Tags)
 	lastSaved, totalAdded := time.Now(), 0
+	// The last profile lookup that failed stays on the source, for admins,
+	// while it is recent.
+	var lookupErr error
+	var lookupFailed time.Time
 	save := func() {
 		state, _ := json.Marshal(st)
-		if err := r.app.RecordSourceRun(context.WithoutCancel(ctx), src.ID, state, nil, totalAdded); err != nil && !errors.Is(err, story.ErrNotFound) {
+		var shown error
+		if time.Since(lookupFailed) < lookupErrorShown {
+			shown = lookupErr
+		}
+		if err := r.app.RecordSourceRun(context.WithoutCancel(ctx), src.ID, state, shown, totalAdded); err != nil && !errors.Is(err, story.ErrNotFound) {
 			r.log.Warn("cannot save the jetstream cursor", "source", src.ID, "err", err)
 		}
 		lastSaved, totalAdded = time.Now(), 0
 	}
 	defer func() {
+		if ctx.Err() != nil {
+			save()
+		}
 		added = totalAdded
 	}()
 	for {
@@ -324,6 +341,26 @@ func (r *Runner) readJetstream(ctx context.Context, src *story.Source, st *jetst
 		}
 		if act.TimeUS != 0 && act.TimeUS <= st.Cursor {
 			continue // replayed after a reconnection: already handled
+		}
+		if act.Post != nil {
+			optedOut, err := r.blueskyOptedOut(ctx, st.AppView, act.Post.Author)
+			if err != nil {
+				// Respect by default: without the author's answer the post
+				// is not taken; admins see why.
+				r.log.Info("bluesky profile lookup failed", "source", src.ID, "err", err)
+				r.metrics.errors.WithLabelValues("bluesky_profile").Inc()
+				first := time.Since(lookupFailed) >= lookupErrorShown
+				lookupErr, lookupFailed = err, time.Now()
+				if first {
+					save()
+				}
+			}
+			if optedOut || err != nil {
+				if optedOut {
+					r.metrics.skipped.WithLabelValues("bluesky").Inc()
+				}
+				act.Post = nil
+			}
 		}
 		if err := r.handleJetstream(ctx, act); err != nil {
 			return totalAdded, err

@@ -74,7 +74,9 @@ func TestJetstreamReplayWithDropAndResume(t *testing.T) {
 	f := &fakeJetstream{events: bytes.Split(bytes.TrimSpace(readTestdata(t, "jetstream.jsonl")), []byte("\n")), dropAfter: 6}
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	src := addSource(t, rig, app.SourceInput{Kind: story.SourceBluesky, URL: "ws" + strings.TrimPrefix(srv.URL, "http") + "/subscribe", Tags: []string{"ItTakesaCommunity"}})
+	av := httptest.NewServer(&fakeAppView{})
+	defer av.Close()
+	src := addSource(t, rig, app.SourceInput{Kind: story.SourceBluesky, URL: "ws" + strings.TrimPrefix(srv.URL, "http") + "/subscribe", Tags: []string{"ItTakesaCommunity"}, AppView: av.URL + "/xrpc"})
 	stop := r.Start(context.Background())
 	uk := "at://did:plc:u5cwb2mwiv2bfq53cjufe6yn/app.bsky.feed.post/3lbx2cwuk002c"
 	waitFor(t, "the post after the drop", func() bool { return postBySource(t, rig, "bluesky", uk) != nil })

@@ -93,6 +93,10 @@ func (r *Runner) pollMastodon(ctx context.Context, src *story.Source) (state []b
 	if st.MinID == nil {
 		st.MinID = map[string]string{}
 	}
+	known := r.knownStatuses(src.ID)
+	for _, s := range st.Recent {
+		known.add(s.ID, s.URI)
+	}
 	base := strings.TrimRight(src.URL, "/")
 	save := func() []byte { b, _ := json.Marshal(st); return b }
 	for _, tag := range src.Tags {
@@ -116,6 +120,7 @@ func (r *Runner) pollMastodon(ctx context.Context, src *story.Source) (state []b
 				if err != nil {
 					return save(), added, 0, err
 				}
+				known.add(s.ID, s.URI)
 				if ok {
 					added++
 					st.Recent = append(st.Recent, recentStatus{ID: s.ID, URI: s.URI, Posted: s.CreatedAt, Checked: r.now()})

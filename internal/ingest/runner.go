@@ -47,6 +47,10 @@ type Runner struct {
 
 	mu      sync.Mutex
 	running map[string]*running
+
+	idsMu     sync.Mutex
+	statusIDs map[string]*statusIDs // by Mastodon source
+	profiles  *profileCache
 }
 
 type running struct {
@@ -205,6 +209,19 @@ func (r *Runner) runSource(ctx context.Context, src *story.Source) {
 	if src.Kind == story.SourceBluesky {
 		r.followJetstream(ctx, src)
 		return
+	}
+	if src.Kind == story.SourceMastodon && src.TokenSealed != "" {
+		token, err := r.app.SourceToken(src)
+		if err != nil {
+			r.log.Warn("cannot open a source's token", "source", src.ID, "err", err)
+		} else if token != "" {
+			streams := make(chan struct{})
+			go func() {
+				defer close(streams)
+				r.followMastodonStreams(ctx, src, token)
+			}()
+			defer func() { <-streams }()
+		}
 	}
 	state := src.State
 	failures := 0

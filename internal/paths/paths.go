@@ -123,6 +123,7 @@ func SitemapPath() string { return "/sitemap.xml" }
 
 // LangSitemapPath is the sitemap of one language's pages: /sitemap-{lang}.xml.
 func LangSitemapPath(lang string) string { return "/sitemap-" + seg(lang) + ".xml" }
+
 // ActorPath is the campaign's ActivityPub actor: /ap/actor. Its account
 // on the fediverse is ActorUsername at the site's host.
 const ActorPath = "/ap/actor"

@@ -75,11 +75,17 @@ const (
 )
 
 // StoryScope narrows the dashboard's story figures. The zero scope is the
-// whole campaign; SubmittedBy keeps the stories a staff member submitted
-// (the audit log's actor of their submission).
+// whole campaign; OrganisationID keeps the stories told through an
+// organisation (by any of its members, withdrawn ones included);
+// otherwise SubmittedBy keeps the stories a staff member submitted (the
+// audit log's actor of their submission).
 type StoryScope struct {
-	SubmittedBy string
+	OrganisationID string
+	SubmittedBy    string
 }
+
+// Scoped says the scope narrows the figures.
+func (s StoryScope) Scoped() bool { return s.OrganisationID != "" || s.SubmittedBy != "" }
 
 // Tally is a count under a label (a day, a language, a channel...).
 type Tally struct {

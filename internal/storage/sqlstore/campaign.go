@@ -13,6 +13,9 @@ import (
 
 // scopeCond narrows story figures to a scope, on the stories' id column.
 func scopeCond(column string, scope storage.StoryScope) Cond {
+	if scope.OrganisationID != "" {
+		return Cond{SQL: " AND " + column + " IN (SELECT story_id FROM story_organisations WHERE organisation_id = ?)", Args: []any{scope.OrganisationID}}
+	}
 	if scope.SubmittedBy == "" {
 		return Cond{}
 	}

@@ -152,7 +152,12 @@ func (t *Tx) InsertConsentRecord(ctx context.Context, c *org.ConsentRecord) erro
 	_, err := t.DB.Exec(ctx, "INSERT INTO consent_records ("+ConsentRecordColumns+") VALUES ("+Placeholders(10)+")",
 		c.StoryID, c.OrganisationID, nullID(c.SubmittedBy), c.Consenter, string(c.Method), t.D.NullTime(c.ConsentedAt),
 		c.ExplainedIn, joinScope(c.Scope), c.ScanKey, t.D.NullTime(c.CreatedAt))
-	return t.err("insert consent record", err)
+	if err != nil {
+		return t.err("insert consent record", err)
+	}
+	_, err = t.DB.Exec(ctx, "INSERT INTO story_organisations (story_id, organisation_id) VALUES (?, ?) ON CONFLICT (story_id) DO NOTHING",
+		c.StoryID, c.OrganisationID)
+	return t.err("link story to organisation", err)
 }
 
 // CollectionColumns are the columns scanCollection reads, in order; the

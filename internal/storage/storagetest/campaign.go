@@ -2,12 +2,14 @@ package storagetest
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"slices"
 	"testing"
 	"time"
 
 	"chorus/internal/audit"
+	"chorus/internal/org"
 	"chorus/internal/staff"
 	"chorus/internal/storage"
 	"chorus/internal/story"
@@ -138,5 +140,88 @@ func testCampaignFigures(t *testing.T, st storage.Store) {
 	}
 	if user, err := st.CredentialUser(ctx, staff.CredentialAPIToken, []byte(staff.CredentialAPIToken), epoch); err != nil || user.ID != u.ID {
 		t.Errorf("API token after erasing sign-in records: %v %v", user, err)
+	}
+}
+
+// testCampaignOrganisationScope: an organisation's scope keeps the
+// stories told through it, by any of its members, and never another
+// organisation's; a withdrawn story still counts for its organisation
+// after its consent record is erased.
+func testCampaignOrganisationScope(t *testing.T, st storage.Store) {
+	ctx := context.Background()
+	day1, day2 := epoch, epoch.Add(24*time.Hour)
+	a1 := sample("a1", story.StatusPublished, day1)
+	a1.PublishedAt, a1.Country = day1.Add(time.Hour), "FR"
+	a2 := sample("a2", story.StatusPending, day2)
+	b1 := sample("b1", story.StatusPublished, day2)
+	b1.PublishedAt, b1.Country = day2.Add(time.Hour), "DE"
+	own := sample("own", story.StatusPublished, day1)
+	own.PublishedAt = day1.Add(time.Hour)
+	insert(t, st, a1, a2, b1, own)
+	first := &staff.User{Email: "first@a.example.org", Role: staff.RolePartner, CreatedAt: epoch}
+	second := &staff.User{Email: "second@a.example.org", Role: staff.RolePartner, CreatedAt: epoch}
+	other := &staff.User{Email: "member@b.example.org", Role: staff.RolePartner, CreatedAt: epoch}
+	err := st.WithTx(ctx, func(tx storage.Tx) error {
+		for _, o := range []string{"o-a", "o-b"} {
+			if err := tx.PutOrganisation(ctx, &org.Organisation{ID: o, Slug: o, Kind: org.KindCivilSociety,
+				Texts: map[string]org.Text{"en": {Name: o}}, CreatedAt: epoch, UpdatedAt: epoch}); err != nil {
+				return err
+			}
+		}
+		for _, u := range []*staff.User{first, second, other} {
+			if err := tx.InsertUser(ctx, u); err != nil {
+				return err
+			}
+		}
+		told := []struct {
+			storyID, organisationID string
+			by                      *staff.User
+		}{{"a1", "o-a", first}, {"a2", "o-a", second}, {"b1", "o-b", other}}
+		for _, c := range told {
+			if err := tx.InsertConsentRecord(ctx, &org.ConsentRecord{StoryID: c.storyID, OrganisationID: c.organisationID, SubmittedBy: c.by.ID,
+				Consenter: "Consenter of " + c.storyID, Method: org.MethodSignedForm, ConsentedAt: epoch, ExplainedIn: "en",
+				Scope: []org.Scope{org.ScopeSite}, CreatedAt: epoch}); err != nil {
+				return err
+			}
+		}
+		return tx.AppendAudit(ctx, audit.Entry{At: day1, Actor: "first@a.example.org", Action: "submit", SubjectID: "own"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.WithTx(ctx, func(tx storage.Tx) error { return tx.EraseStory(ctx, "a2", "", day2) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ConsentRecord(ctx, "a2"); !errors.Is(err, story.ErrNotFound) {
+		t.Fatalf("consent record of a withdrawn story: %v", err)
+	}
+	check := func(what string, got []storage.Tally, err error, want ...storage.Tally) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
+			t.Errorf("%s: %v, want %v", what, got, want)
+		}
+	}
+	orgA, orgB := storage.StoryScope{OrganisationID: "o-a"}, storage.StoryScope{OrganisationID: "o-b"}
+	got, err := st.StoriesPerDay(ctx, storage.EventSubmitted, time.Time{}, orgA)
+	check("submitted through A, both members'", got, err, storage.Tally{Label: "2026-11-01", Count: 1}, storage.Tally{Label: "2026-11-02", Count: 1})
+	got, err = st.StoriesPerDay(ctx, storage.EventWithdrawn, time.Time{}, orgA)
+	check("withdrawn through A", got, err, storage.Tally{Label: "2026-11-02", Count: 1})
+	got, err = st.StoriesPerDay(ctx, storage.EventWithdrawn, time.Time{}, orgB)
+	check("withdrawn through B", got, err)
+	got, err = st.StoriesPerDay(ctx, storage.EventSubmitted, time.Time{}, orgB)
+	check("submitted through B", got, err, storage.Tally{Label: "2026-11-02", Count: 1})
+	got, err = st.PublishedStoriesBy(ctx, storage.ByCountry, time.Time{}, orgA)
+	check("by country through A", got, err, storage.Tally{Label: "FR", Count: 1})
+	got, err = st.PublishedStoriesBy(ctx, storage.ByCountry, time.Time{}, orgB)
+	check("by country through B", got, err, storage.Tally{Label: "DE", Count: 1})
+	got, err = st.PublishedStoriesBy(ctx, storage.ByTheme, time.Time{}, orgB)
+	check("by theme through B", got, err, storage.Tally{Label: "family", Count: 1}, storage.Tally{Label: "work", Count: 1})
+	got, err = st.PublishedStoriesBy(ctx, storage.ByCountry, time.Time{}, storage.StoryScope{OrganisationID: "o-none"})
+	check("by country through an organisation without stories", got, err)
+	if times, err := st.DecisionTimes(ctx, time.Time{}, orgB); err != nil || !slices.Equal(times, []time.Duration{time.Hour}) {
+		t.Errorf("decision times through B: %v %v", times, err)
 	}
 }

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		"Organisations":        testOrganisations,
 		"Federation":           testFederation,
 	}
+	tests["CampaignOrganisationScope"] = testCampaignOrganisationScope
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
 	}
