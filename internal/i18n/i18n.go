@@ -16,6 +16,7 @@ import (
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 //go:embed locales/*.json
@@ -89,6 +90,7 @@ type Lang struct {
 	Tag     language.Tag
 	catalog *Catalog
 	current atomic.Pointer[langMessages]
+	printer *message.Printer // numbers in the language's CLDR format
 }
 
 // langMessages is what a language translates with, replaced as a whole
@@ -138,7 +140,7 @@ func loadFrom(fsys fs.FS, langs []Language, log *slog.Logger) (*Catalog, error) 
 			continue
 		}
 		c.shipped[l.Code] = messages
-		lang := &Lang{Language: l, Tag: tag, catalog: c}
+		lang := &Lang{Language: l, Tag: tag, catalog: c, printer: numberPrinter(l.Code)}
 		c.langs[l.Code] = lang
 		c.ordered = append(c.ordered, lang)
 		tags = append(tags, tag)
@@ -245,9 +247,10 @@ func (l *Lang) T(key string, args ...any) string {
 	return l.translate(key, nil, args)
 }
 
-// N translates key with the plural form for count; {{.Count}} is set.
+// N translates key with the plural form for count; {{.Count}} is set to
+// count written as the language writes numbers.
 func (l *Lang) N(key string, count int, args ...any) string {
-	return l.translate(key, count, append(args, "Count", count))
+	return l.translate(key, count, append(args, "Count", l.Number(count)))
 }
 
 func (l *Lang) translate(key string, count any, args []any) string {

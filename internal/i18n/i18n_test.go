@@ -101,8 +101,10 @@ func TestPluralsFollowCLDR(t *testing.T) {
 		{"fr", 2, "2 récits attendent"},
 		{"ar", 0, "لا توجد قصص"},
 		{"ar", 2, "قصتان"},
-		{"ar", 5, "5 قصص"},
-		{"ar", 11, "11 قصة"},
+		{"ar", 5, "٥ قصص"},
+		{"ar", 11, "١١ قصة"},
+		{"en", 1500, "1,500 stories"},
+		{"fr", 1500, "1\u00a0500 récits"},
 	}
 	for _, tc := range cases {
 		if got := c.Lang(tc.lang).N("queue.count", tc.count); !strings.Contains(got, tc.want) {

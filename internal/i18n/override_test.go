@@ -48,7 +48,7 @@ func TestPluralOverride(t *testing.T) {
 	if err := c.Apply([]Override{{Lang: "ar", Message: Message{Key: "queue.count", Forms: forms}}}); err != nil {
 		t.Fatal(err)
 	}
-	for n, want := range map[int]string{0: "لا شيء", 2: "اثنتان", 5: "5 قليلة", 11: "11 كثيرة", 100: "100 أخرى"} {
+	for n, want := range map[int]string{0: "لا شيء", 2: "اثنتان", 5: "٥ قليلة", 11: "١١ كثيرة", 100: "١٠٠ أخرى"} {
 		if got := c.Lang("ar").N("queue.count", n); got != want {
 			t.Errorf("%d: %q, want %q", n, got, want)
 		}

@@ -39,7 +39,7 @@ func (s *Server) downloadPrivateLink(w http.ResponseWriter, r *http.Request, p *
 	err = privateLinkFile.Execute(&buf, struct {
 		L                        *i18n.Lang
 		PrivateURL, Title, Saved string
-	}{p.L, full, st.Title, time.Now().UTC().Format("2006-01-02")})
+	}{p.L, full, st.Title, p.L.Date(time.Now())})
 	if err != nil {
 		return err
 	}

@@ -191,7 +191,8 @@ func parseViews(catalog *i18n.Catalog) (*views, error) {
 		"highlight":   Highlight,
 		"country":     countryName,
 		"countries":   countryOptions,
-		"date":        func(t time.Time) string { return t.Format("2006-01-02") },
+		"date":        func(t time.Time) string { return t.UTC().Format("2006-01-02") },
+		"number":      formatNumber,
 		"photoSize":   photoSize,
 		"cardOf":      func(p *Page, s *story.Story) cardData { return cardData{Page: p, Story: s} },
 		"cardsOf":     func(p *Page, list []*story.Story) cardsData { return cardsData{Page: p, Stories: list} },
@@ -560,3 +561,14 @@ func auditAction(lang *i18n.Lang, action string) string {
 // script keeps its order inside a sentence in another, where a <bdi>
 // cannot go (a translated message is one string).
 func isolated(text string) string { return "\u2068" + text + "\u2069" }
+
+// formatNumber writes a count shown to people in the page's language.
+func formatNumber(l *i18n.Lang, n any) string {
+	switch n := n.(type) {
+	case int:
+		return l.Number(n)
+	case int64:
+		return l.Number(int(n))
+	}
+	return fmt.Sprint(n)
+}
