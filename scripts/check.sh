@@ -165,7 +165,22 @@ while read -r dir name; do
 	step "fuzz $name ($dir, $FUZZTIME)"
 	t0="$(now_ms)"
 	log="$logdir/fuzz-$name.log"
-	if $GO test "./$dir" -run '^$' -fuzz "^$name\$" -fuzztime "$FUZZTIME" -fuzzminimizetime "$FUZZMINIMIZE" >"$log" 2>&1; then
+	fuzz_once() { $GO test "./$dir" -run '^$' -fuzz "^$name\$" -fuzztime "$FUZZTIME" -fuzzminimizetime "$FUZZMINIMIZE" >"$log" 2>&1; }
+	# The go command can stop a run with "context deadline exceeded" when
+	# the time is up while it minimises a new interesting input: no input
+	# failed, the fuzzer was cut short. Such a run is tried again (twice at
+	# most); a real finding always writes its failing input and fails.
+	fuzz_cut_short() { grep -q 'context deadline exceeded' "$log" && ! grep -q 'Failing input written to' "$log"; }
+	fuzz_ok=0
+	for _ in 1 2 3; do
+		if fuzz_once; then
+			fuzz_ok=1
+			break
+		fi
+		fuzz_cut_short || break
+		echo "fuzz $name: cut short by the go command's deadline while minimising; running it again"
+	done
+	if [ "$fuzz_ok" = 1 ]; then
 		tail -n 2 "$log"
 		execs="$(grep -o 'execs: [0-9]*' "$log" | tail -n 1 | sed 's/execs: //')"
 		record "fuzz $name ($dir)" pass "$t0" "${execs:-?} execs in $FUZZTIME"
