@@ -66,13 +66,20 @@ func (s *Server) streamQueueEvents(w http.ResponseWriter, r *http.Request, p *Pa
 	if !app.Allowed(p.User, app.ActionModerate) {
 		return app.ErrForbidden
 	}
+	return streamEvents(w, r, s.queueHub, "queue")
+}
+
+// streamEvents sends a server-sent event named event each time hub
+// publishes, with a heartbeat, until the client leaves or the server
+// shuts the hub.
+func streamEvents(w http.ResponseWriter, r *http.Request, h *hub, event string) error {
 	flusher := http.NewResponseController(w)
-	ch := s.queueHub.subscribe()
-	defer s.queueHub.unsubscribe(ch)
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no")
+	ch := h.subscribe()
+	defer h.unsubscribe(ch)
+	header := w.Header()
+	header.Set("Content-Type", "text/event-stream")
+	header.Set("Cache-Control", "no-store")
+	header.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, "retry: 5000\n\n")
 	if err := flusher.Flush(); err != nil {
@@ -86,10 +93,10 @@ func (s *Server) streamQueueEvents(w http.ResponseWriter, r *http.Request, p *Pa
 		select {
 		case <-r.Context().Done():
 			return nil
-		case <-s.queueHub.closed:
+		case <-h.closed:
 			return nil
 		case <-ch:
-			fmt.Fprint(w, "event: queue\ndata: changed\n\n")
+			fmt.Fprint(w, "event: "+event+"\ndata: changed\n\n")
 		case <-tick.C:
 			fmt.Fprint(w, ": still here\n\n")
 		}

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"chorus/internal/paths"
 	"chorus/internal/story"
@@ -108,36 +107,7 @@ func (s *Server) showEmbedWall(w http.ResponseWriter, r *http.Request, p *Page) 
 // streamWallEvents sends an event each time the wall changes (a post
 // shown, removed, pinned), on this node or another.
 func (s *Server) streamWallEvents(w http.ResponseWriter, r *http.Request, p *Page) error {
-	flusher := http.NewResponseController(w)
-	ch := s.wallHub.subscribe()
-	defer s.wallHub.unsubscribe(ch)
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	fmt.Fprint(w, "retry: 5000\n\n")
-	if err := flusher.Flush(); err != nil {
-		return nil
-	}
-	flusher.SetWriteDeadline(time.Time{})
-	tick := time.NewTicker(heartbeat)
-	defer tick.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
-			return nil
-		case <-s.wallHub.closed:
-			return nil
-		case <-ch:
-			fmt.Fprint(w, "event: wall\ndata: changed\n\n")
-		case <-tick.C:
-			fmt.Fprint(w, ": still here\n\n")
-		}
-		if err := flusher.Flush(); err != nil {
-			return nil
-		}
-	}
+	return streamEvents(w, r, s.wallHub, "wall")
 }
 
 // servePostImage serves a shown post's image from our media store.
