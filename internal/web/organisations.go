@@ -151,6 +151,22 @@ type orgTextField struct {
 
 // organisationFor is the organisation a staff page is about: the one named
 // by the request (admins may name any), else the signed-in member's own.
+// memberForm checks a posted form of at most limit bytes and returns the
+// sender's organisation; staff who belong to none are refused.
+func (s *Server) memberForm(w http.ResponseWriter, r *http.Request, p *Page, limit int64) (*org.Organisation, error) {
+	if err := s.checkForm(w, r, limit); err != nil {
+		return nil, err
+	}
+	o, _, err := s.organisationFor(r, p)
+	if err != nil {
+		return nil, err
+	}
+	if o == nil {
+		return nil, app.ErrForbidden
+	}
+	return o, nil
+}
+
 func (s *Server) organisationFor(r *http.Request, p *Page) (*org.Organisation, *org.Member, error) {
 	own, m, err := s.app.Membership(r.Context(), p.User)
 	if err != nil {
@@ -311,15 +327,9 @@ type slipView struct {
 // submitToldStory stores a story a partner collected and shows the slip
 // to hand over: the storyteller's private link, once, with its QR code.
 func (s *Server) submitToldStory(w http.ResponseWriter, r *http.Request, p *Page) error {
-	if err := s.checkForm(w, r, maxToldForm); err != nil {
-		return err
-	}
-	o, _, err := s.organisationFor(r, p)
+	o, err := s.memberForm(w, r, p, maxToldForm)
 	if err != nil {
 		return err
-	}
-	if o == nil {
-		return app.ErrForbidden
 	}
 	sub := submissionFromForm(r)
 	sub.ContactEmail = ""
@@ -394,15 +404,9 @@ func (s *Server) serveConsentScan(w http.ResponseWriter, r *http.Request, p *Pag
 }
 
 func (s *Server) inviteMember(w http.ResponseWriter, r *http.Request, p *Page) error {
-	if err := s.checkForm(w, r, 64<<10); err != nil {
-		return err
-	}
-	o, _, err := s.organisationFor(r, p)
+	o, err := s.memberForm(w, r, p, 64<<10)
 	if err != nil {
 		return err
-	}
-	if o == nil {
-		return app.ErrForbidden
 	}
 	inv, err := s.app.InviteMember(r.Context(), p.User, o.ID, r.PostFormValue("email"), r.PostFormValue("owner") == "yes")
 	if err != nil {
@@ -424,15 +428,9 @@ func (s *Server) inviteMember(w http.ResponseWriter, r *http.Request, p *Page) e
 }
 
 func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, p *Page) error {
-	if err := s.checkForm(w, r, 64<<10); err != nil {
-		return err
-	}
-	o, _, err := s.organisationFor(r, p)
+	o, err := s.memberForm(w, r, p, 64<<10)
 	if err != nil {
 		return err
-	}
-	if o == nil {
-		return app.ErrForbidden
 	}
 	userID, err := strconv.ParseInt(r.PathValue("user"), 10, 64)
 	if err != nil {
