@@ -155,8 +155,14 @@ func (t *Tx) InsertConsentRecord(ctx context.Context, c *org.ConsentRecord) erro
 	if err != nil {
 		return t.err("insert consent record", err)
 	}
-	_, err = t.DB.Exec(ctx, "INSERT INTO story_organisations (story_id, organisation_id) VALUES (?, ?) ON CONFLICT (story_id) DO NOTHING",
-		c.StoryID, c.OrganisationID)
+	return t.LinkStoryToOrganisation(ctx, c.StoryID, c.OrganisationID)
+}
+
+// LinkStoryToOrganisation records that a story was told through an
+// organisation; a story keeps its first link.
+func (t *Tx) LinkStoryToOrganisation(ctx context.Context, storyID, organisationID string) error {
+	_, err := t.DB.Exec(ctx, "INSERT INTO story_organisations (story_id, organisation_id) VALUES (?, ?) ON CONFLICT (story_id) DO NOTHING",
+		storyID, organisationID)
 	return t.err("link story to organisation", err)
 }
 
