@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -163,18 +164,11 @@ func (a *App) Dashboard(ctx context.Context, by *staff.User, p Period) (*Dashboa
 		d.Panels = append(d.Panels, tallyPanel(string(by), "published", string(by), tallies))
 	}
 
-	times, err := a.store.DecisionTimes(ctx, since, scope)
+	waits, err := a.store.DecisionWaits(ctx, since, scope)
 	if err != nil {
 		return nil, err
 	}
-	d.Decided = len(times)
-	if len(times) > 0 {
-		slices.Sort(times)
-		d.MedianDecision = times[len(times)/2]
-		if len(times)%2 == 0 {
-			d.MedianDecision = (times[len(times)/2-1] + times[len(times)/2]) / 2
-		}
-	}
+	d.Decided, d.MedianDecision = medianWait(waits)
 	if d.Scoped {
 		return d, nil
 	}
@@ -244,6 +238,33 @@ func (a *App) Dashboard(ctx context.Context, by *staff.User, p Period) (*Dashboa
 		d.Panels = append(d.Panels, tallyPanel(m.id, m.id, m.labels, tallies))
 	}
 	return d, nil
+}
+
+// medianWait counts the decisions and finds their median wait (between
+// the two middle ones for an even count).
+func medianWait(waits []storage.WaitCount) (int, time.Duration) {
+	slices.SortFunc(waits, func(a, b storage.WaitCount) int { return cmp.Compare(a.Wait, b.Wait) })
+	var n int64
+	for _, w := range waits {
+		n += w.Count
+	}
+	if n == 0 {
+		return 0, 0
+	}
+	// at is the wait of the decision of rank k (0-based).
+	at := func(k int64) time.Duration {
+		for _, w := range waits {
+			if k < w.Count {
+				return w.Wait
+			}
+			k -= w.Count
+		}
+		return 0
+	}
+	if n%2 == 1 {
+		return int(n), at(n / 2)
+	}
+	return int(n), (at(n/2-1) + at(n/2)) / 2
 }
 
 func tallyPanel(id, column, labels string, tallies []storage.Tally) Panel {

@@ -160,7 +160,8 @@ func Synthetic(ctx context.Context, store storage.Store, campaign app.Campaign, 
 					Title: sentence(4 + rng.IntN(5)), Body: strings.TrimSpace(body.String()), Language: lang,
 					Country: syntheticCountries[rng.IntN(len(syntheticCountries))], Themes: themes,
 					Identity: story.Identities[rng.IntN(len(story.Identities))], Anonymous: true,
-					Consent: story.Consent{Publish: true}, CreatedAt: at, UpdatedAt: at, PublishedAt: at,
+					// Submitted up to three days before a moderator published it.
+					Consent: story.Consent{Publish: true}, CreatedAt: at.Add(-time.Duration(rng.IntN(72*60)) * time.Minute), UpdatedAt: at, PublishedAt: at,
 				}
 				if err := tx.InsertStory(ctx, s, hash); err != nil {
 					return err

@@ -8,7 +8,8 @@ import (
 	"chorus/internal/story"
 )
 
-// CampaignReader reads the figures of the campaign's dashboard.
+// CampaignReader reads the figures of the campaign's dashboard. The
+// stories' figures are counted per day (UTC): since stands for its day.
 type CampaignReader interface {
 	// StoriesPerDay counts, per day (UTC), the stories that reached an
 	// event on or after since, within the scope.
@@ -16,9 +17,11 @@ type CampaignReader interface {
 	// PublishedStoriesBy counts the published stories by a dimension,
 	// published on or after since, within the scope.
 	PublishedStoriesBy(ctx context.Context, by StoryDimension, since time.Time, scope StoryScope) ([]Tally, error)
-	// DecisionTimes lists how long each story decided (published or
-	// rejected) on or after since waited for its decision.
-	DecisionTimes(ctx context.Context, since time.Time, scope StoryScope) ([]time.Duration, error)
+	// DecisionWaits counts how long the stories decided (published or
+	// rejected) on or after since waited for their decision, the waits
+	// rounded to a tenth of an hour below 100 hours, an hour below 1,000
+	// and ten hours beyond.
+	DecisionWaits(ctx context.Context, since time.Time, scope StoryScope) ([]WaitCount, error)
 	// PostsBy counts the social posts taken in on or after since by
 	// network, language and whether policy hid them.
 	PostsBy(ctx context.Context, since time.Time) ([]PostTally, error)
@@ -90,6 +93,12 @@ func (s StoryScope) Scoped() bool { return s.OrganisationID != "" || s.Submitted
 // Tally is a count under a label (a day, a language, a channel...).
 type Tally struct {
 	Label string
+	Count int64
+}
+
+// WaitCount counts the stories that waited as long for a decision.
+type WaitCount struct {
+	Wait  time.Duration
 	Count int64
 }
 

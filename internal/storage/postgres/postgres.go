@@ -94,7 +94,29 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
+	if err := s.fillStoryTallies(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
 	return s, nil
+}
+
+// fillStoryTallies counts the stories of a database opened for the first
+// time since the tallies were added. Nodes starting together take turns:
+// the second finds the tallies there.
+func (s *Store) fillStoryTallies(ctx context.Context) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return domainError("begin", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if _, err := tx.Exec(ctx, "LOCK TABLE story_tallies IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+		return domainError("fill story tallies", err)
+	}
+	if err := s.newTx(tx).FillStoryTallies(ctx); err != nil {
+		return err
+	}
+	return domainError("fill story tallies", tx.Commit(ctx))
 }
 
 // openJobs migrates River's tables under an advisory lock, so nodes that

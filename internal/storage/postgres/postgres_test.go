@@ -81,6 +81,21 @@ func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
 	}
 }
 
+func TestTalliesFilledOnOpen(t *testing.T) {
+	url := testURL(t)
+	st := open(t, url)
+	storagetest.TalliesFilledOnOpen(t, st,
+		func() {
+			if _, err := st.pool.Exec(context.Background(), "DELETE FROM story_tallies"); err != nil {
+				t.Fatal(err)
+			}
+		},
+		func() storage.Store {
+			st.Close()
+			return open(t, url)
+		})
+}
+
 func TestConcurrentOpensMigrateOnce(t *testing.T) {
 	url := testURL(t)
 	ctx := context.Background()

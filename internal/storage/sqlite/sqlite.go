@@ -98,7 +98,25 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	reader.SetMaxIdleConns(readers)
 	s.reader = reader
 	s.Queries = sqlstore.NewQueries(sqlstore.StdDB{DB: reader}, dialect{})
+	if err := s.fillStoryTallies(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
+}
+
+// fillStoryTallies counts the stories of a database opened for the first
+// time since the tallies were added.
+func (s *Store) fillStoryTallies(ctx context.Context) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return domainError("begin", err)
+	}
+	defer tx.Rollback()
+	if err := s.newTx(tx).FillStoryTallies(ctx); err != nil {
+		return err
+	}
+	return domainError("fill story tallies", tx.Commit())
 }
 
 // Path is the database file's absolute path.

@@ -16,7 +16,12 @@ import (
 
 func openTemp(t *testing.T) *Store {
 	t.Helper()
-	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "chorus.db"))
+	return openPath(t, filepath.Join(t.TempDir(), "chorus.db"))
+}
+
+func openPath(t *testing.T, path string) *Store {
+	t.Helper()
+	st, err := Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,6 +55,21 @@ func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
 	if entries, _ := st.Audit(ctx, "x"); len(entries) != 1 {
 		t.Fatalf("data lost on reopen: %v", entries)
 	}
+}
+
+func TestTalliesFilledOnOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "chorus.db")
+	st := openPath(t, path)
+	storagetest.TalliesFilledOnOpen(t, st,
+		func() {
+			if _, err := st.writer.Exec("DELETE FROM story_tallies"); err != nil {
+				t.Fatal(err)
+			}
+		},
+		func() storage.Store {
+			st.Close()
+			return openPath(t, path)
+		})
 }
 
 func TestAuditLogIsAppendOnly(t *testing.T) {

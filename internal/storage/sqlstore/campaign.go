@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,17 +13,6 @@ import (
 	"chorus/internal/story"
 )
 
-// scopeCond narrows story figures to a scope, on the stories' id column.
-func scopeCond(column string, scope storage.StoryScope) Cond {
-	if scope.OrganisationID != "" {
-		return Cond{SQL: " AND " + column + " IN (SELECT story_id FROM story_organisations WHERE organisation_id = ?)", Args: []any{scope.OrganisationID}}
-	}
-	if scope.SubmittedBy == "" {
-		return Cond{}
-	}
-	return Cond{SQL: " AND " + column + " IN (SELECT subject_id FROM audit_log WHERE action = 'submit' AND actor = ?)", Args: []any{scope.SubmittedBy}}
-}
-
 func scanTally(row Row) (storage.Tally, error) {
 	var t storage.Tally
 	err := row.Scan(&t.Label, &t.Count)
@@ -29,6 +20,60 @@ func scanTally(row Row) (storage.Tally, error) {
 }
 
 func (q Queries) StoriesPerDay(ctx context.Context, event storage.StoryEvent, since time.Time, scope storage.StoryScope) ([]storage.Tally, error) {
+	if !slices.Contains(storage.StoryEvents, event) {
+		return nil, fmt.Errorf("stories per day: unknown event %q", event)
+	}
+	if scope.SubmittedBy != "" {
+		return q.submittedPerDay(ctx, event, since, scope)
+	}
+	return queryAll(ctx, q, "stories per day", scanTally,
+		`SELECT day, CAST(sum(count) AS bigint) FROM story_tallies WHERE organisation_id = ? AND event = ? AND dimension = '' AND day >= ?
+		GROUP BY day HAVING sum(count) > 0 ORDER BY 1`, tallyScope(scope), string(event), sinceDay(since))
+}
+
+func (q Queries) PublishedStoriesBy(ctx context.Context, by storage.StoryDimension, since time.Time, scope storage.StoryScope) ([]storage.Tally, error) {
+	switch by {
+	case storage.ByLanguage, storage.ByCountry, storage.ByIdentity, storage.ByTheme:
+	default:
+		return nil, fmt.Errorf("stories by: unknown dimension %q", by)
+	}
+	if scope.SubmittedBy != "" {
+		return q.submittedBy(ctx, by, since, scope)
+	}
+	return queryAll(ctx, q, "stories by "+string(by), scanTally,
+		`SELECT value, CAST(sum(count) AS bigint) FROM story_tallies WHERE organisation_id = ? AND event = ? AND dimension = ? AND day >= ?
+		GROUP BY value HAVING sum(count) > 0 ORDER BY 2 DESC, 1`, tallyScope(scope), string(storage.EventPublished), string(by), sinceDay(since))
+}
+
+func (q Queries) DecisionWaits(ctx context.Context, since time.Time, scope storage.StoryScope) ([]storage.WaitCount, error) {
+	if scope.SubmittedBy != "" {
+		return q.submittedWaits(ctx, since, scope)
+	}
+	return queryAll(ctx, q, "decision waits", func(row Row) (storage.WaitCount, error) {
+		var w storage.WaitCount
+		var minutes string
+		err := row.Scan(&minutes, &w.Count)
+		if err == nil {
+			var m int64
+			m, err = strconv.ParseInt(minutes, 10, 64)
+			w.Wait = time.Duration(m) * time.Minute
+		}
+		return w, err
+	}, `SELECT value, CAST(sum(count) AS bigint) FROM story_tallies WHERE organisation_id = ? AND event IN (?, ?) AND dimension = ? AND day >= ?
+		GROUP BY value HAVING sum(count) > 0`,
+		tallyScope(scope), string(storage.EventPublished), string(storage.EventRejected), dimensionWait, sinceDay(since))
+}
+
+// The figures of a partner without an organisation (the stories they
+// submitted themselves, found through the audit log) are counted from the
+// stories' rows: there are few such stories, and no tallies per person.
+
+// submitterCond narrows to the stories a staff member submitted.
+func submitterCond(column string, scope storage.StoryScope) Cond {
+	return Cond{SQL: " AND " + column + " IN (SELECT subject_id FROM audit_log WHERE action = 'submit' AND actor = ?)", Args: []any{scope.SubmittedBy}}
+}
+
+func (q Queries) submittedPerDay(ctx context.Context, event storage.StoryEvent, since time.Time, scope storage.StoryScope) ([]storage.Tally, error) {
 	var column, where string
 	switch event {
 	case storage.EventSubmitted:
@@ -39,54 +84,56 @@ func (q Queries) StoriesPerDay(ctx context.Context, event storage.StoryEvent, si
 		column, where = "updated_at", "status = 'rejected' AND updated_at >= ?"
 	case storage.EventWithdrawn:
 		column, where = "withdrawn_at", q.D.HasTime("withdrawn_at")+" AND withdrawn_at >= ?"
-	default:
-		return nil, fmt.Errorf("stories per day: unknown event %q", event)
 	}
 	at := q.D.Time(since)
 	if event == storage.EventPublished {
 		at = q.D.SortedTime(since)
 	}
-	scoped := scopeCond("id", scope)
+	scoped := submitterCond("id", scope)
 	day := q.D.Day(column)
 	return queryAll(ctx, q, "stories per day", scanTally,
 		"SELECT "+day+", count(*) FROM stories WHERE "+where+scoped.SQL+" GROUP BY "+day+" ORDER BY 1",
 		append([]any{at}, scoped.Args...)...)
 }
 
-func (q Queries) PublishedStoriesBy(ctx context.Context, by storage.StoryDimension, since time.Time, scope storage.StoryScope) ([]storage.Tally, error) {
+func (q Queries) submittedBy(ctx context.Context, by storage.StoryDimension, since time.Time, scope storage.StoryScope) ([]storage.Tally, error) {
 	at := q.D.SortedTime(since)
+	scoped := submitterCond("id", scope)
 	if by == storage.ByTheme {
-		scoped := scopeCond("story_id", scope)
 		return queryAll(ctx, q, "stories by theme", scanTally,
-			"SELECT theme, count(*) FROM story_themes WHERE published_at >= ?"+scoped.SQL+" GROUP BY theme ORDER BY 2 DESC, 1",
-			append([]any{at}, scoped.Args...)...)
-	}
-	switch by {
-	case storage.ByLanguage, storage.ByCountry, storage.ByIdentity:
-	default:
-		return nil, fmt.Errorf("stories by: unknown dimension %q", by)
+			"SELECT theme, count(*) FROM story_themes WHERE published_at >= ?"+submitterCond("story_id", scope).SQL+
+				" GROUP BY theme ORDER BY 2 DESC, 1", append([]any{at}, scoped.Args...)...)
 	}
 	column := string(by)
-	scoped := scopeCond("id", scope)
 	return queryAll(ctx, q, "stories by "+column, scanTally,
 		"SELECT "+column+", count(*) FROM stories WHERE status = 'published' AND published_at >= ?"+scoped.SQL+
 			" GROUP BY "+column+" ORDER BY 2 DESC, 1",
 		append([]any{at}, scoped.Args...)...)
 }
 
-func (q Queries) DecisionTimes(ctx context.Context, since time.Time, scope storage.StoryScope) ([]time.Duration, error) {
-	scoped := scopeCond("id", scope)
-	// A rejected story's last change is its rejection: a rejected story
-	// cannot be edited.
+func (q Queries) submittedWaits(ctx context.Context, since time.Time, scope storage.StoryScope) ([]storage.WaitCount, error) {
+	scoped := submitterCond("id", scope)
 	query := `SELECT created_at, published_at FROM stories WHERE status = 'published' AND published_at >= ?` + scoped.SQL + `
 		UNION ALL SELECT created_at, updated_at FROM stories WHERE status = 'rejected' AND updated_at >= ?` + scoped.SQL
 	args := append([]any{q.D.SortedTime(since)}, scoped.Args...)
 	args = append(append(args, q.D.Time(since)), scoped.Args...)
-	return queryAll(ctx, q, "decision times", func(row Row) (time.Duration, error) {
+	waits, err := queryAll(ctx, q, "decision waits", func(row Row) (time.Duration, error) {
 		var created, decided Time
 		err := row.Scan(&created, &decided)
-		return decided.Sub(created.Time), err
+		return time.Duration(waitBucket(decided.Sub(created.Time))) * time.Minute, err
 	}, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[time.Duration]int64{}
+	for _, w := range waits {
+		counts[w]++
+	}
+	out := make([]storage.WaitCount, 0, len(counts))
+	for w, n := range counts {
+		out = append(out, storage.WaitCount{Wait: w, Count: n})
+	}
+	return out, nil
 }
 
 func (q Queries) PostsBy(ctx context.Context, since time.Time) ([]storage.PostTally, error) {

@@ -161,9 +161,19 @@ func (t *Tx) InsertConsentRecord(ctx context.Context, c *org.ConsentRecord) erro
 // LinkStoryToOrganisation records that a story was told through an
 // organisation; a story keeps its first link.
 func (t *Tx) LinkStoryToOrganisation(ctx context.Context, storyID, organisationID string) error {
-	_, err := t.DB.Exec(ctx, "INSERT INTO story_organisations (story_id, organisation_id) VALUES (?, ?) ON CONFLICT (story_id) DO NOTHING",
+	n, err := t.DB.Exec(ctx, "INSERT INTO story_organisations (story_id, organisation_id) VALUES (?, ?) ON CONFLICT (story_id) DO NOTHING",
 		storyID, organisationID)
-	return t.err("link story to organisation", err)
+	if err != nil || n == 0 {
+		return t.err("link story to organisation", err)
+	}
+	// From now on the story counts in the organisation's figures too.
+	f, _, err := t.storedFacts(ctx, storyID)
+	if err != nil {
+		return err
+	}
+	change := tallyChange{}
+	change.add(storyTallies(organisationID, f), 1)
+	return t.applyTallies(ctx, change)
 }
 
 // CollectionColumns are the columns scanCollection reads, in order; the

@@ -259,6 +259,11 @@ func (t *Tx) InsertStory(ctx context.Context, s *story.Story, tokenHash []byte) 
 	if _, err := t.DB.Exec(ctx, "INSERT INTO stories ("+columns+") VALUES ("+values+")", args...); err != nil {
 		return t.err("insert story", err)
 	}
+	change := tallyChange{}
+	change.scopes("", factsOf(s), 1)
+	if err := t.applyTallies(ctx, change); err != nil {
+		return err
+	}
 	return t.syncPublicIndexes(ctx, s)
 }
 
@@ -277,8 +282,11 @@ func (t *Tx) UpdateStory(ctx context.Context, s *story.Story) error {
 		sets = append(sets, column+" = "+expr)
 		args = append(args, t.D.SearchValue(s))
 	}
-	n, err := t.DB.Exec(ctx, "UPDATE stories SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args, s.ID)...)
-	if err := t.oneRow("update story", n, err); err != nil {
+	err = t.retally(ctx, s.ID, func() error {
+		n, err := t.DB.Exec(ctx, "UPDATE stories SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args, s.ID)...)
+		return t.oneRow("update story", n, err)
+	})
+	if err != nil {
 		return err
 	}
 	return t.syncPublicIndexes(ctx, s)
@@ -325,14 +333,17 @@ func (t *Tx) EraseStory(ctx context.Context, id, reason string, at time.Time) er
 		clearSearch = ", " + column + " = NULL"
 	}
 	// What stays is the tombstone (story.Tombstone): id, dates, reason code.
-	n, err := t.DB.Exec(ctx, `UPDATE stories SET status = 'withdrawn', title = '', body = '', city = '', themes = ?,
+	err := t.retally(ctx, id, func() error {
+		n, err := t.DB.Exec(ctx, `UPDATE stories SET status = 'withdrawn', title = '', body = '', city = '', themes = ?,
 		display_name = '', anonymous = ?, contact_sealed = NULL, photo = NULL, signals = NULL, reject_note = '',
 		featured = ?, consent_translate = ?`+clearSearch+`, withdraw_reason = ?, updated_at = ?, withdrawn_at = ?,
 		language = '', country = '', identity = '', consent_publish = ?, consent_social = ?, consent_toolkit = ?,
 		demo = ?, reject_reason = '', published_at = ? WHERE id = ?`,
 		t.D.List(nil), true, false, false, reason, t.D.NullTime(at), t.D.NullTime(at),
 		false, false, false, false, t.D.SortedTime(time.Time{}), id)
-	if err := t.oneRow("erase story", n, err); err != nil {
+		return t.oneRow("erase story", n, err)
+	})
+	if err != nil {
 		return err
 	}
 	_, err = t.DB.Exec(ctx, "UPDATE audit_log SET note = '' WHERE subject_id = ? AND note <> ''", id)

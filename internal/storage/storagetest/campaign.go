@@ -1,6 +1,7 @@
 package storagetest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"reflect"
@@ -76,10 +77,14 @@ func testCampaignFigures(t *testing.T, st storage.Store) {
 	got, err = st.StoriesPerDay(ctx, storage.EventSubmitted, time.Time{}, partner)
 	check("submitted, the partner's", got, err, storage.Tally{Label: "2026-11-02", Count: 1})
 
-	times, err := st.DecisionTimes(ctx, time.Time{}, all)
-	slices.Sort(times)
-	if want := []time.Duration{time.Hour, 24*time.Hour + 30*time.Minute}; err != nil || !slices.Equal(times, want) {
-		t.Errorf("decision times: %v %v, want %v", times, err, want)
+	waits, err := st.DecisionWaits(ctx, time.Time{}, all)
+	slices.SortFunc(waits, func(a, b storage.WaitCount) int { return cmp.Compare(a.Wait, b.Wait) })
+	if want := []storage.WaitCount{{Wait: time.Hour, Count: 1}, {Wait: 24*time.Hour + 30*time.Minute, Count: 1}}; err != nil || !slices.Equal(waits, want) {
+		t.Errorf("decision waits: %v %v, want %v", waits, err, want)
+	}
+	waits, err = st.DecisionWaits(ctx, time.Time{}, partner)
+	if want := []storage.WaitCount{{Wait: time.Hour, Count: 1}}; err != nil || !slices.Equal(waits, want) {
+		t.Errorf("decision waits of the partner's stories: %v %v, want %v", waits, err, want)
 	}
 
 	err = st.WithTx(ctx, func(tx storage.Tx) error {
@@ -221,7 +226,7 @@ func testCampaignOrganisationScope(t *testing.T, st storage.Store) {
 	check("by theme through B", got, err, storage.Tally{Label: "family", Count: 1}, storage.Tally{Label: "work", Count: 1})
 	got, err = st.PublishedStoriesBy(ctx, storage.ByCountry, time.Time{}, storage.StoryScope{OrganisationID: "o-none"})
 	check("by country through an organisation without stories", got, err)
-	if times, err := st.DecisionTimes(ctx, time.Time{}, orgB); err != nil || !slices.Equal(times, []time.Duration{time.Hour}) {
-		t.Errorf("decision times through B: %v %v", times, err)
+	if waits, err := st.DecisionWaits(ctx, time.Time{}, orgB); err != nil || !slices.Equal(waits, []storage.WaitCount{{Wait: time.Hour, Count: 1}}) {
+		t.Errorf("decision waits through B: %v %v", waits, err)
 	}
 }

@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		"Federation":           testFederation,
 	}
 	tests["CampaignOrganisationScope"] = testCampaignOrganisationScope
+	tests["TalliesFollowEveryChange"] = testTalliesFollowEveryChange
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
 	}

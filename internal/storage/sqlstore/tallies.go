@@ -1,0 +1,235 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"chorus/internal/storage"
+	"chorus/internal/story"
+)
+
+// The dashboard's story figures are read from story_tallies, counts per
+// day kept by the writes that change a story (InsertStory, UpdateStory,
+// EraseStory, LinkStoryToOrganisation), in their transaction: each write
+// takes away what the story counted for before and adds what it counts
+// for now. A figure is then a sum over the days of a period, whatever the
+// number of stories.
+//
+// What a story counts for is a function of its row alone (storyTallies),
+// so the table always equals what GROUP BY queries over the stories
+// would say (the conformance suite compares them after random changes).
+
+// tallyKey is one row of story_tallies. Organisation "" is the whole site.
+type tallyKey struct {
+	organisation, day, event, dimension, value string
+}
+
+// dimensionWait holds a decision's wait, in minutes, rounded as waitBucket
+// says.
+const dimensionWait = "wait"
+
+// tallyFacts are the columns of a story its tallies depend on.
+type tallyFacts struct {
+	status                                 story.Status
+	language, country, identity            string
+	themes                                 []string
+	created, updated, published, withdrawn time.Time
+}
+
+func factsOf(s *story.Story) tallyFacts {
+	return tallyFacts{status: s.Status, language: s.Language, country: s.Country, identity: string(s.Identity), themes: s.Themes,
+		created: s.CreatedAt, updated: s.UpdatedAt, published: s.PublishedAt, withdrawn: s.WithdrawnAt}
+}
+
+func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+
+// waitBucket rounds a wait for a decision to what the dashboard shows: a
+// tenth of an hour below 100 hours, an hour below 1,000, then ten hours.
+// The median of the buckets is the median of the waits to that precision.
+func waitBucket(d time.Duration) int64 {
+	step := 6 * time.Minute
+	switch {
+	case d < 0:
+		return 0
+	case d >= 1000*time.Hour:
+		step = 10 * time.Hour
+	case d >= 100*time.Hour:
+		step = time.Hour
+	}
+	return int64(d.Round(step) / time.Minute)
+}
+
+// storyTallies lists the rows a story in this state counts for in one
+// organisation's figures ("" the site's).
+func storyTallies(organisation string, f tallyFacts) []tallyKey {
+	keys := []tallyKey{{organisation, day(f.created), string(storage.EventSubmitted), "", ""}}
+	if !f.withdrawn.IsZero() {
+		keys = append(keys, tallyKey{organisation, day(f.withdrawn), string(storage.EventWithdrawn), "", ""})
+	}
+	switch f.status {
+	case story.StatusPublished:
+		d, ev := day(f.published), string(storage.EventPublished)
+		keys = append(keys,
+			tallyKey{organisation, d, ev, "", ""},
+			tallyKey{organisation, d, ev, string(storage.ByLanguage), f.language},
+			tallyKey{organisation, d, ev, string(storage.ByCountry), f.country},
+			tallyKey{organisation, d, ev, string(storage.ByIdentity), f.identity},
+			tallyKey{organisation, d, ev, dimensionWait, strconv.FormatInt(waitBucket(f.published.Sub(f.created)), 10)})
+		for _, theme := range slices.Compact(slices.Sorted(slices.Values(f.themes))) {
+			keys = append(keys, tallyKey{organisation, d, ev, string(storage.ByTheme), theme})
+		}
+	case story.StatusRejected:
+		// A rejected story cannot be edited: its last change is its
+		// rejection.
+		d, ev := day(f.updated), string(storage.EventRejected)
+		keys = append(keys,
+			tallyKey{organisation, d, ev, "", ""},
+			tallyKey{organisation, d, ev, dimensionWait, strconv.FormatInt(waitBucket(f.updated.Sub(f.created)), 10)})
+	}
+	return keys
+}
+
+// tallyChange adds up the rows a write changes.
+type tallyChange map[tallyKey]int64
+
+func (c tallyChange) add(keys []tallyKey, n int64) {
+	for _, k := range keys {
+		c[k] += n
+	}
+}
+
+// scopes counts a story's state for the site and its organisation.
+func (c tallyChange) scopes(organisation string, f tallyFacts, n int64) {
+	c.add(storyTallies("", f), n)
+	if organisation != "" {
+		c.add(storyTallies(organisation, f), n)
+	}
+}
+
+// applyTallies writes a change, one statement per hundred rows; rows the
+// change leaves as they were are not written.
+func (t *Tx) applyTallies(ctx context.Context, change tallyChange) error {
+	// One order for every writer: two PostgreSQL transactions updating
+	// the same rows take their locks in the same order.
+	keys := slices.SortedFunc(maps.Keys(change), func(a, b tallyKey) int {
+		return cmp.Or(strings.Compare(a.organisation, b.organisation), strings.Compare(a.event, b.event),
+			strings.Compare(a.dimension, b.dimension), strings.Compare(a.day, b.day), strings.Compare(a.value, b.value))
+	})
+	keys = slices.DeleteFunc(keys, func(k tallyKey) bool { return change[k] == 0 })
+	const batch = 100
+	for len(keys) > 0 {
+		n := min(batch, len(keys))
+		rows := make([]string, n)
+		args := make([]any, 0, 6*n)
+		for i, k := range keys[:n] {
+			rows[i] = "(?, ?, ?, ?, ?, ?)"
+			args = append(args, k.organisation, k.day, k.event, k.dimension, k.value, change[k])
+		}
+		_, err := t.DB.Exec(ctx, "INSERT INTO story_tallies (organisation_id, day, event, dimension, value, count) VALUES "+
+			strings.Join(rows, ", ")+
+			" ON CONFLICT (organisation_id, event, dimension, day, value) DO UPDATE SET count = story_tallies.count + excluded.count", args...)
+		if err != nil {
+			return t.err("story tallies", err)
+		}
+		keys = keys[n:]
+	}
+	return nil
+}
+
+// storedFacts reads what a story counts for now and the organisation it
+// was told through, locking the story's row until the transaction ends so
+// that no other write moves its counts meanwhile.
+func (t *Tx) storedFacts(ctx context.Context, id string) (tallyFacts, string, error) {
+	var (
+		f                                      tallyFacts
+		status, organisation                   string
+		themes                                 List
+		created, updated, published, withdrawn Time
+		linked                                 *string
+	)
+	err := t.DB.QueryRow(ctx, `SELECT status, language, country, identity, themes, created_at, updated_at, published_at, withdrawn_at,
+		(SELECT organisation_id FROM story_organisations WHERE story_id = stories.id) FROM stories WHERE id = ?`+t.D.ForUpdate(), id).
+		Scan(&status, &f.language, &f.country, &f.identity, &themes, &created, &updated, &published, &withdrawn, &linked)
+	if err != nil {
+		return f, "", t.err("story tallies", err)
+	}
+	if linked != nil {
+		organisation = *linked
+	}
+	f.status, f.themes = story.Status(status), themes
+	f.created, f.updated, f.published, f.withdrawn = created.Time, updated.Time, published.Time, withdrawn.Time
+	return f, organisation, nil
+}
+
+// retally moves a story's counts from what it was to what write leaves.
+func (t *Tx) retally(ctx context.Context, id string, write func() error) error {
+	before, organisation, err := t.storedFacts(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := write(); err != nil {
+		return err
+	}
+	after, _, err := t.storedFacts(ctx, id)
+	if err != nil {
+		return err
+	}
+	change := tallyChange{}
+	change.scopes(organisation, before, -1)
+	change.scopes(organisation, after, 1)
+	return t.applyTallies(ctx, change)
+}
+
+// RebuildStoryTallies counts every story again, for a database whose
+// tallies are missing (created before them): one pass over the stories'
+// facts, a page at a time.
+func (t *Tx) RebuildStoryTallies(ctx context.Context) error {
+	if _, err := t.DB.Exec(ctx, "DELETE FROM story_tallies"); err != nil {
+		return t.err("rebuild story tallies", err)
+	}
+	after := ""
+	for {
+		change := tallyChange{}
+		ids, err := queryAll(ctx, t.Queries, "rebuild story tallies", scanString,
+			"SELECT id FROM stories WHERE id > ? ORDER BY id LIMIT 1000", after)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		for _, id := range ids {
+			f, organisation, err := t.storedFacts(ctx, id)
+			if err != nil {
+				return err
+			}
+			change.scopes(organisation, f, 1)
+		}
+		if err := t.applyTallies(ctx, change); err != nil {
+			return err
+		}
+		after = ids[len(ids)-1]
+	}
+}
+
+// FillStoryTallies counts every story when the database holds stories
+// but no tallies: the state right after the migration that created them.
+func (t *Tx) FillStoryTallies(ctx context.Context) error {
+	var stories, tallies bool
+	err := t.DB.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM stories), EXISTS (SELECT 1 FROM story_tallies)").Scan(&stories, &tallies)
+	if err != nil || !stories || tallies {
+		return t.err("story tallies", err)
+	}
+	return t.RebuildStoryTallies(ctx)
+}
+
+func tallyScope(scope storage.StoryScope) string { return scope.OrganisationID }
+
+func sinceDay(since time.Time) string {
+	if since.IsZero() {
+		return ""
+	}
+	return day(since)
+}

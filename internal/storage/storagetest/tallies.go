@@ -1,0 +1,247 @@
+package storagetest
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"chorus/internal/org"
+	"chorus/internal/staff"
+	"chorus/internal/storage"
+	"chorus/internal/story"
+)
+
+// testTalliesFollowEveryChange: after stories are written, linked to
+// organisations, published, rejected, edited and withdrawn at random, the
+// dashboard's figures (kept as tallies as the stories change) equal what
+// counting the stories' rows again says, for the site and for each
+// organisation, over all time and since a day.
+func testTalliesFollowEveryChange(t *testing.T, st storage.Store) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(7, 11))
+	hours := func(n int) time.Duration { return time.Duration(rng.IntN(n*60)) * time.Minute }
+	pick := func(from ...string) string { return from[rng.IntN(len(from))] }
+	themes := func() []string {
+		var out []string
+		for _, th := range []string{"work", "family", "school"} {
+			if rng.IntN(2) == 0 {
+				out = append(out, th)
+			}
+		}
+		return out
+	}
+	const n = 60
+	var ids []string
+	var stories []*story.Story
+	for i := range n {
+		s := sample(fmt.Sprintf("t%02d", i), story.StatusPending, epoch.Add(hours(24*10)))
+		s.Language, s.Country, s.Themes = pick("en", "fr", "ar"), pick("CA", "FR", "SY", ""), themes()
+		s.Identity = story.Identities[rng.IntN(len(story.Identities))]
+		switch rng.IntN(3) {
+		case 1:
+			s.Status, s.PublishedAt = story.StatusPublished, s.CreatedAt.Add(hours(150))
+		case 2:
+			s.Status, s.UpdatedAt = story.StatusRejected, s.CreatedAt.Add(hours(1200))
+		}
+		ids, stories = append(ids, s.ID), append(stories, s)
+	}
+	insert(t, st, stories...)
+
+	organisations := map[string]string{}
+	err := st.WithTx(ctx, func(tx storage.Tx) error {
+		partner := &staff.User{Email: "partner@example.org", Role: staff.RolePartner, CreatedAt: epoch}
+		if err := tx.InsertUser(ctx, partner); err != nil {
+			return err
+		}
+		for _, o := range []string{"o-a", "o-b"} {
+			if err := tx.PutOrganisation(ctx, &org.Organisation{ID: o, Slug: o, Kind: org.KindYouthNetwork,
+				Texts: map[string]org.Text{"en": {Name: o}}, CreatedAt: epoch, UpdatedAt: epoch}); err != nil {
+				return err
+			}
+		}
+		for _, id := range ids[:30] {
+			o := pick("o-a", "o-b")
+			organisations[id] = o
+			if err := tx.InsertConsentRecord(ctx, &org.ConsentRecord{StoryID: id, OrganisationID: o, SubmittedBy: partner.ID,
+				Consenter: "Consenter", Method: org.MethodRecordedVerbal, ConsentedAt: epoch, ExplainedIn: "fr",
+				Scope: []org.Scope{org.ScopeSite}, CreatedAt: epoch}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for range 120 {
+		id := ids[rng.IntN(n)]
+		err := st.WithTx(ctx, func(tx storage.Tx) error {
+			s, err := tx.Story(ctx, id)
+			if err != nil || s.Status == story.StatusWithdrawn {
+				return err
+			}
+			at := s.CreatedAt.Add(hours(200))
+			switch rng.IntN(4) {
+			case 0:
+				s.Status, s.PublishedAt, s.UpdatedAt = story.StatusPublished, at, at
+			case 1:
+				s.Status, s.PublishedAt, s.UpdatedAt = story.StatusRejected, time.Time{}, at
+			case 2:
+				s.Language, s.Country, s.Themes, s.UpdatedAt = pick("en", "es", "uk"), pick("CA", "UA", ""), themes(), at
+			case 3:
+				return tx.EraseStory(ctx, id, "", at)
+			}
+			return tx.UpdateStory(ctx, s)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Counted again from the rows.
+	type want struct {
+		perDay map[storage.StoryEvent]map[string]int64
+		by     map[storage.StoryDimension]map[string]int64
+		waits  map[time.Duration]int64
+	}
+	recount := func(organisation string, since time.Time) want {
+		w := want{perDay: map[storage.StoryEvent]map[string]int64{}, by: map[storage.StoryDimension]map[string]int64{}, waits: map[time.Duration]int64{}}
+		for _, ev := range storage.StoryEvents {
+			w.perDay[ev] = map[string]int64{}
+		}
+		for _, dim := range []storage.StoryDimension{storage.ByLanguage, storage.ByCountry, storage.ByIdentity, storage.ByTheme} {
+			w.by[dim] = map[string]int64{}
+		}
+		dayOf := func(at time.Time) (string, bool) {
+			return at.UTC().Format(time.DateOnly), !at.Before(since)
+		}
+		bucket := func(d time.Duration) time.Duration {
+			switch {
+			case d >= 1000*time.Hour:
+				return d.Round(10 * time.Hour)
+			case d >= 100*time.Hour:
+				return d.Round(time.Hour)
+			}
+			return d.Round(6 * time.Minute)
+		}
+		for _, id := range ids {
+			if organisation != "" && organisations[id] != organisation {
+				continue
+			}
+			s, err := st.Story(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d, ok := dayOf(s.CreatedAt); ok {
+				w.perDay[storage.EventSubmitted][d]++
+			}
+			if d, ok := dayOf(s.WithdrawnAt); ok && !s.WithdrawnAt.IsZero() {
+				w.perDay[storage.EventWithdrawn][d]++
+			}
+			switch s.Status {
+			case story.StatusPublished:
+				if d, ok := dayOf(s.PublishedAt); ok {
+					w.perDay[storage.EventPublished][d]++
+					w.by[storage.ByLanguage][s.Language]++
+					w.by[storage.ByCountry][s.Country]++
+					w.by[storage.ByIdentity][string(s.Identity)]++
+					for _, th := range s.Themes {
+						w.by[storage.ByTheme][th]++
+					}
+					w.waits[bucket(s.PublishedAt.Sub(s.CreatedAt))]++
+				}
+			case story.StatusRejected:
+				if d, ok := dayOf(s.UpdatedAt); ok {
+					w.perDay[storage.EventRejected][d]++
+					w.waits[bucket(s.UpdatedAt.Sub(s.CreatedAt))]++
+				}
+			}
+		}
+		return w
+	}
+	asMap := func(tallies []storage.Tally) map[string]int64 {
+		m := map[string]int64{}
+		for _, tl := range tallies {
+			m[tl.Label] = tl.Count
+		}
+		return m
+	}
+	for _, organisation := range []string{"", "o-a", "o-b"} {
+		for _, since := range []time.Time{{}, epoch.Add(5 * 24 * time.Hour).Truncate(24 * time.Hour)} {
+			what := fmt.Sprintf("organisation %q since %s", organisation, since.Format(time.DateOnly))
+			w := recount(organisation, since)
+			scope := storage.StoryScope{OrganisationID: organisation}
+			for ev, days := range w.perDay {
+				got, err := st.StoriesPerDay(ctx, ev, since, scope)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.IsSortedFunc(got, func(a, b storage.Tally) int { return cmp.Compare(a.Label, b.Label) }) {
+					t.Errorf("%s: %s per day out of order: %v", what, ev, got)
+				}
+				if !reflect.DeepEqual(asMap(got), days) {
+					t.Errorf("%s: %s per day %v, counted %v", what, ev, asMap(got), days)
+				}
+			}
+			for dim, values := range w.by {
+				got, err := st.PublishedStoriesBy(ctx, dim, since, scope)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(asMap(got), values) {
+					t.Errorf("%s: published by %s %v, counted %v", what, dim, asMap(got), values)
+				}
+			}
+			waits, err := st.DecisionWaits(ctx, since, scope)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[time.Duration]int64{}
+			for _, wc := range waits {
+				got[wc.Wait] += wc.Count
+			}
+			if !reflect.DeepEqual(got, w.waits) {
+				t.Errorf("%s: decision waits %v, counted %v", what, got, w.waits)
+			}
+		}
+	}
+}
+
+// TalliesFilledOnOpen checks that a database holding stories but no
+// tallies (one written before the tallies existed, whose migration has
+// just created their empty table) has them counted when it opens: forget
+// empties the table behind the store's back, reopen opens the database
+// again.
+func TalliesFilledOnOpen(t *testing.T, st storage.Store, forget func(), reopen func() storage.Store) {
+	ctx := context.Background()
+	a := sample("a", story.StatusPublished, epoch)
+	a.PublishedAt = epoch.Add(3 * time.Hour)
+	b := sample("b", story.StatusRejected, epoch.Add(24*time.Hour))
+	b.UpdatedAt = b.CreatedAt.Add(time.Hour)
+	insert(t, st, a, b, sample("c", story.StatusPending, epoch))
+	figures := func(st storage.Store) string {
+		var out []any
+		for _, ev := range storage.StoryEvents {
+			got, err := st.StoriesPerDay(ctx, ev, time.Time{}, storage.StoryScope{})
+			out = append(out, ev, got, err)
+		}
+		got, err := st.PublishedStoriesBy(ctx, storage.ByTheme, time.Time{}, storage.StoryScope{})
+		waits, werr := st.DecisionWaits(ctx, time.Time{}, storage.StoryScope{})
+		slices.SortFunc(waits, func(a, b storage.WaitCount) int { return cmp.Compare(a.Wait, b.Wait) })
+		return fmt.Sprint(append(out, got, err, waits, werr)...)
+	}
+	before := figures(st)
+	forget()
+	if lost := figures(st); lost == before {
+		t.Fatalf("the tallies were not forgotten: %s", lost)
+	}
+	if after := figures(reopen()); after != before {
+		t.Errorf("after reopening: %s, want %s", after, before)
+	}
+}
