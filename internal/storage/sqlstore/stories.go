@@ -339,8 +339,8 @@ func (t *Tx) EraseStory(ctx context.Context, id, reason string, at time.Time) er
 		featured = ?, consent_translate = ?`+clearSearch+`, withdraw_reason = ?, updated_at = ?, withdrawn_at = ?,
 		language = '', country = '', identity = '', consent_publish = ?, consent_social = ?, consent_toolkit = ?,
 		demo = ?, reject_reason = '', published_at = ? WHERE id = ?`,
-		t.D.List(nil), true, false, false, reason, t.D.NullTime(at), t.D.NullTime(at),
-		false, false, false, false, t.D.SortedTime(time.Time{}), id)
+			t.D.List(nil), true, false, false, reason, t.D.NullTime(at), t.D.NullTime(at),
+			false, false, false, false, t.D.SortedTime(time.Time{}), id)
 		return t.oneRow("erase story", n, err)
 	})
 	if err != nil {
