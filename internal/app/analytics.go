@@ -21,6 +21,17 @@ func (a *App) CountView(v analytics.Visit, ch analytics.Channel) {
 	}
 }
 
+// CountFederationView counts a story reaching a fediverse server: its
+// delivery to a follower's server when it is published, or a server
+// fetching it. A server is not a visitor: nothing of it is kept, and it is
+// not in the visitors estimate. How many people read the story there
+// cannot be seen from here.
+func (a *App) CountFederationView() {
+	if a.counter.Add(analytics.Visit{}, analytics.MetricView, string(analytics.Federation)) {
+		a.flushSoon()
+	}
+}
+
 // CountShare counts a click on a share link of a network.
 func (a *App) CountShare(v analytics.Visit, network string) {
 	if a.counter.Add(v, analytics.MetricShare, network) {

@@ -210,5 +210,6 @@ func (f *Federation) object(w http.ResponseWriter, r *http.Request) {
 		}
 		obj["@context"] = activityContext
 		writeJSON(w, http.StatusOK, contentTypeFor(r), obj)
+		f.app.CountFederationView()
 	}
 }

@@ -157,6 +157,9 @@ func (f *Federation) deliverStory(ctx context.Context, job *river.Job[DeliverArg
 	if err := f.app.RecordDelivery(ctx, d); err != nil {
 		f.log.Warn("federation: delivery state not saved", "story", a.StoryID, "err", err)
 	}
+	if sendErr == nil && a.Activity == fediverse.ActivityCreate {
+		f.app.CountFederationView()
+	}
 	return jobResult(sendErr)
 }
 

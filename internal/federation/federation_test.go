@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"chorus/internal/analytics"
 	"chorus/internal/app"
 	"chorus/internal/fediverse"
 	"chorus/internal/outbound/outboundtest"
@@ -230,5 +231,39 @@ func TestHangingServerDoesNotHoldUpOthers(t *testing.T) {
 		if strings.HasPrefix(d.Inbox, hanging.URL) && (d.State != fediverse.DeliveryPending || d.Attempts > 0) {
 			t.Errorf("the hanging server's delivery ended before the other arrived: %+v", d)
 		}
+	}
+}
+
+// TestFederationViewsCounted: a story delivered to a follower's server and
+// a server fetching it count as views through the federation channel, and
+// neither counts as a visitor.
+func TestFederationViewsCounted(t *testing.T) {
+	s := newSite(t)
+	remote := newRemoteServer(t, "alice")
+	s.follow(t, remote)
+	id, _ := s.publish(t, "Counted")
+	remote.waitFor("Create", s.URL+objectPrefix+id, 30*time.Second)
+	if status, _ := s.get(t, objectPrefix+id); status != http.StatusOK {
+		t.Fatalf("object: %d", status)
+	}
+	ctx := context.Background()
+	var views []storage.Tally
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if err := s.App.FlushAnalytics(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if views, err = s.Store.DailyCounts(ctx, analytics.MetricView, ""); err != nil {
+			t.Fatal(err)
+		}
+		if len(views) == 1 && views[0].Count == 2 {
+			break
+		}
+	}
+	if len(views) != 1 || views[0] != (storage.Tally{Label: string(analytics.Federation), Count: 2}) {
+		t.Errorf("views: %v, want the delivery and the fetch through the federation", views)
+	}
+	if visitors, err := s.Store.DailySeries(ctx, analytics.MetricVisitors, ""); err != nil || len(visitors) != 0 {
+		t.Errorf("visitors: %v %v, want none", visitors, err)
 	}
 }
