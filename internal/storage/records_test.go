@@ -61,7 +61,7 @@ func TestCheckStoryOrganisationsAndDailyCounts(t *testing.T) {
 	good := []Record{
 		StoryOrganisationRecords.Record(&StoryOrganisation{StoryID: "s-1", OrganisationID: "o-1"}),
 		AnalyticsDayRecords.Record(&DailyCount{Day: "2026-03-01", Metric: VisitorsMetric, Count: 0}),
-		AnalyticsDayRecords.Record(&DailyCount{Day: "2026-12-31", Metric: "views", Dimension: "embed", Count: 12}),
+		AnalyticsDayRecords.Record(&DailyCount{Day: "2026-12-31", Metric: "view", Dimension: "embed", Count: 12}),
 	}
 	for _, r := range good {
 		if err := CheckRecord(r); err != nil {
@@ -71,12 +71,12 @@ func TestCheckStoryOrganisationsAndDailyCounts(t *testing.T) {
 	bad := map[string]Record{
 		"link without organisation": StoryOrganisationRecords.Record(&StoryOrganisation{StoryID: "s-1"}),
 		"link without story":        StoryOrganisationRecords.Record(&StoryOrganisation{OrganisationID: "o-1"}),
-		"day without zero padding":  AnalyticsDayRecords.Record(&DailyCount{Day: "2026-3-1", Metric: "views", Count: 1}),
-		"day that does not exist":   AnalyticsDayRecords.Record(&DailyCount{Day: "2026-02-30", Metric: "views", Count: 1}),
-		"day with a time":           AnalyticsDayRecords.Record(&DailyCount{Day: "2026-03-01T00:00:00Z", Metric: "views", Count: 1}),
-		"no day":                    AnalyticsDayRecords.Record(&DailyCount{Metric: "views", Count: 1}),
+		"day without zero padding":  AnalyticsDayRecords.Record(&DailyCount{Day: "2026-3-1", Metric: "view", Count: 1}),
+		"day that does not exist":   AnalyticsDayRecords.Record(&DailyCount{Day: "2026-02-30", Metric: "view", Count: 1}),
+		"day with a time":           AnalyticsDayRecords.Record(&DailyCount{Day: "2026-03-01T00:00:00Z", Metric: "view", Count: 1}),
+		"no day":                    AnalyticsDayRecords.Record(&DailyCount{Metric: "view", Count: 1}),
 		"no metric":                 AnalyticsDayRecords.Record(&DailyCount{Day: "2026-03-01", Dimension: "embed", Count: 1}),
-		"negative count":            AnalyticsDayRecords.Record(&DailyCount{Day: "2026-03-01", Metric: "views", Count: -1}),
+		"negative count":            AnalyticsDayRecords.Record(&DailyCount{Day: "2026-03-01", Metric: "view", Count: -1}),
 	}
 	for name, r := range bad {
 		if err := CheckRecord(r); err == nil {

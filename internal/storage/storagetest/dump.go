@@ -73,9 +73,9 @@ func dumpFixture() []storage.Record {
 			OrganisationID: "o-1", StoryIDs: []string{"d-pub", "d-pend"}, CreatedAt: epoch, UpdatedAt: epoch}},
 		{Collection: &org.Collection{ID: "c-2", Slug: "empty", Language: "fr", Title: "Vide", CreatedAt: epoch, UpdatedAt: epoch}},
 		{AnalyticsDay: &storage.DailyCount{Day: "2026-11-01", Metric: "share", Dimension: "mastodon", Count: 2}},
-		{AnalyticsDay: &storage.DailyCount{Day: "2026-11-01", Metric: "views", Dimension: "direct", Count: 40}},
-		{AnalyticsDay: &storage.DailyCount{Day: "2026-11-01", Metric: "views", Dimension: "embed", Count: 0}},
-		{AnalyticsDay: &storage.DailyCount{Day: "2026-11-02", Metric: "views", Dimension: "direct", Count: 7}},
+		{AnalyticsDay: &storage.DailyCount{Day: "2026-11-01", Metric: "view", Dimension: "direct", Count: 40}},
+		{AnalyticsDay: &storage.DailyCount{Day: "2026-11-01", Metric: "view", Dimension: "embed", Count: 0}},
+		{AnalyticsDay: &storage.DailyCount{Day: "2026-11-02", Metric: "view", Dimension: "direct", Count: 7}},
 		{AnalyticsDay: &storage.DailyCount{Day: "2026-11-01", Metric: storage.VisitorsMetric, Count: 31}},
 		{AnalyticsDay: &storage.DailyCount{Day: "2026-11-02", Metric: storage.VisitorsMetric, Count: 5}},
 	}
@@ -211,7 +211,7 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 	if got, err := st.StoriesPerDay(ctx, storage.EventSubmitted, epoch.AddDate(0, 0, -1), partner); err != nil || len(got) != 1 || got[0].Count != 2 {
 		t.Errorf("the partner's stories after load: %v %v", got, err)
 	}
-	if got, err := st.DailyCounts(ctx, "views", ""); err != nil || !reflect.DeepEqual(got, []storage.Tally{{Label: "direct", Count: 47}, {Label: "embed", Count: 0}}) {
+	if got, err := st.DailyCounts(ctx, "view", ""); err != nil || !reflect.DeepEqual(got, []storage.Tally{{Label: "direct", Count: 47}, {Label: "embed", Count: 0}}) {
 		t.Errorf("views after load: %v %v", got, err)
 	}
 	if got, err := st.DailySeries(ctx, storage.VisitorsMetric, ""); err != nil ||
