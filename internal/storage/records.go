@@ -260,19 +260,17 @@ var recordKinds = []recordKind{
 	kindOf(AnalyticsDayRecords, "daily analytics counts", func(c *Counts) *int64 { return &c.AnalyticsDays },
 		func(d *DailyCount) error {
 			if _, err := time.Parse(time.DateOnly, d.Day); err != nil {
-				return fmt.Errorf("daily analytics count: day %q is not a YYYY-MM-DD date", d.Day)
+				return fmt.Errorf("%s: day %q is not a YYYY-MM-DD date", d.name(), d.Day)
 			}
 			if d.Metric == "" {
-				return fmt.Errorf("daily analytics count of %s without metric", d.Day)
+				return fmt.Errorf("%s without metric", d.name())
 			}
 			if d.Count < 0 {
-				return fmt.Errorf("daily analytics count %s of %s: negative count %d", d.Metric, d.Day, d.Count)
+				return fmt.Errorf("%s: negative count %d", d.name(), d.Count)
 			}
 			return nil
 		},
-		func(d *DailyCount) string {
-			return "daily analytics count " + d.Metric + "/" + d.Dimension + " of " + d.Day
-		}),
+		(*DailyCount).name),
 }
 
 // RecordTypes lists the types in the canonical order of a dump.
