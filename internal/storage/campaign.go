@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"chorus/internal/staff"
@@ -115,6 +116,15 @@ type DailyCount struct {
 	Metric    string
 	Dimension string
 	Count     int64
+}
+
+// name names c in messages: "daily count view/embed of 2026-03-01".
+func (c *DailyCount) name() string {
+	metric := c.Metric
+	if c.Dimension != "" {
+		metric += "/" + c.Dimension
+	}
+	return fmt.Sprintf("daily count %s of %s", metric, c.Day)
 }
 
 // VisitorsMetric is the analytics metric of estimated unique visitors.

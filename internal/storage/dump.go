@@ -21,11 +21,14 @@ type Dumper interface {
 	// counts with the number of records of each type that follow, then fn
 	// for each record, in the canonical order (RecordTypes): users by id,
 	// credentials by token hash, stories by id, story translations by story
-	// id and language, audit entries by id, blob
-	// deletions by key. Rows are read as they are handed over, never all at
-	// once. Social posts (by id), settings (by key) and edited replies (by
-	// id) follow, then saved translations by catalog, language and key. An
-	// error from counts or fn stops the dump and is returned as is.
+	// id and language, audit entries by id, blob deletions by key, social
+	// posts by id, settings by key, edited replies by id, saved
+	// translations by catalog, language and key, organisations by id,
+	// members by user id, consent records and story organisation links by
+	// story id, collections by id, and daily analytics counts by metric,
+	// day and dimension. Rows are read as they are handed over, never all
+	// at once. An error from counts or fn stops the dump and is returned as
+	// is.
 	Dump(ctx context.Context, counts func(Counts) error, fn func(Record) error) error
 }
 
@@ -33,14 +36,16 @@ type Dumper interface {
 type Loader interface {
 	// Load inserts the records returned by next until next returns io.EOF
 	// (any other error from next is returned as is). It refuses, with an
-	// error wrapping ErrNotEmpty, a database holding any story, user,
-	// credential, audit entry, blob deletion or saved translation. Everything is written in
-	// one transaction: when Load returns an error the database is left as
-	// empty as it was. Ids of users and audit entries are kept, and the
-	// database's id generators continue after the largest; the theme and
-	// search indexes are built for published stories as they are inserted.
-	// Records must come in an order that satisfies references (a
-	// credential after its user); Dump's order does.
+	// error wrapping ErrNotEmpty, a database holding any record of any
+	// type. Everything is written in one transaction: when Load returns an
+	// error the database is left as empty as it was. Ids of users and
+	// audit entries are kept, and the database's id generators continue
+	// after the largest; the theme and search indexes are built for
+	// published stories as they are inserted. Records must come in an
+	// order that satisfies references (a credential after its user);
+	// Dump's order does. A story organisation link whose story is already
+	// linked (its consent record, loaded before, linked it) changes
+	// nothing.
 	Load(ctx context.Context, next func() (Record, error)) error
 }
 
@@ -59,6 +64,14 @@ type StoryRecord struct {
 	TokenHash []byte
 }
 
+// StoryOrganisation links a story to the organisation it was told through.
+// The link outlives the story's consent record: a withdrawn story keeps it,
+// so the organisation's figures keep counting the story.
+type StoryOrganisation struct {
+	StoryID        string
+	OrganisationID string
+}
+
 // BlobDeletion is a media key scheduled for deletion.
 type BlobDeletion struct {
 	Key   string
@@ -67,18 +80,20 @@ type BlobDeletion struct {
 
 // Counts is how many records of each type a database holds.
 type Counts struct {
-	Users             int64
-	Credentials       int64
-	Stories           int64
-	StoryTranslations int64
-	Audit             int64
-	BlobDeletions     int64
-	Posts             int64
-	Settings          int64
-	StoredReplies     int64
-	Translations      int64
-	Organisations     int64
-	Members           int64
-	ConsentRecords    int64
-	Collections       int64
+	Users              int64
+	Credentials        int64
+	Stories            int64
+	StoryTranslations  int64
+	Audit              int64
+	BlobDeletions      int64
+	Posts              int64
+	Settings           int64
+	StoredReplies      int64
+	Translations       int64
+	Organisations      int64
+	Members            int64
+	ConsentRecords     int64
+	StoryOrganisations int64
+	Collections        int64
+	AnalyticsDays      int64
 }

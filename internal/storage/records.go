@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"chorus/internal/audit"
 	"chorus/internal/org"
@@ -25,38 +26,42 @@ import (
 type RecordType string
 
 const (
-	RecordUser             RecordType = "user"
-	RecordCredential       RecordType = "credential"
-	RecordStory            RecordType = "story"
-	RecordStoryTranslation RecordType = "story_translation"
-	RecordAudit            RecordType = "audit"
-	RecordBlobDeletion     RecordType = "blob_deletion"
-	RecordPost             RecordType = "post"
-	RecordSetting          RecordType = "setting"
-	RecordStoredReply      RecordType = "stored_reply"
-	RecordTranslation      RecordType = "translation"
-	RecordOrganisation     RecordType = "organisation"
-	RecordMember           RecordType = "organisation_member"
-	RecordConsentRecord    RecordType = "consent_record"
-	RecordCollection       RecordType = "collection"
+	RecordUser              RecordType = "user"
+	RecordCredential        RecordType = "credential"
+	RecordStory             RecordType = "story"
+	RecordStoryTranslation  RecordType = "story_translation"
+	RecordAudit             RecordType = "audit"
+	RecordBlobDeletion      RecordType = "blob_deletion"
+	RecordPost              RecordType = "post"
+	RecordSetting           RecordType = "setting"
+	RecordStoredReply       RecordType = "stored_reply"
+	RecordTranslation       RecordType = "translation"
+	RecordOrganisation      RecordType = "organisation"
+	RecordMember            RecordType = "organisation_member"
+	RecordConsentRecord     RecordType = "consent_record"
+	RecordStoryOrganisation RecordType = "story_organisation"
+	RecordCollection        RecordType = "collection"
+	RecordAnalyticsDay      RecordType = "analytics_day"
 )
 
 // Record is one row of a site: exactly one field is set.
 type Record struct {
-	User             *staff.User
-	Credential       *staff.Credential
-	Story            *StoryRecord
-	StoryTranslation *story.Translation
-	Audit            *audit.Entry
-	BlobDeletion     *BlobDeletion
-	Post             *story.Post
-	Setting          *Setting
-	StoredReply      *StoredReply
-	Translation      *staff.Translation
-	Organisation     *org.Organisation
-	Member           *org.Member
-	ConsentRecord    *org.ConsentRecord
-	Collection       *org.Collection
+	User              *staff.User
+	Credential        *staff.Credential
+	Story             *StoryRecord
+	StoryTranslation  *story.Translation
+	Audit             *audit.Entry
+	BlobDeletion      *BlobDeletion
+	Post              *story.Post
+	Setting           *Setting
+	StoredReply       *StoredReply
+	Translation       *staff.Translation
+	Organisation      *org.Organisation
+	Member            *org.Member
+	ConsentRecord     *org.ConsentRecord
+	StoryOrganisation *StoryOrganisation
+	Collection        *org.Collection
+	AnalyticsDay      *DailyCount
 }
 
 // RecordField is typed access to the field of Record that holds one record
@@ -81,20 +86,22 @@ func (f RecordField[T]) Record(v *T) Record {
 
 // The fields of Record, one per record type.
 var (
-	UserRecords             = RecordField[staff.User]{RecordUser, func(r *Record) **staff.User { return &r.User }}
-	CredentialRecords       = RecordField[staff.Credential]{RecordCredential, func(r *Record) **staff.Credential { return &r.Credential }}
-	StoryRecords            = RecordField[StoryRecord]{RecordStory, func(r *Record) **StoryRecord { return &r.Story }}
-	StoryTranslationRecords = RecordField[story.Translation]{RecordStoryTranslation, func(r *Record) **story.Translation { return &r.StoryTranslation }}
-	AuditRecords            = RecordField[audit.Entry]{RecordAudit, func(r *Record) **audit.Entry { return &r.Audit }}
-	BlobDeletionRecords     = RecordField[BlobDeletion]{RecordBlobDeletion, func(r *Record) **BlobDeletion { return &r.BlobDeletion }}
-	PostRecords             = RecordField[story.Post]{RecordPost, func(r *Record) **story.Post { return &r.Post }}
-	SettingRecords          = RecordField[Setting]{RecordSetting, func(r *Record) **Setting { return &r.Setting }}
-	StoredReplyRecords      = RecordField[StoredReply]{RecordStoredReply, func(r *Record) **StoredReply { return &r.StoredReply }}
-	TranslationRecords      = RecordField[staff.Translation]{RecordTranslation, func(r *Record) **staff.Translation { return &r.Translation }}
-	OrganisationRecords     = RecordField[org.Organisation]{RecordOrganisation, func(r *Record) **org.Organisation { return &r.Organisation }}
-	MemberRecords           = RecordField[org.Member]{RecordMember, func(r *Record) **org.Member { return &r.Member }}
-	ConsentRecordRecords    = RecordField[org.ConsentRecord]{RecordConsentRecord, func(r *Record) **org.ConsentRecord { return &r.ConsentRecord }}
-	CollectionRecords       = RecordField[org.Collection]{RecordCollection, func(r *Record) **org.Collection { return &r.Collection }}
+	UserRecords              = RecordField[staff.User]{RecordUser, func(r *Record) **staff.User { return &r.User }}
+	CredentialRecords        = RecordField[staff.Credential]{RecordCredential, func(r *Record) **staff.Credential { return &r.Credential }}
+	StoryRecords             = RecordField[StoryRecord]{RecordStory, func(r *Record) **StoryRecord { return &r.Story }}
+	StoryTranslationRecords  = RecordField[story.Translation]{RecordStoryTranslation, func(r *Record) **story.Translation { return &r.StoryTranslation }}
+	AuditRecords             = RecordField[audit.Entry]{RecordAudit, func(r *Record) **audit.Entry { return &r.Audit }}
+	BlobDeletionRecords      = RecordField[BlobDeletion]{RecordBlobDeletion, func(r *Record) **BlobDeletion { return &r.BlobDeletion }}
+	PostRecords              = RecordField[story.Post]{RecordPost, func(r *Record) **story.Post { return &r.Post }}
+	SettingRecords           = RecordField[Setting]{RecordSetting, func(r *Record) **Setting { return &r.Setting }}
+	StoredReplyRecords       = RecordField[StoredReply]{RecordStoredReply, func(r *Record) **StoredReply { return &r.StoredReply }}
+	TranslationRecords       = RecordField[staff.Translation]{RecordTranslation, func(r *Record) **staff.Translation { return &r.Translation }}
+	OrganisationRecords      = RecordField[org.Organisation]{RecordOrganisation, func(r *Record) **org.Organisation { return &r.Organisation }}
+	MemberRecords            = RecordField[org.Member]{RecordMember, func(r *Record) **org.Member { return &r.Member }}
+	ConsentRecordRecords     = RecordField[org.ConsentRecord]{RecordConsentRecord, func(r *Record) **org.ConsentRecord { return &r.ConsentRecord }}
+	StoryOrganisationRecords = RecordField[StoryOrganisation]{RecordStoryOrganisation, func(r *Record) **StoryOrganisation { return &r.StoryOrganisation }}
+	CollectionRecords        = RecordField[org.Collection]{RecordCollection, func(r *Record) **org.Collection { return &r.Collection }}
+	AnalyticsDayRecords      = RecordField[DailyCount]{RecordAnalyticsDay, func(r *Record) **DailyCount { return &r.AnalyticsDay }}
 )
 
 // recordKind is one entry of the registry, its typed parts closed over.
@@ -232,6 +239,16 @@ var recordKinds = []recordKind{
 			return nil
 		},
 		func(r *org.ConsentRecord) string { return "consent record of story " + r.StoryID }),
+	// After the consent records, which link their stories as they load: the
+	// link of a story whose record was loaded is already there.
+	kindOf(StoryOrganisationRecords, "story organisation links", func(c *Counts) *int64 { return &c.StoryOrganisations },
+		func(l *StoryOrganisation) error {
+			if l.StoryID == "" || l.OrganisationID == "" {
+				return errors.New("story organisation link without story or organisation")
+			}
+			return nil
+		},
+		func(l *StoryOrganisation) string { return "organisation link of story " + l.StoryID }),
 	kindOf(CollectionRecords, "collections", func(c *Counts) *int64 { return &c.Collections },
 		func(c *org.Collection) error {
 			if c.ID == "" || c.Language == "" || c.Title == "" || !org.ValidSlug(c.Slug) {
@@ -240,6 +257,20 @@ var recordKinds = []recordKind{
 			return nil
 		},
 		func(c *org.Collection) string { return "collection " + c.ID }),
+	kindOf(AnalyticsDayRecords, "daily analytics counts", func(c *Counts) *int64 { return &c.AnalyticsDays },
+		func(d *DailyCount) error {
+			if _, err := time.Parse(time.DateOnly, d.Day); err != nil {
+				return fmt.Errorf("%s: day %q is not a YYYY-MM-DD date", d.name(), d.Day)
+			}
+			if d.Metric == "" {
+				return fmt.Errorf("%s without metric", d.name())
+			}
+			if d.Count < 0 {
+				return fmt.Errorf("%s: negative count %d", d.name(), d.Count)
+			}
+			return nil
+		},
+		(*DailyCount).name),
 }
 
 // RecordTypes lists the types in the canonical order of a dump.

@@ -4,20 +4,27 @@
 //
 // site.jsonl is JSON Lines. The first line is the header:
 //
-//	{"format":"chorus-export","version":2,"created_at":"...","counts":{"user":2,"credential":3,"story":40,"story_translation":5,"audit":90,"blob_deletion":1,"post":7,"setting":1,"stored_reply":2,"translation":12}}
+//	{"format":"chorus-export","version":2,"created_at":"...","counts":{"user":2,"credential":3,"story":40,"story_translation":5,"audit":90,"blob_deletion":1,"post":7,"setting":1,"stored_reply":2,"translation":12,"organisation":1,"organisation_member":2,"consent_record":6,"story_organisation":7,"collection":1,"analytics_day":300}}
 //
 // then one object per line, each with a "type" ("user", "credential",
 // "story", "story_translation", "audit", "blob_deletion", "post", "setting",
 // "stored_reply", "translation", "organisation", "organisation_member",
-// "consent_record" or "collection") and that record's fields, in that order
-// of types. Version 2 added story translations and the consent to
-// translation; version 1 files, which have neither, are read too. A
-// withdrawn story is written as its tombstone (id, status, private link's
-// hash, reason code, created and withdrawn times); the fields older files
-// carried for it are dropped on reading, and a free-text withdrawal reason
-// becomes "other". A file
-// from before a type existed reads as one whose count of it is zero. Times are RFC 3339 in UTC with microseconds, omitted when
-// unset; binary values (token hashes, sealed contact e-mails) are base64.
+// "consent_record", "story_organisation", "collection" or "analytics_day")
+// and that record's fields, in that order of types. Version 2 added story
+// translations and the consent to translation; version 1 files, which have
+// neither, are read too. A withdrawn story is written as its tombstone (id,
+// status, private link's hash, reason code, created and withdrawn times);
+// the fields older files carried for it are dropped on reading, and a
+// free-text withdrawal reason becomes "other". A story_organisation
+// (story_id, organisation_id) names the organisation a story was told
+// through: unlike the consent_record, which goes when the story is
+// withdrawn, it stays with the tombstone, and it changes nothing when the
+// story's consent_record already linked it. An analytics_day (day as
+// YYYY-MM-DD, metric, dimension, count) is one of the campaign's daily
+// counts, an aggregate with nothing about a visitor. A file from before a
+// type existed reads as one whose count of it is zero. Times are RFC 3339
+// in UTC with microseconds, omitted when unset; binary values (token
+// hashes, sealed contact e-mails) are base64.
 // Every line ends with a newline, so a cut file is told from a whole one;
 // the header's counts catch a file cut at a line boundary.
 package transfer
@@ -313,6 +320,20 @@ type consentRecordLine struct {
 	CreatedAt      *time.Time  `json:"created_at,omitempty"`
 }
 
+type storyOrganisationLine struct {
+	Type           string `json:"type"`
+	StoryID        string `json:"story_id"`
+	OrganisationID string `json:"organisation_id"`
+}
+
+type analyticsDayLine struct {
+	Type      string `json:"type"`
+	Day       string `json:"day"`
+	Metric    string `json:"metric"`
+	Dimension string `json:"dimension"`
+	Count     int64  `json:"count"`
+}
+
 type collectionLine struct {
 	Type           string     `json:"type"`
 	ID             string     `json:"id"`
@@ -476,6 +497,13 @@ var codecs = map[storage.RecordType]codec{
 				Method: org.ConsentMethod(l.Method), ConsentedAt: fromTS(l.ConsentedAt), ExplainedIn: l.ExplainedIn, Scope: l.Scope,
 				ScanKey: l.ScanKey, CreatedAt: fromTS(l.CreatedAt)}, nil
 		}),
+	storage.RecordStoryOrganisation: codecOf(storage.StoryOrganisationRecords,
+		func(l *storage.StoryOrganisation) storyOrganisationLine {
+			return storyOrganisationLine{string(storage.RecordStoryOrganisation), l.StoryID, l.OrganisationID}
+		},
+		func(l *storyOrganisationLine) (*storage.StoryOrganisation, error) {
+			return &storage.StoryOrganisation{StoryID: l.StoryID, OrganisationID: l.OrganisationID}, nil
+		}),
 	storage.RecordCollection: codecOf(storage.CollectionRecords,
 		func(c *org.Collection) collectionLine {
 			return collectionLine{string(storage.RecordCollection), c.ID, c.Slug, c.Language, c.Title, c.Description, c.OrganisationID,
@@ -484,6 +512,13 @@ var codecs = map[storage.RecordType]codec{
 		func(l *collectionLine) (*org.Collection, error) {
 			return &org.Collection{ID: l.ID, Slug: l.Slug, Language: l.Language, Title: l.Title, Description: l.Description,
 				OrganisationID: l.OrganisationID, StoryIDs: l.StoryIDs, CreatedAt: fromTS(l.CreatedAt), UpdatedAt: fromTS(l.UpdatedAt)}, nil
+		}),
+	storage.RecordAnalyticsDay: codecOf(storage.AnalyticsDayRecords,
+		func(d *storage.DailyCount) analyticsDayLine {
+			return analyticsDayLine{string(storage.RecordAnalyticsDay), d.Day, d.Metric, d.Dimension, d.Count}
+		},
+		func(l *analyticsDayLine) (*storage.DailyCount, error) {
+			return &storage.DailyCount{Day: l.Day, Metric: l.Metric, Dimension: l.Dimension, Count: l.Count}, nil
 		}),
 }
 

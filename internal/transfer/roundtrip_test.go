@@ -90,7 +90,9 @@ func photo(id string) *story.Photo {
 
 // seed fills s with a varied site: every status, a photo, a tombstone whose
 // photo is scheduled for deletion, staff of every role with credentials,
-// and an audit trail.
+// an audit trail, a partner's stories (one pending with its consent record,
+// the withdrawn one with its link to the partner alone) and the campaign's
+// daily counts.
 func seed(t *testing.T, s site) {
 	t.Helper()
 	ctx := context.Background()
@@ -224,6 +226,26 @@ func seed(t *testing.T, s site) {
 			Consenter: "Amina K.", Method: org.MethodSignedForm, ConsentedAt: epoch, ExplainedIn: "ar",
 			Scope: []org.Scope{org.ScopeSite, org.ScopeSocial}, ScanKey: consentScanKey, CreatedAt: epoch}); err != nil {
 			return err
+		}
+		// s-gone came through the partner too; its consent record goes when
+		// it is withdrawn, its link stays.
+		if err := tx.InsertConsentRecord(ctx, &org.ConsentRecord{StoryID: "s-gone", OrganisationID: "o-harbour", SubmittedBy: partner.ID,
+			Consenter: "Youssef B.", Method: org.MethodDigital, ConsentedAt: epoch, ExplainedIn: "fr",
+			Scope: []org.Scope{org.ScopeSite}, CreatedAt: epoch}); err != nil {
+			return err
+		}
+		// Two nodes' counts of the same days: views add up, visitors keep
+		// the larger estimate.
+		for _, counts := range [][]storage.DailyCount{
+			{{Day: "2026-03-01", Metric: "view", Dimension: "direct", Count: 40}, {Day: "2026-03-01", Metric: "view", Dimension: "embed", Count: 3},
+				{Day: "2026-03-01", Metric: storage.VisitorsMetric, Count: 31}, {Day: "2026-03-02", Metric: "share", Dimension: "mastodon", Count: 2},
+				{Day: "2026-03-02", Metric: "toolkit", Dimension: "ar", Count: 1}, {Day: "2026-03-02", Metric: "referrer", Dimension: "search", Count: 0}},
+			{{Day: "2026-03-01", Metric: "view", Dimension: "direct", Count: 2}, {Day: "2026-03-01", Metric: storage.VisitorsMetric, Count: 12},
+				{Day: "2026-03-02", Metric: storage.VisitorsMetric, Count: 9}},
+		} {
+			if err := tx.AddDailyCounts(ctx, counts); err != nil {
+				return err
+			}
 		}
 		return tx.PutCollection(ctx, &org.Collection{ID: "c-winters", Slug: "winters", Language: "en", Title: "Winters",
 			OrganisationID: "o-harbour", StoryIDs: []string{"s-pub2", "s-pub"}, CreatedAt: epoch, UpdatedAt: epoch})
@@ -392,7 +414,15 @@ type view struct {
 	Setting   storage.Setting
 	Replies   []storage.StoredReply
 	Saved     []staff.Translation
+	// The partner's figures, through the stories' links to it.
+	Partner map[storage.StoryEvent][]storage.Tally
+	// The dashboard's daily counts: each metric's sum by dimension and
+	// by day.
+	Daily map[string][2][]storage.Tally
 }
+
+// dailyMetrics are the metrics seed counts.
+var dailyMetrics = []string{"view", storage.VisitorsMetric, "share", "toolkit", "referrer"}
 
 func readerView(t *testing.T, r storage.Reader) view {
 	t.Helper()
@@ -481,6 +511,24 @@ func readerView(t *testing.T, r storage.Reader) view {
 	v.Setting, _ = r.Setting(ctx, "policy.social_post")
 	v.Replies, _ = r.StoredReplies(ctx)
 	v.Saved, _ = r.Translations(ctx)
+	v.Partner = map[storage.StoryEvent][]storage.Tally{}
+	for _, event := range storage.StoryEvents {
+		if v.Partner[event], err = r.StoriesPerDay(ctx, event, epoch.AddDate(0, 0, -1), storage.StoryScope{OrganisationID: "o-harbour"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v.Daily = map[string][2][]storage.Tally{}
+	for _, metric := range dailyMetrics {
+		byDimension, err := r.DailyCounts(ctx, metric, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		byDay, err := r.DailySeries(ctx, metric, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.Daily[metric] = [2][]storage.Tally{byDimension, byDay}
+	}
 	return v
 }
 
@@ -514,7 +562,29 @@ func checkSeededView(t *testing.T, v view) {
 	if len(v.Trans) != 2 || v.Trans[0].Language != "ar" || v.Trans[1].Credit != "Léa" || len(v.Drafts) != 1 || !reflect.DeepEqual(v.Open, []string{"s-pub"}) {
 		t.Errorf("translations %d, drafts %d, open for translation %v", len(v.Trans), len(v.Drafts), v.Open)
 	}
+	// The partner keeps counting s-gone, withdrawn without its consent
+	// record.
+	wantPartner := map[storage.StoryEvent][]storage.Tally{
+		storage.EventSubmitted: {{Label: "2026-03-01", Count: 1}, {Label: "2026-03-03", Count: 1}},
+		storage.EventPublished: nil, storage.EventRejected: nil,
+		storage.EventWithdrawn: {{Label: "2026-03-04", Count: 1}},
+	}
+	if !reflect.DeepEqual(v.Partner, wantPartner) {
+		t.Errorf("partner's figures %v, want %v", v.Partner, wantPartner)
+	}
+	wantDaily := map[string][2][]storage.Tally{
+		"view":                 {{tally("direct", 42), tally("embed", 3)}, {tally("2026-03-01", 45)}},
+		storage.VisitorsMetric: {{tally("", 40)}, {tally("2026-03-01", 31), tally("2026-03-02", 9)}},
+		"share":                {{tally("mastodon", 2)}, {tally("2026-03-02", 2)}},
+		"toolkit":              {{tally("ar", 1)}, {tally("2026-03-02", 1)}},
+		"referrer":             {{tally("search", 0)}, {tally("2026-03-02", 0)}},
+	}
+	if !reflect.DeepEqual(v.Daily, wantDaily) {
+		t.Errorf("daily counts %v, want %v", v.Daily, wantDaily)
+	}
 }
+
+func tally(label string, n int64) storage.Tally { return storage.Tally{Label: label, Count: n} }
 
 func checkMedia(t *testing.T, s site) {
 	t.Helper()
@@ -549,7 +619,8 @@ func TestSQLiteToSQLite(t *testing.T) {
 	sum := importInto(t, dst, first)
 	if sum.Counts.Stories != 6 || sum.Counts.StoryTranslations != 2 || sum.Counts.Users != 4 || sum.Counts.Audit != 6 || sum.Counts.BlobDeletions != 2 || sum.Media != 5 ||
 		sum.Counts.Posts != 3 || sum.Counts.Settings != 1 || sum.Counts.StoredReplies != 2 || sum.Counts.Translations != 1 ||
-		sum.Counts.Organisations != 1 || sum.Counts.Members != 1 || sum.Counts.ConsentRecords != 1 || sum.Counts.Collections != 1 {
+		sum.Counts.Organisations != 1 || sum.Counts.Members != 1 || sum.Counts.ConsentRecords != 1 || sum.Counts.StoryOrganisations != 2 ||
+		sum.Counts.Collections != 1 || sum.Counts.AnalyticsDays != 7 {
 		t.Errorf("summary %+v", sum)
 	}
 	sameExport(t, first, export(t, dst))

@@ -102,8 +102,39 @@ var recordTables = []recordTable{
 		func(ctx context.Context, t *Tx, m *org.Member) error { return t.PutMember(ctx, *m) }),
 	tableOf(storage.ConsentRecordRecords, "consent_records", "SELECT "+ConsentRecordColumns+" FROM consent_records ORDER BY story_id", scanConsentRecord,
 		func(ctx context.Context, t *Tx, c *org.ConsentRecord) error { return t.InsertConsentRecord(ctx, c) }),
+	tableOf(storage.StoryOrganisationRecords, "story_organisations", "SELECT story_id, organisation_id FROM story_organisations ORDER BY story_id",
+		func(row Row) (*storage.StoryOrganisation, error) {
+			var l storage.StoryOrganisation
+			err := row.Scan(&l.StoryID, &l.OrganisationID)
+			return &l, err
+		},
+		func(ctx context.Context, t *Tx, l *storage.StoryOrganisation) error {
+			return t.LinkStoryToOrganisation(ctx, l.StoryID, l.OrganisationID)
+		}),
 	tableOf(storage.CollectionRecords, "collections", collectionSelect+" ORDER BY id", scanCollection,
 		func(ctx context.Context, t *Tx, c *org.Collection) error { return t.PutCollection(ctx, c) }),
+	// AddDailyCounts writes a count that is not there yet as it is, the
+	// visitors metric's included; a second record of the same count would
+	// be added to (or, for visitors, compared with) the first, so it is
+	// refused.
+	tableOf(storage.AnalyticsDayRecords, "analytics_daily", "SELECT day, metric, dimension, count FROM analytics_daily ORDER BY metric, day, dimension",
+		func(row Row) (*storage.DailyCount, error) {
+			var d storage.DailyCount
+			err := row.Scan(&d.Day, &d.Metric, &d.Dimension, &d.Count)
+			return &d, err
+		},
+		func(ctx context.Context, t *Tx, d *storage.DailyCount) error {
+			var n int
+			err := t.DB.QueryRow(ctx, "SELECT count(*) FROM analytics_daily WHERE metric = ? AND day = ? AND dimension = ?",
+				d.Metric, d.Day, d.Dimension).Scan(&n)
+			if err != nil {
+				return t.err("load daily count", err)
+			}
+			if n > 0 {
+				return errors.New("the same count appears twice")
+			}
+			return t.AddDailyCounts(ctx, []storage.DailyCount{*d})
+		}),
 }
 
 // RecordTables lists the tables of every record type, in dump order.

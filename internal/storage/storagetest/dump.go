@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,7 +18,9 @@ import (
 
 // dumpFixture is a small site in canonical dump order: ids with gaps (a
 // deleted user, audit entries of a rolled-back past), every story status, a
-// tombstone, credentials of every kind.
+// tombstone, credentials of every kind, a partner's stories (the pending
+// one with its consent record, which links it too; the withdrawn one with
+// its link alone) and the campaign's daily counts.
 func dumpFixture() []storage.Record {
 	pub := sample("d-pub", story.StatusPublished, epoch)
 	pub.Title, pub.Body = "Snowshoes", "The neighbours lent us snowshoes the first winter."
@@ -64,9 +67,17 @@ func dumpFixture() []storage.Record {
 		{Member: &org.Member{UserID: 7, OrganisationID: "o-1", Owner: true}},
 		{ConsentRecord: &org.ConsentRecord{StoryID: "d-pend", OrganisationID: "o-1", SubmittedBy: 7, Consenter: "Amina K.", Method: org.MethodSignedForm,
 			ConsentedAt: epoch, ExplainedIn: "fr", Scope: []org.Scope{org.ScopeSite, org.ScopeTranslation}, ScanKey: "consent/d-pend/scan.jpg", CreatedAt: epoch}},
+		{StoryOrganisation: &storage.StoryOrganisation{StoryID: "d-pend", OrganisationID: "o-1"}},
+		{StoryOrganisation: &storage.StoryOrganisation{StoryID: "d-tomb", OrganisationID: "o-1"}},
 		{Collection: &org.Collection{ID: "c-1", Slug: "first-winter", Language: "en", Title: "First winters", Description: "Snow.",
 			OrganisationID: "o-1", StoryIDs: []string{"d-pub", "d-pend"}, CreatedAt: epoch, UpdatedAt: epoch}},
 		{Collection: &org.Collection{ID: "c-2", Slug: "empty", Language: "fr", Title: "Vide", CreatedAt: epoch, UpdatedAt: epoch}},
+		{AnalyticsDay: &storage.DailyCount{Day: "2026-11-01", Metric: "share", Dimension: "mastodon", Count: 2}},
+		{AnalyticsDay: &storage.DailyCount{Day: "2026-11-01", Metric: "view", Dimension: "direct", Count: 40}},
+		{AnalyticsDay: &storage.DailyCount{Day: "2026-11-01", Metric: "view", Dimension: "embed", Count: 0}},
+		{AnalyticsDay: &storage.DailyCount{Day: "2026-11-02", Metric: "view", Dimension: "direct", Count: 7}},
+		{AnalyticsDay: &storage.DailyCount{Day: "2026-11-01", Metric: storage.VisitorsMetric, Count: 31}},
+		{AnalyticsDay: &storage.DailyCount{Day: "2026-11-02", Metric: storage.VisitorsMetric, Count: 5}},
 	}
 }
 
@@ -128,6 +139,12 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 	if err := loader.Load(ctx, feed(orphan)); err == nil {
 		t.Fatal("credential of a missing user loaded")
 	}
+	// A count twice (a damaged file) would be added up or, for visitors,
+	// compared: it is refused.
+	twice := append(fixture[:len(fixture):len(fixture)], fixture[len(fixture)-1])
+	if err := loader.Load(ctx, feed(twice)); err == nil || !strings.Contains(err.Error(), "twice") {
+		t.Fatalf("the same daily count loaded twice: %v", err)
+	}
 	if c, recs := dumpAll(t, dumper); c.Total() != 0 || len(recs) != 0 {
 		t.Fatalf("failed loads left %+v %d records", c, len(recs))
 	}
@@ -137,7 +154,7 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 	}
 	counts, got := dumpAll(t, dumper)
 	if want := (storage.Counts{Users: 2, Credentials: 3, Stories: 4, StoryTranslations: 2, Audit: 3, BlobDeletions: 1, Posts: 2, Settings: 1, StoredReplies: 2, Translations: 2,
-		Organisations: 1, Members: 1, ConsentRecords: 1, Collections: 2}); counts != want {
+		Organisations: 1, Members: 1, ConsentRecords: 1, StoryOrganisations: 2, Collections: 2, AnalyticsDays: 6}); counts != want {
 		t.Errorf("counts %+v, want %+v", counts, want)
 	}
 	if !reflect.DeepEqual(got, fixture) {
@@ -183,6 +200,23 @@ func testDumpLoad(t *testing.T, st storage.Store) {
 	}
 	if tr, err := st.Translation(ctx, staff.CatalogInterface, "ar", "queue.count"); err != nil || tr.Forms["one"] != "قصة واحدة" {
 		t.Errorf("translation after load: %+v %v", tr, err)
+	}
+	// The partner's figures count its withdrawn story through the loaded
+	// link, and the dashboard reads the loaded counts as they were.
+	partner := storage.StoryScope{OrganisationID: "o-1"}
+	if got, err := st.StoriesPerDay(ctx, storage.EventWithdrawn, epoch.AddDate(0, 0, -1), partner); err != nil ||
+		!reflect.DeepEqual(got, []storage.Tally{{Label: "2026-11-01", Count: 1}}) {
+		t.Errorf("the partner's withdrawn stories after load: %v %v", got, err)
+	}
+	if got, err := st.StoriesPerDay(ctx, storage.EventSubmitted, epoch.AddDate(0, 0, -1), partner); err != nil || len(got) != 1 || got[0].Count != 2 {
+		t.Errorf("the partner's stories after load: %v %v", got, err)
+	}
+	if got, err := st.DailyCounts(ctx, "view", ""); err != nil || !reflect.DeepEqual(got, []storage.Tally{{Label: "direct", Count: 47}, {Label: "embed", Count: 0}}) {
+		t.Errorf("views after load: %v %v", got, err)
+	}
+	if got, err := st.DailySeries(ctx, storage.VisitorsMetric, ""); err != nil ||
+		!reflect.DeepEqual(got, []storage.Tally{{Label: "2026-11-01", Count: 31}, {Label: "2026-11-02", Count: 5}}) {
+		t.Errorf("visitors after load: %v %v", got, err)
 	}
 
 	// New rows continue after the loaded ids, and erasure still works on
@@ -241,6 +275,18 @@ func recordValue(r storage.Record) any {
 		return *r.StoredReply
 	case storage.RecordTranslation:
 		return *r.Translation
+	case storage.RecordOrganisation:
+		return *r.Organisation
+	case storage.RecordMember:
+		return *r.Member
+	case storage.RecordConsentRecord:
+		return *r.ConsentRecord
+	case storage.RecordStoryOrganisation:
+		return *r.StoryOrganisation
+	case storage.RecordCollection:
+		return *r.Collection
+	case storage.RecordAnalyticsDay:
+		return *r.AnalyticsDay
 	}
 	return nil
 }
