@@ -39,7 +39,7 @@ func exportCommand(ctx context.Context, args []string, getenv func(string) strin
 			os.RemoveAll(dir)
 			return fmt.Errorf("export: copy the secret key: %w", err)
 		}
-		fmt.Fprintf(stdout, "exported %s and %d media files to %s (%s)\n", describeCounts(sum.Counts), sum.Media, dir, sizeOf(sum.Bytes))
+		fmt.Fprintf(stdout, "exported %s and %d media files to %s (%s)\n", sum.Counts.Describe(), sum.Media, dir, sizeOf(sum.Bytes))
 		if sum.MissingMedia > 0 {
 			fmt.Fprintf(stdout, "%d photo files were missing from the media store (listed above)\n", sum.MissingMedia)
 		}
@@ -72,7 +72,7 @@ func importCommand(ctx context.Context, args []string, getenv func(string) strin
 		if err != nil {
 			return fmt.Errorf("import: %w (nothing was imported)", err)
 		}
-		fmt.Fprintf(stdout, "imported %s and %d media files from %s\n", describeCounts(sum.Counts), sum.Media, dir)
+		fmt.Fprintf(stdout, "imported %s and %d media files from %s\n", sum.Counts.Describe(), sum.Media, dir)
 		if sum.MissingMedia > 0 {
 			fmt.Fprintf(stdout, "%d photo files were missing from the export (listed above)\n", sum.MissingMedia)
 		}
@@ -131,11 +131,6 @@ func installKey(from, to string) (installed bool, note string, err error) {
 		return false, "", err
 	}
 	return true, fmt.Sprintf("Installed the export's secret key as %s (mode 0600).", to), nil
-}
-
-func describeCounts(c storage.Counts) string {
-	return fmt.Sprintf("%d stories, %d story translations, %d users, %d credentials, %d audit entries, %d blob deletions, %d social posts, %d settings, %d edited replies, %d saved translations",
-		c.Stories, c.StoryTranslations, c.Users, c.Credentials, c.Audit, c.BlobDeletions, c.Posts, c.Settings, c.StoredReplies, c.Translations)
 }
 
 func sizeOf(n int64) string {

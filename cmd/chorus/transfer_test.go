@@ -28,7 +28,7 @@ func TestExportImportCommands(t *testing.T) {
 	if err != nil {
 		t.Fatalf("export: %v\n%s", err, errOut)
 	}
-	if !strings.Contains(out, "exported 3 stories") || !strings.Contains(out, "secret.key") || !strings.Contains(errOut, "records") {
+	if !strings.Contains(out, ", 3 stories,") || !strings.Contains(out, "organisation links") || !strings.Contains(out, "secret.key") || !strings.Contains(errOut, "records") {
 		t.Errorf("export output: %q / %q", out, errOut)
 	}
 	if info, err := os.Stat(filepath.Join(dir, "secret.key")); err != nil || info.Mode().Perm() != 0o600 {
@@ -40,7 +40,7 @@ func TestExportImportCommands(t *testing.T) {
 	if err != nil {
 		t.Fatalf("import: %v\n%s", err, errOut)
 	}
-	if !strings.Contains(out, "imported 3 stories") || !strings.Contains(out, "Installed the export's secret key") {
+	if !strings.Contains(out, ", 3 stories,") || !strings.Contains(out, "Installed the export's secret key") {
 		t.Errorf("import output: %q", out)
 	}
 	want, _ := os.ReadFile(filepath.Join(src, "secret.key"))
