@@ -135,11 +135,11 @@ type partnerText struct {
 	field, key string
 }
 
-// partnerFinding is what the screen found in one partner text: hate or a
-// threat it is sure of, or its failure to screen the text.
+// partnerFinding is what the screen found in one partner text, kind and
+// score only: hate or a threat it is sure of, or its failure to screen it.
 type partnerFinding struct {
 	partnerText
-	signal story.Signal
+	signals []story.Signal
 }
 
 // screenPartnerTexts screens each text on its own, in its language, and
@@ -152,29 +152,31 @@ func (a *App) screenPartnerTexts(ctx context.Context, subject string, texts []pa
 			continue
 		}
 		signals := a.screenText(ctx, subject+" "+t.what+"/"+t.language, moderation.Input{Body: t.text, Language: t.language})
-		if s, ok := partnerHarm(signals); ok {
-			found = append(found, partnerFinding{partnerText: t, signal: s})
+		if harm := partnerHarm(signals); len(harm) > 0 {
+			found = append(found, partnerFinding{partnerText: t, signals: harm})
 		}
 	}
 	return found
 }
 
-// partnerHarm returns, kind and score only, a failed screen, else the
-// surest hate or threat at fieldFlagged or above. A span alone does not
-// count: reclaimed words ("queer") and denials ("refugees are not
-// vermin") carry one at scores near zero, and every slur, dehumanising
-// word and threat the screen finds in so short a text scores above it.
-func partnerHarm(signals []story.Signal) (story.Signal, bool) {
-	var worst story.Signal
+// partnerHarm keeps, kind and score only, a failed screen and the hate
+// and threat at fieldFlagged or above. A span alone does not count:
+// reclaimed words ("queer") and denials ("refugees are not vermin") carry
+// one at scores near zero, while the slurs, dehumanising words and threats
+// the screen finds in such texts score above the bar.
+func partnerHarm(signals []story.Signal) []story.Signal {
+	var harm []story.Signal
 	for _, s := range signals {
-		switch {
-		case s.Kind == story.SignalUnscreened:
-			return story.Signal{Kind: s.Kind, Score: s.Score}, true
-		case (s.Kind == story.SignalHate || s.Kind == story.SignalThreat) && s.Score >= fieldFlagged && s.Score > worst.Score:
-			worst = story.Signal{Kind: s.Kind, Score: s.Score}
+		if s.Kind == story.SignalUnscreened || (s.Kind == story.SignalHate || s.Kind == story.SignalThreat) && s.Score >= fieldFlagged {
+			harm = append(harm, story.Signal{Kind: s.Kind, Score: s.Score})
 		}
 	}
-	return worst, worst.Kind != ""
+	return harm
+}
+
+// unscreened reports whether the screen failed on the text.
+func (f partnerFinding) unscreened() bool {
+	return slices.ContainsFunc(f.signals, func(s story.Signal) bool { return s.Kind == story.SignalUnscreened })
 }
 
 // errTextsUnscreened refuses a partner's save the screen failed on.
@@ -194,7 +196,7 @@ func heedPartnerScreen(by *staff.User, found []partnerFinding) (auditReason stri
 	if by.Role != staff.RoleAdmin {
 		// Harm first: trying again does not help with it.
 		for _, f := range found {
-			if f.signal.Kind != story.SignalUnscreened {
+			if !f.unscreened() {
 				name := languageName(f.language)
 				return "", &story.Error{Code: story.CodeInvalid, Key: f.key, Field: f.field, Args: []any{"Language", name},
 					Message: fmt.Sprintf("The %s in %s reads as hate or a threat, so nothing was saved. Change it, or ask an administrator: they can publish it.", f.what, name)}
@@ -210,12 +212,14 @@ func heedPartnerScreen(by *staff.User, found []partnerFinding) (auditReason stri
 func screenAuditReason(found []partnerFinding) string {
 	var kinds []story.Signal
 	for _, f := range found {
-		i := slices.IndexFunc(kinds, func(s story.Signal) bool { return s.Kind == f.signal.Kind })
-		switch {
-		case i < 0:
-			kinds = append(kinds, f.signal)
-		case f.signal.Score > kinds[i].Score:
-			kinds[i].Score = f.signal.Score
+		for _, s := range f.signals {
+			i := slices.IndexFunc(kinds, func(k story.Signal) bool { return k.Kind == s.Kind })
+			switch {
+			case i < 0:
+				kinds = append(kinds, s)
+			case s.Score > kinds[i].Score:
+				kinds[i].Score = s.Score
+			}
 		}
 	}
 	parts := make([]string, len(kinds))
