@@ -199,7 +199,7 @@ func heedPartnerScreen(by *staff.User, found []partnerFinding) (auditReason stri
 			if !f.unscreened() {
 				name := languageName(f.language)
 				return "", &story.Error{Code: story.CodeInvalid, Key: f.key, Field: f.field, Args: []any{"Language", name},
-					Message: fmt.Sprintf("The %s in %s reads as hate or a threat, so nothing was saved. Change it, or ask an administrator: they can publish it.", f.what, name)}
+					Message: fmt.Sprintf("The %s (%s) reads as hate or a threat, so nothing was saved. Change it, or ask an administrator: they can publish it.", f.what, name)}
 			}
 		}
 		return "", errTextsUnscreened(found[0].field)
