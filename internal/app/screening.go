@@ -179,12 +179,6 @@ func (f partnerFinding) unscreened() bool {
 	return slices.ContainsFunc(f.signals, func(s story.Signal) bool { return s.Kind == story.SignalUnscreened })
 }
 
-// errTextsUnscreened refuses a partner's save the screen failed on.
-func errTextsUnscreened(field string) *story.Error {
-	return &story.Error{Code: story.CodeUnavailable, Key: "error.screen_failed", Field: field,
-		Message: "We could not check these texts just now, so nothing was saved. Please try again in a moment."}
-}
-
 // heedPartnerScreen refuses a partner's save when the screen found hate or
 // a threat in one of its texts, or failed on one: nothing is written, and
 // an administrator can publish the text. An admin's save is never refused;
@@ -202,7 +196,8 @@ func heedPartnerScreen(by *staff.User, found []partnerFinding) (auditReason stri
 					Message: fmt.Sprintf("The %s (%s) reads as hate or a threat, so nothing was saved. Change it, or ask an administrator: they can publish it.", f.what, name)}
 			}
 		}
-		return "", errTextsUnscreened(found[0].field)
+		return "", &story.Error{Code: story.CodeUnavailable, Key: "error.screen_failed", Field: found[0].field,
+			Message: "We could not check these texts just now, so nothing was saved. Please try again in a moment."}
 	}
 	return screenAuditReason(found), nil
 }
