@@ -25,9 +25,13 @@ func (a *App) SaveCollection(ctx context.Context, by *staff.User, c org.Collecti
 	if err := c.Validate(a.TranslationLanguages); err != nil {
 		return "", err
 	}
+	screened, err := a.screenCollection(ctx, by, &c)
+	if err != nil {
+		return "", err
+	}
 	now := a.now()
 	action := "collection_update"
-	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
+	err = a.store.WithTx(ctx, func(tx storage.Tx) error {
 		if c.ID == "" {
 			c.ID, c.CreatedAt, action = newID(), now, "collection_add"
 		} else {
@@ -59,13 +63,40 @@ func (a *App) SaveCollection(ctx context.Context, by *staff.User, c org.Collecti
 		if err := tx.PutCollection(ctx, &c); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: actor(by), Action: action, SubjectID: "collection:" + c.ID, Note: c.Language + "/" + c.Slug})
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: actor(by), Action: action, SubjectID: "collection:" + c.ID,
+			Reason: screened, Note: c.Language + "/" + c.Slug})
 	})
 	if err != nil {
 		return "", err
 	}
 	a.publish(PublicChanged{})
 	return c.ID, nil
+}
+
+// screenCollection screens the title and description a save changes,
+// before anything is written (see heedPartnerScreen). A text already saved
+// was screened then, or published by an admin.
+func (a *App) screenCollection(ctx context.Context, by *staff.User, c *org.Collection) (auditReason string, err error) {
+	subject := "collection " + c.ID
+	var saved org.Collection
+	if c.ID == "" {
+		subject = "new collection " + c.Language + "/" + c.Slug
+	} else if old, err := a.store.Collection(ctx, c.ID); err == nil {
+		saved = *old
+	} else if !errors.Is(err, story.ErrNotFound) {
+		return "", err
+	}
+	// The language is the screen's reading of the texts.
+	moved := c.Language != saved.Language
+	var texts []partnerText
+	if moved || c.Title != saved.Title {
+		texts = append(texts, partnerText{text: c.Title, language: c.Language, what: "title", field: "title", key: "error.collection_title_harmful"})
+	}
+	if moved || c.Description != saved.Description {
+		texts = append(texts, partnerText{text: c.Description, language: c.Language, what: "description", field: "description",
+			key: "error.collection_description_harmful"})
+	}
+	return heedPartnerScreen(by, a.screenPartnerTexts(ctx, subject, texts))
 }
 
 // DeleteCollection removes a collection, with the same rights as saving it.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/mail"
 	"slices"
 	"strings"
@@ -138,9 +139,12 @@ func (a *App) SaveOrganisation(ctx context.Context, by *staff.User, u Organisati
 	if err := o.Validate(); err != nil {
 		return "", err
 	}
+	screened, err := a.screenOrganisation(ctx, by, &o)
+	if err != nil {
+		return "", err
+	}
 	var logo []byte
 	if u.Logo != nil {
-		var err error
 		if logo, err = media.ProcessLogo(ctx, u.Logo); err != nil {
 			var se *story.Error
 			if errors.As(err, &se) {
@@ -153,7 +157,7 @@ func (a *App) SaveOrganisation(ctx context.Context, by *staff.User, u Organisati
 	}
 	now := a.now()
 	action := "organisation_update"
-	err := a.store.WithTx(ctx, func(tx storage.Tx) error {
+	err = a.store.WithTx(ctx, func(tx storage.Tx) error {
 		if o.ID == "" {
 			o.ID, o.CreatedAt, action = newID(), now, "organisation_add"
 		} else {
@@ -176,13 +180,43 @@ func (a *App) SaveOrganisation(ctx context.Context, by *staff.User, u Organisati
 		if err := tx.PutOrganisation(ctx, &o); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: actor(by), Action: action, SubjectID: "organisation:" + o.ID, Note: o.Slug})
+		return tx.AppendAudit(ctx, audit.Entry{At: now, Actor: actor(by), Action: action, SubjectID: "organisation:" + o.ID,
+			Reason: screened, Note: o.Slug})
 	})
 	if err != nil {
 		return "", err
 	}
 	a.publish(PublicChanged{})
 	return o.ID, nil
+}
+
+// screenOrganisation screens the names and descriptions a save changes,
+// before anything is written (see heedPartnerScreen). A text already saved
+// was screened then, or published by an admin.
+func (a *App) screenOrganisation(ctx context.Context, by *staff.User, o *org.Organisation) (auditReason string, err error) {
+	subject := "organisation " + o.ID
+	var saved map[string]org.Text
+	if o.ID == "" {
+		subject = "new organisation " + o.Slug
+	} else {
+		old, err := a.store.Organisation(ctx, o.ID)
+		if err != nil {
+			return "", err
+		}
+		saved = old.Texts
+	}
+	var texts []partnerText
+	for _, lang := range slices.Sorted(maps.Keys(o.Texts)) {
+		t, before := o.Texts[lang], saved[lang]
+		if t.Name != before.Name {
+			texts = append(texts, partnerText{text: t.Name, language: lang, what: "name", field: "name-" + lang, key: "error.org_name_harmful"})
+		}
+		if t.Description != before.Description {
+			texts = append(texts, partnerText{text: t.Description, language: lang, what: "description", field: "description-" + lang,
+				key: "error.org_description_harmful"})
+		}
+	}
+	return heedPartnerScreen(by, a.screenPartnerTexts(ctx, subject, texts))
 }
 
 func cloneTexts(texts map[string]org.Text) map[string]org.Text {

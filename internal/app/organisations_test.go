@@ -29,9 +29,9 @@ type partnerSite struct {
 	loner                        *staff.User // a partner of no organisation
 }
 
-func newPartnerSite(t *testing.T) *partnerSite {
+func newPartnerSite(t *testing.T, opts ...testrig.Option) *partnerSite {
 	t.Helper()
-	rig := testrig.New(t)
+	rig := testrig.New(t, opts...)
 	ctx := context.Background()
 	p := &partnerSite{rig: rig}
 	p.admin, _ = rig.Staff("admin@example.org", staff.RoleAdmin)

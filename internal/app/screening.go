@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
+	"chorus/internal/i18n"
 	"chorus/internal/moderation"
+	"chorus/internal/staff"
 	"chorus/internal/story"
 )
 
@@ -119,4 +122,115 @@ func (a *App) screenStory(ctx context.Context, id string, title, body, language,
 func (a *App) screenTranslation(ctx context.Context, id, language string, text story.TranslationText) []story.Signal {
 	return a.screenWithFields(ctx, "translation "+id+"/"+language,
 		moderation.Input{Title: text.Title, Body: text.Body, Language: language}, extraField{name: "credit", text: text.Credit})
+}
+
+// partnerText is one public text partner staff write under their
+// organisation's name: an organisation's name or description, a
+// collection's title or description, in one language.
+type partnerText struct {
+	text, language string
+	what           string // "name", "description" or "title", as the refusal says
+	// field is the form field that holds the text; key the message that
+	// refuses it.
+	field, key string
+}
+
+// partnerFinding is what the screen found in one partner text, kind and
+// score only: hate or a threat it is sure of, or its failure to screen it.
+type partnerFinding struct {
+	partnerText
+	signals []story.Signal
+}
+
+// screenPartnerTexts screens each text on its own, in its language, and
+// returns the findings that refuse a partner's save. Personal data is none
+// of them: an organisation publishes its own phone number and address.
+func (a *App) screenPartnerTexts(ctx context.Context, subject string, texts []partnerText) []partnerFinding {
+	var found []partnerFinding
+	for _, t := range texts {
+		if t.text == "" {
+			continue
+		}
+		signals := a.screenText(ctx, subject+" "+t.what+"/"+t.language, moderation.Input{Body: t.text, Language: t.language})
+		if harm := partnerHarm(signals); len(harm) > 0 {
+			found = append(found, partnerFinding{partnerText: t, signals: harm})
+		}
+	}
+	return found
+}
+
+// partnerHarm keeps, kind and score only, a failed screen and the hate
+// and threat at fieldFlagged or above. A span alone does not count:
+// reclaimed words ("queer") and denials ("refugees are not vermin") carry
+// one at scores near zero, while the slurs, dehumanising words and threats
+// the screen finds in such texts score above the bar.
+func partnerHarm(signals []story.Signal) []story.Signal {
+	var harm []story.Signal
+	for _, s := range signals {
+		if s.Kind == story.SignalUnscreened || (s.Kind == story.SignalHate || s.Kind == story.SignalThreat) && s.Score >= fieldFlagged {
+			harm = append(harm, story.Signal{Kind: s.Kind, Score: s.Score})
+		}
+	}
+	return harm
+}
+
+// unscreened reports whether the screen failed on the text.
+func (f partnerFinding) unscreened() bool {
+	return slices.ContainsFunc(f.signals, func(s story.Signal) bool { return s.Kind == story.SignalUnscreened })
+}
+
+// heedPartnerScreen refuses a partner's save when the screen found hate or
+// a threat in one of its texts, or failed on one: nothing is written, and
+// an administrator can publish the text. An admin's save is never refused;
+// it returns what the screen found, for the save's audit entry.
+func heedPartnerScreen(by *staff.User, found []partnerFinding) (auditReason string, err error) {
+	if len(found) == 0 {
+		return "", nil
+	}
+	if by.Role != staff.RoleAdmin {
+		// Harm first: trying again does not help with it.
+		for _, f := range found {
+			if !f.unscreened() {
+				name := languageName(f.language)
+				return "", &story.Error{Code: story.CodeInvalid, Key: f.key, Field: f.field, Args: []any{"Language", name},
+					Message: fmt.Sprintf("The %s (%s) reads as hate or a threat, so nothing was saved. Change it, or ask an administrator: they can publish it.", f.what, name)}
+			}
+		}
+		return "", &story.Error{Code: story.CodeUnavailable, Key: "error.screen_failed", Field: found[0].field,
+			Message: "We could not check these texts just now, so nothing was saved. Please try again in a moment."}
+	}
+	return screenAuditReason(found), nil
+}
+
+// screenAuditReason says, kind and score only, what the screen found in an
+// admin's save: the highest score of each kind.
+func screenAuditReason(found []partnerFinding) string {
+	var kinds []story.Signal
+	for _, f := range found {
+		for _, s := range f.signals {
+			i := slices.IndexFunc(kinds, func(k story.Signal) bool { return k.Kind == s.Kind })
+			switch {
+			case i < 0:
+				kinds = append(kinds, s)
+			case s.Score > kinds[i].Score:
+				kinds[i].Score = s.Score
+			}
+		}
+	}
+	parts := make([]string, len(kinds))
+	for i, s := range kinds {
+		parts[i] = fmt.Sprintf("%s %.2f", s.Kind, s.Score)
+	}
+	return "screen: " + strings.Join(parts, ", ")
+}
+
+// languageName is a language's own name, as the staff forms label the
+// texts in it; its code when the site does not know it.
+func languageName(code string) string {
+	for _, l := range i18n.Known {
+		if l.Code == code {
+			return l.NativeName
+		}
+	}
+	return code
 }

@@ -127,6 +127,7 @@ type toldForm struct {
 type organisationView struct {
 	*Page
 	Organisation  *org.Organisation
+	Profile       org.Organisation // the profile form: as saved, or as typed when it comes back with an error
 	Texts         []orgTextField
 	Member        *org.Member
 	Organisations []*org.Organisation // for admins choosing one
@@ -212,6 +213,7 @@ func (s *Server) organisationView(r *http.Request, p *Page, o *org.Organisation,
 	if o == nil {
 		return v, nil
 	}
+	v.Profile = *o
 	if app.AllowedOn(p.User, m, app.ActionSeeConsentRecords, o.ID) {
 		records, err := s.app.ConsentRecords(ctx, p.User, o.ID)
 		if err != nil {
@@ -307,7 +309,12 @@ func (s *Server) saveOrganisation(w http.ResponseWriter, r *http.Request, p *Pag
 	}
 	id, err := s.app.SaveOrganisation(r.Context(), p.User, u)
 	if err != nil {
-		return s.showOrganisationAgain(w, r, p, err, nil)
+		return s.showOrganisationAgain(w, r, p, err, func(v *organisationView) {
+			v.Profile = o
+			for i, f := range v.Texts {
+				v.Texts[i].Name, v.Texts[i].Description = o.Texts[f.Code].Name, o.Texts[f.Code].Description
+			}
+		})
 	}
 	http.Redirect(w, r, s.organisationLink(p, id, "saved"), http.StatusSeeOther)
 	return nil
@@ -548,7 +555,7 @@ func (s *Server) saveCollection(w http.ResponseWriter, r *http.Request, p *Page)
 		}
 		v.Form, v.StoryIDs, v.Errors = c, r.PostFormValue("stories"), fields
 		p.Title = p.L.T("collections.title")
-		p.status = http.StatusUnprocessableEntity
+		p.status = uploadErrorStatus(w, err)
 		return s.render(p, "collections", v)
 	}
 	http.Redirect(w, r, p.Link("/staff/collections?done=saved"), http.StatusSeeOther)

@@ -242,3 +242,71 @@ func TestDemoPartnerPages(t *testing.T) {
 		t.Errorf("the demo partner would not pass the form's checks: %v", err)
 	}
 }
+
+// TestRefusedPartnerTextsComeBackInTheForm: an owner's profile whose
+// description the screen finds hateful comes back, translated, naming the
+// field and its language, with everything typed still in the form and
+// nothing saved; a member's collection with a threatening title likewise.
+func TestRefusedPartnerTextsComeBackInTheForm(t *testing.T) {
+	rig := testrig.New(t)
+	ctx := context.Background()
+	admin, _ := rig.Staff("admin@example.org", staff.RoleAdmin)
+	moderator, _ := rig.Staff("mod@example.org", staff.RoleModerator)
+	orgID, err := rig.App.SaveOrganisation(ctx, admin, app.OrganisationUpdate{Organisation: org.Organisation{
+		Slug: "harbour-youth", Kind: org.KindYouthNetwork, Texts: map[string]org.Text{"en": {Name: "Harbour Youth", Description: "We welcome newcomers."}},
+		Website: "https://harbour.example.org", Country: "CA"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := rig.SignedIn("owner@harbour.example.org", staff.RolePartner)
+	if _, err := rig.App.InviteMember(ctx, admin, orgID, "owner@harbour.example.org", true); err != nil {
+		t.Fatal(err)
+	}
+
+	page := owner.Get("/fr/staff/organisation")
+	hateful := "Migrants are rats and vermin. They should all be driven out of this country."
+	form := url.Values{"csrf": {testrig.CSRF(t, page)}, "organisation": {orgID}, "slug": {"harbour-youth"}, "kind": {"civil_society"},
+		"name_en": {"Harbour Youth"}, "description_en": {hateful}, "name_ar": {"شباب الميناء"},
+		"website": {"https://typed.example.org"}, "country": {"FR"}}
+	res := owner.PostForm("/fr/staff/organisation", form)
+	body := string(res.Body)
+	if res.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("a hateful description: %d %.400s", res.Status, body)
+	}
+	for what, want := range map[string]string{
+		"the translated refusal":     "La description (English) se lit comme de la haine ou une menace",
+		"a link to the field":        `href="#f-description-en"`,
+		"the field marked":           `name="description_en" rows="3" maxlength="4000" dir="auto" lang="en" aria-invalid="true">`,
+		"the typed description":      ">" + hateful + "</textarea>",
+		"the typed Arabic name":      `value="شباب الميناء"`,
+		"the typed website":          `value="https://typed.example.org"`,
+		"the typed kind":             `<option value="civil_society" selected>`,
+		"the typed country":          `<option value="FR" selected>`,
+		"the organisation it is for": `name="organisation" value="` + orgID + `"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the form does not show %s (%s)", what, want)
+		}
+	}
+	o, err := rig.Store.Organisation(ctx, orgID)
+	if err != nil || o.Texts["en"].Description != "We welcome newcomers." || o.Website != "https://harbour.example.org" || o.Texts["ar"].Name != "" {
+		t.Errorf("the refused profile was saved: %+v %v", o, err)
+	}
+
+	published, _ := rig.Submit(testrig.Submission("Refusedcol"))
+	if _, err := rig.App.Decide(ctx, moderator, published, app.Decision{Approve: true}); err != nil {
+		t.Fatal(err)
+	}
+	page = owner.Get("/en/staff/collections")
+	threat := "We will kill every migrant in this town."
+	res = owner.PostForm("/en/staff/collections", url.Values{"csrf": {testrig.CSRF(t, page)}, "title": {threat}, "slug": {"winters"},
+		"language": {"en"}, "organisation": {orgID}, "description": {"Our first winters."}, "stories": {published}})
+	body = string(res.Body)
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(body, "The title (English) reads as hate or a threat") ||
+		!strings.Contains(body, `value="`+threat+`" aria-invalid="true"`) || !strings.Contains(body, "Our first winters.</textarea>") {
+		t.Errorf("a threatening collection title: %d %.600s", res.Status, body)
+	}
+	if _, err := rig.Store.CollectionBySlug(ctx, "en", "winters"); err == nil {
+		t.Error("the refused collection was saved")
+	}
+}

@@ -84,9 +84,10 @@ func fieldErrors(p *Page, err error) (map[string]string, bool) {
 	return out, true
 }
 
-// uploadErrorStatus is the status of a form shown again with an error on
-// its photo or logo: 422, but 413 for an image too large or costly to
-// process and 503, with Retry-After, while the image memory budget is busy.
+// uploadErrorStatus is the status of a form shown again with an error: 422,
+// but 413 for an image too large or costly to process and 503 (with
+// Retry-After when known) while the image memory budget is busy or when the
+// screen could not check a text.
 func uploadErrorStatus(w http.ResponseWriter, err error) int {
 	if de, ok := errors.AsType[*story.Error](err); ok && (de.Code == story.CodeTooLarge || de.Code == story.CodeUnavailable) {
 		api.SetRetryAfter(w, err)
