@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -113,6 +114,24 @@ func TestPartnerPagesOnAPhone(t *testing.T) {
 			staffTab.shot(lang + "-slip")
 			if vs := axeViolations(staffTab); len(vs) > 0 {
 				t.Errorf("slip has %d axe violations:%s", len(vs), formatViolations(vs))
+			}
+
+			// A profile the screen reads as hate comes back refused, as typed.
+			staffTab.open("/" + lang + "/staff/organisation")
+			hateful := "Migrants are rats and vermin. They should all be driven out of this country."
+			staffTab.typeInto("#f-description-en", hateful)
+			if st := staffTab.press("save the profile", `form[action$="/staff/organisation"] button[type=submit]`, true); st != http.StatusUnprocessableEntity && st != http.StatusBadRequest {
+				t.Fatalf("hateful profile: status %d", st)
+			}
+			if staffTab.attr("#f-description-en", "aria-invalid") != "true" || !strings.Contains(eval[string](staffTab, `document.querySelector("#f-description-en").value`), "vermin") {
+				t.Errorf("the refused description is not marked or not kept: %s", staffTab.text("main"))
+			}
+			staffTab.shot(lang + "-organisation-refused")
+			if vs := axeViolations(staffTab); len(vs) > 0 {
+				t.Errorf("refused profile has %d axe violations:%s", len(vs), formatViolations(vs))
+			}
+			if wide := eval[bool](staffTab, `document.documentElement.scrollWidth > window.innerWidth + 1`); wide {
+				t.Errorf("the refused profile scrolls sideways at %d pixels", phone390.w)
 			}
 		})
 	}
