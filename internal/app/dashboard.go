@@ -3,6 +3,8 @@ package app
 import (
 	"cmp"
 	"context"
+	"math"
+	"strconv"
 	"slices"
 	"time"
 
@@ -75,6 +77,19 @@ type Dashboard struct {
 	// percent, -1 when no post came in.
 	HiddenShare int
 	Panels      []Panel
+}
+
+// MedianHours is the median wait for a decision in hours, to the two
+// significant figures the dashboard's figures hold (storage.WaitBucket).
+func (d *Dashboard) MedianHours() string {
+	h := d.MedianDecision.Hours()
+	switch {
+	case h >= 100:
+		return strconv.FormatFloat(math.Round(h/10)*10, 'f', 0, 64)
+	case h >= 10:
+		return strconv.FormatFloat(h, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(h, 'f', 1, 64)
 }
 
 // Panel returns the panel of an id, nil when none.

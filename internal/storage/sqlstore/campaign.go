@@ -51,12 +51,12 @@ func (q Queries) DecisionWaits(ctx context.Context, since time.Time, scope stora
 	}
 	return queryAll(ctx, q, "decision waits", func(row Row) (storage.WaitCount, error) {
 		var w storage.WaitCount
-		var minutes string
-		err := row.Scan(&minutes, &w.Count)
+		var seconds string
+		err := row.Scan(&seconds, &w.Count)
 		if err == nil {
-			var m int64
-			m, err = strconv.ParseInt(minutes, 10, 64)
-			w.Wait = time.Duration(m) * time.Minute
+			var n int64
+			n, err = strconv.ParseInt(seconds, 10, 64)
+			w.Wait = time.Duration(n) * time.Second
 		}
 		return w, err
 	}, `SELECT value, CAST(sum(count) AS bigint) FROM story_tallies WHERE organisation_id = ? AND event IN (?, ?) AND dimension = ? AND day >= ?
@@ -120,7 +120,7 @@ func (q Queries) submittedWaits(ctx context.Context, since time.Time, scope stor
 	waits, err := queryAll(ctx, q, "decision waits", func(row Row) (time.Duration, error) {
 		var created, decided Time
 		err := row.Scan(&created, &decided)
-		return time.Duration(waitBucket(decided.Sub(created.Time))) * time.Minute, err
+		return storage.WaitBucket(decided.Sub(created.Time)), err
 	}, query, args...)
 	if err != nil {
 		return nil, err

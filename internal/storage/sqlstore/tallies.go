@@ -29,8 +29,8 @@ type tallyKey struct {
 	organisation, day, event, dimension, value string
 }
 
-// dimensionWait holds a decision's wait, in minutes, rounded as waitBucket
-// says.
+// dimensionWait holds a decision's wait, in seconds, rounded by
+// storage.WaitBucket.
 const dimensionWait = "wait"
 
 // tallyFacts are the columns of a story its tallies depend on.
@@ -48,20 +48,8 @@ func factsOf(s *story.Story) tallyFacts {
 
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
-// waitBucket rounds a wait for a decision to what the dashboard shows: a
-// tenth of an hour below 100 hours, an hour below 1,000, then ten hours.
-// The median of the buckets is the median of the waits to that precision.
-func waitBucket(d time.Duration) int64 {
-	step := 6 * time.Minute
-	switch {
-	case d < 0:
-		return 0
-	case d >= 1000*time.Hour:
-		step = 10 * time.Hour
-	case d >= 100*time.Hour:
-		step = time.Hour
-	}
-	return int64(d.Round(step) / time.Minute)
+func waitValue(d time.Duration) string {
+	return strconv.FormatInt(int64(storage.WaitBucket(d)/time.Second), 10)
 }
 
 // storyTallies lists the rows a story in this state counts for in one
@@ -79,7 +67,7 @@ func storyTallies(organisation string, f tallyFacts) []tallyKey {
 			tallyKey{organisation, d, ev, string(storage.ByLanguage), f.language},
 			tallyKey{organisation, d, ev, string(storage.ByCountry), f.country},
 			tallyKey{organisation, d, ev, string(storage.ByIdentity), f.identity},
-			tallyKey{organisation, d, ev, dimensionWait, strconv.FormatInt(waitBucket(f.published.Sub(f.created)), 10)})
+			tallyKey{organisation, d, ev, dimensionWait, waitValue(f.published.Sub(f.created))})
 		for _, theme := range slices.Compact(slices.Sorted(slices.Values(f.themes))) {
 			keys = append(keys, tallyKey{organisation, d, ev, string(storage.ByTheme), theme})
 		}
@@ -89,7 +77,7 @@ func storyTallies(organisation string, f tallyFacts) []tallyKey {
 		d, ev := day(f.updated), string(storage.EventRejected)
 		keys = append(keys,
 			tallyKey{organisation, d, ev, "", ""},
-			tallyKey{organisation, d, ev, dimensionWait, strconv.FormatInt(waitBucket(f.updated.Sub(f.created)), 10)})
+			tallyKey{organisation, d, ev, dimensionWait, waitValue(f.updated.Sub(f.created))})
 	}
 	return keys
 }

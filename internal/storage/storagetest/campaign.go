@@ -79,11 +79,11 @@ func testCampaignFigures(t *testing.T, st storage.Store) {
 
 	waits, err := st.DecisionWaits(ctx, time.Time{}, all)
 	slices.SortFunc(waits, func(a, b storage.WaitCount) int { return cmp.Compare(a.Wait, b.Wait) })
-	if want := []storage.WaitCount{{Wait: time.Hour, Count: 1}, {Wait: 24*time.Hour + 30*time.Minute, Count: 1}}; err != nil || !slices.Equal(waits, want) {
+	if want := []storage.WaitCount{{Wait: storage.WaitBucket(time.Hour), Count: 1}, {Wait: storage.WaitBucket(24*time.Hour + 30*time.Minute), Count: 1}}; err != nil || !slices.Equal(waits, want) {
 		t.Errorf("decision waits: %v %v, want %v", waits, err, want)
 	}
 	waits, err = st.DecisionWaits(ctx, time.Time{}, partner)
-	if want := []storage.WaitCount{{Wait: time.Hour, Count: 1}}; err != nil || !slices.Equal(waits, want) {
+	if want := []storage.WaitCount{{Wait: storage.WaitBucket(time.Hour), Count: 1}}; err != nil || !slices.Equal(waits, want) {
 		t.Errorf("decision waits of the partner's stories: %v %v, want %v", waits, err, want)
 	}
 
@@ -226,7 +226,7 @@ func testCampaignOrganisationScope(t *testing.T, st storage.Store) {
 	check("by theme through B", got, err, storage.Tally{Label: "family", Count: 1}, storage.Tally{Label: "work", Count: 1})
 	got, err = st.PublishedStoriesBy(ctx, storage.ByCountry, time.Time{}, storage.StoryScope{OrganisationID: "o-none"})
 	check("by country through an organisation without stories", got, err)
-	if waits, err := st.DecisionWaits(ctx, time.Time{}, orgB); err != nil || !slices.Equal(waits, []storage.WaitCount{{Wait: time.Hour, Count: 1}}) {
+	if waits, err := st.DecisionWaits(ctx, time.Time{}, orgB); err != nil || !slices.Equal(waits, []storage.WaitCount{{Wait: storage.WaitBucket(time.Hour), Count: 1}}) {
 		t.Errorf("decision waits through B: %v %v", waits, err)
 	}
 }

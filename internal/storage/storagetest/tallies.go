@@ -121,15 +121,6 @@ func testTalliesFollowEveryChange(t *testing.T, st storage.Store) {
 		dayOf := func(at time.Time) (string, bool) {
 			return at.UTC().Format(time.DateOnly), !at.Before(since)
 		}
-		bucket := func(d time.Duration) time.Duration {
-			switch {
-			case d >= 1000*time.Hour:
-				return d.Round(10 * time.Hour)
-			case d >= 100*time.Hour:
-				return d.Round(time.Hour)
-			}
-			return d.Round(6 * time.Minute)
-		}
 		for _, id := range ids {
 			if organisation != "" && organisations[id] != organisation {
 				continue
@@ -154,12 +145,12 @@ func testTalliesFollowEveryChange(t *testing.T, st storage.Store) {
 					for _, th := range s.Themes {
 						w.by[storage.ByTheme][th]++
 					}
-					w.waits[bucket(s.PublishedAt.Sub(s.CreatedAt))]++
+					w.waits[storage.WaitBucket(s.PublishedAt.Sub(s.CreatedAt))]++
 				}
 			case story.StatusRejected:
 				if d, ok := dayOf(s.UpdatedAt); ok {
 					w.perDay[storage.EventRejected][d]++
-					w.waits[bucket(s.UpdatedAt.Sub(s.CreatedAt))]++
+					w.waits[storage.WaitBucket(s.UpdatedAt.Sub(s.CreatedAt))]++
 				}
 			}
 		}
