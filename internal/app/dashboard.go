@@ -4,8 +4,8 @@ import (
 	"cmp"
 	"context"
 	"math"
-	"strconv"
 	"slices"
+	"strconv"
 	"time"
 
 	"chorus/internal/analytics"

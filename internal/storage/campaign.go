@@ -2,8 +2,8 @@ package storage
 
 import (
 	"context"
-	"math"
 	"fmt"
+	"math"
 	"time"
 
 	"chorus/internal/staff"
