@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 
+	"chorus/internal/app"
+	"chorus/internal/staff"
 	"chorus/internal/testrig"
 )
 
@@ -46,6 +48,28 @@ func BenchmarkIngestPost(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		in := incoming(fmt.Sprint(i), fmt.Sprintf(texts[i%2], i))
 		if _, _, err := rig.App.IngestPost(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecide measures publishing one pending story: the decision's
+// transaction with its audit entry and the story's figures moved.
+func BenchmarkDecide(b *testing.B) {
+	rig := testrig.New(b)
+	ctx := context.Background()
+	moderator, _ := rig.Staff("mod@example.org", staff.RoleModerator)
+	ids := make([]string, b.N)
+	for i := range ids {
+		r, err := rig.App.Submit(ctx, testrig.Submission(fmt.Sprintf("Decide%d", i)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids[i] = r.ID
+	}
+	b.ResetTimer()
+	for _, id := range ids {
+		if _, err := rig.App.Decide(ctx, moderator, id, app.Decision{Approve: true}); err != nil {
 			b.Fatal(err)
 		}
 	}
