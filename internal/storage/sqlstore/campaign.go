@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"chorus/internal/staff"
@@ -172,26 +171,12 @@ func (q Queries) StoryIDsWithStatus(ctx context.Context, status story.Status, li
 
 // AddDailyCounts writes every count in one statement per hundred rows.
 func (t *Tx) AddDailyCounts(ctx context.Context, counts []storage.DailyCount) error {
-	const batch = 100
-	for len(counts) > 0 {
-		n := min(batch, len(counts))
-		rows := make([]string, n)
-		args := make([]any, 0, 4*n)
-		for i, c := range counts[:n] {
-			rows[i] = "(?, ?, ?, ?)"
-			args = append(args, c.Day, c.Metric, c.Dimension, c.Count)
-		}
-		_, err := t.DB.Exec(ctx, "INSERT INTO analytics_daily (day, metric, dimension, count) VALUES "+strings.Join(rows, ", ")+`
-			ON CONFLICT (metric, day, dimension) DO UPDATE SET count = CASE
-				WHEN excluded.metric <> '`+storage.VisitorsMetric+`' THEN analytics_daily.count + excluded.count
-				WHEN excluded.count > analytics_daily.count THEN excluded.count
-				ELSE analytics_daily.count END`, args...)
-		if err != nil {
-			return t.err("add daily counts", err)
-		}
-		counts = counts[n:]
-	}
-	return nil
+	return insertRows(ctx, t, "add daily counts", "INSERT INTO analytics_daily (day, metric, dimension, count)", `
+		ON CONFLICT (metric, day, dimension) DO UPDATE SET count = CASE
+			WHEN excluded.metric <> '`+storage.VisitorsMetric+`' THEN analytics_daily.count + excluded.count
+			WHEN excluded.count > analytics_daily.count THEN excluded.count
+			ELSE analytics_daily.count END`,
+		counts, func(c storage.DailyCount) []any { return []any{c.Day, c.Metric, c.Dimension, c.Count} })
 }
 
 func (t *Tx) EraseContacts(ctx context.Context) (int, error) {

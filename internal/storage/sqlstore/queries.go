@@ -119,3 +119,25 @@ type Backend interface {
 	storage.Dumper
 	storage.Loader
 }
+
+// insertRows writes items with one statement per hundred rows: head is
+// the statement up to its VALUES, tail what follows the rows, and row
+// gives an item's values.
+func insertRows[T any](ctx context.Context, t *Tx, op, head, tail string, items []T, row func(T) []any) error {
+	const batch = 100
+	for len(items) > 0 {
+		n := min(batch, len(items))
+		rows := make([]string, n)
+		var args []any
+		for i, item := range items[:n] {
+			values := row(item)
+			rows[i] = "(" + Placeholders(len(values)) + ")"
+			args = append(args, values...)
+		}
+		if _, err := t.DB.Exec(ctx, head+" VALUES "+strings.Join(rows, ", ")+" "+tail, args...); err != nil {
+			return t.err(op, err)
+		}
+		items = items[n:]
+	}
+	return nil
+}

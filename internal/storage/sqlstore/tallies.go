@@ -99,8 +99,8 @@ func (c tallyChange) scopes(organisation string, f tallyFacts, n int64) {
 	}
 }
 
-// applyTallies writes a change, one statement per hundred rows; rows the
-// change leaves as they were are not written.
+// applyTallies writes a change; rows it leaves as they were are not
+// written.
 func (t *Tx) applyTallies(ctx context.Context, change tallyChange) error {
 	// One order for every writer: two PostgreSQL transactions updating
 	// the same rows take their locks in the same order.
@@ -109,24 +109,9 @@ func (t *Tx) applyTallies(ctx context.Context, change tallyChange) error {
 			strings.Compare(a.dimension, b.dimension), strings.Compare(a.day, b.day), strings.Compare(a.value, b.value))
 	})
 	keys = slices.DeleteFunc(keys, func(k tallyKey) bool { return change[k] == 0 })
-	const batch = 100
-	for len(keys) > 0 {
-		n := min(batch, len(keys))
-		rows := make([]string, n)
-		args := make([]any, 0, 6*n)
-		for i, k := range keys[:n] {
-			rows[i] = "(?, ?, ?, ?, ?, ?)"
-			args = append(args, k.organisation, k.day, k.event, k.dimension, k.value, change[k])
-		}
-		_, err := t.DB.Exec(ctx, "INSERT INTO story_tallies (organisation_id, day, event, dimension, value, count) VALUES "+
-			strings.Join(rows, ", ")+
-			" ON CONFLICT (organisation_id, event, dimension, day, value) DO UPDATE SET count = story_tallies.count + excluded.count", args...)
-		if err != nil {
-			return t.err("story tallies", err)
-		}
-		keys = keys[n:]
-	}
-	return nil
+	return insertRows(ctx, t, "story tallies", "INSERT INTO story_tallies (organisation_id, day, event, dimension, value, count)",
+		"ON CONFLICT (organisation_id, event, dimension, day, value) DO UPDATE SET count = story_tallies.count + excluded.count",
+		keys, func(k tallyKey) []any { return []any{k.organisation, k.day, k.event, k.dimension, k.value, change[k]} })
 }
 
 // storedFacts reads what a story counts for now and the organisation it
