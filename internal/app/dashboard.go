@@ -5,7 +5,6 @@ import (
 	"context"
 	"math"
 	"slices"
-	"strconv"
 	"time"
 
 	"chorus/internal/analytics"
@@ -79,17 +78,17 @@ type Dashboard struct {
 	Panels      []Panel
 }
 
-// MedianHours is the median wait for a decision in hours, to the two
-// significant figures the dashboard's figures hold (storage.WaitBucket).
-func (d *Dashboard) MedianHours() string {
+// MedianHours is the median wait for a decision in hours, rounded to the
+// two significant figures the dashboard's figures hold (storage.WaitBucket).
+func (d *Dashboard) MedianHours() float64 {
 	h := d.MedianDecision.Hours()
 	switch {
 	case h >= 100:
-		return strconv.FormatFloat(math.Round(h/10)*10, 'f', 0, 64)
+		return math.Round(h/10) * 10
 	case h >= 10:
-		return strconv.FormatFloat(h, 'f', 0, 64)
+		return math.Round(h)
 	}
-	return strconv.FormatFloat(h, 'f', 1, 64)
+	return math.Round(h*10) / 10
 }
 
 // Panel returns the panel of an id, nil when none.

@@ -105,6 +105,16 @@ func (l *Lang) Number(n int) string {
 	return printer.Sprintf("%d", n)
 }
 
+// Decimal writes v with the language's CLDR digits, grouping and decimal
+// sign, with the given number of decimal places: "12.5", "12,5", "١٢٫٥".
+func (l *Lang) Decimal(v float64, places int) string {
+	printer := l.printer
+	if printer == nil {
+		printer = numberPrinter(l.Code)
+	}
+	return printer.Sprintf("%.*f", places, v)
+}
+
 func numberPrinter(code string) *message.Printer {
 	if tag, ok := numberTags[code]; ok {
 		code = tag

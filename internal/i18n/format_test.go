@@ -9,17 +9,17 @@ import (
 // for each live language, written out by hand.
 func TestDatesAndNumbersFollowCLDR(t *testing.T) {
 	day := time.Date(2026, time.December, 6, 15, 4, 5, 0, time.UTC)
-	for _, c := range []struct{ code, date, number string }{
-		{"en", "December 6, 2026", "1,234,567"},
-		{"fr", "6 décembre 2026", "1\u00a0234\u00a0567"},
-		{"ar", "٦ ديسمبر ٢٠٢٦", "١٬٢٣٤٬٥٦٧"},
-		{"es", "6 de diciembre de 2026", "1.234.567"},
-		{"uk", "6 грудня 2026 р.", "1\u00a0234\u00a0567"},
-		{"zh", "2026年12月6日", "1,234,567"},
-		{"fa-AF", "۶ دسمبر ۲۰۲۶", "۱٬۲۳۴٬۵۶۷"},
-		{"ps", "د ۲۰۲۶ د دسمبر ۶", "۱٬۲۳۴٬۵۶۷"},
-		{"so", "06 Bisha Laba iyo Tobnaad 2026", "1,234,567"},
-		{"ti", "06 ታሕሳስ 2026", "1,234,567"},
+	for _, c := range []struct{ code, date, number, decimal string }{
+		{"en", "December 6, 2026", "1,234,567", "12.5"},
+		{"fr", "6 décembre 2026", "1\u00a0234\u00a0567", "12,5"},
+		{"ar", "٦ ديسمبر ٢٠٢٦", "١٬٢٣٤٬٥٦٧", "١٢٫٥"},
+		{"es", "6 de diciembre de 2026", "1.234.567", "12,5"},
+		{"uk", "6 грудня 2026 р.", "1\u00a0234\u00a0567", "12,5"},
+		{"zh", "2026年12月6日", "1,234,567", "12.5"},
+		{"fa-AF", "۶ دسمبر ۲۰۲۶", "۱٬۲۳۴٬۵۶۷", "۱۲٫۵"},
+		{"ps", "د ۲۰۲۶ د دسمبر ۶", "۱٬۲۳۴٬۵۶۷", "۱۲٫۵"},
+		{"so", "06 Bisha Laba iyo Tobnaad 2026", "1,234,567", "12.5"},
+		{"ti", "06 ታሕሳስ 2026", "1,234,567", "12.5"},
 	} {
 		l := &Lang{Language: Language{Code: c.code}, printer: numberPrinter(c.code)}
 		if got := l.Date(day); got != c.date {
@@ -27,6 +27,9 @@ func TestDatesAndNumbersFollowCLDR(t *testing.T) {
 		}
 		if got := l.Number(1234567); got != c.number {
 			t.Errorf("%s: number %q, want %q", c.code, got, c.number)
+		}
+		if got := l.Decimal(12.5, 1); got != c.decimal {
+			t.Errorf("%s: decimal %q, want %q", c.code, got, c.decimal)
 		}
 	}
 }

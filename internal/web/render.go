@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"net/http"
 	"path"
 	"slices"
@@ -569,6 +570,13 @@ func formatNumber(l *i18n.Lang, n any) string {
 		return l.Number(n)
 	case int64:
 		return l.Number(int(n))
+	case float64:
+		// Only as many decimals as the figure holds: 150, 12, 0.5.
+		places := 0
+		if n != math.Trunc(n) {
+			places = 1
+		}
+		return l.Decimal(n, places)
 	}
 	return fmt.Sprint(n)
 }
