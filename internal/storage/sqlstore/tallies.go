@@ -41,9 +41,13 @@ type tallyFacts struct {
 	created, updated, published, withdrawn time.Time
 }
 
+// factsOf reads the facts of a story about to be written, its times as
+// both databases keep them (to the microsecond), so that a wait counted
+// now is the wait read back later.
 func factsOf(s *story.Story) tallyFacts {
+	us := func(t time.Time) time.Time { return t.Truncate(time.Microsecond) }
 	return tallyFacts{status: s.Status, language: s.Language, country: s.Country, identity: string(s.Identity), themes: s.Themes,
-		created: s.CreatedAt, updated: s.UpdatedAt, published: s.PublishedAt, withdrawn: s.WithdrawnAt}
+		created: us(s.CreatedAt), updated: us(s.UpdatedAt), published: us(s.PublishedAt), withdrawn: us(s.WithdrawnAt)}
 }
 
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
