@@ -348,12 +348,30 @@ func (a *analysis) fuzzyCandidates(lex *lexicon, w []byte) {
 	if len(a.cand) > 0 || len(w) < 10 {
 		return
 	}
-	for _, id := range lex.long {
-		if bytes.Contains(w, []byte(lex.entries[id].words[0].text)) {
+	// A word inside w has its first and last pairs of bytes in w: most
+	// words are ruled out by these two bits before searching.
+	var pairs bytePairSet
+	for i := 0; i+1 < len(w); i++ {
+		pairs.add(bytePair(w[i], w[i+1]))
+	}
+	for k, id := range lex.long {
+		lw := &lex.longWord[k]
+		if pairs.has(lw.first) && pairs.has(lw.last) && bytes.Contains(w, lw.text) {
 			a.addCand(id)
 		}
 	}
 }
+
+// bytePair hashes two adjacent bytes to a bit of a bytePairSet.
+func bytePair(c0, c1 byte) uint16 { return (uint16(c0)<<5 ^ uint16(c1)) & (bytePairBits - 1) }
+
+const bytePairBits = 4096
+
+// bytePairSet is a set of bytePair hashes.
+type bytePairSet [bytePairBits / 64]uint64
+
+func (s *bytePairSet) add(p uint16)      { s[p>>6] |= 1 << (p & 63) }
+func (s *bytePairSet) has(p uint16) bool { return s[p>>6]&(1<<(p&63)) != 0 }
 
 // oneEditAway reports whether w is one letter away from a form of entry
 // id: one letter dropped, added or replaced, or two neighbours swapped.

@@ -73,8 +73,15 @@ type lexicon struct {
 	// swapped or wrong letter ("imigrants", "refugess", "immigrnats").
 	fuzzy map[uint64][]int32
 	// long lists group and slur words of six bytes or more, searched inside
-	// long unknown tokens where words were glued together.
-	long []int32
+	// long unknown tokens where words were glued together; longWord holds
+	// each one's text and the pairs of bytes it opens and ends with.
+	long     []int32
+	longWord []longWord
+}
+
+type longWord struct {
+	text        []byte
+	first, last uint16 // bytePair of the first two and last two bytes
 }
 
 func (l *lexicon) child(node int32, c byte) int32 {
@@ -266,6 +273,8 @@ func (l *lexicon) indexFuzzy() {
 		w := e.words[0]
 		if len(w.text) >= 6 && e.kind != kindDehum {
 			l.long = append(l.long, int32(id))
+			n := len(w.text)
+			l.longWord = append(l.longWord, longWord{[]byte(w.text), bytePair(w.text[0], w.text[1]), bytePair(w.text[n-2], w.text[n-1])})
 		}
 		endings := []string{"", "s"}
 		if w.stem {
