@@ -1,6 +1,7 @@
 package moderation
 
 import (
+	"bytes"
 	"strings"
 
 	"chorus/internal/story"
@@ -10,6 +11,29 @@ var spamPhrases = []string{
 	"click here", "buy now", "free money", "earn money", "make money", "work from home", "bitcoin", "crypto",
 	"investment opportunity", "guaranteed", "whatsapp me", "dm me", "follow me", "subscribe", "promo code",
 	"cliquez ici", "gagnez", "argent facile", "haz clic", "gana dinero", "اربح", "اضغط هنا", "заробіток",
+}
+
+var spamPhraseBytes = bytesOf(spamPhrases)
+
+func bytesOf(ss []string) [][]byte {
+	b := make([][]byte, len(ss))
+	for i, s := range ss {
+		b[i] = []byte(s)
+	}
+	return b
+}
+
+// maxSpamTokens is the number of tokens whose repetition is measured.
+const maxSpamTokens = 202
+
+// tokenHash is FNV-1a of a token's bytes.
+func tokenHash(w []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range w {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return h
 }
 
 func spamSignal(field, raw string, a *analysis, sig *story.Signal) {
@@ -40,12 +64,17 @@ func spamSignal(field, raw string, a *analysis, sig *story.Signal) {
 	// Repeated text: few distinct tokens, or the same bigram over and over.
 	n := len(a.toks)
 	if n >= 8 {
+		// Tokens are compared by a hash first, their bytes only when the
+		// hashes agree.
+		var hashes [maxSpamTokens]uint64
 		distinct := 0
 		for i := range a.toks {
 			w := a.n.b[a.toks[i].s:a.toks[i].e]
+			h := tokenHash(w)
+			hashes[i] = h
 			seen := false
 			for j := 0; j < i; j++ {
-				if string(a.n.b[a.toks[j].s:a.toks[j].e]) == string(w) {
+				if hashes[j] == h && string(a.n.b[a.toks[j].s:a.toks[j].e]) == string(w) {
 					seen = true
 					break
 				}
@@ -53,7 +82,7 @@ func spamSignal(field, raw string, a *analysis, sig *story.Signal) {
 			if !seen {
 				distinct++
 			}
-			if i > 200 {
+			if i+1 >= maxSpamTokens {
 				break
 			}
 		}
@@ -64,9 +93,8 @@ func spamSignal(field, raw string, a *analysis, sig *story.Signal) {
 			score = max(score, 0.4)
 		}
 	}
-	text := string(a.n.b)
-	for _, p := range spamPhrases {
-		if strings.Contains(text, p) {
+	for _, p := range spamPhraseBytes {
+		if bytes.Contains(a.n.b, p) {
 			score = min(1, score+0.2)
 		}
 	}

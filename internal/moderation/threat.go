@@ -70,6 +70,8 @@ var threatDampers = []string{
 	"not going to", "won't", "n'allons pas", "no vamos a",
 }
 
+var threatDamperBytes = bytesOf(threatDampers)
+
 func hasThreat(a *analysis) bool {
 	var sig story.Signal
 	threatSignal(a, "", &sig)
@@ -207,8 +209,8 @@ func threatSignal(a *analysis, field string, sig *story.Signal) {
 // threatScore lowers threats that are reported, negated or condemned.
 func threatScore(a *analysis) float64 {
 	score := 0.9
-	for _, d := range threatDampers {
-		if bytes.Contains(a.n.b, []byte(d)) {
+	for _, d := range threatDamperBytes {
+		if bytes.Contains(a.n.b, d) {
 			score = 0.45
 			break
 		}
