@@ -40,7 +40,7 @@ func (n *normText) reset(s string) {
 		// Gather one whitespace-delimited word so that decisions about
 		// confusables and leetspeak can look at the whole word.
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsSpace(r) || r == utf8.RuneError && size <= 1 && isSpaceByte(s[i]) {
+		if isSpaceRune(r) || r == utf8.RuneError && size <= 1 && isSpaceByte(s[i]) {
 			n.emitByte(' ', i, i+size)
 			i += size
 			continue
@@ -51,7 +51,7 @@ func (n *normText) reset(s string) {
 		j := i
 		for j < len(s) {
 			r, size = utf8.DecodeRuneInString(s[j:])
-			if unicode.IsSpace(r) {
+			if isSpaceRune(r) {
 				break
 			}
 			n.word = append(n.word, r)
@@ -64,6 +64,14 @@ func (n *normText) reset(s string) {
 	}
 	n.squeeze()
 	n.joinSpaced()
+}
+
+// isSpaceRune is unicode.IsSpace with its ASCII case inlined.
+func isSpaceRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || r >= '\t' && r <= '\r'
+	}
+	return unicode.IsSpace(r)
 }
 
 func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
