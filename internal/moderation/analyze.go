@@ -348,8 +348,13 @@ func (a *analysis) fuzzyCandidates(lex *lexicon, w []byte) {
 	if len(a.cand) > 0 || len(w) < 10 {
 		return
 	}
-	// A word inside w has its first and last pairs of bytes in w: most
-	// words are ruled out by these two bits before searching.
+	a.gluedCandidates(lex, w)
+}
+
+// gluedCandidates adds the long group and slur words found inside w. A
+// word inside w has its first and last pairs of bytes in w: most words are
+// ruled out by these two bits before searching.
+func (a *analysis) gluedCandidates(lex *lexicon, w []byte) {
 	var pairs bytePairSet
 	for i := 0; i+1 < len(w); i++ {
 		pairs.add(bytePair(w[i], w[i+1]))
