@@ -402,6 +402,9 @@ type foldIndex [256][]string
 func newFoldIndex(words []string) *foldIndex {
 	var idx foldIndex
 	for _, w := range words {
+		if len(w) < 2 || w[0] >= utf8.RuneSelf || strings.ToLower(w) != w {
+			panic("moderation: fold index keyword " + w + " is not lower case of two bytes or more opening with ASCII")
+		}
 		idx[w[0]] = append(idx[w[0]], w)
 	}
 	return &idx
@@ -414,12 +417,22 @@ func hasAnyFold(s string, idx *foldIndex) bool {
 			c += 'a' - 'A'
 		}
 		for _, w := range idx[c] {
-			if i+len(w) <= len(s) && strings.EqualFold(s[i:i+len(w)], w) {
+			// A text that folds to an ASCII byte of a keyword has that byte
+			// there: a multi-byte rune folding to ASCII ("K", "ſ") would
+			// make it longer than the keyword.
+			if i+len(w) <= len(s) && (w[1] >= utf8.RuneSelf || lowerASCII(s[i+1]) == w[1]) && strings.EqualFold(s[i:i+len(w)], w) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
