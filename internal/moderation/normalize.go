@@ -327,6 +327,13 @@ func (n *normText) joinSpaced() {
 		w++
 	}
 	for i := 0; i < len(b); {
+		// An ASCII byte that is no letter, or a letter after one, is no
+		// isolated letter: copied without decoding its neighbours.
+		if c := b[i]; c < utf8.RuneSelf && (!isASCIILetter(c) || i > 0 && isASCIILetter(b[i-1])) {
+			copyByte(i)
+			i++
+			continue
+		}
 		if size := isolated(i); size > 0 {
 			// Collect letter (sep letter)* with single-byte separators.
 			var starts [64]int
