@@ -360,7 +360,7 @@ func (a *analysis) gluedCandidates(lex *lexicon, w []byte) {
 		pairs.add(bytePair(w[i], w[i+1]))
 	}
 	for k, id := range lex.long {
-		lw := &lex.longWord[k]
+		lw := &lex.longWords[k]
 		if pairs.has(lw.first) && pairs.has(lw.last) && bytes.Contains(w, lw.text) {
 			a.addCand(id)
 		}

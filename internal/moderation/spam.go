@@ -13,7 +13,13 @@ var spamPhrases = []string{
 	"cliquez ici", "gagnez", "argent facile", "haz clic", "gana dinero", "اربح", "اضغط هنا", "заробіток",
 }
 
-var spamPhraseBytes = bytesOf(spamPhrases)
+var spamPhraseWords = func() []searchWord {
+	words := make([]searchWord, len(spamPhrases))
+	for i, p := range spamPhrases {
+		words[i] = newSearchWord(p)
+	}
+	return words
+}()
 
 func bytesOf(ss []string) [][]byte {
 	b := make([][]byte, len(ss))
@@ -93,8 +99,13 @@ func spamSignal(field, raw string, a *analysis, sig *story.Signal) {
 			score = max(score, 0.4)
 		}
 	}
-	for _, p := range spamPhraseBytes {
-		if bytes.Contains(a.n.b, p) {
+	// A phrase in the text has its first and last pairs of bytes there.
+	var pairs bytePairSet
+	for i := 0; i+1 < len(a.n.b); i++ {
+		pairs.add(bytePair(a.n.b[i], a.n.b[i+1]))
+	}
+	for _, p := range spamPhraseWords {
+		if pairs.has(p.first) && pairs.has(p.last) && bytes.Contains(a.n.b, p.text) {
 			score = min(1, score+0.2)
 		}
 	}
