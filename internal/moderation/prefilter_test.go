@@ -149,3 +149,78 @@ func TestSpaceRunesAsUnicodeSays(t *testing.T) {
 		}
 	}
 }
+
+// hasAnyFoldScan is hasAnyFold without comparing a keyword's second byte
+// first.
+func hasAnyFoldScan(s string, idx *foldIndex) bool {
+	for i := 0; i < len(s); i++ {
+		for _, w := range idx[lowerASCII(s[i])] {
+			if i+len(w) <= len(s) && strings.EqualFold(s[i:i+len(w)], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestKeywordGatesFoldLikeEqualFold(t *testing.T) {
+	texts := append(corpusTexts(t), "PASSPORT AB1234567", "PaSsPoRt", "ALLÉE des Roses 4", "allÉe", "RÉS. Les Pins", "Rés", "C/ Mayor 3",
+		"UNHCR", "Id: 4", "iD 4", "\u212Aase", "ca\u017Fe 12", "pa\u017F\u017Fport", "rue", "RUE ", "Cit\u00C9", "AV. Foch", "c\u00e9", "r\xffs", "rés"[:2])
+	for _, text := range texts {
+		for name, idx := range map[string]*foldIndex{"id": idKeywords, "fr": frStreetWords, "es": esStreetWords} {
+			if got, want := hasAnyFold(text, idx), hasAnyFoldScan(text, idx); got != want {
+				t.Errorf("%q: %s keywords %v, comparing each with EqualFold %v", text, name, got, want)
+			}
+		}
+	}
+	for _, text := range []string{"PASSPORT AB1234567", "ALLÉE des Roses 4", "RÉS. Les Pins", "c/ mayor"} {
+		if !hasAnyFold(text, idKeywords) && !hasAnyFold(text, frStreetWords) && !hasAnyFold(text, esStreetWords) {
+			t.Errorf("%q: no keyword found", text)
+		}
+	}
+}
+
+func TestSpamPhrasesFoundLikeAPlainSearch(t *testing.T) {
+	texts := append(corpusTexts(t), spamPhrases...)
+	for _, p := range spamPhrases {
+		texts = append(texts, "so "+p+" now", p[1:], p[:len(p)-1], strings.ToUpper(p))
+	}
+	found := 0
+	for _, text := range texts {
+		a := getAnalysis(text, defaultLexicon)
+		want := 0
+		for _, p := range spamPhrases {
+			if strings.Contains(string(a.n.b), p) {
+				want++
+			}
+		}
+		if got := spamPhrasesIn(a.n.b); got != want {
+			t.Errorf("%q: %d spam phrases, a plain search finds %d", text, got, want)
+		}
+		found += want
+		putAnalysis(a)
+	}
+	if found < 2*len(spamPhrases) {
+		t.Errorf("only %d spam phrases found", found)
+	}
+}
+
+func TestJoinSpacedLetters(t *testing.T) {
+	for in, want := range map[string]string{
+		"h a t e them":        "hate them",
+		"I h a t e them":      "ihate them",
+		"the h.a.t.e is real": "the hate is real",
+		"r-e-f-u-g-e-e-s":     "refugees",
+		"б і ж е н ц і":       "біженці",
+		"é a b c":             "eabc",
+		"ab c d e":            "ab cde",
+		"a b":                 "a b",
+		"x1 a b c":            "xi abc",
+		"a b c1":              "a b ci",
+		"n o, y e s":          "n o, yes",
+	} {
+		if got := Normalize(in); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

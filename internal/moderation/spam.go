@@ -99,15 +99,8 @@ func spamSignal(field, raw string, a *analysis, sig *story.Signal) {
 			score = max(score, 0.4)
 		}
 	}
-	// A phrase in the text has its first and last pairs of bytes there.
-	var pairs bytePairSet
-	for i := 0; i+1 < len(a.n.b); i++ {
-		pairs.add(bytePair(a.n.b[i], a.n.b[i+1]))
-	}
-	for _, p := range spamPhraseWords {
-		if pairs.has(p.first) && pairs.has(p.last) && bytes.Contains(a.n.b, p.text) {
-			score = min(1, score+0.2)
-		}
+	for range spamPhrasesIn(a.n.b) {
+		score = min(1, score+0.2)
 	}
 	if score > sig.Score {
 		sig.Score = score
@@ -122,4 +115,21 @@ func indexLink(s string) int {
 		}
 	}
 	return best
+}
+
+// spamPhrasesIn counts the spam phrases in the normalised text b. A phrase
+// in b has its first and last pairs of bytes there: a bit set of b's pairs
+// rules most phrases out before searching.
+func spamPhrasesIn(b []byte) int {
+	var pairs bytePairSet
+	for i := 0; i+1 < len(b); i++ {
+		pairs.add(bytePair(b[i], b[i+1]))
+	}
+	n := 0
+	for _, p := range spamPhraseWords {
+		if pairs.has(p.first) && pairs.has(p.last) && bytes.Contains(b, p.text) {
+			n++
+		}
+	}
+	return n
 }
