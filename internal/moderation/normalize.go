@@ -101,12 +101,12 @@ func (n *normText) emitWord() {
 	hasLatin, hasLetter := false, false
 	latin, cyrillic := 0, 0
 	for _, r := range n.word {
-		if isLatinLetter(r) {
-			hasLatin = true
-			latin++
-		}
 		if unicode.IsLetter(r) {
 			hasLetter = true
+			if r < latinLetterEnd {
+				hasLatin = true
+				latin++
+			}
 		}
 		if r >= 0x0400 && r <= 0x04FF {
 			cyrillic++
@@ -222,9 +222,8 @@ var foldTable = func() [][]rune {
 	return t
 }()
 
-func isLatinLetter(r rune) bool {
-	return r < 0x250 && unicode.IsLetter(r)
-}
+// latinLetterEnd ends the Latin blocks (up to IPA Extensions).
+const latinLetterEnd = 0x250
 
 // leetDigits are the letters that digits stand for, by digit.
 var leetDigits = [10]byte{0: 'o', 1: 'i', 3: 'e', 4: 'a', 5: 's', 7: 't'}
@@ -232,6 +231,11 @@ var leetDigits = [10]byte{0: 'o', 1: 'i', 3: 'e', 4: 'a', 5: 's', 7: 't'}
 // leetByte folds digits and symbols commonly used in place of letters, but
 // only inside words that also contain letters ("r3fug33s", "$cum", "h@te").
 func leetByte(c byte, word []rune, k int) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9', c == '@', c == '$', c == '!', c == '|':
+	default:
+		return 0, false // no stand-in: its neighbours need no look
+	}
 	prevLetter := k > 0 && isWordRune(word[k-1])
 	nextLetter := k+1 < len(word) && isWordRune(word[k+1])
 	if c >= '0' && c <= '9' {
