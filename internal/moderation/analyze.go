@@ -81,7 +81,47 @@ func tokenByteAt(b []byte, i int) bool {
 		return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '*' || c >= 'A' && c <= 'Z'
 	}
 	r, _ := utf8.DecodeRune(b[i:])
+	if r < runeTableEnd {
+		return wordRunes.has(r)
+	}
+	return isWordRuneSlow(r)
+}
+
+func isWordRuneSlow(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r)
+}
+
+// runeTableEnd ends the runes of one or two UTF-8 bytes (Latin, Greek,
+// Cyrillic, Arabic), whose classes the screen looks up in bit tables
+// rather than in the Unicode range tables.
+const runeTableEnd = 0x800
+
+// runeSet is a set of runes below runeTableEnd.
+type runeSet [runeTableEnd / 64]uint64
+
+func (s *runeSet) has(r rune) bool { return s[r>>6]&(1<<(r&63)) != 0 }
+
+func newRuneSet(in func(rune) bool) *runeSet {
+	var s runeSet
+	for r := rune(0); r < runeTableEnd; r++ {
+		if in(r) {
+			s[r>>6] |= 1 << (r & 63)
+		}
+	}
+	return &s
+}
+
+var (
+	letterRunes = newRuneSet(unicode.IsLetter)
+	wordRunes   = newRuneSet(isWordRuneSlow) // letters, digits and marks
+)
+
+// isLetter is unicode.IsLetter.
+func isLetter(r rune) bool {
+	if uint32(r) < runeTableEnd {
+		return letterRunes.has(r)
+	}
+	return unicode.IsLetter(r)
 }
 
 func (a *analysis) run(s string, lex *lexicon) {

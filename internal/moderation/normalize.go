@@ -101,7 +101,7 @@ func (n *normText) emitWord() {
 	hasLatin, hasLetter := false, false
 	latin, cyrillic := 0, 0
 	for _, r := range n.word {
-		if unicode.IsLetter(r) {
+		if isLetter(r) {
 			hasLetter = true
 			if r < latinLetterEnd {
 				hasLatin = true
@@ -254,7 +254,7 @@ func leetByte(c byte, word []rune, k int) (byte, bool) {
 }
 
 func isWordRune(r rune) bool {
-	return unicode.IsLetter(r) || r >= '0' && r <= '9' || r == '@' || r == '$' || r == '*'
+	return isLetter(r) || r >= '0' && r <= '9' || r == '@' || r == '$' || r == '*'
 }
 
 // squeeze collapses runs of three or more identical letters to one.
@@ -303,14 +303,14 @@ func (n *normText) joinSpaced() {
 			return 1, isASCIILetter(b[i])
 		}
 		r, size := utf8.DecodeRune(b[i:])
-		return size, unicode.IsLetter(r)
+		return size, isLetter(r)
 	}
 	letterBefore := func(i int) bool {
 		if i <= 0 {
 			return false
 		}
 		r, _ := utf8.DecodeLastRune(b[:i])
-		return unicode.IsLetter(r)
+		return isLetter(r)
 	}
 	// isolated reports the size of a letter at i with no letter either side.
 	isolated := func(i int) int {

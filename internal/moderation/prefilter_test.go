@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 // The screen's cheap gates and indexes must find everything the plain
@@ -142,10 +143,19 @@ func TestAddressSearchFromTheFirstNumber(t *testing.T) {
 	}
 }
 
-func TestSpaceRunesAsUnicodeSays(t *testing.T) {
+func TestRuneClassesAsUnicodeSays(t *testing.T) {
 	for r := rune(0); r <= unicode.MaxRune; r++ {
 		if isSpaceRune(r) != unicode.IsSpace(r) {
 			t.Fatalf("isSpaceRune(%U) = %v", r, isSpaceRune(r))
+		}
+		if isLetter(r) != unicode.IsLetter(r) {
+			t.Fatalf("isLetter(%U) = %v", r, isLetter(r))
+		}
+		if r >= utf8.RuneSelf && !(r >= 0xD800 && r <= 0xDFFF) {
+			word := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r)
+			if got := tokenByteAt(utf8.AppendRune(nil, r), 0); got != word {
+				t.Fatalf("tokenByteAt(%U) = %v", r, got)
+			}
 		}
 	}
 }
