@@ -263,6 +263,12 @@ func (n *normText) squeeze() {
 	w := 0
 	for i := 0; i < len(b); {
 		c := b[i]
+		if w == i && (i+1 == len(b) || b[i+1] != c) {
+			// Nothing squeezed yet and no run here: the byte stays.
+			w++
+			i++
+			continue
+		}
 		j := i + 1
 		for j < len(b) && b[j] == c {
 			j++

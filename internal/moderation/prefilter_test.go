@@ -215,8 +215,14 @@ func TestSpamPhrasesFoundLikeAPlainSearch(t *testing.T) {
 	}
 }
 
-func TestJoinSpacedLetters(t *testing.T) {
+func TestSqueezeAndJoinSpacedLetters(t *testing.T) {
 	for in, want := range map[string]string{
+		"refuuugees":          "refugees",
+		"reefugees":           "reefugees",
+		"aaab":                "ab",
+		"baaa":                "ba",
+		"so baaad!!!":         "so bad!!!",
+		"xx yyy":              "xx y",
 		"h a t e them":        "hate them",
 		"I h a t e them":      "ihate them",
 		"the h.a.t.e is real": "the hate is real",
