@@ -81,7 +81,47 @@ func tokenByteAt(b []byte, i int) bool {
 		return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '*' || c >= 'A' && c <= 'Z'
 	}
 	r, _ := utf8.DecodeRune(b[i:])
+	if r < runeTableEnd {
+		return wordRunes.has(r)
+	}
+	return isWordRuneSlow(r)
+}
+
+func isWordRuneSlow(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r)
+}
+
+// runeTableEnd ends the runes of one or two UTF-8 bytes (Latin, Greek,
+// Cyrillic, Arabic), whose classes the screen looks up in bit tables
+// rather than in the Unicode range tables.
+const runeTableEnd = 0x800
+
+// runeSet is a set of runes below runeTableEnd.
+type runeSet [runeTableEnd / 64]uint64
+
+func (s *runeSet) has(r rune) bool { return s[r>>6]&(1<<(r&63)) != 0 }
+
+func newRuneSet(in func(rune) bool) *runeSet {
+	var s runeSet
+	for r := rune(0); r < runeTableEnd; r++ {
+		if in(r) {
+			s[r>>6] |= 1 << (r & 63)
+		}
+	}
+	return &s
+}
+
+var (
+	letterRunes = newRuneSet(unicode.IsLetter)
+	wordRunes   = newRuneSet(isWordRuneSlow) // letters, digits and marks
+)
+
+// isLetter is unicode.IsLetter.
+func isLetter(r rune) bool {
+	if uint32(r) < runeTableEnd {
+		return letterRunes.has(r)
+	}
+	return unicode.IsLetter(r)
 }
 
 func (a *analysis) run(s string, lex *lexicon) {
@@ -348,12 +388,35 @@ func (a *analysis) fuzzyCandidates(lex *lexicon, w []byte) {
 	if len(a.cand) > 0 || len(w) < 10 {
 		return
 	}
-	for _, id := range lex.long {
-		if bytes.Contains(w, []byte(lex.entries[id].words[0].text)) {
+	a.gluedCandidates(lex, w)
+}
+
+// gluedCandidates adds the long group and slur words found inside w. A
+// word inside w has its first and last pairs of bytes in w: most words are
+// ruled out by these two bits before searching.
+func (a *analysis) gluedCandidates(lex *lexicon, w []byte) {
+	var pairs bytePairSet
+	for i := 0; i+1 < len(w); i++ {
+		pairs.add(bytePair(w[i], w[i+1]))
+	}
+	for k, id := range lex.long {
+		lw := &lex.longWords[k]
+		if pairs.has(lw.first) && pairs.has(lw.last) && bytes.Contains(w, lw.text) {
 			a.addCand(id)
 		}
 	}
 }
+
+// bytePair hashes two adjacent bytes to a bit of a bytePairSet.
+func bytePair(c0, c1 byte) uint16 { return (uint16(c0)<<5 ^ uint16(c1)) & (bytePairBits - 1) }
+
+const bytePairBits = 4096
+
+// bytePairSet is a set of bytePair hashes.
+type bytePairSet [bytePairBits / 64]uint64
+
+func (s *bytePairSet) add(p uint16)      { s[p>>6] |= 1 << (p & 63) }
+func (s *bytePairSet) has(p uint16) bool { return s[p>>6]&(1<<(p&63)) != 0 }
 
 // oneEditAway reports whether w is one letter away from a form of entry
 // id: one letter dropped, added or replaced, or two neighbours swapped.

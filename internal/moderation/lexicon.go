@@ -73,8 +73,21 @@ type lexicon struct {
 	// swapped or wrong letter ("imigrants", "refugess", "immigrnats").
 	fuzzy map[uint64][]int32
 	// long lists group and slur words of six bytes or more, searched inside
-	// long unknown tokens where words were glued together.
-	long []int32
+	// long unknown tokens where words were glued together; longWords holds
+	// each one's text and the pairs of bytes it opens and ends with.
+	long      []int32
+	longWords []searchWord
+}
+
+type searchWord struct {
+	text        []byte
+	first, last uint16 // bytePair of the first two and last two bytes
+}
+
+// newSearchWord keeps w, of two bytes or more, to be searched for in texts.
+func newSearchWord(w string) searchWord {
+	n := len(w)
+	return searchWord{[]byte(w), bytePair(w[0], w[1]), bytePair(w[n-2], w[n-1])}
 }
 
 func (l *lexicon) child(node int32, c byte) int32 {
@@ -266,6 +279,7 @@ func (l *lexicon) indexFuzzy() {
 		w := e.words[0]
 		if len(w.text) >= 6 && e.kind != kindDehum {
 			l.long = append(l.long, int32(id))
+			l.longWords = append(l.longWords, newSearchWord(w.text))
 		}
 		endings := []string{"", "s"}
 		if w.stem {

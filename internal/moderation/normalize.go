@@ -40,7 +40,7 @@ func (n *normText) reset(s string) {
 		// Gather one whitespace-delimited word so that decisions about
 		// confusables and leetspeak can look at the whole word.
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsSpace(r) || r == utf8.RuneError && size <= 1 && isSpaceByte(s[i]) {
+		if isSpaceRune(r) || r == utf8.RuneError && size <= 1 && isSpaceByte(s[i]) {
 			n.emitByte(' ', i, i+size)
 			i += size
 			continue
@@ -51,7 +51,7 @@ func (n *normText) reset(s string) {
 		j := i
 		for j < len(s) {
 			r, size = utf8.DecodeRuneInString(s[j:])
-			if unicode.IsSpace(r) {
+			if isSpaceRune(r) {
 				break
 			}
 			n.word = append(n.word, r)
@@ -64,6 +64,14 @@ func (n *normText) reset(s string) {
 	}
 	n.squeeze()
 	n.joinSpaced()
+}
+
+// isSpaceRune is unicode.IsSpace with its ASCII case inlined.
+func isSpaceRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || r >= '\t' && r <= '\r'
+	}
+	return unicode.IsSpace(r)
 }
 
 func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
@@ -93,12 +101,12 @@ func (n *normText) emitWord() {
 	hasLatin, hasLetter := false, false
 	latin, cyrillic := 0, 0
 	for _, r := range n.word {
-		if isLatinLetter(r) {
-			hasLatin = true
-			latin++
-		}
-		if unicode.IsLetter(r) {
+		if isLetter(r) {
 			hasLetter = true
+			if r < latinLetterEnd {
+				hasLatin = true
+				latin++
+			}
 		}
 		if r >= 0x0400 && r <= 0x04FF {
 			cyrillic++
@@ -214,9 +222,8 @@ var foldTable = func() [][]rune {
 	return t
 }()
 
-func isLatinLetter(r rune) bool {
-	return r < 0x250 && unicode.IsLetter(r)
-}
+// latinLetterEnd ends the Latin blocks (up to IPA Extensions).
+const latinLetterEnd = 0x250
 
 // leetDigits are the letters that digits stand for, by digit.
 var leetDigits = [10]byte{0: 'o', 1: 'i', 3: 'e', 4: 'a', 5: 's', 7: 't'}
@@ -224,6 +231,11 @@ var leetDigits = [10]byte{0: 'o', 1: 'i', 3: 'e', 4: 'a', 5: 's', 7: 't'}
 // leetByte folds digits and symbols commonly used in place of letters, but
 // only inside words that also contain letters ("r3fug33s", "$cum", "h@te").
 func leetByte(c byte, word []rune, k int) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9', c == '@', c == '$', c == '!', c == '|':
+	default:
+		return 0, false // no stand-in: its neighbours need no look
+	}
 	prevLetter := k > 0 && isWordRune(word[k-1])
 	nextLetter := k+1 < len(word) && isWordRune(word[k+1])
 	if c >= '0' && c <= '9' {
@@ -242,7 +254,7 @@ func leetByte(c byte, word []rune, k int) (byte, bool) {
 }
 
 func isWordRune(r rune) bool {
-	return unicode.IsLetter(r) || r >= '0' && r <= '9' || r == '@' || r == '$' || r == '*'
+	return isLetter(r) || r >= '0' && r <= '9' || r == '@' || r == '$' || r == '*'
 }
 
 // squeeze collapses runs of three or more identical letters to one.
@@ -251,6 +263,12 @@ func (n *normText) squeeze() {
 	w := 0
 	for i := 0; i < len(b); {
 		c := b[i]
+		if w == i && (i+1 == len(b) || b[i+1] != c) {
+			// Nothing squeezed yet and no run here: the byte stays.
+			w++
+			i++
+			continue
+		}
 		j := i + 1
 		for j < len(b) && b[j] == c {
 			j++
@@ -291,14 +309,14 @@ func (n *normText) joinSpaced() {
 			return 1, isASCIILetter(b[i])
 		}
 		r, size := utf8.DecodeRune(b[i:])
-		return size, unicode.IsLetter(r)
+		return size, isLetter(r)
 	}
 	letterBefore := func(i int) bool {
 		if i <= 0 {
 			return false
 		}
 		r, _ := utf8.DecodeLastRune(b[:i])
-		return unicode.IsLetter(r)
+		return isLetter(r)
 	}
 	// isolated reports the size of a letter at i with no letter either side.
 	isolated := func(i int) int {
@@ -319,6 +337,13 @@ func (n *normText) joinSpaced() {
 		w++
 	}
 	for i := 0; i < len(b); {
+		// An ASCII byte that is no letter, or a letter after one, is no
+		// isolated letter: copied without decoding its neighbours.
+		if c := b[i]; c < utf8.RuneSelf && (!isASCIILetter(c) || i > 0 && isASCIILetter(b[i-1])) {
+			copyByte(i)
+			i++
+			continue
+		}
 		if size := isolated(i); size > 0 {
 			// Collect letter (sep letter)* with single-byte separators.
 			var starts [64]int

@@ -99,12 +99,12 @@ func findPII(field, s, lang string, spans []story.Span) []story.Span {
 		}
 	}
 	if digitSpaceUpper(s) {
-		for _, loc := range reAddressEN.FindAllStringIndex(s, -1) {
+		for _, loc := range findAllFromNumber(reAddressEN, s) {
 			add(LabelAddress, loc)
 		}
 	}
 	if hasAnyFold(s, frStreetWords) {
-		for _, loc := range reAddressFR.FindAllStringIndex(s, -1) {
+		for _, loc := range findAllFromNumber(reAddressFR, s) {
 			add(LabelAddress, loc)
 		}
 	}
@@ -130,6 +130,30 @@ func findPII(field, s, lang string, spans []story.Span) []story.Span {
 	}
 	return spans
 }
+
+// findAllFromNumber is re.FindAllStringIndex(s, -1) for a pattern whose
+// matches open with \b[0-9]: the search starts at the first digit that
+// opens a word, where the word boundary holds as it does in s, rather than
+// trying every position before it.
+func findAllFromNumber(re *regexp.Regexp, s string) [][]int {
+	k := 0
+	for k < len(s) && !(isDigitByte(s[k]) && (k == 0 || !isWordByte(s[k-1]))) {
+		k++
+	}
+	if k == len(s) {
+		return nil
+	}
+	locs := re.FindAllStringIndex(s[k:], -1)
+	for _, loc := range locs {
+		loc[0] += k
+		loc[1] += k
+	}
+	return locs
+}
+
+// isWordByte reports whether c is a byte of \b's word characters, ASCII
+// letters, digits and '_'. A byte of a multi-byte rune is not.
+func isWordByte(c byte) bool { return isAlnumByte(c) || c == '_' }
 
 // maxPIISpans bounds the spans kept for one text: addSpan compares each new
 // span with those found, and a moderator needs no more to see the problem.
@@ -378,6 +402,9 @@ type foldIndex [256][]string
 func newFoldIndex(words []string) *foldIndex {
 	var idx foldIndex
 	for _, w := range words {
+		if len(w) < 2 || w[0] >= utf8.RuneSelf || strings.ToLower(w) != w {
+			panic("moderation: fold index keyword " + w + " is not lower case of two bytes or more opening with ASCII")
+		}
 		idx[w[0]] = append(idx[w[0]], w)
 	}
 	return &idx
@@ -390,12 +417,22 @@ func hasAnyFold(s string, idx *foldIndex) bool {
 			c += 'a' - 'A'
 		}
 		for _, w := range idx[c] {
-			if i+len(w) <= len(s) && strings.EqualFold(s[i:i+len(w)], w) {
+			// A text that folds to an ASCII byte of a keyword has that byte
+			// there: a multi-byte rune folding to ASCII ("K", "ſ") would
+			// make it longer than the keyword.
+			if i+len(w) <= len(s) && (w[1] >= utf8.RuneSelf || lowerASCII(s[i+1]) == w[1]) && strings.EqualFold(s[i:i+len(w)], w) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }

@@ -1,6 +1,7 @@
 package moderation
 
 import (
+	"bytes"
 	"strings"
 
 	"chorus/internal/story"
@@ -10,6 +11,35 @@ var spamPhrases = []string{
 	"click here", "buy now", "free money", "earn money", "make money", "work from home", "bitcoin", "crypto",
 	"investment opportunity", "guaranteed", "whatsapp me", "dm me", "follow me", "subscribe", "promo code",
 	"cliquez ici", "gagnez", "argent facile", "haz clic", "gana dinero", "اربح", "اضغط هنا", "заробіток",
+}
+
+var spamPhraseWords = func() []searchWord {
+	words := make([]searchWord, len(spamPhrases))
+	for i, p := range spamPhrases {
+		words[i] = newSearchWord(p)
+	}
+	return words
+}()
+
+func bytesOf(ss []string) [][]byte {
+	b := make([][]byte, len(ss))
+	for i, s := range ss {
+		b[i] = []byte(s)
+	}
+	return b
+}
+
+// maxSpamTokens is the number of tokens whose repetition is measured.
+const maxSpamTokens = 202
+
+// tokenHash is FNV-1a of a token's bytes.
+func tokenHash(w []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range w {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return h
 }
 
 func spamSignal(field, raw string, a *analysis, sig *story.Signal) {
@@ -40,12 +70,17 @@ func spamSignal(field, raw string, a *analysis, sig *story.Signal) {
 	// Repeated text: few distinct tokens, or the same bigram over and over.
 	n := len(a.toks)
 	if n >= 8 {
+		// Tokens are compared by a hash first, their bytes only when the
+		// hashes agree.
+		var hashes [maxSpamTokens]uint64
 		distinct := 0
 		for i := range a.toks {
 			w := a.n.b[a.toks[i].s:a.toks[i].e]
+			h := tokenHash(w)
+			hashes[i] = h
 			seen := false
 			for j := 0; j < i; j++ {
-				if string(a.n.b[a.toks[j].s:a.toks[j].e]) == string(w) {
+				if hashes[j] == h && string(a.n.b[a.toks[j].s:a.toks[j].e]) == string(w) {
 					seen = true
 					break
 				}
@@ -53,7 +88,7 @@ func spamSignal(field, raw string, a *analysis, sig *story.Signal) {
 			if !seen {
 				distinct++
 			}
-			if i > 200 {
+			if i+1 >= maxSpamTokens {
 				break
 			}
 		}
@@ -64,11 +99,8 @@ func spamSignal(field, raw string, a *analysis, sig *story.Signal) {
 			score = max(score, 0.4)
 		}
 	}
-	text := string(a.n.b)
-	for _, p := range spamPhrases {
-		if strings.Contains(text, p) {
-			score = min(1, score+0.2)
-		}
+	for range spamPhrasesIn(a.n.b) {
+		score = min(1, score+0.2)
 	}
 	if score > sig.Score {
 		sig.Score = score
@@ -83,4 +115,21 @@ func indexLink(s string) int {
 		}
 	}
 	return best
+}
+
+// spamPhrasesIn counts the spam phrases in the normalised text b. A phrase
+// in b has its first and last pairs of bytes there: a bit set of b's pairs
+// rules most phrases out before searching.
+func spamPhrasesIn(b []byte) int {
+	var pairs bytePairSet
+	for i := 0; i+1 < len(b); i++ {
+		pairs.add(bytePair(b[i], b[i+1]))
+	}
+	n := 0
+	for _, p := range spamPhraseWords {
+		if pairs.has(p.first) && pairs.has(p.last) && bytes.Contains(b, p.text) {
+			n++
+		}
+	}
+	return n
 }

@@ -70,6 +70,8 @@ var threatDampers = []string{
 	"not going to", "won't", "n'allons pas", "no vamos a",
 }
 
+var threatDamperBytes = bytesOf(threatDampers)
+
 func hasThreat(a *analysis) bool {
 	var sig story.Signal
 	threatSignal(a, "", &sig)
@@ -85,7 +87,10 @@ func triggeredRules(a *analysis, at *[maxThreatRules][]int32) uint32 {
 	for _, t := range a.toks {
 		p := int(t.s)
 		for k := 0; k < 3 && p < int(t.e); k++ {
-			for _, tr := range threatTriggerIndex[text[p]] {
+			if p+1 >= len(text) {
+				break // every trigger has two bytes or more
+			}
+			for _, tr := range threatTriggerIndex[triggerBucket(text[p], text[p+1])] {
 				if bytes.HasPrefix(text[p:], tr.word) {
 					mask |= 1 << tr.rule
 					if n := len(at[tr.rule]); n == 0 || at[tr.rule][n-1] != int32(p) {
@@ -107,17 +112,28 @@ type threatTrigger struct {
 	rule int
 }
 
-var threatTriggerIndex = func() (idx [256][]threatTrigger) {
+// threatTriggerIndex buckets the triggers by their first two bytes: a
+// bucket by the first byte alone held every Arabic or every Cyrillic
+// trigger, each compared at every position of such a text.
+var threatTriggerIndex = func() (idx [triggerBuckets][]threatTrigger) {
 	if len(threatRules) > maxThreatRules {
 		panic("moderation: more threat rules than maxThreatRules")
 	}
 	for r, rule := range threatRules {
 		for _, w := range rule.triggers {
-			idx[w[0]] = append(idx[w[0]], threatTrigger{[]byte(w), r})
+			if len(w) < 2 {
+				panic("moderation: threat trigger " + w + " shorter than two bytes")
+			}
+			b := triggerBucket(w[0], w[1])
+			idx[b] = append(idx[b], threatTrigger{[]byte(w), r})
 		}
 	}
 	return idx
 }()
+
+const triggerBuckets = 1024
+
+func triggerBucket(c0, c1 byte) int { return (int(c0)*31 + int(c1)) & (triggerBuckets - 1) }
 
 // A rule's regexp runs on a window of tokens around each of its triggers,
 // as many as a rule allows before and after it, rather than on the whole
@@ -193,8 +209,8 @@ func threatSignal(a *analysis, field string, sig *story.Signal) {
 // threatScore lowers threats that are reported, negated or condemned.
 func threatScore(a *analysis) float64 {
 	score := 0.9
-	for _, d := range threatDampers {
-		if bytes.Contains(a.n.b, []byte(d)) {
+	for _, d := range threatDamperBytes {
+		if bytes.Contains(a.n.b, d) {
 			score = 0.45
 			break
 		}
