@@ -41,7 +41,7 @@ func (a *App) screenText(ctx context.Context, subject string, in moderation.Inpu
 		if v := recover(); v != nil {
 			a.screenerFailures.Add(1)
 			// The panic value may quote the text: log only its type.
-			a.Log.Error("the screen failed; the text is marked not screened", "subject", subject, "panic", fmt.Sprintf("%T", v))
+			a.Log.Error("the screen failed: the text counts as not screened", "subject", subject, "panic", fmt.Sprintf("%T", v))
 			signals = []story.Signal{{Kind: story.SignalUnscreened, Score: 1}}
 		}
 	}()
