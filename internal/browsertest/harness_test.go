@@ -3,7 +3,6 @@ package browsertest
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net/url"
 	"os"
@@ -36,20 +35,7 @@ var (
 	shotsDir, shotsTemporary string
 )
 
-// browserSuiteTimeout replaces go test's default ten minutes as this
-// package's hang guard: the suite walks some 330 pages in ten languages on
-// a real browser, which takes eight to ten minutes on a loaded two-core
-// machine. A timeout given on the command line is kept.
-const browserSuiteTimeout = "30m"
-
 func TestMain(m *testing.M) {
-	flag.Parse()
-	if f := flag.Lookup("test.timeout"); f != nil && f.Value.String() == (10*time.Minute).String() {
-		if err := f.Value.Set(browserSuiteTimeout); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-	}
 	browserPath, browserMissing = findBrowser()
 	axeSource, axeMissing = findAxe()
 	shotsDir = os.Getenv("CHORUS_SCREENSHOTS")
