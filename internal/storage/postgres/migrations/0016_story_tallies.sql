@@ -15,6 +15,5 @@ CREATE TABLE story_tallies (
 -- Every story change rewrites a few of these rows. With room left in each
 -- page the new versions stay on it (HOT updates: count is in no index) and
 -- the dead ones are pruned as pages are read; a full page would scatter
--- them and bloat the table until the next vacuum (a million seeded stories
--- left a year's sums at 730 ms instead of ~30).
+-- them and bloat the table until the next vacuum (docs/performance.md).
 ) WITH (fillfactor = 50, autovacuum_vacuum_scale_factor = 0.02);
