@@ -282,7 +282,9 @@ func (t *Tx) UpdateStory(ctx context.Context, s *story.Story) error {
 		sets = append(sets, column+" = "+expr)
 		args = append(args, t.D.SearchValue(s))
 	}
-	err = t.retally(ctx, s.ID, func() error {
+	// The update sets every column the tallies read.
+	written := factsOf(s)
+	err = t.retally(ctx, s.ID, &written, func() error {
 		n, err := t.DB.Exec(ctx, "UPDATE stories SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args, s.ID)...)
 		return t.oneRow("update story", n, err)
 	})
@@ -333,7 +335,7 @@ func (t *Tx) EraseStory(ctx context.Context, id, reason string, at time.Time) er
 		clearSearch = ", " + column + " = NULL"
 	}
 	// What stays is the tombstone (story.Tombstone): id, dates, reason code.
-	err := t.retally(ctx, id, func() error {
+	err := t.retally(ctx, id, nil, func() error {
 		n, err := t.DB.Exec(ctx, `UPDATE stories SET status = 'withdrawn', title = '', body = '', city = '', themes = ?,
 		display_name = '', anonymous = ?, contact_sealed = NULL, photo = NULL, signals = NULL, reject_note = '',
 		featured = ?, consent_translate = ?`+clearSearch+`, withdraw_reason = ?, updated_at = ?, withdrawn_at = ?,

@@ -143,8 +143,10 @@ func (t *Tx) storedFacts(ctx context.Context, id string) (tallyFacts, string, er
 	return f, organisation, nil
 }
 
-// retally moves a story's counts from what it was to what write leaves.
-func (t *Tx) retally(ctx context.Context, id string, write func() error) error {
+// retally moves a story's counts from what it was to what write leaves:
+// written, the facts of the story written when the write sets them all,
+// nil to read them back.
+func (t *Tx) retally(ctx context.Context, id string, written *tallyFacts, write func() error) error {
 	before, organisation, err := t.storedFacts(ctx, id)
 	if err != nil {
 		return err
@@ -152,13 +154,16 @@ func (t *Tx) retally(ctx context.Context, id string, write func() error) error {
 	if err := write(); err != nil {
 		return err
 	}
-	after, _, err := t.storedFacts(ctx, id)
-	if err != nil {
-		return err
+	if written == nil {
+		after, _, err := t.storedFacts(ctx, id)
+		if err != nil {
+			return err
+		}
+		written = &after
 	}
 	change := tallyChange{}
 	change.scopes(organisation, before, -1)
-	change.scopes(organisation, after, 1)
+	change.scopes(organisation, *written, 1)
 	return t.applyTallies(ctx, change)
 }
 
