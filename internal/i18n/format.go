@@ -97,22 +97,18 @@ func nativeDigits(s string, zero rune) string {
 
 // Number writes n with the language's CLDR digits and grouping, e.g.
 // "1,234,567", "1 234 567" or "١٬٢٣٤٬٥٦٧".
-func (l *Lang) Number(n int) string {
-	printer := l.printer
-	if printer == nil {
-		printer = numberPrinter(l.Code)
-	}
-	return printer.Sprintf("%d", n)
-}
+func (l *Lang) Number(n int) string { return l.numbers().Sprintf("%d", n) }
 
 // Decimal writes v with the language's CLDR digits, grouping and decimal
 // sign, with the given number of decimal places: "12.5", "12,5", "١٢٫٥".
-func (l *Lang) Decimal(v float64, places int) string {
-	printer := l.printer
-	if printer == nil {
-		printer = numberPrinter(l.Code)
+func (l *Lang) Decimal(v float64, places int) string { return l.numbers().Sprintf("%.*f", places, v) }
+
+// numbers is the language's CLDR number printer.
+func (l *Lang) numbers() *message.Printer {
+	if l.printer == nil {
+		return numberPrinter(l.Code)
 	}
-	return printer.Sprintf("%.*f", places, v)
+	return l.printer
 }
 
 func numberPrinter(code string) *message.Printer {

@@ -42,40 +42,31 @@ func testCampaignFigures(t *testing.T, st storage.Store) {
 	}
 
 	all := storage.StoryScope{}
-	check := func(what string, got []storage.Tally, err error, want ...storage.Tally) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		if !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
-			t.Errorf("%s: %v, want %v", what, got, want)
-		}
-	}
 	got, err := st.StoriesPerDay(ctx, storage.EventSubmitted, time.Time{}, all)
-	check("submitted", got, err, storage.Tally{Label: "2026-11-01", Count: 2}, storage.Tally{Label: "2026-11-02", Count: 2})
+	checkTallies(t, "submitted", got, err, storage.Tally{Label: "2026-11-01", Count: 2}, storage.Tally{Label: "2026-11-02", Count: 2})
 	got, err = st.StoriesPerDay(ctx, storage.EventPublished, day2, all)
-	check("published since day 2", got, err, storage.Tally{Label: "2026-11-02", Count: 1})
+	checkTallies(t, "published since day 2", got, err, storage.Tally{Label: "2026-11-02", Count: 1})
 	got, err = st.StoriesPerDay(ctx, storage.EventRejected, time.Time{}, all)
-	check("rejected", got, err, storage.Tally{Label: "2026-11-02", Count: 1})
+	checkTallies(t, "rejected", got, err, storage.Tally{Label: "2026-11-02", Count: 1})
 	got, err = st.StoriesPerDay(ctx, storage.EventWithdrawn, time.Time{}, all)
-	check("withdrawn before any", got, err)
+	checkTallies(t, "withdrawn before any", got, err)
 	if err := st.WithTx(ctx, func(tx storage.Tx) error { return tx.EraseStory(ctx, "a", "", day2) }); err != nil {
 		t.Fatal(err)
 	}
 	got, err = st.StoriesPerDay(ctx, storage.EventWithdrawn, time.Time{}, all)
-	check("withdrawn", got, err, storage.Tally{Label: "2026-11-02", Count: 1})
+	checkTallies(t, "withdrawn", got, err, storage.Tally{Label: "2026-11-02", Count: 1})
 
 	got, err = st.PublishedStoriesBy(ctx, storage.ByLanguage, time.Time{}, all)
-	check("by language", got, err, storage.Tally{Label: "fr", Count: 1})
+	checkTallies(t, "by language", got, err, storage.Tally{Label: "fr", Count: 1})
 	got, err = st.PublishedStoriesBy(ctx, storage.ByTheme, time.Time{}, all)
-	check("by theme", got, err, storage.Tally{Label: "work", Count: 1})
+	checkTallies(t, "by theme", got, err, storage.Tally{Label: "work", Count: 1})
 	got, err = st.PublishedStoriesBy(ctx, storage.ByIdentity, time.Time{}, storage.StoryScope{SubmittedBy: "storyteller"})
-	check("by identity, a withdrawn story's submitter", got, err)
+	checkTallies(t, "by identity, a withdrawn story's submitter", got, err)
 	partner := storage.StoryScope{SubmittedBy: "partner@example.org"}
 	got, err = st.PublishedStoriesBy(ctx, storage.ByCountry, time.Time{}, partner)
-	check("by country, the partner's", got, err, storage.Tally{Label: "FR", Count: 1})
+	checkTallies(t, "by country, the partner's", got, err, storage.Tally{Label: "FR", Count: 1})
 	got, err = st.StoriesPerDay(ctx, storage.EventSubmitted, time.Time{}, partner)
-	check("submitted, the partner's", got, err, storage.Tally{Label: "2026-11-02", Count: 1})
+	checkTallies(t, "submitted, the partner's", got, err, storage.Tally{Label: "2026-11-02", Count: 1})
 
 	waits, err := st.DecisionWaits(ctx, time.Time{}, all)
 	slices.SortFunc(waits, func(a, b storage.WaitCount) int { return cmp.Compare(a.Wait, b.Wait) })
@@ -107,11 +98,11 @@ func testCampaignFigures(t *testing.T, st storage.Store) {
 		t.Fatal(err)
 	}
 	got, err = st.DailyCounts(ctx, "view", "")
-	check("views by channel", got, err, storage.Tally{Label: "direct", Count: 5}, storage.Tally{Label: "embed", Count: 1})
+	checkTallies(t, "views by channel", got, err, storage.Tally{Label: "direct", Count: 5}, storage.Tally{Label: "embed", Count: 1})
 	got, err = st.DailySeries(ctx, "view", "2026-11-02")
-	check("views since day 2", got, err, storage.Tally{Label: "2026-11-02", Count: 3})
+	checkTallies(t, "views since day 2", got, err, storage.Tally{Label: "2026-11-02", Count: 3})
 	got, err = st.DailySeries(ctx, storage.VisitorsMetric, "")
-	check("visitors keep the largest estimate", got, err, storage.Tally{Label: "2026-11-02", Count: 5})
+	checkTallies(t, "visitors keep the largest estimate", got, err, storage.Tally{Label: "2026-11-02", Count: 5})
 
 	ids, err := st.StoryIDsWithStatus(ctx, story.StatusPending, 10)
 	if err != nil || !slices.Equal(ids, []string{"d"}) {
@@ -200,33 +191,36 @@ func testCampaignOrganisationScope(t *testing.T, st storage.Store) {
 	if _, err := st.ConsentRecord(ctx, "a2"); !errors.Is(err, story.ErrNotFound) {
 		t.Fatalf("consent record of a withdrawn story: %v", err)
 	}
-	check := func(what string, got []storage.Tally, err error, want ...storage.Tally) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		if !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
-			t.Errorf("%s: %v, want %v", what, got, want)
-		}
-	}
 	orgA, orgB := storage.StoryScope{OrganisationID: "o-a"}, storage.StoryScope{OrganisationID: "o-b"}
 	got, err := st.StoriesPerDay(ctx, storage.EventSubmitted, time.Time{}, orgA)
-	check("submitted through A, both members'", got, err, storage.Tally{Label: "2026-11-01", Count: 1}, storage.Tally{Label: "2026-11-02", Count: 1})
+	checkTallies(t, "submitted through A, both members'", got, err, storage.Tally{Label: "2026-11-01", Count: 1}, storage.Tally{Label: "2026-11-02", Count: 1})
 	got, err = st.StoriesPerDay(ctx, storage.EventWithdrawn, time.Time{}, orgA)
-	check("withdrawn through A", got, err, storage.Tally{Label: "2026-11-02", Count: 1})
+	checkTallies(t, "withdrawn through A", got, err, storage.Tally{Label: "2026-11-02", Count: 1})
 	got, err = st.StoriesPerDay(ctx, storage.EventWithdrawn, time.Time{}, orgB)
-	check("withdrawn through B", got, err)
+	checkTallies(t, "withdrawn through B", got, err)
 	got, err = st.StoriesPerDay(ctx, storage.EventSubmitted, time.Time{}, orgB)
-	check("submitted through B", got, err, storage.Tally{Label: "2026-11-02", Count: 1})
+	checkTallies(t, "submitted through B", got, err, storage.Tally{Label: "2026-11-02", Count: 1})
 	got, err = st.PublishedStoriesBy(ctx, storage.ByCountry, time.Time{}, orgA)
-	check("by country through A", got, err, storage.Tally{Label: "FR", Count: 1})
+	checkTallies(t, "by country through A", got, err, storage.Tally{Label: "FR", Count: 1})
 	got, err = st.PublishedStoriesBy(ctx, storage.ByCountry, time.Time{}, orgB)
-	check("by country through B", got, err, storage.Tally{Label: "DE", Count: 1})
+	checkTallies(t, "by country through B", got, err, storage.Tally{Label: "DE", Count: 1})
 	got, err = st.PublishedStoriesBy(ctx, storage.ByTheme, time.Time{}, orgB)
-	check("by theme through B", got, err, storage.Tally{Label: "family", Count: 1}, storage.Tally{Label: "work", Count: 1})
+	checkTallies(t, "by theme through B", got, err, storage.Tally{Label: "family", Count: 1}, storage.Tally{Label: "work", Count: 1})
 	got, err = st.PublishedStoriesBy(ctx, storage.ByCountry, time.Time{}, storage.StoryScope{OrganisationID: "o-none"})
-	check("by country through an organisation without stories", got, err)
+	checkTallies(t, "by country through an organisation without stories", got, err)
 	if waits, err := st.DecisionWaits(ctx, time.Time{}, orgB); err != nil || !slices.Equal(waits, []storage.WaitCount{{Wait: storage.WaitBucket(time.Hour), Count: 1}}) {
 		t.Errorf("decision waits through B: %v %v", waits, err)
+	}
+}
+
+// checkTallies fails the test when a figure could not be read or differs
+// from want (no rows and an empty want agree).
+func checkTallies(t *testing.T, what string, got []storage.Tally, err error, want ...storage.Tally) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
+		t.Errorf("%s: %v, want %v", what, got, want)
 	}
 }
