@@ -118,29 +118,43 @@ func (t *Tx) applyTallies(ctx context.Context, change tallyChange) error {
 		keys, func(k tallyKey) []any { return []any{k.organisation, k.day, k.event, k.dimension, k.value, change[k]} })
 }
 
-// storedFacts reads what a story counts for now and the organisation it
-// was told through, locking the story's row until the transaction ends so
-// that no other write moves its counts meanwhile.
-func (t *Tx) storedFacts(ctx context.Context, id string) (tallyFacts, string, error) {
+// factsSelect reads a story's id, tally facts and organisation
+// (scanFacts).
+const factsSelect = `SELECT id, status, language, country, identity, themes, created_at, updated_at, published_at, withdrawn_at,
+	(SELECT organisation_id FROM story_organisations WHERE story_id = stories.id) FROM stories`
+
+// storyFacts is a row of factsSelect.
+type storyFacts struct {
+	id, organisation string
+	tallyFacts
+}
+
+func scanFacts(row Row) (storyFacts, error) {
 	var (
-		f                                      tallyFacts
-		status, organisation                   string
+		f                                      storyFacts
+		status                                 string
 		themes                                 List
 		created, updated, published, withdrawn Time
 		linked                                 *string
 	)
-	err := t.DB.QueryRow(ctx, `SELECT status, language, country, identity, themes, created_at, updated_at, published_at, withdrawn_at,
-		(SELECT organisation_id FROM story_organisations WHERE story_id = stories.id) FROM stories WHERE id = ?`+t.D.ForUpdate(), id).
-		Scan(&status, &f.language, &f.country, &f.identity, &themes, &created, &updated, &published, &withdrawn, &linked)
-	if err != nil {
-		return f, "", t.err("story tallies", err)
-	}
+	err := row.Scan(&f.id, &status, &f.language, &f.country, &f.identity, &themes, &created, &updated, &published, &withdrawn, &linked)
 	if linked != nil {
-		organisation = *linked
+		f.organisation = *linked
 	}
 	f.status, f.themes = story.Status(status), themes
 	f.created, f.updated, f.published, f.withdrawn = created.Time, updated.Time, published.Time, withdrawn.Time
-	return f, organisation, nil
+	return f, err
+}
+
+// storedFacts reads what a story counts for now and the organisation it
+// was told through, locking the story's row until the transaction ends so
+// that no other write moves its counts meanwhile.
+func (t *Tx) storedFacts(ctx context.Context, id string) (tallyFacts, string, error) {
+	f, err := scanFacts(t.DB.QueryRow(ctx, factsSelect+" WHERE id = ?"+t.D.ForUpdate(), id))
+	if err != nil {
+		return f.tallyFacts, "", t.err("story tallies", err)
+	}
+	return f.tallyFacts, f.organisation, nil
 }
 
 // retally moves a story's counts from what it was to what write leaves:
@@ -169,7 +183,7 @@ func (t *Tx) retally(ctx context.Context, id string, written *tallyFacts, write 
 
 // RebuildStoryTallies counts every story again, for a database whose
 // tallies are missing (created before them): one pass over the stories'
-// facts, a page at a time.
+// facts, a thousand stories a read.
 func (t *Tx) RebuildStoryTallies(ctx context.Context) error {
 	if _, err := t.DB.Exec(ctx, "DELETE FROM story_tallies"); err != nil {
 		return t.err("rebuild story tallies", err)
@@ -177,22 +191,17 @@ func (t *Tx) RebuildStoryTallies(ctx context.Context) error {
 	after := ""
 	for {
 		change := tallyChange{}
-		ids, err := queryAll(ctx, t.Queries, "rebuild story tallies", scanString,
-			"SELECT id FROM stories WHERE id > ? ORDER BY id LIMIT 1000", after)
-		if err != nil || len(ids) == 0 {
+		page, err := queryAll(ctx, t.Queries, "rebuild story tallies", scanFacts, factsSelect+" WHERE id > ? ORDER BY id LIMIT 1000", after)
+		if err != nil || len(page) == 0 {
 			return err
 		}
-		for _, id := range ids {
-			f, organisation, err := t.storedFacts(ctx, id)
-			if err != nil {
-				return err
-			}
-			change.scopes(organisation, f, 1)
+		for _, f := range page {
+			change.scopes(f.organisation, f.tallyFacts, 1)
 		}
 		if err := t.applyTallies(ctx, change); err != nil {
 			return err
 		}
-		after = ids[len(ids)-1]
+		after = page[len(page)-1].id
 	}
 }
 
