@@ -97,12 +97,13 @@ func (q Queries) submittedPerDay(ctx context.Context, event storage.StoryEvent, 
 
 func (q Queries) submittedBy(ctx context.Context, by storage.StoryDimension, since time.Time, scope storage.StoryScope) ([]storage.Tally, error) {
 	at := q.D.SortedTime(since)
-	scoped := submitterCond("id", scope)
 	if by == storage.ByTheme {
+		scoped := submitterCond("story_id", scope)
 		return queryAll(ctx, q, "stories by theme", scanTally,
-			"SELECT theme, count(*) FROM story_themes WHERE published_at >= ?"+submitterCond("story_id", scope).SQL+
-				" GROUP BY theme ORDER BY 2 DESC, 1", append([]any{at}, scoped.Args...)...)
+			"SELECT theme, count(*) FROM story_themes WHERE published_at >= ?"+scoped.SQL+" GROUP BY theme ORDER BY 2 DESC, 1",
+			append([]any{at}, scoped.Args...)...)
 	}
+	scoped := submitterCond("id", scope)
 	column := string(by)
 	return queryAll(ctx, q, "stories by "+column, scanTally,
 		"SELECT "+column+", count(*) FROM stories WHERE status = 'published' AND published_at >= ?"+scoped.SQL+
