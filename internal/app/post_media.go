@@ -71,10 +71,15 @@ func (a *App) fetchPostMedia(ctx context.Context, postID string) error {
 		current.Media = kept
 		return tx.UpdatePost(ctx, current)
 	})
-	if err == nil && !gone {
+	if err != nil {
+		return err
+	}
+	if gone {
+		a.SweepBlobs(ctx)
+	} else {
 		a.publish(WallChanged{})
 	}
-	return err
+	return nil
 }
 
 // fetchImage gets one remote image and re-encodes it at the list size.

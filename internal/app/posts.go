@@ -311,6 +311,7 @@ func (a *App) RemovePostAtSource(ctx context.Context, network, sourceID string) 
 	a.publish(WallChanged{})
 	a.queueChanged()
 	a.purge(ctx)
+	a.SweepBlobs(ctx)
 	return nil
 }
 
