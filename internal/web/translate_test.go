@@ -13,6 +13,9 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
 	"chorus/internal/app"
 	"chorus/internal/i18n"
 	"chorus/internal/staff"
@@ -218,8 +221,10 @@ func TestCoverageCountsSavedTranslations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := fmt.Sprintf("(%d/%d)", shipped[0].Translated, total)
-	after := fmt.Sprintf("(%d/%d)", shipped[0].Translated+1, total)
+	// The page writes its numbers as English does (1,000).
+	english := message.NewPrinter(language.English)
+	before := english.Sprintf("(%d/%d)", shipped[0].Translated, total)
+	after := english.Sprintf("(%d/%d)", shipped[0].Translated+1, total)
 	if page := translator.Get("/en/staff/translations"); !bytes.Contains(page.Body, []byte(before)) || bytes.Contains(page.Body, []byte(after)) {
 		t.Fatalf("coverage before: %s", between(page.Body, "<tbody>", "</tbody>"))
 	}
