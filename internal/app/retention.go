@@ -57,7 +57,12 @@ func (a *App) EraseAfterRetention(ctx context.Context) (Erased, error) {
 		return e, err
 	}
 	now := a.now()
-	for _, status := range []story.Status{story.StatusRejected, story.StatusPending} {
+	// Each tombstone says what the story had come to (story.ErasedRejected).
+	for _, erasing := range []struct {
+		status story.Status
+		reason string
+	}{{story.StatusRejected, story.ErasedRejected}, {story.StatusPending, story.ErasedUndecided}} {
+		status, reason := erasing.status, erasing.reason
 		for {
 			var n, photos int
 			err := a.store.WithTx(ctx, func(tx storage.Tx) error {
@@ -79,7 +84,7 @@ func (a *App) EraseAfterRetention(ctx context.Context) (Erased, error) {
 						}
 						photos++
 					}
-					if err := tx.EraseStory(ctx, id, "", now); err != nil {
+					if err := tx.EraseStory(ctx, id, reason, now); err != nil {
 						return err
 					}
 					n++

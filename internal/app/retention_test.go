@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +34,10 @@ func mediaFiles(t *testing.T, rig *testrig.Rig) []string {
 // after the end has passed, contact e-mails, rejected and undecided
 // stories with their photos, and sign-in records leave the database files
 // and the media store; the audit log keeps the counts only; published
-// stories stay; a second run erases nothing.
+// stories stay; the dashboard's story figures do not move (a rejected
+// story still counts as rejected, neither counts as withdrawn) and the
+// storytellers' pages say their stories were erased after the campaign; a
+// second run erases nothing.
 func TestRetentionErasesPrivateDataFromTheFiles(t *testing.T) {
 	rig := testrig.New(t)
 	ctx := context.Background()
@@ -49,8 +54,9 @@ func TestRetentionErasesPrivateDataFromTheFiles(t *testing.T) {
 	if _, err := rig.App.Decide(ctx, moderator, rejectedID, app.Decision{Reason: story.RejectReasons[0], Note: "RetainNoteVelquist"}); err != nil {
 		t.Fatal(err)
 	}
-	pendingID, _ := rig.Submit(testrig.Submission("RetainPendingVendrick"))
+	pendingID, pendingToken := rig.Submit(testrig.Submission("RetainPendingVendrick"))
 	admin := rig.SignedIn("admin@example.org", staff.RoleAdmin)
+	campaigner, _ := rig.Staff("campaigner@example.org", staff.RoleAdmin)
 	if res := admin.Get("/en/staff/dashboard"); res.Status != http.StatusOK {
 		t.Fatalf("signed in before retention: %d", res.Status)
 	}
@@ -80,6 +86,18 @@ func TestRetentionErasesPrivateDataFromTheFiles(t *testing.T) {
 	}
 
 	setEnd(app.DefaultRetentionDays + 1)
+	figures := func() (*app.Panel, int, time.Duration) {
+		t.Helper()
+		d, err := rig.App.Dashboard(ctx, campaigner, app.CampaignToDate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Panel("stories"), d.Decided, d.MedianDecision
+	}
+	storiesBefore, decidedBefore, medianBefore := figures()
+	if storiesBefore.Total(slices.Index(storiesBefore.Columns, "rejected")) != 1 || decidedBefore != 2 {
+		t.Fatalf("figures before retention: %+v, %d decided", storiesBefore, decidedBefore)
+	}
 	erased, err := rig.App.EraseAfterRetention(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -100,6 +118,20 @@ func TestRetentionErasesPrivateDataFromTheFiles(t *testing.T) {
 	}
 	if s, err := rig.Store.Story(ctx, publishedID); err != nil || s.Status != story.StatusPublished || s.ContactSealed != nil || !strings.Contains(s.Body, "KeptPublished") {
 		t.Errorf("published story after retention: %v %v", s, err)
+	}
+	if storiesAfter, decidedAfter, medianAfter := figures(); !reflect.DeepEqual(storiesAfter, storiesBefore) || decidedAfter != decidedBefore || medianAfter != medianBefore {
+		t.Errorf("retention moved the dashboard's figures:\n%+v, %d decided, median %s\n%+v, %d decided, median %s before",
+			storiesAfter, decidedAfter, medianAfter, storiesBefore, decidedBefore, medianBefore)
+	}
+	for id, want := range map[string]string{
+		rejectedID + "/" + rejectedToken: "We could not publish your story. The campaign has ended",
+		pendingID + "/" + pendingToken:   "The campaign ended before your story could be read.",
+	} {
+		page := rig.Do("GET", "/en/my/"+id, nil, nil)
+		if body := string(page.Body); page.Status != http.StatusOK || !strings.Contains(body, "erased after the campaign") || !strings.Contains(body, want) ||
+			strings.Contains(body, "You withdrew") {
+			t.Errorf("the storyteller's page after retention (%d) does not say the story was erased after the campaign:\n%s", page.Status, body)
+		}
 	}
 	if res := admin.Get("/en/staff/dashboard"); res.Status != http.StatusSeeOther && res.Status != http.StatusUnauthorized {
 		t.Errorf("a session after retention still signs in: %d", res.Status)

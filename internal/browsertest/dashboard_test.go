@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"chorus/internal/analytics"
 	"chorus/internal/app"
@@ -79,5 +80,44 @@ func TestDashboardInEveryOfficialLanguage(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// TestStorytellersPageAfterRetention opens, on a phone in English, French
+// and Arabic, the private pages of a rejected story and of one never
+// decided once the retention job has erased them: each says so (not that
+// the storyteller withdrew it), with no axe violation.
+func TestStorytellersPageAfterRetention(t *testing.T) {
+	needBrowser(t)
+	needAxe(t)
+	rig := testrig.New(t)
+	ctx := context.Background()
+	moderator, _ := rig.Staff("mod@example.org", staff.RoleModerator)
+	rejectedID, rejectedToken := rig.Submit(testrig.Submission("ErasedRejected"))
+	if _, err := rig.App.Decide(ctx, moderator, rejectedID, app.Decision{Reason: story.RejectReasons[0]}); err != nil {
+		t.Fatal(err)
+	}
+	undecidedID, undecidedToken := rig.Submit(testrig.Submission("ErasedUndecided"))
+	end := rig.Clock.Now().UTC().AddDate(0, 0, -app.DefaultRetentionDays-1)
+	if _, err := rig.App.SetCampaignDates(ctx, end.AddDate(-1, 0, 0).Format(time.DateOnly), end.Format(time.DateOnly)); err != nil {
+		t.Fatal(err)
+	}
+	if erased, err := rig.App.EraseAfterRetention(ctx); err != nil || erased.Rejected != 1 || erased.Pending != 1 {
+		t.Fatalf("retention: %+v %v", erased, err)
+	}
+	tb := newTab(t, rig, phone, true, "retention")
+	for _, lang := range languages {
+		for name, path := range map[string]string{"rejected": rejectedID + "/" + rejectedToken, "undecided": undecidedID + "/" + undecidedToken} {
+			if st := tb.open("/" + lang + "/my/" + path); st != 200 {
+				t.Fatalf("%s %s: status %d", lang, name, st)
+			}
+			if vs := axeViolations(tb); len(vs) > 0 {
+				t.Errorf("%s %s: %d axe violations:%s", lang, name, len(vs), formatViolations(vs))
+			}
+			if status, withdrawn := tb.text(".status strong"), map[string]string{"en": "withdrawn", "fr": "retiré", "ar": "مسحوبة"}[lang]; status == "" || status == withdrawn {
+				t.Errorf("%s %s: the status reads %q", lang, name, status)
+			}
+			tb.shot(lang + "-erased-" + name)
+		}
 	}
 }

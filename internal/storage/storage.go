@@ -84,7 +84,8 @@ type Tx interface {
 	// UpdateStory writes every mutable field of s.
 	UpdateStory(ctx context.Context, s *story.Story) error
 	// EraseStory removes the story's personal data, text and
-	// translations, keeping a tombstone with id, dates and reason.
+	// translations, keeping a tombstone with id, dates and reason (with
+	// story.ErasedRejected, a rejected story keeps its rejection's time).
 	EraseStory(ctx context.Context, id, reason string, at time.Time) error
 	AppendAudit(ctx context.Context, e audit.Entry) error
 	// Enqueue adds a durable job that runs after this transaction commits.

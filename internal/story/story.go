@@ -2,7 +2,10 @@
 // screening signals and the error codes every layer speaks.
 package story
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Status is where a story stands in its life.
 type Status string
@@ -126,25 +129,54 @@ var WithdrawReasons = []string{"changed_mind", "safety", "privacy", "incorrect",
 var ErrUnknownWithdrawReason = &Error{Code: CodeBadRequest, Key: "error.withdraw_reason_unknown", Field: "reason",
 	Message: "This withdrawal reason is not on the list: use changed_mind, safety, privacy, incorrect or other, or leave it out."}
 
+// The retention job erases, after the campaign, the stories that were
+// never published, leaving tombstones whose reason says what the story
+// had come to (no storyteller can pick these), so that the campaign's
+// figures and the storyteller's page do not read them as withdrawn.
+const (
+	// ErasedRejected: rejected, then erased; the tombstone keeps the
+	// rejection's time as its UpdatedAt.
+	ErasedRejected = "erased_rejected"
+	// ErasedUndecided: never decided before the campaign ended.
+	ErasedUndecided = "erased_undecided"
+)
+
+// RetentionReason tells the reasons the retention job leaves from those a
+// storyteller picks.
+func RetentionReason(reason string) bool {
+	return reason == ErasedRejected || reason == ErasedUndecided
+}
+
+// ErasedByRetention tells a tombstone left by the retention job from a
+// story its storyteller (or a partner for them) withdrew.
+func (s *Story) ErasedByRetention() bool {
+	return s.Status == StatusWithdrawn && RetentionReason(s.WithdrawReason)
+}
+
 // Tombstone is what is kept of a withdrawn story, in the database and in
 // an export: its id (so its addresses answer 410 Gone), when it was told
 // (the order of the storyteller's record) and when it was withdrawn (the
-// proof of the erasure), and the code of the reason they chose, if any.
-// Nothing else, not even the country, language, identity or consents,
-// which together can point at a person; with no name, it is anonymous.
+// proof of the erasure), and the code of the reason they chose, if any
+// (or that the retention job erased it, and for a rejected story when it
+// was rejected). Nothing else, not even the country, language, identity
+// or consents, which together can point at a person; with no name, it is
+// anonymous.
 func Tombstone(s *Story) *Story {
+	updated := s.WithdrawnAt
+	if s.WithdrawReason == ErasedRejected && !s.UpdatedAt.IsZero() {
+		updated = s.UpdatedAt
+	}
 	return &Story{ID: s.ID, Status: StatusWithdrawn, Anonymous: true, WithdrawReason: s.WithdrawReason,
-		CreatedAt: s.CreatedAt, UpdatedAt: s.WithdrawnAt, WithdrawnAt: s.WithdrawnAt}
+		CreatedAt: s.CreatedAt, UpdatedAt: updated, WithdrawnAt: s.WithdrawnAt}
 }
 
 // WithdrawReasonCode reads a withdrawal reason recorded before reasons
-// were codes: a code stays, the former default "author_request" meant that
-// none was given, and anything else, free text, becomes "other".
+// were codes: a code stays (the retention job's too), the former default
+// "author_request" meant that none was given, and anything else, free
+// text, becomes "other".
 func WithdrawReasonCode(reason string) string {
-	for _, code := range WithdrawReasons {
-		if reason == code {
-			return code
-		}
+	if slices.Contains(WithdrawReasons, reason) || RetentionReason(reason) {
+		return reason
 	}
 	if reason == "" || reason == "author_request" {
 		return ""

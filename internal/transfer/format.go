@@ -176,7 +176,10 @@ type tombstoneLine struct {
 	TokenHash      []byte     `json:"token_hash"`
 	WithdrawReason string     `json:"withdraw_reason,omitempty"`
 	CreatedAt      *time.Time `json:"created_at,omitempty"`
-	WithdrawnAt    *time.Time `json:"withdrawn_at,omitempty"`
+	// UpdatedAt is a rejected story's rejection, when the retention job
+	// erased it (story.ErasedRejected).
+	UpdatedAt   *time.Time `json:"updated_at,omitempty"`
+	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
 }
 
 type storyTranslationLine struct {
@@ -531,8 +534,12 @@ func storyCodec() codec {
 			return encodeStory(rec)
 		}
 		tomb := story.Tombstone(rec.Story)
-		return tombstoneLine{Type: string(storage.RecordStory), ID: tomb.ID, Status: string(tomb.Status), TokenHash: rec.TokenHash,
+		l := tombstoneLine{Type: string(storage.RecordStory), ID: tomb.ID, Status: string(tomb.Status), TokenHash: rec.TokenHash,
 			WithdrawReason: tomb.WithdrawReason, CreatedAt: ts(tomb.CreatedAt), WithdrawnAt: ts(tomb.WithdrawnAt)}
+		if tomb.WithdrawReason == story.ErasedRejected {
+			l.UpdatedAt = ts(tomb.UpdatedAt)
+		}
+		return l
 	}
 	return c
 }

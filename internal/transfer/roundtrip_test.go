@@ -91,8 +91,8 @@ func photo(id string) *story.Photo {
 // seed fills s with a varied site: every status, a photo, a tombstone whose
 // photo is scheduled for deletion, staff of every role with credentials,
 // an audit trail, a partner's stories (one pending with its consent record,
-// the withdrawn one with its link to the partner alone) and the campaign's
-// daily counts.
+// the withdrawn one with its link to the partner alone, a rejected one the
+// retention job erased) and the campaign's daily counts.
 func seed(t *testing.T, s site) {
 	t.Helper()
 	ctx := context.Background()
@@ -121,7 +121,8 @@ func seed(t *testing.T, s site) {
 	rejected.RejectReason, rejected.RejectNote = "personal_data", "Names a street and a phone number."
 	gone := mk("s-gone", story.StatusPublished, epoch.Add(3*time.Hour))
 	gone.Photo = photo("s-gone")
-	stories := []*story.Story{pub, pub2, pending, pending2, rejected, gone}
+	erased := mk("s-erased", story.StatusRejected, epoch.Add(26*time.Hour))
+	stories := []*story.Story{pub, pub2, pending, pending2, rejected, gone, erased}
 	for _, st := range stories {
 		if st.Photo == nil {
 			continue
@@ -234,6 +235,11 @@ func seed(t *testing.T, s site) {
 			Scope: []org.Scope{org.ScopeSite}, CreatedAt: epoch}); err != nil {
 			return err
 		}
+		if err := tx.InsertConsentRecord(ctx, &org.ConsentRecord{StoryID: "s-erased", OrganisationID: "o-harbour", SubmittedBy: partner.ID,
+			Consenter: "Dana M.", Method: org.MethodDigital, ConsentedAt: epoch, ExplainedIn: "en",
+			Scope: []org.Scope{org.ScopeSite}, CreatedAt: epoch}); err != nil {
+			return err
+		}
 		// Two nodes' counts of the same days: views add up, visitors keep
 		// the larger estimate.
 		for _, counts := range [][]storage.DailyCount{
@@ -257,6 +263,9 @@ func seed(t *testing.T, s site) {
 	// photo scheduled for deletion.
 	err = s.db.WithTx(ctx, func(tx storage.Tx) error {
 		if err := tx.EraseStory(ctx, "s-gone", "privacy", epoch.Add(72*time.Hour)); err != nil {
+			return err
+		}
+		if err := tx.EraseStory(ctx, "s-erased", story.ErasedRejected, epoch.Add(96*time.Hour)); err != nil {
 			return err
 		}
 		if err := tx.AppendAudit(ctx, audit.Entry{At: epoch.Add(72 * time.Hour), Actor: "storyteller", Action: "withdraw", SubjectID: "s-gone", Reason: "privacy"}); err != nil {
@@ -459,7 +468,7 @@ func readerView(t *testing.T, r storage.Reader) view {
 		v.Counts[st], _ = r.CountByStatus(ctx, st)
 	}
 	v.Countries, _ = r.Countries(ctx)
-	for _, id := range []string{"s-pub", "s-pub2", "s-pend", "s-pend2", "s-rej", "s-gone"} {
+	for _, id := range []string{"s-pub", "s-pub2", "s-pend", "s-pend2", "s-rej", "s-gone", "s-erased"} {
 		s, err := r.Story(ctx, id)
 		if err != nil {
 			t.Fatalf("story %s: %v", id, err)
@@ -563,11 +572,14 @@ func checkSeededView(t *testing.T, v view) {
 		t.Errorf("translations %d, drafts %d, open for translation %v", len(v.Trans), len(v.Drafts), v.Open)
 	}
 	// The partner keeps counting s-gone, withdrawn without its consent
-	// record.
+	// record, and s-erased as rejected on the day of its rejection.
 	wantPartner := map[storage.StoryEvent][]storage.Tally{
-		storage.EventSubmitted: {{Label: "2026-03-01", Count: 1}, {Label: "2026-03-03", Count: 1}},
-		storage.EventPublished: nil, storage.EventRejected: nil,
+		storage.EventSubmitted: {{Label: "2026-03-01", Count: 1}, {Label: "2026-03-02", Count: 1}, {Label: "2026-03-03", Count: 1}},
+		storage.EventPublished: nil, storage.EventRejected: {{Label: "2026-03-02", Count: 1}},
 		storage.EventWithdrawn: {{Label: "2026-03-04", Count: 1}},
+	}
+	if s := v.Stories["s-erased"]; s.WithdrawReason != story.ErasedRejected || !s.UpdatedAt.Equal(epoch.Add(26*time.Hour+time.Minute)) {
+		t.Errorf("the retention's tombstone: %+v", s)
 	}
 	if !reflect.DeepEqual(v.Partner, wantPartner) {
 		t.Errorf("partner's figures %v, want %v", v.Partner, wantPartner)
@@ -617,9 +629,9 @@ func TestSQLiteToSQLite(t *testing.T) {
 	first := export(t, src)
 	dst := openSQLite(t)
 	sum := importInto(t, dst, first)
-	if sum.Counts.Stories != 6 || sum.Counts.StoryTranslations != 2 || sum.Counts.Users != 4 || sum.Counts.Audit != 6 || sum.Counts.BlobDeletions != 2 || sum.Media != 5 ||
+	if sum.Counts.Stories != 7 || sum.Counts.StoryTranslations != 2 || sum.Counts.Users != 4 || sum.Counts.Audit != 6 || sum.Counts.BlobDeletions != 2 || sum.Media != 5 ||
 		sum.Counts.Posts != 3 || sum.Counts.Settings != 1 || sum.Counts.StoredReplies != 2 || sum.Counts.Translations != 1 ||
-		sum.Counts.Organisations != 1 || sum.Counts.Members != 1 || sum.Counts.ConsentRecords != 1 || sum.Counts.StoryOrganisations != 2 ||
+		sum.Counts.Organisations != 1 || sum.Counts.Members != 1 || sum.Counts.ConsentRecords != 1 || sum.Counts.StoryOrganisations != 3 ||
 		sum.Counts.Collections != 1 || sum.Counts.AnalyticsDays != 7 {
 		t.Errorf("summary %+v", sum)
 	}

@@ -67,6 +67,13 @@ func (q Queries) DecisionWaits(ctx context.Context, since time.Time, scope stora
 // submitted themselves, found through the audit log) are counted from the
 // stories' rows: there are few such stories, and no tallies per person.
 
+// Conditions on the stories' rows that say what storyTallies says of a
+// tombstone the retention job left.
+const (
+	rejectedCond  = "(status = 'rejected' OR (status = 'withdrawn' AND withdraw_reason = '" + story.ErasedRejected + "'))"
+	withdrawnCond = "withdraw_reason NOT IN ('" + story.ErasedRejected + "', '" + story.ErasedUndecided + "')"
+)
+
 // submitterCond narrows to the stories a staff member submitted.
 func submitterCond(column string, scope storage.StoryScope) Cond {
 	return Cond{SQL: " AND " + column + " IN (SELECT subject_id FROM audit_log WHERE action = 'submit' AND actor = ?)", Args: []any{scope.SubmittedBy}}
@@ -80,9 +87,9 @@ func (q Queries) submittedPerDay(ctx context.Context, event storage.StoryEvent, 
 	case storage.EventPublished:
 		column, where = "published_at", "status = 'published' AND published_at >= ?"
 	case storage.EventRejected:
-		column, where = "updated_at", "status = 'rejected' AND updated_at >= ?"
+		column, where = "updated_at", rejectedCond+" AND updated_at >= ?"
 	case storage.EventWithdrawn:
-		column, where = "withdrawn_at", q.D.HasTime("withdrawn_at")+" AND withdrawn_at >= ?"
+		column, where = "withdrawn_at", q.D.HasTime("withdrawn_at")+" AND "+withdrawnCond+" AND withdrawn_at >= ?"
 	}
 	at := q.D.Time(since)
 	if event == storage.EventPublished {
@@ -114,7 +121,7 @@ func (q Queries) submittedBy(ctx context.Context, by storage.StoryDimension, sin
 func (q Queries) submittedWaits(ctx context.Context, since time.Time, scope storage.StoryScope) ([]storage.WaitCount, error) {
 	scoped := submitterCond("id", scope)
 	query := `SELECT created_at, published_at FROM stories WHERE status = 'published' AND published_at >= ?` + scoped.SQL + `
-		UNION ALL SELECT created_at, updated_at FROM stories WHERE status = 'rejected' AND updated_at >= ?` + scoped.SQL
+		UNION ALL SELECT created_at, updated_at FROM stories WHERE ` + rejectedCond + ` AND updated_at >= ?` + scoped.SQL
 	args := append([]any{q.D.SortedTime(since)}, scoped.Args...)
 	args = append(append(args, q.D.Time(since)), scoped.Args...)
 	waits, err := queryAll(ctx, q, "decision waits", func(row Row) (time.Duration, error) {

@@ -334,11 +334,17 @@ func (t *Tx) EraseStory(ctx context.Context, id, reason string, at time.Time) er
 	if column, _ := t.D.SearchColumn(); column != "" {
 		clearSearch = ", " + column + " = NULL"
 	}
-	// What stays is the tombstone (story.Tombstone): id, dates, reason code.
+	// What stays is the tombstone (story.Tombstone): id, dates, reason
+	// code; a rejected story erased by the retention job keeps the time of
+	// its rejection.
+	updated := "?"
+	if reason == story.ErasedRejected {
+		updated = "CASE WHEN status = 'rejected' THEN updated_at ELSE ? END"
+	}
 	err := t.retally(ctx, id, nil, func() error {
 		n, err := t.DB.Exec(ctx, `UPDATE stories SET status = 'withdrawn', title = '', body = '', city = '', themes = ?,
 		display_name = '', anonymous = ?, contact_sealed = NULL, photo = NULL, signals = NULL, reject_note = '',
-		featured = ?, consent_translate = ?`+clearSearch+`, withdraw_reason = ?, updated_at = ?, withdrawn_at = ?,
+		featured = ?, consent_translate = ?`+clearSearch+`, withdraw_reason = ?, updated_at = `+updated+`, withdrawn_at = ?,
 		language = '', country = '', identity = '', consent_publish = ?, consent_social = ?, consent_toolkit = ?,
 		demo = ?, reject_reason = '', published_at = ? WHERE id = ?`,
 			t.D.List(nil), true, false, false, reason, t.D.NullTime(at), t.D.NullTime(at),

@@ -36,7 +36,7 @@ const dimensionWait = "wait"
 // tallyFacts are the columns of a story its tallies depend on.
 type tallyFacts struct {
 	status                                 story.Status
-	language, country, identity            string
+	language, country, identity, reason    string
 	themes                                 []string
 	created, updated, published, withdrawn time.Time
 }
@@ -46,8 +46,8 @@ type tallyFacts struct {
 // now is the wait read back later.
 func factsOf(s *story.Story) tallyFacts {
 	us := func(t time.Time) time.Time { return t.Truncate(time.Microsecond) }
-	return tallyFacts{status: s.Status, language: s.Language, country: s.Country, identity: string(s.Identity), themes: s.Themes,
-		created: us(s.CreatedAt), updated: us(s.UpdatedAt), published: us(s.PublishedAt), withdrawn: us(s.WithdrawnAt)}
+	return tallyFacts{status: s.Status, language: s.Language, country: s.Country, identity: string(s.Identity),
+		reason: s.WithdrawReason, themes: s.Themes, created: us(s.CreatedAt), updated: us(s.UpdatedAt), published: us(s.PublishedAt), withdrawn: us(s.WithdrawnAt)}
 }
 
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
@@ -57,13 +57,19 @@ func waitValue(d time.Duration) string {
 }
 
 // storyTallies lists the rows a story in this state counts for in one
-// organisation's figures ("" the site's).
+// organisation's figures ("" the site's). A story the retention job
+// erased was not withdrawn: it counts for what it had come to.
 func storyTallies(organisation string, f tallyFacts) []tallyKey {
 	keys := []tallyKey{{organisation, day(f.created), string(storage.EventSubmitted), "", ""}}
-	if !f.withdrawn.IsZero() {
+	erased := f.status == story.StatusWithdrawn && story.RetentionReason(f.reason)
+	if !f.withdrawn.IsZero() && !erased {
 		keys = append(keys, tallyKey{organisation, day(f.withdrawn), string(storage.EventWithdrawn), "", ""})
 	}
-	switch f.status {
+	status := f.status
+	if erased && f.reason == story.ErasedRejected {
+		status = story.StatusRejected
+	}
+	switch status {
 	case story.StatusPublished:
 		d, ev := day(f.published), string(storage.EventPublished)
 		keys = append(keys,
@@ -120,7 +126,7 @@ func (t *Tx) applyTallies(ctx context.Context, change tallyChange) error {
 
 // factsSelect reads a story's id, tally facts and organisation
 // (scanFacts).
-const factsSelect = `SELECT id, status, language, country, identity, themes, created_at, updated_at, published_at, withdrawn_at,
+const factsSelect = `SELECT id, status, language, country, identity, withdraw_reason, themes, created_at, updated_at, published_at, withdrawn_at,
 	(SELECT organisation_id FROM story_organisations WHERE story_id = stories.id) FROM stories`
 
 // storyFacts is a row of factsSelect.
@@ -137,7 +143,7 @@ func scanFacts(row Row) (storyFacts, error) {
 		created, updated, published, withdrawn Time
 		linked                                 *string
 	)
-	err := row.Scan(&f.id, &status, &f.language, &f.country, &f.identity, &themes, &created, &updated, &published, &withdrawn, &linked)
+	err := row.Scan(&f.id, &status, &f.language, &f.country, &f.identity, &f.reason, &themes, &created, &updated, &published, &withdrawn, &linked)
 	if linked != nil {
 		f.organisation = *linked
 	}

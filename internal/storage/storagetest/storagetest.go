@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 	tests["CampaignOrganisationScope"] = testCampaignOrganisationScope
 	tests["TalliesFollowEveryChange"] = testTalliesFollowEveryChange
 	tests["TalliesUnderConcurrentWrites"] = testTalliesUnderConcurrentWrites
+	tests["RetentionTombstoneKeepsTheRejection"] = testRetentionTombstoneKeepsTheRejection
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
 	}
