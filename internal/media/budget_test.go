@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"reflect"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -251,5 +252,32 @@ func TestLogoAppliesOrientation(t *testing.T) {
 			t.Errorf("orientation %d: corners %v %v %v, want %v %v %v", tt.orientation,
 				img.At(b.Dx()/4, b.Dy()/4), img.At(3*b.Dx()/4, b.Dy()/4), img.At(b.Dx()/4, 3*b.Dy()/4), tt.topLeft, tt.topRight, tt.bottom)
 		}
+	}
+}
+
+// TestExtraneousBytesDoNotMakeAPhotoTooComplex: bytes before a marker,
+// which some encoders leave and image/jpeg (like libjpeg) skips, do not
+// turn the estimate into the worst a frame allows: the photo costs what
+// the same photo without them costs, and is processed.
+func TestExtraneousBytesDoNotMakeAPhotoTooComplex(t *testing.T) {
+	clean := encodeJPEG(t, quadrants(1200, 900), 80)
+	end := 4 + int(binary.BigEndian.Uint16(clean[4:])) // of the segment after SOI
+	junk := append(append(bytes.Clone(clean[:end]), 0x00, 0x42, 0xFF, 0x00, 0x17), clean[end:]...)
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(junk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := image.Decode(bytes.NewReader(junk)); err != nil {
+		t.Fatalf("image/jpeg does not read the file: %v", err)
+	}
+	want, _ := parseJPEGFrame(clean)
+	if got, ok := parseJPEGFrame(junk); !ok || !reflect.DeepEqual(got, want) {
+		t.Fatalf("frame %+v %v, want %+v", got, ok, want)
+	}
+	if got, want := imageCost(photo, formatJPEG, junk, cfg), imageCost(photo, formatJPEG, clean, cfg); got != want {
+		t.Errorf("cost %d, without the extraneous bytes %d", got, want)
+	}
+	if _, err := processWithin(t.Context(), bytes.NewReader(junk), DefaultLimits, NewBudget(64<<20, time.Second)); err != nil {
+		t.Errorf("within a 64 MB budget: %v", err)
 	}
 }

@@ -26,7 +26,10 @@ type jpegComponent struct {
 
 // parseJPEGFrame walks the segments of a JPEG up to its first scan and
 // reads the frame header (SOF0, SOF1 or SOF2) and the Adobe segment. It
-// reports false when they are missing or inconsistent.
+// reports false when they are missing or inconsistent. Like image/jpeg
+// (and libjpeg), it skips extraneous bytes before a marker, "\xff\x00"
+// among them, so that a file the decoder reads is not weighed as the
+// worst a frame allows.
 func parseJPEGFrame(b []byte) (jpegFrame, bool) {
 	var f jpegFrame
 	seenFrame := false
@@ -34,10 +37,17 @@ func parseJPEGFrame(b []byte) (jpegFrame, bool) {
 		return f, false
 	}
 	for i := 2; ; {
-		for i < len(b) && b[i] == 0xFF && i+1 < len(b) && b[i+1] == 0xFF {
+		for i < len(b) && b[i] != 0xFF {
+			i++ // extraneous bytes
+		}
+		if i+1 < len(b) && b[i+1] == 0x00 {
+			i += 2 // extraneous too
+			continue
+		}
+		for i+1 < len(b) && b[i+1] == 0xFF {
 			i++ // fill bytes
 		}
-		if i+4 > len(b) || b[i] != 0xFF {
+		if i+4 > len(b) {
 			return f, seenFrame
 		}
 		marker := b[i+1]
