@@ -191,7 +191,7 @@ func heedPartnerScreen(by *staff.User, found []partnerFinding) (auditReason stri
 		// Harm first: trying again does not help with it.
 		for _, f := range found {
 			if !f.unscreened() {
-				name := languageName(f.language)
+				name := i18n.NativeName(f.language) // as the staff forms label the texts in it
 				return "", &story.Error{Code: story.CodeInvalid, Key: f.key, Field: f.field, Args: []any{"Language", name},
 					Message: fmt.Sprintf("The %s (%s) reads as hate or a threat, so nothing was saved. Change it, or ask an administrator: they can publish it.", f.what, name)}
 			}
@@ -222,15 +222,4 @@ func screenAuditReason(found []partnerFinding) string {
 		parts[i] = fmt.Sprintf("%s %.2f", s.Kind, s.Score)
 	}
 	return "screen: " + strings.Join(parts, ", ")
-}
-
-// languageName is a language's own name, as the staff forms label the
-// texts in it; its code when the site does not know it.
-func languageName(code string) string {
-	for _, l := range i18n.Known {
-		if l.Code == code {
-			return l.NativeName
-		}
-	}
-	return code
 }

@@ -64,6 +64,17 @@ var Known = []Language{
 	{Code: "ti", NativeName: "ትግርኛ"},
 }
 
+// NativeName is a shipped language's own name, or its code when Chorus
+// does not ship it.
+func NativeName(code string) string {
+	for _, l := range Known {
+		if l.Code == code {
+			return l.NativeName
+		}
+	}
+	return code
+}
+
 // FallbackCode is the language whose text stands in for a missing one.
 func (l Language) FallbackCode() string {
 	if l.Fallback == "" {

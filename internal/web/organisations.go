@@ -465,14 +465,7 @@ type collectionsView struct {
 }
 
 // LangName is a site language's own name.
-func (v collectionsView) LangName(code string) string {
-	for _, l := range v.Languages {
-		if l.Code == code {
-			return l.NativeName
-		}
-	}
-	return code
-}
+func (v collectionsView) LangName(code string) string { return i18n.NativeName(code) }
 
 func (s *Server) collectionsView(r *http.Request, p *Page) (collectionsView, error) {
 	ctx := r.Context()
