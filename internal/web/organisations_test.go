@@ -160,24 +160,32 @@ func TestPartnerJourney(t *testing.T) {
 	}
 }
 
+// partnerMember creates organisation o as an admin does and signs email in
+// as its member, its owner when owner is set.
+func partnerMember(t *testing.T, rig *testrig.Rig, o org.Organisation, email string, owner bool) (orgID string, member *testrig.Browser) {
+	t.Helper()
+	ctx := context.Background()
+	admin, _ := rig.Staff("admin@example.org", staff.RoleAdmin)
+	orgID, err := rig.App.SaveOrganisation(ctx, admin, app.OrganisationUpdate{Organisation: o})
+	if err != nil {
+		t.Fatal(err)
+	}
+	member = rig.SignedIn(email, staff.RolePartner)
+	if _, err := rig.App.InviteMember(ctx, admin, orgID, email, owner); err != nil {
+		t.Fatal(err)
+	}
+	return orgID, member
+}
+
 // TestCollectionsThroughTheForms: a partner member curates a collection
 // from links to published stories; its public page lists them in order
 // and names the curator; a pending story is refused with a clear message.
 func TestCollectionsThroughTheForms(t *testing.T) {
 	rig := testrig.New(t)
 	ctx := context.Background()
-	admin, _ := rig.Staff("admin@example.org", staff.RoleAdmin)
 	moderator, _ := rig.Staff("mod@example.org", staff.RoleModerator)
-	orgID, err := rig.App.SaveOrganisation(ctx, admin, app.OrganisationUpdate{Organisation: org.Organisation{
-		Slug: "city-hall", Kind: org.KindGovernment, Texts: map[string]org.Text{"en": {Name: "City Hall"}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	member := rig.SignedIn("member@city.example.org", staff.RolePartner)
-	memberUser, _ := rig.Store.UserByEmail(ctx, "member@city.example.org")
-	if _, err := rig.App.InviteMember(ctx, admin, orgID, memberUser.Email, false); err != nil {
-		t.Fatal(err)
-	}
+	orgID, member := partnerMember(t, rig, org.Organisation{
+		Slug: "city-hall", Kind: org.KindGovernment, Texts: map[string]org.Text{"en": {Name: "City Hall"}}}, "member@city.example.org", false)
 	var ids []string
 	for _, marker := range []string{"Colone", "Coltwo"} {
 		id, _ := rig.Submit(testrig.Submission(marker))
@@ -250,18 +258,10 @@ func TestDemoPartnerPages(t *testing.T) {
 func TestRefusedPartnerTextsComeBackInTheForm(t *testing.T) {
 	rig := testrig.New(t)
 	ctx := context.Background()
-	admin, _ := rig.Staff("admin@example.org", staff.RoleAdmin)
 	moderator, _ := rig.Staff("mod@example.org", staff.RoleModerator)
-	orgID, err := rig.App.SaveOrganisation(ctx, admin, app.OrganisationUpdate{Organisation: org.Organisation{
+	orgID, owner := partnerMember(t, rig, org.Organisation{
 		Slug: "harbour-youth", Kind: org.KindYouthNetwork, Texts: map[string]org.Text{"en": {Name: "Harbour Youth", Description: "We welcome newcomers."}},
-		Website: "https://harbour.example.org", Country: "CA"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	owner := rig.SignedIn("owner@harbour.example.org", staff.RolePartner)
-	if _, err := rig.App.InviteMember(ctx, admin, orgID, "owner@harbour.example.org", true); err != nil {
-		t.Fatal(err)
-	}
+		Website: "https://harbour.example.org", Country: "CA"}, "owner@harbour.example.org", true)
 
 	page := owner.Get("/fr/staff/organisation")
 	hateful := "Migrants are rats and vermin. They should all be driven out of this country."
